@@ -1,0 +1,140 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import cors from '@koa/cors';
+import helmet from 'koa-helmet';
+import mount from 'koa-mount';
+import serve from 'koa-static';
+import send from 'koa-send';
+import type { Infra } from './infra';
+import { errorMiddleware } from './http/errors';
+import { RouteTree } from './http/route';
+import { openApiDocument } from './http/openapi';
+import { mpAuthRoutes } from './modules/auth/mp.routes';
+import { adminAuthRoutes } from './modules/auth/admin.routes';
+import { monitorRoutes } from './modules/monitor/admin.routes';
+import { patientRoutes } from './modules/patient/mp.routes';
+import { systemMpRoutes } from './modules/system/mp.routes';
+import { systemRoutes } from './modules/system/admin.routes';
+
+declare module 'koa' {
+  interface DefaultContext {
+    log: Infra['log'];
+  }
+}
+
+/** Built once per process; the route trees are module-level so the OpenAPI registry is filled once. */
+let trees: { mp: RouteTree; admin: RouteTree } | undefined;
+function routeTrees() {
+  if (trees) return trees;
+  const mp = new RouteTree('/api/mp', 'mini-program');
+  mpAuthRoutes(mp);
+  patientRoutes(mp);
+  systemMpRoutes(mp);
+  const admin = new RouteTree('/api/admin', 'console');
+  adminAuthRoutes(admin);
+  systemRoutes(admin);
+  monitorRoutes(admin);
+  trees = { mp, admin };
+  return trees;
+}
+
+/** A built single-page app at `prefix`, with unknown paths falling back to its index.html. */
+function spa(prefix: string, dir: string) {
+  const app = new Koa();
+  app.use(serve(dir, { index: 'index.html', maxage: 3600_000 }));
+  app.use(async (ctx) => {
+    if (ctx.method !== 'GET' || path.extname(ctx.path)) return;
+    ctx.set('Cache-Control', 'no-cache');
+    await send(ctx, 'index.html', { root: dir });
+  });
+  return mount(prefix, app);
+}
+
+export function createApp(infra: Infra) {
+  const { config, log } = infra;
+  const app = new Koa({ proxy: true });
+  app.context.log = log;
+
+  app.use(async (ctx, next) => {
+    const requestId = /^[\w-]{1,64}$/.test(ctx.get('x-request-id')) ? ctx.get('x-request-id') : crypto.randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.log = log.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    const started = Date.now();
+    try {
+      await next();
+    } finally {
+      ctx.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'request');
+    }
+  });
+  app.use(errorMiddleware());
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'https:'], styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"], connectSrc: ["'self'", 'ws:', 'wss:'], mediaSrc: ["'self'", 'https:'],
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+  app.use(
+    cors({
+      // Only listed origins get CORS headers; same-origin front-ends need none.
+      origin: (ctx) => (config.CORS_ORIGINS.includes(ctx.get('origin')) ? ctx.get('origin') : ''),
+      credentials: false,
+      maxAge: 600,
+    }),
+  );
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: config.BODY_LIMIT, encoding: 'utf-8' }));
+
+  const base = new Router();
+  base.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  base.get('/readyz', async (ctx) => {
+    const checks = { database: false, cache: false };
+    await Promise.all([
+      infra.sequelize.authenticate().then(() => (checks.database = true), () => undefined),
+      infra.kv.ping().then((ok) => (checks.cache = ok), () => undefined),
+    ]);
+    const ok = checks.database && checks.cache;
+    ctx.status = ok ? 200 : 503;
+    ctx.body = { status: ok ? 'ready' : 'not ready', checks };
+  });
+  base.get('/api/openapi.json', (ctx) => {
+    ctx.body = openApiDocument();
+  });
+  base.get('/', (ctx) => ctx.redirect('/admin/'));
+  app.use(base.routes());
+
+  const { mp, admin } = routeTrees();
+  app.use(mp.router.routes()).use(mp.router.allowedMethods());
+  app.use(admin.router.routes()).use(admin.router.allowedMethods());
+
+  if (config.wechat.simulated) app.use(mount('/sim-wechat/__sim', simulatorProxy(infra)));
+  for (const [prefix, dir] of [['/admin', config.adminDist], ['/h5', config.h5Dist]] as const) {
+    if (fs.existsSync(path.join(dir, 'index.html'))) app.use(spa(prefix, dir));
+  }
+  return app;
+}
+
+/**
+ * In simulated mode the h5 build asks the simulated WeChat for login and phone codes through the BFF's
+ * origin, forwarded to the same simulator the BFF's WeChat client talks to.
+ */
+function simulatorProxy(infra: Infra) {
+  return async (ctx: Koa.Context) => {
+    if (ctx.method !== 'POST' || !['/login', '/phone-code'].includes(ctx.path)) return;
+    const res = await fetch(new URL(`__sim${ctx.path}`, infra.wechat.apiBase.replace(/\/?$/, '/')), {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ctx.request.body ?? {}),
+    });
+    ctx.status = res.status;
+    ctx.body = await res.json();
+  };
+}

@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+// Demo-only secrets: embedded mode runs with them so `npm start` needs no setup; production refuses them.
+export const DEMO_JWT_SECRET = 'yiyun-demo-jwt-secret-change-me-in-production';
+export const DEMO_DATA_KEY = Buffer.alloc(32, 'yiyun-demo-data-key').toString('base64');
+export const SIM_WECHAT_APPID = 'wx_sim_yiyun_demo';
+export const SIM_WECHAT_SECRET = 'sim-wechat-secret';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('data'),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_READ_URLS: list.default([]),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  REDIS_URL: z.string().url().optional(),
+  REDIS_PREFIX: z.string().default('yiyun:'),
+  JWT_SECRET: z.string().min(32).default(DEMO_JWT_SECRET),
+  DATA_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, 'base64').length === 32, 'DATA_KEY must be 32 bytes, base64-encoded')
+    .default(DEMO_DATA_KEY),
+  ACCESS_TOKEN_TTL_SEC: z.coerce.number().int().min(30).max(86400).default(900),
+  MP_REFRESH_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  ADMIN_IDLE_TIMEOUT_MIN: z.coerce.number().int().min(1).max(1440).default(30),
+  ADMIN_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(5),
+  LOCKOUT_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  LOGIN_RATE_PER_IP_PER_MIN: z.coerce.number().int().min(1).default(30),
+  LOGIN_RATE_PER_USER_PER_MIN: z.coerce.number().int().min(1).default(10),
+  CORS_ORIGINS: list.default([]),
+  BODY_LIMIT: z.string().default('256kb'),
+  WECHAT_APPID: z.string().optional(),
+  WECHAT_SECRET: z.string().optional(),
+  WECHAT_API_BASE: z.string().url().optional(),
+  WECHAT_SIMULATED: bool.optional(),
+  SEED_DEMO: bool.optional(),
+  ADMIN_INITIAL_PASSWORD: z.string().min(12).optional(),
+  OPER_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
+  ADMIN_DIST: z.string().optional(),
+  H5_DIST: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Env {
+  embedded: boolean;
+  sqlitePath: string;
+  wechat: { appid: string; secret: string; apiBase: string | undefined; simulated: boolean };
+  seedDemo: boolean;
+  adminDist: string;
+  h5Dist: string;
+}
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const simulated = e.WECHAT_SIMULATED ?? !(e.WECHAT_APPID && e.WECHAT_SECRET);
+  const embedded = !e.DATABASE_URL;
+  const cfg: Config = {
+    ...e,
+    embedded,
+    sqlitePath: path.resolve(root, e.DATA_DIR, 'yiyun.sqlite'),
+    wechat: {
+      appid: e.WECHAT_APPID ?? SIM_WECHAT_APPID,
+      secret: e.WECHAT_SECRET ?? SIM_WECHAT_SECRET,
+      apiBase: e.WECHAT_API_BASE ?? (simulated ? undefined : 'https://api.weixin.qq.com'),
+      simulated,
+    },
+    seedDemo: e.SEED_DEMO ?? embedded,
+    adminDist: path.resolve(root, e.ADMIN_DIST ?? 'admin-console/dist'),
+    h5Dist: path.resolve(root, e.H5_DIST ?? 'miniprogram/dist-h5'),
+  };
+  if (cfg.NODE_ENV === 'production') assertProductionSafe(cfg);
+  return cfg;
+}
+
+/** Production must never run on demo secrets, demo data or the simulated WeChat. */
+function assertProductionSafe(cfg: Config) {
+  const problems: string[] = [];
+  if (cfg.JWT_SECRET === DEMO_JWT_SECRET) problems.push('JWT_SECRET is the demo default');
+  if (cfg.DATA_KEY === DEMO_DATA_KEY) problems.push('DATA_KEY is the demo default');
+  if (cfg.wechat.simulated) problems.push('WeChat is simulated (set WECHAT_APPID and WECHAT_SECRET)');
+  if (cfg.seedDemo) problems.push('SEED_DEMO is on');
+  if (!cfg.DATABASE_URL) problems.push('DATABASE_URL is missing (embedded SQLite is for demos)');
+  if (!cfg.REDIS_URL) problems.push('REDIS_URL is missing');
+  if (problems.length) throw new Error(`Refusing to start in production:\n  ${problems.join('\n  ')}`);
+}

@@ -1,0 +1,117 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { forbidden, validationError } from './errors';
+import { hasPerm, type AdminActor, type MpActor } from './actor';
+import { authenticateAdmin, authenticateMp } from '../modules/auth/authenticate';
+import { recordOperation } from '../modules/monitor/service';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type Auth = 'public' | 'mp' | 'admin';
+type ActorOf<A extends Auth> = A extends 'admin' ? AdminActor : A extends 'mp' ? MpActor : undefined;
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteDef<A extends Auth, P, Q, B> {
+  method: Method;
+  path: string;
+  summary: string;
+  auth: A;
+  /** Permission string the admin needs (`system:user:add`); `*:*:*` holders pass every check. */
+  perm?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: z.ZodType;
+  status?: number;
+  /** Module name for the operation log; admin writes are audited by default. */
+  audit?: string | false;
+  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; actor: ActorOf<A>; ctx: Context }) => Promise<unknown> | unknown;
+}
+
+export interface RegisteredRoute {
+  method: Method;
+  path: string;
+  summary: string;
+  auth: Auth;
+  perm?: string;
+  tag: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  status: number;
+}
+
+/** Every route of the app, for the OpenAPI document. */
+export const registry: RegisteredRoute[] = [];
+
+function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where: string) {
+  if (!schema) return undefined;
+  const r = (schema as z.ZodType).safeParse(value);
+  if (!r.success) throw validationError(r.error, where);
+  return r.data;
+}
+
+/**
+ * One route tree per front-end (/api/mp, /api/admin). A route is declared once: its schemas validate the
+ * request, document it in OpenAPI, and its auth/permission is checked before the handler sees anything.
+ */
+export class RouteTree {
+  readonly router: Router;
+  constructor(readonly prefix: string, private tag: string) {
+    this.router = new Router({ prefix });
+  }
+
+  add<A extends Auth, P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+    def: RouteDef<A, P, Q, B>,
+  ) {
+    const status = def.status ?? (def.method === 'post' ? 201 : 200);
+    registry.push({
+      method: def.method, path: this.prefix + def.path, summary: def.summary, auth: def.auth, perm: def.perm,
+      tag: this.tag, params: def.params, query: def.query, body: def.body, response: def.response, status,
+    });
+    const audited = def.auth === 'admin' && def.method !== 'get' && def.audit !== false;
+    this.router[def.method](def.path, async (ctx: Context) => {
+      const started = Date.now();
+      let actor: AdminActor | MpActor | undefined;
+      if (def.auth === 'admin') {
+        actor = await authenticateAdmin(ctx);
+        if (def.perm && !hasPerm(actor, def.perm)) throw forbidden('FORBIDDEN', '没有权限执行此操作', { required: def.perm });
+      } else if (def.auth === 'mp') {
+        actor = await authenticateMp(ctx);
+      }
+      ctx.state.actor = actor;
+      const run = async () => {
+        const params = parse(def.params, ctx.params, 'params');
+        const query = parse(def.query, ctx.query, 'query');
+        const body = parse(def.body, ctx.request.body ?? {}, 'body');
+        const result = await def.handler({ params, query, body, actor, ctx } as never);
+        if (result === undefined) {
+          ctx.status = 204;
+        } else if (result === null) {
+          ctx.status = status;
+          ctx.type = 'application/json';
+          ctx.body = 'null';
+        } else {
+          ctx.status = status;
+          ctx.body = result;
+        }
+      };
+      if (!audited) return run();
+      let error: unknown;
+      try {
+        await run();
+      } catch (e) {
+        error = e;
+        throw e;
+      } finally {
+        await recordOperation({
+          actor: actor as AdminActor, module: def.audit || def.path.split('/')[1] || 'system', action: def.summary,
+          method: def.method.toUpperCase(), path: ctx.path, params: { ...ctx.params, ...(ctx.request.body as object) },
+          error, ip: ctx.ip, durationMs: Date.now() - started,
+        }).catch((err) => ctx.log.error({ err }, 'operation log failed'));
+      }
+    });
+    return this;
+  }
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sequelize, Transaction } from 'sequelize';
+import type { Config } from '../config';
+import type { Logger } from './logger';
+import { initSystemModels } from '../modules/system/models';
+import { initAuthModels } from '../modules/auth/models';
+import { initPatientModels } from '../modules/patient/models';
+import { initMonitorModels } from '../modules/monitor/models';
+import { createMigrator } from '../../../db/migrator';
+
+export function createSequelize(config: Config, log: Logger): Sequelize {
+  const logging = config.LOG_LEVEL === 'trace' ? (sql: string) => log.trace({ sql }, 'sql') : false;
+  const define = { underscored: true };
+  if (config.embedded) {
+    fs.mkdirSync(path.dirname(config.sqlitePath), { recursive: true });
+    return new Sequelize({ dialect: 'sqlite', storage: config.sqlitePath, logging, define, transactionType: Transaction.TYPES.IMMEDIATE });
+  }
+  const url = new URL(config.DATABASE_URL!);
+  const conn = (u: URL) => ({
+    host: u.hostname, port: Number(u.port || 3306), username: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+  });
+  return new Sequelize(url.pathname.slice(1), conn(url).username, conn(url).password, {
+    dialect: 'mysql',
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    logging,
+    define,
+    timezone: '+00:00',
+    pool: { max: config.DATABASE_POOL_MAX, min: 0, idle: 10_000, acquire: 30_000 },
+    dialectOptions: { charset: 'utf8mb4', dateStrings: false },
+    // Read replicas: Sequelize routes plain SELECTs to `read`, everything else and transactions to `write`.
+    ...(config.DATABASE_READ_URLS.length
+      ? { replication: { write: conn(url), read: config.DATABASE_READ_URLS.map((r) => conn(new URL(r))) } }
+      : {}),
+  });
+}
+
+export function initModels(sequelize: Sequelize) {
+  initSystemModels(sequelize);
+  initAuthModels(sequelize);
+  initPatientModels(sequelize);
+  initMonitorModels(sequelize);
+}
+
+export async function migrate(sequelize: Sequelize) {
+  return createMigrator(sequelize).up();
+}

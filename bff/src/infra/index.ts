@@ -1,0 +1,77 @@
+import { Redis } from 'ioredis';
+import type { Sequelize, Transaction } from 'sequelize';
+import type { Config } from '../config';
+import { createLogger, type Logger } from './logger';
+import { createSequelize, initModels } from './db';
+import { MemoryKv, RedisKv, type Kv } from './kv';
+import { MemoryPubSub, RedisPubSub, type PubSub } from './pubsub';
+import { BullJobRunner, TimerJobRunner, type JobRunner } from './jobs';
+import { FieldCrypto } from './crypto';
+import { WechatClient } from './wechat';
+
+export interface Infra {
+  config: Config;
+  log: Logger;
+  sequelize: Sequelize;
+  kv: Kv;
+  pubsub: PubSub;
+  jobs: JobRunner;
+  fieldCrypto: FieldCrypto;
+  wechat: WechatClient;
+  redis?: Redis;
+}
+
+let current: Infra | undefined;
+
+/** The process-wide infrastructure; services reach it through `infra()`, never through ctx. */
+export function infra(): Infra {
+  if (!current) throw new Error('infra not initialised');
+  return current;
+}
+
+export async function initInfra(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<Infra> {
+  const sequelize = createSequelize(config, log);
+  initModels(sequelize);
+  let redis: Redis | undefined;
+  let kv: Kv;
+  let pubsub: PubSub;
+  let jobs: JobRunner;
+  if (config.REDIS_URL) {
+    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
+    kv = new RedisKv(redis, config.REDIS_PREFIX);
+    pubsub = new RedisPubSub(redis, config.REDIS_PREFIX);
+    // BullMQ needs its own connection with maxRetriesPerRequest: null (blocking commands).
+    jobs = new BullJobRunner(new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }), config.REDIS_PREFIX, log);
+  } else {
+    kv = new MemoryKv();
+    pubsub = new MemoryPubSub();
+    jobs = new TimerJobRunner(log);
+  }
+  current = {
+    config, log, sequelize, kv, pubsub, jobs, redis,
+    fieldCrypto: new FieldCrypto(config.DATA_KEY),
+    wechat: new WechatClient(config, kv, log),
+  };
+  return current;
+}
+
+export async function closeInfra() {
+  if (!current) return;
+  const i = current;
+  current = undefined;
+  await i.jobs.close();
+  await i.pubsub.close();
+  await i.kv.close();
+  i.redis?.disconnect();
+  await i.sequelize.close();
+}
+
+/**
+ * A transaction. SQLite has one connection in Sequelize, so embedded mode runs transactions one at a time
+ * (an in-process lock) instead of letting two interleave on the same connection.
+ */
+export async function tx<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
+  const i = infra();
+  if (i.config.embedded) return i.kv.withLock('sqlite-tx', () => i.sequelize.transaction(fn), { waitMs: 30_000, ttlMs: 60_000 });
+  return i.sequelize.transaction(fn);
+}

@@ -1,0 +1,120 @@
+import crypto from 'node:crypto';
+import { Redis } from 'ioredis';
+
+/** Cache, distributed lock and rate limiter: Redis in production, in-process in embedded mode. */
+export interface Kv {
+  get<T>(key: string): Promise<T | undefined>;
+  set(key: string, value: unknown, ttlSec: number): Promise<void>;
+  del(key: string): Promise<void>;
+  /** Runs fn while holding the named lock; throws LockBusyError if it can't be had within waitMs. */
+  withLock<T>(key: string, fn: () => Promise<T>, opts?: { ttlMs?: number; waitMs?: number }): Promise<T>;
+  /** Fixed-window counter: counts this hit and says whether it is within limit. */
+  hit(key: string, limit: number, windowSec: number): Promise<{ allowed: boolean; count: number; retryAfterSec: number }>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export class LockBusyError extends Error {
+  constructor(key: string) {
+    super(`lock busy: ${key}`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const HIT = `local c = redis.call('incr', KEYS[1]) if c == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return {c, redis.call('pttl', KEYS[1])}`;
+
+export class RedisKv implements Kv {
+  constructor(private redis: Redis, private prefix: string) {}
+  private k(key: string) {
+    return this.prefix + key;
+  }
+  async get<T>(key: string) {
+    const v = await this.redis.get(this.k(key));
+    return v === null ? undefined : (JSON.parse(v) as T);
+  }
+  async set(key: string, value: unknown, ttlSec: number) {
+    await this.redis.set(this.k(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSec)));
+  }
+  async del(key: string) {
+    await this.redis.del(this.k(key));
+  }
+  async withLock<T>(key: string, fn: () => Promise<T>, opts: { ttlMs?: number; waitMs?: number } = {}) {
+    const { ttlMs = 10_000, waitMs = 5_000 } = opts;
+    const token = crypto.randomUUID();
+    const lockKey = this.k(`lock:${key}`);
+    const deadline = Date.now() + waitMs;
+    for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+      if ((await this.redis.set(lockKey, token, 'PX', ttlMs, 'NX')) === 'OK') break;
+      if (Date.now() >= deadline) throw new LockBusyError(key);
+      await sleep(delay);
+    }
+    try {
+      return await fn();
+    } finally {
+      await this.redis.eval(RELEASE, 1, lockKey, token);
+    }
+  }
+  async hit(key: string, limit: number, windowSec: number) {
+    const [count, pttl] = (await this.redis.eval(HIT, 1, this.k(`rl:${key}`), String(windowSec * 1000))) as [number, number];
+    return { allowed: count <= limit, count, retryAfterSec: Math.max(1, Math.ceil(pttl / 1000)) };
+  }
+  async ping() {
+    return (await this.redis.ping()) === 'PONG';
+  }
+  async close() {}
+}
+
+export class MemoryKv implements Kv {
+  private store = new Map<string, { v: string; exp: number }>();
+  private locks = new Map<string, Promise<void>>();
+  private live(key: string) {
+    const e = this.store.get(key);
+    if (e && e.exp <= Date.now()) {
+      this.store.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+  async get<T>(key: string) {
+    const e = this.live(key);
+    return e ? (JSON.parse(e.v) as T) : undefined;
+  }
+  async set(key: string, value: unknown, ttlSec: number) {
+    this.store.set(key, { v: JSON.stringify(value), exp: Date.now() + ttlSec * 1000 });
+  }
+  async del(key: string) {
+    this.store.delete(key);
+  }
+  async withLock<T>(key: string, fn: () => Promise<T>, opts: { waitMs?: number } = {}) {
+    const deadline = Date.now() + (opts.waitMs ?? 5_000);
+    while (this.locks.has(key)) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new LockBusyError(key);
+      await Promise.race([this.locks.get(key), sleep(remaining)]);
+    }
+    let release!: () => void;
+    this.locks.set(key, new Promise<void>((r) => (release = r)));
+    try {
+      return await fn();
+    } finally {
+      this.locks.delete(key);
+      release();
+    }
+  }
+  async hit(key: string, limit: number, windowSec: number) {
+    const k = `rl:${key}`;
+    const e = this.live(k);
+    const count = e ? Number(e.v) + 1 : 1;
+    const exp = e ? e.exp : Date.now() + windowSec * 1000;
+    this.store.set(k, { v: String(count), exp });
+    return { allowed: count <= limit, count, retryAfterSec: Math.max(1, Math.ceil((exp - Date.now()) / 1000)) };
+  }
+  async ping() {
+    return true;
+  }
+  async close() {
+    this.store.clear();
+  }
+}

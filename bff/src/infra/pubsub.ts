@@ -1,0 +1,62 @@
+import { EventEmitter } from 'node:events';
+import { Redis } from 'ioredis';
+
+export type Handler = (message: unknown) => void;
+
+/** Fan-out between BFF instances (Redis pub/sub) or inside one process (embedded mode). */
+export interface PubSub {
+  publish(channel: string, message: unknown): Promise<void>;
+  subscribe(channel: string, handler: Handler): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+export class RedisPubSub implements PubSub {
+  private sub: Redis;
+  private handlers = new Map<string, Set<Handler>>();
+  constructor(private pub: Redis, private prefix: string) {
+    this.sub = pub.duplicate();
+    this.sub.on('message', (channel: string, raw: string) => {
+      const name = channel.slice(this.prefix.length);
+      for (const h of this.handlers.get(name) ?? []) h(JSON.parse(raw));
+    });
+  }
+  async publish(channel: string, message: unknown) {
+    await this.pub.publish(this.prefix + channel, JSON.stringify(message));
+  }
+  async subscribe(channel: string, handler: Handler) {
+    let set = this.handlers.get(channel);
+    if (!set) {
+      set = new Set();
+      this.handlers.set(channel, set);
+      await this.sub.subscribe(this.prefix + channel);
+    }
+    set.add(handler);
+    return async () => {
+      set!.delete(handler);
+      if (set!.size === 0) {
+        this.handlers.delete(channel);
+        await this.sub.unsubscribe(this.prefix + channel);
+      }
+    };
+  }
+  async close() {
+    this.sub.disconnect();
+  }
+}
+
+export class MemoryPubSub implements PubSub {
+  private ee = new EventEmitter().setMaxListeners(0);
+  async publish(channel: string, message: unknown) {
+    // Round-trip through JSON so in-process subscribers see what Redis subscribers would.
+    this.ee.emit(channel, JSON.parse(JSON.stringify(message)));
+  }
+  async subscribe(channel: string, handler: Handler) {
+    this.ee.on(channel, handler);
+    return async () => {
+      this.ee.off(channel, handler);
+    };
+  }
+  async close() {
+    this.ee.removeAllListeners();
+  }
+}

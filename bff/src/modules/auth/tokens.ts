@@ -1,0 +1,75 @@
+import crypto from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { Op } from 'sequelize';
+import { infra } from '../../infra';
+import { randomToken, sha256 } from '../../infra/crypto';
+import { AppError, unauthenticated } from '../../http/errors';
+import { AdminSession, RefreshToken } from './models';
+
+type Audience = 'mp' | 'admin';
+const ISSUER = 'yiyun';
+
+export interface AccessClaims {
+  sub: string;
+  aud: Audience;
+  sid?: string;
+}
+
+export function signAccess(aud: Audience, subjectId: number, sid?: string) {
+  const { config } = infra();
+  return jwt.sign(sid ? { sid } : {}, config.JWT_SECRET, {
+    algorithm: 'HS256', subject: String(subjectId), audience: aud, issuer: ISSUER, expiresIn: config.ACCESS_TOKEN_TTL_SEC,
+  });
+}
+
+export function verifyAccess(token: string, aud: Audience): AccessClaims {
+  try {
+    return jwt.verify(token, infra().config.JWT_SECRET, { algorithms: ['HS256'], audience: aud, issuer: ISSUER }) as AccessClaims;
+  } catch (err) {
+    if (err instanceof jwt.TokenExpiredError) throw unauthenticated('TOKEN_EXPIRED', '登录状态已过期，请刷新');
+    throw unauthenticated('UNAUTHENTICATED', '登录凭证无效，请重新登录');
+  }
+}
+
+export async function issueTokens(aud: Audience, subjectId: number, familyId: string, ttlMs: number) {
+  const refreshToken = randomToken();
+  await RefreshToken.create({
+    tokenHash: sha256(refreshToken), subjectType: aud, subjectId, familyId, expiresAt: new Date(Date.now() + ttlMs),
+    usedAt: null, revokedAt: null,
+  });
+  return {
+    accessToken: signAccess(aud, subjectId, aud === 'admin' ? familyId : undefined),
+    refreshToken,
+    expiresIn: infra().config.ACCESS_TOKEN_TTL_SEC,
+  };
+}
+
+export const newFamilyId = () => crypto.randomUUID();
+
+export async function revokeFamily(familyId: string, reason: string) {
+  const now = new Date();
+  await RefreshToken.update({ revokedAt: now }, { where: { familyId, revokedAt: { [Op.is]: null } } });
+  await AdminSession.update({ revokedAt: now, revokeReason: reason }, { where: { id: familyId, revokedAt: { [Op.is]: null } } });
+}
+
+/**
+ * Spends a refresh token and returns its subject and family. A token that was already spent or revoked
+ * means it leaked (or the client is confused): the whole family is revoked, as OAuth 2.0 BCP advises.
+ */
+export async function spendRefreshToken(aud: Audience, token: string) {
+  const row = await RefreshToken.findOne({ where: { tokenHash: sha256(token), subjectType: aud } });
+  if (!row) throw new AppError(401, 'REFRESH_TOKEN_INVALID', '登录已失效，请重新登录');
+  if (row.usedAt || row.revokedAt) {
+    await revokeFamily(row.familyId, 'refresh_reuse');
+    infra().log.warn({ familyId: row.familyId, aud }, 'refresh token reuse detected; family revoked');
+    throw new AppError(401, 'REFRESH_TOKEN_REUSED', '登录凭证已被使用过，为安全起见请重新登录');
+  }
+  if (row.expiresAt.getTime() <= Date.now()) throw new AppError(401, 'REFRESH_TOKEN_INVALID', '登录已过期，请重新登录');
+  // Conditional update: of two concurrent refreshes with the same token, exactly one wins.
+  const [won] = await RefreshToken.update({ usedAt: new Date() }, { where: { id: row.id, usedAt: { [Op.is]: null }, revokedAt: { [Op.is]: null } } });
+  if (!won) {
+    await revokeFamily(row.familyId, 'refresh_reuse');
+    throw new AppError(401, 'REFRESH_TOKEN_REUSED', '登录凭证已被使用过，为安全起见请重新登录');
+  }
+  return { subjectId: row.subjectId, familyId: row.familyId, expiresAt: row.expiresAt };
+}

@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { pageOf } from '../../http/schemas';
+
+export const RELATIONS = ['self', 'spouse', 'parent', 'child', 'sibling', 'other'] as const;
+export const Relation = z.enum(RELATIONS);
+
+const Name = z.string().trim().min(2, '姓名至少 2 个字').max(20, '姓名最多 20 个字').regex(/^[\p{Script=Han}A-Za-z·.\s]+$/u, '姓名只能包含汉字、字母和间隔号');
+const Phone = z.string().trim().regex(/^1[3-9]\d{9}$/, '请输入 11 位手机号');
+const IdCard = z.string().trim().max(18, '身份证号应为 18 位').min(18, '身份证号应为 18 位');
+
+export const PatientCreate = z.strictObject({
+  name: Name,
+  idCard: IdCard,
+  phone: Phone,
+  relation: Relation,
+  isDefault: z.boolean().optional(),
+});
+export type PatientCreate = z.infer<typeof PatientCreate>;
+
+export const PatientUpdate = z
+  .strictObject({ name: Name.optional(), phone: Phone.optional(), relation: Relation.optional() })
+  .refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export type PatientUpdate = z.infer<typeof PatientUpdate>;
+
+export const Patient = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  idCardMasked: z.string(),
+  phoneMasked: z.string(),
+  relation: Relation,
+  gender: z.enum(['M', 'F']),
+  birthDate: z.string(),
+  age: z.number().int(),
+  needsGuardian: z.boolean().describe('under 14: a guardian must accompany the visit'),
+  isDefault: z.boolean(),
+  createdAt: z.date(),
+});
+export type Patient = z.infer<typeof Patient>;
+export const PatientList = pageOf(Patient);

@@ -1,0 +1,66 @@
+import { tx } from '../../infra';
+import { conflict, notFound, unprocessable } from '../../http/errors';
+import { invalidateAuthz } from './authz';
+import { Menu, RoleMenu } from './models';
+import { buildTree } from './tree';
+import type { MenuItem } from './schemas';
+
+type MenuInput = Partial<Pick<MenuItem, 'parentId' | 'name' | 'type' | 'path' | 'component' | 'perms' | 'icon' | 'orderNum' | 'visible' | 'status'>>;
+
+export async function menuTree(): Promise<MenuItem[]> {
+  const rows = await Menu.findAll({ order: [['orderNum', 'ASC'], ['id', 'ASC']] });
+  return buildTree(rows.map((m) => ({ ...(m.get({ plain: true }) as Omit<MenuItem, 'children'>), children: [] as MenuItem[] })));
+}
+
+/** A directory holds directories and menus, a menu holds buttons, a button holds nothing. */
+async function checkShape(m: { parentId: number | null; type: 'D' | 'M' | 'B'; path?: string | null; component?: string | null }, selfId?: number) {
+  if (m.parentId != null) {
+    const parent = await Menu.findByPk(m.parentId);
+    if (!parent) throw unprocessable('INVALID_PARENT', '上级菜单不存在');
+    if (parent.type === 'B') throw unprocessable('INVALID_PARENT', '按钮下不能再添加菜单');
+    if (m.type === 'B' && parent.type !== 'M') throw unprocessable('INVALID_PARENT', '按钮只能添加在菜单下');
+    if (m.type !== 'B' && parent.type !== 'D') throw unprocessable('INVALID_PARENT', '目录和菜单只能添加在目录下');
+    // No cycles: the new parent can't be the menu itself or one of its descendants.
+    for (let p: Menu | null = parent; p; p = p.parentId == null ? null : await Menu.findByPk(p.parentId)) {
+      if (p.id === selfId) throw unprocessable('INVALID_PARENT', '上级菜单不能是自己或自己的下级');
+    }
+  } else if (m.type === 'B') {
+    throw unprocessable('INVALID_PARENT', '按钮只能添加在菜单下');
+  }
+  if (m.type !== 'B' && !m.path) throw unprocessable('PATH_REQUIRED', '目录和菜单需要填写路由地址');
+  if (m.type === 'M' && !m.component) throw unprocessable('COMPONENT_REQUIRED', '菜单需要填写组件路径');
+}
+
+export async function createMenu(input: MenuInput & { parentId: number | null; name: string; type: 'D' | 'M' | 'B' }) {
+  await checkShape(input);
+  const m = await Menu.create({
+    parentId: input.parentId, name: input.name, type: input.type, path: input.path ?? null, component: input.component ?? null,
+    perms: input.perms ?? null, icon: input.icon ?? null, orderNum: input.orderNum ?? 0, visible: input.visible ?? true, status: input.status ?? 'active',
+  });
+  await invalidateAuthz();
+  return { ...(m.get({ plain: true }) as Omit<MenuItem, 'children'>), children: [] };
+}
+
+export async function updateMenu(id: number, input: MenuInput) {
+  const m = await Menu.findByPk(id);
+  if (!m) throw notFound('菜单不存在');
+  const next = { ...m.get({ plain: true }), ...input };
+  await checkShape(next, id);
+  if (input.type && input.type !== m.type && (await Menu.count({ where: { parentId: id } }))) {
+    throw conflict('MENU_HAS_CHILDREN', '有下级的菜单不能修改类型');
+  }
+  await m.update(input);
+  await invalidateAuthz();
+  return { ...(m.get({ plain: true }) as Omit<MenuItem, 'children'>), children: [] };
+}
+
+export async function deleteMenu(id: number) {
+  const m = await Menu.findByPk(id);
+  if (!m) throw notFound('菜单不存在');
+  if (await Menu.count({ where: { parentId: id } })) throw conflict('MENU_HAS_CHILDREN', '请先删除下级菜单');
+  await tx(async (t) => {
+    await RoleMenu.destroy({ where: { menuId: id }, transaction: t });
+    await m.destroy({ transaction: t });
+  });
+  await invalidateAuthz();
+}

@@ -1,0 +1,247 @@
+import { z } from 'zod';
+import { PageQuery, pageOf, Status } from '../../http/schemas';
+import { Password } from '../auth/schemas';
+
+const Username = z.string().trim().regex(/^[A-Za-z0-9_]{4,32}$/, '用户名为 4–32 位字母、数字或下划线');
+const PersonName = z.string().trim().min(2, '姓名至少 2 个字').max(20, '姓名最多 20 个字');
+const Phone = z.string().trim().regex(/^1[3-9]\d{9}$/, '请输入 11 位手机号');
+const Id = z.number().int().positive();
+const DataScope = z.enum(['all', 'custom', 'dept', 'dept_and_below', 'self']);
+const PermString = z.string().trim().regex(/^[A-Za-z][\w-]*(:[A-Za-z*][\w-]*){1,3}$/, '权限标识格式如 system:user:add');
+
+// ----- users -----
+export const SysUser = z.object({
+  id: z.number().int(),
+  username: z.string(),
+  name: z.string(),
+  deptId: z.number().int().nullable(),
+  deptName: z.string().nullable(),
+  postId: z.number().int().nullable(),
+  postName: z.string().nullable(),
+  phoneMasked: z.string().nullable(),
+  email: z.string().nullable(),
+  status: z.enum(['active', 'disabled', 'pending', 'rejected']),
+  locked: z.boolean(),
+  roles: z.array(z.object({ id: z.number().int(), key: z.string(), name: z.string() })),
+  createdAt: z.date(),
+});
+export type SysUser = z.infer<typeof SysUser>;
+export const SysUserPage = pageOf(SysUser);
+export const UserQuery = PageQuery.extend({
+  name: z.string().trim().max(32).optional(),
+  username: z.string().trim().max(32).optional(),
+  phone: z.string().trim().regex(/^\d{11}$/, '请输入完整的 11 位手机号').optional(),
+  deptId: z.coerce.number().int().positive().optional(),
+  status: z.enum(['active', 'disabled', 'pending', 'rejected']).optional(),
+});
+export const UserCreate = z.strictObject({
+  username: Username,
+  name: PersonName,
+  password: Password,
+  deptId: Id,
+  postId: Id.nullable().optional(),
+  phone: Phone.optional(),
+  email: z.email('邮箱格式不正确').max(128).optional(),
+  roleIds: z.array(Id).max(20).optional(),
+});
+export const UserUpdate = z
+  .strictObject({
+    name: PersonName.optional(),
+    deptId: Id.optional(),
+    postId: Id.nullable().optional(),
+    phone: Phone.nullable().optional(),
+    email: z.email('邮箱格式不正确').max(128).nullable().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export const UserStatusBody = z.strictObject({ status: z.enum(['active', 'disabled']) });
+export const ResetPasswordBody = z.strictObject({ password: Password });
+export const RoleIdsBody = z.strictObject({ roleIds: z.array(Id).max(20) });
+
+// ----- roles -----
+export const Role = z.object({
+  id: z.number().int(),
+  key: z.string(),
+  name: z.string(),
+  orderNum: z.number().int(),
+  dataScope: DataScope,
+  status: Status,
+  builtin: z.boolean(),
+  menuIds: z.array(z.number().int()),
+  deptIds: z.array(z.number().int()),
+  createdAt: z.date(),
+});
+export type Role = z.infer<typeof Role>;
+export const RoleCreate = z.strictObject({
+  key: z.string().trim().regex(/^[a-z][a-z0-9_]{1,31}$/, '角色标识为小写字母、数字、下划线'),
+  name: z.string().trim().min(2).max(32),
+  orderNum: z.number().int().min(0).max(9999).default(0),
+  status: Status.default('active'),
+  dataScope: DataScope.default('self'),
+  menuIds: z.array(Id).max(1000).default([]),
+  deptIds: z.array(Id).max(1000).default([]),
+});
+export const RoleUpdate = z
+  .strictObject({
+    name: z.string().trim().min(2).max(32).optional(),
+    orderNum: z.number().int().min(0).max(9999).optional(),
+    status: Status.optional(),
+    dataScope: DataScope.optional(),
+    menuIds: z.array(Id).max(1000).optional(),
+    deptIds: z.array(Id).max(1000).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, '至少修改一项');
+
+// ----- menus -----
+export interface MenuItem {
+  id: number;
+  parentId: number | null;
+  name: string;
+  type: 'D' | 'M' | 'B';
+  path: string | null;
+  component: string | null;
+  perms: string | null;
+  icon: string | null;
+  orderNum: number;
+  visible: boolean;
+  status: 'active' | 'disabled';
+  children: MenuItem[];
+}
+export const MenuItem: z.ZodType<MenuItem> = z.lazy(() =>
+  z.object({
+    id: z.number().int(), parentId: z.number().int().nullable(), name: z.string(), type: z.enum(['D', 'M', 'B']),
+    path: z.string().nullable(), component: z.string().nullable(), perms: z.string().nullable(), icon: z.string().nullable(),
+    orderNum: z.number().int(), visible: z.boolean(), status: Status, children: z.array(MenuItem),
+  }),
+);
+const menuFields = {
+  parentId: Id.nullable(),
+  name: z.string().trim().min(1).max(50),
+  type: z.enum(['D', 'M', 'B']),
+  path: z.string().trim().max(200).regex(/^[\w/:.-]*$/, '路由地址只能包含字母、数字和 / : - _').nullable().optional(),
+  component: z.string().trim().max(200).regex(/^[\w/-]*$/, '组件路径格式如 system/user/index').nullable().optional(),
+  perms: PermString.nullable().optional(),
+  icon: z.string().trim().max(64).nullable().optional(),
+  orderNum: z.number().int().min(0).max(9999).default(0),
+  visible: z.boolean().default(true),
+  status: Status.default('active'),
+};
+export const MenuCreate = z.strictObject(menuFields);
+export const MenuUpdate = z.strictObject(
+  Object.fromEntries(Object.entries(menuFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as {
+    [K in keyof typeof menuFields]: z.ZodOptional<(typeof menuFields)[K]>;
+  },
+);
+
+// ----- departments -----
+export interface Dept {
+  id: number;
+  parentId: number | null;
+  name: string;
+  type: 'institution' | 'department';
+  orderNum: number;
+  leader: string | null;
+  phone: string | null;
+  status: 'active' | 'disabled';
+  children: Dept[];
+}
+export const Dept: z.ZodType<Dept> = z.lazy(() =>
+  z.object({
+    id: z.number().int(), parentId: z.number().int().nullable(), name: z.string(), type: z.enum(['institution', 'department']),
+    orderNum: z.number().int(), leader: z.string().nullable(), phone: z.string().nullable(), status: Status, children: z.array(Dept),
+  }),
+);
+export const DeptCreate = z.strictObject({
+  parentId: Id.nullable(),
+  name: z.string().trim().min(2).max(50),
+  type: z.enum(['institution', 'department']).default('department'),
+  orderNum: z.number().int().min(0).max(9999).default(0),
+  leader: z.string().trim().max(32).nullable().optional(),
+  phone: z.string().trim().regex(/^[\d-]{5,20}$/, '联系电话格式不正确').nullable().optional(),
+  status: Status.default('active'),
+});
+export const DeptUpdate = z
+  .strictObject({
+    parentId: Id.nullable().optional(),
+    name: z.string().trim().min(2).max(50).optional(),
+    orderNum: z.number().int().min(0).max(9999).optional(),
+    leader: z.string().trim().max(32).nullable().optional(),
+    phone: z.string().trim().regex(/^[\d-]{5,20}$/, '联系电话格式不正确').nullable().optional(),
+    status: Status.optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export interface DeptNode {
+  id: number;
+  name: string;
+  children: DeptNode[];
+}
+export const DeptNode: z.ZodType<DeptNode> = z.lazy(() => z.object({ id: z.number().int(), name: z.string(), children: z.array(DeptNode) }));
+
+// ----- positions -----
+export const Post = z.object({ id: z.number().int(), code: z.string(), name: z.string(), orderNum: z.number().int(), status: Status });
+export type Post = z.infer<typeof Post>;
+export const PostCreate = z.strictObject({
+  code: z.string().trim().regex(/^[a-z][a-z0-9_]{1,31}$/, '岗位编码为小写字母、数字、下划线'),
+  name: z.string().trim().min(2).max(50),
+  orderNum: z.number().int().min(0).max(9999).default(0),
+  status: Status.default('active'),
+});
+export const PostUpdate = PostCreate.partial().refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export const PostOption = z.object({ id: z.number().int(), name: z.string() });
+export type PostOption = z.infer<typeof PostOption>;
+
+// ----- dictionaries -----
+export const DictType = z.object({ id: z.number().int(), type: z.string(), name: z.string(), status: Status, remark: z.string().nullable() });
+export type DictType = z.infer<typeof DictType>;
+export const DictTypeCreate = z.strictObject({
+  type: z.string().trim().regex(/^[a-z][a-z0-9_]{1,63}$/, '字典类型为小写字母、数字、下划线'),
+  name: z.string().trim().min(1).max(64),
+  status: Status.default('active'),
+  remark: z.string().trim().max(255).nullable().optional(),
+});
+export const DictTypeUpdate = DictTypeCreate.omit({ type: true }).partial().refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export const DictItem = z.object({
+  id: z.number().int(), dictType: z.string(), label: z.string(), value: z.string(), orderNum: z.number().int(),
+  cssClass: z.string().nullable(), status: Status,
+});
+export type DictItem = z.infer<typeof DictItem>;
+export const DictItemCreate = z.strictObject({
+  dictType: z.string().trim().min(1).max(64),
+  label: z.string().trim().min(1).max(64),
+  value: z.string().trim().min(1).max(64),
+  orderNum: z.number().int().min(0).max(9999).default(0),
+  cssClass: z.enum(['primary', 'success', 'info', 'warning', 'danger']).nullable().optional(),
+  status: Status.default('active'),
+});
+export const DictItemUpdate = DictItemCreate.omit({ dictType: true }).partial().refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export const DictItemQuery = PageQuery.extend({ dictType: z.string().trim().min(1).max(64) });
+export const DictTypeQuery = PageQuery.extend({ name: z.string().trim().max(64).optional(), type: z.string().trim().max(64).optional() });
+export const DictOption = z.object({ label: z.string(), value: z.string(), cssClass: z.string().nullable() });
+
+// ----- staff applications -----
+export const StaffApplication = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  deptId: z.number().int(),
+  deptName: z.string().nullable(),
+  postId: z.number().int().nullable(),
+  postName: z.string().nullable(),
+  username: z.string(),
+  phoneMasked: z.string().nullable(),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  reason: z.string().nullable(),
+  createdAt: z.date(),
+  reviewedAt: z.date().nullable(),
+});
+export type StaffApplication = z.infer<typeof StaffApplication>;
+export const StaffApplicationPage = pageOf(StaffApplication);
+export const StaffApplyBody = z.strictObject({
+  name: PersonName,
+  deptId: Id,
+  postId: Id,
+  username: Username,
+  password: Password,
+  phone: Phone.optional(),
+});
+export const StaffApplicationQuery = PageQuery.extend({ status: z.enum(['pending', 'approved', 'rejected']).optional() });
+export const ApproveBody = z.strictObject({ deptId: Id, postId: Id.nullable().optional(), roleIds: z.array(Id).max(20) });
+export const RejectBody = z.strictObject({ reason: z.string().trim().min(2, '请填写驳回原因').max(255) });

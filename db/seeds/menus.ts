@@ -1,0 +1,71 @@
+/** The console's menu tree and which built-in role gets which entry. Permission strings are `module:entity:action`. */
+export type RoleKey = 'admin' | 'dept_admin' | 'chief_physician' | 'physician';
+
+export interface MenuSeed {
+  name: string;
+  type: 'D' | 'M' | 'B';
+  path?: string;
+  component?: string;
+  perms?: string;
+  icon?: string;
+  visible?: boolean;
+  roles?: RoleKey[];
+  children?: MenuSeed[];
+}
+
+const btn = (name: string, perms: string, roles: RoleKey[] = []): MenuSeed => ({ name, type: 'B', perms, roles });
+
+export const MENUS: MenuSeed[] = [
+  { name: '首页', type: 'M', path: '/dashboard', component: 'dashboard/index', icon: 'HomeFilled', roles: ['dept_admin', 'chief_physician', 'physician'] },
+  {
+    name: '系统管理', type: 'D', path: '/system', icon: 'Setting', roles: ['dept_admin', 'chief_physician'],
+    children: [
+      {
+        name: '用户管理', type: 'M', path: 'user', component: 'system/user/index', icon: 'User', perms: 'system:user:list', roles: ['dept_admin', 'chief_physician'],
+        children: [
+          btn('用户查询', 'system:user:query', ['dept_admin', 'chief_physician']),
+          btn('用户新增', 'system:user:add', ['dept_admin']),
+          btn('用户修改', 'system:user:edit', ['dept_admin']),
+          btn('用户删除', 'system:user:remove'),
+          btn('重置密码', 'system:user:resetPwd', ['dept_admin']),
+          btn('解锁账号', 'system:user:unlock', ['dept_admin']),
+        ],
+      },
+      {
+        name: '角色管理', type: 'M', path: 'role', component: 'system/role/index', icon: 'UserFilled', perms: 'system:role:list',
+        children: [btn('角色查询', 'system:role:query'), btn('角色新增', 'system:role:add'), btn('角色修改', 'system:role:edit'), btn('角色删除', 'system:role:remove')],
+      },
+      {
+        name: '菜单管理', type: 'M', path: 'menu', component: 'system/menu/index', icon: 'Menu', perms: 'system:menu:list',
+        children: [btn('菜单新增', 'system:menu:add'), btn('菜单修改', 'system:menu:edit'), btn('菜单删除', 'system:menu:remove')],
+      },
+      {
+        name: '部门管理', type: 'M', path: 'dept', component: 'system/dept/index', icon: 'OfficeBuilding', perms: 'system:dept:list', roles: ['dept_admin'],
+        children: [btn('部门新增', 'system:dept:add', ['dept_admin']), btn('部门修改', 'system:dept:edit', ['dept_admin']), btn('部门删除', 'system:dept:remove')],
+      },
+      {
+        name: '岗位管理', type: 'M', path: 'post', component: 'system/post/index', icon: 'Postcard', perms: 'system:post:list',
+        children: [btn('岗位新增', 'system:post:add'), btn('岗位修改', 'system:post:edit'), btn('岗位删除', 'system:post:remove')],
+      },
+      {
+        name: '字典管理', type: 'M', path: 'dict', component: 'system/dict/index', icon: 'Collection', perms: 'system:dict:list',
+        children: [btn('字典新增', 'system:dict:add'), btn('字典修改', 'system:dict:edit'), btn('字典删除', 'system:dict:remove')],
+      },
+      { name: '字典数据', type: 'M', path: 'dict-data/:type', component: 'system/dict/data', icon: 'Collection', perms: 'system:dict:list', visible: false },
+      {
+        name: '人员申请', type: 'M', path: 'staff-application', component: 'system/staff-application/index', icon: 'Stamp', perms: 'system:staffApply:list', roles: ['dept_admin'],
+        children: [btn('审核申请', 'system:staffApply:approve', ['dept_admin'])],
+      },
+    ],
+  },
+  {
+    name: '系统监控', type: 'D', path: '/monitor', icon: 'Monitor',
+    children: [
+      { name: '在线用户', type: 'M', path: 'online', component: 'monitor/online/index', icon: 'Connection', perms: 'monitor:online:list',
+        children: [btn('强制下线', 'monitor:online:forceLogout')] },
+      { name: '操作日志', type: 'M', path: 'operlog', component: 'monitor/operlog/index', icon: 'Document', perms: 'monitor:operlog:list' },
+      { name: '登录日志', type: 'M', path: 'logininfor', component: 'monitor/logininfor/index', icon: 'Tickets', perms: 'monitor:logininfor:list',
+        children: [btn('账号解锁', 'system:user:unlock')] },
+    ],
+  },
+];

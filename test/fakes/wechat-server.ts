@@ -1,0 +1,155 @@
+/**
+ * A local WeChat server API that follows the official protocol for what Yiyun uses:
+ *   GET  /sns/jscode2session                 (mini-program login; codes single-use, 5-minute life)
+ *   POST /cgi-bin/stable_token               (access token; 7200 s; force_refresh rotates)
+ *   POST /wxa/business/getuserphonenumber    (phone number from the getPhoneNumber button code)
+ * plus the simulator's own endpoints that stand in for the phone: /__sim/login and /__sim/phone-code.
+ * Used by the tests and, in embedded demo mode, as the clearly-labelled "simulated WeChat".
+ */
+import http from 'node:http';
+import crypto from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+
+const CODE_TTL_MS = 5 * 60 * 1000;
+const TOKEN_TTL_S = 7200;
+const LOGIN_QUOTA_PER_MIN = 100;
+
+interface LoginCode { openid: string; issuedAt: number; used: boolean }
+interface PhoneCode { phone: string; issuedAt: number; used: boolean }
+
+export interface FakeWechatOptions {
+  apps?: Record<string, string>; // appid -> secret
+}
+
+export class FakeWechat {
+  readonly apps: Record<string, string>;
+  private loginCodes = new Map<string, LoginCode>();
+  private phoneCodes = new Map<string, PhoneCode>();
+  private sessionKeys = new Map<string, string>();
+  private tokens = new Map<string, { appid: string; expiresAt: number }>();
+  private currentToken = new Map<string, string>();
+  private loginCalls: number[] = [];
+  /** Counters the tests read to check caching behaviour. */
+  readonly stats = { code2session: 0, stableToken: 0, phone: 0 };
+  private server?: http.Server;
+
+  constructor(opts: FakeWechatOptions = {}) {
+    this.apps = opts.apps ?? {};
+  }
+
+  /** What wx.login gives the phone: a fresh code for this WeChat user. */
+  issueLoginCode(openid = `o_sim_${crypto.randomBytes(9).toString('base64url')}`): string {
+    const code = crypto.randomBytes(16).toString('hex');
+    this.loginCodes.set(code, { openid, issuedAt: Date.now(), used: false });
+    return code;
+  }
+  issuePhoneCode(phone: string): string {
+    const code = crypto.randomBytes(16).toString('hex');
+    this.phoneCodes.set(code, { phone, issuedAt: Date.now(), used: false });
+    return code;
+  }
+  /** Simulates WeChat invalidating every access token (e.g. another service force-refreshed). */
+  invalidateTokens() {
+    this.tokens.clear();
+  }
+  /** Ages a code so the next exchange sees it expired. */
+  expireCode(code: string) {
+    const c = this.loginCodes.get(code) ?? this.phoneCodes.get(code);
+    if (c) c.issuedAt -= CODE_TTL_MS + 1;
+  }
+
+  private appOk(appid: unknown, secret: unknown): { errcode: number; errmsg: string } | undefined {
+    if (typeof appid !== 'string' || !(appid in this.apps)) return { errcode: 40013, errmsg: 'invalid appid' };
+    if (this.apps[appid] !== secret) return { errcode: 40125, errmsg: 'invalid appsecret' };
+    return undefined;
+  }
+
+  app(): Koa {
+    const router = new Router();
+    router.get('/sns/jscode2session', (ctx) => {
+      this.stats.code2session++;
+      const q = ctx.query;
+      const bad = this.appOk(q.appid, q.secret);
+      if (bad) return void (ctx.body = bad);
+      if (q.grant_type !== 'authorization_code') return void (ctx.body = { errcode: 40002, errmsg: 'invalid grant_type' });
+      const now = Date.now();
+      this.loginCalls = this.loginCalls.filter((t) => now - t < 60_000);
+      if (this.loginCalls.length >= LOGIN_QUOTA_PER_MIN) return void (ctx.body = { errcode: 45011, errmsg: 'api minute-quota reach limit' });
+      this.loginCalls.push(now);
+      const code = this.loginCodes.get(String(q.js_code ?? ''));
+      if (!code || now - code.issuedAt > CODE_TTL_MS) return void (ctx.body = { errcode: 40029, errmsg: 'invalid code' });
+      if (code.used) return void (ctx.body = { errcode: 40163, errmsg: 'code been used' });
+      code.used = true;
+      const sessionKey = crypto.randomBytes(16).toString('base64');
+      this.sessionKeys.set(code.openid, sessionKey);
+      ctx.body = { openid: code.openid, session_key: sessionKey };
+    });
+    router.post('/cgi-bin/stable_token', (ctx) => {
+      this.stats.stableToken++;
+      const b = (ctx.request.body ?? {}) as Record<string, unknown>;
+      if (b.grant_type !== 'client_credential') return void (ctx.body = { errcode: 40002, errmsg: 'invalid grant_type' });
+      const bad = this.appOk(b.appid, b.secret);
+      if (bad) return void (ctx.body = bad);
+      const appid = b.appid as string;
+      const existing = this.currentToken.get(appid);
+      const live = existing && this.tokens.get(existing);
+      if (live && !b.force_refresh && live.expiresAt > Date.now()) {
+        return void (ctx.body = { access_token: existing, expires_in: Math.floor((live.expiresAt - Date.now()) / 1000) });
+      }
+      const token = crypto.randomBytes(24).toString('base64url');
+      this.tokens.set(token, { appid, expiresAt: Date.now() + TOKEN_TTL_S * 1000 });
+      this.currentToken.set(appid, token);
+      ctx.body = { access_token: token, expires_in: TOKEN_TTL_S };
+    });
+    router.post('/wxa/business/getuserphonenumber', (ctx) => {
+      this.stats.phone++;
+      const t = this.tokens.get(String(ctx.query.access_token ?? ''));
+      if (!t) return void (ctx.body = { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
+      if (t.expiresAt <= Date.now()) return void (ctx.body = { errcode: 42001, errmsg: 'access_token expired' });
+      const b = (ctx.request.body ?? {}) as Record<string, unknown>;
+      const code = this.phoneCodes.get(String(b.code ?? ''));
+      if (!code || code.used || Date.now() - code.issuedAt > CODE_TTL_MS) return void (ctx.body = { errcode: 40029, errmsg: 'invalid code' });
+      code.used = true;
+      ctx.body = {
+        errcode: 0,
+        errmsg: 'ok',
+        phone_info: {
+          phoneNumber: code.phone, purePhoneNumber: code.phone, countryCode: '86',
+          watermark: { timestamp: Math.floor(Date.now() / 1000), appid: t.appid },
+        },
+      };
+    });
+    // The simulator's stand-ins for what the WeChat client on the phone does.
+    router.post('/__sim/login', (ctx) => {
+      const b = (ctx.request.body ?? {}) as Record<string, unknown>;
+      const openid = typeof b.openid === 'string' && /^[\w-]{6,64}$/.test(b.openid) ? b.openid : undefined;
+      ctx.body = { code: this.issueLoginCode(openid) };
+    });
+    router.post('/__sim/phone-code', (ctx) => {
+      const b = (ctx.request.body ?? {}) as Record<string, unknown>;
+      if (typeof b.phoneNumber !== 'string' || !/^1[3-9]\d{9}$/.test(b.phoneNumber)) {
+        ctx.status = 400;
+        return void (ctx.body = { errcode: 40003, errmsg: '请输入 11 位手机号' });
+      }
+      ctx.body = { code: this.issuePhoneCode(b.phoneNumber) };
+    });
+    const app = new Koa();
+    app.use(bodyParser());
+    app.use(router.routes());
+    return app;
+  }
+
+  async listen(port = 0, host = '127.0.0.1'): Promise<string> {
+    this.server = http.createServer(this.app().callback());
+    await new Promise<void>((r) => this.server!.listen(port, host, r));
+    const addr = this.server.address() as AddressInfo;
+    return `http://${host}:${addr.port}`;
+  }
+
+  async close() {
+    if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
+  }
+}
