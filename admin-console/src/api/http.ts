@@ -1,0 +1,137 @@
+import axios, { AxiosError, type AxiosRequestConfig, type InternalAxiosRequestConfig } from 'axios'
+import { ElMessage, ElMessageBox } from 'element-plus'
+import type { ErrorBody, TokenPair } from './types'
+import { tokens } from './tokens'
+
+/** The BFF's error, with its stable code and the Chinese message meant for the person at the screen. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+    this.name = 'ApiError'
+  }
+}
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** the caller shows the error itself (e.g. inline on the login form) */
+    silent?: boolean
+    /** internal: this request was already retried after a refresh */
+    _retried?: boolean
+  }
+}
+
+export const http = axios.create({ baseURL: '/api/admin', timeout: 20_000 })
+
+http.interceptors.request.use((config) => {
+  const access = tokens.access
+  if (access && !config.headers.Authorization) config.headers.Authorization = `Bearer ${access}`
+  return config
+})
+
+// ---- refresh: one in flight; every request that hits TOKEN_EXPIRED meanwhile waits for it and is retried ----
+let refreshing: Promise<string> | null = null
+
+async function refreshAccessToken(): Promise<string> {
+  const refreshToken = tokens.refresh
+  if (!refreshToken) throw new ApiError(401, 'REFRESH_TOKEN_INVALID', '登录已过期，请重新登录')
+  // a bare axios call: the refresh must not go through the interceptors it is serving
+  const { data } = await axios.post<TokenPair>('/api/admin/auth/refresh', { refreshToken })
+  tokens.save(data)
+  return data.accessToken
+}
+
+function ensureRefresh(): Promise<string> {
+  refreshing ??= refreshAccessToken().finally(() => {
+    refreshing = null
+  })
+  return refreshing
+}
+
+// ---- session end: exactly one prompt however many requests fail at once ----
+let sessionEnded = false
+let onSessionEnd: () => void = () => undefined
+
+/** The app tells the client what "go to the login page" means (clear the store, navigate). */
+export function setSessionEndHandler(fn: () => void): void {
+  onSessionEnd = fn
+}
+
+/** Called after a successful login so the next expiry prompts again. */
+export function resetSessionEnded(): void {
+  sessionEnded = false
+}
+
+function endSession(): void {
+  if (sessionEnded) return
+  sessionEnded = true
+  tokens.clear()
+  ElMessageBox.alert('登录已过期，请重新登录', '提示', {
+    confirmButtonText: '重新登录',
+    type: 'warning',
+    showClose: false,
+    closeOnPressEscape: false,
+  })
+    .catch(() => undefined)
+    .finally(() => onSessionEnd())
+}
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err
+  if (err instanceof AxiosError) {
+    const body = err.response?.data as Partial<ErrorBody> | undefined
+    if (err.response && body?.error) {
+      return new ApiError(err.response.status, body.error.code, body.error.message, body.error.details)
+    }
+    if (err.response) return new ApiError(err.response.status, 'HTTP_' + err.response.status, `服务器错误（${err.response.status}）`)
+    if (err.code === 'ECONNABORTED') return new ApiError(0, 'TIMEOUT', '请求超时，请稍后重试')
+    return new ApiError(0, 'NETWORK', '网络异常，请检查网络连接')
+  }
+  return new ApiError(0, 'UNKNOWN', err instanceof Error ? err.message : String(err))
+}
+
+const SESSION_CODES = new Set(['SESSION_REVOKED', 'REFRESH_TOKEN_INVALID', 'UNAUTHENTICATED'])
+
+http.interceptors.response.use(undefined, async (raw: unknown) => {
+  const error = toApiError(raw)
+  const config = (raw as AxiosError).config as InternalAxiosRequestConfig | undefined
+  const isAuthCall = config?.url?.startsWith('/auth/login') || config?.url?.startsWith('/auth/refresh')
+
+  if (config && !isAuthCall && error.status === 401 && error.code === 'TOKEN_EXPIRED' && !config._retried) {
+    try {
+      const access = await ensureRefresh()
+      config._retried = true
+      config.headers.Authorization = `Bearer ${access}`
+      return await http.request(config)
+    } catch (refreshErr) {
+      const e = toApiError(refreshErr)
+      if (e.status === 401) endSession()
+      throw e
+    }
+  }
+  if (!isAuthCall && error.status === 401 && (SESSION_CODES.has(error.code) || error.code === 'TOKEN_EXPIRED')) {
+    // a request made without any session (e.g. after logout in another tab) also lands here
+    if (tokens.access || tokens.refresh || SESSION_CODES.has(error.code)) endSession()
+    throw error
+  }
+  if (!config?.silent && !sessionEnded) ElMessage.error(error.message)
+  throw error
+})
+
+/** Typed helpers: the api modules say what they get back, the client unwraps `data`. */
+export async function get<T>(url: string, params?: object, config?: AxiosRequestConfig): Promise<T> {
+  return (await http.get<T>(url, { ...config, params })).data
+}
+export async function post<T>(url: string, body?: unknown, config?: AxiosRequestConfig): Promise<T> {
+  return (await http.post<T>(url, body, config)).data
+}
+export async function put<T>(url: string, body?: unknown, config?: AxiosRequestConfig): Promise<T> {
+  return (await http.put<T>(url, body, config)).data
+}
+export async function del<T = void>(url: string, config?: AxiosRequestConfig): Promise<T> {
+  return (await http.delete<T>(url, config)).data
+}

@@ -1,0 +1,98 @@
+import { del, get, post, put } from './http'
+import type { Dept, DictItem, DictOption, DictType, MenuItem, Page, Post, Role, StaffApplication, SysUser } from './types'
+
+export interface PageQuery {
+  page?: number
+  pageSize?: number
+}
+
+export interface UserQuery extends PageQuery {
+  name?: string
+  username?: string
+  phone?: string
+  deptId?: number
+  status?: SysUser['status']
+}
+export interface UserCreateBody {
+  username: string
+  name: string
+  password: string
+  deptId: number
+  postId?: number
+  phone?: string
+  email?: string
+  roleIds?: number[]
+}
+export type UserUpdateBody = Partial<Pick<UserCreateBody, 'name' | 'deptId' | 'postId' | 'phone' | 'email'>>
+
+export type RoleBody = Pick<Role, 'key' | 'name' | 'orderNum' | 'status' | 'menuIds' | 'dataScope' | 'deptIds'>
+export type MenuBody = Omit<MenuItem, 'id' | 'children'>
+export type DeptBody = Omit<Dept, 'id' | 'children'>
+export type PostBody = Omit<Post, 'id'>
+export type DictTypeBody = Omit<DictType, 'id'>
+export type DictItemBody = Omit<DictItem, 'id'>
+
+/** Generic CRUD over one resource path, so each entity below is one line, not five. */
+function crud<T, B>(path: string) {
+  return {
+    get: (id: number) => get<T>(`${path}/${id}`),
+    create: (body: B) => post<T>(path, body),
+    update: (id: number, body: Partial<B>) => put<T>(`${path}/${id}`, body),
+    remove: (id: number) => del(`${path}/${id}`),
+  }
+}
+
+export const userApi = {
+  ...crud<SysUser, UserCreateBody>('/system/users'),
+  list: (q: UserQuery) => get<Page<SysUser>>('/system/users', q),
+  setStatus: (id: number, status: 'active' | 'disabled') => put<SysUser>(`/system/users/${id}/status`, { status }),
+  resetPassword: (id: number, password: string) => put<void>(`/system/users/${id}/password`, { password }),
+  setRoles: (id: number, roleIds: number[]) => put<SysUser>(`/system/users/${id}/roles`, { roleIds }),
+  unlock: (id: number) => post<void>(`/system/users/${id}/unlock`),
+}
+
+export const roleApi = {
+  ...crud<Role, RoleBody>('/system/roles'),
+  list: (q: PageQuery & { name?: string; key?: string; status?: string } = {}) => get<Page<Role>>('/system/roles', q),
+  grantable: () => get<Role[]>('/system/roles/grantable'),
+  users: (id: number, q: PageQuery = {}) => get<Page<SysUser>>(`/system/roles/${id}/users`, q),
+}
+
+export const menuApi = {
+  ...crud<MenuItem, MenuBody>('/system/menus'),
+  tree: () => get<MenuItem[]>('/system/menus'),
+}
+
+export const deptApi = {
+  ...crud<Dept, DeptBody>('/system/depts'),
+  tree: () => get<Dept[]>('/system/depts'),
+}
+
+export const postApi = {
+  ...crud<Post, PostBody>('/system/posts'),
+  list: (q: PageQuery & { name?: string; code?: string } = {}) => get<Page<Post>>('/system/posts', q),
+  /** for pickers: quietly empty if the caller can't list positions */
+  options: () => get<Page<Post>>('/system/posts', { pageSize: 100 }, { silent: true }).then((p) => p.items, () => [] as Post[]),
+}
+
+export const dictTypeApi = {
+  ...crud<DictType, DictTypeBody>('/system/dict-types'),
+  list: (q: PageQuery & { name?: string; type?: string } = {}) => get<Page<DictType>>('/system/dict-types', q),
+}
+
+export const dictItemApi = {
+  ...crud<DictItem, DictItemBody>('/system/dict-items'),
+  list: (q: PageQuery & { dictType: string; label?: string }) => get<Page<DictItem>>('/system/dict-items', q),
+}
+
+export const dictApi = {
+  options: (type: string) => get<DictOption[]>(`/dicts/${encodeURIComponent(type)}`),
+}
+
+export const staffApplicationApi = {
+  list: (q: PageQuery & { status?: StaffApplication['status'] }) =>
+    get<Page<StaffApplication>>('/system/staff-applications', q),
+  approve: (id: number, body: { deptId: number; postId?: number; roleIds: number[] }) =>
+    post<StaffApplication>(`/system/staff-applications/${id}/approve`, body),
+  reject: (id: number, reason: string) => post<StaffApplication>(`/system/staff-applications/${id}/reject`, { reason }),
+}
