@@ -1,0 +1,123 @@
+import { apiBase, rawRequest, storage, wechatLoginCode } from '@/platform'
+import { ApiError, networkError, showError, toApiError } from './errors'
+import type { MpLoginResult, MpUser } from './types'
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+interface Tokens {
+  accessToken: string
+  refreshToken: string
+}
+
+const TOKENS_KEY = 'yiyun.mp.tokens'
+
+let tokens: Tokens | null = storage.get<Tokens>(TOKENS_KEY)
+// Single-flight promises: while one login/refresh runs, every other request waits for it
+// instead of starting its own (a rotating refresh token may only be used once).
+let loginInFlight: Promise<MpLoginResult> | null = null
+let refreshInFlight: Promise<void> | null = null
+const userListeners: ((u: MpUser) => void)[] = []
+
+export function onUserChanged(fn: (u: MpUser) => void): void {
+  userListeners.push(fn)
+}
+
+function saveTokens(t: Tokens | null) {
+  tokens = t
+  if (t) storage.set(TOKENS_KEY, t)
+  else storage.remove(TOKENS_KEY)
+}
+
+async function send(method: Method, path: string, data: unknown, auth: boolean) {
+  const headers: Record<string, string> = {}
+  if (auth && tokens) headers.Authorization = `Bearer ${tokens.accessToken}`
+  try {
+    return await rawRequest({ url: apiBase + path, method, data, headers })
+  } catch (e) {
+    throw networkError(e)
+  }
+}
+
+function errorCode(body: unknown): string | undefined {
+  return (body as { error?: { code?: string } } | null)?.error?.code
+}
+
+/** Silent WeChat login: wx.login code → BFF → our own tokens. Used on launch and whenever the session is gone. */
+export function login(): Promise<MpLoginResult> {
+  loginInFlight ??= (async () => {
+    const code = await wechatLoginCode().catch(() => {
+      throw new ApiError(0, 'WECHAT_LOGIN_FAILED', '微信登录失败，请检查网络后重新进入')
+    })
+    const res = await send('POST', '/api/mp/auth/login', { code }, false)
+    if (res.status !== 200 && res.status !== 201) throw toApiError(res.status, res.data)
+    const result = res.data as MpLoginResult
+    saveTokens({ accessToken: result.accessToken, refreshToken: result.refreshToken })
+    userListeners.forEach((fn) => fn(result.user))
+    return result
+  })().finally(() => {
+    loginInFlight = null
+  })
+  return loginInFlight
+}
+
+function refresh(): Promise<void> {
+  refreshInFlight ??= (async () => {
+    const current = tokens
+    if (current) {
+      const res = await send('POST', '/api/mp/auth/refresh', { refreshToken: current.refreshToken }, false)
+      if (res.status === 200) {
+        const r = res.data as MpLoginResult
+        saveTokens({ accessToken: r.accessToken, refreshToken: r.refreshToken })
+        if (r.user) userListeners.forEach((fn) => fn(r.user))
+        return
+      }
+    }
+    // Refresh token rejected or missing: a WeChat user can always log in again without being asked.
+    saveTokens(null)
+    await login()
+  })().finally(() => {
+    refreshInFlight = null
+  })
+  return refreshInFlight
+}
+
+export function hasSession(): boolean {
+  return tokens !== null
+}
+
+export interface RequestOptions {
+  data?: unknown
+  /** Show the error as a toast (default). Forms that show errors next to fields pass false. */
+  toast?: boolean
+}
+
+export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
+  try {
+    if (loginInFlight) await loginInFlight
+    if (refreshInFlight) await refreshInFlight
+    if (!tokens) await login()
+
+    let res = await send(method, path, opts.data, true)
+    if (res.status === 401) {
+      const code = errorCode(res.data)
+      if (code === 'TOKEN_EXPIRED') await refresh()
+      else {
+        saveTokens(null)
+        await login()
+      }
+      res = await send(method, path, opts.data, true)
+    }
+    if (res.status >= 400) throw toApiError(res.status, res.data)
+    return (res.status === 204 ? undefined : res.data) as T
+  } catch (e) {
+    const err = e instanceof ApiError ? e : networkError(e)
+    if (opts.toast !== false) showError(err)
+    throw err
+  }
+}
+
+export const http = {
+  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
+  post: <T>(path: string, data?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, data }),
+  patch: <T>(path: string, data?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, data }),
+  del: <T = void>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
+}

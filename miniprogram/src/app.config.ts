@@ -1,0 +1,39 @@
+const tab = (page: string, text: string, icon: string) => ({
+  pagePath: `pages/${page}/index`,
+  text,
+  iconPath: `assets/tab/${icon}.png`,
+  selectedIconPath: `assets/tab/${icon}-on.png`,
+})
+
+export default defineAppConfig({
+  // Main package: only the tab pages. Longer flows live in subpackages so the first download stays small.
+  pages: ['pages/home/index', 'pages/booking/index', 'pages/consult/index', 'pages/education/index', 'pages/me/index'],
+  subPackages: [
+    { root: 'packages/patient', pages: ['pages/list/index', 'pages/edit/index'] },
+    { root: 'packages/staff', pages: ['pages/apply/index', 'pages/status/index'] },
+    { root: 'packages/booking', pages: ['pages/mine/index'] },
+  ],
+  preloadRule: {
+    'pages/me/index': { network: 'all', packages: ['packages/patient'] },
+  },
+  window: {
+    navigationBarTitleText: '医云',
+    navigationBarBackgroundColor: '#ffffff',
+    navigationBarTextStyle: 'black',
+    backgroundColor: '#f3f5f7',
+    backgroundTextStyle: 'dark',
+  },
+  tabBar: {
+    color: '#5b6470',
+    selectedColor: '#0a7d6f',
+    backgroundColor: '#ffffff',
+    borderStyle: 'black',
+    list: [
+      tab('home', '首页', 'home'),
+      tab('booking', '预约', 'booking'),
+      tab('consult', '问诊', 'consult'),
+      tab('education', '科普', 'education'),
+      tab('me', '我的', 'me'),
+    ],
+  },
+})

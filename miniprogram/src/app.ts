@@ -1,0 +1,14 @@
+import { createApp } from 'vue'
+import { startSession } from '@/api/session'
+import './app.css'
+
+const App = createApp({
+  onLaunch() {
+    // Silent WeChat login before the first screen asks for data; pages await the same promise.
+    startSession().catch(() => {
+      /* the page shows session.error with a retry button */
+    })
+  },
+})
+
+export default App

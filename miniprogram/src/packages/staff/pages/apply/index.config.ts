@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '医护人员入驻' })

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '入驻申请进度', enablePullDownRefresh: true })

@@ -1,0 +1,38 @@
+import Taro from '@tarojs/taro'
+
+export { useDidShow, useLoad, useRouter, usePullDownRefresh } from '@tarojs/taro'
+
+/** Every screen's path in one place, so a moved page is a one-line change. */
+export const routes = {
+  home: '/pages/home/index',
+  booking: '/pages/booking/index',
+  consult: '/pages/consult/index',
+  education: '/pages/education/index',
+  me: '/pages/me/index',
+  patientList: '/packages/patient/pages/list/index',
+  patientEdit: '/packages/patient/pages/edit/index',
+  staffApply: '/packages/staff/pages/apply/index',
+  staffStatus: '/packages/staff/pages/status/index',
+  myAppointments: '/packages/booking/pages/mine/index',
+} as const
+
+const tabs: string[] = [routes.home, routes.booking, routes.consult, routes.education, routes.me]
+
+export function go(url: string): void {
+  const path = url.split('?')[0]
+  if (tabs.includes(path)) void Taro.switchTab({ url: path })
+  else void Taro.navigateTo({ url })
+}
+
+export function redirect(url: string): void {
+  void Taro.redirectTo({ url })
+}
+
+export function back(): void {
+  if (Taro.getCurrentPages().length > 1) void Taro.navigateBack({ delta: 1 })
+  else void Taro.switchTab({ url: routes.me })
+}
+
+export function stopPullDownRefresh(): void {
+  Taro.stopPullDownRefresh()
+}

@@ -1,0 +1,35 @@
+import { rawRequest } from './http'
+import { storage } from './storage'
+
+// The browser has no WeChat: the BFF (embedded/demo mode) exposes the simulated WeChat at /sim-wechat,
+// which hands out the same kind of codes wx.login and the phone-number button would.
+// Never call Taro.login here: an h5 build resolves it with "暂时不支持 API" and no code.
+const OPENID_KEY = 'yiyun.sim.openid'
+
+function simulatedOpenid(): string {
+  let openid = storage.get<string>(OPENID_KEY)
+  if (!openid) {
+    const bytes = new Uint8Array(12)
+    crypto.getRandomValues(bytes)
+    openid = 'h5-' + Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')
+    storage.set(OPENID_KEY, openid)
+  }
+  return openid
+}
+
+async function simCode(path: string, body: unknown): Promise<string> {
+  const res = await rawRequest({ url: `/sim-wechat/__sim/${path}`, method: 'POST', data: body })
+  const code = (res.data as { code?: string } | null)?.code
+  if (res.status !== 200 || !code) throw new Error(`simulated WeChat ${path} failed (HTTP ${res.status})`)
+  return code
+}
+
+export function wechatLoginCode(): Promise<string> {
+  return simCode('login', { openid: simulatedOpenid() })
+}
+
+export function simulatedPhoneCode(phoneNumber: string): Promise<string> {
+  return simCode('phone-code', { phoneNumber })
+}
+
+export const usesSimulatedWeChat = true
