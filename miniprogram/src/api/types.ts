@@ -1,70 +1,37 @@
-// Response and request shapes come from the BFF's zod schemas (type-only: nothing from bff/ is bundled).
-export type { MpUser, MpLoginResult } from '@bff/modules/auth/schemas'
+// Shapes come from the BFF's zod schemas, imported type-only (nothing from bff/ ends up in the bundle).
+// z.infer gives the server-side types; over the wire Dates are ISO strings, hence Json<>.
+import type { z } from 'zod'
+import type { MpLoginResult as MpLoginResultS, MpUser as MpUserS } from '@bff/modules/auth/schemas'
+import type {
+  Patient as PatientS,
+  PatientCreate as PatientCreateS,
+  PatientUpdate as PatientUpdateS,
+} from '@bff/modules/patient/schemas'
+import type {
+  DeptNode as DeptNodeS,
+  PostOption as PostOptionS,
+  StaffApplication as StaffApplicationS,
+  StaffApplyBody,
+} from '@bff/modules/system/schemas'
 
-// Until bff/src/modules/{patient,system}/schemas.ts exist, these mirror docs/API.md.
-import type { Relation } from '@/lib/format'
+/** What JSON.stringify makes of a server type: Dates become ISO-8601 strings. */
+export type Json<T> = T extends Date
+  ? string
+  : T extends (infer U)[]
+    ? Json<U>[]
+    : T extends object
+      ? { [K in keyof T]: Json<T[K]> }
+      : T
 
-export interface Patient {
-  id: number
-  name: string
-  idCardMasked: string
-  phoneMasked: string | null
-  relation: Relation
-  gender: 'M' | 'F'
-  birthDate: string
-  age: number
-  needsGuardian: boolean
-  isDefault: boolean
-  createdAt: string
-}
-
-export interface PatientCreate {
-  name: string
-  idCard: string
-  phone: string
-  relation: Relation
-  isDefault?: boolean
-}
-
-export interface PatientUpdate {
-  name?: string
-  phone?: string
-  relation?: Relation
-}
-
-export interface DeptNode {
-  id: number
-  name: string
-  children: DeptNode[]
-}
-
-export interface PostOption {
-  id: number
-  name: string
-}
-
-export interface StaffApplication {
-  id: number
-  name: string
-  deptId: number
-  deptName: string | null
-  postId: number | null
-  postName: string | null
-  username: string
-  status: 'pending' | 'approved' | 'rejected'
-  reason: string | null
-  createdAt: string
-  reviewedAt: string | null
-}
-
-export interface StaffApplicationCreate {
-  name: string
-  deptId: number
-  postId: number
-  username: string
-  password: string
-  phone?: string
-}
+export type MpUser = Json<MpUserS>
+export type MpLoginResult = Json<MpLoginResultS>
+export type Patient = Json<PatientS>
+export type PatientCreate = PatientCreateS
+export type PatientUpdate = PatientUpdateS
+export type DeptNode = Json<DeptNodeS>
+export type PostOption = Json<PostOptionS>
+export type StaffApplication = Json<StaffApplicationS>
+export type StaffApplicationCreate = z.input<typeof StaffApplyBody>
 
 export interface Page<T> {
   items: T[]

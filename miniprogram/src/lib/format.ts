@@ -30,3 +30,8 @@ export function formatDateTime(iso: string | null | undefined): string {
   const p = (n: number) => String(n).padStart(2, '0')
   return `${cn.getUTCFullYear()}-${p(cn.getUTCMonth() + 1)}-${p(cn.getUTCDate())} ${p(cn.getUTCHours())}:${p(cn.getUTCMinutes())}`
 }
+
+/** The value from a Taro input event (weapp: detail.value; h5: the same, via Taro's web components). */
+export function inputValue(e: unknown): string {
+  return String((e as { detail?: { value?: unknown } })?.detail?.value ?? '')
+}
