@@ -53,7 +53,8 @@ export const userApi = {
 
 export const roleApi = {
   ...crud<Role, RoleBody>('/system/roles'),
-  list: (q: PageQuery & { name?: string; key?: string; status?: string } = {}) => get<Page<Role>>('/system/roles', q),
+  /** every role (not paged: a clinic has a handful) */
+  list: () => get<Role[]>('/system/roles'),
   grantable: () => get<Role[]>('/system/roles/grantable'),
   users: (id: number, q: PageQuery = {}) => get<Page<SysUser>>(`/system/roles/${id}/users`, q),
 }
@@ -70,7 +71,7 @@ export const deptApi = {
 
 export const postApi = {
   ...crud<Post, PostBody>('/system/posts'),
-  list: (q: PageQuery & { name?: string; code?: string } = {}) => get<Page<Post>>('/system/posts', q),
+  list: (q: PageQuery = {}) => get<Page<Post>>('/system/posts', q),
   /** for pickers: quietly empty if the caller can't list positions */
   options: () => get<Page<Post>>('/system/posts', { pageSize: 100 }, { silent: true }).then((p) => p.items, () => [] as Post[]),
 }

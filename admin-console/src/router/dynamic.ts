@@ -32,7 +32,7 @@ export function buildFromMenus(menus: MenuNode[]): { routes: RouteRecordRaw[]; s
         const children = walk(node.children ?? [], full, [...trail, node.name])
         return children.length ? [{ key: `d${node.id}`, title: node.name, icon: node.icon, path: null, children }] : []
       }
-      const hidden = full.includes(':')
+      const hidden = node.visible === false || full.includes(':')
       routes.push({
         path: full,
         name: `menu-${node.id}`,

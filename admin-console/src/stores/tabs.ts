@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import type { RouteLocationNormalized } from 'vue-router'
 
 export interface Tab {
@@ -15,7 +15,10 @@ export const HOME_PATH = '/dashboard'
 export const cacheNameOf = (fullPath: string) => `tab:${fullPath}`
 
 export const useTabsStore = defineStore('tabs', () => {
-  const tabs = ref<Tab[]>([])
+  // survives a page refresh (F5 keeps your open pages), not a new browser tab or a re-login
+  const KEY = 'yiyun.admin.tabs'
+  const tabs = ref<Tab[]>(restore(KEY))
+  watch(tabs, (v) => sessionStorage.setItem(KEY, JSON.stringify(v)), { deep: true })
   const cached = computed(() => tabs.value.map((t) => cacheNameOf(t.fullPath)))
 
   function open(route: RouteLocationNormalized): void {
@@ -56,3 +59,12 @@ export const useTabsStore = defineStore('tabs', () => {
 
   return { tabs, cached, open, close, closeOthers, closeAll, reset }
 })
+
+function restore(key: string): Tab[] {
+  try {
+    const v: unknown = JSON.parse(sessionStorage.getItem(key) ?? '[]')
+    return Array.isArray(v) ? (v as Tab[]).filter((t) => typeof t?.fullPath === 'string' && typeof t.title === 'string') : []
+  } catch {
+    return []
+  }
+}

@@ -10,6 +10,6 @@ export const passwordRule: FormItemRule = {
       : cb(new Error('8–64 位，须同时包含字母和数字')),
   trigger: 'blur',
 }
-export const phoneRule: FormItemRule = { pattern: /^1\d{10}$/, message: '请输入 11 位手机号', trigger: 'blur' }
+export const phoneRule: FormItemRule = { pattern: /^1[3-9]\d{9}$/, message: '请输入 11 位手机号', trigger: 'blur' }
 export const emailRule: FormItemRule = { type: 'email', message: '邮箱格式不正确', trigger: 'blur' }
 export const required = (message: string, trigger: 'blur' | 'change' = 'blur'): FormItemRule => ({ required: true, message, trigger })

@@ -4,7 +4,7 @@ export const DATA_SCOPES: { value: DataScope; label: string }[] = [
   { value: 'all', label: '全部数据' },
   { value: 'custom', label: '自定义部门' },
   { value: 'dept', label: '本部门' },
-  { value: 'dept_and_child', label: '本部门及以下' },
+  { value: 'dept_and_below', label: '本部门及以下' },
   { value: 'self', label: '仅本人' },
 ]
 export const scopeLabel = (s: DataScope) => DATA_SCOPES.find((d) => d.value === s)?.label ?? s

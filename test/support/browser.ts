@@ -1,0 +1,99 @@
+/**
+ * Real Chromium for the console tests: Debian's /usr/bin/chromium driven by playwright-core (never a downloaded
+ * browser). One browser per mocha process, a fresh context (own localStorage = own console session) per test.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+const root = path.resolve(import.meta.dirname, '../..');
+export const SCREENSHOT_DIR = path.join(root, 'test/artifacts/screenshots');
+
+export const DEMO = {
+  admin: { username: 'admin', password: 'Admin@123456' },
+  deptadmin: { username: 'deptadmin', password: 'Dept@123456' },
+  chief: { username: 'chief', password: 'Chief@123456' },
+  doctor: { username: 'doctor', password: 'Doctor@123456' },
+} as const;
+export type DemoUser = keyof typeof DEMO;
+
+let browser: Promise<Browser> | undefined;
+
+export function launchBrowser(): Promise<Browser> {
+  return (browser ??= chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true }));
+}
+
+export async function closeBrowser(): Promise<void> {
+  const b = browser;
+  browser = undefined;
+  if (b) await (await b).close();
+}
+
+/** The tests run against the built console the BFF serves; build it once if it isn't there. */
+export function ensureConsoleBuilt(): void {
+  if (fs.existsSync(path.join(root, 'admin-console/dist/index.html'))) return;
+  execFileSync('npm', ['run', 'build', '-w', 'admin-console'], { cwd: root, stdio: 'inherit' });
+}
+
+export interface ConsoleSession {
+  context: BrowserContext;
+  page: Page;
+  /** absolute URL of a console path, e.g. url('/system/user') */
+  url(p?: string): string;
+  close(): Promise<void>;
+}
+
+/** A new, logged-out browser profile pointed at the console of `baseUrl`. */
+export async function newConsole(baseUrl: string): Promise<ConsoleSession> {
+  const b = await launchBrowser();
+  const context = await b.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  const url = (p = '/') => `${baseUrl}/admin${p.startsWith('/') ? p : `/${p}`}`;
+  return { context, page, url, close: () => context.close() };
+}
+
+/** el-input puts attributes on the <input> itself, el-select on its wrapper: match either. */
+export const field = (test: string) => `input[data-test="${test}"], textarea[data-test="${test}"], [data-test="${test}"] input`;
+
+/** Log in through the login form and wait for the layout to be ready (sidebar rendered). */
+export async function loginAs(s: ConsoleSession, who: DemoUser | { username: string; password: string }, landing = '/dashboard'): Promise<void> {
+  const cred = typeof who === 'string' ? DEMO[who] : who;
+  const { page } = s;
+  await page.goto(s.url(landing === '/dashboard' ? '/login' : `/login?redirect=${encodeURIComponent(landing)}`));
+  await page.fill(field('login-username'), cred.username);
+  await page.fill(field('login-password'), cred.password);
+  await page.click('[data-test=login-submit]');
+  await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+  await page.waitForSelector('[data-test=sidebar] .el-menu');
+}
+
+/** The sidebar's menu titles, directories opened so every item is visible, in order. */
+export async function sidebarTitles(page: Page): Promise<string[]> {
+  return page.$$eval('[data-test=sidebar] [data-test^="menu-"]', (els) =>
+    els.map((e) => e.getAttribute('data-test')!.replace(/^menu-(dir-)?/, '')),
+  );
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  // let loading masks and transitions settle so the picture shows the page, not a spinner
+  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), undefined, { timeout: 10_000 }).catch(() => undefined);
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: file });
+  return file;
+}
