@@ -56,7 +56,8 @@ function spa(prefix: string, dir: string) {
 
 export function createApp(infra: Infra) {
   const { config, log } = infra;
-  const app = new Koa({ proxy: true });
+  // X-Forwarded-For is believed only behind a configured proxy, or anyone could dodge per-IP limits.
+  const app = new Koa({ proxy: config.TRUST_PROXY });
   app.context.log = log;
 
   app.use(async (ctx, next) => {

@@ -43,6 +43,8 @@ const EnvSchema = z.object({
   WECHAT_API_BASE: z.string().url().optional(),
   WECHAT_SIMULATED: bool.optional(),
   SEED_DEMO: bool.optional(),
+  MIGRATE_ON_START: bool.optional(),
+  TRUST_PROXY: bool.default(false),
   ADMIN_INITIAL_PASSWORD: z.string().min(12).optional(),
   OPER_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
   ADMIN_DIST: z.string().optional(),

@@ -5,6 +5,9 @@ import { initInfra, closeInfra, type Infra } from './infra';
 import { migrate } from './infra/db';
 import { createApp } from './app';
 import { pruneLogs } from './modules/monitor/service';
+import { seedBase } from '../../db/seeds/base';
+import { seedDemo } from '../../db/seeds/demo';
+import { FakeWechat } from '../../test/fakes/wechat-server';
 
 export interface Running {
   infra: Infra;
@@ -19,20 +22,14 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   const { log } = infra;
   let simulator: { close(): Promise<void> } | undefined;
   if (config.wechat.simulated && !config.wechat.apiBase) {
-    const { FakeWechat } = await import('../../test/fakes/wechat-server');
     const fake = new FakeWechat({ apps: { [config.wechat.appid]: config.wechat.secret } });
     infra.wechat.setBaseUrl(await fake.listen(0));
     simulator = fake;
     log.warn({ url: infra.wechat.apiBase }, 'SIMULATED WeChat is in use (demo mode): logins and phone numbers are not real');
   }
-  if (config.embedded) await migrate(infra.sequelize);
-  if (config.seedDemo) {
-    const { seedDemo } = await import('../../db/seeds/demo');
-    await seedDemo();
-  } else {
-    const { seedBase } = await import('../../db/seeds/base');
-    await seedBase();
-  }
+  if (config.MIGRATE_ON_START ?? config.embedded) await migrate(infra.sequelize);
+  if (config.seedDemo) await seedDemo();
+  else await seedBase();
 
   infra.jobs.define('log-retention', 6 * 3600_000, pruneLogs);
   await infra.jobs.start();

@@ -88,6 +88,17 @@ export async function sidebarTitles(page: Page): Promise<string[]> {
   );
 }
 
+/** Click a sidebar item by its title, opening its directory first when it is folded. */
+export async function clickMenu(page: Page, title: string): Promise<void> {
+  const item = page.locator(`[data-test=sidebar] [data-test="menu-${title}"]`);
+  if (!(await item.isVisible())) {
+    const dir = page.locator('[data-test=sidebar] .el-sub-menu', { has: page.locator(`[data-test="menu-${title}"]`) }).first();
+    await dir.locator('.el-sub-menu__title').first().click();
+    await item.waitFor({ state: 'visible' });
+  }
+  await item.click();
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);

@@ -57,7 +57,7 @@ function toAppError(err: unknown): AppError | undefined {
   if (e?.name === 'SequelizeUniqueConstraintError') return new AppError(409, 'CONFLICT', '数据已存在，请勿重复提交');
   if (e?.name === 'SequelizeForeignKeyConstraintError') return new AppError(409, 'CONFLICT', '数据仍被引用，无法操作');
   if (e?.type === 'entity.too.large') return new AppError(413 as number, 'PAYLOAD_TOO_LARGE', '请求内容过大');
-  if (e?.type === 'entity.parse.failed') return new AppError(400, 'MALFORMED_JSON', '请求体不是合法的 JSON');
+  if (e?.type === 'entity.parse.failed' || (err instanceof SyntaxError && e.status === 400)) return new AppError(400, 'MALFORMED_JSON', '请求体不是合法的 JSON');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError(415, 'UNSUPPORTED_ENCODING', '不支持的请求编码');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     return new AppError(e.status, 'BAD_REQUEST', '请求无法处理');

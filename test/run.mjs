@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Runs every test: the whole suite against MariaDB + Redis, then the core identity and permission
+// tests again in embedded mode (SQLite, in-process infra). Ends with one plain "N passed, N failed" line.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const mocha = path.join(root, 'node_modules/.bin/mocha');
+const extra = process.argv.slice(2);
+const runs = [
+  { name: 'MariaDB + Redis', mode: 'mysql', specs: extra.length ? extra : ['test/**/*.test.ts'] },
+  { name: 'embedded (SQLite, in-process)', mode: 'embedded', specs: extra.length ? [] : ['test/bff/core/**/*.test.ts'] },
+];
+
+let passed = 0;
+let failed = 0;
+for (const run of runs) {
+  if (!run.specs.length) continue;
+  const statsFile = path.join(os.tmpdir(), `yiyun-stats-${process.pid}-${run.mode}.json`);
+  fs.rmSync(statsFile, { force: true });
+  console.log(`\n=== ${run.name} ===`);
+  const r = spawnSync(mocha, run.specs, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, YIYUN_TEST_MODE: run.mode, YIYUN_STATS_FILE: statsFile },
+  });
+  if (fs.existsSync(statsFile)) {
+    const s = JSON.parse(fs.readFileSync(statsFile, 'utf8'));
+    passed += s.passes;
+    failed += s.failures;
+  } else {
+    // Mocha died before reporting (syntax error, crash): count the run as one failure.
+    console.error(`mocha run "${run.name}" ended without a report (exit ${r.status})`);
+    failed += 1;
+  }
+  if (r.status !== 0 && fs.existsSync(statsFile) && JSON.parse(fs.readFileSync(statsFile, 'utf8')).failures === 0) failed += 1;
+}
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

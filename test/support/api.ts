@@ -1,0 +1,61 @@
+/** A thin HTTP client for tests: real requests to the running BFF, nothing mocked. */
+import { startStack, type Stack } from './stack';
+
+export interface Res<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function call<T = any>(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Res<T>> {
+  const stack = await startStack();
+  const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.raw !== undefined) {
+    body = opts.raw;
+    headers['content-type'] ??= 'application/json';
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(stack.baseUrl + path, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+export const DEMO = {
+  admin: { username: 'admin', password: 'Admin@123456' },
+  deptadmin: { username: 'deptadmin', password: 'Dept@123456' },
+  chief: { username: 'chief', password: 'Chief@123456' },
+  doctor: { username: 'doctor', password: 'Doctor@123456' },
+} as const;
+
+export async function adminLogin(username: string, password: string) {
+  const r = await call<{ accessToken: string; refreshToken: string }>('POST', '/api/admin/auth/login', { body: { username, password } });
+  if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export async function loginAs(role: keyof typeof DEMO) {
+  return (await adminLogin(DEMO[role].username, DEMO[role].password)).accessToken;
+}
+
+/** A patient: the fake WeChat issues a login code for an openid, the BFF exchanges it. */
+export async function mpLogin(openid?: string) {
+  const stack: Stack = await startStack();
+  const code = stack.fake.issueLoginCode(openid);
+  const r = await call<{ accessToken: string; refreshToken: string; user: { id: number } }>('POST', '/api/mp/auth/login', { body: { code } });
+  if (r.status !== 200) throw new Error(`mp login failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+let seq = 0;
+/** A name unique within this run, for data the test creates. */
+export const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`;
