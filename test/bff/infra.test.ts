@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { Redis } from 'ioredis';
+import { MemoryKv, RedisKv, LockBusyError, type Kv } from '../../bff/src/infra/kv';
+import { MemoryPubSub, RedisPubSub, type PubSub } from '../../bff/src/infra/pubsub';
+import { FieldCrypto, hashPassword, verifyPassword } from '../../bff/src/infra/crypto';
+import { loadConfig } from '../../bff/src/config';
+import { OperLog } from '../../bff/src/modules/monitor/models';
+import { startStack } from '../support/stack';
+import { call, loginAs } from '../support/api';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+for (const impl of ['memory', 'redis'] as const) {
+  describe(`infra (${impl}): cache, lock, rate limit, pub/sub`, () => {
+    let redis: Redis | undefined;
+    let kv: Kv;
+    let kv2: Kv;
+    let ps: PubSub;
+    let ps2: PubSub;
+    const prefix = `yiyun_infra_${crypto.randomBytes(4).toString('hex')}:`;
+    before(() => {
+      if (impl === 'redis') {
+        redis = new Redis('redis://127.0.0.1:6379');
+        kv = new RedisKv(redis, prefix);
+        kv2 = new RedisKv(redis.duplicate(), prefix); // a second "instance" sharing the Redis
+        ps = new RedisPubSub(redis, prefix);
+        ps2 = new RedisPubSub(redis.duplicate(), prefix);
+      } else {
+        kv = kv2 = new MemoryKv();
+        ps = ps2 = new MemoryPubSub();
+      }
+    });
+    after(async () => {
+      await ps.close();
+      await ps2.close();
+      if (redis) {
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length) await redis.del(...keys);
+        redis.disconnect();
+      }
+    });
+
+    it('caches values with a TTL', async () => {
+      await kv.set('a', { x: 1 }, 1);
+      assert.deepEqual(await kv2.get('a'), { x: 1 });
+      await kv.del('a');
+      assert.equal(await kv2.get('a'), undefined);
+    });
+
+    it('lets one holder at a time through a lock, across instances', async () => {
+      let inside = 0;
+      let maxInside = 0;
+      const work = (k: Kv) => k.withLock('L', async () => {
+        inside++;
+        maxInside = Math.max(maxInside, inside);
+        await sleep(20);
+        inside--;
+      });
+      await Promise.all([work(kv), work(kv2), work(kv), work(kv2)]);
+      assert.equal(maxInside, 1);
+      await assert.rejects(kv.withLock('M', () => kv2.withLock('M', async () => 1, { waitMs: 50 })), LockBusyError);
+    });
+
+    it('counts hits in a fixed window', async () => {
+      const key = `h${Date.now()}`;
+      const results = [];
+      for (let i = 0; i < 4; i++) results.push((await (i % 2 ? kv : kv2).hit(key, 3, 60)).allowed);
+      assert.deepEqual(results, [true, true, true, false]);
+    });
+
+    it('delivers published messages to subscribers of other instances', async () => {
+      const got: unknown[] = [];
+      const off = await ps2.subscribe('chan', (m) => got.push(m));
+      await sleep(50);
+      await ps.publish('chan', { hello: '医云' });
+      for (let i = 0; i < 50 && !got.length; i++) await sleep(10);
+      assert.deepEqual(got, [{ hello: '医云' }]);
+      await off();
+    });
+  });
+}
+
+describe('infra: crypto and configuration', () => {
+  it('encrypts fields with authentication and a stable blind index', () => {
+    const fc = new FieldCrypto(crypto.randomBytes(32).toString('base64'));
+    const c1 = fc.encrypt('13812345678');
+    assert.notEqual(c1, fc.encrypt('13812345678'), 'random IV');
+    assert.equal(fc.decrypt(c1), '13812345678');
+    const parts = c1.split(':');
+    parts[3] = Buffer.from('tampered!').toString('base64');
+    assert.throws(() => fc.decrypt(parts.join(':')));
+    assert.equal(fc.blindIndex('11010519491231002x'), fc.blindIndex('11010519491231002X'));
+    const other = new FieldCrypto(crypto.randomBytes(32).toString('base64'));
+    assert.notEqual(fc.blindIndex('x'), other.blindIndex('x'));
+  });
+
+  it('hashes passwords slowly and verifies them', async () => {
+    const h = await hashPassword('Passw0rd!');
+    assert.match(h, /^scrypt\$/);
+    assert.equal(await verifyPassword('Passw0rd!', h), true);
+    assert.equal(await verifyPassword('passw0rd!', h), false);
+  });
+
+  it('refuses to start production on demo secrets, SQLite or the simulated WeChat', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /Refusing to start in production[\s\S]*JWT_SECRET[\s\S]*DATA_KEY[\s\S]*simulated[\s\S]*DATABASE_URL/);
+    assert.throws(() => loadConfig({ PORT: 'abc' }), /PORT/);
+    const ok = loadConfig({
+      NODE_ENV: 'production', DATABASE_URL: 'mysql://u:p@db:3306/yiyun', REDIS_URL: 'redis://r:6379', JWT_SECRET: 'x'.repeat(40),
+      DATA_KEY: crypto.randomBytes(32).toString('base64'), WECHAT_APPID: 'wx1', WECHAT_SECRET: 's',
+    });
+    assert.equal(ok.embedded, false);
+    assert.equal(ok.wechat.simulated, false);
+    assert.equal(ok.seedDemo, false);
+  });
+
+  it('runs the retention job, which alone deletes old operation logs', async () => {
+    const { running } = await startStack();
+    await loginAs('admin'); // makes sure something recent exists in the logs
+    const old = await OperLog.create({
+      userId: null, username: 'retention-test', module: 'test', action: 'old', method: 'POST', path: '/x', target: null, params: null,
+      status: 'success', errorCode: null, ip: null, durationMs: 1, createdAt: new Date(Date.now() - 400 * 86400_000),
+    });
+    const recent = await OperLog.count();
+    const result = (await running.infra.jobs.runNow('log-retention')) as { oper: number };
+    assert.ok(result.oper >= 1);
+    assert.equal(await OperLog.findByPk(old.id), null);
+    assert.equal(await OperLog.count(), recent - result.oper);
+    assert.ok((await call('GET', '/api/admin/monitor/oper-logs', { token: await loginAs('admin') })).body.total >= 0);
+  });
+});
