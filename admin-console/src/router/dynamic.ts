@@ -1,4 +1,4 @@
-import type { RouteRecordRaw, Router } from 'vue-router'
+import type { RouteLocationNormalized, RouteRecordRaw, Router } from 'vue-router'
 import type { MenuNode } from '@/api/types'
 import { resolveView } from './views'
 
@@ -17,6 +17,7 @@ function joinPath(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path}`.replace(/\/{2,}/g, '/')
 }
 
+const dirOf = (component: string | null) => (component ? component.split('/').slice(0, -1).join('/') : null)
 const sortByOrder = (a: MenuNode, b: MenuNode) => a.orderNum - b.orderNum
 
 /**
@@ -33,11 +34,22 @@ export function buildFromMenus(menus: MenuNode[]): { routes: RouteRecordRaw[]; s
         return children.length ? [{ key: `d${node.id}`, title: node.name, icon: node.icon, path: null, children }] : []
       }
       const hidden = node.visible === false || full.includes(':')
+      // A hidden page (dict items) belongs to the visible sibling whose view lives in the same folder (the dict
+      // list): it shows in the breadcrumb and stays lit in the sidebar.
+      const owner = hidden ? nodes.find((n) => n !== node && n.visible !== false && n.type === 'M' && dirOf(n.component) === dirOf(node.component)) : undefined
       routes.push({
         path: full,
         name: `menu-${node.id}`,
         component: resolveView(node.component) ?? (() => import('@/views/error/404.vue')),
-        meta: { title: node.name, icon: node.icon, trail, hidden },
+        meta: {
+          title: node.name,
+          icon: node.icon,
+          trail: owner ? [...trail, owner.name] : trail,
+          activeMenu: owner ? joinPath(base, owner.path || '') : undefined,
+          hidden,
+          // one tab per parameter value, so the titles must tell them apart
+          ...(full.includes(':') && { tabTitle: (r: RouteLocationNormalized) => `${node.name} · ${Object.values(r.params).flat().join('/')}` }),
+        },
       })
       // a menu may have hidden children (e.g. detail pages) that are routes but not sidebar items
       const sub = node.children?.length ? walk(node.children, full, [...trail, node.name]) : []
@@ -47,7 +59,7 @@ export function buildFromMenus(menus: MenuNode[]): { routes: RouteRecordRaw[]; s
   return { routes, sidebar }
 }
 
-/** Pages that are reached from another page rather than the sidebar; the BFF's menus list only visible entries. */
+/** Pages reached from another page rather than the sidebar, for when the BFF's menus don't carry them as hidden entries. */
 export const detailRoutes: { route: RouteRecordRaw; perms: string[] }[] = [
   {
     perms: ['system:dict:list'],
@@ -58,6 +70,7 @@ export const detailRoutes: { route: RouteRecordRaw; perms: string[] }[] = [
       meta: {
         title: '字典数据',
         trail: ['系统管理', '字典管理'],
+        activeMenu: '/system/dict',
         hidden: true,
         tabTitle: (r) => `字典数据 · ${String(r.params.type)}`,
       },

@@ -9,6 +9,8 @@ declare module 'vue-router' {
     trail?: string[]
     public?: boolean
     hidden?: boolean
+    /** the sidebar item to light up for a page that isn't in the sidebar itself */
+    activeMenu?: string
     noTab?: boolean
     /** permission strings any of which opens the page (routes not built from the user's menus) */
     perms?: string[]

@@ -1,0 +1,306 @@
+/**
+ * The admin console in real Chromium against the real BFF (fresh database, demo seed): menus per role, buttons and
+ * pages guarded by permission, data scope, lockout and unlock, force logout, refresh and keep-alive.
+ */
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { startStack } from '../support/stack';
+import { call, loginAs as apiLogin, unique } from '../support/api';
+import {
+  clickMenu, closeBrowser, ensureConsoleBuilt, field, loginAs, newConsole, screenshot, sidebarTitles, type ConsoleSession, type DemoUser,
+} from '../support/browser';
+
+const EXPECTED_MENUS: Record<DemoUser, string[]> = {
+  admin: ['首页', '系统管理', '用户管理', '角色管理', '菜单管理', '部门管理', '岗位管理', '字典管理', '人员申请', '系统监控', '在线用户', '操作日志', '登录日志'],
+  deptadmin: ['首页', '系统管理', '用户管理', '部门管理', '人员申请'],
+  chief: ['首页', '系统管理', '用户管理'],
+  doctor: ['首页'],
+};
+
+interface DeptNode { name: string; children: DeptNode[] }
+/** names in 内科's subtree right now (other tests add departments under it) */
+async function neikeSubtree(): Promise<string[]> {
+  const token = await apiLogin('admin');
+  const tree = (await call<DeptNode[]>('GET', '/api/admin/system/depts', { token })).body;
+  const find = (nodes: DeptNode[]): DeptNode | undefined => nodes.map((n) => (n.name === '内科' ? n : find(n.children))).find(Boolean);
+  const names = (n: DeptNode): string[] => [n.name, ...n.children.flatMap(names)];
+  return names(find(tree)!);
+}
+
+let baseUrl = '';
+const open: ConsoleSession[] = [];
+
+async function consoleFor(who?: DemoUser | { username: string; password: string }, landing?: string): Promise<ConsoleSession> {
+  const s = await newConsole(baseUrl);
+  open.push(s);
+  if (who) await loginAs(s, who, landing);
+  return s;
+}
+
+/** Waits for a list page to finish loading and returns the texts of one data-test prefix in its rows. */
+async function rowKeys(page: Page, prefix: string): Promise<string[]> {
+  await page.waitForFunction(() => !document.querySelector('.el-table .el-loading-mask'));
+  return page.$$eval(`[data-test^="${prefix}"]`, (els, p) => els.map((e) => e.getAttribute('data-test')!.slice(p.length)), prefix);
+}
+
+async function confirmDialog(page: Page): Promise<void> {
+  await page.locator('.el-message-box .el-button--primary').click();
+}
+
+/** A console user made through the API (as admin) for tests that lock, kick or otherwise disturb an account. */
+async function makeUser(roleKey?: string): Promise<{ id: number; username: string; password: string }> {
+  const token = await apiLogin('admin');
+  const depts = await call<{ id: number; name: string; children: unknown[] }[]>('GET', '/api/admin/system/depts', { token });
+  const roles = await call<{ id: number; key: string }[]>('GET', '/api/admin/system/roles', { token });
+  const username = unique('t_');
+  const password = 'Test@123456';
+  const roleIds = roleKey ? [roles.body.find((r) => r.key === roleKey)!.id] : [];
+  const r = await call<{ id: number }>('POST', '/api/admin/system/users', {
+    token,
+    body: { username, name: '测试用户', password, deptId: depts.body[0]!.id, roleIds },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return { id: r.body.id, username, password };
+}
+
+describe('admin console (real Chromium)', function () {
+  this.timeout(180_000);
+
+  before(async function () {
+    ensureConsoleBuilt();
+    baseUrl = (await startStack()).baseUrl;
+  });
+
+  afterEach(async () => {
+    while (open.length) await open.pop()!.close().catch(() => undefined);
+  });
+
+  after(async () => {
+    await closeBrowser();
+  });
+
+  for (const role of Object.keys(EXPECTED_MENUS) as DemoUser[]) {
+    it(`${role} logs in and sees exactly their menus`, async () => {
+      const s = await consoleFor(role);
+      assert.deepEqual(await sidebarTitles(s.page), EXPECTED_MENUS[role]);
+      await s.page.waitForSelector('[data-test=dashboard]');
+      await screenshot(s.page, `dashboard-${role}`);
+    });
+  }
+
+  it('hides buttons a role lacks and shows 403 for pages it may not open', async () => {
+    // chief_physician: user list is read-only
+    const chief = await consoleFor('chief', '/system/user');
+    await chief.page.waitForSelector('[data-test=page-system-user]');
+    assert.ok((await rowKeys(chief.page, 'user-row-')).length > 0, 'chief sees users of their department');
+    assert.equal(await chief.page.locator('[data-test=user-add]').count(), 0, 'no 新增用户 without system:user:add');
+    assert.equal(await chief.page.locator('[data-test^=user-edit-]').count(), 0, 'no 编辑 without system:user:edit');
+    await chief.page.goto(chief.url('/system/role'));
+    await chief.page.waitForSelector('[data-test=error-403]');
+    await screenshot(chief.page, 'forbidden-403');
+
+    // dept_admin: may add and edit users, but not delete them
+    const dept = await consoleFor('deptadmin', '/system/user');
+    await dept.page.waitForSelector('[data-test=user-add]');
+    assert.ok((await dept.page.locator('[data-test^=user-edit-]').count()) > 0);
+    assert.equal(await dept.page.locator('[data-test^=user-remove-]').count(), 0, 'no 删除 without system:user:remove');
+    await dept.page.goto(dept.url('/monitor/online'));
+    await dept.page.waitForSelector('[data-test=error-403]');
+
+    // physician: only the dashboard
+    const doctor = await consoleFor('doctor');
+    await doctor.page.goto(doctor.url('/system/user'));
+    await doctor.page.waitForSelector('[data-test=error-403]');
+    assert.match(await doctor.page.locator('[data-test=error-403]').innerText(), /无权访问/);
+    // a URL that is no page at all is a 404, not a 403
+    await doctor.page.goto(doctor.url('/no/such/page'));
+    await doctor.page.waitForSelector('[data-test=error-404]');
+  });
+
+  it('admin creates a department and a user in it, grants a role; that user sees the role\'s menus', async () => {
+    const deptName = unique('测试科');
+    const username = unique('u_');
+    const admin = await consoleFor('admin', '/system/dept');
+    const { page } = admin;
+
+    await page.click('[data-test="dept-add-child-内科"]');
+    await page.fill(field('dept-form-name'), deptName);
+    await page.click('[data-test=dept-form-submit]');
+    await page.waitForSelector(`[data-test="dept-row-${deptName}"]`);
+
+    await clickMenu(page, '用户管理');
+    await page.waitForSelector('[data-test=page-system-user]');
+    await page.click(`[data-test="dept-node-${deptName}"]`);
+    await page.waitForFunction(() => !document.querySelector('.el-table .el-loading-mask'));
+    assert.deepEqual(await rowKeys(page, 'user-row-'), [], 'the new department has no users yet');
+    await page.click('[data-test=user-add]');
+    // the form validates before sending: an empty submit stays open with messages
+    await page.click('[data-test=user-form-submit]');
+    await page.waitForSelector('[data-test=user-form] .el-form-item__error');
+    await page.fill(field('user-form-username'), username);
+    await page.fill(field('user-form-name'), '赵测试');
+    await page.fill(field('user-form-password'), 'Start@123456');
+    await page.click('[data-test=user-form-submit]');
+    await page.waitForSelector(`[data-test="user-row-${username}"]`);
+    const deptCell = await page.locator('[data-test=user-table] tbody tr').filter({ hasText: username }).first().innerText();
+    assert.match(deptCell, new RegExp(deptName));
+
+    await page.click(`[data-test="user-roles-${username}"]`);
+    await page.click('[data-test=grant-role-chief_physician]');
+    await page.click('[data-test=roles-dialog-submit]');
+    await page.locator('[data-test=user-table] tbody tr').filter({ hasText: username }).filter({ hasText: '主任医师' }).waitFor();
+    await screenshot(page, 'system-user-created');
+
+    const newbie = await consoleFor({ username, password: 'Start@123456' });
+    assert.deepEqual(await sidebarTitles(newbie.page), EXPECTED_MENUS.chief);
+    assert.match(await newbie.page.locator('[data-test=current-user-name]').innerText(), /赵测试/);
+  });
+
+  it('a department admin sees only their subtree and can grant only grantable roles', async () => {
+    const s = await consoleFor('deptadmin', '/system/user');
+    const { page } = s;
+    await page.waitForSelector('[data-test^=user-row-]');
+    const depts = await page.$$eval('[data-test=user-table] tbody tr td:nth-child(3)', (tds) => tds.map((t) => t.textContent!.trim()));
+    assert.ok(depts.length > 0);
+    const subtree = await neikeSubtree();
+    assert.ok(subtree.includes('心血管内科') && !subtree.includes('骨科'));
+    for (const d of depts) assert.ok(subtree.includes(d), `${d} is outside 内科's subtree`);
+    // the department tree on the left is the scope too
+    const nodes = await rowKeys(page, 'dept-node-');
+    assert.ok(nodes.includes('内科') && !nodes.includes('外科') && !nodes.includes('医云示范医院'), nodes.join(','));
+
+    await page.click('[data-test="user-roles-doctor"]');
+    await page.waitForSelector('[data-test=roles-dialog]');
+    const offered = await rowKeys(page, 'grant-role-');
+    const token = await apiLogin('deptadmin');
+    const grantable = await call<{ key: string }[]>('GET', '/api/admin/system/roles/grantable', { token });
+    assert.deepEqual(offered.sort(), grantable.body.map((r) => r.key).sort());
+    assert.ok(offered.length > 0 && !offered.includes('admin'), `offered ${offered.join(',')}`);
+    await screenshot(page, 'system-user-grant-roles');
+
+    // and the BFF refuses it anyway, with this browser's own session
+    const adminToken = await apiLogin('admin');
+    const roles = await call<{ id: number; key: string }[]>('GET', '/api/admin/system/roles', { token: adminToken });
+    const users = await call<{ items: { id: number; username: string }[] }>('GET', '/api/admin/system/users?username=doctor', { token: adminToken });
+    const adminRoleId = roles.body.find((r) => r.key === 'admin')!.id;
+    const doctorId = users.body.items.find((u) => u.username === 'doctor')!.id;
+    const status = await page.evaluate(async ([uid, rid]) => {
+      const r = await fetch(`/api/admin/system/users/${uid}/roles`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('yiyun.admin.accessToken')}` },
+        body: JSON.stringify({ roleIds: [rid] }),
+      });
+      return r.status;
+    }, [doctorId, adminRoleId] as const);
+    assert.equal(status, 403);
+  });
+
+  it('five wrong passwords lock the account; the admin unlocks it from the login log', async () => {
+    const victim = await makeUser('physician');
+    const s = await consoleFor();
+    await s.page.goto(s.url('/login'));
+    for (let i = 0; i < 5; i++) {
+      await s.page.fill(field('login-username'), victim.username);
+      await s.page.fill(field('login-password'), 'Wrong@000000');
+      await s.page.click('[data-test=login-submit]');
+      await s.page.waitForSelector('[data-test=login-error]');
+      await s.page.waitForFunction(() => !document.querySelector('[data-test=login-submit].is-loading'));
+    }
+    // even the right password is refused now, with the time left
+    await s.page.fill(field('login-password'), victim.password);
+    await s.page.click('[data-test=login-submit]');
+    await s.page.waitForSelector('[data-test=lock-countdown]');
+    assert.match(await s.page.locator('[data-test=login-error]').innerText(), /锁定/);
+    assert.match(await s.page.locator('[data-test=lock-countdown]').innerText(), /\d+ 分 \d+ 秒|\d+ 秒/);
+    await screenshot(s.page, 'login-locked');
+
+    const admin = await consoleFor('admin', '/monitor/logininfor');
+    await admin.page.fill(field('loginlog-filter-username'), victim.username);
+    await admin.page.click('[data-test=query-search]');
+    await admin.page.locator(`[data-test="loginlog-unlock-${victim.username}"]`).first().click();
+    await confirmDialog(admin.page);
+    await admin.page.waitForSelector('.el-message--success');
+    await admin.page.waitForFunction((u) => !document.querySelector(`[data-test="loginlog-unlock-${u}"]`), victim.username);
+    await screenshot(admin.page, 'monitor-logininfor');
+
+    await s.page.click('[data-test=login-submit]');
+    await s.page.waitForSelector('[data-test=dashboard]');
+  });
+
+  it('force logout from online users ends the other browser\'s session at its next request', async () => {
+    const victim = await makeUser('chief_physician');
+    const other = await consoleFor(victim);
+    const admin = await consoleFor('admin', '/monitor/online');
+    await admin.page.fill(field('online-filter-username'), victim.username);
+    await admin.page.click('[data-test=query-search]');
+    await admin.page.waitForSelector(`[data-test="online-row-${victim.username}"]`);
+    await screenshot(admin.page, 'monitor-online');
+    assert.equal(await admin.page.locator(`[data-test="online-kick-${victim.username}"]`).count(), 1);
+    await admin.page.click(`[data-test="online-kick-${victim.username}"]`);
+    await confirmDialog(admin.page);
+    await admin.page.waitForSelector(`[data-test="online-row-${victim.username}"]`, { state: 'detached' });
+
+    // the other browser still shows its page; its next request is refused and it is told once
+    await clickMenu(other.page, '用户管理');
+    const box = other.page.locator('.el-message-box');
+    await box.waitFor();
+    assert.match(await box.innerText(), /登录已过期，请重新登录/);
+    assert.equal(await other.page.locator('.el-message-box').count(), 1);
+    await box.locator('.el-button--primary').click();
+    await other.page.waitForURL(/\/admin\/login/);
+    await other.page.waitForSelector('[data-test=login-form]');
+    assert.equal(await other.page.evaluate(() => localStorage.getItem('yiyun.admin.accessToken')), null);
+  });
+
+  it('refresh on a nested page stays on it; tabs keep each page\'s state', async () => {
+    const s = await consoleFor('admin', '/system/user');
+    const { page } = s;
+    await page.fill(field('filter-name'), '张');
+    // two items pages of the same view are two tabs with their own state
+    await page.goto(s.url('/system/dict'));
+    await page.click('[data-test="dict-type-sys_user_status"]');
+    await page.waitForSelector('[data-test=page-system-dict-data][data-dict-type=sys_user_status]');
+    await page.fill(field('dict-data-filter'), 'A');
+    await clickMenu(page, '字典管理');
+    await page.click('[data-test="dict-type-sys_normal_disable"]');
+    await page.waitForSelector('[data-test=page-system-dict-data][data-dict-type=sys_normal_disable]');
+    assert.equal(await page.locator('[data-test=page-system-dict-data][data-dict-type=sys_normal_disable] input[data-test=dict-data-filter]').inputValue(), '');
+    await page.click('[data-test="tab-字典数据 · sys_user_status"]');
+    await page.waitForSelector('[data-test=page-system-dict-data][data-dict-type=sys_user_status]');
+    assert.equal(await page.locator('[data-test=page-system-dict-data][data-dict-type=sys_user_status] input[data-test=dict-data-filter]').inputValue(), 'A');
+    await screenshot(page, 'system-dict-data');
+
+    await page.reload();
+    await page.waitForSelector('[data-test=page-system-dict-data][data-dict-type=sys_user_status]');
+    assert.ok(page.url().endsWith('/admin/system/dict-data/sys_user_status'), page.url());
+    assert.match(await page.locator('[data-test=breadcrumb]').innerText(), /系统管理[\s\S]*字典管理[\s\S]*字典数据/);
+    // the open tabs survive the refresh too
+    assert.equal(await page.locator('[data-test="tab-字典数据 · sys_normal_disable"]').count(), 1);
+
+    await page.goto(s.url('/monitor/operlog'));
+    await page.reload();
+    await page.waitForSelector('[data-test=page-monitor-operlog]');
+    assert.ok(page.url().endsWith('/admin/monitor/operlog'));
+  });
+
+  it('every main page renders for the admin (screenshots)', async () => {
+    const s = await consoleFor('admin');
+    const pages: [string, string][] = [
+      ['用户管理', '/system/user'], ['角色管理', '/system/role'], ['菜单管理', '/system/menu'], ['部门管理', '/system/dept'],
+      ['岗位管理', '/system/post'], ['字典管理', '/system/dict'], ['人员申请', '/system/staff-application'],
+      ['在线用户', '/monitor/online'], ['操作日志', '/monitor/operlog'], ['登录日志', '/monitor/logininfor'],
+    ];
+    for (const [title, path] of pages) {
+      await clickMenu(s.page, title);
+      await s.page.waitForSelector(`[data-test=page-${path.slice(1).replace(/\//g, '-')}]`);
+      assert.ok(s.page.url().endsWith(`/admin${path}`), s.page.url());
+      assert.equal(await s.page.locator('[data-test^=error-]').count(), 0);
+      await screenshot(s.page, path.slice(1).replace(/\//g, '-'));
+    }
+    // the role editor with its permission tree and data scope
+    await clickMenu(s.page, '角色管理');
+    await s.page.click('[data-test=role-edit-dept_admin]');
+    await s.page.waitForSelector('[data-test=role-menu-tree] .el-tree-node');
+    await screenshot(s.page, 'system-role-edit');
+  });
+});
