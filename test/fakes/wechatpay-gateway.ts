@@ -394,9 +394,9 @@ export class FakeWechatPay {
   duplicate(id: string, copies = 2): Promise<DeliveryAttempt[]> {
     return Promise.all(Array.from({ length: copies }, () => this.deliver(id)));
   }
-  /** Delivers every held notification, oldest first or reversed (out of order), one after another or all at once. */
-  async releaseHeld(opts: { order?: 'fifo' | 'reverse'; concurrent?: boolean } = {}): Promise<DeliveryAttempt[]> {
-    const held = [...this.notices.values()].filter((n) => n.status === 'held');
+  /** Delivers every held notification (or those `where` picks), oldest first or reversed (out of order), one after another or all at once. */
+  async releaseHeld(opts: { order?: 'fifo' | 'reverse'; concurrent?: boolean; where?: (n: FakeNotification) => boolean } = {}): Promise<DeliveryAttempt[]> {
+    const held = [...this.notices.values()].filter((n) => n.status === 'held' && (!opts.where || opts.where(n)));
     if (opts.order === 'reverse') held.reverse();
     for (const n of held) n.status = 'pending';
     if (opts.concurrent) return Promise.all(held.map((n) => this.deliver(n.id)));
