@@ -227,6 +227,8 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
       const again = await client.refund({ outTradeNo: o.outTradeNo, outRefundNo, totalFen: 3000, refundFen: 3000, reason: '取消预约', notifyUrl: receiver.url });
       assert.equal(again.refund_id, r.refund_id);
       assert.equal(fake.notifications({ outRefundNo }).length, 1, 'the repeated request refunds nothing more');
+      const retried = await client.refund({ outTradeNo: o.outTradeNo, outRefundNo, totalFen: 3000, refundFen: 3000 }); // a retry without reason/notify_url
+      assert.equal(retried.refund_id, r.refund_id);
       await expectPayError(client.refund({ outTradeNo: o.outTradeNo, outRefundNo, totalFen: 3000, refundFen: 100 }), 400, 'INVALID_REQUEST');
       await expectPayError(client.refund({ outTradeNo: o.outTradeNo, outRefundNo: `${outRefundNo}B`, totalFen: 3000, refundFen: 1 }), 400, 'INVALID_REQUEST');
     });

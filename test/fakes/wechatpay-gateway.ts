@@ -140,7 +140,8 @@ export interface RenderedNotification {
 
 type ResponseTamper = 'badSignature' | 'unsigned' | 'unknownSerial' | 'bodyAltered';
 
-class GatewayError extends Error {
+/** What the gateway answers with ({code, message}); also thrown by pay() and friends when WeChat would refuse. */
+export class GatewayError extends Error {
   constructor(public status: number, public code: string, message: string) {
     super(message);
   }
@@ -649,7 +650,8 @@ export class FakeWechatPay {
     if (b.notify_url !== undefined && (typeof b.notify_url !== 'string' || !/^https?:\/\/[^?#]+$/.test(b.notify_url))) throw bad('notify_url 须为不带参数的 http(s) 地址');
     const o = typeof b.out_trade_no === 'string' ? this.orders.get(b.out_trade_no) : [...this.orders.values()].find((x) => x.transactionId && x.transactionId === b.transaction_id);
     if (!o) throw new GatewayError(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
-    const requestKey = canonical({ ...b, out_trade_no: o.outTradeNo, transaction_id: undefined });
+    // What makes a repeat "the same refund": the order and the amounts (reason or notify_url may differ on a retry).
+    const requestKey = canonical({ out_trade_no: o.outTradeNo, refund: amount.refund, total: amount.total });
     const existing = this.refunds.get(b.out_refund_no);
     if (existing) {
       // 同一退款单号多次请求只退一笔: the same request answers with the same refund; different parameters are refused.
