@@ -63,6 +63,13 @@ const apiV3Key = generateApiV3Key();
 let seq = 0;
 const tradeNo = () => `YY${Date.now()}${String(++seq).padStart(4, '0')}`;
 const inMinutes = (m: number) => new Date(Date.now() + m * 60_000);
+async function waitFor(cond: () => boolean, ms = 5000) {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 async function expectPayError(p: Promise<unknown>, status: number, code: string) {
   await assert.rejects(p, (err: unknown) => {
@@ -410,10 +417,9 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
       fake.notifyDelayMs = 80;
       const d = await order();
       await fake.pay(d.outTradeNo);
-      assert.equal(receiver.received.length, 0);
-      await new Promise((r) => setTimeout(r, 150));
+      assert.equal(receiver.received.length, 0, 'not before the delay');
+      await waitFor(() => receiver.received.length === 1);
       await fake.settled();
-      assert.equal(receiver.received.length, 1);
     });
 
     it('retries a notification the merchant did not acknowledge, on the configured schedule', async () => {
@@ -421,16 +427,14 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
       receiver.failNext = 2;
       const o = await order();
       const { notification } = await fake.pay(o.outTradeNo);
-      await new Promise((r) => setTimeout(r, 200));
-      await fake.settled();
+      await waitFor(() => notification.status === 'delivered');
       assert.deepEqual(notification.attempts.map((x) => x.status), [500, 500, 204]);
       assert.equal(notification.status, 'delivered');
 
       receiver.failNext = 5;
       const p = await order();
       const second = (await fake.pay(p.outTradeNo)).notification;
-      await new Promise((r) => setTimeout(r, 200));
-      await fake.settled();
+      await waitFor(() => second.status === 'failed');
       assert.equal(second.attempts.length, 3);
       assert.equal(second.status, 'failed', 'gives up after the schedule, like WeChat; reconciliation must query');
     });
