@@ -19,6 +19,11 @@ import { monitorRoutes } from './modules/monitor/admin.routes';
 import { patientRoutes } from './modules/patient/mp.routes';
 import { systemMpRoutes } from './modules/system/mp.routes';
 import { systemRoutes } from './modules/system/admin.routes';
+import { schedulingRoutes } from './modules/scheduling/admin.routes';
+import { schedulingMpRoutes } from './modules/scheduling/mp.routes';
+import { bookingMpRoutes } from './modules/booking/mp.routes';
+import { bookingAdminRoutes } from './modules/booking/admin.routes';
+import { paymentRoutes } from './modules/payment/routes';
 
 declare module 'koa' {
   interface DefaultContext {
@@ -27,18 +32,24 @@ declare module 'koa' {
 }
 
 /** Built once per process; the route trees are module-level so the OpenAPI registry is filled once. */
-let trees: { mp: RouteTree; admin: RouteTree } | undefined;
+let trees: { mp: RouteTree; admin: RouteTree; pay: RouteTree } | undefined;
 function routeTrees() {
   if (trees) return trees;
   const mp = new RouteTree('/api/mp', 'mini-program');
   mpAuthRoutes(mp);
   patientRoutes(mp);
   systemMpRoutes(mp);
+  schedulingMpRoutes(mp);
+  bookingMpRoutes(mp);
   const admin = new RouteTree('/api/admin', 'console');
   adminAuthRoutes(admin);
   systemRoutes(admin);
   monitorRoutes(admin);
-  trees = { mp, admin };
+  schedulingRoutes(admin);
+  bookingAdminRoutes(admin);
+  const pay = new RouteTree('/api/pay', 'payment');
+  paymentRoutes(pay);
+  trees = { mp, admin, pay };
   return trees;
 }
 
@@ -114,11 +125,15 @@ export function createApp(infra: Infra) {
   base.get('/', (ctx) => ctx.redirect('/admin/'));
   app.use(base.routes());
 
-  const { mp, admin } = routeTrees();
+  const { mp, admin, pay } = routeTrees();
+  app.use(pay.router.routes()).use(pay.router.allowedMethods());
   app.use(mp.router.routes()).use(mp.router.allowedMethods());
   app.use(admin.router.routes()).use(admin.router.allowedMethods());
 
-  if (config.wechat.simulated) app.use(mount('/sim-wechat/__sim', simulatorProxy(infra)));
+  if (config.wechat.simulated) app.use(mount('/sim-wechat/__sim', simulatorProxy(() => infra.wechat.apiBase, ['/login', '/phone-code'])));
+  if (config.wechatpay.simulated) {
+    app.use(mount('/sim-wechatpay/__sim', simulatorProxy(() => infra.pay?.simulatorBase ?? '', ['/pay', '/cancel', /^\/order\/[\w-]+$/])));
+  }
   for (const [prefix, dir] of [['/admin', config.adminDist], ['/h5', config.h5Dist]] as const) {
     if (fs.existsSync(path.join(dir, 'index.html'))) app.use(spa(prefix, dir));
   }
@@ -129,11 +144,13 @@ export function createApp(infra: Infra) {
  * In simulated mode the h5 build asks the simulated WeChat for login and phone codes through the BFF's
  * origin, forwarded to the same simulator the BFF's WeChat client talks to.
  */
-function simulatorProxy(infra: Infra) {
+function simulatorProxy(base: () => string, paths: (string | RegExp)[]) {
   return async (ctx: Koa.Context) => {
-    if (ctx.method !== 'POST' || !['/login', '/phone-code'].includes(ctx.path)) return;
-    const res = await fetch(new URL(`__sim${ctx.path}`, infra.wechat.apiBase.replace(/\/?$/, '/')), {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ctx.request.body ?? {}),
+    if (!paths.some((p) => (typeof p === 'string' ? p === ctx.path : p.test(ctx.path))) || !base()) return;
+    const res = await fetch(new URL(`__sim${ctx.path}`, base().replace(/\/?$/, '/')), {
+      method: ctx.method,
+      headers: { 'content-type': 'application/json' },
+      body: ctx.method === 'GET' ? undefined : JSON.stringify(ctx.request.body ?? {}),
     });
     ctx.status = res.status;
     ctx.body = await res.json();

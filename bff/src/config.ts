@@ -42,11 +42,38 @@ const EnvSchema = z.object({
   WECHAT_SECRET: z.string().optional(),
   WECHAT_API_BASE: z.string().url().optional(),
   WECHAT_SIMULATED: bool.optional(),
+  WECHATPAY_MCHID: z.string().optional(),
+  WECHATPAY_MERCHANT_SERIAL: z.string().optional(),
+  WECHATPAY_PRIVATE_KEY: z.string().optional(),
+  WECHATPAY_APIV3_KEY: z.string().length(32, 'WECHATPAY_APIV3_KEY must be 32 characters').optional(),
+  WECHATPAY_PLATFORM_KEYS: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        return z.record(z.string(), z.string()).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'WECHATPAY_PLATFORM_KEYS must be a JSON object of serial → PEM' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  WECHATPAY_API_BASE: z.string().url().optional(),
+  WECHATPAY_NOTIFY_URL: z.string().url().optional(),
+  WECHATPAY_SIMULATED: bool.optional(),
   SEED_DEMO: bool.optional(),
   MIGRATE_ON_START: bool.optional(),
   TRUST_PROXY: bool.default(false),
   ADMIN_INITIAL_PASSWORD: z.string().min(12).optional(),
   OPER_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
+  BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
+  BOOKING_MAX_ACTIVE: z.coerce.number().int().min(1).max(50).default(5),
+  BOOKING_CANCEL_CUTOFF_MINUTES: z.coerce.number().int().min(0).max(7 * 1440).default(0),
+  BOOKING_DAYS_AHEAD: z.coerce.number().int().min(1).max(60).default(7),
+  BOOKING_RATE_PER_USER_PER_MIN: z.coerce.number().int().min(1).default(30),
+  NO_SHOW_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
+  NO_SHOW_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  NO_SHOW_SUSPEND_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  WAITLIST_OFFER_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   ADMIN_DIST: z.string().optional(),
   H5_DIST: z.string().optional(),
 });
@@ -57,6 +84,8 @@ export interface Config extends Env {
   embedded: boolean;
   sqlitePath: string;
   wechat: { appid: string; secret: string; apiBase: string | undefined; simulated: boolean };
+  /** simulated: the BFF runs its own spec-faithful WeChat Pay gateway and merchant identity (demo only). */
+  wechatpay: { simulated: boolean };
   seedDemo: boolean;
   adminDist: string;
   h5Dist: string;
@@ -83,6 +112,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiBase: e.WECHAT_API_BASE ?? (simulated ? undefined : 'https://api.weixin.qq.com'),
       simulated,
     },
+    wechatpay: { simulated: e.WECHATPAY_SIMULATED ?? !e.WECHATPAY_MCHID },
     seedDemo: e.SEED_DEMO ?? embedded,
     adminDist: path.resolve(root, e.ADMIN_DIST ?? 'admin-console/dist'),
     h5Dist: path.resolve(root, e.H5_DIST ?? 'miniprogram/dist-h5'),
@@ -98,6 +128,7 @@ function assertProductionSafe(cfg: Config) {
   if (cfg.DATA_KEY === DEMO_DATA_KEY) problems.push('DATA_KEY is the demo default');
   if (cfg.wechat.simulated) problems.push('WeChat is simulated (set WECHAT_APPID and WECHAT_SECRET)');
   if (cfg.seedDemo) problems.push('SEED_DEMO is on');
+  if (cfg.wechatpay.simulated) problems.push('WeChat Pay is simulated (set WECHATPAY_MCHID and the merchant keys)');
   if (!cfg.DATABASE_URL) problems.push('DATABASE_URL is missing (embedded SQLite is for demos)');
   if (!cfg.REDIS_URL) problems.push('REDIS_URL is missing');
   if (problems.length) throw new Error(`Refusing to start in production:\n  ${problems.join('\n  ')}`);

@@ -7,7 +7,11 @@ import { createApp } from './app';
 import { pruneLogs } from './modules/monitor/service';
 import { seedBase } from '../../db/seeds/base';
 import { seedDemo } from '../../db/seeds/demo';
+import { seedDemoSchedules } from '../../db/seeds/schedules';
 import { FakeWechat } from '../../test/fakes/wechat-server';
+import { FakeWechatPay } from '../../test/fakes/wechatpay-gateway';
+import { WechatPayClient, generateApiV3Key, generateMerchantIdentity } from './infra/wechatpay';
+import { registerBookingJobs } from './modules/booking/jobs';
 
 export interface Running {
   infra: Infra;
@@ -20,18 +24,23 @@ export interface Running {
 export async function startServer(config: Config = loadConfig()): Promise<Running> {
   const infra = await initInfra(config);
   const { log } = infra;
-  let simulator: { close(): Promise<void> } | undefined;
+  const simulators: { close(): Promise<void> }[] = [];
   if (config.wechat.simulated && !config.wechat.apiBase) {
     const fake = new FakeWechat({ apps: { [config.wechat.appid]: config.wechat.secret } });
     infra.wechat.setBaseUrl(await fake.listen(0));
-    simulator = fake;
+    simulators.push(fake);
     log.warn({ url: infra.wechat.apiBase }, 'SIMULATED WeChat is in use (demo mode): logins and phone numbers are not real');
   }
+  const pay = await setUpWechatPay(config, infra);
+  if (pay.simulator) simulators.push(pay.simulator);
+
   if (config.MIGRATE_ON_START ?? config.embedded) await migrate(infra.sequelize);
   if (config.seedDemo) await seedDemo();
   else await seedBase();
 
   infra.jobs.define('log-retention', 6 * 3600_000, pruneLogs);
+  registerBookingJobs(infra.jobs);
+  if (config.seedDemo) infra.jobs.define('demo-schedule-roll', 6 * 3600_000, () => seedDemoSchedules());
   await infra.jobs.start();
 
   const app = createApp(infra);
@@ -40,6 +49,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  infra.pay!.notifyUrl = config.WECHATPAY_NOTIFY_URL ?? `${url}/api/pay/notify`;
   log.info({ url, mode: config.embedded ? 'embedded (SQLite, in-process cache)' : 'production (MySQL, Redis)' }, 'Yiyun BFF listening');
 
   let stopping: Promise<void> | undefined;
@@ -52,9 +62,41 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
       await closed;
       clearTimeout(force);
       await closeInfra();
-      await simulator?.close();
+      for (const sim of simulators) await sim.close();
     })());
   return { infra, server, url, stop };
+}
+
+/**
+ * WeChat Pay: the real merchant from the environment, or (demo) a simulated merchant identity and the
+ * spec-faithful local gateway, which is also what the h5 pay sheet talks to through /sim-wechatpay.
+ */
+async function setUpWechatPay(config: Config, infra: Infra) {
+  let simulator: FakeWechatPay | undefined;
+  let opts: ConstructorParameters<typeof WechatPayClient>[0];
+  if (config.WECHATPAY_MCHID) {
+    if (!config.WECHATPAY_MERCHANT_SERIAL || !config.WECHATPAY_PRIVATE_KEY || !config.WECHATPAY_APIV3_KEY || !config.WECHATPAY_PLATFORM_KEYS) {
+      throw new Error('WECHATPAY_MCHID is set: WECHATPAY_MERCHANT_SERIAL, WECHATPAY_PRIVATE_KEY, WECHATPAY_APIV3_KEY and WECHATPAY_PLATFORM_KEYS are required too');
+    }
+    opts = {
+      mchid: config.WECHATPAY_MCHID, appid: config.wechat.appid, merchantSerial: config.WECHATPAY_MERCHANT_SERIAL,
+      merchantPrivateKeyPem: config.WECHATPAY_PRIVATE_KEY.replace(/\\n/g, '\n'), apiV3Key: config.WECHATPAY_APIV3_KEY,
+      platformPublicKeys: config.WECHATPAY_PLATFORM_KEYS, apiBase: config.WECHATPAY_API_BASE,
+    };
+  } else {
+    const merchant = generateMerchantIdentity();
+    const apiV3Key = generateApiV3Key();
+    const mchid = '1900000109';
+    simulator = new FakeWechatPay({ mchid, appid: config.wechat.appid, merchantSerial: merchant.serial, merchantPublicKeyPem: merchant.publicKeyPem, apiV3Key, retryScheduleMs: [1000, 5000, 30000] });
+    const base = await simulator.listen(0);
+    opts = {
+      mchid, appid: config.wechat.appid, merchantSerial: merchant.serial, merchantPrivateKeyPem: merchant.privateKeyPem,
+      merchantPublicKeyPem: merchant.publicKeyPem, apiV3Key, platformPublicKeys: simulator.platformPublicKeys, apiBase: base,
+    };
+    infra.log.warn({ url: base }, 'SIMULATED WeChat Pay is in use (demo mode): no real money moves');
+  }
+  infra.pay = { client: new WechatPayClient(opts), notifyUrl: '', simulatorBase: simulator ? opts.apiBase : config.wechatpay.simulated ? config.WECHATPAY_API_BASE : undefined };
+  return { simulator };
 }
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;

@@ -2,6 +2,8 @@ import { infra, tx } from '../../bff/src/infra';
 import { hashPassword } from '../../bff/src/infra/crypto';
 import { Dept, DictItem, DictType, Menu, Post, Role, RoleMenu, User, UserRole } from '../../bff/src/modules/system/models';
 import { MENUS, type MenuSeed, type RoleKey } from './menus';
+import type { Transaction } from 'sequelize';
+import { invalidateAuthz } from '../../bff/src/modules/system/authz';
 
 export const BUILTIN_ROLES: { key: RoleKey; name: string; dataScope: Role['dataScope']; orderNum: number }[] = [
   { key: 'admin', name: '超级管理员', dataScope: 'all', orderNum: 1 },
@@ -23,31 +25,45 @@ const DICTS: { type: string; name: string; items: [string, string, string?][] }[
   { type: 'sys_data_scope', name: '数据范围', items: [['全部数据', 'all'], ['自定义部门', 'custom'], ['本部门', 'dept'], ['本部门及以下', 'dept_and_below'], ['仅本人', 'self']] },
 ];
 
-async function insertMenus(items: MenuSeed[], parentId: number | null, roleIds: Map<RoleKey, number>, t: never) {
+/**
+ * Menus are synced at every start: entries the seed lists but the database lacks are added (with their
+ * built-in role grants), so an upgraded installation gets new pages; nothing an admin changed is touched.
+ */
+async function syncMenus(items: MenuSeed[], parentId: number | null, roleIds: Map<RoleKey, number>, t: Transaction) {
   let order = 1;
   for (const m of items) {
-    const row = await Menu.create(
-      {
-        parentId, name: m.name, type: m.type, path: m.path ?? null, component: m.component ?? null, perms: m.perms ?? null,
-        icon: m.icon ?? null, orderNum: order++, visible: m.visible ?? true, status: 'active',
-      },
-      { transaction: t },
-    );
-    for (const key of m.roles ?? []) await RoleMenu.create({ roleId: roleIds.get(key)!, menuId: row.id }, { transaction: t });
-    if (m.children) await insertMenus(m.children, row.id, roleIds, t);
+    let row = await Menu.findOne({ where: { parentId, name: m.name, type: m.type }, transaction: t });
+    if (!row) {
+      row = await Menu.create(
+        {
+          parentId, name: m.name, type: m.type, path: m.path ?? null, component: m.component ?? null, perms: m.perms ?? null,
+          icon: m.icon ?? null, orderNum: order, visible: m.visible ?? true, status: 'active',
+        },
+        { transaction: t },
+      );
+      for (const key of m.roles ?? []) if (roleIds.has(key)) await RoleMenu.create({ roleId: roleIds.get(key)!, menuId: row.id }, { transaction: t });
+    }
+    order++;
+    if (m.children) await syncMenus(m.children, row.id, roleIds, t);
   }
+}
+
+export async function seedMenus() {
+  await tx(async (t) => {
+    const roles = await Role.findAll({ where: { key: BUILTIN_ROLES.map((r) => r.key) }, transaction: t });
+    await syncMenus(MENUS, null, new Map(roles.map((r) => [r.key as RoleKey, r.id])), t);
+  });
+  await invalidateAuthz();
 }
 
 /** Roles, menus, positions and dictionaries every installation needs. Idempotent: runs once. */
 export async function seedBase(): Promise<boolean> {
-  if ((await Role.count()) > 0) return false;
+  if ((await Role.count()) > 0) {
+    await seedMenus();
+    return false;
+  }
   await tx(async (t) => {
-    const roleIds = new Map<RoleKey, number>();
-    for (const r of BUILTIN_ROLES) {
-      const row = await Role.create({ ...r, status: 'active', builtin: true }, { transaction: t });
-      roleIds.set(r.key, row.id);
-    }
-    await insertMenus(MENUS, null, roleIds, t as never);
+    for (const r of BUILTIN_ROLES) await Role.create({ ...r, status: 'active', builtin: true }, { transaction: t });
     let i = 1;
     for (const [code, name] of POSTS) await Post.create({ code, name, orderNum: i++, status: 'active' }, { transaction: t });
     for (const d of DICTS) {
@@ -58,6 +74,7 @@ export async function seedBase(): Promise<boolean> {
       }
     }
   });
+  await seedMenus();
   const { config } = infra();
   if (!config.seedDemo) {
     // Production: one institution and one administrator whose initial password must be changed at first login.

@@ -2,6 +2,7 @@ import { infra, tx } from '../../bff/src/infra';
 import { hashPassword } from '../../bff/src/infra/crypto';
 import { Dept, DoctorProfile, Post, Role, User, UserRole } from '../../bff/src/modules/system/models';
 import { seedBase } from './base';
+import { seedDemoSchedules } from './schedules';
 
 /** Demo accounts (embedded/demo mode only). Documented in README.md. */
 export const DEMO_ACCOUNTS = [
@@ -45,7 +46,10 @@ const DEMO_PASSWORD = 'Doctor@123456';
 /** Demo data: a hospital with its department tree, one account per built-in role and a dozen doctors. */
 export async function seedDemo() {
   await seedBase();
-  if ((await User.count()) > 0) return false;
+  if ((await User.count()) > 0) {
+    await seedDemoSchedules();
+    return false;
+  }
   const { fieldCrypto, log } = infra();
   const hashes = new Map<string, string>();
   for (const p of [...DEMO_ACCOUNTS.map((a) => a.password), DEMO_PASSWORD]) if (!hashes.has(p)) hashes.set(p, await hashPassword(p));
@@ -92,6 +96,7 @@ export async function seedDemo() {
       await DoctorProfile.create({ userId: u.id, specialty, intro: `${name}医生，擅长${specialty}。`, avatarUrl: null }, { transaction: t });
     }
   });
+  await seedDemoSchedules();
   log.info('demo data seeded (demo accounts: admin/Admin@123456, deptadmin/Dept@123456, chief/Chief@123456, doctor/Doctor@123456)');
   return true;
 }

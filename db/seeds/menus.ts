@@ -59,6 +59,37 @@ export const MENUS: MenuSeed[] = [
     ],
   },
   {
+    name: '门诊管理', type: 'D', path: '/clinic', icon: 'FirstAidKit', roles: ['dept_admin', 'chief_physician', 'physician'],
+    children: [
+      {
+        name: '排班管理', type: 'M', path: 'schedule', component: 'scheduling/schedule/index', icon: 'Calendar', perms: 'scheduling:schedule:list',
+        roles: ['dept_admin', 'chief_physician', 'physician'],
+        children: [
+          btn('新增排班', 'scheduling:schedule:add', ['dept_admin', 'chief_physician']),
+          btn('修改排班', 'scheduling:schedule:edit', ['dept_admin', 'chief_physician']),
+          btn('停诊', 'scheduling:schedule:stop', ['dept_admin', 'chief_physician']),
+          btn('导入排班', 'scheduling:schedule:import', ['dept_admin', 'chief_physician']),
+        ],
+      },
+      {
+        name: '预约管理', type: 'M', path: 'appointment', component: 'booking/appointment/index', icon: 'Tickets', perms: 'booking:appointment:list',
+        roles: ['dept_admin', 'chief_physician', 'physician'],
+        children: [
+          btn('导出预约', 'booking:appointment:export', ['dept_admin', 'chief_physician']),
+          btn('标记就诊', 'booking:appointment:mark', ['dept_admin', 'chief_physician', 'physician']),
+        ],
+      },
+      {
+        name: '随访管理', type: 'M', path: 'follow-up', component: 'booking/followup/index', icon: 'Notebook', perms: 'booking:followup:list',
+        roles: ['dept_admin', 'chief_physician', 'physician'],
+        children: [
+          btn('新增随访', 'booking:followup:add', ['dept_admin', 'chief_physician', 'physician']),
+          btn('修改随访', 'booking:followup:edit', ['dept_admin', 'chief_physician', 'physician']),
+        ],
+      },
+    ],
+  },
+  {
     name: '系统监控', type: 'D', path: '/monitor', icon: 'Monitor',
     children: [
       { name: '在线用户', type: 'M', path: 'online', component: 'monitor/online/index', icon: 'Connection', perms: 'monitor:online:list',

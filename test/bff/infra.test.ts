@@ -107,7 +107,7 @@ describe('infra: crypto and configuration', () => {
     assert.throws(() => loadConfig({ PORT: 'abc' }), /PORT/);
     const ok = loadConfig({
       NODE_ENV: 'production', DATABASE_URL: 'mysql://u:p@db:3306/yiyun', REDIS_URL: 'redis://r:6379', JWT_SECRET: 'x'.repeat(40),
-      DATA_KEY: crypto.randomBytes(32).toString('base64'), WECHAT_APPID: 'wx1', WECHAT_SECRET: 's',
+      DATA_KEY: crypto.randomBytes(32).toString('base64'), WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHATPAY_MCHID: '1900000001',
     });
     assert.equal(ok.embedded, false);
     assert.equal(ok.wechat.simulated, false);

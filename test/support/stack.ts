@@ -11,6 +11,8 @@ import path from 'node:path';
 import mysql from 'mysql2/promise';
 import { Redis } from 'ioredis';
 import { FakeWechat } from '../fakes/wechat-server';
+import { FakeWechatPay } from '../fakes/wechatpay-gateway';
+import { generateApiV3Key, generateMerchantIdentity } from '../../bff/src/infra/wechatpay';
 import { loadConfig } from '../../bff/src/config';
 import { startServer, type Running } from '../../bff/src/server';
 
@@ -23,6 +25,8 @@ export interface Stack {
   baseUrl: string;
   mode: 'mysql' | 'embedded';
   fake: FakeWechat;
+  /** The spec-faithful WeChat Pay gateway the BFF talks to (drive payments and notifications with it). */
+  pay: FakeWechatPay;
   running: Running;
   stop(): Promise<void>;
 }
@@ -46,13 +50,21 @@ async function boot(): Promise<Stack> {
   const runId = `yiyun_t_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   const fake = new FakeWechat({ apps: { [TEST_APPID]: TEST_SECRET } });
   const fakeUrl = await fake.listen(0);
+  const merchant = generateMerchantIdentity();
+  const apiV3Key = generateApiV3Key();
+  const mchid = '1900000001';
+  const pay = new FakeWechatPay({ mchid, appid: TEST_APPID, merchantSerial: merchant.serial, merchantPublicKeyPem: merchant.publicKeyPem, apiV3Key, retryScheduleMs: [] });
+  const payUrl = await pay.listen(0);
   const env: NodeJS.ProcessEnv = {
     NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.YIYUN_TEST_LOG ?? 'silent',
     WECHAT_APPID: TEST_APPID, WECHAT_SECRET: TEST_SECRET, WECHAT_API_BASE: fakeUrl, WECHAT_SIMULATED: 'true',
     SEED_DEMO: 'true', MIGRATE_ON_START: 'true', LOGIN_RATE_PER_IP_PER_MIN: '100000', LOGIN_RATE_PER_USER_PER_MIN: '30',
     JWT_SECRET: crypto.randomBytes(32).toString('hex'), DATA_KEY: crypto.randomBytes(32).toString('base64'),
+    WECHATPAY_MCHID: mchid, WECHATPAY_MERCHANT_SERIAL: merchant.serial, WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
+    WECHATPAY_APIV3_KEY: apiV3Key, WECHATPAY_PLATFORM_KEYS: JSON.stringify(pay.platformPublicKeys), WECHATPAY_API_BASE: payUrl,
+    WECHATPAY_SIMULATED: 'true',
   };
-  const cleanups: (() => Promise<void>)[] = [() => fake.close()];
+  const cleanups: (() => Promise<void>)[] = [() => fake.close(), () => pay.close()];
   if (mode === 'mysql') {
     const admin = await mysql.createConnection(MYSQL);
     await admin.query(`CREATE DATABASE \`${runId}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
@@ -82,7 +94,7 @@ async function boot(): Promise<Stack> {
     for (const c of cleanups) await c().catch((err) => console.error('test cleanup failed:', err));
   };
   // stop() is shared: individual suites don't own the stack; the root hook ends it after the run.
-  return { baseUrl: running.url, mode, fake, running, stop: async () => {} };
+  return { baseUrl: running.url, mode, fake, pay, running, stop: async () => {} };
 }
 
 export async function stopStack() {

@@ -7,6 +7,9 @@ import { initSystemModels } from '../modules/system/models';
 import { initAuthModels } from '../modules/auth/models';
 import { initPatientModels } from '../modules/patient/models';
 import { initMonitorModels } from '../modules/monitor/models';
+import { initSchedulingModels } from '../modules/scheduling/models';
+import { initBookingModels } from '../modules/booking/models';
+import { initPaymentModels } from '../modules/payment/models';
 import { createMigrator } from '../../../db/migrator';
 
 export function createSequelize(config: Config, log: Logger): Sequelize {
@@ -42,6 +45,9 @@ export function initModels(sequelize: Sequelize) {
   initAuthModels(sequelize);
   initPatientModels(sequelize);
   initMonitorModels(sequelize);
+  initSchedulingModels(sequelize);
+  initBookingModels(sequelize);
+  initPaymentModels(sequelize);
 }
 
 export async function migrate(sequelize: Sequelize) {

@@ -8,6 +8,7 @@ import { MemoryPubSub, RedisPubSub, type PubSub } from './pubsub';
 import { BullJobRunner, TimerJobRunner, type JobRunner } from './jobs';
 import { FieldCrypto } from './crypto';
 import { WechatClient } from './wechat';
+import type { WechatPayClient } from './wechatpay';
 
 export interface Infra {
   config: Config;
@@ -18,6 +19,8 @@ export interface Infra {
   jobs: JobRunner;
   fieldCrypto: FieldCrypto;
   wechat: WechatClient;
+  /** WeChat Pay, set up by the server once it knows its notify URL (see server.ts). */
+  pay?: { client: WechatPayClient; notifyUrl: string; simulatorBase?: string };
   redis?: Redis;
 }
 
@@ -70,8 +73,9 @@ export async function closeInfra() {
  * A transaction. SQLite has one connection in Sequelize, so embedded mode runs transactions one at a time
  * (an in-process lock) instead of letting two interleave on the same connection.
  */
-export async function tx<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
+export async function tx<T>(fn: (t: Transaction) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
   const i = infra();
   if (i.config.embedded) return i.kv.withLock('sqlite-tx', () => i.sequelize.transaction(fn), { waitMs: 30_000, ttlMs: 60_000 });
+  if (opts.readCommitted) return i.sequelize.transaction({ isolationLevel: 'READ COMMITTED' as Transaction.ISOLATION_LEVELS }, fn);
   return i.sequelize.transaction(fn);
 }

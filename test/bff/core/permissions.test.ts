@@ -46,9 +46,10 @@ describe('permissions: every admin route × every built-in role', () => {
       const tree = (await call('GET', '/api/admin/me/menus', { token: await loginAs(role) })).body as { name: string; children: { name: string }[] }[];
       return tree.map((n) => `${n.name}${n.children.length ? `(${n.children.map((c) => c.name).join(',')})` : ''}`);
     };
-    assert.deepEqual(await names('doctor'), ['首页']);
-    assert.deepEqual(await names('chief'), ['首页', '系统管理(用户管理)']);
-    assert.deepEqual(await names('deptadmin'), ['首页', '系统管理(用户管理,部门管理,人员申请)']);
+    const clinic = '门诊管理(排班管理,预约管理,随访管理)';
+    assert.deepEqual(await names('doctor'), ['首页', clinic]);
+    assert.deepEqual(await names('chief'), ['首页', '系统管理(用户管理)', clinic]);
+    assert.deepEqual(await names('deptadmin'), ['首页', '系统管理(用户管理,部门管理,人员申请)', clinic]);
     const admin = await names('admin');
     assert.ok(admin.some((n) => n.startsWith('系统管理(用户管理,角色管理,菜单管理,部门管理,岗位管理,字典管理,字典数据,人员申请)')));
     assert.ok(admin.some((n) => n.startsWith('系统监控(在线用户,操作日志,登录日志)')));
@@ -150,7 +151,7 @@ describe('administration: an admin builds a department, a user and a role grant'
     assert.deepEqual(me.roles, ['chief_physician']);
     assert.equal(me.user.mustChangePassword, true);
     const menus = (await call('GET', '/api/admin/me/menus', { token: login.accessToken })).body as { name: string }[];
-    assert.deepEqual(menus.map((m) => m.name), ['首页', '系统管理']);
+    assert.deepEqual(menus.map((m) => m.name), ['首页', '系统管理', '门诊管理']);
     // Audited: the writes are in the operation log with the phone masked.
     const logs = (await call('GET', `/api/admin/monitor/oper-logs?username=admin&pageSize=50`, { token: admin })).body.items as { path: string; params: Record<string, unknown> }[];
     const created = logs.find((l) => l.path === '/api/admin/system/users' && (l.params as { username?: string }).username === username)!;

@@ -1,0 +1,109 @@
+import {
+  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
+} from 'sequelize';
+import type { Period } from '../scheduling/models';
+
+/**
+ * pending_payment → booked → visited | no_show; pending_payment → expired; pending/booked → cancelled;
+ * pending/booked → stopped (the doctor's session was called off). Only pending_payment and booked hold a slot.
+ */
+export type AppointmentStatus = 'pending_payment' | 'booked' | 'visited' | 'no_show' | 'cancelled' | 'expired' | 'stopped';
+export const HOLDING: AppointmentStatus[] = ['pending_payment', 'booked'];
+
+export class Appointment extends Model<InferAttributes<Appointment>, InferCreationAttributes<Appointment>> {
+  declare id: CreationOptional<number>;
+  declare no: string;
+  declare userId: number;
+  declare patientId: number;
+  declare scheduleId: number;
+  declare doctorId: number;
+  declare deptId: number;
+  declare seqNo: number;
+  declare activeSeq: number | null;
+  declare activePatient: number | null;
+  declare clinicDate: string;
+  declare period: Period;
+  declare windowStart: string;
+  declare windowEnd: string;
+  declare feeFen: number;
+  declare status: AppointmentStatus;
+  declare holdExpiresAt: Date | null;
+  declare paidAt: CreationOptional<Date | null>;
+  declare cancelledAt: CreationOptional<Date | null>;
+  declare cancelReason: CreationOptional<string | null>;
+  declare visitedAt: CreationOptional<Date | null>;
+  declare fromWaitlist: CreationOptional<boolean>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export class WaitlistEntry extends Model<InferAttributes<WaitlistEntry>, InferCreationAttributes<WaitlistEntry>> {
+  declare id: CreationOptional<number>;
+  declare scheduleId: number;
+  declare userId: number;
+  declare patientId: number;
+  declare activePatient: number | null;
+  declare status: 'waiting' | 'offered' | 'cancelled' | 'closed';
+  declare appointmentId: CreationOptional<number | null>;
+  declare offeredAt: CreationOptional<Date | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export class FollowUp extends Model<InferAttributes<FollowUp>, InferCreationAttributes<FollowUp>> {
+  declare id: CreationOptional<number>;
+  declare appointmentId: number;
+  declare planDate: string;
+  declare content: string;
+  declare result: string | null;
+  declare status: 'planned' | 'done' | 'cancelled';
+  declare createdBy: number;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+/** Messages to a patient in the mini-program (我的消息): cancellations, refunds, waitlist offers. */
+export class PatientNotice extends Model<InferAttributes<PatientNotice>, InferCreationAttributes<PatientNotice>> {
+  declare id: CreationOptional<number>;
+  declare userId: number;
+  declare title: string;
+  declare content: string;
+  declare readAt: CreationOptional<Date | null>;
+  declare createdAt: CreationOptional<Date>;
+}
+
+const id = { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true };
+const int = { type: DataTypes.INTEGER, allowNull: false };
+const str = (n: number) => ({ type: DataTypes.STRING(n), allowNull: false });
+
+export function initBookingModels(sequelize: Sequelize) {
+  Appointment.init(
+    {
+      id, no: str(32), userId: int, patientId: int, scheduleId: int, doctorId: int, deptId: int, seqNo: int,
+      activeSeq: DataTypes.INTEGER, activePatient: DataTypes.INTEGER, clinicDate: { type: DataTypes.DATEONLY, allowNull: false },
+      period: str(8), windowStart: str(5), windowEnd: str(5), feeFen: int, status: str(20), holdExpiresAt: DataTypes.DATE,
+      paidAt: DataTypes.DATE, cancelledAt: DataTypes.DATE, cancelReason: DataTypes.STRING(255), visitedAt: DataTypes.DATE,
+      fromWaitlist: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+    },
+    { sequelize, tableName: 'appointment', underscored: true },
+  );
+  WaitlistEntry.init(
+    {
+      id, scheduleId: int, userId: int, patientId: int, activePatient: DataTypes.INTEGER, status: str(16),
+      appointmentId: DataTypes.INTEGER, offeredAt: DataTypes.DATE, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+    },
+    { sequelize, tableName: 'waitlist_entry', underscored: true },
+  );
+  FollowUp.init(
+    {
+      id, appointmentId: int, planDate: { type: DataTypes.DATEONLY, allowNull: false }, content: str(500), result: DataTypes.STRING(500),
+      status: str(16), createdBy: int, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+    },
+    { sequelize, tableName: 'follow_up', underscored: true },
+  );
+  PatientNotice.init(
+    { id, userId: int, title: str(64), content: str(500), readAt: DataTypes.DATE, createdAt: DataTypes.DATE },
+    { sequelize, tableName: 'patient_notice', underscored: true, updatedAt: false },
+  );
+}

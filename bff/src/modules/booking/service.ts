@@ -1,0 +1,382 @@
+import crypto from 'node:crypto';
+import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import { infra, tx } from '../../infra';
+import type { AdminActor, MpActor } from '../../http/actor';
+import { AppError, conflict, forbidden, notFound } from '../../http/errors';
+import { dataScopeWhere } from '../system/authz';
+import { Dept, Post, User } from '../system/models';
+import { Patient } from '../patient/models';
+import { PERIOD_LABEL, Schedule } from '../scheduling/models';
+import { scopedSchedule } from '../scheduling/service';
+import { addDays, shanghaiDate, shanghaiInstant, slotWindow } from '../scheduling/time';
+import { Appointment, HOLDING, PatientNotice, WaitlistEntry, type AppointmentStatus } from './models';
+import { closeForAppointment, ensurePayment, refundForAppointment, refundStatusOf } from '../payment/service';
+
+export const STATUS_LABEL: Record<AppointmentStatus, string> = {
+  pending_payment: '待支付', booked: '已预约', visited: '已就诊', no_show: '爽约', cancelled: '已取消', expired: '已过期', stopped: '已停诊',
+};
+
+const cfg = () => infra().config;
+const appointmentNo = () => `AP${shanghaiDate().replaceAll('-', '')}${crypto.randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12)}`;
+
+/** Per-appointment serialisation for state changes that race: pay notification, hold expiry, cancel. */
+export const withAppointmentLock = <T>(id: number, fn: () => Promise<T>) => infra().kv.withLock(`appointment:${id}`, fn, { ttlMs: 30_000, waitMs: 15_000 });
+
+export function cancelDeadline(a: { clinicDate: string; period: string }, s: { startTime: string }) {
+  return new Date(shanghaiInstant(a.clinicDate, s.startTime).getTime() - cfg().BOOKING_CANCEL_CUTOFF_MINUTES * 60_000);
+}
+
+export async function notify(userId: number, title: string, content: string, t?: Transaction) {
+  await PatientNotice.create({ userId, title, content }, { transaction: t });
+}
+
+export async function appointmentViews(rows: Appointment[]) {
+  const [schedules, patients, doctors, depts, posts] = await Promise.all([
+    Schedule.findAll({ where: { id: [...new Set(rows.map((r) => r.scheduleId))] } }),
+    Patient.findAll({ where: { id: [...new Set(rows.map((r) => r.patientId))] }, attributes: ['id', 'name'] }),
+    User.findAll({ where: { id: [...new Set(rows.map((r) => r.doctorId))] }, attributes: ['id', 'name', 'postId'] }),
+    Dept.findAll({ where: { id: [...new Set(rows.map((r) => r.deptId))] }, attributes: ['id', 'name'] }),
+    Post.findAll({ attributes: ['id', 'name'] }),
+  ]);
+  const sMap = new Map(schedules.map((s) => [s.id, s]));
+  const pMap = new Map(patients.map((p) => [p.id, p.name]));
+  const dMap = new Map(doctors.map((d) => [d.id, d]));
+  const deptMap = new Map(depts.map((d) => [d.id, d.name]));
+  const postMap = new Map(posts.map((p) => [p.id, p.name]));
+  const refunds = await refundStatusOf(rows.map((r) => r.id));
+  const now = Date.now();
+  return rows.map((a) => {
+    const s = sMap.get(a.scheduleId)!;
+    const deadline = cancelDeadline(a, s);
+    const doctor = dMap.get(a.doctorId);
+    return {
+      id: a.id, no: a.no, status: a.status, statusLabel: STATUS_LABEL[a.status],
+      patientId: a.patientId, patientName: pMap.get(a.patientId) ?? '', doctorId: a.doctorId, doctorName: doctor?.name ?? '',
+      doctorTitle: doctor?.postId ? postMap.get(doctor.postId) ?? null : null, deptId: a.deptId, deptName: deptMap.get(a.deptId) ?? '',
+      scheduleId: a.scheduleId, clinicDate: a.clinicDate, period: a.period, periodLabel: PERIOD_LABEL[a.period],
+      windowStart: a.windowStart, windowEnd: a.windowEnd, seqNo: a.seqNo, feeFen: a.feeFen, location: s.location,
+      holdExpiresAt: a.status === 'pending_payment' ? a.holdExpiresAt : null, paidAt: a.paidAt ?? null,
+      cancelDeadline: deadline, canCancel: (a.status === 'pending_payment' || a.status === 'booked') && deadline.getTime() > now,
+      cancelReason: a.cancelReason ?? null, refund: refunds.get(a.id) ?? null, fromWaitlist: a.fromWaitlist, createdAt: a.createdAt,
+    };
+  });
+}
+
+async function ownPatient(actor: MpActor, patientId: number) {
+  const p = await Patient.findOne({ where: { id: patientId, userId: actor.userId } });
+  if (!p) throw notFound('就诊人不存在');
+  return p;
+}
+
+/** 3 no-shows within 30 days suspend booking for 90 days after the third (all configurable). */
+export async function suspendedUntil(userId: number): Promise<Date | null> {
+  const { NO_SHOW_LIMIT, NO_SHOW_WINDOW_DAYS, NO_SHOW_SUSPEND_DAYS } = cfg();
+  const since = addDays(shanghaiDate(), -(NO_SHOW_WINDOW_DAYS + NO_SHOW_SUSPEND_DAYS));
+  const dates = (await Appointment.findAll({ where: { userId, status: 'no_show', clinicDate: { [Op.gte]: since } }, attributes: ['clinicDate'], order: [['clinicDate', 'ASC']] }))
+    .map((a) => shanghaiInstant(a.clinicDate).getTime());
+  let until: number | null = null;
+  for (let i = NO_SHOW_LIMIT - 1; i < dates.length; i++) {
+    if (dates[i] - dates[i - NO_SHOW_LIMIT + 1] <= NO_SHOW_WINDOW_DAYS * 86400_000) until = dates[i] + NO_SHOW_SUSPEND_DAYS * 86400_000;
+  }
+  return until && until > Date.now() ? new Date(until) : null;
+}
+
+function assertBookable(s: Schedule | null): asserts s is Schedule {
+  if (!s) throw notFound('排班不存在');
+  if (s.status !== 'open') throw conflict('SCHEDULE_STOPPED', '该医生此时段已停诊');
+  if (s.releaseAt.getTime() > Date.now()) {
+    throw conflict('NOT_RELEASED', '号源尚未开放，请到放号时间再来', { releaseAt: s.releaseAt.toISOString() });
+  }
+  if (shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now()) throw conflict('SESSION_PASSED', '该时段已结束');
+}
+
+async function checkPatientRules(actor: MpActor) {
+  const until = await suspendedUntil(actor.userId);
+  if (until) throw forbidden('BOOKING_SUSPENDED', `因多次爽约，预约功能暂停至 ${shanghaiDate(until)}`, { until: until.toISOString() });
+  const active = await Appointment.count({ where: { userId: actor.userId, status: HOLDING, clinicDate: { [Op.gte]: shanghaiDate() } } });
+  if (active >= cfg().BOOKING_MAX_ACTIVE) throw conflict('BOOKING_LIMIT', `最多同时保留 ${cfg().BOOKING_MAX_ACTIVE} 个未就诊的预约`);
+}
+
+/**
+ * Gives the lowest free slot of a schedule to a family member inside one transaction holding the
+ * schedule row lock. The unique indexes on (schedule, active_seq) and (schedule, active_patient) are the
+ * database's last word: whatever the code above does, a slot can't be given twice.
+ */
+async function holdLowestSlot(s: Schedule, patient: Patient, opts: { userId: number; holdMinutes: number; fromWaitlist: boolean }, t: Transaction) {
+  const held = await Appointment.findAll({
+    where: { scheduleId: s.id, activeSeq: { [Op.ne]: null } }, attributes: ['activeSeq', 'activePatient'], transaction: t,
+  });
+  if (held.some((h) => h.activePatient === patient.id)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+  const taken = new Set(held.map((h) => h.activeSeq));
+  let seq = 1;
+  while (taken.has(seq)) seq++;
+  if (seq > s.slotCount) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+  const w = slotWindow(s, seq);
+  const free = s.feeFen === 0;
+  const a = await Appointment.create(
+    {
+      no: appointmentNo(), userId: opts.userId, patientId: patient.id, scheduleId: s.id, doctorId: s.doctorId, deptId: s.deptId, seqNo: seq,
+      activeSeq: seq, activePatient: patient.id, clinicDate: s.clinicDate, period: s.period, windowStart: w.start, windowEnd: w.end,
+      feeFen: s.feeFen, status: free ? 'booked' : 'pending_payment', holdExpiresAt: free ? null : new Date(Date.now() + opts.holdMinutes * 60_000),
+      paidAt: null, fromWaitlist: opts.fromWaitlist,
+    },
+    { transaction: t },
+  );
+  await s.increment('bookedCount', { by: 1, transaction: t });
+  return a;
+}
+
+function uniqueViolation(err: unknown) {
+  return (err as Error).name === 'SequelizeUniqueConstraintError';
+}
+
+export async function takeSlot(actor: MpActor, input: { scheduleId: number; patientId: number }) {
+  const limit = await infra().kv.hit(`booking:user:${actor.userId}`, cfg().BOOKING_RATE_PER_USER_PER_MIN, 60);
+  if (!limit.allowed) throw new AppError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { retryAfterSeconds: limit.retryAfterSec });
+  const patient = await ownPatient(actor, input.patientId);
+  const fast = await Schedule.findByPk(input.scheduleId);
+  assertBookable(fast);
+  // The 07:59 rush: once a session is full, refuse without touching the lock.
+  if (fast.bookedCount >= fast.slotCount) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+  await checkPatientRules(actor);
+  let appt: Appointment;
+  try {
+    appt = await tx(async (t) => {
+      const s = await Schedule.findByPk(input.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
+      assertBookable(s);
+      return holdLowestSlot(s, patient, { userId: actor.userId, holdMinutes: cfg().BOOKING_HOLD_MINUTES, fromWaitlist: false }, t);
+    }, { readCommitted: true });
+  } catch (err) {
+    if (uniqueViolation(err)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+    throw err;
+  }
+  const view = (await appointmentViews([appt]))[0];
+  return { appointment: view, payment: appt.status === 'pending_payment' ? await ensurePayment(appt).catch(paymentUnavailable) : null };
+}
+
+/** The booking stands even if WeChat Pay is briefly unreachable: the patient can pay from 我的预约. */
+function paymentUnavailable(err: unknown) {
+  infra().log.error({ err }, 'creating the WeChat Pay order failed');
+  return null;
+}
+
+export async function payAppointment(actor: MpActor, id: number) {
+  const a = await Appointment.findOne({ where: { id, userId: actor.userId } });
+  if (!a) throw notFound('预约不存在');
+  if (a.status !== 'pending_payment') throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
+  if (a.holdExpiresAt && a.holdExpiresAt.getTime() <= Date.now()) throw conflict('HOLD_EXPIRED', '支付时间已过，号源已释放');
+  return { payment: await ensurePayment(a) };
+}
+
+export async function listMyAppointments(actor: MpActor, q: { page: number; pageSize: number; status?: 'upcoming' | 'pending' | 'done' | 'cancelled' }) {
+  const groups: Record<string, AppointmentStatus[]> = {
+    upcoming: ['booked'], pending: ['pending_payment'], done: ['visited', 'no_show'], cancelled: ['cancelled', 'expired', 'stopped'],
+  };
+  const where = { userId: actor.userId, ...(q.status ? { status: groups[q.status] } : {}) };
+  const { rows, count } = await Appointment.findAndCountAll({ where, order: [['clinicDate', 'DESC'], ['id', 'DESC']], offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
+  return { items: await appointmentViews(rows), total: count, page: q.page, pageSize: q.pageSize };
+}
+
+export async function getMyAppointment(actor: MpActor, id: number) {
+  const a = await Appointment.findOne({ where: { id, userId: actor.userId } });
+  if (!a) throw notFound('预约不存在');
+  return (await appointmentViews([a]))[0];
+}
+
+/** Frees the slot of a holding appointment (inside the caller's transaction). */
+async function releaseSlot(a: Appointment, status: AppointmentStatus, reason: string | null, t: Transaction) {
+  await a.update({ status, activeSeq: null, activePatient: null, cancelledAt: new Date(), cancelReason: reason }, { transaction: t });
+  await Schedule.decrement('bookedCount', { by: 1, where: { id: a.scheduleId }, transaction: t });
+}
+
+export async function cancelMyAppointment(actor: MpActor, id: number) {
+  const owned = await Appointment.findOne({ where: { id, userId: actor.userId } });
+  if (!owned) throw notFound('预约不存在');
+  const wasPaid = await withAppointmentLock(id, async () => {
+    const a = (await Appointment.findByPk(id))!;
+    if (!HOLDING.includes(a.status)) throw conflict('NOT_CANCELLABLE', `该预约${STATUS_LABEL[a.status]}，不能取消`);
+    const s = (await Schedule.findByPk(a.scheduleId))!;
+    if (cancelDeadline(a, s).getTime() <= Date.now()) throw conflict('CANCEL_TOO_LATE', '已过取消截止时间，不能取消');
+    if (a.status === 'pending_payment') {
+      // If the patient paid in the meantime, the payment wins and the cancel proceeds as a paid one.
+      if ((await closeForAppointment(a)) === 'paid') await a.reload();
+    }
+    const paid = a.status === 'booked' && a.feeFen > 0;
+    await tx(async (t) => releaseSlot(a, 'cancelled', '患者取消', t));
+    return paid;
+  });
+  const a = (await Appointment.findByPk(id))!;
+  if (wasPaid) await refundForAppointment(a, '患者取消预约');
+  await offerFreedSlots(a.scheduleId);
+  return (await appointmentViews([a]))[0];
+}
+
+/** Payment confirmed (notification or reconciliation). A payment that arrives after the hold ran out still wins. */
+export async function onPaid(appointmentId: number, paidAt: Date): Promise<'booked' | 'refund'> {
+  const outcome = await withAppointmentLock(appointmentId, async () => {
+    const a = (await Appointment.findByPk(appointmentId))!;
+    if (a.status === 'booked' || a.status === 'visited' || a.status === 'no_show') return 'booked' as const;
+    if (a.status === 'pending_payment') {
+      await a.update({ status: 'booked', paidAt, holdExpiresAt: null });
+      return 'booked' as const;
+    }
+    // expired / cancelled / stopped: try to give the patient a slot again, or refund in full.
+    if (a.status === 'expired') {
+      try {
+        const again = await tx(async (t) => {
+          const s = await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
+          if (!s || s.status !== 'open' || s.bookedCount >= s.slotCount) return false;
+          const patient = (await Patient.findByPk(a.patientId, { transaction: t }))!;
+          const fresh = await holdLowestSlot(s, patient, { userId: a.userId, holdMinutes: 0, fromWaitlist: a.fromWaitlist }, t);
+          // Keep the paid appointment (its order and number); drop the fresh placeholder's identity into it.
+          await fresh.destroy({ transaction: t });
+          await a.update({ status: 'booked', paidAt, holdExpiresAt: null, seqNo: fresh.seqNo, activeSeq: fresh.seqNo, activePatient: a.patientId,
+            windowStart: fresh.windowStart, windowEnd: fresh.windowEnd, cancelledAt: null, cancelReason: null }, { transaction: t });
+          return true;
+        }, { readCommitted: true });
+        if (again) {
+          await notify(a.userId, '预约成功', `支付已到账，已为您保留 ${a.clinicDate} ${PERIOD_LABEL[a.period]} 的号源。`);
+          return 'booked' as const;
+        }
+      } catch (err) {
+        if (!(err instanceof AppError) && !uniqueViolation(err)) throw err;
+      }
+    }
+    return 'refund' as const;
+  });
+  if (outcome === 'refund') {
+    const a = (await Appointment.findByPk(appointmentId))!;
+    await refundForAppointment(a, '号源已释放，费用原路退回');
+    await notify(a.userId, '费用退回', `您的预约已${STATUS_LABEL[a.status]}，支付的 ${(a.feeFen / 100).toFixed(2)} 元将原路退回。`);
+  }
+  return outcome;
+}
+
+/** Job: holds not paid in time are closed at WeChat Pay and their slots freed — unless WeChat says they were paid. */
+export async function expireHolds(limit = 200) {
+  const due = await Appointment.findAll({ where: { status: 'pending_payment', holdExpiresAt: { [Op.lte]: new Date() } }, order: [['holdExpiresAt', 'ASC']], limit });
+  let expired = 0;
+  const schedules = new Set<number>();
+  for (const d of due) {
+    await withAppointmentLock(d.id, async () => {
+      const a = (await Appointment.findByPk(d.id))!;
+      if (a.status !== 'pending_payment') return;
+      if ((await closeForAppointment(a)) === 'paid') return; // onPaid already ran for it
+      await a.reload();
+      if (a.status !== 'pending_payment') return;
+      await tx(async (t) => releaseSlot(a, 'expired', '超时未支付', t));
+      await notify(a.userId, '预约已过期', `${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约未在规定时间内支付，号源已释放。`);
+      expired++;
+      schedules.add(a.scheduleId);
+    }).catch((err) => infra().log.error({ err, appointment: d.id }, 'hold expiry failed'));
+  }
+  for (const id of schedules) await offerFreedSlots(id);
+  return { expired };
+}
+
+// ----- waitlist (候补) -----
+
+export async function joinWaitlist(actor: MpActor, input: { scheduleId: number; patientId: number }) {
+  const patient = await ownPatient(actor, input.patientId);
+  const s = await Schedule.findByPk(input.scheduleId);
+  assertBookable(s);
+  if (s.bookedCount < s.slotCount) throw conflict('SLOT_AVAILABLE', '还有号源，可以直接预约');
+  await checkPatientRules(actor);
+  if (await Appointment.findOne({ where: { scheduleId: s.id, activePatient: patient.id } })) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+  try {
+    const e = await WaitlistEntry.create({ scheduleId: s.id, userId: actor.userId, patientId: patient.id, activePatient: patient.id, status: 'waiting' });
+    return waitlistView(e);
+  } catch (err) {
+    if (uniqueViolation(err)) throw conflict('ALREADY_WAITING', '该就诊人已在候补队列中');
+    throw err;
+  }
+}
+
+async function waitlistView(e: WaitlistEntry) {
+  const ahead = e.status === 'waiting' ? await WaitlistEntry.count({ where: { scheduleId: e.scheduleId, status: 'waiting', id: { [Op.lt]: e.id } } }) : 0;
+  return { id: e.id, scheduleId: e.scheduleId, patientId: e.patientId, status: e.status, position: e.status === 'waiting' ? ahead + 1 : null, appointmentId: e.appointmentId ?? null, createdAt: e.createdAt };
+}
+
+export async function myWaitlist(actor: MpActor) {
+  const rows = await WaitlistEntry.findAll({ where: { userId: actor.userId }, order: [['id', 'DESC']], limit: 50 });
+  return Promise.all(rows.map(waitlistView));
+}
+
+export async function leaveWaitlist(actor: MpActor, id: number) {
+  const [n] = await WaitlistEntry.update({ status: 'cancelled', activePatient: null }, { where: { id, userId: actor.userId, status: 'waiting' } });
+  if (!n) throw notFound('候补记录不存在或已处理');
+}
+
+/** A slot came free: the first in the waitlist gets it as an unpaid hold and is asked to pay. */
+export async function offerFreedSlots(scheduleId: number) {
+  for (;;) {
+    const offered = await tx(async (t) => {
+      const s = await Schedule.findByPk(scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
+      if (!s || s.status !== 'open' || s.bookedCount >= s.slotCount || shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now()) return null;
+      const entry = await WaitlistEntry.findOne({ where: { scheduleId, status: 'waiting' }, order: [['id', 'ASC']], transaction: t, lock: t.LOCK.UPDATE });
+      if (!entry) return null;
+      const patient = await Patient.findByPk(entry.patientId, { transaction: t });
+      if (!patient || (await Appointment.findOne({ where: { scheduleId, activePatient: entry.patientId }, transaction: t }))) {
+        await entry.update({ status: 'closed', activePatient: null }, { transaction: t });
+        return { entry, appointment: null };
+      }
+      const a = await holdLowestSlot(s, patient, { userId: entry.userId, holdMinutes: cfg().WAITLIST_OFFER_MINUTES, fromWaitlist: true }, t);
+      await entry.update({ status: 'offered', activePatient: null, appointmentId: a.id, offeredAt: new Date() }, { transaction: t });
+      await notify(entry.userId, '候补成功', `${s.clinicDate} ${PERIOD_LABEL[s.period]}的号源已为${patient.name}保留，请在 ${cfg().WAITLIST_OFFER_MINUTES} 分钟内完成支付。`, t);
+      return { entry, appointment: a };
+    }, { readCommitted: true });
+    if (!offered) return;
+  }
+}
+
+// ----- console -----
+
+export async function stopSchedule(actor: AdminActor, id: number, reason: string) {
+  await scopedSchedule(actor, id);
+  const affected = await tx(async (t) => {
+    const s = (await Schedule.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;
+    if (s.status === 'stopped') throw conflict('SCHEDULE_STOPPED', '该排班已停诊');
+    const holding = await Appointment.findAll({ where: { scheduleId: id, status: HOLDING }, transaction: t });
+    for (const a of holding) await a.update({ status: 'stopped', activeSeq: null, activePatient: null, cancelledAt: new Date(), cancelReason: `停诊：${reason}` }, { transaction: t });
+    await WaitlistEntry.update({ status: 'closed', activePatient: null }, { where: { scheduleId: id, status: 'waiting' }, transaction: t });
+    await s.update({ status: 'stopped', stopReason: reason, bookedCount: 0 }, { transaction: t });
+    return holding.map((a) => a.id);
+  });
+  let refunded = 0;
+  for (const appointmentId of affected) {
+    await withAppointmentLock(appointmentId, async () => {
+      const a = (await Appointment.findByPk(appointmentId))!;
+      const paid = a.paidAt != null || (await closeForAppointment(a)) === 'paid';
+      if (paid && a.feeFen > 0) {
+        await refundForAppointment(a, '医生停诊');
+        refunded++;
+      }
+      await notify(a.userId, '医生停诊通知', `很抱歉，您预约的 ${a.clinicDate} ${PERIOD_LABEL[a.period]}门诊因“${reason}”停诊${paid ? '，挂号费将原路退回' : ''}。`);
+    }).catch((err) => infra().log.error({ err, appointmentId }, 'stop-schedule follow-up failed'));
+  }
+  return { cancelled: affected.length, refunded };
+}
+
+export function appointmentScopeWhere(actor: AdminActor): WhereOptions {
+  return dataScopeWhere(actor, { dept: 'deptId', user: 'doctorId' });
+}
+
+export async function markVisit(actor: AdminActor, id: number, status: 'visited' | 'no_show') {
+  const a = await Appointment.findOne({ where: { [Op.and]: [{ id }, appointmentScopeWhere(actor)] } });
+  if (!a) throw notFound('预约不存在');
+  if (a.status !== 'booked' && !(a.status === 'visited' || a.status === 'no_show')) throw conflict('NOT_MARKABLE', `该预约${STATUS_LABEL[a.status]}，不能标记就诊`);
+  if (a.clinicDate > shanghaiDate()) throw conflict('NOT_MARKABLE', '还未到就诊日期');
+  await a.update({ status, visitedAt: status === 'visited' ? new Date() : null });
+  return (await appointmentViews([a]))[0];
+}
+
+export async function myNotices(actor: MpActor, q: { page: number; pageSize: number }) {
+  const { rows, count } = await PatientNotice.findAndCountAll({ where: { userId: actor.userId }, order: [['id', 'DESC']], offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
+  const unread = await PatientNotice.count({ where: { userId: actor.userId, readAt: { [Op.is]: null } } });
+  return { items: rows.map((n) => ({ id: n.id, title: n.title, content: n.content, read: !!n.readAt, createdAt: n.createdAt })), total: count, page: q.page, pageSize: q.pageSize, unread };
+}
+
+export async function readNotice(actor: MpActor, id: number) {
+  const [n] = await PatientNotice.update({ readAt: new Date() }, { where: { id, userId: actor.userId } });
+  if (!n) throw notFound('消息不存在');
+}

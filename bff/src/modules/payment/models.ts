@@ -1,0 +1,70 @@
+import {
+  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
+} from 'sequelize';
+
+/** created → paid → refunding → refunded; created → closed. States only move forward. */
+export type PayOrderStatus = 'created' | 'paid' | 'closed' | 'refunding' | 'refunded';
+
+export class PayOrder extends Model<InferAttributes<PayOrder>, InferCreationAttributes<PayOrder>> {
+  declare id: CreationOptional<number>;
+  declare outTradeNo: string;
+  declare appointmentId: number;
+  declare userId: number;
+  declare openid: string;
+  declare amountFen: number;
+  declare description: string;
+  declare status: PayOrderStatus;
+  declare prepayId: CreationOptional<string | null>;
+  declare transactionId: CreationOptional<string | null>;
+  declare timeExpire: Date;
+  declare paidAt: CreationOptional<Date | null>;
+  declare closedAt: CreationOptional<Date | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export class PayRefund extends Model<InferAttributes<PayRefund>, InferCreationAttributes<PayRefund>> {
+  declare id: CreationOptional<number>;
+  declare outRefundNo: string;
+  declare orderId: number;
+  declare amountFen: number;
+  declare reason: string | null;
+  declare status: 'processing' | 'success' | 'failed';
+  declare refundId: CreationOptional<string | null>;
+  declare succeededAt: CreationOptional<Date | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+export class PayNotification extends Model<InferAttributes<PayNotification>, InferCreationAttributes<PayNotification>> {
+  declare id: string;
+  declare eventType: string;
+  declare outNo: string;
+  declare createdAt: CreationOptional<Date>;
+}
+
+const id = { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true };
+const int = { type: DataTypes.INTEGER, allowNull: false };
+const str = (n: number) => ({ type: DataTypes.STRING(n), allowNull: false });
+
+export function initPaymentModels(sequelize: Sequelize) {
+  PayOrder.init(
+    {
+      id, outTradeNo: str(32), appointmentId: int, userId: int, openid: str(64), amountFen: int, description: str(127), status: str(16),
+      prepayId: DataTypes.STRING(64), transactionId: DataTypes.STRING(64), timeExpire: { type: DataTypes.DATE, allowNull: false },
+      paidAt: DataTypes.DATE, closedAt: DataTypes.DATE, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+    },
+    { sequelize, tableName: 'pay_order', underscored: true },
+  );
+  PayRefund.init(
+    {
+      id, outRefundNo: str(64), orderId: int, amountFen: int, reason: DataTypes.STRING(80), status: str(16), refundId: DataTypes.STRING(64),
+      succeededAt: DataTypes.DATE, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+    },
+    { sequelize, tableName: 'pay_refund', underscored: true },
+  );
+  PayNotification.init(
+    { id: { type: DataTypes.STRING(64), primaryKey: true }, eventType: str(32), outNo: str(64), createdAt: DataTypes.DATE },
+    { sequelize, tableName: 'pay_notification', underscored: true, updatedAt: false },
+  );
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { PageQuery, pageOf } from '../../http/schemas';
+
+export const Period = z.enum(['am', 'pm', 'eve']);
+const Day = z.iso.date('日期格式应为 YYYY-MM-DD');
+const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM');
+export const MAX_SLOTS = 300;
+export const MAX_FEE_FEN = 1_000_000;
+
+export const ScheduleView = z.object({
+  id: z.number().int(),
+  doctorId: z.number().int(),
+  doctorName: z.string(),
+  doctorTitle: z.string().nullable(),
+  deptId: z.number().int(),
+  deptName: z.string(),
+  clinicDate: z.string(),
+  period: Period,
+  periodLabel: z.string(),
+  startTime: z.string(),
+  endTime: z.string(),
+  slotCount: z.number().int(),
+  bookedCount: z.number().int(),
+  remaining: z.number().int(),
+  feeFen: z.number().int(),
+  releaseAt: z.date(),
+  released: z.boolean(),
+  location: z.string().nullable(),
+  status: z.enum(['open', 'stopped']),
+  stopReason: z.string().nullable(),
+});
+export type ScheduleView = z.infer<typeof ScheduleView>;
+export const SchedulePage = pageOf(ScheduleView);
+
+export const ScheduleQuery = PageQuery.extend({
+  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  deptId: z.coerce.number().int().positive().optional(),
+  doctorId: z.coerce.number().int().positive().optional(),
+  from: Day.optional(),
+  to: Day.optional(),
+  status: z.enum(['open', 'stopped']).optional(),
+});
+
+const scheduleFields = {
+  startTime: Time,
+  endTime: Time,
+  slotCount: z.number().int().min(1, '号源数至少为 1').max(MAX_SLOTS, `号源数不能超过 ${MAX_SLOTS}`),
+  feeFen: z.number().int().min(0, '挂号费不能为负').max(MAX_FEE_FEN, '挂号费过高'),
+  releaseAt: z.iso.datetime({ offset: true }),
+  location: z.string().trim().max(100).nullable().optional(),
+};
+export const ScheduleCreate = z.strictObject({ doctorId: z.number().int().positive(), clinicDate: Day, period: Period, ...scheduleFields });
+export const ScheduleUpdate = z
+  .strictObject(Object.fromEntries(Object.entries(scheduleFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as {
+    [K in keyof typeof scheduleFields]: z.ZodOptional<(typeof scheduleFields)[K]>;
+  })
+  .refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export const StopBody = z.strictObject({ reason: z.string().trim().min(2, '请填写停诊原因').max(200) });
+
+// ----- import -----
+export const ImportRowReport = z.object({
+  row: z.number().int().describe('row number in the spreadsheet, header is row 1'),
+  ok: z.boolean(),
+  errors: z.array(z.string()),
+  action: z.enum(['create', 'unchanged', 'skip']).describe('what commit will do with the row'),
+  data: z.object({
+    doctorUsername: z.string(), doctorName: z.string(), clinicDate: z.string(), period: z.string(), startTime: z.string(),
+    endTime: z.string(), slotCount: z.number().nullable(), feeYuan: z.string(), releaseAt: z.string(), location: z.string(),
+  }),
+});
+export const ImportPreview = z.object({
+  previewId: z.string(),
+  filename: z.string(),
+  total: z.number().int(),
+  valid: z.number().int(),
+  invalid: z.number().int(),
+  toCreate: z.number().int(),
+  unchanged: z.number().int(),
+  rows: z.array(ImportRowReport).describe('every row with errors first, then the valid ones (at most 500 valid rows listed)'),
+});
+export type ImportPreview = z.infer<typeof ImportPreview>;
+export const ImportQuery = z.object({ filename: z.string().trim().min(1).max(200) });
+export const PreviewParams = z.object({ previewId: z.uuid() });
+export const ImportResult = z.object({ created: z.number().int(), unchanged: z.number().int() });
+
+// ----- mini-program browsing -----
+export const BookingDept = z.object({ id: z.number().int(), name: z.string(), parentName: z.string().nullable(), doctorCount: z.number().int() });
+export const DeptSearch = z.object({ keyword: z.string().trim().max(20).optional() });
+export const DoctorCard = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  title: z.string().nullable(),
+  deptId: z.number().int(),
+  deptName: z.string(),
+  specialty: z.string().nullable(),
+  intro: z.string().nullable(),
+  avatarUrl: z.string().nullable(),
+  nextAvailableDate: z.string().nullable().describe('first day within the booking window with a free released slot'),
+  minFeeFen: z.number().int().nullable(),
+});
+export type DoctorCard = z.infer<typeof DoctorCard>;
+export const DoctorQuery = z.object({ deptId: z.coerce.number().int().positive() });
