@@ -494,7 +494,7 @@ export class FakeWechatPay {
       }
       resource = { ...resource, amount };
     }
-    if (tamper === 'wrongMchid') resource = { ...resource, mchid: '1900000001' };
+    if (tamper === 'wrongMchid') resource = { ...resource, mchid: this.mchid === '1900000001' ? '1900000002' : '1900000001' };
     const nonce = nonceStr(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.apiV3Key, Buffer.from(nonce, 'utf8'));
     cipher.setAAD(Buffer.from(n.originalType, 'utf8'));

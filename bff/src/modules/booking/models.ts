@@ -73,15 +73,16 @@ export class PatientNotice extends Model<InferAttributes<PatientNotice>, InferCr
 }
 
 const id = { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true };
-const int = { type: DataTypes.INTEGER, allowNull: false };
+// Fresh objects per attribute: Sequelize writes the column name into the definition it is given.
+const int = () => ({ type: DataTypes.INTEGER, allowNull: false });
 const str = (n: number) => ({ type: DataTypes.STRING(n), allowNull: false });
 
 export function initBookingModels(sequelize: Sequelize) {
   Appointment.init(
     {
-      id, no: str(32), userId: int, patientId: int, scheduleId: int, doctorId: int, deptId: int, seqNo: int,
+      id, no: str(32), userId: int(), patientId: int(), scheduleId: int(), doctorId: int(), deptId: int(), seqNo: int(),
       activeSeq: DataTypes.INTEGER, activePatient: DataTypes.INTEGER, clinicDate: { type: DataTypes.DATEONLY, allowNull: false },
-      period: str(8), windowStart: str(5), windowEnd: str(5), feeFen: int, status: str(20), holdExpiresAt: DataTypes.DATE,
+      period: str(8), windowStart: str(5), windowEnd: str(5), feeFen: int(), status: str(20), holdExpiresAt: DataTypes.DATE,
       paidAt: DataTypes.DATE, cancelledAt: DataTypes.DATE, cancelReason: DataTypes.STRING(255), visitedAt: DataTypes.DATE,
       fromWaitlist: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
@@ -90,20 +91,20 @@ export function initBookingModels(sequelize: Sequelize) {
   );
   WaitlistEntry.init(
     {
-      id, scheduleId: int, userId: int, patientId: int, activePatient: DataTypes.INTEGER, status: str(16),
+      id, scheduleId: int(), userId: int(), patientId: int(), activePatient: DataTypes.INTEGER, status: str(16),
       appointmentId: DataTypes.INTEGER, offeredAt: DataTypes.DATE, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'waitlist_entry', underscored: true },
   );
   FollowUp.init(
     {
-      id, appointmentId: int, planDate: { type: DataTypes.DATEONLY, allowNull: false }, content: str(500), result: DataTypes.STRING(500),
-      status: str(16), createdBy: int, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+      id, appointmentId: int(), planDate: { type: DataTypes.DATEONLY, allowNull: false }, content: str(500), result: DataTypes.STRING(500),
+      status: str(16), createdBy: int(), createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'follow_up', underscored: true },
   );
   PatientNotice.init(
-    { id, userId: int, title: str(64), content: str(500), readAt: DataTypes.DATE, createdAt: DataTypes.DATE },
+    { id, userId: int(), title: str(64), content: str(500), readAt: DataTypes.DATE, createdAt: DataTypes.DATE },
     { sequelize, tableName: 'patient_notice', underscored: true, updatedAt: false },
   );
 }

@@ -44,13 +44,14 @@ export class PayNotification extends Model<InferAttributes<PayNotification>, Inf
 }
 
 const id = { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true };
-const int = { type: DataTypes.INTEGER, allowNull: false };
+// Fresh objects per attribute: Sequelize writes the column name into the definition it is given.
+const int = () => ({ type: DataTypes.INTEGER, allowNull: false });
 const str = (n: number) => ({ type: DataTypes.STRING(n), allowNull: false });
 
 export function initPaymentModels(sequelize: Sequelize) {
   PayOrder.init(
     {
-      id, outTradeNo: str(32), appointmentId: int, userId: int, openid: str(64), amountFen: int, description: str(127), status: str(16),
+      id, outTradeNo: str(32), appointmentId: int(), userId: int(), openid: str(64), amountFen: int(), description: str(127), status: str(16),
       prepayId: DataTypes.STRING(64), transactionId: DataTypes.STRING(64), timeExpire: { type: DataTypes.DATE, allowNull: false },
       paidAt: DataTypes.DATE, closedAt: DataTypes.DATE, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
     },
@@ -58,7 +59,7 @@ export function initPaymentModels(sequelize: Sequelize) {
   );
   PayRefund.init(
     {
-      id, outRefundNo: str(64), orderId: int, amountFen: int, reason: DataTypes.STRING(80), status: str(16), refundId: DataTypes.STRING(64),
+      id, outRefundNo: str(64), orderId: int(), amountFen: int(), reason: DataTypes.STRING(80), status: str(16), refundId: DataTypes.STRING(64),
       succeededAt: DataTypes.DATE, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'pay_refund', underscored: true },

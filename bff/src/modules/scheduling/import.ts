@@ -234,7 +234,8 @@ export async function importTemplate(format: 'xlsx' | 'csv'): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('排班导入');
   ws.addRow([...HEADERS]);
-  const d = addDays(shanghaiDate(), 3);
+  // Two weeks out: beyond the demo's seeded week, so the example rows import as they are.
+  const d = addDays(shanghaiDate(), 14);
   ws.addRow(['doctor', '张晓明', d, '上午', '08:00', '12:00', '30', '25', `${addDays(d, -7)} 08:00`, '门诊楼 2 层 心内科 3 诊室']);
   ws.addRow(['chief', '李建国', d, '下午', '13:30', '17:30', '20', '50', '', '门诊楼 2 层 心内科专家诊室']);
   ws.columns.forEach((c, i) => (c.width = [12, 10, 12, 8, 10, 10, 8, 12, 18, 28][i]));
