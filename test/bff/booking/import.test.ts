@@ -19,7 +19,7 @@ async function xlsx(rows: unknown[][]) {
 async function upload(token: string, body: Buffer | string, filename: string) {
   const { baseUrl } = await startStack();
   const res = await fetch(`${baseUrl}/api/admin/scheduling/imports?filename=${encodeURIComponent(filename)}`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body,
+    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: body as BodyInit,
   });
   return { status: res.status, body: await res.json() };
 }

@@ -10,9 +10,13 @@ import { Appointment, HOLDING } from '../booking/models';
 import type { ScheduleView } from './schemas';
 
 export async function scheduleViews(rows: Schedule[]): Promise<ScheduleView[]> {
-  const doctors = await User.findAll({ where: { id: [...new Set(rows.map((r) => r.doctorId))] }, attributes: ['id', 'name', 'postId'] });
-  const depts = await Dept.findAll({ where: { id: [...new Set(rows.map((r) => r.deptId))] }, attributes: ['id', 'name'] });
-  const posts = new Map((await Post.findAll({ attributes: ['id', 'name'] })).map((p) => [p.id, p.name]));
+  if (!rows.length) return [];
+  const [doctors, depts, postRows] = await Promise.all([
+    User.findAll({ where: { id: [...new Set(rows.map((r) => r.doctorId))] }, attributes: ['id', 'name', 'postId'] }),
+    Dept.findAll({ where: { id: [...new Set(rows.map((r) => r.deptId))] }, attributes: ['id', 'name'] }),
+    Post.findAll({ attributes: ['id', 'name'] }),
+  ]);
+  const posts = new Map(postRows.map((p) => [p.id, p.name]));
   const doc = new Map(doctors.map((d) => [d.id, d]));
   const dn = new Map(depts.map((d) => [d.id, d.name]));
   const now = Date.now();
@@ -49,11 +53,20 @@ export async function scopedSchedule(actor: AdminActor, id: number) {
   return s;
 }
 
-/** Doctors are active staff holding the physician or chief physician role. */
+/**
+ * Doctors are staff holding the physician or chief physician role. Read on every listing patients refresh,
+ * so cached under the authz version that any change of grants bumps.
+ */
 export async function doctorIds(): Promise<Set<number>> {
+  const { kv } = infra();
+  const key = `doctor-ids:${(await kv.get<number>('authz:version')) ?? 0}`;
+  const cached = await kv.get<number[]>(key);
+  if (cached) return new Set(cached);
   const roles = await Role.findAll({ where: { key: ['physician', 'chief_physician'] }, attributes: ['id'] });
   const grants = await UserRole.findAll({ where: { roleId: roles.map((r) => r.id) }, attributes: ['userId'] });
-  return new Set(grants.map((g) => g.userId));
+  const ids = [...new Set(grants.map((g) => g.userId))];
+  await kv.set(key, ids, 300);
+  return new Set(ids);
 }
 
 export function checkTimes(s: { startTime: string; endTime: string; slotCount: number; clinicDate: string; releaseAt: Date }) {
@@ -172,7 +185,7 @@ export async function doctorCard(doctorId: number) {
 
 /** A doctor's sessions within the booking window, with what is left of each. */
 export async function doctorSchedules(doctorId: number) {
-  await doctorCard(doctorId);
+  if (!(await doctorIds()).has(doctorId)) throw notFound('医生不存在');
   return scheduleViews(await openSchedules({ doctorId }));
 }
 
