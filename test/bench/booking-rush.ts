@@ -46,7 +46,7 @@ async function waitReady(port: number) {
 }
 
 function startBff(port: number) {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bff/src/server.ts')], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_PROFILE] : []), '--import', 'tsx', path.join(root, 'bff/src/server.ts')], { cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 const HELLO = `import Koa from 'koa'; const app = new Koa(); app.use((ctx) => { ctx.body = { hello: 'world' }; }); app.listen(Number(process.env.PORT), '127.0.0.1');`;

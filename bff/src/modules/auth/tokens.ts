@@ -15,16 +15,25 @@ export interface AccessClaims {
   sid?: string;
 }
 
+// A KeyObject, made once: given a string, jsonwebtoken first tries (and fails) to parse it as a public key
+// on every verify, which was the single biggest cost of an authenticated request.
+let key: { secret: string; obj: crypto.KeyObject } | undefined;
+function hmacKey() {
+  const secret = infra().config.JWT_SECRET;
+  if (key?.secret !== secret) key = { secret, obj: crypto.createSecretKey(Buffer.from(secret, 'utf8')) };
+  return key.obj;
+}
+
 export function signAccess(aud: Audience, subjectId: number, sid?: string) {
   const { config } = infra();
-  return jwt.sign(sid ? { sid } : {}, config.JWT_SECRET, {
+  return jwt.sign(sid ? { sid } : {}, hmacKey(), {
     algorithm: 'HS256', subject: String(subjectId), audience: aud, issuer: ISSUER, expiresIn: config.ACCESS_TOKEN_TTL_SEC,
   });
 }
 
 export function verifyAccess(token: string, aud: Audience): AccessClaims {
   try {
-    return jwt.verify(token, infra().config.JWT_SECRET, { algorithms: ['HS256'], audience: aud, issuer: ISSUER }) as AccessClaims;
+    return jwt.verify(token, hmacKey(), { algorithms: ['HS256'], audience: aud, issuer: ISSUER }) as AccessClaims;
   } catch (err) {
     if (err instanceof jwt.TokenExpiredError) throw unauthenticated('TOKEN_EXPIRED', '登录状态已过期，请刷新');
     throw unauthenticated('UNAUTHENTICATED', '登录凭证无效，请重新登录');
