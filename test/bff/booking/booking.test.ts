@@ -121,6 +121,26 @@ describe('booking: browse, take a slot, pay, cancel, refund', () => {
   });
 });
 
+describe('booking: the simulated pay sheet the h5 build uses', () => {
+  it('shows the order and pays it through /sim-wechatpay, and WeChat Pay notifies the BFF', async () => {
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { feeFen: 1200 });
+    const p = await patient();
+    const r = await book(p.token, s.id, p.patientId);
+    const prepayId = r.body.payment.package.replace('prepay_id=', '');
+    const sheet = await call('GET', `/sim-wechatpay/__sim/order/${prepayId}`);
+    assert.equal(sheet.status, 200);
+    assert.equal(sheet.body.amountFen, 1200);
+    const forged = await call('POST', '/sim-wechatpay/__sim/pay', { body: { ...r.body.payment, paySign: 'AAAA' } });
+    assert.equal(forged.status, 400);
+    const paid = await call('POST', '/sim-wechatpay/__sim/pay', { body: r.body.payment });
+    assert.equal(paid.status, 200, JSON.stringify(paid.body));
+    const { pay } = await startStack();
+    await pay.settled();
+    assert.equal((await call('GET', `/api/mp/appointments/${r.body.appointment.id}`, { token: p.token })).body.status, 'booked');
+  });
+});
+
 describe('booking: the rush (MariaDB + Redis)', () => {
   it('500 distinct patients for 30 slots → exactly 30 bookings, numbers 1..30 once each', async function () {
     this.timeout(180_000);

@@ -103,6 +103,7 @@ export async function createUser(actor: AdminActor, input: UserInput & { usernam
     for (const roleId of new Set(input.roleIds ?? [])) await UserRole.create({ userId: u.id, roleId }, { transaction: t });
     return u;
   });
+  if (input.roleIds?.length) await invalidateAuthz();
   return (await userViews([user]))[0];
 }
 
@@ -170,4 +171,5 @@ export async function deleteUser(actor: AdminActor, id: number) {
     await UserRole.destroy({ where: { userId: id }, transaction: t });
     await User.destroy({ where: { id }, transaction: t });
   });
+  await invalidateAuthz();
 }
