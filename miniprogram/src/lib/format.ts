@@ -31,7 +31,13 @@ export function formatDateTime(iso: string | null | undefined): string {
   return `${cn.getUTCFullYear()}-${p(cn.getUTCMonth() + 1)}-${p(cn.getUTCDate())} ${p(cn.getUTCHours())}:${p(cn.getUTCMinutes())}`
 }
 
-/** The value from a Taro input event (weapp: detail.value; h5: the same, via Taro's web components). */
+/**
+ * The value from an input event. Taro's event carries detail.value; on h5 the native input event of the
+ * inner <input> also bubbles to the same listener (no detail), and its target holds the same value.
+ */
 export function inputValue(e: unknown): string {
-  return String((e as { detail?: { value?: unknown } })?.detail?.value ?? '')
+  const ev = e as { detail?: { value?: unknown }; target?: { value?: unknown } } | null
+  if (ev?.detail && typeof ev.detail === 'object' && 'value' in ev.detail) return String(ev.detail.value ?? '')
+  if (typeof ev?.target?.value === 'string') return ev.target.value
+  return ''
 }
