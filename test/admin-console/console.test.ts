@@ -7,15 +7,41 @@ import type { Page } from 'playwright-core';
 import { startStack } from '../support/stack';
 import { call, loginAs as apiLogin, unique } from '../support/api';
 import {
-  clickMenu, closeBrowser, ensureConsoleBuilt, field, loginAs, newConsole, screenshot, sidebarTitles, type ConsoleSession, type DemoUser,
+  clickMenu, closeBrowser, DEMO, ensureConsoleBuilt, field, loginAs, newConsole, screenshot, sidebarTitles, type ConsoleSession, type DemoUser,
 } from '../support/browser';
 
+// The foundation's menus per role (docs/API.md). Later modules add more menus; those are checked against the BFF.
 const EXPECTED_MENUS: Record<DemoUser, string[]> = {
   admin: ['首页', '系统管理', '用户管理', '角色管理', '菜单管理', '部门管理', '岗位管理', '字典管理', '人员申请', '系统监控', '在线用户', '操作日志', '登录日志'],
   deptadmin: ['首页', '系统管理', '用户管理', '部门管理', '人员申请'],
   chief: ['首页', '系统管理', '用户管理'],
   doctor: ['首页'],
 };
+const FOUNDATION = new Set(EXPECTED_MENUS.admin);
+
+interface MenuNode { name: string; type: 'D' | 'M'; orderNum: number; visible: boolean; children: MenuNode[] }
+/** The sidebar the BFF's menus call for: visible menus depth-first by order, directories only when non-empty. */
+async function menusFromBff(username: string, password: string): Promise<string[]> {
+  const login = await call<{ accessToken: string }>('POST', '/api/admin/auth/login', { body: { username, password } });
+  const tree = (await call<MenuNode[]>('GET', '/api/admin/me/menus', { token: login.body.accessToken })).body;
+  const walk = (nodes: MenuNode[]): string[] =>
+    [...nodes].sort((a, b) => a.orderNum - b.orderNum).flatMap((n) => {
+      if (n.visible === false) return [];
+      if (n.type === 'D') {
+        const inner = walk(n.children);
+        return inner.length ? [n.name, ...inner] : [];
+      }
+      return [n.name];
+    });
+  return walk(tree);
+}
+
+/** exactly the BFF's menus, and of the foundation's menus exactly those docs/API.md gives the role */
+async function assertMenus(page: Page, cred: { username: string; password: string }, foundation: string[]): Promise<void> {
+  const shown = await sidebarTitles(page);
+  assert.deepEqual(shown, await menusFromBff(cred.username, cred.password));
+  assert.deepEqual(shown.filter((t) => FOUNDATION.has(t)), foundation);
+}
 
 interface DeptNode { name: string; children: DeptNode[] }
 /** names in 内科's subtree right now (other tests add departments under it) */
@@ -82,7 +108,7 @@ describe('admin console (real Chromium)', function () {
   for (const role of Object.keys(EXPECTED_MENUS) as DemoUser[]) {
     it(`${role} logs in and sees exactly their menus`, async () => {
       const s = await consoleFor(role);
-      assert.deepEqual(await sidebarTitles(s.page), EXPECTED_MENUS[role]);
+      await assertMenus(s.page, DEMO[role], EXPECTED_MENUS[role]);
       await s.page.waitForSelector('[data-test=dashboard]');
       await screenshot(s.page, `dashboard-${role}`);
     });
@@ -152,7 +178,7 @@ describe('admin console (real Chromium)', function () {
     await screenshot(page, 'system-user-created');
 
     const newbie = await consoleFor({ username, password: 'Start@123456' });
-    assert.deepEqual(await sidebarTitles(newbie.page), EXPECTED_MENUS.chief);
+    await assertMenus(newbie.page, { username, password: 'Start@123456' }, EXPECTED_MENUS.chief);
     assert.match(await newbie.page.locator('[data-test=current-user-name]').innerText(), /赵测试/);
   });
 

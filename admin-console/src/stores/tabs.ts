@@ -23,6 +23,8 @@ export const useTabsStore = defineStore('tabs', () => {
 
   function open(route: RouteLocationNormalized): void {
     if (route.meta.noTab) return
+    // 首页 is always the first tab, also when the session started on a deep link
+    if (!tabs.value.some((t) => t.affix)) tabs.value.unshift({ fullPath: HOME_PATH, path: HOME_PATH, title: '首页', affix: true })
     const title = route.meta.tabTitle ? route.meta.tabTitle(route) : (route.meta.title ?? '未命名')
     const existing = tabs.value.find((t) => t.fullPath === route.fullPath)
     if (existing) {

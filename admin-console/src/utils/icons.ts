@@ -1,6 +1,6 @@
 import type { Component } from 'vue'
 import {
-  Avatar, Collection, Connection, Document, Files, Grid, House, HomeFilled, Key, List, Menu as MenuIcon, Monitor,
+  Avatar, Calendar, Collection, FirstAidKit, Connection, Document, Files, Grid, House, HomeFilled, Key, List, Menu as MenuIcon, Monitor,
   Notebook, OfficeBuilding, Postcard, Setting, Stamp, Tickets, User, UserFilled, View,
 } from '@element-plus/icons-vue'
 
@@ -19,6 +19,7 @@ const ICONS: Record<string, Component> = {
   connection: Connection, online: Connection,
   document: Document, log: Document, operlog: Document,
   tickets: Tickets, logininfor: Tickets, key: Key,
+  firstaidkit: FirstAidKit, clinic: FirstAidKit, calendar: Calendar, schedule: Calendar,
   list: List, files: Files, view: View, notebook: Notebook,
 }
 
