@@ -40,9 +40,16 @@ export async function closeBrowser(): Promise<void> {
   if (b) await (await b).close();
 }
 
-/** The tests run against the built console the BFF serves; build it once if it isn't there. */
+/** The tests run against the built console the BFF serves; build it when it is missing or older than its sources. */
 export function ensureConsoleBuilt(): void {
-  if (fs.existsSync(path.join(root, 'admin-console/dist/index.html'))) return;
+  const app = path.join(root, 'admin-console');
+  const built = path.join(app, 'dist/index.html');
+  const newest = (p: string): number => {
+    const st = fs.statSync(p);
+    return st.isDirectory() ? Math.max(0, ...fs.readdirSync(p).map((f) => newest(path.join(p, f)))) : st.mtimeMs;
+  };
+  const sources = Math.max(...['src', 'index.html', 'vite.config.ts', 'package.json'].map((f) => newest(path.join(app, f))));
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return;
   execFileSync('npm', ['run', 'build', '-w', 'admin-console'], { cwd: root, stdio: 'inherit' });
 }
 
