@@ -224,6 +224,66 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     await on('.menu-staff .staff-pending', '审核中').waitFor();
   });
 
+  it('edits a family member and deletes one after confirming', async () => {
+    await tab('我的');
+    await on('.menu-patients').click();
+    await on('.patient-card', '王秀英').locator('.patient-edit').click();
+    await on('.input-name').waitFor();
+    assert.equal(await on('.input-name input').inputValue(), '王秀英', 'the form is filled from the BFF');
+    assert.ok(await on('.readonly-value', '110105').isVisible(), 'the ID number is shown masked and cannot be changed');
+    await fill('input-name', '王秀兰');
+    await on('.relation-spouse').click();
+    await shot('patient-edit');
+    await on('.patient-save').click();
+    await on('.patient-name', '王秀兰').waitFor();
+    assert.match(await on('.patient-card', '王秀兰').innerText(), /配偶/);
+
+    await on('.patient-card', '王秀兰').locator('.patient-delete').click();
+    await page.locator('.taro-modal__text', { hasText: '王秀兰' }).waitFor();
+    await shot('patient-delete-confirm');
+    await page.locator('.taro-model__cancel').click();
+    await page.waitForTimeout(300);
+    assert.ok(await on('.patient-name', '王秀兰').isVisible(), 'cancel keeps the member');
+
+    await on('.patient-card', '王秀兰').locator('.patient-delete').click();
+    await page.locator('.taro-model__confirm').click();
+    await on('.patient-name', '王秀兰').waitFor({ state: 'detached' });
+    const list = await call('GET', '/api/mp/patients', { token: await userToken() });
+    assert.deepEqual(list.body.items.map((p: { name: string }) => p.name), ['李小雨']);
+  });
+
+  it('recovers from a rejected access token with one silent re-login shared by concurrent requests', async () => {
+    const me = await call('GET', '/api/mp/me', { token: await userToken() });
+    // The access token the app holds stops working (as after a forced logout on the server).
+    await page.evaluate(() => {
+      const raw = JSON.parse(localStorage.getItem('yiyun.mp.tokens')!);
+      (raw.data ?? raw).accessToken = 'revoked.access.token';
+      localStorage.setItem('yiyun.mp.tokens', JSON.stringify(raw));
+    });
+
+    const logins: number[] = [];
+    const unauthorized: string[] = [];
+    const onResponse = (r: import('playwright-core').Response) => {
+      if (r.url().endsWith('/api/mp/auth/login')) logins.push(r.status());
+      if (r.status() === 401) unauthorized.push(r.url());
+    };
+    page.on('response', onResponse);
+    await tab('首页');
+    await tab('我的'); // 我的 loads profile, family members and staff application at once
+    await on('.menu-patients .menu-extra', '1 位').waitFor();
+    await on('.menu-staff .staff-pending').waitFor();
+    await page.waitForTimeout(300);
+    page.off('response', onResponse);
+    // Those 401s are the point of this test; nothing else may fail.
+    consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.startsWith('401 ')));
+
+    assert.ok(unauthorized.length >= 2, `several requests met the bad token together (${unauthorized.length})`);
+    assert.deepEqual(logins, [200], 'exactly one silent re-login');
+    const after = await call('GET', '/api/mp/me', { token: await userToken() });
+    assert.equal(after.status, 200);
+    assert.equal(after.body.id, me.body.id, 'the same WeChat user (the simulated openid is kept)');
+  });
+
   it('shows what is coming on the tabs not built yet', async () => {
     for (const [tabName, title, file] of [['预约', '预约挂号', 'booking'], ['问诊', '在线问诊', 'consult'], ['科普', '健康科普', 'education']] as const) {
       await tab(tabName);

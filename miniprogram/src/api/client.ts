@@ -10,7 +10,9 @@ interface Tokens {
 
 const TOKENS_KEY = 'yiyun.mp.tokens'
 
-let tokens: Tokens | null = storage.get<Tokens>(TOKENS_KEY)
+// Read from storage on every use, not cached: in the h5 preview several browser tabs share one
+// storage, and a tab holding a stale (rotated) refresh token would otherwise reuse it.
+const currentTokens = (): Tokens | null => storage.get<Tokens>(TOKENS_KEY)
 // Single-flight promises: while one login/refresh runs, every other request waits for it
 // instead of starting its own (a rotating refresh token may only be used once).
 let loginInFlight: Promise<MpLoginResult> | null = null
@@ -22,14 +24,14 @@ export function onUserChanged(fn: (u: MpUser) => void): void {
 }
 
 function saveTokens(t: Tokens | null) {
-  tokens = t
   if (t) storage.set(TOKENS_KEY, t)
   else storage.remove(TOKENS_KEY)
 }
 
 async function send(method: Method, path: string, data: unknown, auth: boolean) {
   const headers: Record<string, string> = {}
-  if (auth && tokens) headers.Authorization = `Bearer ${tokens.accessToken}`
+  const tokens = auth ? currentTokens() : null
+  if (tokens) headers.Authorization = `Bearer ${tokens.accessToken}`
   try {
     return await rawRequest({ url: apiBase + path, method, data, headers })
   } catch (e) {
@@ -61,7 +63,7 @@ export function login(): Promise<MpLoginResult> {
 
 function refresh(): Promise<void> {
   refreshInFlight ??= (async () => {
-    const current = tokens
+    const current = currentTokens()
     if (current) {
       const res = await send('POST', '/api/mp/auth/refresh', { refreshToken: current.refreshToken }, false)
       if (res.status === 200) {
@@ -81,7 +83,7 @@ function refresh(): Promise<void> {
 }
 
 export function hasSession(): boolean {
-  return tokens !== null
+  return currentTokens() !== null
 }
 
 export interface RequestOptions {
@@ -94,15 +96,17 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
   try {
     if (loginInFlight) await loginInFlight
     if (refreshInFlight) await refreshInFlight
-    if (!tokens) await login()
+    if (!currentTokens()) await login()
 
+    const used = currentTokens()?.accessToken
     let res = await send(method, path, opts.data, true)
     if (res.status === 401) {
-      const code = errorCode(res.data)
-      if (code === 'TOKEN_EXPIRED') await refresh()
-      else {
-        saveTokens(null)
-        await login()
+      // Requests that were in flight together all come back 401: the first renews the session, the
+      // others wait for that (single-flight) or see newer tokens and simply retry.
+      const now = currentTokens()
+      if (!now || now.accessToken === used) {
+        if (errorCode(res.data) === 'TOKEN_EXPIRED') await refresh()
+        else await login()
       }
       res = await send(method, path, opts.data, true)
     }
