@@ -59,6 +59,12 @@ function spa(prefix: string, dir: string) {
   app.use(serve(dir, { index: 'index.html', maxage: 3600_000 }));
   app.use(async (ctx) => {
     if (ctx.method !== 'GET' || path.extname(ctx.path)) return;
+    if (!fs.existsSync(path.join(dir, 'index.html'))) {
+      ctx.status = 404;
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = `尚未构建：${dir}（npm start 会自动构建）`;
+      return;
+    }
     ctx.set('Cache-Control', 'no-cache');
     await send(ctx, 'index.html', { root: dir });
   });
@@ -134,9 +140,10 @@ export function createApp(infra: Infra) {
   if (config.wechatpay.simulated) {
     app.use(mount('/sim-wechatpay/__sim', simulatorProxy(() => infra.pay?.simulatorBase ?? '', ['/pay', '/cancel', /^\/order\/[\w-]+$/])));
   }
-  for (const [prefix, dir] of [['/admin', config.adminDist], ['/h5', config.h5Dist]] as const) {
-    if (fs.existsSync(path.join(dir, 'index.html'))) app.use(spa(prefix, dir));
-  }
+  // Mounted whether or not they are built yet: files are looked up per request, so a build made after
+  // the server started is served at once.
+  app.use(spa('/admin', config.adminDist));
+  app.use(spa('/h5', config.h5Dist));
   return app;
 }
 

@@ -7,7 +7,7 @@ import { createRole, deleteRole, getRole, listRoles, roleViews, updateRole, user
 import { grantableRoles } from './grants';
 import { createMenu, deleteMenu, menuTree, updateMenu } from './menus';
 import { createDept, deleteDept, deptTree, updateDept } from './depts';
-import { createPost, deletePost, listPosts, updatePost } from './posts';
+import { createPost, deletePost, listPosts, postOptions, updatePost } from './posts';
 import { createDictItem, createDictType, deleteDictItem, deleteDictType, dictOptions, listDictItems, listDictTypes, updateDictItem, updateDictType } from './dicts';
 import { approveStaffApplication, listStaffApplications, rejectStaffApplication } from './staff';
 
@@ -74,6 +74,8 @@ export function systemRoutes(t: RouteTree) {
     handler: ({ actor, params }) => none(deleteDept(actor, params.id)) });
 
   // positions
+  t.add({ method: 'get', path: '/system/posts/options', summary: '岗位选项（用于用户表单、审核）', auth: a, perm: 'system:user:list', response: z.array(S.PostOption),
+    handler: () => postOptions() });
   t.add({ method: 'get', path: '/system/posts', summary: '岗位列表', auth: a, perm: 'system:post:list', query: PageQuery, response: z.object({ items: z.array(S.Post), total: z.number(), page: z.number(), pageSize: z.number() }),
     handler: ({ query }) => listPosts(query) });
   t.add({ method: 'post', path: '/system/posts', summary: '新增岗位', auth: a, perm: 'system:post:add', body: S.PostCreate, response: S.Post, audit: 'post',
