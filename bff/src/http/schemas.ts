@@ -23,3 +23,7 @@ export interface Page<T> {
 export const IdParams = z.object({ id: z.coerce.number().int().positive() });
 export const Iso = z.iso.datetime();
 export const Status = z.enum(['active', 'disabled']);
+
+/** Field rules shared by every domain, so a phone number or a name means the same thing everywhere. */
+export const Phone = z.string().trim().regex(/^1[3-9]\d{9}$/, '请输入 11 位手机号');
+export const PersonName = z.string().trim().min(2, '姓名至少 2 个字').max(20, '姓名最多 20 个字');

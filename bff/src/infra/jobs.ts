@@ -20,10 +20,9 @@ interface Def {
   handler: JobHandler;
 }
 
-export class TimerJobRunner implements JobRunner {
-  private defs = new Map<string, Def>();
-  private timers: NodeJS.Timeout[] = [];
-  constructor(private log: Logger) {}
+/** The job table both runners share; they differ only in how runs are triggered. */
+abstract class JobTable {
+  protected defs = new Map<string, Def>();
   define(name: string, everyMs: number, handler: JobHandler) {
     this.defs.set(name, { everyMs, handler });
   }
@@ -31,6 +30,13 @@ export class TimerJobRunner implements JobRunner {
     const def = this.defs.get(name);
     if (!def) throw new Error(`unknown job ${name}`);
     return def.handler();
+  }
+}
+
+export class TimerJobRunner extends JobTable implements JobRunner {
+  private timers: NodeJS.Timeout[] = [];
+  constructor(private log: Logger) {
+    super();
   }
   async start() {
     for (const [name, def] of this.defs) {
@@ -46,20 +52,12 @@ export class TimerJobRunner implements JobRunner {
   }
 }
 
-export class BullJobRunner implements JobRunner {
-  private defs = new Map<string, Def>();
+export class BullJobRunner extends JobTable implements JobRunner {
   private queue: Queue;
   private worker?: Worker;
   constructor(private connection: Redis, private prefix: string, private log: Logger) {
+    super();
     this.queue = new Queue('yiyun-jobs', { connection, prefix: prefix + 'bull' });
-  }
-  define(name: string, everyMs: number, handler: JobHandler) {
-    this.defs.set(name, { everyMs, handler });
-  }
-  async runNow(name: string) {
-    const def = this.defs.get(name);
-    if (!def) throw new Error(`unknown job ${name}`);
-    return def.handler();
   }
   async start() {
     for (const [name, def] of this.defs) {

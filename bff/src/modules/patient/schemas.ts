@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { pageOf } from '../../http/schemas';
+import { PersonName, Phone, pageOf } from '../../http/schemas';
 
 export const RELATIONS = ['self', 'spouse', 'parent', 'child', 'sibling', 'other'] as const;
 export const Relation = z.enum(RELATIONS);
 
-const Name = z.string().trim().min(2, '姓名至少 2 个字').max(20, '姓名最多 20 个字').regex(/^[\p{Script=Han}A-Za-z·.\s]+$/u, '姓名只能包含汉字、字母和间隔号');
-const Phone = z.string().trim().regex(/^1[3-9]\d{9}$/, '请输入 11 位手机号');
+const Name = PersonName.regex(/^[\p{Script=Han}A-Za-z·.\s]+$/u, '姓名只能包含汉字、字母和间隔号');
 const IdCard = z.string().trim().max(18, '身份证号应为 18 位').min(18, '身份证号应为 18 位');
 
 export const PatientCreate = z.strictObject({

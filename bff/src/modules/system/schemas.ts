@@ -1,10 +1,8 @@
 import { z } from 'zod';
-import { PageQuery, pageOf, Status } from '../../http/schemas';
+import { PageQuery, PersonName, Phone, pageOf, Status } from '../../http/schemas';
 import { Password } from '../auth/schemas';
 
 const Username = z.string().trim().regex(/^[A-Za-z0-9_]{4,32}$/, '用户名为 4–32 位字母、数字或下划线');
-const PersonName = z.string().trim().min(2, '姓名至少 2 个字').max(20, '姓名最多 20 个字');
-const Phone = z.string().trim().regex(/^1[3-9]\d{9}$/, '请输入 11 位手机号');
 const Id = z.number().int().positive();
 const DataScope = z.enum(['all', 'custom', 'dept', 'dept_and_below', 'self']);
 const PermString = z.string().trim().regex(/^[A-Za-z][\w-]*(:[A-Za-z*][\w-]*){1,3}$/, '权限标识格式如 system:user:add');
