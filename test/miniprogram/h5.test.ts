@@ -240,6 +240,7 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
 
     await on('.patient-card', '王秀兰').locator('.patient-delete').click();
     await page.locator('.taro-modal__text', { hasText: '王秀兰' }).waitFor();
+    await page.waitForTimeout(500); // let the modal finish fading in
     await shot('patient-delete-confirm');
     await page.locator('.taro-model__cancel').click();
     await page.waitForTimeout(300);
