@@ -5,7 +5,9 @@ import prodConfig from './prod'
 
 // weapp and h5 write to separate folders so one build never clobbers the other
 // (the BFF serves dist-h5 at /h5, WeChat DevTools opens dist-weapp through ../project.config.json).
-const outputRoot = process.env.TARO_ENV === 'h5' ? 'dist-h5' : 'dist-weapp'
+// `dev:h5` (served from memory) gets its own folder so it never wipes the production h5 build.
+const isH5 = process.env.TARO_ENV === 'h5'
+const outputRoot = isH5 ? (process.env.NODE_ENV === 'development' ? 'dist-h5-dev' : 'dist-h5') : 'dist-weapp'
 
 // Where the weapp build finds the BFF. On h5 the app always talks to its own origin.
 const apiBase = process.env.YIYUN_API_BASE || 'http://127.0.0.1:3000'

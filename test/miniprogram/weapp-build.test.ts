@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { JSDOM } from 'jsdom';
 import { ensureBuilt, distWeapp } from './build';
 import { packageSizes, WECHAT_LIMITS } from '../bench/mp-sizes';
 
 const require = createRequire(import.meta.url);
+const { JSDOM } = require('jsdom') as { JSDOM: new (html: string, opts: object) => { window: Window & Record<string, unknown> } };
 const TAB_PAGES = ['pages/home/index', 'pages/booking/index', 'pages/consult/index', 'pages/education/index', 'pages/me/index'];
 
 interface AppJson {
