@@ -97,6 +97,12 @@ function toApiError(err: unknown): ApiError {
 const SESSION_CODES = new Set(['SESSION_REVOKED', 'REFRESH_TOKEN_INVALID', 'UNAUTHENTICATED'])
 
 http.interceptors.response.use(undefined, async (raw: unknown) => {
+  // a download (responseType blob) that failed carries the BFF's JSON error as a Blob: read it so the code
+  // (TOKEN_EXPIRED → refresh) and the Chinese message work as for any other request
+  const failed = raw instanceof AxiosError ? raw.response : undefined
+  if (failed && typeof Blob !== 'undefined' && failed.data instanceof Blob && /json/.test(failed.data.type)) {
+    failed.data = await failed.data.text().then((t) => JSON.parse(t) as unknown, () => undefined)
+  }
   const error = toApiError(raw)
   const config = (raw as AxiosError).config as InternalAxiosRequestConfig | undefined
   const isAuthCall = config?.url?.startsWith('/auth/login') || config?.url?.startsWith('/auth/refresh')
