@@ -209,4 +209,113 @@ describe('门诊管理 console pages (real Chromium)', function () {
     });
     assert.equal(status, 403);
   });
+  it('预约管理: an appointment booked and paid through the mini-program is found, marked visited, followed up and exported', async () => {
+    // a fresh doctor of 心血管内科 with a session today, booked by a patient through the real mp API and paid at WeChat Pay
+    const doctor = await newDoctor('心血管内科');
+    const session = await newSchedule(doctor.id, { date: shanghaiDate(), startTime: '00:00', endTime: '23:59', slotCount: 8, feeFen: 2500, releaseAt: new Date(Date.now() - 86400_000).toISOString() });
+    const p = await patient();
+    const booked = await call('POST', '/api/mp/appointments', { token: p.token, body: { scheduleId: session.id, patientId: p.patientId } });
+    assert.equal(booked.status, 201, JSON.stringify(booked.body));
+    const paid = await call('POST', '/sim-wechatpay/__sim/pay', { body: booked.body.payment });
+    assert.equal(paid.status, 200, JSON.stringify(paid.body));
+    await (await startStack()).pay.settled();
+    const appt = (await call('GET', `/api/mp/appointments/${booked.body.appointment.id}`, { token: p.token })).body;
+    assert.equal(appt.status, 'booked');
+    const no: string = appt.no;
+
+    const { page } = await consoleFor('deptadmin', '/clinic/appointment');
+    await page.waitForSelector('[data-test=appt-table]');
+    await page.fill(field('appt-filter-no'), no);
+    await page.click('[data-test=query-search]');
+    await page.waitForSelector(`[data-test="appt-row-${no}"]`);
+    assert.equal(await page.locator('[data-test^=appt-row-]').count(), 1);
+    const row = page.locator('[data-test=appt-table] .el-table__body-wrapper tbody tr').first();
+    const text = await row.innerText();
+    for (const want of ['王患者', '137****1111', '测试医生', '心血管内科', `${shanghaiDate()} 上午`, '第 1 号', '¥25.00', '已预约']) assert.ok(text.includes(want), `row lacks ${want}: ${text}`);
+    assert.match(text, /\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}/, 'the paid time is shown');
+    await screenshot(page, 'clinic-appointment');
+
+    // mark visited, after a confirmation
+    await page.click(`[data-test="appt-visit-${no}"]`);
+    await page.locator('.el-message-box .el-button--primary').click();
+    await page.locator(`[data-test="appt-status-${no}"] [data-status=visited]`).waitFor();
+    assert.equal((await call('GET', `/api/mp/appointments/${appt.id}`, { token: p.token })).body.status, 'visited');
+
+    // the drawer: detail and follow-ups — plan one, then record its result
+    await page.click(`[data-test="appt-detail-${no}"]`);
+    await page.waitForSelector('[data-test=appt-drawer]');
+    assert.equal(await page.locator('[data-test=appt-drawer-no]').innerText(), no);
+    await page.click('[data-test=followup-add]');
+    await page.waitForSelector('[data-test=followup-dialog]');
+    await page.fill(field('followup-content'), '一周后电话随访，询问血压控制情况');
+    await page.click('[data-test=followup-submit]');
+    const item = page.locator('[data-test=followup-list] [data-test^="followup-"][data-status=planned]').first();
+    await item.waitFor();
+    const fuId = Number((await item.getAttribute('data-test'))!.replace('followup-', ''));
+    await page.click(`[data-test=followup-record-${fuId}]`);
+    await page.click('[data-test=followup-submit]');
+    await page.waitForSelector('[data-test=followup-dialog] .el-form-item__error'); // a result is required
+    await page.fill(field('followup-result'), '血压 128/82，按时服药，无不适');
+    await page.click('[data-test=followup-submit]');
+    await page.locator(`[data-test=followup-${fuId}][data-status=done]`).waitFor();
+    assert.match(await page.locator(`[data-test=followup-result-${fuId}]`).innerText(), /血压 128\/82/);
+    await screenshot(page, 'clinic-appointment-drawer');
+    const fus = (await call('GET', `/api/admin/booking/appointments/${appt.id}/follow-ups`, { token: await apiLogin('deptadmin') })).body;
+    assert.deepEqual(fus.map((f: { status: string; result: string }) => [f.status, f.result]), [['done', '血压 128/82，按时服药，无不适']]);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction((n) => document.querySelector(`[data-test="appt-followups-${n}"]`)?.textContent?.trim() === '1', no);
+
+    // export: the browser downloads the xlsx (with the token) and it holds this appointment
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=appt-export]')]);
+    assert.match(download.suggestedFilename(), /\.xlsx$/);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(fs.readFileSync((await download.path())!) as never);
+    const ws = wb.worksheets[0];
+    assert.equal(ws.getRow(1).getCell(1).value, '预约号');
+    assert.equal(ws.rowCount, 2, 'the export follows the filter: one appointment');
+    assert.equal(ws.getRow(2).getCell(1).value, no);
+    assert.equal(ws.getRow(2).getCell(2).value, '已就诊');
+  });
+
+  it('随访管理: lists planned follow-ups by status and date, and records a result', async () => {
+    const doctor = await newDoctor('心血管内科');
+    const session = await newSchedule(doctor.id, { date: shanghaiDate(), startTime: '00:00', endTime: '23:59', feeFen: 0, releaseAt: new Date(Date.now() - 86400_000).toISOString() });
+    const p = await patient();
+    const booked = await call('POST', '/api/mp/appointments', { token: p.token, body: { scheduleId: session.id, patientId: p.patientId } });
+    assert.equal(booked.body.appointment.status, 'booked', JSON.stringify(booked.body));
+    const token = await apiLogin('chief');
+    const planDate = addDays(shanghaiDate(), 3 + crypto.randomInt(20));
+    const fu = await call('POST', `/api/admin/booking/appointments/${booked.body.appointment.id}/follow-ups`, { token, body: { planDate, content: '复查心电图' } });
+    assert.equal(fu.status, 201, JSON.stringify(fu.body));
+
+    const { page } = await consoleFor('chief', '/clinic/follow-up');
+    await page.waitForSelector('[data-test=fu-table]');
+    // only planned ones by default; narrowed to the plan date
+    const range = page.locator(field('fu-filter-dates')).first();
+    await range.click();
+    await range.fill(planDate);
+    await page.locator(field('fu-filter-dates')).nth(1).fill(planDate);
+    await page.locator(field('fu-filter-dates')).nth(1).press('Enter');
+    await page.keyboard.press('Escape');
+    await page.click('[data-test=query-search]');
+    await page.waitForSelector(`[data-test=fu-row-${fu.body.id}]`);
+    const dates = await page.$$eval('[data-test^=fu-row-]', (els) => els.map((e) => e.textContent!.trim()));
+    assert.ok(dates.every((d) => d === planDate), dates.join(','));
+    assert.equal(await page.locator(`[data-test=fu-status-${fu.body.id}]`).getAttribute('data-status'), 'planned');
+    await screenshot(page, 'clinic-follow-up');
+
+    await page.click(`[data-test=fu-record-${fu.body.id}]`);
+    await page.fill(field('followup-result'), '心电图正常，三个月后复诊');
+    await page.click('[data-test=followup-submit]');
+    await page.waitForSelector('.el-message--success');
+    // done ones leave the 待随访 list; shown under 已完成 with the result
+    await page.waitForSelector(`[data-test=fu-row-${fu.body.id}]`, { state: 'detached' });
+    await page.click('[data-test=fu-filter-status]');
+    await page.locator('.el-select-dropdown__item:visible', { hasText: /^已完成$/ }).click();
+    await page.click('[data-test=query-search]');
+    await page.waitForSelector(`[data-test=fu-row-${fu.body.id}]`);
+    assert.equal(await page.locator(`[data-test=fu-result-${fu.body.id}]`).innerText(), '心电图正常，三个月后复诊');
+    const stored = (await call('GET', `/api/admin/booking/appointments/${booked.body.appointment.id}/follow-ups`, { token })).body;
+    assert.equal(stored[0].status, 'done');
+  });
 });
