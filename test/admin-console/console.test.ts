@@ -10,12 +10,14 @@ import {
   clickMenu, closeBrowser, DEMO, ensureConsoleBuilt, field, loginAs, newConsole, screenshot, sidebarTitles, type ConsoleSession, type DemoUser,
 } from '../support/browser';
 
-// The foundation's menus per role (docs/API.md). Later modules add more menus; those are checked against the BFF.
+// The seeded menus per role (docs/API.md and 门诊管理 from the scheduling/booking issue). Modules added later bring
+// more menus; those are checked against the BFF.
+const CLINIC = ['门诊管理', '排班管理', '预约管理', '随访管理'];
 const EXPECTED_MENUS: Record<DemoUser, string[]> = {
-  admin: ['首页', '系统管理', '用户管理', '角色管理', '菜单管理', '部门管理', '岗位管理', '字典管理', '人员申请', '系统监控', '在线用户', '操作日志', '登录日志'],
-  deptadmin: ['首页', '系统管理', '用户管理', '部门管理', '人员申请'],
-  chief: ['首页', '系统管理', '用户管理'],
-  doctor: ['首页'],
+  admin: ['首页', '系统管理', '用户管理', '角色管理', '菜单管理', '部门管理', '岗位管理', '字典管理', '人员申请', ...CLINIC, '系统监控', '在线用户', '操作日志', '登录日志'],
+  deptadmin: ['首页', '系统管理', '用户管理', '部门管理', '人员申请', ...CLINIC],
+  chief: ['首页', '系统管理', '用户管理', ...CLINIC],
+  doctor: ['首页', ...CLINIC],
 };
 const FOUNDATION = new Set(EXPECTED_MENUS.admin);
 
@@ -133,7 +135,7 @@ describe('admin console (real Chromium)', function () {
     await dept.page.goto(dept.url('/monitor/online'));
     await dept.page.waitForSelector('[data-test=error-403]');
 
-    // physician: only the dashboard
+    // physician: the dashboard and 门诊管理, no system pages
     const doctor = await consoleFor('doctor');
     await doctor.page.goto(doctor.url('/system/user'));
     await doctor.page.waitForSelector('[data-test=error-403]');
@@ -315,6 +317,7 @@ describe('admin console (real Chromium)', function () {
       ['用户管理', '/system/user'], ['角色管理', '/system/role'], ['菜单管理', '/system/menu'], ['部门管理', '/system/dept'],
       ['岗位管理', '/system/post'], ['字典管理', '/system/dict'], ['人员申请', '/system/staff-application'],
       ['在线用户', '/monitor/online'], ['操作日志', '/monitor/operlog'], ['登录日志', '/monitor/logininfor'],
+      ['排班管理', '/clinic/schedule'], ['预约管理', '/clinic/appointment'], ['随访管理', '/clinic/follow-up'],
     ];
     for (const [title, path] of pages) {
       await clickMenu(s.page, title);
