@@ -160,6 +160,28 @@ describe('门诊管理 console pages (real Chromium)', function () {
     assert.equal(await page.locator(`[data-test="sched-cell-chenjing-${day(1)}"] [data-period]`).count(), 1, 'the bad row made nothing');
     await screenshot(page, 'clinic-schedule-imported');
 
+    // create a session by clicking an empty cell: doctor and day come from the cell, money in yuan, release in China time
+    await page.locator(`[data-test="sched-cell-liuyang-${day(2)}"]`).click({ position: { x: 20, y: 20 } });
+    await page.waitForSelector('[data-test=sched-form]');
+    await page.click('[data-test=sched-form-submit]');
+    const created = page.locator(`[data-test="sched-cell-liuyang-${day(2)}"] [data-period=am]`);
+    await created.waitFor();
+    const createdId = Number((await created.getAttribute('data-test'))!.replace('sched-session-', ''));
+    const deptToken = await apiLogin('deptadmin');
+    let stored = (await call('GET', `/api/admin/scheduling/schedules/${createdId}`, { token: deptToken })).body;
+    assert.deepEqual([stored.startTime, stored.endTime, stored.slotCount, stored.feeFen], ['08:00', '12:00', 20, 2000]);
+    assert.equal(stored.releaseAt, `${addDays(day(2), -7)}T00:00:00.000Z`, 'released 7 days before at 08:00 Beijing time');
+    // edit it: the fee typed in yuan is stored in fen
+    await created.click();
+    await page.waitForSelector('[data-test=sched-form]');
+    const fee = page.locator(field('sched-form-fee'));
+    await fee.fill('35.5');
+    await fee.blur();
+    await page.click('[data-test=sched-form-submit]');
+    await page.waitForSelector('[data-test=sched-form]', { state: 'hidden' });
+    stored = (await call('GET', `/api/admin/scheduling/schedules/${createdId}`, { token: deptToken })).body;
+    assert.equal(stored.feeFen, 3550);
+
     // 停诊 one session: the dialog explains what happens; the session is then greyed with its reason
     const target = page.locator(`[data-test="sched-cell-chief-${day(2)}"] [data-period=am]`);
     const id = Number((await target.getAttribute('data-test'))!.replace('sched-session-', ''));
