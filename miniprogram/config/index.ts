@@ -23,6 +23,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     plugins: [],
     defineConstants: {
       YIYUN_API_BASE: JSON.stringify(apiBase),
+      YIYUN_SIMULATED_WECHAT: JSON.stringify(process.env.YIYUN_SIMULATED_WECHAT === '1'),
     },
     alias: {
       '@': path.resolve(__dirname, '..', 'src'),

@@ -17,3 +17,5 @@ declare namespace NodeJS {
     TARO_ENV: 'weapp' | 'h5' | 'swan' | 'alipay' | 'tt' | 'qq' | 'jd' | 'harmony' | 'rn'
   }
 }
+/** Build-time: use the BFF's simulated WeChat on weapp too (YIYUN_SIMULATED_WECHAT=1). */
+declare const YIYUN_SIMULATED_WECHAT: boolean

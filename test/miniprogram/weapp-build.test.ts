@@ -156,7 +156,8 @@ describe('miniprogram weapp build', function () {
       comp.instance.onLoad({});
       comp.instance.onShow();
       comp.instance.onReady();
-      await simulate.sleep(50);
+      // Taro mounts the Vue page and flushes setData asynchronously: wait for the first render.
+      for (let i = 0; i < 100 && !(comp.dom.textContent ?? '').trim(); i++) await simulate.sleep(20);
       return comp;
     }
     const tapped = async (comp: Comp, selector: string) => {
@@ -164,8 +165,10 @@ describe('miniprogram weapp build', function () {
       assert.ok(el, `${selector} is rendered`);
       calls.length = 0;
       el.dispatchEvent('tap');
-      await simulate.sleep(50);
-      return calls.filter((c) => ['navigateTo', 'switchTab', 'redirectTo'].includes(c.api)).map((c) => `${c.api} ${c.arg.url}`);
+      const navigations = () => calls.filter((c) => ['navigateTo', 'switchTab', 'redirectTo'].includes(c.api)).map((c) => `${c.api} ${c.arg.url}`);
+      for (let i = 0; i < 50 && !navigations().length; i++) await simulate.sleep(20);
+      await simulate.sleep(20);
+      return navigations();
     };
 
     it('首页 renders its four entrances; tapping one switches tab or opens the subpackage', async () => {

@@ -6,6 +6,4 @@ export { toast, showLoading, hideLoading, confirm } from './ui'
 export { routes, go, redirect, back, stopPullDownRefresh, useDidShow, useLoad, useRouter, usePullDownRefresh } from './nav'
 export { wechatLoginCode, simulatedPhoneCode, usesSimulatedWeChat } from './wechat'
 export { default as PhoneNumberButton } from './PhoneNumberButton.vue'
-
-/** Origin of the BFF: the h5 build is served by the BFF itself; the weapp build calls a configured host. */
-export const apiBase: string = process.env.TARO_ENV === 'h5' ? '' : YIYUN_API_BASE
+export { apiBase } from './config'

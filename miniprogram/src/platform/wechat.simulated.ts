@@ -1,9 +1,10 @@
+import { apiBase } from './config'
 import { rawRequest } from './http'
 import { storage } from './storage'
 
-// The browser has no WeChat: the BFF (embedded/demo mode) exposes the simulated WeChat at /sim-wechat,
-// which hands out the same kind of codes wx.login and the phone-number button would.
-// Never call Taro.login here: an h5 build resolves it with "暂时不支持 API" and no code.
+// The simulated WeChat (h5 preview, or a weapp build with YIYUN_SIMULATED_WECHAT=1): the BFF in
+// embedded/demo mode exposes it at /sim-wechat and hands out the same kind of codes wx.login and the
+// phone-number button would. Never call Taro.login here: an h5 build resolves it with "暂时不支持 API".
 const OPENID_KEY = 'yiyun.sim.openid'
 
 function simulatedOpenid(): string {
@@ -18,7 +19,7 @@ function simulatedOpenid(): string {
 }
 
 async function simCode(path: string, body: unknown): Promise<string> {
-  const res = await rawRequest({ url: `/sim-wechat/__sim/${path}`, method: 'POST', data: body })
+  const res = await rawRequest({ url: `${apiBase}/sim-wechat/__sim/${path}`, method: 'POST', data: body })
   const code = (res.data as { code?: string } | null)?.code
   if (res.status !== 200 || !code) throw new Error(`simulated WeChat ${path} failed (HTTP ${res.status})`)
   return code
