@@ -8,13 +8,14 @@ import { Patient } from '../patient/models';
 import { ageOn } from '../patient/idcard';
 import { Appointment, FollowUp } from './models';
 import { appointmentScopeWhere, appointmentViews } from './service';
+import { subtreeIds } from '../system/authz';
 
 type Query = { page: number; pageSize: number; deptId?: number; doctorId?: number; from?: string; to?: string; status?: Appointment['status']; patientName?: string; no?: string };
 export const MAX_EXPORT_ROWS = 50_000;
 
 async function whereOf(actor: AdminActor, q: Query): Promise<WhereOptions> {
   const parts: WhereOptions[] = [appointmentScopeWhere(actor)];
-  if (q.deptId) parts.push({ deptId: q.deptId });
+  if (q.deptId) parts.push({ deptId: await subtreeIds(q.deptId) });
   if (q.doctorId) parts.push({ doctorId: q.doctorId });
   if (q.status) parts.push({ status: q.status });
   if (q.no) parts.push({ no: q.no });
@@ -104,7 +105,10 @@ export async function listFollowUps(actor: AdminActor, q: { page: number; pageSi
   const { rows, count } = await FollowUp.findAndCountAll({ where, order: [['planDate', 'ASC'], ['id', 'ASC']], offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
   const views = new Map((await appointmentViews(await Appointment.findAll({ where: { id: rows.map((r) => r.appointmentId) } }))).map((v) => [v.id, v]));
   return {
-    items: rows.map((f) => ({ ...f.get({ plain: true }), patientName: views.get(f.appointmentId)?.patientName ?? '', doctorName: views.get(f.appointmentId)?.doctorName ?? '', clinicDate: views.get(f.appointmentId)?.clinicDate ?? '' })),
+    items: rows.map((f) => {
+      const v = views.get(f.appointmentId);
+      return { ...f.get({ plain: true }), appointmentNo: v?.no ?? '', deptName: v?.deptName ?? '', patientName: v?.patientName ?? '', doctorName: v?.doctorName ?? '', clinicDate: v?.clinicDate ?? '' };
+    }),
     total: count, page: q.page, pageSize: q.pageSize,
   };
 }

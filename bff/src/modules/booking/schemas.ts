@@ -74,4 +74,4 @@ export const FollowUpUpdate = z
   .strictObject({ planDate: z.iso.date().optional(), content: z.string().trim().min(2).max(500).optional(), result: z.string().trim().max(500).nullable().optional(), status: z.enum(['planned', 'done', 'cancelled']).optional() })
   .refine((v) => Object.keys(v).length > 0, '至少修改一项');
 export const FollowUpQuery = PageQuery.extend({ status: z.enum(['planned', 'done', 'cancelled']).optional(), from: z.iso.date().optional(), to: z.iso.date().optional() });
-export const FollowUpPage = pageOf(FollowUp.extend({ patientName: z.string(), doctorName: z.string(), clinicDate: z.string() }));
+export const FollowUpPage = pageOf(FollowUp.extend({ appointmentNo: z.string(), deptName: z.string(), patientName: z.string(), doctorName: z.string(), clinicDate: z.string() }));

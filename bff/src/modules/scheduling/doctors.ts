@@ -1,6 +1,6 @@
 import { Op } from 'sequelize';
 import type { AdminActor } from '../../http/actor';
-import { dataScopeWhere } from '../system/authz';
+import { dataScopeWhere, subtreeIds } from '../system/authz';
 import { Dept, Post, User } from '../system/models';
 import { doctorIds } from './service';
 
@@ -8,7 +8,7 @@ import { doctorIds } from './service';
 export async function listDoctors(actor: AdminActor, deptId?: number) {
   const ids = await doctorIds();
   const users = await User.findAll({
-    where: { [Op.and]: [{ id: [...ids], status: 'active' }, dataScopeWhere(actor, { dept: 'deptId', user: 'id' }), deptId ? { deptId } : {}] },
+    where: { [Op.and]: [{ id: [...ids], status: 'active' }, dataScopeWhere(actor, { dept: 'deptId', user: 'id' }), deptId ? { deptId: await subtreeIds(deptId) } : {}] },
     order: [['deptId', 'ASC'], ['id', 'ASC']],
   });
   const depts = new Map((await Dept.findAll({ attributes: ['id', 'name'] })).map((d) => [d.id, d.name]));

@@ -2,7 +2,7 @@ import { Op, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
 import type { AdminActor } from '../../http/actor';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
-import { dataScopeWhere, inScope } from '../system/authz';
+import { dataScopeWhere, inScope, subtreeIds } from '../system/authz';
 import { Dept, DoctorProfile, Post, User, UserRole, Role } from '../system/models';
 import { PERIOD_LABEL, Schedule, type Period } from './models';
 import { addDays, minutes, shanghaiDate, shanghaiInstant } from './time';
@@ -36,7 +36,7 @@ export async function listSchedules(
   q: { page: number; pageSize: number; deptId?: number; doctorId?: number; from?: string; to?: string; status?: 'open' | 'stopped' },
 ) {
   const where: WhereOptions[] = [dataScopeWhere(actor, { dept: 'deptId', user: 'doctorId' })];
-  if (q.deptId) where.push({ deptId: q.deptId });
+  if (q.deptId) where.push({ deptId: await subtreeIds(q.deptId) });
   if (q.doctorId) where.push({ doctorId: q.doctorId });
   if (q.from || q.to) where.push({ clinicDate: { ...(q.from ? { [Op.gte]: q.from } : {}), ...(q.to ? { [Op.lte]: q.to } : {}) } });
   if (q.status) where.push({ status: q.status });
