@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { ensureBuilt, distWeapp } from './build';
 import { packageSizes, WECHAT_LIMITS } from '../bench/mp-sizes';
+import { breakCheck, makeIdCard } from '../support/idcard';
 
 const require = createRequire(import.meta.url);
 const { JSDOM } = require('jsdom') as { JSDOM: new (html: string, opts: object) => { window: Window & Record<string, unknown> } };
@@ -76,12 +77,12 @@ describe('miniprogram weapp build', function () {
     }
   });
 
-  describe('tab pages under miniprogram-simulate', () => {
+  describe('pages under miniprogram-simulate (the real weapp output)', () => {
     type Comp = {
       dom: HTMLElement;
       instance: Record<string, (...a: unknown[]) => unknown>;
       attach(parent: Element): void;
-      querySelector(sel: string): { dispatchEvent(name: string, opts?: unknown): void } | null;
+      querySelector(sel: string): { dispatchEvent(name: string, opts?: unknown): void; dom: HTMLElement } | null;
     };
     let simulate: {
       load(p: string, opts: object): string;
@@ -189,6 +190,27 @@ describe('miniprogram weapp build', function () {
           assert.deepEqual(await tapped(comp, '.btn-primary'), ['navigateTo /packages/patient/pages/list/index']);
         }
       }
+    });
+
+    it('就诊人 form (subpackage) checks the ID number on the phone before anything is sent', async () => {
+      const form = await renderPage('packages/patient/pages/edit/index');
+      const type = async (selector: string, value: string) => {
+        form.querySelector(selector)!.dispatchEvent('input', { detail: { value } });
+        await simulate.sleep(30);
+      };
+      await type('.input-name', '王秀英');
+      await type('.input-idcard', breakCheck(makeIdCard('1958-03-21')));
+      await type('.input-phone', '13912345678');
+      form.querySelector('.relation-parent')!.dispatchEvent('tap');
+      await simulate.sleep(30);
+      calls.length = 0;
+      form.querySelector('.patient-save')!.dispatchEvent('tap');
+      for (let i = 0; i < 50 && !(form.dom.textContent ?? '').includes('校验不通过'); i++) await simulate.sleep(20);
+      assert.ok((form.dom.textContent ?? '').includes('身份证号码校验不通过'), 'the checksum error is shown');
+      assert.equal(calls.filter((c) => c.api === 'request').length, 0, 'nothing was sent to the BFF');
+
+      await type('.input-idcard', makeIdCard('1958-03-21'));
+      assert.ok((form.dom.textContent ?? '').includes('出生日期 1958-03-21 · 男'), 'a valid number shows the birth date it encodes');
     });
 
     it('我的 renders the menu (login failed offline: it says so) and opens 就诊人管理 on tap', async () => {
