@@ -11,10 +11,14 @@ export default defineAppConfig({
   subPackages: [
     { root: 'packages/patient', pages: ['pages/list/index', 'pages/edit/index'] },
     { root: 'packages/staff', pages: ['pages/apply/index', 'pages/status/index'] },
-    { root: 'packages/booking', pages: ['pages/mine/index'] },
+    {
+      root: 'packages/booking',
+      pages: ['pages/mine/index', 'pages/doctors/index', 'pages/doctor/index', 'pages/confirm/index', 'pages/detail/index', 'pages/notices/index'],
+    },
   ],
   preloadRule: {
     'pages/me/index': { network: 'all', packages: ['packages/patient'] },
+    'pages/booking/index': { network: 'all', packages: ['packages/booking'] },
   },
   window: {
     navigationBarTitleText: '医云',

@@ -285,6 +285,31 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     assert.equal(after.body.id, me.body.id, 'the same WeChat user (the simulated openid is kept)');
   });
 
+  it('allows at most 5 family members (the add button says so; the BFF refuses a sixth)', async () => {
+    const token = await userToken();
+    const names = ['赵一', '钱二', '孙三', '周四'];
+    for (const [i, name] of names.entries()) {
+      const r = await call('POST', '/api/mp/patients', {
+        token,
+        body: { name, idCard: makeIdCard(`19${70 + i}-01-0${i + 1}`, 300 + i), phone: `1370000000${i}`, relation: 'other' },
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    await on('.menu-patients').click();
+    await on('.patient-name', '周四').waitFor();
+    const add = on('.patient-add');
+    assert.match(await add.innerText(), /已达上限（5 位）/);
+    assert.ok(await add.evaluate((el) => el.hasAttribute('disabled')), 'the add button is disabled at 5');
+    await shot('patients-full');
+
+    const sixth = await call('POST', '/api/mp/patients', {
+      token,
+      body: { name: '吴五', idCard: makeIdCard('1980-05-05', 400), phone: '13700000009', relation: 'other' },
+    });
+    assert.equal(sixth.status, 409);
+    assert.equal(sixth.body.error.code, 'PATIENT_LIMIT');
+  });
+
   it('shows what is coming on the tabs not built yet', async () => {
     for (const [tabName, title, file] of [['预约', '预约挂号', 'booking'], ['问诊', '在线问诊', 'consult'], ['科普', '健康科普', 'education']] as const) {
       await tab(tabName);

@@ -7,3 +7,4 @@ export { routes, go, redirect, back, stopPullDownRefresh, useDidShow, useLoad, u
 export { wechatLoginCode, simulatedPhoneCode, usesSimulatedWeChat } from './wechat'
 export { default as PhoneNumberButton } from './PhoneNumberButton.vue'
 export { apiBase } from './config'
+export { requestPayment, isPayCancel, type WxPayParams } from './payment'

@@ -14,6 +14,11 @@ export const routes = {
   staffApply: '/packages/staff/pages/apply/index',
   staffStatus: '/packages/staff/pages/status/index',
   myAppointments: '/packages/booking/pages/mine/index',
+  bookingDoctors: '/packages/booking/pages/doctors/index',
+  bookingDoctor: '/packages/booking/pages/doctor/index',
+  bookingConfirm: '/packages/booking/pages/confirm/index',
+  appointment: '/packages/booking/pages/detail/index',
+  notices: '/packages/booking/pages/notices/index',
 } as const
 
 const tabs: string[] = [routes.home, routes.booking, routes.consult, routes.education, routes.me]

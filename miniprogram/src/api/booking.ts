@@ -1,0 +1,91 @@
+// Booking: departments → doctors → 7-day sessions → appointment → WeChat Pay; 我的预约, 候补, 我的消息.
+// Types come type-only from the BFF's zod schemas; over the wire Dates are ISO strings (Json<>).
+import type {
+  Appointment as AppointmentS,
+  PayParams as PayParamsS,
+  WaitlistEntry as WaitlistEntryS,
+  Notice as NoticeS,
+} from '@bff/modules/booking/schemas'
+import type { BookingDept as BookingDeptS, DoctorCard as DoctorCardS, ScheduleView as ScheduleViewS } from '@bff/modules/scheduling/schemas'
+import type { z } from 'zod'
+import { http, type RequestOptions } from './client'
+import type { Json, Page } from './types'
+
+export type Appointment = Json<AppointmentS>
+export type PayParams = Json<PayParamsS>
+export type ScheduleView = Json<ScheduleViewS>
+export type DoctorCard = Json<DoctorCardS>
+export type BookingDept = Json<z.infer<typeof BookingDeptS>>
+export type WaitlistEntry = Json<z.infer<typeof WaitlistEntryS>>
+export type Notice = Json<z.infer<typeof NoticeS>>
+export type MyStatus = 'upcoming' | 'pending' | 'done' | 'cancelled'
+
+const q = (v: string) => encodeURIComponent(v)
+
+export const listDepartments = (keyword?: string) =>
+  http.get<BookingDept[]>(`/api/mp/booking/departments${keyword ? `?keyword=${q(keyword)}` : ''}`)
+export const listDoctors = (deptId: number) => http.get<DoctorCard[]>(`/api/mp/booking/doctors?deptId=${deptId}`)
+export const getDoctor = (id: number) => http.get<DoctorCard>(`/api/mp/booking/doctors/${id}`)
+export const doctorSchedules = (id: number) => http.get<ScheduleView[]>(`/api/mp/booking/doctors/${id}/schedules`)
+export const getSchedule = (id: number) => http.get<ScheduleView>(`/api/mp/booking/schedules/${id}`)
+
+export const takeSlot = (body: { scheduleId: number; patientId: number }, opts?: RequestOptions) =>
+  http.post<{ appointment: Appointment; payment: PayParams | null }>('/api/mp/appointments', body, opts)
+export const myAppointments = (status: MyStatus) => http.get<Page<Appointment>>(`/api/mp/appointments?status=${status}&pageSize=50`)
+export const getAppointment = (id: number, opts?: RequestOptions) => http.get<Appointment>(`/api/mp/appointments/${id}`, opts)
+export const payAppointment = (id: number, opts?: RequestOptions) => http.post<{ payment: PayParams }>(`/api/mp/appointments/${id}/pay`, undefined, opts)
+export const cancelAppointment = (id: number, opts?: RequestOptions) => http.post<Appointment>(`/api/mp/appointments/${id}/cancel`, undefined, opts)
+
+export const joinWaitlist = (body: { scheduleId: number; patientId: number }, opts?: RequestOptions) =>
+  http.post<WaitlistEntry>('/api/mp/waitlist', body, opts)
+export const myWaitlist = () => http.get<WaitlistEntry[]>('/api/mp/waitlist')
+export const leaveWaitlist = (id: number) => http.del(`/api/mp/waitlist/${id}`)
+
+export const myNotices = () => http.get<Page<Notice> & { unread: number }>('/api/mp/notices?pageSize=50')
+export const readNotice = (id: number) => http.post<void>(`/api/mp/notices/${id}/read`)
+
+// ----- wording shared by the booking screens -----
+
+/** Fee in fen → "25.00". */
+export const yuan = (fen: number) => (fen / 100).toFixed(2)
+
+const WEEK = ['周日', '周一', '周二', '周三', '周四', '周五', '周六']
+/** "2025-06-03" → { md: '6月3日', week: '周二', short: '06-03' } (dates from the BFF are already China dates). */
+export function dayLabel(date: string) {
+  const [y, m, d] = date.split('-').map(Number)
+  const week = WEEK[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]
+  return { md: `${m}月${d}日`, week, short: `${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` }
+}
+
+/** Today's date in China time, YYYY-MM-DD. */
+export function chinaToday(offsetDays = 0): string {
+  const t = new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000)
+  return t.toISOString().slice(0, 10)
+}
+
+/** "今天" / "明天" / "后天" or "6月3日 周二". */
+export function friendlyDay(date: string): string {
+  if (date === chinaToday()) return `今天 ${dayLabel(date).md}`
+  if (date === chinaToday(1)) return `明天 ${dayLabel(date).md}`
+  if (date === chinaToday(2)) return `后天 ${dayLabel(date).md}`
+  const l = dayLabel(date)
+  return `${l.md} ${l.week}`
+}
+
+/** Seconds left until an ISO time, never negative. */
+export const secondsUntil = (iso: string | null | undefined) => (iso ? Math.max(0, Math.floor((new Date(iso).getTime() - Date.now()) / 1000)) : 0)
+export const mmss = (s: number) => `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
+
+export const STATUS_TABS: { key: MyStatus; label: string }[] = [
+  { key: 'upcoming', label: '待就诊' },
+  { key: 'pending', label: '待支付' },
+  { key: 'done', label: '已完成' },
+  { key: 'cancelled', label: '已取消' },
+]
+
+export function refundText(refund: Appointment['refund']): string {
+  if (!refund) return ''
+  if (refund.status === 'success') return `已退款 ¥${yuan(refund.amountFen)}`
+  if (refund.status === 'failed') return '退款失败，请联系医院窗口'
+  return `退款处理中 ¥${yuan(refund.amountFen)}`
+}
