@@ -311,7 +311,7 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
   });
 
   it('shows what is coming on the tabs not built yet', async () => {
-    for (const [tabName, title, file] of [['预约', '预约挂号', 'booking'], ['问诊', '在线问诊', 'consult'], ['科普', '健康科普', 'education']] as const) {
+    for (const [tabName, title, file] of [['问诊', '在线问诊', 'consult'], ['科普', '健康科普', 'education']] as const) {
       await tab(tabName);
       await on('.coming-title', title).waitFor();
       assert.ok(await on('.coming-tag', '即将上线').isVisible());
