@@ -1,0 +1,265 @@
+/**
+ * Booking in the patient app's h5 build, real Chromium against the real BFF and the simulated WeChat Pay:
+ * a new patient adds a family member, books a session the test creates, pays in the simulated pay sheet,
+ * sees 第 1 号; cancels from 我的预约 and sees the refund; a cancelled payment stays 待支付 with its
+ * countdown and is paid later from 我的预约; a full session takes a 候补 that turns into an offer + a notice.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startStack, type Stack } from '../support/stack';
+import { call, unique } from '../support/api';
+import { admin, deptId, newSchedule, patient, tomorrow } from '../support/booking';
+import { makeIdCard } from '../support/idcard';
+import { launchChromium } from './browser';
+import { ensureBuilt, root } from './build';
+
+const shots = path.join(root, 'test/artifacts/screenshots');
+
+before(function () {
+  this.timeout(15 * 60_000);
+  ensureBuilt('h5');
+});
+
+/** A doctor with a name no other test uses, so the UI can pick it out of 心血管内科's list. */
+async function namedDoctor(name: string) {
+  const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as { id: number; key: string }[];
+  const r = await call('POST', '/api/admin/system/users', {
+    token: await admin(),
+    body: { username: unique('dr'), name, password: 'Passw0rd1', deptId: await deptId('心血管内科'), roleIds: [roles.find((x) => x.key === 'physician')!.id] },
+  });
+  if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+  return r.body as { id: number };
+}
+
+const SURNAMES = '赵钱孙周吴郑冯陈褚卫蒋沈韩杨朱秦许何吕施张孔曹严华金魏陶姜';
+const GIVEN = '明远志诚嘉怡文博思雨浩然子轩梓涵若曦晨阳';
+const randomName = () => SURNAMES[Math.floor(Math.random() * SURNAMES.length)] + GIVEN[Math.floor(Math.random() * GIVEN.length)] + GIVEN[Math.floor(Math.random() * GIVEN.length)];
+
+describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let doctorName: string;
+  let doctorId: number;
+  const errors: string[] = [];
+
+  const on = (selector: string, hasText?: string | RegExp): Locator =>
+    page.locator(selector, hasText ? { hasText } : undefined).filter({ visible: true }).first();
+  const shot = (name: string) => page.screenshot({ path: path.join(shots, `mp-booking-${name}.png`), fullPage: true });
+  async function tab(text: string) {
+    const bar = page.locator('.weui-tabbar__item').first();
+    for (let i = 0; i < 6 && !(await bar.isVisible()); i++) {
+      await page.goBack();
+      await page.waitForTimeout(300);
+    }
+    await page.locator('.weui-tabbar__item', { hasText: text }).click();
+  }
+  async function userToken(): Promise<string> {
+    const raw = await page.evaluate(() => localStorage.getItem('yiyun.mp.tokens'));
+    assert.ok(raw, 'the app stored its tokens');
+    const parsed = JSON.parse(raw);
+    return (parsed.data ?? parsed).accessToken;
+  }
+  const mine = async (status: string) => (await call('GET', `/api/mp/appointments?status=${status}`, { token: await userToken() })).body.items as any[];
+  /** 预约 tab → search → 心血管内科 → our doctor. */
+  async function openDoctor() {
+    await tab('预约');
+    await on('.bk-search-input input').fill('心血管');
+    await on('.bk-dept', '心血管内科').click();
+    await on('.bk-doctor', doctorName).click();
+    await on('.bk-session').waitFor();
+  }
+  async function modalConfirm() {
+    await page.locator('.taro-model__confirm').filter({ visible: true }).first().click();
+  }
+
+  before(async function () {
+    this.timeout(180_000);
+    fs.mkdirSync(shots, { recursive: true });
+    stack = await startStack();
+    doctorName = randomName();
+    doctorId = (await namedDoctor(doctorName)).id;
+    browser = await launchChromium();
+    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/Failed to load resource|Running the JavaScript URL/.test(m.text())) errors.push(m.text());
+    });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      await page.screenshot({ path: path.join(shots, `mp-booking-failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '_')}.png`) }).catch(() => {});
+    }
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('a new patient adds a family member, books, pays in the simulated sheet and sees 第 1 号', async () => {
+    const s = await newSchedule(doctorId, { date: tomorrow(), period: 'am', startTime: '08:00', endTime: '12:00', slotCount: 10, feeFen: 2500 });
+    await page.goto(`${stack.baseUrl}/h5/`);
+    await on('.home-entry', '预约挂号').waitFor();
+
+    await tab('预约');
+    await on('.bk-dept').waitFor();
+    await on('.bk-search-input input').fill('心血管');
+    const all = await page.locator('.bk-dept').filter({ visible: true }).count();
+    let names: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      names = await page.locator('.bk-dept-name').filter({ visible: true }).allInnerTexts();
+      if (names.length && names.length < all) break;
+      await page.waitForTimeout(200);
+    }
+    assert.ok(names.includes('心血管内科') && names.every((n) => n.includes('心血管')), `the search narrows the list: ${names}`);
+    await shot('departments');
+    await on('.bk-dept', '心血管内科').click();
+    const card = on('.bk-doctor', doctorName);
+    await card.waitFor();
+    assert.match(await card.innerText(), /最近可约 明天/);
+    assert.match(await card.innerText(), /¥25\.00 起/);
+    await shot('doctors');
+    await card.click();
+
+    const session = on('.bk-session', '上午');
+    await session.waitFor();
+    assert.match(await session.innerText(), /08:00–12:00/);
+    assert.match(await session.innerText(), /¥25\.00/);
+    assert.match(await session.innerText(), /剩余 10 号/);
+    assert.ok(await on('.bk-day-on', '明天').isVisible(), 'the first day with free numbers is selected');
+    await shot('doctor');
+    await session.locator('.bk-book').click();
+
+    // No family member yet: the confirm page offers to add one, then comes back with it selected.
+    await on('.bk-add-first').click();
+    await on('.input-name input').fill('王秀英');
+    await on('.input-idcard input').fill(makeIdCard('1958-03-21', 321));
+    await on('.input-phone input').fill('13912345678');
+    await on('.relation-parent').click();
+    await on('.patient-save').click();
+    await on('.bk-patient-on', '王秀英').waitFor();
+    assert.match(await on('.bk-summary').innerText(), /门诊楼 2 层/);
+    await shot('confirm');
+
+    await on('.bk-submit', '确认并支付').click();
+    const sheet = on('.sim-pay-sheet');
+    await sheet.waitFor();
+    assert.match(await sheet.innerText(), /模拟微信支付/);
+    assert.equal((await on('.sim-pay-amount').innerText()).trim(), '¥25.00');
+    await page.waitForTimeout(200);
+    await shot('pay-sheet');
+    await on('.sim-pay-confirm').click();
+
+    await on('.bk-success-title', '预约成功').waitFor({ timeout: 15_000 });
+    const [a] = await mine('upcoming');
+    assert.equal(a.scheduleId, s.id);
+    assert.equal(a.status, 'booked', 'the BFF learnt of the payment');
+    assert.equal(a.seqNo, 1);
+    assert.equal((await on('.bk-seq').innerText()).trim(), '第 1 号');
+    assert.match(await on('.bk-hero-window').innerText(), new RegExp(`${a.windowStart}–${a.windowEnd}`));
+    assert.match(await on('.bk-v-patient').innerText(), /王秀英/);
+    assert.match(await on('.bk-v-location').innerText(), /门诊楼 2 层/);
+    await shot('success');
+  });
+
+  it('cancels from 我的预约 after confirming and sees the refund', async () => {
+    await on('.bk-to-mine').click();
+    const card = on('.bk-appt', doctorName);
+    await card.waitFor();
+    assert.match(await card.innerText(), /待就诊|已预约/);
+    await shot('mine');
+    await card.click();
+    await on('.bk-cancel').click();
+    await page.locator('.taro-modal__text', { hasText: '25.00' }).filter({ visible: true }).waitFor();
+    await page.waitForTimeout(400);
+    await shot('cancel-confirm');
+    await modalConfirm();
+    await on('.bk-refund', '已退款 ¥25.00').waitFor({ timeout: 20_000 });
+    await stack.pay.settled();
+    const [a] = await mine('cancelled');
+    assert.equal(a.status, 'cancelled');
+    assert.deepEqual(a.refund, { status: 'success', amountFen: 2500 });
+    assert.equal((await mine('upcoming')).length, 0);
+    await shot('refunded');
+  });
+
+  it('a cancelled payment stays 待支付 with a countdown; 去支付 from 我的预约 books it', async () => {
+    await newSchedule(doctorId, { date: tomorrow(), period: 'pm', startTime: '14:00', endTime: '17:00', slotCount: 6, feeFen: 3000 });
+    await openDoctor();
+    await on('.bk-session', '下午').locator('.bk-book').click();
+    await on('.bk-patient-on', '王秀英').waitFor();
+    await on('.bk-submit').click();
+    await on('.sim-pay-sheet').waitFor();
+    assert.equal((await on('.sim-pay-amount').innerText()).trim(), '¥30.00');
+    await on('.sim-pay-cancel').click();
+
+    await on('.bk-pending-title', '待支付').waitFor();
+    const t1 = await on('.bk-countdown-time').innerText();
+    assert.match(t1, /^\d\d:\d\d$/);
+    await page.waitForTimeout(1500);
+    assert.notEqual(await on('.bk-countdown-time').innerText(), t1, 'the countdown runs');
+    const [p] = await mine('pending');
+    assert.equal(p.status, 'pending_payment');
+    assert.ok(p.holdExpiresAt);
+    await shot('pending');
+
+    await on('.bk-to-mine').click();
+    await on('.bk-tab-pending').click();
+    const card = on('.bk-appt', '下午');
+    await card.waitFor();
+    assert.match(await card.innerText(), /请在 \d\d:\d\d 内支付/);
+    await shot('mine-pending');
+    await card.click();
+    await on('.bk-pay').click();
+    await on('.sim-pay-confirm').click();
+    await on('.bk-success-title').waitFor({ timeout: 15_000 });
+    assert.equal((await on('.bk-seq').innerText()).trim(), '第 1 号');
+    const [b] = await mine('upcoming');
+    assert.equal(b.id, p.id);
+    assert.equal(b.status, 'booked');
+  });
+
+  it('a full session offers 候补; a freed number goes to the waiting member with a notice', async () => {
+    const s = await newSchedule(doctorId, { date: tomorrow(), period: 'eve', startTime: '18:00', endTime: '20:00', slotCount: 1, feeFen: 1500 });
+    const other = await patient();
+    const taken = await call('POST', '/api/mp/appointments', { token: other.token, body: { scheduleId: s.id, patientId: other.patientId } });
+    assert.equal(taken.status, 201, JSON.stringify(taken.body));
+
+    await openDoctor();
+    const session = on('.bk-session', '晚上');
+    assert.match(await session.innerText(), /约满/);
+    await shot('full');
+    await session.locator('.bk-waitlist').click();
+    await on('.bk-wl-title', '候补登记').waitFor();
+    await on('.bk-submit', '登记候补').click();
+    await page.locator('.taro-modal__text', { hasText: '第 1 位候补' }).filter({ visible: true }).waitFor();
+    await modalConfirm();
+    const wl = (await call('GET', '/api/mp/waitlist', { token: await userToken() })).body as any[];
+    assert.equal(wl.length, 1);
+    assert.equal(wl[0].scheduleId, s.id);
+
+    const cancelled = await call('POST', `/api/mp/appointments/${taken.body.appointment.id}/cancel`, { token: other.token });
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    let offered: any;
+    for (let i = 0; i < 40 && !offered; i++) {
+      offered = (await mine('pending')).find((x) => x.scheduleId === s.id);
+      if (!offered) await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.ok(offered?.fromWaitlist, 'the freed number was offered to the waiting member');
+
+    await on('.bk-mine-notices').click();
+    await on('.bk-notice', '候补成功').waitFor();
+    await shot('notices');
+    await on('.bk-notice', '候补成功').click();
+    await page.waitForTimeout(300);
+    const notices = (await call('GET', '/api/mp/notices', { token: await userToken() })).body;
+    assert.equal(notices.items.find((n: any) => n.title === '候补成功').read, true, 'opening a notice marks it read');
+    assert.deepEqual(errors, [], 'no script errors');
+  });
+});
