@@ -49,7 +49,11 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
 
   const on = (selector: string, hasText?: string | RegExp): Locator =>
     page.locator(selector, hasText ? { hasText } : undefined).filter({ visible: true }).first();
-  const shot = (name: string) => page.screenshot({ path: path.join(shots, `mp-booking-${name}.png`), fullPage: true });
+  /** Taro's h5 router slides pages in: let the transition finish before taking the picture. */
+  const shot = async (name: string) => {
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: path.join(shots, `mp-booking-${name}.png`), fullPage: true });
+  };
   async function tab(text: string) {
     const bar = page.locator('.weui-tabbar__item').first();
     for (let i = 0; i < 6 && !(await bar.isVisible()); i++) {
@@ -243,6 +247,10 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     const wl = (await call('GET', '/api/mp/waitlist', { token: await userToken() })).body as any[];
     assert.equal(wl.length, 1);
     assert.equal(wl[0].scheduleId, s.id);
+    const waitingCard = on('.bk-wl-card', doctorName);
+    await waitingCard.waitFor();
+    assert.match(await waitingCard.innerText(), /候补中 · 第 1 位/);
+    await shot('mine-waitlist');
 
     const cancelled = await call('POST', `/api/mp/appointments/${taken.body.appointment.id}/cancel`, { token: other.token });
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
