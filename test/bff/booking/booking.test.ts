@@ -315,6 +315,9 @@ describe('booking: waitlist, stop, console', () => {
     const e1 = await call('POST', '/api/mp/waitlist', { token: w1.token, body: { scheduleId: s.id, patientId: w1.patientId } });
     assert.equal(e1.status, 201);
     assert.equal(e1.body.position, 1);
+    assert.equal(e1.body.doctorName, '测试医生');
+    assert.equal(e1.body.deptName, '心血管内科');
+    assert.equal(e1.body.periodLabel, '上午');
     assert.equal((await call('POST', '/api/mp/waitlist', { token: w2.token, body: { scheduleId: s.id, patientId: w2.patientId } })).body.position, 2);
     await call('POST', `/api/mp/appointments/${r.body.appointment.id}/cancel`, { token: a.token });
     const mine = (await call('GET', '/api/mp/appointments?status=pending', { token: w1.token })).body.items;

@@ -45,7 +45,8 @@ export const PayResult = z.object({ payment: PayParams });
 export const MyAppointmentQuery = PageQuery.extend({ status: z.enum(['upcoming', 'pending', 'done', 'cancelled']).optional() });
 
 export const WaitlistEntry = z.object({
-  id: z.number().int(), scheduleId: z.number().int(), patientId: z.number().int(), status: z.enum(['waiting', 'offered', 'cancelled', 'closed']),
+  id: z.number().int(), scheduleId: z.number().int(), patientId: z.number().int(), patientName: z.string(), doctorName: z.string(), deptName: z.string(),
+  clinicDate: z.string(), period: z.enum(['am', 'pm', 'eve']), periodLabel: z.string(), status: z.enum(['waiting', 'offered', 'cancelled', 'closed']),
   position: z.number().int().nullable(), appointmentId: z.number().int().nullable(), createdAt: z.date(),
 });
 export const Notice = z.object({ id: z.number().int(), title: z.string(), content: z.string(), read: z.boolean(), createdAt: z.date() });

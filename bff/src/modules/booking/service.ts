@@ -294,7 +294,13 @@ export async function joinWaitlist(actor: MpActor, input: { scheduleId: number; 
 
 async function waitlistView(e: WaitlistEntry) {
   const ahead = e.status === 'waiting' ? await WaitlistEntry.count({ where: { scheduleId: e.scheduleId, status: 'waiting', id: { [Op.lt]: e.id } } }) : 0;
-  return { id: e.id, scheduleId: e.scheduleId, patientId: e.patientId, status: e.status, position: e.status === 'waiting' ? ahead + 1 : null, appointmentId: e.appointmentId ?? null, createdAt: e.createdAt };
+  const [s, patient] = await Promise.all([Schedule.findByPk(e.scheduleId), Patient.findByPk(e.patientId, { attributes: ['name'] })]);
+  const [doctor, dept] = await Promise.all([User.findByPk(s!.doctorId, { attributes: ['name'] }), Dept.findByPk(s!.deptId, { attributes: ['name'] })]);
+  return {
+    id: e.id, scheduleId: e.scheduleId, patientId: e.patientId, patientName: patient?.name ?? '', doctorName: doctor?.name ?? '', deptName: dept?.name ?? '',
+    clinicDate: s!.clinicDate, period: s!.period, periodLabel: PERIOD_LABEL[s!.period], status: e.status,
+    position: e.status === 'waiting' ? ahead + 1 : null, appointmentId: e.appointmentId ?? null, createdAt: e.createdAt,
+  };
 }
 
 export async function myWaitlist(actor: MpActor) {
