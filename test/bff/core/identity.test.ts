@@ -49,6 +49,16 @@ describe('identity: patients (WeChat login, rotating refresh tokens)', () => {
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 401]);
   });
 
+  it('logging out ends the login at once, access token included', async () => {
+    const login = await mpLogin();
+    assert.equal((await call('GET', '/api/mp/me', { token: login.accessToken })).status, 200);
+    assert.equal((await call('POST', '/api/mp/auth/logout', { token: login.accessToken, body: { refreshToken: login.refreshToken } })).status, 204);
+    assert.equal((await call('GET', '/api/mp/me', { token: login.accessToken })).body.error.code, 'SESSION_REVOKED');
+    assert.equal((await call('POST', '/api/mp/auth/refresh', { body: { refreshToken: login.refreshToken } })).status, 401);
+    const other = await mpLogin();
+    assert.equal((await call('GET', '/api/mp/me', { token: other.accessToken })).status, 200, 'other logins are untouched');
+  });
+
   it('rejects requests without a valid token', async () => {
     assert.equal((await call('GET', '/api/mp/me')).status, 401);
     assert.equal((await call('GET', '/api/mp/me', { token: 'garbage' })).body.error.code, 'UNAUTHENTICATED');

@@ -47,7 +47,7 @@ export async function issueTokens(aud: Audience, subjectId: number, familyId: st
     usedAt: null, revokedAt: null,
   });
   return {
-    accessToken: signAccess(aud, subjectId, aud === 'admin' ? familyId : undefined),
+    accessToken: signAccess(aud, subjectId, familyId),
     refreshToken,
     expiresIn: infra().config.ACCESS_TOKEN_TTL_SEC,
   };
@@ -55,8 +55,12 @@ export async function issueTokens(aud: Audience, subjectId: number, familyId: st
 
 export const newFamilyId = () => crypto.randomUUID();
 
+/** Patients' access tokens are stateless; a revoked login is remembered until its access tokens have expired. */
+export const revokedKey = (familyId: string) => `revoked-login:${familyId}`;
+
 export async function revokeFamily(familyId: string, reason: string) {
   const now = new Date();
+  await infra().kv.set(revokedKey(familyId), reason, infra().config.ACCESS_TOKEN_TTL_SEC + 60);
   await RefreshToken.update({ revokedAt: now }, { where: { familyId, revokedAt: { [Op.is]: null } } });
   await AdminSession.update({ revokedAt: now, revokeReason: reason }, { where: { id: familyId, revokedAt: { [Op.is]: null } } });
 }
