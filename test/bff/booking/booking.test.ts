@@ -381,6 +381,34 @@ describe('booking: waitlist, stop, console', () => {
     assert.equal(ws.rowCount, 2);
   });
 
+  it('refuses schedule changes that would hurt booked patients, and past dates', async () => {
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 5, feeFen: 2000 });
+    const p = await patient();
+    const q = await patient();
+    await book(p.token, s.id, p.patientId);
+    await book(q.token, s.id, q.patientId);
+    const admin = await loginAs('admin');
+    const edit = (body: Record<string, unknown>) => call('PUT', `/api/admin/scheduling/schedules/${s.id}`, { token: admin, body });
+    assert.equal((await edit({ slotCount: 1 })).body.error.code, 'SLOTS_IN_USE');
+    assert.equal((await edit({ feeFen: 1 })).body.error.code, 'FEE_LOCKED');
+    assert.equal((await edit({ startTime: '09:00' })).body.error.code, 'TIME_LOCKED');
+    const ok = await edit({ slotCount: 8, location: '门诊楼 3 层' });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.slotCount, 8);
+    const after = (await Schedule.findByPk(s.id))!;
+    assert.equal(after.feeFen, 2000);
+    assert.equal(after.startTime, '08:00');
+    const past = await call('POST', '/api/admin/scheduling/schedules', {
+      token: admin, body: { doctorId: doctor.id, clinicDate: addDays(shanghaiDate(), -1), period: 'pm', startTime: '13:30', endTime: '17:30', slotCount: 5, feeFen: 0, releaseAt: new Date(Date.now() - 86400_000 * 3).toISOString() },
+    });
+    assert.equal(past.body.error.code, 'DATE_IN_PAST');
+    const dup = await call('POST', '/api/admin/scheduling/schedules', {
+      token: admin, body: { doctorId: doctor.id, clinicDate: tomorrow(), period: 'am', startTime: '08:00', endTime: '12:00', slotCount: 5, feeFen: 0, releaseAt: new Date().toISOString() },
+    });
+    assert.equal(dup.body.error.code, 'SCHEDULE_EXISTS');
+  });
+
   it('suspends booking after 3 no-shows within 30 days', async () => {
     const doctor = await newDoctor();
     const p = await patient();

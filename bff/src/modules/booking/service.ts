@@ -98,20 +98,25 @@ async function checkPatientRules(actor: MpActor) {
 }
 
 /**
- * Gives the lowest free slot of a schedule to a family member inside one transaction holding the
- * schedule row lock. The unique indexes on (schedule, active_seq) and (schedule, active_patient) are the
+ * The lowest free number of a schedule for this person, read inside the caller's transaction (which holds
+ * the schedule row lock). The unique indexes on (schedule, active_seq) and (schedule, active_patient) are the
  * database's last word: whatever the code above does, a slot can't be given twice.
  */
-async function holdLowestSlot(s: Schedule, patient: Patient, opts: { userId: number; holdMinutes: number; fromWaitlist: boolean }, t: Transaction) {
+async function lowestFreeSeq(s: Schedule, patientId: number, t: Transaction) {
   const held = await Appointment.findAll({
     where: { scheduleId: s.id, activeSeq: { [Op.ne]: null } }, attributes: ['activeSeq', 'activePatient'], transaction: t,
   });
-  if (held.some((h) => h.activePatient === patient.id)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+  if (held.some((h) => h.activePatient === patientId)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
   const taken = new Set(held.map((h) => h.activeSeq));
   let seq = 1;
   while (taken.has(seq)) seq++;
   if (seq > s.slotCount) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
-  const w = slotWindow(s, seq);
+  return { seq, window: slotWindow(s, seq) };
+}
+
+/** Gives the lowest free slot to a family member as a new appointment (unpaid hold, or booked if free of charge). */
+async function holdLowestSlot(s: Schedule, patient: Patient, opts: { userId: number; holdMinutes: number; fromWaitlist: boolean }, t: Transaction) {
+  const { seq, window: w } = await lowestFreeSeq(s, patient.id, t);
   const free = s.feeFen === 0;
   const a = await Appointment.create(
     {
@@ -226,12 +231,11 @@ export async function onPaid(appointmentId: number, paidAt: Date): Promise<'book
         const again = await tx(async (t) => {
           const s = await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
           if (!s || s.status !== 'open' || s.bookedCount >= s.slotCount) return false;
-          const patient = (await Patient.findByPk(a.patientId, { transaction: t }))!;
-          const fresh = await holdLowestSlot(s, patient, { userId: a.userId, holdMinutes: 0, fromWaitlist: a.fromWaitlist }, t);
-          // Keep the paid appointment (its order and number); drop the fresh placeholder's identity into it.
-          await fresh.destroy({ transaction: t });
-          await a.update({ status: 'booked', paidAt, holdExpiresAt: null, seqNo: fresh.seqNo, activeSeq: fresh.seqNo, activePatient: a.patientId,
-            windowStart: fresh.windowStart, windowEnd: fresh.windowEnd, cancelledAt: null, cancelReason: null }, { transaction: t });
+          // The paid appointment keeps its number and order; it just gets a slot again.
+          const { seq, window: w } = await lowestFreeSeq(s, a.patientId, t);
+          await a.update({ status: 'booked', paidAt, holdExpiresAt: null, seqNo: seq, activeSeq: seq, activePatient: a.patientId,
+            windowStart: w.start, windowEnd: w.end, cancelledAt: null, cancelReason: null }, { transaction: t });
+          await s.increment('bookedCount', { by: 1, transaction: t });
           return true;
         }, { readCommitted: true });
         if (again) {

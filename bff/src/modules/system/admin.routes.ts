@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RouteTree } from '../../http/route';
-import { IdParams, PageQuery } from '../../http/schemas';
+import { IdParams, PageQuery, pageOf } from '../../http/schemas';
 import * as S from './schemas';
 import { createUser, deleteUser, listUsers, resetUserPassword, scopedUser, setUserRoles, setUserStatus, unlockUser, updateUser, userViews } from './users';
 import { createRole, deleteRole, getRole, listRoles, roleViews, updateRole, usersOfRole } from './roles';
@@ -76,7 +76,7 @@ export function systemRoutes(t: RouteTree) {
   // positions
   t.add({ method: 'get', path: '/system/posts/options', summary: '岗位选项（用于用户表单、审核）', auth: a, perm: 'system:user:list', response: z.array(S.PostOption),
     handler: () => postOptions() });
-  t.add({ method: 'get', path: '/system/posts', summary: '岗位列表', auth: a, perm: 'system:post:list', query: PageQuery, response: z.object({ items: z.array(S.Post), total: z.number(), page: z.number(), pageSize: z.number() }),
+  t.add({ method: 'get', path: '/system/posts', summary: '岗位列表', auth: a, perm: 'system:post:list', query: PageQuery, response: pageOf(S.Post),
     handler: ({ query }) => listPosts(query) });
   t.add({ method: 'post', path: '/system/posts', summary: '新增岗位', auth: a, perm: 'system:post:add', body: S.PostCreate, response: S.Post, audit: 'post',
     handler: ({ body }) => createPost(body) });
@@ -86,7 +86,7 @@ export function systemRoutes(t: RouteTree) {
     handler: ({ params }) => none(deletePost(params.id)) });
 
   // dictionaries
-  t.add({ method: 'get', path: '/system/dict-types', summary: '字典类型列表', auth: a, perm: 'system:dict:list', query: S.DictTypeQuery, response: z.object({ items: z.array(S.DictType), total: z.number(), page: z.number(), pageSize: z.number() }),
+  t.add({ method: 'get', path: '/system/dict-types', summary: '字典类型列表', auth: a, perm: 'system:dict:list', query: S.DictTypeQuery, response: pageOf(S.DictType),
     handler: ({ query }) => listDictTypes(query) });
   t.add({ method: 'post', path: '/system/dict-types', summary: '新增字典类型', auth: a, perm: 'system:dict:add', body: S.DictTypeCreate, response: S.DictType, audit: 'dict',
     handler: ({ body }) => createDictType(body) });
@@ -94,7 +94,7 @@ export function systemRoutes(t: RouteTree) {
     handler: ({ params, body }) => updateDictType(params.id, body) });
   t.add({ method: 'delete', path: '/system/dict-types/:id', summary: '删除字典类型（连同数据）', auth: a, perm: 'system:dict:remove', params: IdParams, audit: 'dict',
     handler: ({ params }) => none(deleteDictType(params.id)) });
-  t.add({ method: 'get', path: '/system/dict-items', summary: '字典数据列表', auth: a, perm: 'system:dict:list', query: S.DictItemQuery, response: z.object({ items: z.array(S.DictItem), total: z.number(), page: z.number(), pageSize: z.number() }),
+  t.add({ method: 'get', path: '/system/dict-items', summary: '字典数据列表', auth: a, perm: 'system:dict:list', query: S.DictItemQuery, response: pageOf(S.DictItem),
     handler: ({ query }) => listDictItems(query) });
   t.add({ method: 'post', path: '/system/dict-items', summary: '新增字典数据', auth: a, perm: 'system:dict:add', body: S.DictItemCreate, response: S.DictItem, audit: 'dict',
     handler: ({ body }) => createDictItem(body) });
