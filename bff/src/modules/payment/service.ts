@@ -91,13 +91,14 @@ export async function closeForAppointment(a: Appointment): Promise<'closed' | 'p
       }
       if (t && matches(order, t)) {
         await markPaid(order, t);
-        return 'paid' as const;
+        return { paidAt: t.success_time ? new Date(t.success_time) : new Date() };
       }
       await order.update({ status: 'closed', closedAt: new Date() });
-      return 'closed' as const;
+      return null;
     });
-    if (result === 'paid') {
-      await Appointment.update({ status: 'booked', paidAt: new Date(), holdExpiresAt: null }, { where: { id: a.id, status: 'pending_payment' } });
+    if (result) {
+      // The appointment records when WeChat says the payer paid, not when we noticed.
+      await Appointment.update({ status: 'booked', paidAt: result.paidAt, holdExpiresAt: null }, { where: { id: a.id, status: 'pending_payment' } });
       return 'paid';
     }
   }
