@@ -1,24 +1,25 @@
 #!/usr/bin/env node
-// `npm start`: builds the front-ends if their builds are missing, then runs the BFF, which serves
+// `npm start`: builds the front-ends when missing or older than their sources, then runs the BFF, which serves
 // the console at /admin and the mini-program's h5 build at /h5. With no configuration it runs in
 // embedded mode: SQLite under data/, in-process cache and jobs, simulated WeChat, demo data.
 import { spawnSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { BUILDS, buildState } from './build-stamp.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const builds = [
-  { name: 'admin console', workspace: 'admin-console', script: 'build', output: 'admin-console/dist/index.html' },
-  { name: 'mini-program h5 preview', workspace: 'miniprogram', script: 'build:h5', output: 'miniprogram/dist-h5/index.html' },
-];
 
-for (const b of builds) {
-  if (fs.existsSync(path.join(root, b.output))) continue;
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, b.workspace, 'package.json'), 'utf8'));
-  if (!pkg.scripts?.[b.script]) continue;
-  console.log(`[start] building the ${b.name} (first start only)…`);
-  const r = spawnSync('npm', ['run', b.script, '-w', b.workspace], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) console.error(`[start] the ${b.name} failed to build; the BFF starts without it.`);
+// Rebuild a front-end whenever its sources (or the variables its build reads) differ from what it was
+// built from, so a pulled update never serves an old console.
+for (const [label, def] of [['admin console', BUILDS.console], ['mini-program h5 preview', BUILDS.h5]]) {
+  const state = buildState(def);
+  if (state.fresh) continue;
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, def.workspace, 'package.json'), 'utf8'));
+  if (!pkg.scripts?.[def.script]) continue;
+  console.log(`[start] building the ${label} (${state.reason})…`);
+  const r = spawnSync('npm', ['run', def.script, '-w', def.workspace], { cwd: root, stdio: 'inherit' });
+  if (r.status === 0) state.record();
+  else console.error(`[start] the ${label} failed to build; the BFF starts without it.`);
 }
 
 const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bff/src/server.ts')], { cwd: root, stdio: 'inherit' });

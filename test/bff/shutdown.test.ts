@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -28,15 +29,27 @@ describe('graceful shutdown', () => {
       // A request that takes a while: previewing a 5,000-row schedule file.
       const lines = ['医生账号,医生姓名,日期,时段,开始时间,结束时间,号源数,挂号费(元),放号时间,就诊地点'];
       for (let i = 0; i < 5000; i++) lines.push(`doctor,张晓明,2099-01-${String((i % 28) + 1).padStart(2, '0')},上午,08:00,12:00,20,10,,`);
-      const inflight = fetch(`${url}/api/admin/scheduling/imports?filename=big.csv`, {
-        method: 'POST', headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'text/csv' }, body: lines.join('\n'),
+      // `Expect: 100-continue`: the server answers "100 Continue" once it has accepted the request, so
+      // SIGTERM is sent while the request is known to be in flight (not after a guessed delay).
+      const body = Buffer.from(lines.join('\n'));
+      const req = http.request(`${url}/api/admin/scheduling/imports?filename=big.csv`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'text/csv', 'content-length': body.length, expect: '100-continue' },
       });
-      await new Promise((r) => setTimeout(r, 100));
+      const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        req.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (d) => (text += d)).on('end', () => resolve({ status: res.statusCode!, body: text }));
+        });
+        req.on('error', reject);
+      });
+      await new Promise<void>((resolve) => req.once('continue', resolve).flushHeaders());
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       child.kill('SIGTERM');
-      const res = await inflight;
-      assert.equal(res.status, 201);
-      assert.equal((await res.json()).total, 5000);
+      req.end(body);
+      const res = await answered;
+      assert.equal(res.status, 201, res.body);
+      assert.equal(JSON.parse(res.body).total, 5000);
       assert.equal(await exited, 0);
       await assert.rejects(fetch(`${url}/healthz`));
     } finally {

@@ -273,6 +273,8 @@ export class FakeWechatPay {
   private refunds = new Map<string, RefundRecord>();
   private notices = new Map<string, FakeNotification>();
   private timers = new Set<NodeJS.Timeout>();
+  /** Settles a timer's promise when close() clears it, so settled() never waits on work that won't run. */
+  private cancelTimer = new Map<NodeJS.Timeout, () => void>();
   private inflight = new Set<Promise<unknown>>();
   private nextResponseTamper?: ResponseTamper;
   private injected: { method?: string; pathPrefix?: string; status: number; code: string; message: string }[] = [];
@@ -411,7 +413,10 @@ export class FakeWechatPay {
     if (!n) throw new Error(`no notification ${id}`);
     return this.renderNotice(n, tamper);
   }
-  /** Resolves when every delivery under way (including scheduled ones that fire meanwhile) has finished. */
+  /**
+   * Resolves when every delivery under way has finished, including the ones an operation scheduled (a
+   * refund's REFUND.SUCCESS, a delayed first notification) and any that fire meanwhile.
+   */
   async settled(): Promise<void> {
     while (this.inflight.size) await Promise.allSettled([...this.inflight]);
   }
@@ -430,19 +435,29 @@ export class FakeWechatPay {
       return;
     }
     if (this.notifyDelayMs > 0) {
-      this.later(this.notifyDelayMs, () => this.attempt(n, opts.tamper).then(() => undefined));
+      this.later(this.notifyDelayMs, () => this.attempt(n, opts.tamper).then(() => undefined), { partOfOperation: true });
       return;
     }
     await this.track(this.attempt(n, opts.tamper));
   }
 
-  private later(ms: number, fn: () => Promise<void>) {
+  /**
+   * Runs fn after ms. Work that finishes an operation already under way (a refund completing, a delayed
+   * first delivery) counts for settled() from the moment it is scheduled; WeChat's redeliveries after a
+   * failure (minutes apart) do not.
+   */
+  private later(ms: number, fn: () => Promise<void>, opts: { partOfOperation?: boolean } = {}) {
+    let finished!: () => void;
+    const scheduled = new Promise<void>((r) => (finished = r));
+    if (opts.partOfOperation) this.track(scheduled);
     const t = setTimeout(() => {
       this.timers.delete(t);
-      void this.track(fn());
+      this.cancelTimer.delete(t);
+      void this.track(fn()).finally(finished);
     }, ms);
     t.unref();
     this.timers.add(t);
+    this.cancelTimer.set(t, finished);
   }
 
   private track<T>(p: Promise<T>): Promise<T> {
@@ -674,7 +689,7 @@ export class FakeWechatPay {
     const view = this.refundView(r);
     if (this.refundDelayMs !== 'manual') {
       // Completes after the answer has gone out, as WeChat's does (the answer says PROCESSING).
-      this.later(this.refundDelayMs, async () => void (await this.completeRefund(r.outRefundNo, 'SUCCESS')));
+      this.later(this.refundDelayMs, async () => void (await this.completeRefund(r.outRefundNo, 'SUCCESS')), { partOfOperation: true });
     }
     return view;
   }
@@ -843,6 +858,8 @@ export class FakeWechatPay {
   async close() {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
+    for (const finish of this.cancelTimer.values()) finish();
+    this.cancelTimer.clear();
     if (this.server) {
       this.server.closeAllConnections();
       await new Promise<void>((r) => this.server!.close(() => r()));

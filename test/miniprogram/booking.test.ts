@@ -12,7 +12,7 @@ import { startStack, type Stack } from '../support/stack';
 import { call, unique } from '../support/api';
 import { admin, deptId, newSchedule, patient, tomorrow } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
-import { launchChromium } from './browser';
+import { launchChromium, settle } from './browser';
 import { ensureBuilt, root } from './build';
 
 const shots = path.join(root, 'test/artifacts/screenshots');
@@ -51,14 +51,14 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     page.locator(selector, hasText ? { hasText } : undefined).filter({ visible: true }).first();
   /** Taro's h5 router slides pages in: let the transition finish before taking the picture. */
   const shot = async (name: string) => {
-    await page.waitForTimeout(600);
+    await settle(page);
     await page.screenshot({ path: path.join(shots, `mp-booking-${name}.png`), fullPage: true });
   };
   async function tab(text: string) {
     const bar = page.locator('.weui-tabbar__item').first();
     for (let i = 0; i < 6 && !(await bar.isVisible()); i++) {
       await page.goBack();
-      await page.waitForTimeout(300);
+      await settle(page);
     }
     await page.locator('.weui-tabbar__item', { hasText: text }).click();
   }
@@ -113,14 +113,14 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
 
     await tab('预约');
     await on('.bk-dept').waitFor();
-    await on('.bk-search-input input').fill('心血管');
     const all = await page.locator('.bk-dept').filter({ visible: true }).count();
-    let names: string[] = [];
-    for (let i = 0; i < 30; i++) {
-      names = await page.locator('.bk-dept-name').filter({ visible: true }).allInnerTexts();
-      if (names.length && names.length < all) break;
-      await page.waitForTimeout(200);
-    }
+    await on('.bk-search-input input').fill('心血管');
+    // The search filters as the patient types: wait for the list on screen to shrink.
+    await page.waitForFunction((n) => {
+      const shown = [...document.querySelectorAll('.bk-dept-name')].filter((e) => e.checkVisibility());
+      return shown.length > 0 && shown.length < n;
+    }, all);
+    const names = await page.locator('.bk-dept-name').filter({ visible: true }).allInnerTexts();
     assert.ok(names.includes('心血管内科') && names.every((n) => n.includes('心血管')), `the search narrows the list: ${names}`);
     await shot('departments');
     await on('.bk-dept', '心血管内科').click();
@@ -156,7 +156,6 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await sheet.waitFor();
     assert.match(await sheet.innerText(), /模拟微信支付/);
     assert.equal((await on('.sim-pay-amount').innerText()).trim(), '¥25.00');
-    await page.waitForTimeout(200);
     await shot('pay-sheet');
     await on('.sim-pay-confirm').click();
 
@@ -181,7 +180,6 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await card.click();
     await on('.bk-cancel').click();
     await page.locator('.taro-modal__text', { hasText: '25.00' }).filter({ visible: true }).waitFor();
-    await page.waitForTimeout(400);
     await shot('cancel-confirm');
     await modalConfirm();
     await on('.bk-refund', '已退款 ¥25.00').waitFor({ timeout: 20_000 });
@@ -206,7 +204,8 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await on('.bk-pending-title', '待支付').waitFor();
     const t1 = await on('.bk-countdown-time').innerText();
     assert.match(t1, /^\d\d:\d\d$/);
-    await page.waitForTimeout(1500);
+    // The countdown ticks: wait for the text on screen to change (a frozen countdown times out here).
+    await page.waitForFunction((first) => [...document.querySelectorAll('.bk-countdown-time')].some((e) => e.checkVisibility() && e.textContent!.trim() !== first), t1);
     assert.notEqual(await on('.bk-countdown-time').innerText(), t1, 'the countdown runs');
     const [p] = await mine('pending');
     assert.equal(p.status, 'pending_payment');
@@ -264,8 +263,9 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await on('.bk-mine-notices').click();
     await on('.bk-notice', '候补成功').waitFor();
     await shot('notices');
+    const marked = page.waitForResponse((r) => /\/api\/mp\/notices\/\d+/.test(r.url()) && r.request().method() !== 'GET');
     await on('.bk-notice', '候补成功').click();
-    await page.waitForTimeout(300);
+    assert.ok((await marked).ok(), 'the app marks the notice read');
     const notices = (await call('GET', '/api/mp/notices', { token: await userToken() })).body;
     assert.equal(notices.items.find((n: any) => n.title === '候补成功').read, true, 'opening a notice marks it read');
     assert.deepEqual(errors, [], 'no script errors');

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startStack } from '../support/stack';
 import { adminLogin, call, DEMO } from '../support/api';
 import { breakCheck, makeIdCard } from '../support/idcard';
-import { launchChromium } from './browser';
+import { launchChromium, settle, trackRequests } from './browser';
 import { ensureBuilt, root } from './build';
 
 const shots = path.join(root, 'test/artifacts/screenshots');
@@ -42,7 +42,7 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     const bar = page.locator('.weui-tabbar__item').first();
     for (let i = 0; i < 5 && !(await bar.isVisible()); i++) {
       await page.goBack();
-      await page.waitForTimeout(300);
+      await settle(page);
     }
     await page.locator('.weui-tabbar__item', { hasText: text }).click();
   }
@@ -158,7 +158,8 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
 
     await on('.patient-card', '李小雨').locator('.patient-set-default').click();
     await on('.patient-card', '李小雨').locator('.patient-default-tag').waitFor();
-    await page.waitForTimeout(300);
+    // The list reloads after the change: wait until the old default's tag is gone.
+    await page.waitForFunction(() => [...document.querySelectorAll('.patient-default-tag')].filter((e) => e.checkVisibility()).length <= 1);
     assert.equal(await page.locator('.patient-default-tag').filter({ visible: true }).count(), 1, 'only one default');
     await shot('patients');
 
@@ -240,10 +241,10 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
 
     await on('.patient-card', '王秀兰').locator('.patient-delete').click();
     await page.locator('.taro-modal__text', { hasText: '王秀兰' }).waitFor();
-    await page.waitForTimeout(500); // let the modal finish fading in
+    await settle(page); // the modal fades in
     await shot('patient-delete-confirm');
     await page.locator('.taro-model__cancel').click();
-    await page.waitForTimeout(300);
+    await page.locator('.taro-modal__text', { hasText: '王秀兰' }).waitFor({ state: 'hidden' });
     assert.ok(await on('.patient-name', '王秀兰').isVisible(), 'cancel keeps the member');
 
     await on('.patient-card', '王秀兰').locator('.patient-delete').click();
@@ -269,11 +270,12 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
       if (r.status() === 401) unauthorized.push(r.url());
     };
     page.on('response', onResponse);
+    const requests = trackRequests(page);
     await tab('首页');
     await tab('我的'); // 我的 loads profile, family members and staff application at once
     await on('.menu-patients .menu-extra', '1 位').waitFor();
     await on('.menu-staff .staff-pending').waitFor();
-    await page.waitForTimeout(300);
+    await requests.idle(); // every request the page made has answered before the answers are counted
     page.off('response', onResponse);
     // Those 401s are the point of this test; nothing else may fail.
     consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.startsWith('401 ')));

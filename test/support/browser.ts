@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { BUILDS, buildState } from '../../scripts/build-stamp.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -40,17 +41,12 @@ export async function closeBrowser(): Promise<void> {
   if (b) await (await b).close();
 }
 
-/** The tests run against the built console the BFF serves; build it when it is missing or older than its sources. */
+/** The tests run against the built console the BFF serves; build it unless it was built from the current sources. */
 export function ensureConsoleBuilt(): void {
-  const app = path.join(root, 'admin-console');
-  const built = path.join(app, 'dist/index.html');
-  const newest = (p: string): number => {
-    const st = fs.statSync(p);
-    return st.isDirectory() ? Math.max(0, ...fs.readdirSync(p).map((f) => newest(path.join(p, f)))) : st.mtimeMs;
-  };
-  const sources = Math.max(...['src', 'index.html', 'vite.config.ts', 'package.json'].map((f) => newest(path.join(app, f))));
-  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return;
-  execFileSync('npm', ['run', 'build', '-w', 'admin-console'], { cwd: root, stdio: 'inherit' });
+  const state = buildState(BUILDS.console);
+  if (state.fresh) return;
+  execFileSync('npm', ['run', BUILDS.console.script, '-w', BUILDS.console.workspace], { cwd: root, stdio: 'inherit' });
+  state.record();
 }
 
 export interface ConsoleSession {
@@ -111,7 +107,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   // let loading masks and transitions settle so the picture shows the page, not a spinner
   await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), undefined, { timeout: 10_000 }).catch(() => undefined);
-  await page.waitForTimeout(250);
+  // and Element Plus's fades and slides to finish (endless spinners aside)
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState === 'finished' || a.playState === 'idle' || a.effect?.getComputedTiming().iterations === Infinity),
+  );
   await page.screenshot({ path: file });
   return file;
 }

@@ -1,0 +1,16 @@
+export interface BuildDef {
+  name: string;
+  dir: string;
+  inputs: string[];
+  env?: string[];
+  output: string;
+  workspace: string;
+  script: string;
+}
+export interface BuildState {
+  fresh: boolean;
+  reason: 'not built yet' | 'built from unknown sources' | 'up to date' | 'sources changed';
+  record(): void;
+}
+export function buildState(build: BuildDef): BuildState;
+export const BUILDS: { console: BuildDef; h5: BuildDef; weapp: BuildDef };

@@ -1,0 +1,71 @@
+// Whether a front-end build is up to date with its sources. A build is fresh only when the hash of its
+// sources (file contents, not times: a checkout or a copy can make old files look new and new files old)
+// and of the environment variables that change its output equals the hash recorded when it was built.
+// Used by `npm start` and by the browser tests, so neither serves a build older than the code.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const stampDir = path.join(root, 'node_modules/.cache/yiyun-builds');
+const SKIP = new Set(['node_modules', 'dist', '.taro-cache', '.DS_Store']);
+
+function files(p, out) {
+  const st = fs.statSync(p, { throwIfNoEntry: false });
+  if (!st) return out;
+  if (st.isDirectory()) {
+    for (const f of fs.readdirSync(p).sort()) if (!SKIP.has(f) && !f.startsWith('dist-')) files(path.join(p, f), out);
+  } else out.push(p);
+  return out;
+}
+
+/**
+ * @param {{ name: string; dir: string; inputs: string[]; env?: string[]; output: string }} build
+ *   dir: the workspace; inputs: files/folders in it that shape the output; env: variables read at build
+ *   time; output: a file the build always writes (missing → stale).
+ */
+export function buildState(build) {
+  const hash = crypto.createHash('sha256');
+  const dir = path.join(root, build.dir);
+  for (const input of build.inputs) {
+    for (const f of files(path.join(dir, input), [])) {
+      hash.update(path.relative(root, f)).update('\0').update(fs.readFileSync(f)).update('\0');
+    }
+  }
+  for (const name of build.env ?? []) hash.update(`${name}=${process.env[name] ?? ''}\0`);
+  const digest = hash.digest('hex');
+  const stampFile = path.join(stampDir, `${build.name}.json`);
+  let recorded;
+  try {
+    recorded = JSON.parse(fs.readFileSync(stampFile, 'utf8')).hash;
+  } catch {
+    recorded = undefined;
+  }
+  const exists = fs.existsSync(path.join(dir, build.output));
+  return {
+    fresh: exists && recorded === digest,
+    reason: !exists ? 'not built yet' : recorded === undefined ? 'built from unknown sources' : recorded === digest ? 'up to date' : 'sources changed',
+    /** Call after a successful build. */
+    record() {
+      fs.mkdirSync(stampDir, { recursive: true });
+      fs.writeFileSync(stampFile, JSON.stringify({ hash: digest, builtAt: new Date().toISOString() }));
+    },
+  };
+}
+
+/** The front-end builds the BFF serves, with what each depends on. */
+export const BUILDS = {
+  console: {
+    name: 'admin-console', dir: 'admin-console', output: 'dist/index.html', workspace: 'admin-console', script: 'build',
+    inputs: ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'], env: ['NODE_ENV'],
+  },
+  h5: {
+    name: 'miniprogram-h5', dir: 'miniprogram', output: 'dist-h5/index.html', workspace: 'miniprogram', script: 'build:h5',
+    inputs: ['src', 'config', 'types', 'babel.config.js', 'package.json', 'tsconfig.json'], env: ['NODE_ENV', 'YIYUN_API_BASE', 'YIYUN_SIMULATED_WECHAT'],
+  },
+  weapp: {
+    name: 'miniprogram-weapp', dir: 'miniprogram', output: 'dist-weapp/app.json', workspace: 'miniprogram', script: 'build:weapp',
+    inputs: ['src', 'config', 'types', 'babel.config.js', 'package.json', 'tsconfig.json', '../project.config.json'],
+    env: ['NODE_ENV', 'YIYUN_API_BASE', 'YIYUN_SIMULATED_WECHAT'],
+  },
+};
