@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// Runs every test: the whole suite against MariaDB + Redis, then the core identity and permission
-// tests again in embedded mode (SQLite, in-process infra). Ends with one plain "N passed, N failed" line.
+// Runs every test: prepares the machine (chromium, MariaDB, Redis — see setup.mjs), typechecks every
+// workspace, runs the whole suite against MariaDB + Redis, then the core tests again in embedded mode
+// (SQLite, in-process infra). Ends with one plain "N passed, N failed" line. With file arguments it runs
+// just those files on MariaDB + Redis (no typecheck).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setUp } from './setup.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const mocha = path.join(root, 'node_modules/.bin/mocha');
@@ -16,6 +19,20 @@ const runs = [
 
 let passed = 0;
 let failed = 0;
+if (!(await setUp())) {
+  console.log('\n0 passed, 1 failed');
+  process.exit(1);
+}
+
+// Static checks count as one test each: a type error fails the run like a failing test does.
+const checks = extra.length ? [] : [{ name: 'typecheck (BFF, tests, console, mini-program)', cmd: ['npm', ['run', 'typecheck']] }];
+for (const c of checks) {
+  console.log(`\n=== ${c.name} ===`);
+  const r = spawnSync(c.cmd[0], c.cmd[1], { cwd: root, stdio: 'inherit' });
+  if (r.status === 0) passed += 1;
+  else failed += 1;
+  console.log(r.status === 0 ? '  ✔ clean' : `  ✘ ${c.name} failed`);
+}
 for (const run of runs) {
   if (!run.specs.length) continue;
   const statsFile = path.join(os.tmpdir(), `yiyun-stats-${process.pid}-${run.mode}.json`);
