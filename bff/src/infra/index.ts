@@ -54,6 +54,14 @@ export async function initInfra(config: Config, log: Logger = createLogger(confi
   let kv: Kv;
   let pubsub: PubSub;
   let jobs: JobRunner;
+  if (config.secretsFile?.generated) {
+    log.warn(
+      { file: config.secretsFile.path },
+      'generated JWT_SECRET and DATA_KEY for this installation: back this file up together with the database — DATA_KEY decrypts the ID and phone numbers in it, and without it they are lost',
+    );
+  } else if (config.secretsFile?.tightened) {
+    log.warn({ file: config.secretsFile.path }, 'the secrets file was readable by others; made it readable by its owner only');
+  }
   if (config.REDIS_URL) {
     // Requests must not hang on Redis: a command that gets no answer within the timeout fails (→ 503), also while
     // queued during a reconnect, so a short blip passes unnoticed and a long outage answers fast.
