@@ -92,17 +92,23 @@ export function createApp(infra: Infra) {
     }
   });
   app.use(errorMiddleware());
-  app.use(
+  // upgrade-insecure-requests makes the browser fetch every asset over https; on a clinic's LAN (plain http under a
+  // host name) that leaves the console and h5 blank. It is sent only to a request that came over https (ctx.secure
+  // believes X-Forwarded-Proto when TRUST_PROXY is on), or always when CSP_UPGRADE_INSECURE says so.
+  const securityHeaders = (upgradeInsecure: boolean) =>
     helmet({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'https:'], styleSrc: ["'self'", "'unsafe-inline'"],
           scriptSrc: ["'self'"], connectSrc: ["'self'", 'ws:', 'wss:'], mediaSrc: ["'self'", 'https:'],
+          upgradeInsecureRequests: upgradeInsecure ? [] : null,
         },
       },
       crossOriginEmbedderPolicy: false,
-    }),
-  );
+    });
+  const overHttps = securityHeaders(true);
+  const overHttp = securityHeaders(false);
+  app.use((ctx, next) => (config.CSP_UPGRADE_INSECURE || ctx.secure ? overHttps : overHttp)(ctx, next));
   app.use(
     cors({
       // Only listed origins get CORS headers; same-origin front-ends need none.

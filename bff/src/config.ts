@@ -81,6 +81,7 @@ const EnvSchema = z.object({
   SEED_DEMO: bool.optional(),
   MIGRATE_ON_START: bool.optional(),
   TRUST_PROXY: bool.default(false),
+  CSP_UPGRADE_INSECURE: bool.default(false),
   ADMIN_INITIAL_PASSWORD: z.string().min(12).optional(),
   OPER_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
   BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
