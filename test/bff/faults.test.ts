@@ -14,13 +14,24 @@ import { createDatabase, http, PrivateRedis, startChildBff, until, type ChildBff
 const APPID = 'wx_faults_test';
 const SECRET = 'faults-secret-' + crypto.randomBytes(6).toString('hex');
 
-/** A TCP proxy in front of MariaDB: `cut()` drops every connection and refuses new ones, `heal()` lets them in again. */
+/**
+ * A TCP proxy in front of MariaDB. `cut()` drops every connection and refuses new ones (a database that is down);
+ * `stall()` drops them and then accepts new ones but never answers (a database that hangs, or a network that eats
+ * packets); `heal()` lets connections through again.
+ */
 class DbProxy {
   private server?: net.Server;
   private sockets = new Set<net.Socket>();
+  private stalled = false;
   port = 0;
   async listen(port = 0) {
     this.server = net.createServer((client) => {
+      if (this.stalled) {
+        this.sockets.add(client);
+        client.on('close', () => this.sockets.delete(client));
+        client.on('error', () => undefined);
+        return;
+      }
       const upstream = net.connect(3306, '127.0.0.1');
       for (const s of [client, upstream]) {
         this.sockets.add(s);
@@ -38,8 +49,14 @@ class DbProxy {
     for (const sock of this.sockets) sock.destroy();
     if (s) await new Promise<void>((r) => s.close(() => r()));
   }
+  stall() {
+    this.stalled = true;
+    for (const sock of this.sockets) sock.destroy();
+  }
   async heal() {
-    await this.listen(this.port);
+    this.stalled = false;
+    for (const sock of this.sockets) sock.destroy();
+    if (!this.server) await this.listen(this.port);
   }
 }
 
@@ -61,7 +78,7 @@ describe('running through faults (MariaDB + a private Redis)', function () {
       NODE_ENV: 'test', DATABASE_URL: `mysql://root@127.0.0.1:${proxy.port}/${db.name}`, REDIS_URL: redis.url, REDIS_PREFIX: prefix,
       JWT_SECRET: crypto.randomBytes(32).toString('hex'), DATA_KEY: crypto.randomBytes(32).toString('base64'),
       WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, WECHAT_API_BASE: await fake.listen(0), WECHAT_SIMULATED: 'true',
-      SEED_DEMO: 'true', MIGRATE_ON_START: 'true',
+      SEED_DEMO: 'true', MIGRATE_ON_START: 'true', DATABASE_CONNECT_TIMEOUT_MS: '1500',
       // Hold expiry every second, so a test sees it run soon; the periodic schedule check is kept out of the way
       // here so that the first tests see the reconnect handling alone (the last test turns it on).
       JOB_EVERY_SEC: 'booking-hold-expiry=1', JOB_SCHEDULE_CHECK_SEC: '3600',
@@ -188,6 +205,25 @@ describe('running through faults (MariaDB + a private Redis)', function () {
   it('answers 503 DEPENDENCY_UNAVAILABLE at once while the database is unreachable, and /readyz says which', async () => {
     const p = await patient();
     await proxy.cut();
+    try {
+      const me = await api('GET', '/api/mp/me', { token: p.token });
+      assert.equal(me.status, 503, JSON.stringify(me.body));
+      assert.equal(me.body.error.code, 'DEPENDENCY_UNAVAILABLE');
+      assert.ok(me.ms < 5000, `answered in ${me.ms} ms`);
+      const readyz = await api('GET', '/readyz');
+      assert.equal(readyz.status, 503);
+      assert.deepEqual(readyz.body.checks, { database: false, cache: true });
+      assert.ok(readyz.ms < 1500, `/readyz answered in ${readyz.ms} ms`);
+    } finally {
+      await proxy.heal();
+    }
+    await ready();
+    assert.equal((await api('GET', '/api/mp/me', { token: p.token })).status, 200);
+  });
+
+  it('answers 503 DEPENDENCY_UNAVAILABLE within the connect timeout while the database hangs, and /readyz within a second', async () => {
+    const p = await patient();
+    proxy.stall();
     try {
       const me = await api('GET', '/api/mp/me', { token: p.token });
       assert.equal(me.status, 503, JSON.stringify(me.body));
