@@ -235,8 +235,9 @@ function readOrCreateSecrets(file: string, existingDatabase: string | undefined)
     // key. A new key could not read them, and the published one is refused.
     throw new Error(
       `Refusing to start: ${existingDatabase} was created by an earlier version with the published demo keys, so anyone ` +
-        `can decrypt the ID and phone numbers in it. Move it (and ${path.dirname(existingDatabase)}) away to start afresh; ` +
-        'this version then makes keys of its own and keeps them in secrets.json beside the new database.',
+        `can decrypt the ID and phone numbers in it. Move ${path.dirname(existingDatabase)} away to start afresh: this version ` +
+        'then makes keys of its own and keeps them in secrets.json beside the new database. (Records in the old database ' +
+        'are not carried over automatically.)',
     );
   }
   const dir = path.dirname(file);
