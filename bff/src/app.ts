@@ -31,6 +31,8 @@ declare module 'koa' {
   }
 }
 
+const READY_CHECK_MS = 800;
+
 /** Built once per process; the route trees are module-level so the OpenAPI registry is filled once. */
 let trees: { mp: RouteTree; admin: RouteTree; pay: RouteTree } | undefined;
 function routeTrees() {
@@ -90,17 +92,23 @@ export function createApp(infra: Infra) {
     }
   });
   app.use(errorMiddleware());
-  app.use(
+  // upgrade-insecure-requests makes the browser fetch every asset over https; on a clinic's LAN (plain http under a
+  // host name) that leaves the console and h5 blank. It is sent only to a request that came over https (ctx.secure
+  // believes X-Forwarded-Proto when TRUST_PROXY is on), or always when CSP_UPGRADE_INSECURE says so.
+  const securityHeaders = (upgradeInsecure: boolean) =>
     helmet({
       contentSecurityPolicy: {
         directives: {
           defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'https:'], styleSrc: ["'self'", "'unsafe-inline'"],
           scriptSrc: ["'self'"], connectSrc: ["'self'", 'ws:', 'wss:'], mediaSrc: ["'self'", 'https:'],
+          upgradeInsecureRequests: upgradeInsecure ? [] : null,
         },
       },
       crossOriginEmbedderPolicy: false,
-    }),
-  );
+    });
+  const overHttps = securityHeaders(true);
+  const overHttp = securityHeaders(false);
+  app.use((ctx, next) => (config.CSP_UPGRADE_INSECURE || ctx.secure ? overHttps : overHttp)(ctx, next));
   app.use(
     cors({
       // Only listed origins get CORS headers; same-origin front-ends need none.
@@ -115,13 +123,22 @@ export function createApp(infra: Infra) {
   base.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
+  // Answers within a second whatever the dependencies do: a check that has not answered by then counts as down.
   base.get('/readyz', async (ctx) => {
-    const checks = { database: false, cache: false };
-    await Promise.all([
-      infra.sequelize.authenticate().then(() => (checks.database = true), () => undefined),
-      infra.kv.ping().then((ok) => (checks.cache = ok), () => undefined),
+    const within = (check: () => Promise<boolean>) =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), READY_CHECK_MS);
+        check().then(
+          (ok) => resolve(ok),
+          () => resolve(false),
+        ).finally(() => clearTimeout(timer));
+      });
+    const [database, cache] = await Promise.all([
+      within(() => infra.sequelize.authenticate().then(() => true)),
+      within(() => infra.kv.ping()),
     ]);
-    const ok = checks.database && checks.cache;
+    const checks = { database, cache };
+    const ok = database && cache;
     ctx.status = ok ? 200 : 503;
     ctx.body = { status: ok ? 'ready' : 'not ready', checks };
   });

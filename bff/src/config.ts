@@ -1,9 +1,8 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
-// Demo-only secrets: embedded mode runs with them so `npm start` needs no setup; production refuses them.
-export const DEMO_JWT_SECRET = 'yiyun-demo-jwt-secret-change-me-in-production';
-export const DEMO_DATA_KEY = Buffer.alloc(32, 'yiyun-demo-data-key').toString('base64');
 export const SIM_WECHAT_APPID = 'wx_sim_yiyun_demo';
 export const SIM_WECHAT_SECRET = 'sim-wechat-secret';
 
@@ -21,13 +20,32 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   DATABASE_READ_URLS: list.default([]),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   REDIS_URL: z.string().url().optional(),
   REDIS_PREFIX: z.string().default('yiyun:'),
-  JWT_SECRET: z.string().min(32).default(DEMO_JWT_SECRET),
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  JOB_SCHEDULE_CHECK_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
+  JOB_EVERY_SEC: z
+    .string()
+    .transform((v, ctx) => {
+      const out: Record<string, number> = {};
+      for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+        const m = /^([\w-]+)=(\d+(?:\.\d+)?)$/.exec(part);
+        if (!m || Number(m[2]) <= 0) {
+          ctx.addIssue({ code: 'custom', message: `JOB_EVERY_SEC: "${part}" is not job-name=seconds` });
+          return z.NEVER;
+        }
+        out[m[1]] = Number(m[2]);
+      }
+      return out;
+    })
+    .default({}),
+  JWT_SECRET: z.string().min(32).optional(),
   DATA_KEY: z
     .string()
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'DATA_KEY must be 32 bytes, base64-encoded')
-    .default(DEMO_DATA_KEY),
+    .optional(),
   ACCESS_TOKEN_TTL_SEC: z.coerce.number().int().min(30).max(86400).default(900),
   MP_REFRESH_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   ADMIN_IDLE_TIMEOUT_MIN: z.coerce.number().int().min(1).max(1440).default(30),
@@ -63,6 +81,7 @@ const EnvSchema = z.object({
   SEED_DEMO: bool.optional(),
   MIGRATE_ON_START: bool.optional(),
   TRUST_PROXY: bool.default(false),
+  CSP_UPGRADE_INSECURE: bool.default(false),
   ADMIN_INITIAL_PASSWORD: z.string().min(12).optional(),
   OPER_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
   BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
@@ -80,7 +99,11 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
-export interface Config extends Env {
+export interface Config extends Omit<Env, 'JWT_SECRET' | 'DATA_KEY'> {
+  JWT_SECRET: string;
+  DATA_KEY: string;
+  /** Where the secrets came from when not from the environment: embedded mode keeps its own in DATA_DIR. */
+  secretsFile?: { path: string; generated: boolean; tightened: boolean };
   embedded: boolean;
   sqlitePath: string;
   wechat: { appid: string; secret: string; apiBase: string | undefined; simulated: boolean };
@@ -103,7 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const simulated = e.WECHAT_SIMULATED ?? !(e.WECHAT_APPID && e.WECHAT_SECRET);
   const embedded = !e.DATABASE_URL;
-  const cfg: Config = {
+  const base = {
     ...e,
     embedded,
     sqlitePath: path.resolve(root, e.DATA_DIR, 'yiyun.sqlite'),
@@ -118,19 +141,123 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminDist: path.resolve(root, e.ADMIN_DIST ?? 'admin-console/dist'),
     h5Dist: path.resolve(root, e.H5_DIST ?? 'miniprogram/dist-h5'),
   };
-  if (cfg.NODE_ENV === 'production') assertProductionSafe(cfg);
-  return cfg;
+  refusePublishedSecrets(e);
+  if (base.NODE_ENV === 'production') assertProductionSafe(base);
+  return { ...base, ...resolveSecrets(base) };
 }
 
-/** Production must never run on demo secrets, demo data or the simulated WeChat. */
-function assertProductionSafe(cfg: Config) {
+type Unresolved = Omit<Config, 'JWT_SECRET' | 'DATA_KEY' | 'secretsFile'> & Pick<Env, 'JWT_SECRET' | 'DATA_KEY'>;
+
+/** Production must never run on generated secrets, demo data or the simulated WeChat. */
+function assertProductionSafe(cfg: Unresolved) {
   const problems: string[] = [];
-  if (cfg.JWT_SECRET === DEMO_JWT_SECRET) problems.push('JWT_SECRET is the demo default');
-  if (cfg.DATA_KEY === DEMO_DATA_KEY) problems.push('DATA_KEY is the demo default');
+  if (!cfg.JWT_SECRET) problems.push('JWT_SECRET is not set');
+  if (!cfg.DATA_KEY) problems.push('DATA_KEY is not set');
   if (cfg.wechat.simulated) problems.push('WeChat is simulated (set WECHAT_APPID and WECHAT_SECRET)');
   if (cfg.seedDemo) problems.push('SEED_DEMO is on');
   if (cfg.wechatpay.simulated) problems.push('WeChat Pay is simulated (set WECHATPAY_MCHID and the merchant keys)');
   if (!cfg.DATABASE_URL) problems.push('DATABASE_URL is missing (embedded SQLite is for demos)');
   if (!cfg.REDIS_URL) problems.push('REDIS_URL is missing');
   if (problems.length) throw new Error(`Refusing to start in production:\n  ${problems.join('\n  ')}`);
+}
+
+// SHA-256 of secrets that were once published in this repository as demo defaults. Anyone can sign tokens or
+// decrypt data with them, so no run accepts them, whatever it is told.
+const PUBLISHED = {
+  JWT_SECRET: new Set(['93743fedc65c0c139a4059005035ab1fc7c25a8c90ecadc381fcca921fd07d7f']),
+  DATA_KEY: new Set(['45d415984dacb2f755c5673b79ce1034b47fd77637b10504ca2e31eb633a356c']),
+};
+const sha256 = (b: Buffer | string) => crypto.createHash('sha256').update(b).digest('hex');
+
+function refusePublishedSecrets(e: Env) {
+  const published: string[] = [];
+  if (e.JWT_SECRET && PUBLISHED.JWT_SECRET.has(sha256(e.JWT_SECRET))) published.push('JWT_SECRET');
+  if (e.DATA_KEY && PUBLISHED.DATA_KEY.has(sha256(Buffer.from(e.DATA_KEY, 'base64')))) published.push('DATA_KEY');
+  if (published.length) {
+    throw new Error(
+      `Refusing to start: ${published.join(' and ')} ${published.length > 1 ? 'are' : 'is'} the demo value published in Yiyun's source, ` +
+        'so anyone could forge logins or read the encrypted data. Generate your own: JWT_SECRET=$(openssl rand -hex 32) DATA_KEY=$(openssl rand -base64 32)',
+    );
+  }
+}
+
+/**
+ * The signing and data keys. A run that touches real people (a real database, real WeChat, real WeChat Pay) takes
+ * them from the environment or does not start: a key made up on one machine would differ between instances and
+ * vanish with a container. An embedded run (SQLite under DATA_DIR) makes its own on first start and keeps them beside
+ * the data, readable by the owner only.
+ */
+function resolveSecrets(cfg: Unresolved): Pick<Config, 'JWT_SECRET' | 'DATA_KEY' | 'secretsFile'> {
+  if (cfg.JWT_SECRET && cfg.DATA_KEY) return { JWT_SECRET: cfg.JWT_SECRET, DATA_KEY: cfg.DATA_KEY };
+  const why: string[] = [];
+  if (cfg.DATABASE_URL) why.push('DATABASE_URL is set (a real database)');
+  if (!cfg.wechat.simulated) why.push('WeChat is real (WECHAT_APPID and WECHAT_SECRET)');
+  if (cfg.WECHATPAY_MCHID) why.push('WECHATPAY_MCHID is set (real WeChat Pay)');
+  if (why.length) {
+    const missing = [!cfg.JWT_SECRET && 'JWT_SECRET', !cfg.DATA_KEY && 'DATA_KEY'].filter(Boolean).join(' and ');
+    throw new Error(
+      `Refusing to start: ${missing} must be set in the environment because ${why.join('; ')}. ` +
+        'Only embedded mode (no DATABASE_URL, simulated WeChat and WeChat Pay) makes its own. ' +
+        'Generate them once and keep them with your deployment secrets: JWT_SECRET=$(openssl rand -hex 32) DATA_KEY=$(openssl rand -base64 32)',
+    );
+  }
+  const file = path.join(path.dirname(cfg.sqlitePath), 'secrets.json');
+  const stored = readOrCreateSecrets(file, cfg.DATA_KEY ? undefined : cfg.sqlitePath);
+  return {
+    JWT_SECRET: cfg.JWT_SECRET ?? stored.JWT_SECRET,
+    DATA_KEY: cfg.DATA_KEY ?? stored.DATA_KEY,
+    secretsFile: { path: file, generated: stored.generated, tightened: stored.tightened },
+  };
+}
+
+const StoredSecrets = z.object({ JWT_SECRET: z.string().min(32), DATA_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32) });
+
+/**
+ * DATA_DIR/secrets.json, created once with mode 0600. It is written to a private temporary file and hard-linked into
+ * place, which fails if the name exists: of two processes starting together one wins, the other reads its file, and
+ * nobody ever reads a half-written one.
+ */
+function readOrCreateSecrets(file: string, existingDatabase: string | undefined) {
+  const read = () => {
+    const st = fs.statSync(file);
+    let tightened = false;
+    if (st.mode & 0o077) {
+      fs.chmodSync(file, 0o600);
+      tightened = true;
+    }
+    const parsed = StoredSecrets.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    if (!parsed.success) throw new Error(`${file} is not a valid secrets file (JWT_SECRET ≥ 32 characters, DATA_KEY 32 bytes base64)`);
+    return { ...parsed.data, generated: false, tightened };
+  };
+  if (fs.existsSync(file)) return read();
+  if (existingDatabase && fs.existsSync(existingDatabase)) {
+    // Made before installations had their own keys: its ID and phone numbers are encrypted with the published demo
+    // key. A new key could not read them, and the published one is refused.
+    throw new Error(
+      `Refusing to start: ${existingDatabase} was created by an earlier version with the published demo keys, so anyone ` +
+        `can decrypt the ID and phone numbers in it. Move ${path.dirname(existingDatabase)} away to start afresh: this version ` +
+        'then makes keys of its own and keeps them in secrets.json beside the new database. (Records in the old database ' +
+        'are not carried over automatically.)',
+    );
+  }
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secrets = { JWT_SECRET: crypto.randomBytes(32).toString('hex'), DATA_KEY: crypto.randomBytes(32).toString('base64') };
+  const tmp = path.join(dir, `.secrets.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+  const fd = fs.openSync(tmp, 'wx', 0o600);
+  try {
+    fs.writeSync(fd, `${JSON.stringify({ ...secrets, createdAt: new Date().toISOString() }, null, 2)}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  try {
+    fs.linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return read();
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  return { ...secrets, generated: true, tightened: false };
 }

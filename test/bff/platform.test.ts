@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { call, loginAs, mpLogin, unique } from '../support/api';
 import { startStack } from '../support/stack';
 import { maskPersonalData } from '../../bff/src/infra/logger';
 import { makeIdCard } from '../support/idcard';
 import { registry } from '../../bff/src/http/route';
+import { createApp } from '../../bff/src/app';
+import type { Config } from '../../bff/src/config';
 
 describe('platform', () => {
   it('serves health, readiness and an OpenAPI 3.1 document listing every route with its auth', async () => {
@@ -31,6 +35,38 @@ describe('platform', () => {
     assert.ok(r.headers.get('content-security-policy'));
     assert.ok(r.headers.get('x-request-id'));
     assert.equal(r.headers.get('access-control-allow-origin'), null);
+  });
+
+  it('asks browsers to upgrade to https only when the request came over https, or when configured to', async () => {
+    const { running } = await startStack();
+    /** The same app over the shared stack's infrastructure, with some configuration changed. */
+    async function appWith(overrides: Partial<Config>) {
+      const server = http.createServer(createApp({ ...running.infra, config: { ...running.infra.config, ...overrides } }).callback());
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      return {
+        csp: async (headers: Record<string, string> = {}) => (await fetch(`${url}/healthz`, { headers })).headers.get('content-security-policy') ?? '',
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      };
+    }
+    const upgrades = /(^|;)\s*upgrade-insecure-requests\s*(;|$)/;
+    const plain = (await call('GET', '/healthz')).headers.get('content-security-policy') ?? '';
+    assert.match(plain, /default-src 'self'/);
+    assert.doesNotMatch(plain, upgrades, 'plain http (a clinic LAN) must not be sent to https');
+    // Without a trusted proxy X-Forwarded-Proto is anyone's to write, so it changes nothing.
+    assert.doesNotMatch((await call('GET', '/healthz', { headers: { 'x-forwarded-proto': 'https' } })).headers.get('content-security-policy') ?? '', upgrades);
+
+    const behindProxy = await appWith({ TRUST_PROXY: true });
+    const forced = await appWith({ CSP_UPGRADE_INSECURE: true });
+    try {
+      assert.match(await behindProxy.csp({ 'x-forwarded-proto': 'https' }), upgrades, 'TLS ended at our proxy: keep every request on https');
+      assert.doesNotMatch(await behindProxy.csp({ 'x-forwarded-proto': 'http' }), upgrades);
+      assert.doesNotMatch(await behindProxy.csp(), upgrades);
+      assert.match(await forced.csp(), upgrades);
+    } finally {
+      await behindProxy.close();
+      await forced.close();
+    }
   });
 
   it('masks phone and ID numbers in log lines', () => {

@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
 import { LockBusyError } from '../infra/kv';
+import { unavailableDependency } from '../infra/unavailable';
 
 /** A refusal we mean: stable machine code, HTTP status, and a Chinese message a person can act on. */
 export class AppError extends Error {
@@ -40,6 +41,10 @@ export function errorMiddleware() {
         ctx.body = { error: { code: 'INTERNAL', message: '服务器开小差了，请稍后再试', requestId: ctx.state.requestId } };
         return;
       }
+      if (e.status === 503) {
+        ctx.log.warn({ err, dependency: unavailableDependency(err) }, 'dependency unavailable');
+        ctx.set('Retry-After', '5');
+      }
       ctx.status = e.status;
       ctx.body = { error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } };
       if (e.status === 429 && (e.details as { retryAfterSeconds?: number })?.retryAfterSeconds) {
@@ -53,6 +58,8 @@ export function errorMiddleware() {
 function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (err instanceof LockBusyError) return new AppError(409, 'BUSY', '操作太频繁，请稍后再试');
+  // Redis or the database is down or not answering: say so at once, the client may retry.
+  if (unavailableDependency(err)) return new AppError(503, 'DEPENDENCY_UNAVAILABLE', '服务暂时不可用，请稍后再试');
   const e = err as { status?: number; type?: string; name?: string; expose?: boolean };
   if (e?.name === 'SequelizeUniqueConstraintError') return new AppError(409, 'CONFLICT', '数据已存在，请勿重复提交');
   if (e?.name === 'SequelizeForeignKeyConstraintError') return new AppError(409, 'CONFLICT', '数据仍被引用，无法操作');

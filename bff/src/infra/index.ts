@@ -26,6 +26,21 @@ export interface Infra {
 
 let current: Infra | undefined;
 
+/** One warning when a connection drops and one line when it is back, instead of one per reconnect attempt. */
+function watchConnection(redis: Redis, name: string, log: Logger) {
+  let down = false;
+  redis.on('error', (err) => {
+    if (down) return;
+    down = true;
+    log.warn({ err, connection: name }, 'Redis connection lost; requests that need it answer 503 until it is back');
+  });
+  redis.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.info({ connection: name }, 'Redis connection is back');
+  });
+}
+
 /** The process-wide infrastructure; services reach it through `infra()`, never through ctx. */
 export function infra(): Infra {
   if (!current) throw new Error('infra not initialised');
@@ -39,16 +54,29 @@ export async function initInfra(config: Config, log: Logger = createLogger(confi
   let kv: Kv;
   let pubsub: PubSub;
   let jobs: JobRunner;
+  if (config.secretsFile?.generated) {
+    log.warn(
+      { file: config.secretsFile.path },
+      'generated JWT_SECRET and DATA_KEY for this installation: back this file up together with the database — DATA_KEY decrypts the ID and phone numbers in it, and without it they are lost',
+    );
+  } else if (config.secretsFile?.tightened) {
+    log.warn({ file: config.secretsFile.path }, 'the secrets file was readable by others; made it readable by its owner only');
+  }
   if (config.REDIS_URL) {
-    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
+    // Requests must not hang on Redis: a command that gets no answer within the timeout fails (→ 503), also while
+    // queued during a reconnect, so a short blip passes unnoticed and a long outage answers fast.
+    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS, enableOfflineQueue: true });
+    watchConnection(redis, 'cache', log);
     kv = new RedisKv(redis, config.REDIS_PREFIX);
     pubsub = new RedisPubSub(redis, config.REDIS_PREFIX);
-    // BullMQ needs its own connection with maxRetriesPerRequest: null (blocking commands).
-    jobs = new BullJobRunner(new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }), config.REDIS_PREFIX, log);
+    // BullMQ needs its own connection with maxRetriesPerRequest: null (blocking commands) and no command timeout.
+    jobs = new BullJobRunner(new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }), config.REDIS_PREFIX, log, {
+      everySec: config.JOB_EVERY_SEC, checkEveryMs: config.JOB_SCHEDULE_CHECK_SEC * 1000,
+    });
   } else {
     kv = new MemoryKv();
     pubsub = new MemoryPubSub();
-    jobs = new TimerJobRunner(log);
+    jobs = new TimerJobRunner(log, { everySec: config.JOB_EVERY_SEC });
   }
   current = {
     config, log, sequelize, kv, pubsub, jobs, redis,

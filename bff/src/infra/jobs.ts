@@ -20,11 +20,18 @@ interface Def {
   handler: JobHandler;
 }
 
+export interface JobRunnerOptions {
+  /** Per-job interval overrides in seconds (JOB_EVERY_SEC), e.g. to run hold expiry every second in a test. */
+  everySec?: Record<string, number>;
+}
+
 /** The job table both runners share; they differ only in how runs are triggered. */
 abstract class JobTable {
   protected defs = new Map<string, Def>();
+  constructor(private everySec: Record<string, number> = {}) {}
   define(name: string, everyMs: number, handler: JobHandler) {
-    this.defs.set(name, { everyMs, handler });
+    const override = this.everySec[name];
+    this.defs.set(name, { everyMs: override ? Math.round(override * 1000) : everyMs, handler });
   }
   async runNow(name: string) {
     const def = this.defs.get(name);
@@ -35,8 +42,8 @@ abstract class JobTable {
 
 export class TimerJobRunner extends JobTable implements JobRunner {
   private timers: NodeJS.Timeout[] = [];
-  constructor(private log: Logger) {
-    super();
+  constructor(private log: Logger, opts: JobRunnerOptions = {}) {
+    super(opts.everySec);
   }
   async start() {
     for (const [name, def] of this.defs) {
@@ -52,17 +59,37 @@ export class TimerJobRunner extends JobTable implements JobRunner {
   }
 }
 
+/**
+ * BullMQ keeps the schedules in Redis, so a Redis that restarts empty (or loses the queue's keys any other way)
+ * forgets them, and nothing would run again until a BFF restarts. Each BFF therefore puts its schedules back
+ * whenever its connection becomes ready again, and checks every `checkEveryMs` that they are still there
+ * (a flush without a reconnect). Upserting an existing schedule is harmless, so N instances doing it is fine.
+ */
 export class BullJobRunner extends JobTable implements JobRunner {
   private queue: Queue;
   private worker?: Worker;
-  constructor(private connection: Redis, private prefix: string, private log: Logger) {
-    super();
+  private checkTimer?: NodeJS.Timeout;
+  private ensuring?: Promise<void>;
+  /** Schedules this process has put in Redis at least once: finding one of them missing is worth a warning. */
+  private registered = new Set<string>();
+  private closed = false;
+  private connectionDown = false;
+  constructor(
+    private connection: Redis,
+    private prefix: string,
+    private log: Logger,
+    private opts: JobRunnerOptions & { checkEveryMs: number },
+  ) {
+    super(opts.everySec);
     this.queue = new Queue('yiyun-jobs', { connection, prefix: prefix + 'bull' });
+    this.queue.on('error', (err) => this.connectionTrouble(err));
   }
   async start() {
-    for (const [name, def] of this.defs) {
-      await this.queue.upsertJobScheduler(name, { every: def.everyMs }, { name });
-    }
+    await this.ensureSchedules();
+    this.connection.on('ready', this.onReady);
+    this.connection.on('error', this.connectionTrouble);
+    this.checkTimer = setInterval(() => void this.ensureSchedules().catch(() => undefined), this.opts.checkEveryMs);
+    this.checkTimer.unref();
     this.worker = new Worker(
       'yiyun-jobs',
       async (job) => {
@@ -73,8 +100,50 @@ export class BullJobRunner extends JobTable implements JobRunner {
       { connection: this.connection, prefix: this.prefix + 'bull', concurrency: 1 },
     );
     this.worker.on('failed', (job, err) => this.log.error({ err, job: job?.name }, 'job failed'));
+    this.worker.on('error', this.connectionTrouble);
   }
+
+  private onReady = () => {
+    if (this.connectionDown) this.log.info('job queue: Redis connection is back; checking the job schedules');
+    this.connectionDown = false;
+    void this.ensureSchedules().catch(() => undefined);
+  };
+
+  /** Logged once per outage, not once per reconnect attempt. */
+  private connectionTrouble = (err: Error) => {
+    if (this.connectionDown || this.closed) return;
+    this.connectionDown = true;
+    this.log.warn({ err }, 'job queue: Redis connection trouble; jobs pause until it is back');
+  };
+
+  /** Puts back any schedule that is missing or has another interval. One check at a time. */
+  ensureSchedules(): Promise<void> {
+    return (this.ensuring ??= (async () => {
+      try {
+        for (const [name, def] of this.defs) {
+          if (this.closed) return;
+          const existing = await this.queue.getJobScheduler(name);
+          if (existing?.every === def.everyMs) continue;
+          await this.queue.upsertJobScheduler(name, { every: def.everyMs }, { name });
+          if (existing === undefined && this.registered.has(name)) {
+            this.log.warn({ job: name }, 'job schedule was missing from Redis (restarted or flushed?); registered it again');
+          }
+          this.registered.add(name);
+        }
+      } catch (err) {
+        if (!this.closed) this.log.warn({ err }, 'job queue: could not check the job schedules; will retry');
+        throw err;
+      } finally {
+        this.ensuring = undefined;
+      }
+    })());
+  }
+
   async close() {
+    this.closed = true;
+    clearInterval(this.checkTimer);
+    this.connection.off('ready', this.onReady);
+    this.connection.off('error', this.connectionTrouble);
     await this.worker?.close();
     await this.queue.close();
     this.connection.disconnect();

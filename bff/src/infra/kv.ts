@@ -1,10 +1,13 @@
 import crypto from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Redis, ReplyError } from 'ioredis';
+import { DependencyUnavailableError } from './unavailable';
 
 /** Cache, distributed lock and rate limiter: Redis in production, in-process in embedded mode. */
 export interface Kv {
   get<T>(key: string): Promise<T | undefined>;
   set(key: string, value: unknown, ttlSec: number): Promise<void>;
+  /** Sets the key only if it is absent; says whether it did. */
+  setIfAbsent(key: string, value: unknown, ttlSec: number): Promise<boolean>;
   del(key: string): Promise<void>;
   /** Runs fn while holding the named lock; throws LockBusyError if it can't be had within waitMs. */
   withLock<T>(key: string, fn: () => Promise<T>, opts?: { ttlMs?: number; waitMs?: number }): Promise<T>;
@@ -25,20 +28,34 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 const HIT = `local c = redis.call('incr', KEYS[1]) if c == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return {c, redis.call('pttl', KEYS[1])}`;
 
+/**
+ * Redis as the Kv. The connection is made with a command timeout (see infra/index.ts), and every failure that is not
+ * Redis answering "no" (a ReplyError) becomes DependencyUnavailableError, which the HTTP layer answers with 503.
+ */
 export class RedisKv implements Kv {
   constructor(private redis: Redis, private prefix: string) {}
   private k(key: string) {
     return this.prefix + key;
   }
+  private async cmd<T>(run: (r: Redis) => Promise<T>): Promise<T> {
+    try {
+      return await run(this.redis);
+    } catch (err) {
+      throw err instanceof ReplyError ? err : new DependencyUnavailableError('cache', err);
+    }
+  }
   async get<T>(key: string) {
-    const v = await this.redis.get(this.k(key));
+    const v = await this.cmd((r) => r.get(this.k(key)));
     return v === null ? undefined : (JSON.parse(v) as T);
   }
   async set(key: string, value: unknown, ttlSec: number) {
-    await this.redis.set(this.k(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSec)));
+    await this.cmd((r) => r.set(this.k(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSec))));
+  }
+  async setIfAbsent(key: string, value: unknown, ttlSec: number) {
+    return (await this.cmd((r) => r.set(this.k(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSec)), 'NX'))) === 'OK';
   }
   async del(key: string) {
-    await this.redis.del(this.k(key));
+    await this.cmd((r) => r.del(this.k(key)));
   }
   async withLock<T>(key: string, fn: () => Promise<T>, opts: { ttlMs?: number; waitMs?: number } = {}) {
     const { ttlMs = 10_000, waitMs = 5_000 } = opts;
@@ -46,22 +63,23 @@ export class RedisKv implements Kv {
     const lockKey = this.k(`lock:${key}`);
     const deadline = Date.now() + waitMs;
     for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-      if ((await this.redis.set(lockKey, token, 'PX', ttlMs, 'NX')) === 'OK') break;
+      if ((await this.cmd((r) => r.set(lockKey, token, 'PX', ttlMs, 'NX'))) === 'OK') break;
       if (Date.now() >= deadline) throw new LockBusyError(key);
       await sleep(delay);
     }
     try {
       return await fn();
     } finally {
-      await this.redis.eval(RELEASE, 1, lockKey, token);
+      // fn's work is done (and committed): a release lost to a Redis outage only means the lock lapses at its TTL.
+      await this.redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
     }
   }
   async hit(key: string, limit: number, windowSec: number) {
-    const [count, pttl] = (await this.redis.eval(HIT, 1, this.k(`rl:${key}`), String(windowSec * 1000))) as [number, number];
+    const [count, pttl] = (await this.cmd((r) => r.eval(HIT, 1, this.k(`rl:${key}`), String(windowSec * 1000)))) as [number, number];
     return { allowed: count <= limit, count, retryAfterSec: Math.max(1, Math.ceil(pttl / 1000)) };
   }
   async ping() {
-    return (await this.redis.ping()) === 'PONG';
+    return (await this.cmd((r) => r.ping())) === 'PONG';
   }
   async close() {}
 }
@@ -83,6 +101,11 @@ export class MemoryKv implements Kv {
   }
   async set(key: string, value: unknown, ttlSec: number) {
     this.store.set(key, { v: JSON.stringify(value), exp: Date.now() + ttlSec * 1000 });
+  }
+  async setIfAbsent(key: string, value: unknown, ttlSec: number) {
+    if (this.live(key)) return false;
+    await this.set(key, value, ttlSec);
+    return true;
   }
   async del(key: string) {
     this.store.delete(key);

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
+import { DependencyUnavailableError } from './unavailable';
 
 export type Handler = (message: unknown) => void;
 
@@ -15,13 +16,17 @@ export class RedisPubSub implements PubSub {
   private handlers = new Map<string, Set<Handler>>();
   constructor(private pub: Redis, private prefix: string) {
     this.sub = pub.duplicate();
+    // The main connection's watcher reports outages (infra/index.ts); ioredis resubscribes by itself on reconnect.
+    this.sub.on('error', () => undefined);
     this.sub.on('message', (channel: string, raw: string) => {
       const name = channel.slice(this.prefix.length);
       for (const h of this.handlers.get(name) ?? []) h(JSON.parse(raw));
     });
   }
   async publish(channel: string, message: unknown) {
-    await this.pub.publish(this.prefix + channel, JSON.stringify(message));
+    await this.pub.publish(this.prefix + channel, JSON.stringify(message)).catch((err) => {
+      throw new DependencyUnavailableError('cache', err);
+    });
   }
   async subscribe(channel: string, handler: Handler) {
     let set = this.handlers.get(channel);

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { infra } from '../../infra';
 import { unauthenticated } from '../../http/errors';
 import type { AdminActor, MpActor } from '../../http/actor';
-import { verifyAccess, revokeFamily, revokedKey } from './tokens';
+import { verifyAccess, revokeFamily, isLoginRevoked } from './tokens';
 import { AdminSession } from './models';
 import { User } from '../system/models';
 import { loadAuthz } from '../system/authz';
@@ -19,7 +19,7 @@ function bearer(ctx: Context) {
 export async function authenticateMp(ctx: Context): Promise<MpActor> {
   const claims = verifyAccess(bearer(ctx), 'mp');
   // Logged out, or its refresh token was reused: this login's access tokens stop at once.
-  if (claims.sid && (await infra().kv.get(revokedKey(claims.sid)))) throw unauthenticated('SESSION_REVOKED', '登录已失效，请重新登录');
+  if (claims.sid && (await isLoginRevoked(claims.sid))) throw unauthenticated('SESSION_REVOKED', '登录已失效，请重新登录');
   return { kind: 'mp', userId: Number(claims.sub) };
 }
 

@@ -55,14 +55,38 @@ export async function issueTokens(aud: Audience, subjectId: number, familyId: st
 
 export const newFamilyId = () => crypto.randomUUID();
 
-/** Patients' access tokens are stateless; a revoked login is remembered until its access tokens have expired. */
-export const revokedKey = (familyId: string) => `revoked-login:${familyId}`;
+/**
+ * Patients' access tokens are stateless, so a login that ended (logout, refresh-token reuse) has to be remembered
+ * until its access tokens have expired. The database is the record (refresh-token rows carry revokedAt, a console
+ * session its own); Redis only caches the answer per login, both ways, so a request costs one cache read and a
+ * Redis that restarts empty forgets nothing: the next request asks the database again.
+ */
+const loginStateKey = (familyId: string) => `login-state:${familyId}`;
+const REVOKED = 'revoked';
+const LIVE = 'live';
+/** How long "this login is live" is believed without asking the database again. */
+const LIVE_CACHE_SEC = 60;
+const revokedCacheSec = () => infra().config.ACCESS_TOKEN_TTL_SEC + 60;
 
 export async function revokeFamily(familyId: string, reason: string) {
   const now = new Date();
-  await infra().kv.set(revokedKey(familyId), reason, infra().config.ACCESS_TOKEN_TTL_SEC + 60);
   await RefreshToken.update({ revokedAt: now }, { where: { familyId, revokedAt: { [Op.is]: null } } });
   await AdminSession.update({ revokedAt: now, revokeReason: reason }, { where: { id: familyId, revokedAt: { [Op.is]: null } } });
+  // Written last and unconditionally: a request that read "live" from the database before the update above can only
+  // cache that with setIfAbsent, so whichever comes second, the cache ends up saying revoked.
+  await infra().kv.set(loginStateKey(familyId), REVOKED, revokedCacheSec());
+}
+
+/** Whether a patient's login (a refresh-token family) has been ended. */
+export async function isLoginRevoked(familyId: string): Promise<boolean> {
+  const { kv } = infra();
+  const cached = await kv.get<string>(loginStateKey(familyId));
+  if (cached !== undefined) return cached === REVOKED;
+  // From the primary: a lagging read replica could still call a just-ended login live.
+  const revoked = (await RefreshToken.count({ where: { familyId, revokedAt: { [Op.ne]: null } }, useMaster: true })) > 0;
+  if (revoked) await kv.set(loginStateKey(familyId), REVOKED, revokedCacheSec());
+  else await kv.setIfAbsent(loginStateKey(familyId), LIVE, LIVE_CACHE_SEC);
+  return revoked;
 }
 
 /**
