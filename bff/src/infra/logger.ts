@@ -21,7 +21,10 @@ export function createLogger(level: string) {
         '*.newPassword',
         '*.idCard',
         '*.phone',
-        '*.code',
+        // WeChat login / phone-number codes in request bodies (not error codes such as ECONNREFUSED)
+        'body.code',
+        'params.code',
+        'request.body.code',
         '*.refreshToken',
         '*.accessToken',
         '*.session_key',
