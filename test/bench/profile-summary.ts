@@ -28,10 +28,12 @@ const ONLY = flag('--phase');
 const CALLERS = flag('--callers');
 const EACH = args.includes('--each') ? (args.splice(args.indexOf('--each'), 1), true) : false;
 const target = args[0];
-if (!target) {
-  console.error('usage: npm run bench:profile -- <dir with .cpuprofile files | file.cpuprofile> [--phase rush] [--top 15] [--each]');
+function fail(message: string): never {
+  console.error(message);
   process.exit(2);
 }
+if (!target) fail('usage: npm run bench:profile -- <dir with .cpuprofile files | file.cpuprofile> [--phase rush] [--top 15] [--each] [--callers <group>]');
+if (!fs.existsSync(target)) fail(`${target} does not exist`);
 
 const dir = fs.statSync(target).isDirectory() ? target : path.dirname(target);
 // Node names profiles CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread (the others
@@ -39,13 +41,13 @@ const dir = fs.statSync(target).isDirectory() ? target : path.dirname(target);
 const files = fs.statSync(target).isDirectory()
   ? fs.readdirSync(target).filter((f) => /\.cpuprofile$/.test(f) && (/^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f) || !f.startsWith('CPU.'))).map((f) => path.join(target, f))
   : [target];
-if (!files.length) throw new Error(`no main-thread .cpuprofile in ${target}`);
+if (!files.length) fail(`no main-thread .cpuprofile in ${target}`);
 const phasesFile = path.join(dir, 'phases.json');
 const allPhases: Phase[] = fs.existsSync(phasesFile) ? JSON.parse(fs.readFileSync(phasesFile, 'utf8')).phases : [];
 // The hello-world runs before the BFF starts and the warm-up is not counted: neither is worth a section.
 let phases: (Phase | undefined)[] = allPhases.filter((p) => !/hello|warm-up/i.test(p.name) && (!ONLY || p.name.toLowerCase().includes(ONLY.toLowerCase())));
 if (!allPhases.length) phases = [undefined];
-if (!phases.length) throw new Error(`no phase matches "${ONLY}" in ${phasesFile}: ${allPhases.map((p) => p.name).join(', ')}`);
+if (!phases.length) fail(`no phase matches "${ONLY}" in ${phasesFile}: ${allPhases.map((p) => p.name).join(', ')}`);
 
 function groupOf(cf: CallFrame) {
   const url = cf.url;
@@ -138,7 +140,7 @@ function tally(profile: CpuProfile, phase: Phase | undefined, t: Tally) {
         id = parent.get(id);
       }
       const cf = id !== undefined ? byId.get(id)!.callFrame : undefined;
-      add(t.callers, cf ? `${cf.functionName || '(anonymous)'}  ${where(cf)}` : '(no caller outside Node)', w);
+      add(t.callers, cf ? `${cf.functionName || '(anonymous)'}  ${where(cf)}` : '(an async continuation: nothing above it but Node)', w);
     }
   }
   if (seen) {
