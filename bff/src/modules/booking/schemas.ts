@@ -62,7 +62,10 @@ export const AdminAppointmentQuery = PageQuery.extend({
   patientName: z.string().trim().max(20).optional(),
   no: z.string().trim().max(32).optional(),
 });
-export const AdminAppointment = Appointment.extend({ patientPhoneMasked: z.string(), patientGender: z.enum(['M', 'F']), patientAge: z.number().int(), followUps: z.number().int() });
+export const AdminAppointment = Appointment.extend({
+  patientPhoneMasked: z.string(), patientGender: z.enum(['M', 'F']).nullable(), patientAge: z.number().int().nullable().describe('null if the member record is gone'),
+  followUps: z.number().int(),
+});
 export const AdminAppointmentPage = pageOf(AdminAppointment);
 export const MarkBody = z.strictObject({ status: z.enum(['visited', 'no_show']) });
 
