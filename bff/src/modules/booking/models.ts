@@ -30,6 +30,8 @@ export class Appointment extends Model<InferAttributes<Appointment>, InferCreati
   declare status: AppointmentStatus;
   declare holdExpiresAt: Date | null;
   declare paidAt: CreationOptional<Date | null>;
+  /** The order whose payment the booking stands on; any other paid order of it is a duplicate, refunded in full. */
+  declare paidOrderId: CreationOptional<number | null>;
   declare cancelledAt: CreationOptional<Date | null>;
   declare cancelReason: CreationOptional<string | null>;
   declare visitedAt: CreationOptional<Date | null>;
@@ -85,7 +87,7 @@ export function initBookingModels(sequelize: Sequelize) {
       id, no: str(32), userId: int(), patientId: int(), scheduleId: int(), doctorId: int(), deptId: int(), seqNo: int(),
       activeSeq: DataTypes.INTEGER, activePerson: DataTypes.STRING(64), clinicDate: { type: DataTypes.DATEONLY, allowNull: false },
       period: str(8), windowStart: str(5), windowEnd: str(5), feeFen: int(), status: str(20), holdExpiresAt: DataTypes.DATE,
-      paidAt: DataTypes.DATE, cancelledAt: DataTypes.DATE, cancelReason: DataTypes.STRING(255), visitedAt: DataTypes.DATE,
+      paidAt: DataTypes.DATE, paidOrderId: DataTypes.INTEGER, cancelledAt: DataTypes.DATE, cancelReason: DataTypes.STRING(255), visitedAt: DataTypes.DATE,
       fromWaitlist: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
     },

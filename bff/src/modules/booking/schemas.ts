@@ -28,7 +28,12 @@ export const Appointment = z.object({
   cancelDeadline: z.date(),
   canCancel: z.boolean(),
   cancelReason: z.string().nullable(),
-  refund: z.object({ status: z.enum(['processing', 'success', 'failed']), amountFen: z.number().int() }).nullable(),
+  refund: z.object({ status: z.enum(['processing', 'success', 'failed']), amountFen: z.number().int() }).nullable().describe('the refund of the booking itself'),
+  refunds: z.array(z.object({
+    outRefundNo: z.string(), amountFen: z.number().int(), status: z.enum(['processing', 'success', 'failed']),
+    duplicate: z.boolean().describe('refund of a second payment for the same appointment (重复支付)'), reason: z.string().nullable(),
+    createdAt: z.date(), succeededAt: z.date().nullable(),
+  })).describe('every refund of the appointment, oldest first'),
   fromWaitlist: z.boolean(),
   createdAt: z.date(),
 });

@@ -11,7 +11,8 @@ import { PERIOD_LABEL, Schedule } from '../scheduling/models';
 import { scopedSchedule } from '../scheduling/service';
 import { addDays, shanghaiDate, shanghaiInstant, slotWindow } from '../scheduling/time';
 import { Appointment, HOLDING, PatientNotice, WaitlistEntry, type AppointmentStatus } from './models';
-import { closeForAppointment, ensurePayment, refundForAppointment, refundStatusOf } from '../payment/service';
+import type { PayOrder } from '../payment/models';
+import { closeForAppointment, ensurePayment, refundDuplicate, refundForAppointment, refundsOf } from '../payment/service';
 
 export const STATUS_LABEL: Record<AppointmentStatus, string> = {
   pending_payment: '待支付', booked: '已预约', visited: '已就诊', no_show: '爽约', cancelled: '已取消', expired: '已过期', stopped: '已停诊',
@@ -45,11 +46,12 @@ export async function appointmentViews(rows: Appointment[]) {
   const dMap = new Map(doctors.map((d) => [d.id, d]));
   const deptMap = new Map(depts.map((d) => [d.id, d.name]));
   const postMap = new Map(posts.map((p) => [p.id, p.name]));
-  const refunds = await refundStatusOf(rows.map((r) => r.id));
+  const refunds = await refundsOf(rows);
   const now = Date.now();
   return rows.map((a) => {
     const s = sMap.get(a.scheduleId);
     const deadline = cancelDeadline(a, { startTime: s?.startTime ?? a.windowStart });
+    const paid = refunds.get(a.id) ?? [];
     const doctor = dMap.get(a.doctorId);
     return {
       id: a.id, no: a.no, status: a.status, statusLabel: STATUS_LABEL[a.status],
@@ -59,9 +61,17 @@ export async function appointmentViews(rows: Appointment[]) {
       windowStart: a.windowStart, windowEnd: a.windowEnd, seqNo: a.seqNo, feeFen: a.feeFen, location: s?.location ?? null,
       holdExpiresAt: a.status === 'pending_payment' ? a.holdExpiresAt : null, paidAt: a.paidAt ?? null,
       cancelDeadline: deadline, canCancel: (a.status === 'pending_payment' || a.status === 'booked') && deadline.getTime() > now,
-      cancelReason: a.cancelReason ?? null, refund: refunds.get(a.id) ?? null, fromWaitlist: a.fromWaitlist, createdAt: a.createdAt,
+      cancelReason: a.cancelReason ?? null, refund: bookingRefund(paid.filter((r) => !r.duplicate)), refunds: paid,
+      fromWaitlist: a.fromWaitlist, createdAt: a.createdAt,
     };
   });
+}
+
+/** The refund of the booking itself (not of duplicate payments): one in practice; summed, worst state first, if more. */
+function bookingRefund(refunds: { status: 'processing' | 'success' | 'failed'; amountFen: number }[]) {
+  if (!refunds.length) return null;
+  const status = (['failed', 'processing', 'success'] as const).find((st) => refunds.some((r) => r.status === st))!;
+  return { status, amountFen: refunds.reduce((sum, r) => sum + r.amountFen, 0) };
 }
 
 /**
@@ -193,7 +203,8 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
     throw err;
   }
   const view = (await appointmentViews([appt]))[0];
-  return { appointment: view, payment: appt.status === 'pending_payment' ? await ensurePayment(appt).catch(paymentUnavailable) : null };
+  const payment = appt.status === 'pending_payment' ? await withAppointmentLock(appt.id, () => ensurePayment(appt)).catch(paymentUnavailable) : null;
+  return { appointment: view, payment };
 }
 
 /** The booking stands even if WeChat Pay is briefly unreachable: the patient can pay from 我的预约. */
@@ -202,12 +213,16 @@ function paymentUnavailable(err: unknown) {
   return null;
 }
 
+/** Pay parameters for a pending appointment: under the appointment lock, so a cancel or expiry can't interleave. */
 export async function payAppointment(actor: MpActor, id: number) {
-  const a = await Appointment.findOne({ where: { id, userId: actor.userId } });
-  if (!a) throw notFound('预约不存在');
-  if (a.status !== 'pending_payment') throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
-  if (a.holdExpiresAt && a.holdExpiresAt.getTime() <= Date.now()) throw conflict('HOLD_EXPIRED', '支付时间已过，号源已释放');
-  return { payment: await ensurePayment(a) };
+  const owned = await Appointment.findOne({ where: { id, userId: actor.userId } });
+  if (!owned) throw notFound('预约不存在');
+  return withAppointmentLock(id, async () => {
+    const a = (await Appointment.findByPk(id))!;
+    if (a.status !== 'pending_payment') throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
+    if (a.holdExpiresAt && a.holdExpiresAt.getTime() <= Date.now()) throw conflict('HOLD_EXPIRED', '支付时间已过，号源已释放');
+    return { payment: await ensurePayment(a) };
+  });
 }
 
 export async function listMyAppointments(actor: MpActor, q: { page: number; pageSize: number; status?: 'upcoming' | 'pending' | 'done' | 'cancelled' }) {
@@ -234,63 +249,74 @@ async function releaseSlot(a: Appointment, status: AppointmentStatus, reason: st
 export async function cancelMyAppointment(actor: MpActor, id: number) {
   const owned = await Appointment.findOne({ where: { id, userId: actor.userId } });
   if (!owned) throw notFound('预约不存在');
-  const wasPaid = await withAppointmentLock(id, async () => {
+  await withAppointmentLock(id, async () => {
     const a = (await Appointment.findByPk(id))!;
     if (!HOLDING.includes(a.status)) throw conflict('NOT_CANCELLABLE', `该预约${STATUS_LABEL[a.status]}，不能取消`);
-    const s = (await Schedule.findByPk(a.scheduleId))!;
-    if (cancelDeadline(a, s).getTime() <= Date.now()) throw conflict('CANCEL_TOO_LATE', '已过取消截止时间，不能取消');
-    if (a.status === 'pending_payment') {
-      // If the patient paid in the meantime, the payment wins and the cancel proceeds as a paid one.
-      if ((await closeForAppointment(a)) === 'paid') await a.reload();
-    }
-    const paid = a.status === 'booked' && a.feeFen > 0;
+    const s = await Schedule.findByPk(a.scheduleId);
+    if (cancelDeadline(a, { startTime: s?.startTime ?? a.windowStart }).getTime() <= Date.now()) throw conflict('CANCEL_TOO_LATE', '已过取消截止时间，不能取消');
+    // Orders still open are closed first; one paid in the meantime wins, and is refunded below with the rest.
+    await closeForAppointment(a);
+    await a.reload();
     await tx(async (t) => releaseSlot(a, 'cancelled', '患者取消', t));
-    return paid;
   });
   const a = (await Appointment.findByPk(id))!;
-  if (wasPaid) await refundForAppointment(a, '患者取消预约');
+  // Everything paid for it comes back, duplicates included (each order under its own refund number).
+  await refundForAppointment(a, '患者取消预约');
   await offerFreedSlots(a.scheduleId);
   return (await appointmentViews([a]))[0];
 }
 
-/** Payment confirmed (notification or reconciliation). A payment that arrives after the hold ran out still wins. */
-export async function onPaid(appointmentId: number, paidAt: Date): Promise<'booked' | 'refund'> {
-  const outcome = await withAppointmentLock(appointmentId, async () => {
-    const a = (await Appointment.findByPk(appointmentId))!;
-    if (a.status === 'booked' || a.status === 'visited' || a.status === 'no_show') return 'booked' as const;
-    if (a.status === 'pending_payment') {
-      await a.update({ status: 'booked', paidAt, holdExpiresAt: null });
-      return 'booked' as const;
+export type PaymentOutcome = 'booked' | 'duplicate' | 'refund';
+
+/**
+ * Applies one paid order to its appointment; the caller holds the appointment lock. The first payment the
+ * appointment takes is the one it stands on (paidOrderId): any other paid order is a duplicate, to be refunded
+ * in full. A payment that arrives after the hold ran out still wins if a slot is free; otherwise — and for a
+ * cancelled or stopped appointment — what was paid is to be refunded.
+ */
+export async function applyPayment(a: Appointment, orderId: number, paidAt: Date): Promise<PaymentOutcome> {
+  if (a.paidOrderId != null && a.paidOrderId !== orderId) return 'duplicate';
+  if (a.status === 'booked' || a.status === 'visited' || a.status === 'no_show') {
+    if (a.paidOrderId == null) await a.update({ paidOrderId: orderId });
+    return 'booked';
+  }
+  if (a.status === 'pending_payment') {
+    await a.update({ status: 'booked', paidAt, paidOrderId: orderId, holdExpiresAt: null });
+    return 'booked';
+  }
+  if (a.status !== 'expired') return 'refund';
+  try {
+    const again = await tx(async (t) => {
+      const s = await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
+      await lockOwner(a.userId, t);
+      const patient = await Patient.findByPk(a.patientId, { transaction: t });
+      if (!patient || !s || s.status !== 'open' || s.bookedCount >= s.slotCount) return false;
+      // The paid appointment keeps its number and order; it just gets a slot again.
+      const { seq, window: w } = await lowestFreeSeq(s, patient.idCardHash, t);
+      await a.update({ status: 'booked', paidAt, paidOrderId: orderId, holdExpiresAt: null, seqNo: seq, activeSeq: seq, activePerson: patient.idCardHash,
+        windowStart: w.start, windowEnd: w.end, cancelledAt: null, cancelReason: null }, { transaction: t });
+      await s.increment('bookedCount', { by: 1, transaction: t });
+      return true;
+    }, { readCommitted: true });
+    if (again) {
+      await notify(a.userId, '预约成功', `支付已到账，已为您保留 ${a.clinicDate} ${PERIOD_LABEL[a.period]} 的号源。`);
+      return 'booked';
     }
-    // expired / cancelled / stopped: try to give the patient a slot again, or refund in full.
-    if (a.status === 'expired') {
-      try {
-        const again = await tx(async (t) => {
-          const s = await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
-          await lockOwner(a.userId, t);
-          const patient = await Patient.findByPk(a.patientId, { transaction: t });
-          if (!patient || !s || s.status !== 'open' || s.bookedCount >= s.slotCount) return false;
-          // The paid appointment keeps its number and order; it just gets a slot again.
-          const { seq, window: w } = await lowestFreeSeq(s, patient.idCardHash, t);
-          await a.update({ status: 'booked', paidAt, holdExpiresAt: null, seqNo: seq, activeSeq: seq, activePerson: patient.idCardHash,
-            windowStart: w.start, windowEnd: w.end, cancelledAt: null, cancelReason: null }, { transaction: t });
-          await s.increment('bookedCount', { by: 1, transaction: t });
-          return true;
-        }, { readCommitted: true });
-        if (again) {
-          await notify(a.userId, '预约成功', `支付已到账，已为您保留 ${a.clinicDate} ${PERIOD_LABEL[a.period]} 的号源。`);
-          return 'booked' as const;
-        }
-      } catch (err) {
-        if (!(err instanceof AppError) && !uniqueViolation(err)) throw err;
-      }
-    }
-    return 'refund' as const;
-  });
+  } catch (err) {
+    if (!(err instanceof AppError) && !uniqueViolation(err)) throw err;
+    await a.reload();
+  }
+  return 'refund';
+}
+
+/** A payment confirmed by WeChat Pay (notification or reconciliation): applied under the appointment lock, then refunds. */
+export async function onPaid(order: PayOrder, paidAt: Date): Promise<PaymentOutcome> {
+  const outcome = await withAppointmentLock(order.appointmentId, async () => applyPayment((await Appointment.findByPk(order.appointmentId))!, order.id, paidAt));
+  const a = (await Appointment.findByPk(order.appointmentId))!;
+  if (outcome === 'duplicate') await refundDuplicate(a, order);
   if (outcome === 'refund') {
-    const a = (await Appointment.findByPk(appointmentId))!;
-    await refundForAppointment(a, '号源已释放，费用原路退回');
-    await notify(a.userId, '费用退回', `您的预约已${STATUS_LABEL[a.status]}，支付的 ${(a.feeFen / 100).toFixed(2)} 元将原路退回。`);
+    const { created } = await refundForAppointment(a, '号源已释放，费用原路退回');
+    if (created) await notify(a.userId, '费用退回', `您的预约已${STATUS_LABEL[a.status]}，支付的 ${(a.feeFen / 100).toFixed(2)} 元将原路退回。`);
   }
   return outcome;
 }
@@ -304,7 +330,8 @@ export async function expireHolds(limit = 200) {
     await withAppointmentLock(d.id, async () => {
       const a = (await Appointment.findByPk(d.id))!;
       if (a.status !== 'pending_payment') return;
-      if ((await closeForAppointment(a)) === 'paid') return; // onPaid already ran for it
+      // A payment WeChat took after all wins: the appointment is booked and stays.
+      await closeForAppointment(a);
       await a.reload();
       if (a.status !== 'pending_payment') return;
       await tx(async (t) => releaseSlot(a, 'expired', '超时未支付', t));
@@ -399,11 +426,9 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
   for (const appointmentId of affected) {
     await withAppointmentLock(appointmentId, async () => {
       const a = (await Appointment.findByPk(appointmentId))!;
-      const paid = a.paidAt != null || (await closeForAppointment(a)) === 'paid';
-      if (paid && a.feeFen > 0) {
-        await refundForAppointment(a, '医生停诊');
-        refunded++;
-      }
+      await closeForAppointment(a);
+      const paid = (await refundForAppointment(a, '医生停诊')).refunds.length > 0;
+      if (paid) refunded++;
       await notify(a.userId, '医生停诊通知', `很抱歉，您预约的 ${a.clinicDate} ${PERIOD_LABEL[a.period]}门诊因“${reason}”停诊${paid ? '，挂号费将原路退回' : ''}。`);
     }).catch((err) => infra().log.error({ err, appointmentId }, 'stop-schedule follow-up failed'));
   }
