@@ -3,18 +3,15 @@
  * deadlock with — each other on MariaDB, and one account's concurrent changes stay consistent.
  */
 import assert from 'node:assert/strict';
-import { call, mpLogin } from '../../support/api';
+import { call } from '../../support/api';
+import { mpAccounts } from '../../support/accounts';
 import { makeIdCard } from '../../support/idcard';
 import { tx } from '../../../bff/src/infra';
 import { MpUser } from '../../../bff/src/modules/auth/models';
 
 const member = (i: number, extra: Record<string, unknown> = {}) => ({ name: '并发患者', idCard: makeIdCard(`1981-0${1 + (i % 9)}-1${i % 10}`, 200 + i), phone: '13500003333', relation: 'self', ...extra });
 
-async function freshAccounts(n: number) {
-  const tokens: string[] = [];
-  for (let i = 0; i < n; i++) tokens.push((await mpLogin()).accessToken);
-  return tokens;
-}
+const freshAccounts = async (n: number) => (await mpAccounts(n)).map((a) => a.token);
 
 describe('family members under concurrency (MariaDB)', () => {
   for (const n of [3, 20]) {
@@ -52,7 +49,7 @@ describe('family members under concurrency (MariaDB)', () => {
   });
 
   it('a transaction MariaDB picks as a deadlock victim is run again, and both finish', async () => {
-    const [u1, u2] = [(await mpLogin()).user.id, (await mpLogin()).user.id];
+    const [u1, u2] = (await mpAccounts(2)).map((a) => a.userId);
     const signal = () => {
       let fire!: () => void;
       return { fired: new Promise<void>((r) => (fire = r)), fire: () => fire() };

@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
-import { call, loginAs, mpLogin } from '../../support/api';
+import { call, loginAs } from '../../support/api';
+import { mpAccount } from '../../support/accounts';
 import { startStack } from '../../support/stack';
 import { makeIdCard } from '../../support/idcard';
 import { newDoctor, newSchedule } from '../../support/booking';
@@ -35,7 +36,7 @@ describe('booking rules (both modes)', () => {
       const doctor = await newDoctor();
       const s = await newSchedule(doctor.id, { slotCount: 1, feeFen: 0 });
       const full = await newSchedule(doctor.id, { period: 'pm', startTime: '13:30', endTime: '17:30', slotCount: 1, feeFen: 0 });
-      const { accessToken: t } = await mpLogin();
+      const { token: t } = await mpAccount();
       const m = await addMember(t, person());
       const r = await book(t, s.id, m.id);
       assert.equal(r.status, 201);
@@ -48,8 +49,8 @@ describe('booking rules (both modes)', () => {
 
       assert.equal((await call('POST', `/api/mp/appointments/${r.body.appointment.id}/cancel`, { token: t })).status, 200);
       // A waitlist entry counts too.
-      const other = await mpLogin();
-      assert.equal((await book(other.accessToken, full.id, (await addMember(other.accessToken, person())).id)).status, 201);
+      const other = await mpAccount();
+      assert.equal((await book(other.token, full.id, (await addMember(other.token, person())).id)).status, 201);
       const w = await call('POST', '/api/mp/waitlist', { token: t, body: { scheduleId: full.id, patientId: m.id } });
       assert.equal(w.status, 201);
       assert.equal((await call('DELETE', `/api/mp/patients/${m.id}`, { token: t })).body.error?.code, 'PATIENT_HAS_BOOKINGS');
@@ -73,7 +74,7 @@ describe('booking rules (both modes)', () => {
     });
 
     it('counts only live members against the limit; adding the same ID again brings the member back', async () => {
-      const { accessToken: t } = await mpLogin();
+      const { token: t } = await mpAccount();
       const ids = Array.from({ length: 5 }, () => person());
       const members: { id: number }[] = [];
       for (const id of ids) members.push(await addMember(t, id));
@@ -94,7 +95,7 @@ describe('booking rules (both modes)', () => {
     it('lists, shows and exports an appointment whose patient, schedule, doctor and department rows are gone', async () => {
       const doctor = await newDoctor();
       const s = await newSchedule(doctor.id, { feeFen: 0 });
-      const { accessToken: t } = await mpLogin();
+      const { token: t } = await mpAccount();
       const m = await addMember(t, person());
       const r = await book(t, s.id, m.id);
       // Rows removed behind the application's back (a manual clean-up, an old import): every reference dangles.
@@ -122,25 +123,25 @@ describe('booking rules (both modes)', () => {
       const doctor = await newDoctor();
       const s = await newSchedule(doctor.id, { slotCount: 2, feeFen: 0 });
       const idCard = person();
-      const a = await mpLogin();
-      const b = await mpLogin();
-      const c = await mpLogin();
-      const ma = await addMember(a.accessToken, idCard);
-      const mb = await addMember(b.accessToken, idCard);
-      const first = await book(a.accessToken, s.id, ma.id);
+      const a = await mpAccount();
+      const b = await mpAccount();
+      const c = await mpAccount();
+      const ma = await addMember(a.token, idCard);
+      const mb = await addMember(b.token, idCard);
+      const first = await book(a.token, s.id, ma.id);
       assert.equal(first.status, 201);
-      const second = await book(b.accessToken, s.id, mb.id);
+      const second = await book(b.token, s.id, mb.id);
       assert.equal(second.status, 409);
       assert.equal(second.body.error.code, 'ALREADY_BOOKED');
       // Session full: the same person may not queue for a second seat either.
-      assert.equal((await book(c.accessToken, s.id, (await addMember(c.accessToken, person())).id)).status, 201);
-      const wait = await call('POST', '/api/mp/waitlist', { token: b.accessToken, body: { scheduleId: s.id, patientId: mb.id } });
+      assert.equal((await book(c.token, s.id, (await addMember(c.token, person())).id)).status, 201);
+      const wait = await call('POST', '/api/mp/waitlist', { token: b.token, body: { scheduleId: s.id, patientId: mb.id } });
       assert.equal(wait.status, 409);
       assert.equal(wait.body.error.code, 'ALREADY_BOOKED');
       assert.equal(await Appointment.count({ where: { scheduleId: s.id } }), 2);
 
-      assert.equal((await call('POST', `/api/mp/appointments/${first.body.appointment.id}/cancel`, { token: a.accessToken })).status, 200);
-      const again = await book(b.accessToken, s.id, mb.id);
+      assert.equal((await call('POST', `/api/mp/appointments/${first.body.appointment.id}/cancel`, { token: a.token })).status, 200);
+      const again = await book(b.token, s.id, mb.id);
       assert.equal(again.status, 201, JSON.stringify(again.body));
     });
 
@@ -148,10 +149,10 @@ describe('booking rules (both modes)', () => {
       const doctor = await newDoctor();
       const s = await newSchedule(doctor.id, { slotCount: 5, feeFen: 0 });
       const idCard = person();
-      const accounts = [await mpLogin(), await mpLogin(), await mpLogin()];
+      const accounts = [await mpAccount(), await mpAccount(), await mpAccount()];
       const members: { id: number }[] = [];
-      for (const acc of accounts) members.push(await addMember(acc.accessToken, idCard));
-      const results = await Promise.all(accounts.map((acc, i) => book(acc.accessToken, s.id, members[i].id)));
+      for (const acc of accounts) members.push(await addMember(acc.token, idCard));
+      const results = await Promise.all(accounts.map((acc, i) => book(acc.token, s.id, members[i].id)));
       assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409]);
       assert.ok(results.filter((r) => r.status === 409).every((r) => r.body.error.code === 'ALREADY_BOOKED'));
     });
@@ -160,7 +161,7 @@ describe('booking rules (both modes)', () => {
       const doctor = await newDoctor();
       const s = await todaySession(doctor.id);
       const idCard = person();
-      const { accessToken: t } = await mpLogin();
+      const { token: t } = await mpAccount();
       const m = await addMember(t, idCard);
       const r = await book(t, s.id, m.id);
       assert.equal(r.body.appointment.status, 'booked');
@@ -183,7 +184,7 @@ describe('booking rules (both modes)', () => {
         sessions.push(await newSchedule(doctor.id, { date, feeFen: 0 }));
         sessions.push(await newSchedule(doctor.id, { date, period: 'pm', startTime: '13:30', endTime: '17:30', feeFen: 0 }));
       }
-      const { accessToken: t } = await mpLogin();
+      const { token: t } = await mpAccount();
       const m = await addMember(t, person());
       const results = await Promise.all(sessions.map((s) => book(t, s.id, m.id)));
       assert.equal(results.filter((r) => r.status === 201).length, 5, JSON.stringify(results.map((r) => r.status)));
