@@ -49,6 +49,12 @@ export const FOLLOW_UP_STATUSES: { value: FollowUpStatus; label: string; tag: 's
   { value: 'cancelled', label: '已取消', tag: 'info' },
 ]
 
+export type AppointmentRefund = AdminAppointment['refunds'][number]
+const REFUND_STATE: Record<AppointmentRefund['status'], string> = { processing: '退款中', success: '已退款', failed: '退款失败' }
+/** '已退款 ¥25.00', or for a second payment of the same appointment '重复支付已退款 ¥25.00' */
+export const refundLine = (r: AppointmentRefund): string =>
+  `${r.duplicate ? '重复支付' : ''}${REFUND_STATE[r.status]} ¥${(r.amountFen / 100).toFixed(2)}`
+
 export const appointmentApi = {
   list: (q: AppointmentQuery) => get<Page<AdminAppointment>>('/booking/appointments', q),
   get: (id: number) => get<AdminAppointment>(`/booking/appointments/${id}`),

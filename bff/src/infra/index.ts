@@ -97,13 +97,28 @@ export async function closeInfra() {
   await i.sequelize.close();
 }
 
+/** InnoDB rolled the whole transaction back to break a deadlock; running it again is the documented remedy. */
+const isDeadlockVictim = (err: unknown) => (err as { parent?: { code?: string } } | null)?.parent?.code === 'ER_LOCK_DEADLOCK';
+const DEADLOCK_ATTEMPTS = 3;
+
 /**
  * A transaction. SQLite has one connection in Sequelize, so embedded mode runs transactions one at a time
  * (an in-process lock) instead of letting two interleave on the same connection.
+ *
+ * On MariaDB a deadlock victim is run again (up to 3 times, after a short random pause), so `fn` must do nothing
+ * but database work in `t`: no Redis, HTTP or WeChat calls whose effect would survive the rollback.
  */
 export async function tx<T>(fn: (t: Transaction) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
   const i = infra();
   if (i.config.embedded) return i.kv.withLock('sqlite-tx', () => i.sequelize.transaction(fn), { waitMs: 30_000, ttlMs: 60_000 });
-  if (opts.readCommitted) return i.sequelize.transaction({ isolationLevel: 'READ COMMITTED' as Transaction.ISOLATION_LEVELS }, fn);
-  return i.sequelize.transaction(fn);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (opts.readCommitted) return await i.sequelize.transaction({ isolationLevel: 'READ COMMITTED' as Transaction.ISOLATION_LEVELS }, fn);
+      return await i.sequelize.transaction(fn);
+    } catch (err) {
+      if (!isDeadlockVictim(err) || attempt >= DEADLOCK_ATTEMPTS) throw err;
+      i.log.warn({ attempt }, 'transaction chosen as deadlock victim; running it again');
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
 }

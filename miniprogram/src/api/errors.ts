@@ -28,6 +28,7 @@ const MESSAGES: Record<string, string> = {
   USERNAME_TAKEN: '该用户名已被使用，请换一个',
   PATIENT_DUPLICATE: '这位就诊人已经添加过了',
   PATIENT_LIMIT: '最多只能添加 5 位就诊人',
+  PATIENT_HAS_BOOKINGS: '该就诊人有未完成的预约或候补，请先取消',
   INVALID_ID_CARD: '身份证号码不正确，请核对后重新输入',
   RATE_LIMITED: '操作太频繁，请稍等一会儿再试',
   WECHAT_CODE_INVALID: '微信登录失败，请重新进入小程序',

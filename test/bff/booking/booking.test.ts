@@ -205,7 +205,7 @@ describe('booking: unpaid holds and late payments', () => {
     const r = await book(p.token, s.id, p.patientId);
     const order = await orderOf(r.body.appointment.id);
     // Expire locally without closing at WeChat (as if the close call was lost), then the payer pays.
-    await Appointment.update({ status: 'expired', activeSeq: null, activePatient: null }, { where: { id: r.body.appointment.id } });
+    await Appointment.update({ status: 'expired', activeSeq: null, activePerson: null }, { where: { id: r.body.appointment.id } });
     await Schedule.decrement('bookedCount', { where: { id: s.id } });
     await order.update({ status: 'closed' });
     const q = await patient();
@@ -223,7 +223,7 @@ describe('booking: unpaid holds and late payments', () => {
     const s2 = await newSchedule(doctor.id, { period: 'pm', startTime: '13:30', endTime: '17:30', slotCount: 2 });
     const r2 = await book(p.token, s2.id, p.patientId);
     const o2 = await orderOf(r2.body.appointment.id);
-    await Appointment.update({ status: 'expired', activeSeq: null, activePatient: null }, { where: { id: r2.body.appointment.id } });
+    await Appointment.update({ status: 'expired', activeSeq: null, activePerson: null }, { where: { id: r2.body.appointment.id } });
     await Schedule.decrement('bookedCount', { where: { id: s2.id } });
     await pay.pay(o2.outTradeNo);
     await pay.settled();
@@ -416,7 +416,7 @@ describe('booking: waitlist, stop, console', () => {
     const r = await book(p.token, s.id, p.patientId);
     const base = (await Appointment.findByPk(r.body.appointment.id))!.get({ plain: true });
     for (const [i, days] of [[1, -20], [2, -10], [3, -2]] as const) {
-      await Appointment.create({ ...base, id: undefined, no: `${base.no.slice(0, 20)}N${i}`, status: 'no_show', clinicDate: addDays(shanghaiDate(), days), activeSeq: null, activePatient: null } as never);
+      await Appointment.create({ ...base, id: undefined, no: `${base.no.slice(0, 20)}N${i}`, status: 'no_show', clinicDate: addDays(shanghaiDate(), days), activeSeq: null, activePerson: null } as never);
     }
     const s2 = await newSchedule(doctor.id, { period: 'pm', startTime: '13:30', endTime: '17:30' });
     const refused = await book(p.token, s2.id, p.patientId);

@@ -21,21 +21,25 @@ async function whereOf(actor: AdminActor, q: Query): Promise<WhereOptions> {
   if (q.no) parts.push({ no: q.no });
   if (q.from || q.to) parts.push({ clinicDate: { ...(q.from ? { [Op.gte]: q.from } : {}), ...(q.to ? { [Op.lte]: q.to } : {}) } });
   if (q.patientName) {
-    const ids = (await Patient.findAll({ where: { name: { [Op.like]: `%${q.patientName}%` } }, attributes: ['id'], limit: 1000 })).map((p) => p.id);
+    const ids = (await Patient.findAll({ where: { name: { [Op.like]: `%${q.patientName}%` } }, attributes: ['id'], limit: 1000, paranoid: false })).map((p) => p.id);
     parts.push({ patientId: ids });
   }
   return { [Op.and]: parts };
 }
 
+/** Deleted family members still show (soft delete); a row that is gone altogether shows as '—', never a 500. */
 async function adminViews(rows: Appointment[]) {
   const views = await appointmentViews(rows);
-  const patients = new Map((await Patient.findAll({ where: { id: [...new Set(rows.map((r) => r.patientId))] } })).map((p) => [p.id, p]));
+  const patients = new Map((await Patient.findAll({ where: { id: [...new Set(rows.map((r) => r.patientId))] }, paranoid: false })).map((p) => [p.id, p]));
   const counts = new Map<number, number>();
   for (const f of await FollowUp.findAll({ where: { appointmentId: rows.map((r) => r.id) }, attributes: ['appointmentId'] })) counts.set(f.appointmentId, (counts.get(f.appointmentId) ?? 0) + 1);
   const { fieldCrypto } = infra();
   return views.map((v) => {
-    const p = patients.get(v.patientId)!;
-    return { ...v, patientPhoneMasked: maskPhone(fieldCrypto.decrypt(p.phoneEnc)), patientGender: p.gender, patientAge: ageOn(p.birthDate), followUps: counts.get(v.id) ?? 0 };
+    const p = patients.get(v.patientId);
+    return {
+      ...v, patientPhoneMasked: p ? maskPhone(fieldCrypto.decrypt(p.phoneEnc)) : '—', patientGender: p?.gender ?? null, patientAge: p ? ageOn(p.birthDate) : null,
+      followUps: counts.get(v.id) ?? 0,
+    };
   });
 }
 
@@ -59,7 +63,7 @@ export async function exportAppointments(actor: AdminActor, q: Query): Promise<B
   for (let offset = 0; offset < total; offset += 1000) {
     const rows = await Appointment.findAll({ where, order: [['clinicDate', 'DESC'], ['id', 'DESC']], offset, limit: 1000 });
     for (const v of await adminViews(rows)) {
-      ws.addRow({ ...v, window: `${v.windowStart}-${v.windowEnd}`, gender: v.patientGender === 'M' ? '男' : '女', fee: (v.feeFen / 100).toFixed(2), paidAt: v.paidAt ? new Date(v.paidAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '' });
+      ws.addRow({ ...v, window: `${v.windowStart}-${v.windowEnd}`, gender: v.patientGender ? (v.patientGender === 'M' ? '男' : '女') : '', fee: (v.feeFen / 100).toFixed(2), paidAt: v.paidAt ? new Date(v.paidAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '' });
     }
   }
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -20,7 +20,8 @@ export class Appointment extends Model<InferAttributes<Appointment>, InferCreati
   declare deptId: number;
   declare seqNo: number;
   declare activeSeq: number | null;
-  declare activePatient: number | null;
+  /** The family member's ID blind index while the booking holds its seat: one live booking per person and session. */
+  declare activePerson: string | null;
   declare clinicDate: string;
   declare period: Period;
   declare windowStart: string;
@@ -29,6 +30,8 @@ export class Appointment extends Model<InferAttributes<Appointment>, InferCreati
   declare status: AppointmentStatus;
   declare holdExpiresAt: Date | null;
   declare paidAt: CreationOptional<Date | null>;
+  /** The order whose payment the booking stands on; any other paid order of it is a duplicate, refunded in full. */
+  declare paidOrderId: CreationOptional<number | null>;
   declare cancelledAt: CreationOptional<Date | null>;
   declare cancelReason: CreationOptional<string | null>;
   declare visitedAt: CreationOptional<Date | null>;
@@ -42,7 +45,8 @@ export class WaitlistEntry extends Model<InferAttributes<WaitlistEntry>, InferCr
   declare scheduleId: number;
   declare userId: number;
   declare patientId: number;
-  declare activePatient: number | null;
+  /** The ID blind index while the entry waits: one place per person and session. */
+  declare activePerson: string | null;
   declare status: 'waiting' | 'offered' | 'cancelled' | 'closed';
   declare appointmentId: CreationOptional<number | null>;
   declare offeredAt: CreationOptional<Date | null>;
@@ -81,9 +85,9 @@ export function initBookingModels(sequelize: Sequelize) {
   Appointment.init(
     {
       id, no: str(32), userId: int(), patientId: int(), scheduleId: int(), doctorId: int(), deptId: int(), seqNo: int(),
-      activeSeq: DataTypes.INTEGER, activePatient: DataTypes.INTEGER, clinicDate: { type: DataTypes.DATEONLY, allowNull: false },
+      activeSeq: DataTypes.INTEGER, activePerson: DataTypes.STRING(64), clinicDate: { type: DataTypes.DATEONLY, allowNull: false },
       period: str(8), windowStart: str(5), windowEnd: str(5), feeFen: int(), status: str(20), holdExpiresAt: DataTypes.DATE,
-      paidAt: DataTypes.DATE, cancelledAt: DataTypes.DATE, cancelReason: DataTypes.STRING(255), visitedAt: DataTypes.DATE,
+      paidAt: DataTypes.DATE, paidOrderId: DataTypes.INTEGER, cancelledAt: DataTypes.DATE, cancelReason: DataTypes.STRING(255), visitedAt: DataTypes.DATE,
       fromWaitlist: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
     },
@@ -91,7 +95,7 @@ export function initBookingModels(sequelize: Sequelize) {
   );
   WaitlistEntry.init(
     {
-      id, scheduleId: int(), userId: int(), patientId: int(), activePatient: DataTypes.INTEGER, status: str(16),
+      id, scheduleId: int(), userId: int(), patientId: int(), activePerson: DataTypes.STRING(64), status: str(16),
       appointmentId: DataTypes.INTEGER, offeredAt: DataTypes.DATE, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'waitlist_entry', underscored: true },

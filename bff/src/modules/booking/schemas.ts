@@ -28,7 +28,12 @@ export const Appointment = z.object({
   cancelDeadline: z.date(),
   canCancel: z.boolean(),
   cancelReason: z.string().nullable(),
-  refund: z.object({ status: z.enum(['processing', 'success', 'failed']), amountFen: z.number().int() }).nullable(),
+  refund: z.object({ status: z.enum(['processing', 'success', 'failed']), amountFen: z.number().int() }).nullable().describe('the refund of the booking itself'),
+  refunds: z.array(z.object({
+    outRefundNo: z.string(), amountFen: z.number().int(), status: z.enum(['processing', 'success', 'failed']),
+    duplicate: z.boolean().describe('refund of a second payment for the same appointment (重复支付)'), reason: z.string().nullable(),
+    createdAt: z.date(), succeededAt: z.date().nullable(),
+  })).describe('every refund of the appointment, oldest first'),
   fromWaitlist: z.boolean(),
   createdAt: z.date(),
 });
@@ -62,7 +67,10 @@ export const AdminAppointmentQuery = PageQuery.extend({
   patientName: z.string().trim().max(20).optional(),
   no: z.string().trim().max(32).optional(),
 });
-export const AdminAppointment = Appointment.extend({ patientPhoneMasked: z.string(), patientGender: z.enum(['M', 'F']), patientAge: z.number().int(), followUps: z.number().int() });
+export const AdminAppointment = Appointment.extend({
+  patientPhoneMasked: z.string(), patientGender: z.enum(['M', 'F']).nullable(), patientAge: z.number().int().nullable().describe('null if the member record is gone'),
+  followUps: z.number().int(),
+});
 export const AdminAppointmentPage = pageOf(AdminAppointment);
 export const MarkBody = z.strictObject({ status: z.enum(['visited', 'no_show']) });
 

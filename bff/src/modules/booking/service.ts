@@ -6,11 +6,13 @@ import { AppError, conflict, forbidden, notFound } from '../../http/errors';
 import { dataScopeWhere } from '../system/authz';
 import { Dept, Post, User } from '../system/models';
 import { Patient } from '../patient/models';
+import { guardPatientRemoval, lockOwner } from '../patient/service';
 import { PERIOD_LABEL, Schedule } from '../scheduling/models';
 import { scopedSchedule } from '../scheduling/service';
 import { addDays, shanghaiDate, shanghaiInstant, slotWindow } from '../scheduling/time';
 import { Appointment, HOLDING, PatientNotice, WaitlistEntry, type AppointmentStatus } from './models';
-import { closeForAppointment, ensurePayment, refundForAppointment, refundStatusOf } from '../payment/service';
+import type { PayOrder } from '../payment/models';
+import { closeForAppointment, ensurePayment, refundDuplicate, refundForAppointment, refundsOf } from '../payment/service';
 
 export const STATUS_LABEL: Record<AppointmentStatus, string> = {
   pending_payment: '待支付', booked: '已预约', visited: '已就诊', no_show: '爽约', cancelled: '已取消', expired: '已过期', stopped: '已停诊',
@@ -30,10 +32,11 @@ export async function notify(userId: number, title: string, content: string, t?:
   await PatientNotice.create({ userId, title, content }, { transaction: t });
 }
 
+/** Views of appointments; a related row that is gone (deleted member, removed schedule …) shows as empty, never fails. */
 export async function appointmentViews(rows: Appointment[]) {
   const [schedules, patients, doctors, depts, posts] = await Promise.all([
     Schedule.findAll({ where: { id: [...new Set(rows.map((r) => r.scheduleId))] } }),
-    Patient.findAll({ where: { id: [...new Set(rows.map((r) => r.patientId))] }, attributes: ['id', 'name'] }),
+    Patient.findAll({ where: { id: [...new Set(rows.map((r) => r.patientId))] }, attributes: ['id', 'name'], paranoid: false }),
     User.findAll({ where: { id: [...new Set(rows.map((r) => r.doctorId))] }, attributes: ['id', 'name', 'postId'] }),
     Dept.findAll({ where: { id: [...new Set(rows.map((r) => r.deptId))] }, attributes: ['id', 'name'] }),
     Post.findAll({ attributes: ['id', 'name'] }),
@@ -43,24 +46,42 @@ export async function appointmentViews(rows: Appointment[]) {
   const dMap = new Map(doctors.map((d) => [d.id, d]));
   const deptMap = new Map(depts.map((d) => [d.id, d.name]));
   const postMap = new Map(posts.map((p) => [p.id, p.name]));
-  const refunds = await refundStatusOf(rows.map((r) => r.id));
+  const refunds = await refundsOf(rows);
   const now = Date.now();
   return rows.map((a) => {
-    const s = sMap.get(a.scheduleId)!;
-    const deadline = cancelDeadline(a, s);
+    const s = sMap.get(a.scheduleId);
+    const deadline = cancelDeadline(a, { startTime: s?.startTime ?? a.windowStart });
+    const paid = refunds.get(a.id) ?? [];
     const doctor = dMap.get(a.doctorId);
     return {
       id: a.id, no: a.no, status: a.status, statusLabel: STATUS_LABEL[a.status],
       patientId: a.patientId, patientName: pMap.get(a.patientId) ?? '', doctorId: a.doctorId, doctorName: doctor?.name ?? '',
       doctorTitle: doctor?.postId ? postMap.get(doctor.postId) ?? null : null, deptId: a.deptId, deptName: deptMap.get(a.deptId) ?? '',
       scheduleId: a.scheduleId, clinicDate: a.clinicDate, period: a.period, periodLabel: PERIOD_LABEL[a.period],
-      windowStart: a.windowStart, windowEnd: a.windowEnd, seqNo: a.seqNo, feeFen: a.feeFen, location: s.location,
+      windowStart: a.windowStart, windowEnd: a.windowEnd, seqNo: a.seqNo, feeFen: a.feeFen, location: s?.location ?? null,
       holdExpiresAt: a.status === 'pending_payment' ? a.holdExpiresAt : null, paidAt: a.paidAt ?? null,
       cancelDeadline: deadline, canCancel: (a.status === 'pending_payment' || a.status === 'booked') && deadline.getTime() > now,
-      cancelReason: a.cancelReason ?? null, refund: refunds.get(a.id) ?? null, fromWaitlist: a.fromWaitlist, createdAt: a.createdAt,
+      cancelReason: a.cancelReason ?? null, refund: bookingRefund(paid.filter((r) => !r.duplicate)), refunds: paid,
+      fromWaitlist: a.fromWaitlist, createdAt: a.createdAt,
     };
   });
 }
+
+/** The refund of the booking itself (not of duplicate payments): one in practice; summed, worst state first, if more. */
+function bookingRefund(refunds: { status: 'processing' | 'success' | 'failed'; amountFen: number }[]) {
+  if (!refunds.length) return null;
+  const status = (['failed', 'processing', 'success'] as const).find((st) => refunds.some((r) => r.status === st))!;
+  return { status, amountFen: refunds.reduce((sum, r) => sum + r.amountFen, 0) };
+}
+
+/**
+ * A family member who still holds a booking (clinic day not passed) or waits in a waitlist can't be deleted.
+ * The waitlist is read first: an offer turns a waiting entry into a booking in one commit, so in this order the
+ * two reads can't both miss it.
+ */
+guardPatientRemoval(async (patientId, t) =>
+  (await WaitlistEntry.count({ where: { patientId, status: 'waiting' }, transaction: t })) > 0
+  || (await Appointment.count({ where: { patientId, status: HOLDING, clinicDate: { [Op.gte]: shanghaiDate() } }, transaction: t })) > 0);
 
 async function ownPatient(actor: MpActor, patientId: number) {
   const p = await Patient.findOne({ where: { id: patientId, userId: actor.userId } });
@@ -90,23 +111,43 @@ function assertBookable(s: Schedule | null): asserts s is Schedule {
   if (shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now()) throw conflict('SESSION_PASSED', '该时段已结束');
 }
 
-async function checkPatientRules(actor: MpActor) {
-  const until = await suspendedUntil(actor.userId);
-  if (until) throw forbidden('BOOKING_SUSPENDED', `因多次爽约，预约功能暂停至 ${shanghaiDate(until)}`, { until: until.toISOString() });
-  const active = await Appointment.count({ where: { userId: actor.userId, status: HOLDING, clinicDate: { [Op.gte]: shanghaiDate() } } });
+async function assertUnderLimit(userId: number, t?: Transaction) {
+  const active = await Appointment.count({ where: { userId, status: HOLDING, clinicDate: { [Op.gte]: shanghaiDate() } }, transaction: t });
   if (active >= cfg().BOOKING_MAX_ACTIVE) throw conflict('BOOKING_LIMIT', `最多同时保留 ${cfg().BOOKING_MAX_ACTIVE} 个未就诊的预约`);
 }
 
+/** Checked before any lock is taken; the limit is checked again under the account lock (lockAccountFor). */
+async function checkPatientRules(actor: MpActor) {
+  const until = await suspendedUntil(actor.userId);
+  if (until) throw forbidden('BOOKING_SUSPENDED', `因多次爽约，预约功能暂停至 ${shanghaiDate(until)}`, { until: until.toISOString() });
+  await assertUnderLimit(actor.userId);
+}
+
 /**
- * The lowest free number of a schedule for this person, read inside the caller's transaction (which holds
- * the schedule row lock). The unique indexes on (schedule, active_seq) and (schedule, active_patient) are the
- * database's last word: whatever the code above does, a slot can't be given twice.
+ * Inside a booking transaction: the account's row lock — the one every change to the account's family members
+ * takes too — then the member re-read (not deleted meanwhile) and the account's live bookings counted under it,
+ * so concurrent requests of one account can't together pass the limit. Lock order everywhere: a schedule row
+ * first (if any), then the account row.
  */
-async function lowestFreeSeq(s: Schedule, patientId: number, t: Transaction) {
+async function lockAccountFor(actor: MpActor, patientId: number, t: Transaction) {
+  await lockOwner(actor.userId, t);
+  const patient = await Patient.findOne({ where: { id: patientId, userId: actor.userId }, transaction: t });
+  if (!patient) throw notFound('就诊人不存在');
+  await assertUnderLimit(actor.userId, t);
+  return patient;
+}
+
+/**
+ * The lowest free number of a schedule for this person (their ID blind index), read inside the caller's
+ * transaction (which holds the schedule row lock). The unique indexes on (schedule, active_seq) and
+ * (schedule, active_person) are the database's last word: whatever the code above does, a slot can't be given
+ * twice, nor a person two seats in one session — whichever account or family-member row asks.
+ */
+async function lowestFreeSeq(s: Schedule, person: string, t: Transaction) {
   const held = await Appointment.findAll({
-    where: { scheduleId: s.id, activeSeq: { [Op.ne]: null } }, attributes: ['activeSeq', 'activePatient'], transaction: t,
+    where: { scheduleId: s.id, activeSeq: { [Op.ne]: null } }, attributes: ['activeSeq', 'activePerson'], transaction: t,
   });
-  if (held.some((h) => h.activePatient === patientId)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+  if (held.some((h) => h.activePerson === person)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
   const taken = new Set(held.map((h) => h.activeSeq));
   let seq = 1;
   while (taken.has(seq)) seq++;
@@ -116,12 +157,12 @@ async function lowestFreeSeq(s: Schedule, patientId: number, t: Transaction) {
 
 /** Gives the lowest free slot to a family member as a new appointment (unpaid hold, or booked if free of charge). */
 async function holdLowestSlot(s: Schedule, patient: Patient, opts: { userId: number; holdMinutes: number; fromWaitlist: boolean }, t: Transaction) {
-  const { seq, window: w } = await lowestFreeSeq(s, patient.id, t);
+  const { seq, window: w } = await lowestFreeSeq(s, patient.idCardHash, t);
   const free = s.feeFen === 0;
   const a = await Appointment.create(
     {
       no: appointmentNo(), userId: opts.userId, patientId: patient.id, scheduleId: s.id, doctorId: s.doctorId, deptId: s.deptId, seqNo: seq,
-      activeSeq: seq, activePatient: patient.id, clinicDate: s.clinicDate, period: s.period, windowStart: w.start, windowEnd: w.end,
+      activeSeq: seq, activePerson: patient.idCardHash, clinicDate: s.clinicDate, period: s.period, windowStart: w.start, windowEnd: w.end,
       feeFen: s.feeFen, status: free ? 'booked' : 'pending_payment', holdExpiresAt: free ? null : new Date(Date.now() + opts.holdMinutes * 60_000),
       paidAt: null, fromWaitlist: opts.fromWaitlist,
     },
@@ -138,7 +179,7 @@ function uniqueViolation(err: unknown) {
 export async function takeSlot(actor: MpActor, input: { scheduleId: number; patientId: number }) {
   const limit = await infra().kv.hit(`booking:user:${actor.userId}`, cfg().BOOKING_RATE_PER_USER_PER_MIN, 60);
   if (!limit.allowed) throw new AppError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { retryAfterSeconds: limit.retryAfterSec });
-  const patient = await ownPatient(actor, input.patientId);
+  const member = await ownPatient(actor, input.patientId);
   const fast = await Schedule.findByPk(input.scheduleId);
   assertBookable(fast);
   // The 07:59 rush: once a session is full, refuse without touching the lock.
@@ -149,6 +190,12 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
     appt = await tx(async (t) => {
       const s = await Schedule.findByPk(input.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
       assertBookable(s);
+      // Those who queued for the lock while the last slots went are sent away after one indexed look-up.
+      if (s.bookedCount >= s.slotCount) {
+        if (await Appointment.count({ where: { scheduleId: s.id, activePerson: member.idCardHash }, transaction: t })) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+        throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+      }
+      const patient = await lockAccountFor(actor, input.patientId, t);
       return holdLowestSlot(s, patient, { userId: actor.userId, holdMinutes: cfg().BOOKING_HOLD_MINUTES, fromWaitlist: false }, t);
     }, { readCommitted: true });
   } catch (err) {
@@ -156,7 +203,8 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
     throw err;
   }
   const view = (await appointmentViews([appt]))[0];
-  return { appointment: view, payment: appt.status === 'pending_payment' ? await ensurePayment(appt).catch(paymentUnavailable) : null };
+  const payment = appt.status === 'pending_payment' ? await withAppointmentLock(appt.id, () => ensurePayment(appt)).catch(paymentUnavailable) : null;
+  return { appointment: view, payment };
 }
 
 /** The booking stands even if WeChat Pay is briefly unreachable: the patient can pay from 我的预约. */
@@ -165,12 +213,16 @@ function paymentUnavailable(err: unknown) {
   return null;
 }
 
+/** Pay parameters for a pending appointment: under the appointment lock, so a cancel or expiry can't interleave. */
 export async function payAppointment(actor: MpActor, id: number) {
-  const a = await Appointment.findOne({ where: { id, userId: actor.userId } });
-  if (!a) throw notFound('预约不存在');
-  if (a.status !== 'pending_payment') throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
-  if (a.holdExpiresAt && a.holdExpiresAt.getTime() <= Date.now()) throw conflict('HOLD_EXPIRED', '支付时间已过，号源已释放');
-  return { payment: await ensurePayment(a) };
+  const owned = await Appointment.findOne({ where: { id, userId: actor.userId } });
+  if (!owned) throw notFound('预约不存在');
+  return withAppointmentLock(id, async () => {
+    const a = (await Appointment.findByPk(id))!;
+    if (a.status !== 'pending_payment') throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
+    if (a.holdExpiresAt && a.holdExpiresAt.getTime() <= Date.now()) throw conflict('HOLD_EXPIRED', '支付时间已过，号源已释放');
+    return { payment: await ensurePayment(a) };
+  });
 }
 
 export async function listMyAppointments(actor: MpActor, q: { page: number; pageSize: number; status?: 'upcoming' | 'pending' | 'done' | 'cancelled' }) {
@@ -190,68 +242,81 @@ export async function getMyAppointment(actor: MpActor, id: number) {
 
 /** Frees the slot of a holding appointment (inside the caller's transaction). */
 async function releaseSlot(a: Appointment, status: AppointmentStatus, reason: string | null, t: Transaction) {
-  await a.update({ status, activeSeq: null, activePatient: null, cancelledAt: new Date(), cancelReason: reason }, { transaction: t });
+  await a.update({ status, activeSeq: null, activePerson: null, cancelledAt: new Date(), cancelReason: reason }, { transaction: t });
   await Schedule.decrement('bookedCount', { by: 1, where: { id: a.scheduleId }, transaction: t });
 }
 
 export async function cancelMyAppointment(actor: MpActor, id: number) {
   const owned = await Appointment.findOne({ where: { id, userId: actor.userId } });
   if (!owned) throw notFound('预约不存在');
-  const wasPaid = await withAppointmentLock(id, async () => {
+  await withAppointmentLock(id, async () => {
     const a = (await Appointment.findByPk(id))!;
     if (!HOLDING.includes(a.status)) throw conflict('NOT_CANCELLABLE', `该预约${STATUS_LABEL[a.status]}，不能取消`);
-    const s = (await Schedule.findByPk(a.scheduleId))!;
-    if (cancelDeadline(a, s).getTime() <= Date.now()) throw conflict('CANCEL_TOO_LATE', '已过取消截止时间，不能取消');
-    if (a.status === 'pending_payment') {
-      // If the patient paid in the meantime, the payment wins and the cancel proceeds as a paid one.
-      if ((await closeForAppointment(a)) === 'paid') await a.reload();
-    }
-    const paid = a.status === 'booked' && a.feeFen > 0;
+    const s = await Schedule.findByPk(a.scheduleId);
+    if (cancelDeadline(a, { startTime: s?.startTime ?? a.windowStart }).getTime() <= Date.now()) throw conflict('CANCEL_TOO_LATE', '已过取消截止时间，不能取消');
+    // Orders still open are closed first; one paid in the meantime wins, and is refunded below with the rest.
+    await closeForAppointment(a);
+    await a.reload();
     await tx(async (t) => releaseSlot(a, 'cancelled', '患者取消', t));
-    return paid;
   });
   const a = (await Appointment.findByPk(id))!;
-  if (wasPaid) await refundForAppointment(a, '患者取消预约');
+  // Everything paid for it comes back, duplicates included (each order under its own refund number).
+  await refundForAppointment(a, '患者取消预约');
   await offerFreedSlots(a.scheduleId);
   return (await appointmentViews([a]))[0];
 }
 
-/** Payment confirmed (notification or reconciliation). A payment that arrives after the hold ran out still wins. */
-export async function onPaid(appointmentId: number, paidAt: Date): Promise<'booked' | 'refund'> {
-  const outcome = await withAppointmentLock(appointmentId, async () => {
-    const a = (await Appointment.findByPk(appointmentId))!;
-    if (a.status === 'booked' || a.status === 'visited' || a.status === 'no_show') return 'booked' as const;
-    if (a.status === 'pending_payment') {
-      await a.update({ status: 'booked', paidAt, holdExpiresAt: null });
-      return 'booked' as const;
+export type PaymentOutcome = 'booked' | 'duplicate' | 'refund';
+
+/**
+ * Applies one paid order to its appointment; the caller holds the appointment lock. The first payment the
+ * appointment takes is the one it stands on (paidOrderId): any other paid order is a duplicate, to be refunded
+ * in full. A payment that arrives after the hold ran out still wins if a slot is free; otherwise — and for a
+ * cancelled or stopped appointment — what was paid is to be refunded.
+ */
+export async function applyPayment(a: Appointment, orderId: number, paidAt: Date): Promise<PaymentOutcome> {
+  if (a.paidOrderId != null && a.paidOrderId !== orderId) return 'duplicate';
+  if (a.status === 'booked' || a.status === 'visited' || a.status === 'no_show') {
+    if (a.paidOrderId == null) await a.update({ paidOrderId: orderId });
+    return 'booked';
+  }
+  if (a.status === 'pending_payment') {
+    await a.update({ status: 'booked', paidAt, paidOrderId: orderId, holdExpiresAt: null });
+    return 'booked';
+  }
+  if (a.status !== 'expired') return 'refund';
+  try {
+    const again = await tx(async (t) => {
+      const s = await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
+      await lockOwner(a.userId, t);
+      const patient = await Patient.findByPk(a.patientId, { transaction: t });
+      if (!patient || !s || s.status !== 'open' || s.bookedCount >= s.slotCount) return false;
+      // The paid appointment keeps its number and order; it just gets a slot again.
+      const { seq, window: w } = await lowestFreeSeq(s, patient.idCardHash, t);
+      await a.update({ status: 'booked', paidAt, paidOrderId: orderId, holdExpiresAt: null, seqNo: seq, activeSeq: seq, activePerson: patient.idCardHash,
+        windowStart: w.start, windowEnd: w.end, cancelledAt: null, cancelReason: null }, { transaction: t });
+      await s.increment('bookedCount', { by: 1, transaction: t });
+      return true;
+    }, { readCommitted: true });
+    if (again) {
+      await notify(a.userId, '预约成功', `支付已到账，已为您保留 ${a.clinicDate} ${PERIOD_LABEL[a.period]} 的号源。`);
+      return 'booked';
     }
-    // expired / cancelled / stopped: try to give the patient a slot again, or refund in full.
-    if (a.status === 'expired') {
-      try {
-        const again = await tx(async (t) => {
-          const s = await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
-          if (!s || s.status !== 'open' || s.bookedCount >= s.slotCount) return false;
-          // The paid appointment keeps its number and order; it just gets a slot again.
-          const { seq, window: w } = await lowestFreeSeq(s, a.patientId, t);
-          await a.update({ status: 'booked', paidAt, holdExpiresAt: null, seqNo: seq, activeSeq: seq, activePatient: a.patientId,
-            windowStart: w.start, windowEnd: w.end, cancelledAt: null, cancelReason: null }, { transaction: t });
-          await s.increment('bookedCount', { by: 1, transaction: t });
-          return true;
-        }, { readCommitted: true });
-        if (again) {
-          await notify(a.userId, '预约成功', `支付已到账，已为您保留 ${a.clinicDate} ${PERIOD_LABEL[a.period]} 的号源。`);
-          return 'booked' as const;
-        }
-      } catch (err) {
-        if (!(err instanceof AppError) && !uniqueViolation(err)) throw err;
-      }
-    }
-    return 'refund' as const;
-  });
+  } catch (err) {
+    if (!(err instanceof AppError) && !uniqueViolation(err)) throw err;
+    await a.reload();
+  }
+  return 'refund';
+}
+
+/** A payment confirmed by WeChat Pay (notification or reconciliation): applied under the appointment lock, then refunds. */
+export async function onPaid(order: PayOrder, paidAt: Date): Promise<PaymentOutcome> {
+  const outcome = await withAppointmentLock(order.appointmentId, async () => applyPayment((await Appointment.findByPk(order.appointmentId))!, order.id, paidAt));
+  const a = (await Appointment.findByPk(order.appointmentId))!;
+  if (outcome === 'duplicate') await refundDuplicate(a, order);
   if (outcome === 'refund') {
-    const a = (await Appointment.findByPk(appointmentId))!;
-    await refundForAppointment(a, '号源已释放，费用原路退回');
-    await notify(a.userId, '费用退回', `您的预约已${STATUS_LABEL[a.status]}，支付的 ${(a.feeFen / 100).toFixed(2)} 元将原路退回。`);
+    const { created } = await refundForAppointment(a, '号源已释放，费用原路退回');
+    if (created) await notify(a.userId, '费用退回', `您的预约已${STATUS_LABEL[a.status]}，支付的 ${(a.feeFen / 100).toFixed(2)} 元将原路退回。`);
   }
   return outcome;
 }
@@ -265,7 +330,8 @@ export async function expireHolds(limit = 200) {
     await withAppointmentLock(d.id, async () => {
       const a = (await Appointment.findByPk(d.id))!;
       if (a.status !== 'pending_payment') return;
-      if ((await closeForAppointment(a)) === 'paid') return; // onPaid already ran for it
+      // A payment WeChat took after all wins: the appointment is booked and stays.
+      await closeForAppointment(a);
       await a.reload();
       if (a.status !== 'pending_payment') return;
       await tx(async (t) => releaseSlot(a, 'expired', '超时未支付', t));
@@ -281,14 +347,17 @@ export async function expireHolds(limit = 200) {
 // ----- waitlist (候补) -----
 
 export async function joinWaitlist(actor: MpActor, input: { scheduleId: number; patientId: number }) {
-  const patient = await ownPatient(actor, input.patientId);
+  await ownPatient(actor, input.patientId);
   const s = await Schedule.findByPk(input.scheduleId);
   assertBookable(s);
   if (s.bookedCount < s.slotCount) throw conflict('SLOT_AVAILABLE', '还有号源，可以直接预约');
   await checkPatientRules(actor);
-  if (await Appointment.findOne({ where: { scheduleId: s.id, activePatient: patient.id } })) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
   try {
-    const e = await WaitlistEntry.create({ scheduleId: s.id, userId: actor.userId, patientId: patient.id, activePatient: patient.id, status: 'waiting' });
+    const e = await tx(async (t) => {
+      const patient = await lockAccountFor(actor, input.patientId, t);
+      if (await Appointment.findOne({ where: { scheduleId: s.id, activePerson: patient.idCardHash }, transaction: t })) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+      return WaitlistEntry.create({ scheduleId: s.id, userId: actor.userId, patientId: patient.id, activePerson: patient.idCardHash, status: 'waiting' }, { transaction: t });
+    }, { readCommitted: true });
     return waitlistView(e);
   } catch (err) {
     if (uniqueViolation(err)) throw conflict('ALREADY_WAITING', '该就诊人已在候补队列中');
@@ -298,7 +367,7 @@ export async function joinWaitlist(actor: MpActor, input: { scheduleId: number; 
 
 async function waitlistView(e: WaitlistEntry) {
   const ahead = e.status === 'waiting' ? await WaitlistEntry.count({ where: { scheduleId: e.scheduleId, status: 'waiting', id: { [Op.lt]: e.id } } }) : 0;
-  const [s, patient] = await Promise.all([Schedule.findByPk(e.scheduleId), Patient.findByPk(e.patientId, { attributes: ['name'] })]);
+  const [s, patient] = await Promise.all([Schedule.findByPk(e.scheduleId), Patient.findByPk(e.patientId, { attributes: ['name'], paranoid: false })]);
   const [doctor, dept] = await Promise.all([User.findByPk(s!.doctorId, { attributes: ['name'] }), Dept.findByPk(s!.deptId, { attributes: ['name'] })]);
   return {
     id: e.id, scheduleId: e.scheduleId, patientId: e.patientId, patientName: patient?.name ?? '', doctorName: doctor?.name ?? '', deptName: dept?.name ?? '',
@@ -313,7 +382,7 @@ export async function myWaitlist(actor: MpActor) {
 }
 
 export async function leaveWaitlist(actor: MpActor, id: number) {
-  const [n] = await WaitlistEntry.update({ status: 'cancelled', activePatient: null }, { where: { id, userId: actor.userId, status: 'waiting' } });
+  const [n] = await WaitlistEntry.update({ status: 'cancelled', activePerson: null }, { where: { id, userId: actor.userId, status: 'waiting' } });
   if (!n) throw notFound('候补记录不存在或已处理');
 }
 
@@ -325,13 +394,14 @@ export async function offerFreedSlots(scheduleId: number) {
       if (!s || s.status !== 'open' || s.bookedCount >= s.slotCount || shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now()) return null;
       const entry = await WaitlistEntry.findOne({ where: { scheduleId, status: 'waiting' }, order: [['id', 'ASC']], transaction: t, lock: t.LOCK.UPDATE });
       if (!entry) return null;
+      // A member deleted meanwhile, or a person who holds a seat here already (from another account), is passed over.
       const patient = await Patient.findByPk(entry.patientId, { transaction: t });
-      if (!patient || (await Appointment.findOne({ where: { scheduleId, activePatient: entry.patientId }, transaction: t }))) {
-        await entry.update({ status: 'closed', activePatient: null }, { transaction: t });
+      if (!patient || (await Appointment.findOne({ where: { scheduleId, activePerson: patient.idCardHash }, transaction: t }))) {
+        await entry.update({ status: 'closed', activePerson: null }, { transaction: t });
         return { entry, appointment: null };
       }
       const a = await holdLowestSlot(s, patient, { userId: entry.userId, holdMinutes: cfg().WAITLIST_OFFER_MINUTES, fromWaitlist: true }, t);
-      await entry.update({ status: 'offered', activePatient: null, appointmentId: a.id, offeredAt: new Date() }, { transaction: t });
+      await entry.update({ status: 'offered', activePerson: null, appointmentId: a.id, offeredAt: new Date() }, { transaction: t });
       await notify(entry.userId, '候补成功', `${s.clinicDate} ${PERIOD_LABEL[s.period]}的号源已为${patient.name}保留，请在 ${cfg().WAITLIST_OFFER_MINUTES} 分钟内完成支付。`, t);
       return { entry, appointment: a };
     }, { readCommitted: true });
@@ -347,8 +417,8 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
     const s = (await Schedule.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;
     if (s.status === 'stopped') throw conflict('SCHEDULE_STOPPED', '该排班已停诊');
     const holding = await Appointment.findAll({ where: { scheduleId: id, status: HOLDING }, transaction: t });
-    for (const a of holding) await a.update({ status: 'stopped', activeSeq: null, activePatient: null, cancelledAt: new Date(), cancelReason: `停诊：${reason}` }, { transaction: t });
-    await WaitlistEntry.update({ status: 'closed', activePatient: null }, { where: { scheduleId: id, status: 'waiting' }, transaction: t });
+    for (const a of holding) await a.update({ status: 'stopped', activeSeq: null, activePerson: null, cancelledAt: new Date(), cancelReason: `停诊：${reason}` }, { transaction: t });
+    await WaitlistEntry.update({ status: 'closed', activePerson: null }, { where: { scheduleId: id, status: 'waiting' }, transaction: t });
     await s.update({ status: 'stopped', stopReason: reason, bookedCount: 0 }, { transaction: t });
     return holding.map((a) => a.id);
   });
@@ -356,11 +426,9 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
   for (const appointmentId of affected) {
     await withAppointmentLock(appointmentId, async () => {
       const a = (await Appointment.findByPk(appointmentId))!;
-      const paid = a.paidAt != null || (await closeForAppointment(a)) === 'paid';
-      if (paid && a.feeFen > 0) {
-        await refundForAppointment(a, '医生停诊');
-        refunded++;
-      }
+      await closeForAppointment(a);
+      const paid = (await refundForAppointment(a, '医生停诊')).refunds.length > 0;
+      if (paid) refunded++;
       await notify(a.userId, '医生停诊通知', `很抱歉，您预约的 ${a.clinicDate} ${PERIOD_LABEL[a.period]}门诊因“${reason}”停诊${paid ? '，挂号费将原路退回' : ''}。`);
     }).catch((err) => infra().log.error({ err, appointmentId }, 'stop-schedule follow-up failed'));
   }

@@ -4,7 +4,10 @@ import {
 
 export type Relation = 'self' | 'spouse' | 'parent' | 'child' | 'sibling' | 'other';
 
-/** A family member (就诊人) of a mini-program user. ID number and phone are encrypted at rest. */
+/**
+ * A family member (就诊人) of a mini-program user. ID number and phone are encrypted at rest. Deleting one is a soft
+ * delete (paranoid): their past appointments stay readable, and queries skip deleted members unless told otherwise.
+ */
 export class Patient extends Model<InferAttributes<Patient>, InferCreationAttributes<Patient>> {
   declare id: CreationOptional<number>;
   declare userId: number;
@@ -19,6 +22,7 @@ export class Patient extends Model<InferAttributes<Patient>, InferCreationAttrib
   declare isDefault: boolean;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+  declare deletedAt: CreationOptional<Date | null>;
 }
 
 export function initPatientModels(sequelize: Sequelize) {
@@ -37,7 +41,8 @@ export function initPatientModels(sequelize: Sequelize) {
       isDefault: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
+      deletedAt: DataTypes.DATE,
     },
-    { sequelize, tableName: 'mp_patient', underscored: true },
+    { sequelize, tableName: 'mp_patient', underscored: true, paranoid: true },
   );
 }

@@ -1,4 +1,4 @@
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import { infra, tx } from '../../infra';
 import { maskIdCard, maskPhone } from '../../infra/crypto';
 import { conflict, notFound, unprocessable } from '../../http/errors';
@@ -36,54 +36,91 @@ export async function getPatient(actor: MpActor, id: number) {
   return patientView(await ownPatient(actor, id));
 }
 
+/**
+ * Every change to one account's family members runs under that account's row lock (mp_user … FOR UPDATE), taken
+ * first: changes of one account queue behind each other, so limit, duplicate and default checks can read the
+ * members plainly. Nothing else is locked by range — READ COMMITTED takes no gap locks on mp_patient — so
+ * different accounts never wait for, or deadlock with, each other.
+ */
+export function lockOwner(userId: number, t: Transaction) {
+  return MpUser.findByPk(userId, { transaction: t, lock: t.LOCK.UPDATE, attributes: ['id'] });
+}
+const ownerTx = <T>(userId: number, fn: (t: Transaction) => Promise<T>) => tx(async (t) => {
+  await lockOwner(userId, t);
+  return fn(t);
+}, { readCommitted: true });
+
+/** Whether something live (a booking, a waitlist place …) still needs this family member; registered by other domains. */
+export type RemovalGuard = (patientId: number, t: Transaction) => Promise<boolean>;
+const removalGuards: RemovalGuard[] = [];
+export function guardPatientRemoval(guard: RemovalGuard) {
+  removalGuards.push(guard);
+}
+
+async function clearDefault(members: Patient[], t: Transaction) {
+  const ids = members.filter((p) => p.isDefault).map((p) => p.id);
+  if (ids.length) await Patient.update({ isDefault: false }, { where: { id: ids }, transaction: t });
+}
+
 export async function addPatient(actor: MpActor, input: PatientCreate) {
   const check = checkIdCard(input.idCard);
   if (!check.ok) throw unprocessable('INVALID_ID_CARD', check.reason);
   const idCard = input.idCard.trim().toUpperCase();
   const { fieldCrypto } = infra();
-  const row = await tx(async (t) => {
-    // Lock the owner's row so concurrent adds can't both pass the limit or both become the default.
-    await MpUser.findByPk(actor.userId, { transaction: t, lock: t.LOCK.UPDATE });
-    const existing = await Patient.findAll({ where: { userId: actor.userId }, transaction: t, lock: t.LOCK.UPDATE });
-    if (existing.length >= MAX_PATIENTS) throw conflict('PATIENT_LIMIT', `最多添加 ${MAX_PATIENTS} 位就诊人`);
-    const idHash = fieldCrypto.blindIndex(idCard);
-    if (existing.some((p) => p.idCardHash === idHash)) throw conflict('PATIENT_DUPLICATE', '该身份证号的就诊人已添加');
-    if (input.relation === 'self' && existing.some((p) => p.relation === 'self')) throw conflict('SELF_EXISTS', '已添加过“本人”，请选择其他关系');
-    const makeDefault = input.isDefault === true || existing.length === 0;
-    if (makeDefault) await Patient.update({ isDefault: false }, { where: { userId: actor.userId }, transaction: t });
-    return Patient.create(
-      {
-        userId: actor.userId, name: input.name, idCardEnc: fieldCrypto.encrypt(idCard), idCardHash: idHash,
-        phoneEnc: fieldCrypto.encrypt(input.phone), phoneHash: fieldCrypto.blindIndex(input.phone), relation: input.relation,
-        gender: check.gender, birthDate: check.birthDate, isDefault: makeDefault,
-      },
-      { transaction: t },
-    );
+  const idHash = fieldCrypto.blindIndex(idCard);
+  const row = await ownerTx(actor.userId, async (t) => {
+    const all = await Patient.findAll({ where: { userId: actor.userId }, paranoid: false, transaction: t });
+    const live = all.filter((p) => !p.deletedAt);
+    if (live.length >= MAX_PATIENTS) throw conflict('PATIENT_LIMIT', `最多添加 ${MAX_PATIENTS} 位就诊人`);
+    if (live.some((p) => p.idCardHash === idHash)) throw conflict('PATIENT_DUPLICATE', '该身份证号的就诊人已添加');
+    if (input.relation === 'self' && live.some((p) => p.relation === 'self')) throw conflict('SELF_EXISTS', '已添加过“本人”，请选择其他关系');
+    const makeDefault = input.isDefault === true || live.length === 0;
+    if (makeDefault) await clearDefault(live, t);
+    const fields = {
+      name: input.name, idCardEnc: fieldCrypto.encrypt(idCard), phoneEnc: fieldCrypto.encrypt(input.phone), phoneHash: fieldCrypto.blindIndex(input.phone),
+      relation: input.relation, gender: check.gender, birthDate: check.birthDate, isDefault: makeDefault,
+    };
+    // The same person deleted before comes back as the same row, with their past appointments.
+    const deleted = all.find((p) => p.deletedAt && p.idCardHash === idHash);
+    if (deleted) {
+      await deleted.restore({ transaction: t });
+      return deleted.update(fields, { transaction: t });
+    }
+    return Patient.create({ userId: actor.userId, idCardHash: idHash, ...fields }, { transaction: t });
   });
   return patientView(row);
 }
 
 export async function updatePatient(actor: MpActor, id: number, input: PatientUpdate) {
-  const p = await ownPatient(actor, id);
-  if (input.relation === 'self' && p.relation !== 'self') {
-    const self = await Patient.count({ where: { userId: actor.userId, relation: 'self', id: { [Op.ne]: id } } });
-    if (self) throw conflict('SELF_EXISTS', '已添加过“本人”，请选择其他关系');
-  }
   const { fieldCrypto } = infra();
-  await p.update({
-    ...(input.name ? { name: input.name } : {}),
-    ...(input.relation ? { relation: input.relation } : {}),
-    ...(input.phone ? { phoneEnc: fieldCrypto.encrypt(input.phone), phoneHash: fieldCrypto.blindIndex(input.phone) } : {}),
+  const row = await ownerTx(actor.userId, async (t) => {
+    const p = await Patient.findOne({ where: { id, userId: actor.userId }, transaction: t });
+    if (!p) throw notFound('就诊人不存在');
+    if (input.relation === 'self' && p.relation !== 'self') {
+      const self = await Patient.count({ where: { userId: actor.userId, relation: 'self', id: { [Op.ne]: id } }, transaction: t });
+      if (self) throw conflict('SELF_EXISTS', '已添加过“本人”，请选择其他关系');
+    }
+    return p.update({
+      ...(input.name ? { name: input.name } : {}),
+      ...(input.relation ? { relation: input.relation } : {}),
+      ...(input.phone ? { phoneEnc: fieldCrypto.encrypt(input.phone), phoneHash: fieldCrypto.blindIndex(input.phone) } : {}),
+    }, { transaction: t });
   });
-  return patientView(p);
+  return patientView(row);
 }
 
+/** A soft delete, refused while the member still has a live booking or waitlist place. */
 export async function removePatient(actor: MpActor, id: number) {
-  await tx(async (t) => {
-    const p = await Patient.findOne({ where: { id, userId: actor.userId }, transaction: t, lock: t.LOCK.UPDATE });
+  await ownerTx(actor.userId, async (t) => {
+    const p = await Patient.findOne({ where: { id, userId: actor.userId }, transaction: t });
     if (!p) throw notFound('就诊人不存在');
+    for (const inUse of removalGuards) {
+      if (await inUse(p.id, t)) throw conflict('PATIENT_HAS_BOOKINGS', '该就诊人有未完成的预约或候补，请先取消');
+    }
+    const wasDefault = p.isDefault;
+    await p.update({ isDefault: false }, { transaction: t });
     await p.destroy({ transaction: t });
-    if (p.isDefault) {
+    if (wasDefault) {
       // Someone must stay default while any family member remains.
       const next = await Patient.findOne({ where: { userId: actor.userId }, order: [['id', 'ASC']], transaction: t });
       if (next) await next.update({ isDefault: true }, { transaction: t });
@@ -92,12 +129,12 @@ export async function removePatient(actor: MpActor, id: number) {
 }
 
 export async function setDefaultPatient(actor: MpActor, id: number) {
-  const row = await tx(async (t) => {
-    const p = await Patient.findOne({ where: { id, userId: actor.userId }, transaction: t, lock: t.LOCK.UPDATE });
+  const row = await ownerTx(actor.userId, async (t) => {
+    const members = await Patient.findAll({ where: { userId: actor.userId }, transaction: t });
+    const p = members.find((m) => m.id === id);
     if (!p) throw notFound('就诊人不存在');
-    await Patient.update({ isDefault: false }, { where: { userId: actor.userId, id: { [Op.ne]: id } }, transaction: t });
-    await p.update({ isDefault: true }, { transaction: t });
-    return p;
+    await clearDefault(members.filter((m) => m.id !== id), t);
+    return p.update({ isDefault: true }, { transaction: t });
   });
   return patientView(row);
 }

@@ -1,11 +1,12 @@
-import { Op } from 'sequelize';
+import { Op, QueryTypes } from 'sequelize';
 import { infra, tx } from '../../infra';
 import { WechatPayError, WechatPayNotifyError, type HeaderBag, type JsapiPayParams, type Transaction } from '../../infra/wechatpay';
-import { AppError } from '../../http/errors';
+import { AppError, conflict } from '../../http/errors';
 import { MpUser } from '../auth/models';
 import { Dept } from '../system/models';
 import { Appointment } from '../booking/models';
-import { onPaid } from '../booking/service';
+import { PERIOD_LABEL } from '../scheduling/models';
+import { applyPayment, notify, onPaid } from '../booking/service';
 import { PayNotification, PayOrder, PayRefund } from './models';
 
 function pay() {
@@ -23,32 +24,44 @@ function gatewayFailure(err: unknown): never {
   throw err;
 }
 
-/** The pay parameters for an unpaid appointment: reuses the live order, or opens a new one at WeChat Pay. */
+/** WeChat keeps a prepay_id usable for 2 hours; a little less, so a pay sheet opened now still works. */
+const PREPAY_USABLE_MS = 110 * 60_000;
+const PAID_STATES = ['paid', 'refunding', 'refunded'] as const;
+
+/**
+ * The pay parameters for an unpaid appointment. One live order per appointment: the live one is reused (its
+ * time_expire is the hold's end anyway). Only when it can't be used (no prepay_id of ours, or too old) is a new one
+ * opened — after the old one is closed at WeChat Pay, so it can never be paid too; if WeChat says it was paid, the
+ * payment wins and no new order is opened. Called under the appointment lock.
+ */
 export async function ensurePayment(a: Appointment): Promise<JsapiPayParams> {
   const { client, notifyUrl } = pay();
-  return infra().kv.withLock(`pay-create:${a.id}`, async () => {
-    const live = await PayOrder.findOne({ where: { appointmentId: a.id, status: 'created' }, order: [['id', 'DESC']] });
-    if (live?.prepayId && live.timeExpire.getTime() > Date.now() + 30_000) return client.payParams(live.prepayId);
-    const user = await MpUser.findByPk(a.userId);
-    const dept = await Dept.findByPk(a.deptId);
-    const attempt = (await PayOrder.count({ where: { appointmentId: a.id } })) + 1;
-    const order = await PayOrder.create({
-      outTradeNo: `${a.no}P${attempt}`, appointmentId: a.id, userId: a.userId, openid: user!.openid, amountFen: a.feeFen,
-      description: `医云挂号-${dept?.name ?? '门诊'}-${a.clinicDate}`.slice(0, 127), status: 'created',
-      timeExpire: a.holdExpiresAt ?? new Date(Date.now() + 15 * 60_000),
+  const orders = await PayOrder.findAll({ where: { appointmentId: a.id }, order: [['id', 'ASC']] });
+  const live = [...orders].reverse().find((o) => o.status === 'created');
+  const usable = live?.prepayId && live.timeExpire.getTime() > Date.now() && Date.now() - live.createdAt.getTime() < PREPAY_USABLE_MS;
+  if (usable && !orders.some((o) => o.status === 'paid')) return client.payParams(live.prepayId!);
+
+  await closeForAppointment(a);
+  await a.reload();
+  if (a.status !== 'pending_payment') throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
+  const user = await MpUser.findByPk(a.userId);
+  const dept = await Dept.findByPk(a.deptId);
+  const order = await PayOrder.create({
+    outTradeNo: `${a.no}P${orders.length + 1}`, appointmentId: a.id, userId: a.userId, openid: user!.openid, amountFen: a.feeFen,
+    description: `医云挂号-${dept?.name ?? '门诊'}-${a.clinicDate}`.slice(0, 127), status: 'created',
+    timeExpire: a.holdExpiresAt ?? new Date(Date.now() + 15 * 60_000),
+  });
+  try {
+    const { prepayId } = await client.jsapi({
+      outTradeNo: order.outTradeNo, description: order.description, amountFen: order.amountFen, openid: order.openid,
+      timeExpire: order.timeExpire, notifyUrl,
     });
-    try {
-      const { prepayId } = await client.jsapi({
-        outTradeNo: order.outTradeNo, description: order.description, amountFen: order.amountFen, openid: order.openid,
-        timeExpire: order.timeExpire, notifyUrl,
-      });
-      await order.update({ prepayId });
-      return client.payParams(prepayId);
-    } catch (err) {
-      await order.update({ status: 'closed', closedAt: new Date() });
-      gatewayFailure(err);
-    }
-  }, { ttlMs: 30_000, waitMs: 15_000 });
+    await order.update({ prepayId });
+    return client.payParams(prepayId);
+  } catch (err) {
+    await order.update({ status: 'closed', closedAt: new Date() });
+    gatewayFailure(err);
+  }
 }
 
 /** Checks WeChat's answer against our order: same merchant, same app, same amount, really paid. */
@@ -57,74 +70,109 @@ function matches(order: PayOrder, t: Transaction) {
   return t.trade_state === 'SUCCESS' && t.mchid === client.mchid && t.appid === client.appid && t.amount?.total === order.amountFen && t.out_trade_no === order.outTradeNo;
 }
 
+const successTime = (t: Transaction) => (t.success_time ? new Date(t.success_time) : new Date());
+
 /** Marks an order paid once; returns whether this call did it. */
 async function markPaid(order: PayOrder, t: Transaction) {
   const [n] = await PayOrder.update(
-    { status: 'paid', transactionId: t.transaction_id ?? null, paidAt: t.success_time ? new Date(t.success_time) : new Date() },
+    { status: 'paid', transactionId: t.transaction_id ?? null, paidAt: successTime(t) },
     { where: { id: order.id, status: { [Op.in]: ['created', 'closed'] } } },
   );
+  if (n > 0) await order.reload();
   return n > 0;
 }
 
 /**
- * Closes an appointment's open orders at WeChat Pay. If WeChat says one was paid after all, the payment
- * wins: the order is marked paid and a pending appointment becomes booked. Called under the appointment lock.
+ * Ends one open order at WeChat Pay: asks, closes it if unpaid, and asks again if the close was refused (paid in
+ * between). Returns WeChat's success time if it was paid after all (the order is then marked paid), else null
+ * (the order is marked closed).
  */
-export async function closeForAppointment(a: Appointment): Promise<'closed' | 'paid' | 'none'> {
-  if (!infra().pay) return 'none';
+async function settleOrder(order: PayOrder): Promise<Date | null> {
   const { client } = pay();
-  const orders = await PayOrder.findAll({ where: { appointmentId: a.id, status: { [Op.in]: ['created', 'paid'] } } });
-  if (orders.some((o) => o.status === 'paid')) return 'paid';
-  if (!orders.length) return 'none';
-  for (const order of orders) {
-    const result = await orderLock(order.outTradeNo, async () => {
-      let t = await client.queryOrder(order.outTradeNo).catch(gatewayFailure);
-      if (t && t.trade_state !== 'SUCCESS' && t.trade_state !== 'CLOSED') {
-        try {
-          await client.closeOrder(order.outTradeNo);
-        } catch (err) {
-          // Paid between our query and the close: ask again and let the payment win.
-          if (!(err instanceof WechatPayError)) throw err;
-          t = await client.queryOrder(order.outTradeNo).catch(gatewayFailure);
-          if (!t || t.trade_state !== 'SUCCESS') gatewayFailure(err);
-        }
+  return orderLock(order.outTradeNo, async () => {
+    let t = await client.queryOrder(order.outTradeNo).catch(gatewayFailure);
+    if (t && t.trade_state !== 'SUCCESS' && t.trade_state !== 'CLOSED') {
+      try {
+        await client.closeOrder(order.outTradeNo);
+      } catch (err) {
+        // Paid between our query and the close: ask again and let the payment win.
+        if (!(err instanceof WechatPayError)) throw err;
+        t = await client.queryOrder(order.outTradeNo).catch(gatewayFailure);
+        if (!t || t.trade_state !== 'SUCCESS') gatewayFailure(err);
       }
-      if (t && matches(order, t)) {
-        await markPaid(order, t);
-        return { paidAt: t.success_time ? new Date(t.success_time) : new Date() };
-      }
-      await order.update({ status: 'closed', closedAt: new Date() });
-      return null;
-    });
-    if (result) {
-      // The appointment records when WeChat says the payer paid, not when we noticed.
-      await Appointment.update({ status: 'booked', paidAt: result.paidAt, holdExpiresAt: null }, { where: { id: a.id, status: 'pending_payment' } });
-      return 'paid';
     }
-  }
-  return 'closed';
+    if (t && matches(order, t)) {
+      await markPaid(order, t);
+      return successTime(t);
+    }
+    await order.update({ status: 'closed', closedAt: new Date() });
+    return null;
+  });
 }
 
-/** Full refund of what was paid for an appointment; the stable out_refund_no makes a second call a no-op. */
-export async function refundForAppointment(a: Appointment, reason: string) {
-  const order = await PayOrder.findOne({ where: { appointmentId: a.id, status: { [Op.in]: ['paid', 'refunding', 'refunded'] } } });
-  if (!order) return null;
+/**
+ * Closes an appointment's open orders at WeChat Pay. If WeChat says one was paid after all, the payment wins
+ * (a pending appointment becomes booked on it); a second paid order is a duplicate and is refunded. A payment found
+ * for an appointment that no longer holds a seat is left to the caller, who refunds what was paid.
+ * Called under the appointment lock.
+ */
+export async function closeForAppointment(a: Appointment): Promise<void> {
+  if (!infra().pay) return;
+  const orders = await PayOrder.findAll({ where: { appointmentId: a.id, status: ['created', 'paid'] }, order: [['id', 'ASC']] });
+  for (const order of orders) {
+    // An order already paid whose notification is still on its way counts as found, like one paid at close time.
+    const paidAt = order.status === 'paid' ? order.paidAt ?? new Date() : await settleOrder(order);
+    if (!paidAt) continue;
+    if ((await applyPayment(a, order.id, paidAt)) === 'duplicate') await refundDuplicate(a, order);
+    await a.reload();
+  }
+}
+
+/**
+ * Full refund of one paid order; the out_refund_no (the order's number + R1) makes a second call a no-op.
+ * `created` says whether this call started it.
+ */
+async function refundOrder(order: PayOrder, reason: string): Promise<{ refund: PayRefund; created: boolean }> {
   const { client, notifyUrl } = pay();
   return orderLock(order.outTradeNo, async () => {
+    await order.reload();
     const outRefundNo = `${order.outTradeNo}R1`;
     let refund = await PayRefund.findOne({ where: { outRefundNo } });
-    if (refund?.status === 'success') return refund;
+    if (refund?.status === 'success') return { refund, created: false };
+    const created = !refund;
     if (!refund) refund = await PayRefund.create({ outRefundNo, orderId: order.id, amountFen: order.amountFen, reason: reason.slice(0, 80), status: 'processing' });
-    await order.update({ status: 'refunding' });
+    if (order.status === 'paid') await order.update({ status: 'refunding' });
     try {
-      const r = await client.refund({ outTradeNo: order.outTradeNo, outRefundNo, totalFen: order.amountFen, refundFen: order.amountFen, reason: reason.slice(0, 80), notifyUrl });
+      const r = await client.refund({ outTradeNo: order.outTradeNo, outRefundNo, totalFen: order.amountFen, refundFen: order.amountFen, reason: refund.reason ?? undefined, notifyUrl });
       await applyRefundState(refund, order, r.status, r.refund_id, r.success_time);
     } catch (err) {
       // Stays "processing": the reconciliation job asks WeChat again and, if need be, re-submits with the same number.
       infra().log.error({ err, outRefundNo }, 'refund request failed');
     }
-    return refund;
+    return { refund, created };
   });
+}
+
+/** Full refund of everything paid for an appointment (every paid order, duplicates included); repeat calls are no-ops. */
+export async function refundForAppointment(a: Appointment, reason: string) {
+  const orders = await PayOrder.findAll({ where: { appointmentId: a.id, status: [...PAID_STATES] }, order: [['id', 'ASC']] });
+  const refunds: PayRefund[] = [];
+  let created = 0;
+  for (const order of orders) {
+    const r = await refundOrder(order, reason);
+    refunds.push(r.refund);
+    if (r.created) created++;
+  }
+  return { refunds, created };
+}
+
+/** A second payment for an appointment that already stands on another one: refunded in full, and the patient told. */
+export async function refundDuplicate(a: Appointment, order: PayOrder) {
+  const { created } = await refundOrder(order, '重复支付，全额退款');
+  if (created) {
+    infra().log.warn({ appointment: a.id, outTradeNo: order.outTradeNo }, 'duplicate payment refunded');
+    await notify(a.userId, '重复支付退款', `您为 ${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约重复支付了 ${(order.amountFen / 100).toFixed(2)} 元，多付的款项将原路退回。`);
+  }
 }
 
 async function applyRefundState(refund: PayRefund, order: PayOrder, status: string, refundId?: string, successTime?: string) {
@@ -138,15 +186,34 @@ async function applyRefundState(refund: PayRefund, order: PayOrder, status: stri
   }
 }
 
-export async function refundStatusOf(appointmentIds: number[]) {
-  const out = new Map<number, { status: 'processing' | 'success' | 'failed'; amountFen: number }>();
-  if (!appointmentIds.length) return out;
-  const orders = await PayOrder.findAll({ where: { appointmentId: appointmentIds, status: ['refunding', 'refunded'] }, attributes: ['id', 'appointmentId'] });
+export interface RefundView {
+  outRefundNo: string;
+  amountFen: number;
+  status: 'processing' | 'success' | 'failed';
+  /** Refund of a second payment, not of the booking itself. */
+  duplicate: boolean;
+  reason: string | null;
+  createdAt: Date;
+  succeededAt: Date | null;
+}
+
+/** Every refund of each appointment, oldest first. */
+export async function refundsOf(appointments: Pick<Appointment, 'id' | 'paidOrderId'>[]) {
+  const out = new Map<number, RefundView[]>();
+  if (!appointments.length) return out;
+  const orders = await PayOrder.findAll({ where: { appointmentId: appointments.map((a) => a.id), status: ['refunding', 'refunded'] }, attributes: ['id', 'appointmentId'] });
   if (!orders.length) return out;
-  const refunds = await PayRefund.findAll({ where: { orderId: orders.map((o) => o.id) } });
-  for (const o of orders) {
-    const r = refunds.find((x) => x.orderId === o.id);
-    if (r) out.set(o.appointmentId, { status: r.status, amountFen: r.amountFen });
+  const byOrder = new Map(orders.map((o) => [o.id, o.appointmentId]));
+  const paidOrder = new Map(appointments.map((a) => [a.id, a.paidOrderId]));
+  for (const r of await PayRefund.findAll({ where: { orderId: orders.map((o) => o.id) }, order: [['id', 'ASC']] })) {
+    const appointmentId = byOrder.get(r.orderId)!;
+    const kept = paidOrder.get(appointmentId);
+    const list = out.get(appointmentId) ?? [];
+    list.push({
+      outRefundNo: r.outRefundNo, amountFen: r.amountFen, status: r.status, duplicate: kept != null && kept !== r.orderId, reason: r.reason,
+      createdAt: r.createdAt, succeededAt: r.succeededAt ?? null,
+    });
+    out.set(appointmentId, list);
   }
   return out;
 }
@@ -171,7 +238,7 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
       await markPaid(order, t);
       return true;
     });
-    if (fresh) await onPaid(order.appointmentId, t.success_time ? new Date(t.success_time) : new Date());
+    if (fresh) await onPaid(order, successTime(t));
     return;
   }
   const r = n.resource;
@@ -187,7 +254,7 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
   });
 }
 
-/** Job: orders whose notification never came are asked about; paid-but-unapplied and stuck refunds are finished. */
+/** Job: orders whose notification never came are asked about; paid-but-unapplied payments and stuck refunds are finished. */
 export async function reconcilePayments() {
   if (!infra().pay) return { paid: 0, closed: 0, refunds: 0 };
   const { client } = pay();
@@ -198,7 +265,7 @@ export async function reconcilePayments() {
     if (t === undefined) continue;
     if (t && matches(order, t)) {
       if (await orderLock(order.outTradeNo, () => markPaid(order, t))) {
-        await onPaid(order.appointmentId, t.success_time ? new Date(t.success_time) : new Date());
+        await onPaid(order, successTime(t));
         paid++;
       }
     } else if (!t || t.trade_state === 'CLOSED' || (order.timeExpire.getTime() < Date.now() && t.trade_state === 'NOTPAY')) {
@@ -207,14 +274,17 @@ export async function reconcilePayments() {
       closed++;
     }
   }
-  // Paid orders whose appointment never heard of it (e.g. the process stopped between the two steps).
-  const paidOrders = await PayOrder.findAll({ where: { status: 'paid' }, attributes: ['id', 'appointmentId', 'paidAt'], limit: 500, order: [['id', 'DESC']] });
-  if (paidOrders.length) {
-    const pending = await Appointment.findAll({ where: { id: paidOrders.map((o) => o.appointmentId), status: ['pending_payment', 'expired', 'cancelled', 'stopped'] }, attributes: ['id'] });
-    for (const a of pending) {
-      const o = paidOrders.find((x) => x.appointmentId === a.id)!;
-      await onPaid(a.id, o.paidAt ?? new Date());
-    }
+  // Paid orders the appointment doesn't stand on (the process stopped between the two steps, a duplicate payment
+  // not yet refunded, a cancelled booking whose refund never started): onPaid books, or refunds, each once.
+  const unapplied = await infra().sequelize.query<{ id: number }>(
+    `SELECT o.id FROM pay_order o JOIN appointment a ON a.id = o.appointment_id
+     WHERE o.status = 'paid' AND (a.paid_order_id IS NULL OR a.paid_order_id <> o.id OR a.status NOT IN ('booked', 'visited', 'no_show'))
+     ORDER BY o.id LIMIT 200`,
+    { type: QueryTypes.SELECT },
+  );
+  for (const { id } of unapplied) {
+    const order = (await PayOrder.findByPk(id))!;
+    await onPaid(order, order.paidAt ?? new Date()).catch((err) => infra().log.error({ err, order: id }, 'applying a paid order failed'));
   }
   for (const refund of await PayRefund.findAll({ where: { status: 'processing', updatedAt: { [Op.lte]: new Date(Date.now() - 60_000) } }, limit: 200 })) {
     const order = (await PayOrder.findByPk(refund.orderId))!;
