@@ -155,6 +155,8 @@ describe('administration: an admin builds a department, a user and a role grant'
     const me = (await call('GET', '/api/admin/me', { token: login.accessToken })).body;
     assert.deepEqual(me.roles, ['chief_physician']);
     assert.equal(me.user.mustChangePassword, true);
+    // First thing: the initial password is replaced (nothing else is allowed before).
+    assert.equal((await call('PUT', '/api/admin/me/password', { token: login.accessToken, body: { oldPassword: 'Passw0rd1', newPassword: 'Rehab#Chief-2468' } })).status, 204);
     const menus = (await call('GET', '/api/admin/me/menus', { token: login.accessToken })).body as { name: string }[];
     assert.deepEqual(menus.map((m) => m.name), ['首页', '系统管理', '门诊管理']);
     // Audited: the writes are in the operation log with the phone masked.

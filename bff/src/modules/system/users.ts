@@ -5,6 +5,7 @@ import { ALL_PERMS, type AdminActor } from '../../http/actor';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { AdminSession } from '../auth/models';
 import { revokeFamily } from '../auth/tokens';
+import { forgetLoginFailures } from '../auth/service';
 import { dataScopeWhere, inScope, invalidateAuthz, subtreeIds } from './authz';
 import { assertGrantable, grantableRoles } from './grants';
 import { Dept, Post, Role, User, UserRole } from './models';
@@ -136,13 +137,15 @@ export async function setUserStatus(actor: AdminActor, id: number, status: 'acti
 
 export async function resetUserPassword(actor: AdminActor, id: number, password: string) {
   const u = await manageableUser(actor, id);
-  await u.update({ passwordHash: await hashPassword(password), mustChangePassword: id !== actor.userId, failedLogins: 0, lockedUntil: null });
+  await u.update({ passwordHash: await hashPassword(password), mustChangePassword: id !== actor.userId, lockedUntil: null });
+  await forgetLoginFailures(u.username);
   if (id !== actor.userId) await endSessions(id, 'password_reset');
 }
 
 export async function unlockUser(actor: AdminActor, id: number) {
   const u = await scopedUser(actor, id);
-  await u.update({ failedLogins: 0, lockedUntil: null });
+  await u.update({ lockedUntil: null });
+  await forgetLoginFailures(u.username);
   return (await userViews([u]))[0];
 }
 
