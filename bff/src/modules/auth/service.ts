@@ -8,6 +8,7 @@ import type { AdminActor, MpActor } from '../../http/actor';
 import { ALL_PERMS } from '../../http/actor';
 import { AdminSession, LoginLog, MpUser, RefreshToken } from './models';
 import { Dept, Menu, Post, RoleMenu, Role, User } from '../system/models';
+import { assertAcceptablePassword } from './passwords';
 import { issueTokens, newFamilyId, revokeFamily, spendRefreshToken } from './tokens';
 import type { MenuNode } from './schemas';
 import { buildTree } from '../system/tree';
@@ -249,6 +250,7 @@ export async function changeOwnPassword(actor: AdminActor, oldPassword: string, 
   const user = (await User.findByPk(actor.userId))!;
   if (!(await verifyPassword(oldPassword, user.passwordHash))) throw new AppError(400, 'WRONG_PASSWORD', '原密码不正确');
   if (oldPassword === newPassword) throw new AppError(400, 'SAME_PASSWORD', '新密码不能与原密码相同');
+  assertAcceptablePassword(newPassword, { username: user.username, name: user.name });
   await user.update({ passwordHash: await hashPassword(newPassword), mustChangePassword: false });
   // Other sessions of this user end; the current one stays.
   const others = await AdminSession.findAll({ where: { userId: user.id, revokedAt: { [Op.is]: null }, id: { [Op.ne]: actor.sessionId } } });

@@ -6,6 +6,7 @@ import { AppError, conflict, forbidden, notFound, unprocessable } from '../../ht
 import { AdminSession } from '../auth/models';
 import { revokeFamily } from '../auth/tokens';
 import { forgetLoginFailures } from '../auth/service';
+import { assertAcceptablePassword } from '../auth/passwords';
 import { dataScopeWhere, inScope, invalidateAuthz, subtreeIds } from './authz';
 import { assertGrantable, grantableRoles } from './grants';
 import { Dept, Post, Role, User, UserRole } from './models';
@@ -92,6 +93,7 @@ export async function createUser(actor: AdminActor, input: UserInput & { usernam
   await assertPostUsable(input.postId);
   await assertGrantable(actor, input.roleIds ?? []);
   if (await User.findOne({ where: { username: input.username } })) throw conflict('USERNAME_TAKEN', '用户名已被使用');
+  assertAcceptablePassword(input.password, { username: input.username, name: input.name });
   const passwordHash = await hashPassword(input.password);
   const user = await tx(async (t) => {
     const u = await User.create(
@@ -137,6 +139,7 @@ export async function setUserStatus(actor: AdminActor, id: number, status: 'acti
 
 export async function resetUserPassword(actor: AdminActor, id: number, password: string) {
   const u = await manageableUser(actor, id);
+  assertAcceptablePassword(password, { username: u.username, name: u.name });
   await u.update({ passwordHash: await hashPassword(password), mustChangePassword: id !== actor.userId, lockedUntil: null });
   await forgetLoginFailures(u.username);
   if (id !== actor.userId) await endSessions(id, 'password_reset');
