@@ -11,6 +11,7 @@ import serve from 'koa-static';
 import send from 'koa-send';
 import type { Infra } from './infra';
 import { errorMiddleware } from './http/errors';
+import { urlLengthLimit } from './http/limits';
 import { RouteTree } from './http/route';
 import { openApiDocument } from './http/openapi';
 import { mpAuthRoutes } from './modules/auth/mp.routes';
@@ -90,6 +91,7 @@ export function createApp(infra: Infra) {
     }
   });
   app.use(errorMiddleware());
+  app.use(urlLengthLimit());
   app.use(
     helmet({
       contentSecurityPolicy: {
