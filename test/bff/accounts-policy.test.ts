@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { call, adminLogin, loginAs, mpLogin, unique } from '../support/api';
+import { call, adminLogin, mpLogin, unique } from '../support/api';
+import { admin as adminToken } from '../support/booking';
 import { passwordProblem } from '../../bff/src/modules/auth/password-policy';
 import { DEMO_ACCOUNTS } from '../../db/seeds/demo';
 
@@ -24,7 +25,7 @@ function assertWeak(r: { status: number; body: any }, reason?: string) {
 
 describe('password policy', () => {
   it('refuses short, common and username-containing passwords when an administrator creates a user', async () => {
-    const admin = await loginAs('admin');
+    const admin = await adminToken();
     const create = (username: string, password: string) =>
       call('POST', '/api/admin/system/users', { token: admin, body: { username, name: '策略测试', password, deptId: 1 } });
     for (const password of WEAK) assertWeak(await create(unique('pw'), password));
@@ -38,7 +39,7 @@ describe('password policy', () => {
   });
 
   it('applies on a reset, on changing one\'s own password and on a staff application', async () => {
-    const admin = await loginAs('admin');
+    const admin = await adminToken();
     const username = unique('pwr');
     const created = await call('POST', '/api/admin/system/users', { token: admin, body: { username, name: '重置测试', password: GOOD, deptId: 1 } });
     assert.equal(created.status, 201);

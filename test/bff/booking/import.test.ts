@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { call, loginAs } from '../../support/api';
 import { startStack } from '../../support/stack';
-import { newDoctor } from '../../support/booking';
+import { admin as adminToken, newDoctor } from '../../support/booking';
 import { Schedule } from '../../../bff/src/modules/scheduling/models';
 import { addDays, shanghaiDate } from '../../../bff/src/modules/scheduling/time';
 
@@ -157,7 +157,7 @@ describe('schedule import: files past the row limit', () => {
 
   it('refuses a 150,000-row xlsx with IMPORT_TOO_LARGE at the limit, in bounded memory', async function () {
     this.timeout(120_000);
-    const admin = await loginAs('admin');
+    const admin = await adminToken();
     // Written the way big exports are: exceljs's streaming writer (sheet first, shared strings after it in the zip).
     const chunks: Buffer[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => void (chunks.push(chunk), done()) });
@@ -182,7 +182,7 @@ describe('schedule import: files past the row limit', () => {
 
   it('refuses a 150,000-line CSV the same way', async function () {
     this.timeout(120_000);
-    const admin = await loginAs('admin');
+    const admin = await adminToken();
     const day = addDays(shanghaiDate(), 2);
     const csv = [HEADER.join(','), ...Array.from({ length: 150_000 }, () => `doctor,,${day},am,,,20,25`)].join('\n');
     assert.ok(Buffer.byteLength(csv) < 5 * 2 ** 20, 'the file fits the upload limit');
@@ -196,7 +196,7 @@ describe('schedule import: files past the row limit', () => {
 
   it('still takes exactly the limit, and Excel date and time cells', async function () {
     this.timeout(120_000);
-    const admin = await loginAs('admin');
+    const admin = await adminToken();
     const day = addDays(shanghaiDate(), 2);
     const [y, m, d] = day.split('-').map(Number);
     // A real date cell and a time-of-day cell, as Excel stores them (exceljs writes Dates as date-formatted numbers).

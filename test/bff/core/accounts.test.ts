@@ -3,8 +3,8 @@
  * answer is the same whether or not the username exists.
  */
 import assert from 'node:assert/strict';
-import { call, adminLogin, loginAs, unique } from '../../support/api';
-import { newDoctor, tomorrow } from '../../support/booking';
+import { call, adminLogin, unique } from '../../support/api';
+import { admin as adminToken, newDoctor, tomorrow } from '../../support/booking';
 import { hashPassword, verifyPassword } from '../../../bff/src/infra/crypto';
 
 const INITIAL = 'Tq8#vLr2-Wmz9';
@@ -26,7 +26,7 @@ const fill = (path: string) => path.replace('{sessionId}', '00000000-0000-4000-8
 
 /** A console user an administrator just created: it starts with mustChangePassword. */
 async function newUser(roleKey: string) {
-  const admin = await loginAs('admin');
+  const admin = await adminToken();
   const roles = (await call('GET', '/api/admin/system/roles', { token: admin })).body as { id: number; key: string }[];
   const username = unique('acct');
   const r = await call('POST', '/api/admin/system/users', {
@@ -64,7 +64,7 @@ describe('accounts: a user on an initial password must change it first', () => {
     const early = await call('POST', '/api/admin/scheduling/schedules', { token, body: scheduleBody(doctor.id) });
     assert.equal(early.status, 403);
     assert.equal(early.body.error.code, 'PASSWORD_CHANGE_REQUIRED');
-    const schedules = await call('GET', `/api/admin/scheduling/schedules?doctorId=${doctor.id}`, { token: await loginAs('admin') });
+    const schedules = await call('GET', `/api/admin/scheduling/schedules?doctorId=${doctor.id}`, { token: await adminToken() });
     assert.equal(schedules.body.total, 0, 'the refused call created nothing');
 
     const changed = await call('PUT', '/api/admin/me/password', { token, body: { oldPassword: INITIAL, newPassword: CHOSEN } });
@@ -85,7 +85,7 @@ describe('accounts: a user on an initial password must change it first', () => {
     assert.equal((await call('PUT', '/api/admin/me/password', { token: second.accessToken, body: { oldPassword: INITIAL, newPassword: CHOSEN } })).status, 204);
     assert.equal((await call('GET', '/api/admin/scheduling/schedules', { token: second.accessToken })).status, 200);
 
-    const admin = await loginAs('admin');
+    const admin = await adminToken();
     assert.equal((await call('PUT', `/api/admin/system/users/${user.id}/password`, { token: admin, body: { password: INITIAL } })).status, 204);
     const afterReset = await adminLogin(user.username, INITIAL);
     const refused = await call('GET', '/api/admin/scheduling/schedules', { token: afterReset.accessToken });
