@@ -3,7 +3,7 @@ import { createPinia } from 'pinia'
 import App from './App.vue'
 import { router, forgetRoutes } from './router'
 import { vPerm } from './directives/perm'
-import { setSessionEndHandler } from './api/http'
+import { setPasswordChangeHandler, setSessionEndHandler } from './api/http'
 import { useAuthStore } from './stores/auth'
 import './styles/index.css'
 
@@ -17,6 +17,13 @@ setSessionEndHandler(() => {
   forgetRoutes()
   const here = router.currentRoute.value
   void router.replace({ name: 'Login', query: here.meta.public ? {} : { redirect: here.fullPath } })
+})
+
+setPasswordChangeHandler(() => {
+  useAuthStore().requirePasswordChange()
+  forgetRoutes()
+  const here = router.currentRoute.value
+  if (here.name !== 'ChangePassword') void router.replace({ name: 'ChangePassword', query: here.meta.public ? {} : { redirect: here.fullPath } })
 })
 
 app.mount('#app')

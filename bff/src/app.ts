@@ -11,6 +11,7 @@ import serve from 'koa-static';
 import send from 'koa-send';
 import type { Infra } from './infra';
 import { errorMiddleware } from './http/errors';
+import { urlLengthLimit } from './http/limits';
 import { RouteTree } from './http/route';
 import { openApiDocument } from './http/openapi';
 import { mpAuthRoutes } from './modules/auth/mp.routes';
@@ -92,6 +93,7 @@ export function createApp(infra: Infra) {
     }
   });
   app.use(errorMiddleware());
+  app.use(urlLengthLimit());
   // upgrade-insecure-requests makes the browser fetch every asset over https; on a clinic's LAN (plain http under a
   // host name) that leaves the console and h5 blank. It is sent only to a request that came over https (ctx.secure
   // believes X-Forwarded-Proto when TRUST_PROXY is on), or always when CSP_UPGRADE_INSECURE says so.

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { loadConfig, type Config } from './config';
 import { initInfra, closeInfra, type Infra } from './infra';
 import { migrate } from './infra/db';
@@ -46,6 +47,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   const app = createApp(infra);
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerUnparsableRequest);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -65,6 +67,28 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
       for (const sim of simulators) await sim.close();
     })());
   return { infra, server, url, stop };
+}
+
+/**
+ * Requests Node refuses before Koa sees them (header section over http.maxHeaderSize — 16 KB by default, set with
+ * `node --max-http-header-size=N` — malformed, or too slow) still get the API's error shape rather than a bare
+ * status line. With a listener here Node no longer answers or closes the socket itself, so this does both.
+ */
+const CLIENT_ERRORS: Record<string, [number, string, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'HEADERS_TOO_LARGE', '请求头或网址过长'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'REQUEST_TIMEOUT', '请求超时'],
+};
+function answerUnparsableRequest(err: NodeJS.ErrnoException, socket: Duplex) {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'MALFORMED_REQUEST', '请求格式有误'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import { infra, tx } from '../../bff/src/infra';
 import { hashPassword } from '../../bff/src/infra/crypto';
+import { passwordProblem } from '../../bff/src/modules/auth/password-policy';
 import { Dept, DictItem, DictType, Menu, Post, Role, RoleMenu, User, UserRole } from '../../bff/src/modules/system/models';
 import { MENUS, type MenuSeed, type RoleKey } from './menus';
 import type { Transaction } from 'sequelize';
@@ -79,6 +80,8 @@ export async function seedBase(): Promise<boolean> {
   if (!config.seedDemo) {
     // Production: one institution and one administrator whose initial password must be changed at first login.
     if (!config.ADMIN_INITIAL_PASSWORD) throw new Error('ADMIN_INITIAL_PASSWORD is required for the first start in production');
+    const weak = passwordProblem(config.ADMIN_INITIAL_PASSWORD, { username: 'admin' });
+    if (weak) throw new Error(`ADMIN_INITIAL_PASSWORD is not acceptable (${weak.reason}): ${weak.message}`);
     const root = await Dept.create({ parentId: null, name: '本机构', type: 'institution', leader: null, phone: null });
     await root.update({ path: `,${root.id},` });
     const admin = await User.create({

@@ -6,10 +6,10 @@ import { seedDemoSchedules } from './schedules';
 
 /** Demo accounts (embedded/demo mode only). Documented in README.md. */
 export const DEMO_ACCOUNTS = [
-  { username: 'admin', password: 'Admin@123456', name: '系统管理员', role: 'admin', dept: '医云示范医院', post: 'staff' },
-  { username: 'deptadmin', password: 'Dept@123456', name: '王科长', role: 'dept_admin', dept: '内科', post: 'staff' },
-  { username: 'chief', password: 'Chief@123456', name: '李建国', role: 'chief_physician', dept: '心血管内科', post: 'chief' },
-  { username: 'doctor', password: 'Doctor@123456', name: '张晓明', role: 'physician', dept: '心血管内科', post: 'attending' },
+  { username: 'admin', password: 'Harbor-Lamp-2468', name: '系统管理员', role: 'admin', dept: '医云示范医院', post: 'staff' },
+  { username: 'deptadmin', password: 'Maple-River-1357', name: '王科长', role: 'dept_admin', dept: '内科', post: 'staff' },
+  { username: 'chief', password: 'Cedar-Stone-8642', name: '李建国', role: 'chief_physician', dept: '心血管内科', post: 'chief' },
+  { username: 'doctor', password: 'Willow-Cloud-9753', name: '张晓明', role: 'physician', dept: '心血管内科', post: 'attending' },
 ] as const;
 
 const TREE: [string, string[]][] = [
@@ -41,7 +41,7 @@ const DOCTORS: [string, string, string, string][] = [
   ['gaojie', '高洁', '口腔科', '龋齿、牙周病治疗与口腔保健'],
 ];
 const DOCTOR_POSTS = ['chief', 'associate_chief', 'attending', 'resident'];
-const DEMO_PASSWORD = 'Doctor@123456';
+const DEMO_PASSWORD = 'Willow-Cloud-9753';
 
 /** Demo data: a hospital with its department tree, one account per built-in role and a dozen doctors. */
 export async function seedDemo() {
@@ -97,6 +97,6 @@ export async function seedDemo() {
     }
   });
   await seedDemoSchedules();
-  log.info('demo data seeded (demo accounts: admin/Admin@123456, deptadmin/Dept@123456, chief/Chief@123456, doctor/Doctor@123456)');
+  log.info('demo data seeded (demo accounts: admin/Harbor-Lamp-2468, deptadmin/Maple-River-1357, chief/Cedar-Stone-8642, doctor/Willow-Cloud-9753)');
   return true;
 }

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startStack } from '../support/stack';
-import { call, loginAs as apiLogin, unique } from '../support/api';
+import { call, loginAs as apiLogin, replaceInitialPassword, unique } from '../support/api';
+import { User } from '../../bff/src/modules/system/models';
 import {
   clickMenu, closeBrowser, DEMO, ensureConsoleBuilt, field, loginAs, newConsole, screenshot, sidebarTitles, type ConsoleSession, type DemoUser,
 } from '../support/browser';
@@ -75,20 +76,25 @@ async function confirmDialog(page: Page): Promise<void> {
   await page.locator('.el-message-box .el-button--primary').click();
 }
 
-/** A console user made through the API (as admin) for tests that lock, kick or otherwise disturb an account. */
+/**
+ * A console user made through the API (as admin) for tests that lock, kick or otherwise disturb an account; it has
+ * already replaced its initial password.
+ */
 async function makeUser(roleKey?: string): Promise<{ id: number; username: string; password: string }> {
   const token = await apiLogin('admin');
   const depts = await call<{ id: number; name: string; children: unknown[] }[]>('GET', '/api/admin/system/depts', { token });
   const roles = await call<{ id: number; key: string }[]>('GET', '/api/admin/system/roles', { token });
   const username = unique('t_');
-  const password = 'Test@123456';
+  const password = 'Amber-Orchard-57';
   const roleIds = roleKey ? [roles.body.find((r) => r.key === roleKey)!.id] : [];
   const r = await call<{ id: number }>('POST', '/api/admin/system/users', {
     token,
     body: { username, name: '测试用户', password, deptId: depts.body[0]!.id, roleIds },
   });
   assert.equal(r.status, 201, JSON.stringify(r.body));
-  return { id: r.body.id, username, password };
+  const chosen = 'Juniper-Atlas-4170';
+  await replaceInitialPassword(username, password, chosen);
+  return { id: r.body.id, username, password: chosen };
 }
 
 describe('admin console (real Chromium)', function () {
@@ -167,7 +173,7 @@ describe('admin console (real Chromium)', function () {
     await page.waitForSelector('[data-test=user-form] .el-form-item__error');
     await page.fill(field('user-form-username'), username);
     await page.fill(field('user-form-name'), '赵测试');
-    await page.fill(field('user-form-password'), 'Start@123456');
+    await page.fill(field('user-form-password'), 'Velvet-Canyon-36');
     await page.click('[data-test=user-form-submit]');
     await page.waitForSelector(`[data-test="user-row-${username}"]`);
     const deptCell = await page.locator('[data-test=user-table] tbody tr').filter({ hasText: username }).first().innerText();
@@ -179,9 +185,38 @@ describe('admin console (real Chromium)', function () {
     await page.locator('[data-test=user-table] tbody tr').filter({ hasText: username }).filter({ hasText: '主任医师' }).waitFor();
     await screenshot(page, 'system-user-created');
 
-    const newbie = await consoleFor({ username, password: 'Start@123456' });
-    await assertMenus(newbie.page, { username, password: 'Start@123456' }, EXPECTED_MENUS.chief);
+    // Their first login lands on 设置新密码 (nothing else is allowed yet); the form runs the BFF's password policy.
+    const newbie = await consoleFor();
+    const np = newbie.page;
+    await np.goto(newbie.url('/login'));
+    await np.fill(field('login-username'), username);
+    await np.fill(field('login-password'), 'Velvet-Canyon-36');
+    await np.click('[data-test=login-submit]');
+    await np.waitForSelector('[data-test=page-change-password]');
+    assert.equal(await np.locator('[data-test=sidebar]').count(), 0, 'no console around the change-password page');
+    await np.fill(field('pwd-old'), 'Velvet-Canyon-36');
+    const refusesNewPassword = async (value: string, message: RegExp) => {
+      await np.fill(field('pwd-new'), value);
+      await np.locator(field('pwd-new')).blur();
+      await np.locator('.el-form-item', { has: np.locator(field('pwd-new')) }).locator('.el-form-item__error', { hasText: message }).waitFor();
+    };
+    await refusesNewPassword('password1', /至少 10 位/);
+    await refusesNewPassword(`${username}-Garden`, /不能包含用户名/);
+    await refusesNewPassword('qwertyuiop123', /太容易被猜到/);
+    await screenshot(np, 'change-initial-password');
+    await np.fill(field('pwd-new'), 'Saffron-Delta-6093');
+    await np.fill(field('pwd-confirm'), 'Saffron-Delta-6093');
+    await np.click('[data-test=pwd-submit]');
+    await np.waitForSelector('[data-test=sidebar] .el-menu');
+    await np.waitForSelector('[data-test=dashboard]');
+    await assertMenus(np, { username, password: 'Saffron-Delta-6093' }, EXPECTED_MENUS.chief);
     assert.match(await newbie.page.locator('[data-test=current-user-name]').innerText(), /赵测试/);
+
+    // Put back on a required change while signed in (as a reset would): the next refused request leads to that page.
+    await User.update({ mustChangePassword: true }, { where: { username } });
+    await clickMenu(np, '用户管理');
+    await np.waitForSelector('[data-test=page-change-password]');
+    assert.equal(await np.locator('.el-message--error').count(), 0, 'no error toast for the refusal itself');
   });
 
   it('a department admin sees only their subtree and can grant only grantable roles', async () => {

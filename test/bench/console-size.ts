@@ -53,7 +53,7 @@ async function measure(kind: 'login' | 'users'): Promise<number> {
       const res = await fetch(`${stack.baseUrl}/api/admin/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'admin', password: 'Admin@123456' }),
+        body: JSON.stringify({ username: 'admin', password: 'Harbor-Lamp-2468' }),
       });
       const tokens = (await res.json()) as { accessToken: string; refreshToken: string };
       await s.context.addInitScript((t) => {

@@ -121,12 +121,12 @@ describe('staff applications', () => {
     const posts = (await call('GET', '/api/mp/positions', { token: t })).body;
     assert.equal((await call('GET', '/api/mp/staff-applications/mine', { token: t })).body, null);
     const username = unique('apply');
-    const body = { name: '新医生', deptId: cardio.id, postId: posts.find((p: { name: string }) => p.name === '住院医师').id, username, password: 'Passw0rd1', phone: '13511112222' };
+    const body = { name: '新医生', deptId: cardio.id, postId: posts.find((p: { name: string }) => p.name === '住院医师').id, username, password: 'Sunlit-Harbor-42', phone: '13511112222' };
     const app = await call('POST', '/api/mp/staff-applications', { token: t, body });
     assert.equal(app.status, 201);
     assert.equal(app.body.status, 'pending');
     assert.equal((await call('POST', '/api/mp/staff-applications', { token: t, body: { ...body, username: unique('again') } })).body.error.code, 'APPLICATION_PENDING');
-    assert.equal((await call('POST', '/api/admin/auth/login', { body: { username, password: 'Passw0rd1' } })).body.error.code, 'ACCOUNT_PENDING');
+    assert.equal((await call('POST', '/api/admin/auth/login', { body: { username, password: 'Sunlit-Harbor-42' } })).body.error.code, 'ACCOUNT_PENDING');
 
     // The department admin of 内科 sees it (in scope); approves with a grantable role.
     const deptadmin = await loginAs('deptadmin');
@@ -141,7 +141,7 @@ describe('staff applications', () => {
     assert.equal(ok.status, 200);
     assert.equal(ok.body.status, 'approved');
     assert.equal((await call('POST', `/api/admin/system/staff-applications/${mine.id}/approve`, { token: deptadmin, body: { deptId: cardio.id, roleIds: [] } })).body.error.code, 'APPLICATION_DECIDED');
-    const login = await call('POST', '/api/admin/auth/login', { body: { username, password: 'Passw0rd1' } });
+    const login = await call('POST', '/api/admin/auth/login', { body: { username, password: 'Sunlit-Harbor-42' } });
     assert.equal(login.status, 200);
     const me = (await call('GET', '/api/admin/me', { token: login.body.accessToken })).body;
     assert.deepEqual(me.roles, ['physician']);
@@ -154,14 +154,14 @@ describe('staff applications', () => {
     const ortho = depts[0].children.find((d: { name: string }) => d.name === '外科').children.find((d: { name: string }) => d.name === '骨科');
     const posts = (await call('GET', '/api/mp/positions', { token: t })).body;
     const username = unique('rej');
-    const app = await call('POST', '/api/mp/staff-applications', { token: t, body: { name: '骨科医生', deptId: ortho.id, postId: posts[0].id, username, password: 'Passw0rd1' } });
+    const app = await call('POST', '/api/mp/staff-applications', { token: t, body: { name: '骨科医生', deptId: ortho.id, postId: posts[0].id, username, password: 'Sunlit-Harbor-42' } });
     const deptadmin = await loginAs('deptadmin');
     assert.equal((await call('POST', `/api/admin/system/staff-applications/${app.body.id}/reject`, { token: deptadmin, body: { reason: '不在本科室' } })).status, 404);
     const admin = await loginAs('admin');
     const rej = await call('POST', `/api/admin/system/staff-applications/${app.body.id}/reject`, { token: admin, body: { reason: '资料不全' } });
     assert.equal(rej.body.status, 'rejected');
     assert.equal(rej.body.reason, '资料不全');
-    const again = await call('POST', '/api/mp/staff-applications', { token: t, body: { name: '骨科医生', deptId: ortho.id, postId: posts[0].id, username, password: 'Passw0rd1' } });
+    const again = await call('POST', '/api/mp/staff-applications', { token: t, body: { name: '骨科医生', deptId: ortho.id, postId: posts[0].id, username, password: 'Sunlit-Harbor-42' } });
     assert.equal(again.status, 201, 'the username is free again');
   });
 });

@@ -25,7 +25,7 @@ describe('graceful shutdown', () => {
         });
         child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
       });
-      const login = await (await fetch(`${url}/api/admin/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'Admin@123456' }) })).json();
+      const login = await (await fetch(`${url}/api/admin/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'Harbor-Lamp-2468' }) })).json();
       // A request that takes a while: previewing a 5,000-row schedule file.
       const lines = ['医生账号,医生姓名,日期,时段,开始时间,结束时间,号源数,挂号费(元),放号时间,就诊地点'];
       for (let i = 0; i < 5000; i++) lines.push(`doctor,张晓明,2099-01-${String((i % 28) + 1).padStart(2, '0')},上午,08:00,12:00,20,10,,`);

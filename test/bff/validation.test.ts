@@ -7,12 +7,12 @@ describe('bad input: 4xx with a stable code, and nothing changes', () => {
     const before = (await call('GET', '/api/admin/system/users?pageSize=1', { token: admin })).body.total;
     const cases: unknown[] = [
       {},
-      { username: 123, name: '测试', password: 'Passw0rd1', deptId: 1 },
-      { username: unique('u'), name: '测试', password: 'short', deptId: 1 },
-      { username: unique('u'), name: '测试', password: 'Passw0rd1', deptId: '1' },
-      { username: unique('u'), name: '测试', password: 'Passw0rd1', deptId: 1, isAdmin: true },
-      { username: 'a b', name: '测试', password: 'Passw0rd1', deptId: 1 },
-      { username: unique('u'), name: '测试', password: 'Passw0rd1', deptId: 1, phone: '123' },
+      { username: 123, name: '测试', password: 'Sunlit-Harbor-42', deptId: 1 },
+      { username: unique('u'), name: '测试', password: 'x'.repeat(65), deptId: 1 },
+      { username: unique('u'), name: '测试', password: 'Sunlit-Harbor-42', deptId: '1' },
+      { username: unique('u'), name: '测试', password: 'Sunlit-Harbor-42', deptId: 1, isAdmin: true },
+      { username: 'a b', name: '测试', password: 'Sunlit-Harbor-42', deptId: 1 },
+      { username: unique('u'), name: '测试', password: 'Sunlit-Harbor-42', deptId: 1, phone: '123' },
     ];
     for (const body of cases) {
       const r = await call('POST', '/api/admin/system/users', { token: admin, body });
@@ -43,10 +43,10 @@ describe('bad input: 4xx with a stable code, and nothing changes', () => {
 
   it('refuses duplicates and references to things that do not exist', async () => {
     const admin = await loginAs('admin');
-    const dup = await call('POST', '/api/admin/system/users', { token: admin, body: { username: 'admin', name: '重复', password: 'Passw0rd1', deptId: 1 } });
+    const dup = await call('POST', '/api/admin/system/users', { token: admin, body: { username: 'admin', name: '重复', password: 'Sunlit-Harbor-42', deptId: 1 } });
     assert.equal(dup.status, 409);
     assert.equal(dup.body.error.code, 'USERNAME_TAKEN');
-    const noDept = await call('POST', '/api/admin/system/users', { token: admin, body: { username: unique('nd'), name: '无部门', password: 'Passw0rd1', deptId: 999999 } });
+    const noDept = await call('POST', '/api/admin/system/users', { token: admin, body: { username: unique('nd'), name: '无部门', password: 'Sunlit-Harbor-42', deptId: 999999 } });
     assert.equal(noDept.status, 422);
     assert.equal(noDept.body.error.code, 'INVALID_DEPT');
     const cycle = await call('PUT', '/api/admin/system/depts/1', { token: admin, body: { parentId: 2 } });

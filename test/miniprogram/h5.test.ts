@@ -203,8 +203,8 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     await on('.picker-post').click();
     await on('.option-sheet .option-item').click();
     await fill('input-username', username);
-    await fill('input-password', 'Doctor2024');
-    await fill('input-password2', 'Doctor2024');
+    await fill('input-password', 'Ginkgo-Trail-64');
+    await fill('input-password2', 'Ginkgo-Trail-64');
     await shot('staff-apply');
     await on('.staff-submit').click();
 

@@ -31,16 +31,27 @@ export async function call<T = any>(method: string, path: string, opts: { token?
 }
 
 export const DEMO = {
-  admin: { username: 'admin', password: 'Admin@123456' },
-  deptadmin: { username: 'deptadmin', password: 'Dept@123456' },
-  chief: { username: 'chief', password: 'Chief@123456' },
-  doctor: { username: 'doctor', password: 'Doctor@123456' },
+  admin: { username: 'admin', password: 'Harbor-Lamp-2468' },
+  deptadmin: { username: 'deptadmin', password: 'Maple-River-1357' },
+  chief: { username: 'chief', password: 'Cedar-Stone-8642' },
+  doctor: { username: 'doctor', password: 'Willow-Cloud-9753' },
 } as const;
 
 export async function adminLogin(username: string, password: string) {
   const r = await call<{ accessToken: string; refreshToken: string }>('POST', '/api/admin/auth/login', { body: { username, password } });
   if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
+}
+
+/**
+ * An account an administrator created is on its initial password and may do nothing else until it sets its own:
+ * this is that first login (through the API), after which it logs out again.
+ */
+export async function replaceInitialPassword(username: string, initial: string, chosen: string) {
+  const login = await adminLogin(username, initial);
+  const r = await call('PUT', '/api/admin/me/password', { token: login.accessToken, body: { oldPassword: initial, newPassword: chosen } });
+  if (r.status !== 204) throw new Error(`password change for ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  await call('POST', '/api/admin/auth/logout', { token: login.accessToken });
 }
 
 export async function loginAs(role: keyof typeof DEMO) {

@@ -27,7 +27,7 @@ export async function newDoctor(dept = '心血管内科') {
   const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as { id: number; key: string }[];
   const r = await call('POST', '/api/admin/system/users', {
     token: await admin(),
-    body: { username: unique('dr'), name: '测试医生', password: 'Passw0rd1', deptId: await deptId(dept), roleIds: [roles.find((x) => x.key === 'physician')!.id] },
+    body: { username: unique('dr'), name: '测试医生', password: 'Sunlit-Harbor-42', deptId: await deptId(dept), roleIds: [roles.find((x) => x.key === 'physician')!.id] },
   });
   if (r.status !== 201) throw new Error(JSON.stringify(r.body));
   return r.body as { id: number; username: string; deptId: number };

@@ -22,10 +22,10 @@ const root = path.resolve(import.meta.dirname, '../..');
 export const SCREENSHOT_DIR = path.join(root, 'test/artifacts/screenshots');
 
 export const DEMO = {
-  admin: { username: 'admin', password: 'Admin@123456' },
-  deptadmin: { username: 'deptadmin', password: 'Dept@123456' },
-  chief: { username: 'chief', password: 'Chief@123456' },
-  doctor: { username: 'doctor', password: 'Doctor@123456' },
+  admin: { username: 'admin', password: 'Harbor-Lamp-2468' },
+  deptadmin: { username: 'deptadmin', password: 'Maple-River-1357' },
+  chief: { username: 'chief', password: 'Cedar-Stone-8642' },
+  doctor: { username: 'doctor', password: 'Willow-Cloud-9753' },
 } as const;
 export type DemoUser = keyof typeof DEMO;
 

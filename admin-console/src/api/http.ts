@@ -61,6 +61,13 @@ export function setSessionEndHandler(fn: () => void): void {
   onSessionEnd = fn
 }
 
+let onPasswordChangeRequired: () => void = () => undefined
+
+/** What the app does when the BFF refuses a call until the initial password is changed (go to that page). */
+export function setPasswordChangeHandler(fn: () => void): void {
+  onPasswordChangeRequired = fn
+}
+
 /** Called after a successful login so the next expiry prompts again. */
 export function resetSessionEnded(): void {
   sessionEnded = false
@@ -122,6 +129,11 @@ http.interceptors.response.use(undefined, async (raw: unknown) => {
   if (!isAuthCall && error.status === 401 && (SESSION_CODES.has(error.code) || error.code === 'TOKEN_EXPIRED')) {
     // a request made without any session (e.g. after logout in another tab) also lands here
     if (tokens.access || tokens.refresh || SESSION_CODES.has(error.code)) endSession()
+    throw error
+  }
+  if (error.status === 403 && error.code === 'PASSWORD_CHANGE_REQUIRED') {
+    // the change-password page says why; no toast per refused request
+    onPasswordChangeRequired()
     throw error
   }
   if (!config?.silent && !sessionEnded) ElMessage.error(error.message)

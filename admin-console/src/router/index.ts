@@ -13,6 +13,12 @@ const staticRoutes: RouteRecordRaw[] = [
     meta: { public: true, title: '登录', noTab: true },
   },
   {
+    path: '/change-password',
+    name: 'ChangePassword',
+    component: () => import('@/views/login/change-password.vue'),
+    meta: { title: '设置新密码', noTab: true },
+  },
+  {
     path: '/',
     name: LAYOUT,
     component: () => import('@/layout/index.vue'),
@@ -61,6 +67,12 @@ router.beforeEach(async (to) => {
       auth.reset()
       return { name: 'Login', query: { redirect: to.fullPath } }
     }
+    // Nothing but the change-password page until the initial password is replaced (the BFF enforces it too).
+    if (auth.passwordChangeRequired) {
+      if (to.name === 'ChangePassword') return true
+      const keep = to.fullPath !== HOME_PATH && to.fullPath !== '/' && to.name !== 'ChangePassword'
+      return { name: 'ChangePassword', query: keep ? { redirect: to.fullPath } : {} }
+    }
     const { routes, sidebar: tree } = buildFromMenus(auth.menus)
     const extra = detailRoutes
       .filter((d) => auth.hasPerm(d.perms) && !routes.some((r) => r.path === d.route.path))
@@ -70,6 +82,7 @@ router.beforeEach(async (to) => {
     routesLoaded = true
     return { path: to.path, query: to.query, hash: to.hash, replace: true }
   }
+  if (to.name === 'ChangePassword') return auth.passwordChangeRequired ? true : HOME_PATH
   if (to.meta.perms && !auth.hasPerm(to.meta.perms)) return { name: 'Forbidden' }
   return true
 })

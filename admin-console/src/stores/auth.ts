@@ -40,11 +40,23 @@ export const useAuthStore = defineStore('auth', () => {
     menus.value = []
   }
 
-  /** me + menus in parallel; the router turns the menus into routes before the first navigation resolves */
+  /** on an initial or reset password the BFF allows nothing but changing it (and logging out) */
+  const passwordChangeRequired = computed(() => me.value?.user.mustChangePassword === true)
+
+  /** me, then menus (which the router turns into routes before the first navigation resolves) once they are allowed */
   async function loadProfile(): Promise<void> {
-    const [profile, tree] = await Promise.all([authApi.me(), authApi.menus()])
+    const profile = await authApi.me()
     me.value = profile
-    menus.value = tree
+    menus.value = profile.user.mustChangePassword ? [] : await authApi.menus()
+  }
+
+  function passwordChanged(): void {
+    if (me.value) me.value = { ...me.value, user: { ...me.value.user, mustChangePassword: false } }
+  }
+
+  /** the BFF said PASSWORD_CHANGE_REQUIRED (e.g. an administrator reset the password meanwhile) */
+  function requirePasswordChange(): void {
+    if (me.value) me.value = { ...me.value, user: { ...me.value.user, mustChangePassword: true } }
   }
 
   async function logout(): Promise<void> {
@@ -64,5 +76,8 @@ export const useAuthStore = defineStore('auth', () => {
     menus.value = []
   }
 
-  return { me, menus, loggedIn, permissions, roleLabels, displayName, hasPerm, login, loadProfile, logout, reset }
+  return {
+    me, menus, loggedIn, permissions, roleLabels, displayName, passwordChangeRequired,
+    hasPerm, login, loadProfile, passwordChanged, requirePasswordChange, logout, reset,
+  }
 })

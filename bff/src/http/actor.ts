@@ -11,6 +11,8 @@ export interface AdminActor {
   roles: string[];
   perms: Set<string>;
   scope: Scope;
+  /** Still on an initial (or administrator-reset) password: only changing it and logging out are allowed. */
+  mustChangePassword: boolean;
 }
 
 export interface MpActor {

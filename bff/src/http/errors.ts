@@ -13,6 +13,7 @@ export class AppError extends Error {
 export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
 export const unauthenticated = (code = 'UNAUTHENTICATED', message = '请先登录') => new AppError(401, code, message);
 export const forbidden = (code = 'FORBIDDEN', message = '没有权限执行此操作', details?: unknown) => new AppError(403, code, message, details);
+export const passwordChangeRequired = () => new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '请先修改初始密码');
 export const notFound = (message = '记录不存在或已被删除') => new AppError(404, 'NOT_FOUND', message);
 export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
 export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { forbidden, validationError } from './errors';
+import { forbidden, passwordChangeRequired, validationError } from './errors';
 import { hasPerm, type AdminActor, type MpActor } from './actor';
 import { authenticateAdmin, authenticateMp } from '../modules/auth/authenticate';
 import { recordOperation } from '../modules/monitor/service';
@@ -23,6 +23,11 @@ export interface RouteDef<A extends Auth, P, Q, B> {
   body?: B;
   response?: z.ZodType;
   status?: number;
+  /**
+   * Admin routes refuse a user who must still change an initial or reset password (PASSWORD_CHANGE_REQUIRED);
+   * the few that user needs (their profile, changing the password, logging out) opt out here.
+   */
+  allowWithPendingPasswordChange?: boolean;
   /** Module name for the operation log; admin writes are audited by default. */
   audit?: string | false;
   handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; actor: ActorOf<A>; ctx: Context }) => Promise<unknown> | unknown;
@@ -76,6 +81,7 @@ export class RouteTree {
       let actor: AdminActor | MpActor | undefined;
       if (def.auth === 'admin') {
         actor = await authenticateAdmin(ctx);
+        if (actor.mustChangePassword && !def.allowWithPendingPasswordChange) throw passwordChangeRequired();
         if (def.perm && !hasPerm(actor, def.perm)) throw forbidden('FORBIDDEN', '没有权限执行此操作', { required: def.perm });
       } else if (def.auth === 'mp') {
         actor = await authenticateMp(ctx);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { call, loginAs } from '../../support/api';
 import { startStack } from '../../support/stack';
-import { newDoctor } from '../../support/booking';
+import { admin as adminToken, newDoctor } from '../../support/booking';
 import { Schedule } from '../../../bff/src/modules/scheduling/models';
 import { addDays, shanghaiDate } from '../../../bff/src/modules/scheduling/time';
 
@@ -129,5 +130,87 @@ describe('schedule import (Excel/CSV)', () => {
     const s = await Schedule.findOne({ where: { doctorId: doctors[0].id } });
     assert.equal(s!.feeFen, 1550);
     console.log(`      5,000-row import: ${Date.now() - started} ms (preview + commit)`);
+  });
+});
+
+describe('schedule import: files past the row limit', () => {
+  /**
+   * The BFF runs in this process: how far its memory rose while `work` ran — resident set or JS heap, whichever rose
+   * more (the resident set alone can hide growth into memory an earlier test already made the process hold).
+   */
+  async function peakRss<T>(work: () => Promise<T>): Promise<{ result: T; growthMb: number }> {
+    const start = process.memoryUsage();
+    let growth = 0;
+    const sample = () => {
+      const now = process.memoryUsage();
+      growth = Math.max(growth, now.rss - start.rss, now.heapUsed - start.heapUsed);
+    };
+    const sampler = setInterval(sample, 10);
+    try {
+      const result = await work();
+      sample();
+      return { result, growthMb: growth / 2 ** 20 };
+    } finally {
+      clearInterval(sampler);
+    }
+  }
+
+  it('refuses a 150,000-row xlsx with IMPORT_TOO_LARGE at the limit, in bounded memory', async function () {
+    this.timeout(120_000);
+    const admin = await adminToken();
+    // Written the way big exports are: exceljs's streaming writer (sheet first, shared strings after it in the zip).
+    const chunks: Buffer[] = [];
+    const sink = new Writable({ write: (chunk, _enc, done) => void (chunks.push(chunk), done()) });
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useSharedStrings: true });
+    const ws = wb.addWorksheet('排班');
+    ws.addRow(HEADER).commit();
+    const day = addDays(shanghaiDate(), 2);
+    for (let i = 0; i < 150_000; i++) ws.addRow(['doctor', '张晓明', day, '上午', '08:00', '12:00', 20, 25]).commit();
+    ws.commit();
+    await wb.commit();
+    const file = Buffer.concat(chunks);
+    assert.ok(file.length < 5 * 2 ** 20, `the file fits the upload limit (${file.length} bytes)`);
+
+    const started = Date.now();
+    const { result, growthMb } = await peakRss(() => upload(admin, file, 'huge.xlsx'));
+    assert.ok(growthMb < 150, `memory grew ${growthMb.toFixed(0)} MB`);
+    assert.equal(result.status, 422, JSON.stringify(result.body));
+    assert.equal(result.body.error.code, 'IMPORT_TOO_LARGE');
+    assert.deepEqual(result.body.error.details, { maxRows: 10_000 });
+    console.log(`      150,000-row xlsx refused in ${Date.now() - started} ms, memory +${growthMb.toFixed(0)} MB`);
+  });
+
+  it('refuses a 150,000-line CSV the same way', async function () {
+    this.timeout(120_000);
+    const admin = await adminToken();
+    const day = addDays(shanghaiDate(), 2);
+    const csv = [HEADER.join(','), ...Array.from({ length: 150_000 }, () => `doctor,,${day},am,,,20,25`)].join('\n');
+    assert.ok(Buffer.byteLength(csv) < 5 * 2 ** 20, 'the file fits the upload limit');
+    const started = Date.now();
+    const { result, growthMb } = await peakRss(() => upload(admin, csv, 'huge.csv'));
+    assert.ok(growthMb < 150, `memory grew ${growthMb.toFixed(0)} MB`);
+    assert.equal(result.status, 422, JSON.stringify(result.body));
+    assert.equal(result.body.error.code, 'IMPORT_TOO_LARGE');
+    console.log(`      150,000-line CSV refused in ${Date.now() - started} ms, memory +${growthMb.toFixed(0)} MB`);
+  });
+
+  it('still takes exactly the limit, and Excel date and time cells', async function () {
+    this.timeout(120_000);
+    const admin = await adminToken();
+    const day = addDays(shanghaiDate(), 2);
+    const [y, m, d] = day.split('-').map(Number);
+    // A real date cell and a time-of-day cell, as Excel stores them (exceljs writes Dates as date-formatted numbers).
+    const dated = await xlsx([['doctor', '张晓明', new Date(Date.UTC(y!, m! - 1, d!)), '晚上', new Date(Date.UTC(1899, 11, 30, 18, 30)), '21:00', 5, 10, '', '']]);
+    const one = await upload(admin, dated, 'dated.xlsx');
+    assert.equal(one.status, 201, JSON.stringify(one.body));
+    assert.equal(one.body.rows[0].data.clinicDate, day);
+    assert.equal(one.body.rows[0].data.startTime, '18:30');
+
+    const lines = [HEADER.join(','), ...Array.from({ length: 10_000 }, () => `doctor,张晓明,${day},上午,,,20,25,,`)];
+    const atLimit = await upload(admin, lines.join('\n'), 'limit.csv');
+    assert.equal(atLimit.status, 201, JSON.stringify(atLimit.body).slice(0, 300));
+    assert.equal(atLimit.body.total, 10_000);
+    const over = await upload(admin, [...lines, `doctor,张晓明,${day},下午,,,20,25,,`].join('\n'), 'over.csv');
+    assert.equal(over.body.error.code, 'IMPORT_TOO_LARGE');
   });
 });

@@ -83,7 +83,7 @@ describe('identity: console accounts', () => {
   it('locks an account after 5 wrong passwords and lets an admin unlock it', async () => {
     const admin = await loginAs('admin');
     const username = unique('lock');
-    const created = await call('POST', '/api/admin/system/users', { token: admin, body: { username, name: '锁定测试', password: 'Passw0rd!x', deptId: 1 } });
+    const created = await call('POST', '/api/admin/system/users', { token: admin, body: { username, name: '锁定测试', password: 'Quiet-Meadow-81', deptId: 1 } });
     assert.equal(created.status, 201);
     for (let i = 1; i <= 4; i++) {
       const r = await call('POST', '/api/admin/auth/login', { body: { username, password: 'wrong-pass1' } });
@@ -95,7 +95,7 @@ describe('identity: console accounts', () => {
     assert.equal(fifth.body.error.code, 'ACCOUNT_LOCKED');
     assert.ok(fifth.body.error.details.retryAfterSeconds > 14 * 60);
     // Even the right password is refused while locked.
-    const right = await call('POST', '/api/admin/auth/login', { body: { username, password: 'Passw0rd!x' } });
+    const right = await call('POST', '/api/admin/auth/login', { body: { username, password: 'Quiet-Meadow-81' } });
     assert.equal(right.body.error.code, 'ACCOUNT_LOCKED');
     const logs = await call('GET', `/api/admin/monitor/login-logs?username=${username}`, { token: admin });
     assert.equal(logs.body.items[0].locked, true);
@@ -103,7 +103,7 @@ describe('identity: console accounts', () => {
     const unlock = await call('POST', `/api/admin/system/users/${created.body.id}/unlock`, { token: admin });
     assert.equal(unlock.status, 200);
     assert.equal(unlock.body.locked, false);
-    assert.equal((await call('POST', '/api/admin/auth/login', { body: { username, password: 'Passw0rd!x' } })).status, 200);
+    assert.equal((await call('POST', '/api/admin/auth/login', { body: { username, password: 'Quiet-Meadow-81' } })).status, 200);
   });
 
   it('rate-limits repeated login attempts for one username', async () => {
@@ -160,10 +160,10 @@ describe('identity: console accounts', () => {
     assert.equal(unknown.body.error.code, 'INVALID_CREDENTIALS');
     const admin = await loginAs('admin');
     const username = unique('dis');
-    const u = await call('POST', '/api/admin/system/users', { token: admin, body: { username, name: '停用测试', password: 'Passw0rd!x', deptId: 1 } });
-    const session = await adminLogin(username, 'Passw0rd!x');
+    const u = await call('POST', '/api/admin/system/users', { token: admin, body: { username, name: '停用测试', password: 'Quiet-Meadow-81', deptId: 1 } });
+    const session = await adminLogin(username, 'Quiet-Meadow-81');
     assert.equal((await call('PUT', `/api/admin/system/users/${u.body.id}/status`, { token: admin, body: { status: 'disabled' } })).status, 200);
     assert.equal((await call('GET', '/api/admin/me', { token: session.accessToken })).body.error.code, 'SESSION_REVOKED');
-    assert.equal((await call('POST', '/api/admin/auth/login', { body: { username, password: 'Passw0rd!x' } })).body.error.code, 'ACCOUNT_DISABLED');
+    assert.equal((await call('POST', '/api/admin/auth/login', { body: { username, password: 'Quiet-Meadow-81' } })).body.error.code, 'ACCOUNT_DISABLED');
   });
 });

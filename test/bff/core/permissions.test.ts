@@ -92,10 +92,10 @@ describe('data scope: department admin of 内科', () => {
   it('cannot create, move or edit users outside its subtree', async () => {
     const outside = depts.get('骨科')!;
     const inside = depts.get('呼吸内科')!;
-    const bad = await call('POST', '/api/admin/system/users', { token: deptadmin, body: { username: unique('out'), name: '越权', password: 'Passw0rd1', deptId: outside } });
+    const bad = await call('POST', '/api/admin/system/users', { token: deptadmin, body: { username: unique('out'), name: '越权', password: 'Sunlit-Harbor-42', deptId: outside } });
     assert.equal(bad.status, 403);
     assert.equal(bad.body.error.code, 'OUT_OF_SCOPE');
-    const ok = await call('POST', '/api/admin/system/users', { token: deptadmin, body: { username: unique('in'), name: '本科', password: 'Passw0rd1', deptId: inside } });
+    const ok = await call('POST', '/api/admin/system/users', { token: deptadmin, body: { username: unique('in'), name: '本科', password: 'Sunlit-Harbor-42', deptId: inside } });
     assert.equal(ok.status, 201);
     const move = await call('PUT', `/api/admin/system/users/${ok.body.id}`, { token: deptadmin, body: { deptId: outside } });
     assert.equal(move.body.error.code, 'OUT_OF_SCOPE');
@@ -111,7 +111,7 @@ describe('data scope: department admin of 内科', () => {
     assert.ok(grantable.includes('physician'));
     const roles = (await call('GET', '/api/admin/system/roles', { token: admin })).body as { id: number; key: string }[];
     const adminRole = roles.find((r) => r.key === 'admin')!;
-    const u = await call('POST', '/api/admin/system/users', { token: deptadmin, body: { username: unique('g'), name: '授权测试', password: 'Passw0rd1', deptId: depts.get('内科') } });
+    const u = await call('POST', '/api/admin/system/users', { token: deptadmin, body: { username: unique('g'), name: '授权测试', password: 'Sunlit-Harbor-42', deptId: depts.get('内科') } });
     const grant = await call('PUT', `/api/admin/system/users/${u.body.id}/roles`, { token: deptadmin, body: { roleIds: [adminRole.id] } });
     assert.equal(grant.status, 403);
     assert.equal(grant.body.error.code, 'ROLE_NOT_GRANTABLE');
@@ -147,14 +147,16 @@ describe('administration: an admin builds a department, a user and a role grant'
     const username = unique('kf');
     const user = await call('POST', '/api/admin/system/users', {
       token: admin,
-      body: { username, name: '康复主任', password: 'Passw0rd1', deptId: dept.body.id, phone: '13912345678', roleIds: [roles.find((r) => r.key === 'chief_physician')!.id] },
+      body: { username, name: '康复主任', password: 'Sunlit-Harbor-42', deptId: dept.body.id, phone: '13912345678', roleIds: [roles.find((r) => r.key === 'chief_physician')!.id] },
     });
     assert.equal(user.status, 201);
     assert.equal(user.body.phoneMasked, '139****5678');
-    const login = await adminLogin(username, 'Passw0rd1');
+    const login = await adminLogin(username, 'Sunlit-Harbor-42');
     const me = (await call('GET', '/api/admin/me', { token: login.accessToken })).body;
     assert.deepEqual(me.roles, ['chief_physician']);
     assert.equal(me.user.mustChangePassword, true);
+    // First thing: the initial password is replaced (nothing else is allowed before).
+    assert.equal((await call('PUT', '/api/admin/me/password', { token: login.accessToken, body: { oldPassword: 'Sunlit-Harbor-42', newPassword: 'Rehab#Chief-2468' } })).status, 204);
     const menus = (await call('GET', '/api/admin/me/menus', { token: login.accessToken })).body as { name: string }[];
     assert.deepEqual(menus.map((m) => m.name), ['首页', '系统管理', '门诊管理']);
     // Audited: the writes are in the operation log with the phone masked.

@@ -44,6 +44,6 @@ export async function authenticateAdmin(ctx: Context): Promise<AdminActor> {
   const authz = await loadAuthz(user);
   return {
     kind: 'admin', userId: user.id, username: user.username, name: user.name, deptId: user.deptId, sessionId: session.id,
-    roles: authz.roles, perms: new Set(authz.perms), scope: authz.scope,
+    roles: authz.roles, perms: new Set(authz.perms), scope: authz.scope, mustChangePassword: user.mustChangePassword,
   };
 }

@@ -8,6 +8,7 @@ import type { AdminActor, MpActor } from '../../http/actor';
 import { ALL_PERMS } from '../../http/actor';
 import { AdminSession, LoginLog, MpUser, RefreshToken } from './models';
 import { Dept, Menu, Post, RoleMenu, Role, User } from '../system/models';
+import { assertAcceptablePassword } from './passwords';
 import { issueTokens, newFamilyId, revokeFamily, spendRefreshToken } from './tokens';
 import type { MenuNode } from './schemas';
 import { buildTree } from '../system/tree';
@@ -107,7 +108,8 @@ interface ClientInfo {
   userAgent: string;
 }
 
-// Checked against when the username doesn't exist, so timing doesn't reveal which usernames do.
+// Checked against when the username doesn't exist, so timing doesn't reveal which usernames do. Started by the
+// first login of the process, so it is ready before anyone could probe an unknown name.
 let dummyHash: Promise<string> | undefined;
 
 async function logLogin(username: string, userId: number | null, client: ClientInfo, status: 'success' | 'fail' | 'locked', message: string) {
@@ -121,34 +123,50 @@ function lockedError(until: Date) {
   });
 }
 
+/**
+ * Failed logins are counted per username string, whether or not an account has it, so an unknown name runs down
+ * its attempts and locks exactly like a real one: the answers never say which usernames exist. A real account's
+ * lock lives on its row (the console shows and lifts it); an unknown name's lock lives only here.
+ */
+const FAILURE_WINDOW_SEC = 24 * 3600;
+const loginKey = (username: string) => username.trim().toLowerCase();
+const failuresKey = (username: string) => `login:fail:${loginKey(username)}`;
+const unknownLockKey = (username: string) => `login:lock:${loginKey(username)}`;
+
+/** An administrator unlocked or reset the account: its count of failed attempts starts again. */
+export async function forgetLoginFailures(username: string) {
+  // kv.hit keeps its counter under "rl:" + key in both the Redis and the in-process store.
+  await infra().kv.del(`rl:${failuresKey(username)}`);
+}
+
 export async function adminLogin(input: { username: string; password: string }, client: ClientInfo) {
   const { kv, config } = infra();
   const username = input.username.trim();
+  dummyHash ??= hashPassword(crypto.randomUUID());
   for (const [key, limit] of [[`login:ip:${client.ip}`, config.LOGIN_RATE_PER_IP_PER_MIN], [`login:user:${username.toLowerCase()}`, config.LOGIN_RATE_PER_USER_PER_MIN]] as const) {
     const r = await kv.hit(key, limit, 60);
     if (!r.allowed) throw new AppError(429, 'RATE_LIMITED', '登录尝试过于频繁，请稍后再试', { retryAfterSeconds: r.retryAfterSec });
   }
   const user = await User.findOne({ where: { username } });
-  if (!user) {
-    await verifyPassword(input.password, await (dummyHash ??= hashPassword(crypto.randomUUID())));
-    await logLogin(username, null, client, 'fail', '用户名或密码错误');
-    throw new AppError(401, 'INVALID_CREDENTIALS', '用户名或密码错误');
+  const lockedUntil = user ? user.lockedUntil : await kv.get<string>(unknownLockKey(username)).then((v) => (v ? new Date(v) : null));
+  if (lockedUntil && lockedUntil.getTime() > Date.now()) {
+    await logLogin(username, user?.id ?? null, client, 'locked', '账号已锁定');
+    throw lockedError(lockedUntil);
   }
-  if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-    await logLogin(username, user.id, client, 'locked', '账号已锁定');
-    throw lockedError(user.lockedUntil);
-  }
-  if (!(await verifyPassword(input.password, user.passwordHash))) {
-    await user.increment('failedLogins');
-    await user.reload();
-    if (user.failedLogins >= config.LOCKOUT_THRESHOLD) {
+  // The same slow hash runs whether or not the account exists.
+  const passwordOk = await verifyPassword(input.password, user ? user.passwordHash : await dummyHash);
+  if (!user || !passwordOk) {
+    const { count } = await kv.hit(failuresKey(username), config.LOCKOUT_THRESHOLD, FAILURE_WINDOW_SEC);
+    if (count >= config.LOCKOUT_THRESHOLD) {
       const until = new Date(Date.now() + config.LOCKOUT_MINUTES * 60_000);
-      await user.update({ lockedUntil: until, failedLogins: 0 });
-      await logLogin(username, user.id, client, 'locked', `连续 ${config.LOCKOUT_THRESHOLD} 次密码错误，账号锁定`);
+      if (user) await user.update({ lockedUntil: until });
+      else await kv.set(unknownLockKey(username), until.toISOString(), config.LOCKOUT_MINUTES * 60);
+      await forgetLoginFailures(username);
+      await logLogin(username, user?.id ?? null, client, 'locked', `连续 ${config.LOCKOUT_THRESHOLD} 次密码错误，账号锁定`);
       throw lockedError(until);
     }
-    const remainingAttempts = config.LOCKOUT_THRESHOLD - user.failedLogins;
-    await logLogin(username, user.id, client, 'fail', '密码错误');
+    const remainingAttempts = config.LOCKOUT_THRESHOLD - count;
+    await logLogin(username, user?.id ?? null, client, 'fail', user ? '密码错误' : '用户名不存在');
     throw new AppError(401, 'INVALID_CREDENTIALS', `用户名或密码错误，再错 ${remainingAttempts} 次将锁定账号`, { remainingAttempts });
   }
   const refusal = {
@@ -161,7 +179,8 @@ export async function adminLogin(input: { username: string; password: string }, 
     await logLogin(username, user.id, client, 'fail', message);
     throw forbidden(code, message);
   }
-  await user.update({ failedLogins: 0, lockedUntil: null });
+  await forgetLoginFailures(username);
+  if (user.lockedUntil) await user.update({ lockedUntil: null });
   const now = Date.now();
   const session = await AdminSession.create({
     id: newFamilyId(), userId: user.id, ip: client.ip, userAgent: client.userAgent.slice(0, 255), lastSeenAt: new Date(now),
@@ -231,6 +250,7 @@ export async function changeOwnPassword(actor: AdminActor, oldPassword: string, 
   const user = (await User.findByPk(actor.userId))!;
   if (!(await verifyPassword(oldPassword, user.passwordHash))) throw new AppError(400, 'WRONG_PASSWORD', '原密码不正确');
   if (oldPassword === newPassword) throw new AppError(400, 'SAME_PASSWORD', '新密码不能与原密码相同');
+  assertAcceptablePassword(newPassword, { username: user.username, name: user.name });
   await user.update({ passwordHash: await hashPassword(newPassword), mustChangePassword: false });
   // Other sessions of this user end; the current one stays.
   const others = await AdminSession.findAll({ where: { userId: user.id, revokedAt: { [Op.is]: null }, id: { [Op.ne]: actor.sessionId } } });

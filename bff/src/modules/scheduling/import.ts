@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { Op } from 'sequelize';
 import { infra, tx } from '../../infra';
@@ -11,6 +10,7 @@ import { Schedule, type Period } from './models';
 import { checkTimes, doctorIds } from './service';
 import { addDays, shanghaiDate, shanghaiInstant } from './time';
 import { MAX_FEE_FEN, MAX_SLOTS, type ImportPreview } from './schemas';
+import { csvRows, xlsxRows, type Cell, type SheetRow } from './sheet-rows';
 
 export const MAX_IMPORT_ROWS = 10_000;
 const PREVIEW_TTL_SEC = 30 * 60;
@@ -19,7 +19,6 @@ const PERIODS: Record<string, Period> = { 上午: 'am', 下午: 'pm', 晚上: 'e
 const PERIOD_NAME: Record<Period, string> = { am: '上午', pm: '下午', eve: '晚上' };
 const DEFAULT_TIMES: Record<Period, [string, string]> = { am: ['08:00', '12:00'], pm: ['13:30', '17:30'], eve: ['18:00', '21:00'] };
 
-type Cell = ExcelJS.CellValue;
 interface Candidate {
   doctorId: number; deptId: number; clinicDate: string; period: Period; startTime: string; endTime: string;
   slotCount: number; feeFen: number; releaseAt: string; location: string | null;
@@ -75,47 +74,49 @@ function parseDateTime(v: Cell): Date | null {
   return d && t ? shanghaiInstant(d, t) : null;
 }
 
-async function readSheet(buffer: Buffer, filename: string): Promise<Cell[][]> {
-  const wb = new ExcelJS.Workbook();
+/**
+ * The non-blank rows below the header, once the header is the template's. Read as a stream and refused the moment
+ * it passes the row limit, so a huge file costs no more than one at the limit.
+ */
+async function readSheet(buffer: Buffer, filename: string): Promise<SheetRow[]> {
+  const rows = /\.csv$/i.test(filename) ? csvRows(buffer) : /\.xlsx$/i.test(filename) ? xlsxRows(buffer) : undefined;
+  if (!rows) throw new AppError(415, 'IMPORT_TYPE', '只支持 .xlsx 或 .csv 文件');
+  const tooLarge = () => unprocessable('IMPORT_TOO_LARGE', `一次最多导入 ${MAX_IMPORT_ROWS} 行`, { maxRows: MAX_IMPORT_ROWS });
+  let headerSeen = false;
+  const body: SheetRow[] = [];
+  let blank = 0;
   try {
-    if (/\.csv$/i.test(filename)) {
-      // Keep CSV values as text; our parsers decide what a date or a number is.
-      const ws = await wb.csv.read(Readable.from(buffer.toString('utf8').replace(/^\uFEFF/, '')), { map: (v: unknown) => v } as never);
-      return sheetRows(ws);
-    }
-    if (/\.xlsx$/i.test(filename)) {
-      await wb.xlsx.load(buffer as never);
-      const ws = wb.worksheets[0];
-      if (!ws) throw unprocessable('IMPORT_EMPTY', '文件中没有工作表');
-      return sheetRows(ws);
+    for await (const { row, cells } of rows) {
+      const first10 = HEADERS.map((_, i) => cells[i] ?? null);
+      if (!headerSeen) {
+        headerSeen = true;
+        const got = row === 1 ? first10.map(text) : [];
+        // A wrong file is told apart at its first row, not after reading all of it.
+        if (HEADERS.some((h, i) => got[i] !== h)) {
+          throw unprocessable('IMPORT_HEADER', `表头应为：${HEADERS.join('、')}。请使用下载的模板`, { expected: HEADERS, got });
+        }
+        if (row === 1) continue;
+      }
+      if (first10.some((c) => text(c) !== '')) {
+        body.push({ row, cells: first10 });
+        if (body.length > MAX_IMPORT_ROWS) throw tooLarge();
+      } else if (++blank > MAX_IMPORT_ROWS) {
+        throw tooLarge(); // a sheet of blank rows is as absurd as one of full ones
+      }
     }
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw unprocessable('IMPORT_UNREADABLE', '无法读取文件，请使用下载的模板（.xlsx 或 .csv）');
   }
-  throw new AppError(415, 'IMPORT_TYPE', '只支持 .xlsx 或 .csv 文件');
-}
-
-function sheetRows(ws: ExcelJS.Worksheet): Cell[][] {
-  const rows: Cell[][] = [];
-  ws.eachRow({ includeEmpty: true }, (row, n) => {
-    const values = row.values as Cell[];
-    rows[n - 1] = HEADERS.map((_, i) => values[i + 1] ?? null);
-  });
-  return Array.from(rows, (r) => r ?? HEADERS.map(() => null));
+  if (!headerSeen) throw unprocessable('IMPORT_EMPTY', '文件中没有排班数据');
+  return body;
 }
 
 /** Parses and validates every row; nothing is written. The report is what the console shows before commit. */
 export async function previewImport(actor: AdminActor, filename: string, buffer: Buffer): Promise<ImportPreview> {
   if (!buffer.length) throw unprocessable('IMPORT_EMPTY', '文件为空');
-  const rows = await readSheet(buffer, filename);
-  const header = (rows[0] ?? []).map(text);
-  if (HEADERS.some((h, i) => header[i] !== h)) {
-    throw unprocessable('IMPORT_HEADER', `表头应为：${HEADERS.join('、')}。请使用下载的模板`, { expected: HEADERS, got: header });
-  }
-  const body = rows.slice(1).map((cells, i) => ({ row: i + 2, cells })).filter((r) => r.cells.some((c) => text(c) !== ''));
+  const body = await readSheet(buffer, filename);
   if (!body.length) throw unprocessable('IMPORT_EMPTY', '文件中没有排班数据');
-  if (body.length > MAX_IMPORT_ROWS) throw unprocessable('IMPORT_TOO_LARGE', `一次最多导入 ${MAX_IMPORT_ROWS} 行`);
 
   // Everything the rows refer to, loaded once: this is what makes thousands of rows take a second.
   const usernames = [...new Set(body.map((r) => text(r.cells[0])))];

@@ -45,6 +45,7 @@ export class User extends Model<Attrs<User>, Create<User>> {
   declare email: string | null;
   declare passwordHash: string;
   declare status: UserStatus;
+  /** Unused since failed logins are counted per username in kv (auth/service.ts adminLogin); kept for the schema. */
   declare failedLogins: CreationOptional<number>;
   declare lockedUntil: Date | null;
   declare mustChangePassword: CreationOptional<boolean>;

@@ -5,6 +5,7 @@ import type { AdminActor, MpActor } from '../../http/actor';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { dataScopeWhere, inScope, invalidateAuthz } from './authz';
 import { assertGrantable } from './grants';
+import { assertAcceptablePassword } from '../auth/passwords';
 import { Dept, Post, StaffApplication, User, UserRole } from './models';
 
 async function views(apps: StaffApplication[]) {
@@ -33,6 +34,7 @@ export async function applyForStaff(actor: MpActor, input: { name: string; deptI
   if (!dept || dept.status !== 'active') throw unprocessable('INVALID_DEPT', '所选科室不存在或已停用');
   const post = await Post.findByPk(input.postId);
   if (!post || post.status !== 'active') throw unprocessable('INVALID_POST', '所选岗位不存在或已停用');
+  assertAcceptablePassword(input.password, { username: input.username, name: input.name });
   const passwordHash = await hashPassword(input.password);
   const { fieldCrypto } = infra();
   const app = await tx(async (t) => {

@@ -5,6 +5,8 @@ import { ALL_PERMS, type AdminActor } from '../../http/actor';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { AdminSession } from '../auth/models';
 import { revokeFamily } from '../auth/tokens';
+import { forgetLoginFailures } from '../auth/service';
+import { assertAcceptablePassword } from '../auth/passwords';
 import { dataScopeWhere, inScope, invalidateAuthz, subtreeIds } from './authz';
 import { assertGrantable, grantableRoles } from './grants';
 import { Dept, Post, Role, User, UserRole } from './models';
@@ -91,6 +93,7 @@ export async function createUser(actor: AdminActor, input: UserInput & { usernam
   await assertPostUsable(input.postId);
   await assertGrantable(actor, input.roleIds ?? []);
   if (await User.findOne({ where: { username: input.username } })) throw conflict('USERNAME_TAKEN', '用户名已被使用');
+  assertAcceptablePassword(input.password, { username: input.username, name: input.name });
   const passwordHash = await hashPassword(input.password);
   const user = await tx(async (t) => {
     const u = await User.create(
@@ -136,13 +139,16 @@ export async function setUserStatus(actor: AdminActor, id: number, status: 'acti
 
 export async function resetUserPassword(actor: AdminActor, id: number, password: string) {
   const u = await manageableUser(actor, id);
-  await u.update({ passwordHash: await hashPassword(password), mustChangePassword: id !== actor.userId, failedLogins: 0, lockedUntil: null });
+  assertAcceptablePassword(password, { username: u.username, name: u.name });
+  await u.update({ passwordHash: await hashPassword(password), mustChangePassword: id !== actor.userId, lockedUntil: null });
+  await forgetLoginFailures(u.username);
   if (id !== actor.userId) await endSessions(id, 'password_reset');
 }
 
 export async function unlockUser(actor: AdminActor, id: number) {
   const u = await scopedUser(actor, id);
-  await u.update({ failedLogins: 0, lockedUntil: null });
+  await u.update({ lockedUntil: null });
+  await forgetLoginFailures(u.username);
   return (await userViews([u]))[0];
 }
 
