@@ -192,7 +192,7 @@ describe('running through faults (MariaDB + a private Redis)', function () {
       const readyz = await api('GET', '/readyz');
       assert.equal(readyz.status, 503);
       assert.deepEqual(readyz.body.checks, { database: true, cache: false });
-      assert.ok(readyz.ms < 1500, `/readyz answered in ${readyz.ms} ms`);
+      assert.ok(readyz.ms < 2500, `/readyz answered in ${readyz.ms} ms`);
     } finally {
       await redis.start();
     }
@@ -202,43 +202,32 @@ describe('running through faults (MariaDB + a private Redis)', function () {
     assert.equal(booking.status, 201, JSON.stringify(booking.body));
   });
 
-  it('answers 503 DEPENDENCY_UNAVAILABLE at once while the database is unreachable, and /readyz says which', async () => {
-    const p = await patient();
-    await proxy.cut();
-    try {
-      const me = await api('GET', '/api/mp/me', { token: p.token });
-      assert.equal(me.status, 503, JSON.stringify(me.body));
-      assert.equal(me.body.error.code, 'DEPENDENCY_UNAVAILABLE');
-      assert.ok(me.ms < 5000, `answered in ${me.ms} ms`);
-      const readyz = await api('GET', '/readyz');
-      assert.equal(readyz.status, 503);
-      assert.deepEqual(readyz.body.checks, { database: false, cache: true });
-      assert.ok(readyz.ms < 1500, `/readyz answered in ${readyz.ms} ms`);
-    } finally {
-      await proxy.heal();
-    }
-    await ready();
-    assert.equal((await api('GET', '/api/mp/me', { token: p.token })).status, 200);
-  });
-
-  it('answers 503 DEPENDENCY_UNAVAILABLE within the connect timeout while the database hangs, and /readyz within a second', async () => {
-    const p = await patient();
-    proxy.stall();
-    try {
-      const me = await api('GET', '/api/mp/me', { token: p.token });
-      assert.equal(me.status, 503, JSON.stringify(me.body));
-      assert.equal(me.body.error.code, 'DEPENDENCY_UNAVAILABLE');
-      assert.ok(me.ms < 5000, `answered in ${me.ms} ms`);
-      const readyz = await api('GET', '/readyz');
-      assert.equal(readyz.status, 503);
-      assert.deepEqual(readyz.body.checks, { database: false, cache: true });
-      assert.ok(readyz.ms < 1500, `/readyz answered in ${readyz.ms} ms`);
-    } finally {
-      await proxy.heal();
-    }
-    await ready();
-    assert.equal((await api('GET', '/api/mp/me', { token: p.token })).status, 200);
-  });
+  // Bounds are loose on purpose (a loaded CI machine must not fail them) but far below the hangs they guard
+  // against: before the fix a request waited 6–10 s for the database and /readyz 3 s.
+  const faults: [string, () => Promise<void> | void][] = [
+    ['is unreachable (connections refused)', () => proxy.cut()],
+    ['hangs (connections accepted, never answered)', () => proxy.stall()],
+  ];
+  for (const [what, fault] of faults) {
+    it(`answers 503 DEPENDENCY_UNAVAILABLE within the connect timeout while the database ${what}; /readyz says which`, async () => {
+      const p = await patient();
+      await fault();
+      try {
+        const me = await api('GET', '/api/mp/me', { token: p.token });
+        assert.equal(me.status, 503, JSON.stringify(me.body));
+        assert.equal(me.body.error.code, 'DEPENDENCY_UNAVAILABLE');
+        assert.ok(me.ms < 5000, `answered in ${me.ms} ms`);
+        const readyz = await api('GET', '/readyz');
+        assert.equal(readyz.status, 503);
+        assert.deepEqual(readyz.body.checks, { database: false, cache: true });
+        assert.ok(readyz.ms < 2500, `/readyz answered in ${readyz.ms} ms`);
+      } finally {
+        await proxy.heal();
+      }
+      await ready();
+      assert.equal((await api('GET', '/api/mp/me', { token: p.token })).status, 200);
+    });
+  }
 
   it('re-creates the job schedules when the queue\'s keys vanish without a reconnect (periodic check)', async () => {
     await bff.stop();
