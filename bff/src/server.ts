@@ -3,14 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { loadConfig, type Config } from './config';
 import { initInfra, closeInfra, type Infra } from './infra';
-import { migrate } from './infra/db';
+import { migrate } from '../../db/migrator';
 import { createApp } from './app';
-import { pruneLogs } from './modules/monitor/service';
+import { MODULES, initModuleModels, setUpModules } from './modules';
 import { seedBase } from '../../db/seeds/base';
 import { seedDemo } from '../../db/seeds/demo';
 import { seedDemoSchedules } from '../../db/seeds/schedules';
 import { WechatPayClient, generateApiV3Key, generateMerchantIdentity } from './infra/wechatpay';
-import { registerBookingJobs } from './modules/booking/jobs';
 
 export interface Running {
   infra: Infra;
@@ -21,7 +20,8 @@ export interface Running {
 
 /** Boots the whole BFF: infrastructure, migrations (embedded), demo seed, simulated WeChat, HTTP. */
 export async function startServer(config: Config = loadConfig()): Promise<Running> {
-  const infra = await initInfra(config);
+  const infra = await initInfra(config, { initModels: (sequelize) => initModuleModels(sequelize, MODULES) });
+  setUpModules(MODULES);
   const { log } = infra;
   const simulators: { close(): Promise<void> }[] = [];
   if (config.wechat.simulated && !config.wechat.apiBase) {
@@ -39,8 +39,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   if (config.seedDemo) await seedDemo();
   else await seedBase();
 
-  infra.jobs.define('log-retention', 6 * 3600_000, pruneLogs);
-  registerBookingJobs(infra.jobs);
+  for (const m of MODULES) for (const job of m.jobs ?? []) infra.jobs.register(job);
   if (config.seedDemo) infra.jobs.define('demo-schedule-roll', 6 * 3600_000, () => seedDemoSchedules());
   await infra.jobs.start();
 

@@ -5,11 +5,22 @@ import type { Logger } from './logger';
 export type JobHandler = () => Promise<unknown>;
 
 /**
+ * A named background job as a module declares it (see kernel/module.ts). Only intervals for now: a cron schedule
+ * (`{ cron }`, BullMQ's `pattern`) is the planned next variant of this type.
+ */
+export interface JobDef {
+  name: string;
+  everyMs: number;
+  handler: JobHandler;
+}
+
+/**
  * Repeating background jobs. On Redis they go through BullMQ, so with N BFF instances each run
  * happens once; embedded mode uses timers in the one process.
  */
 export interface JobRunner {
   define(name: string, everyMs: number, handler: JobHandler): void;
+  register(def: JobDef): void;
   runNow(name: string): Promise<unknown>;
   start(): Promise<void>;
   close(): Promise<void>;
@@ -32,6 +43,10 @@ abstract class JobTable {
   define(name: string, everyMs: number, handler: JobHandler) {
     const override = this.everySec[name];
     this.defs.set(name, { everyMs: override ? Math.round(override * 1000) : everyMs, handler });
+  }
+  register(def: JobDef) {
+    if (this.defs.has(def.name)) throw new Error(`job ${def.name} is registered twice`);
+    this.define(def.name, def.everyMs, def.handler);
   }
   async runNow(name: string) {
     const def = this.defs.get(name);
