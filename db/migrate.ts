@@ -4,7 +4,7 @@ import { closeInfra, initInfra } from '../bff/src/infra';
 import { createMigrator } from './migrator';
 
 const cmd = process.argv[2] ?? 'up';
-const infra = await initInfra(loadConfig());
+const infra = await initInfra(loadConfig()); // migrations need the connection only, no models
 const migrator = createMigrator(infra.sequelize);
 if (cmd === 'up') console.log('applied:', (await migrator.up()).map((m) => m.name));
 else if (cmd === 'down') console.log('reverted:', (await migrator.down()).map((m) => m.name));

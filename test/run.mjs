@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Runs every test: prepares the machine (chromium, MariaDB, Redis — see setup.mjs), typechecks every
+// Runs every test: prepares the machine (chromium, MariaDB, Redis — see setup.mjs), typechecks and lints every
 // workspace, runs the whole suite against MariaDB + Redis, then the core tests again in embedded mode
 // (SQLite, in-process infra). Ends with one plain "N passed, N failed" line. With file arguments it runs
-// just those files on MariaDB + Redis (no typecheck).
+// just those files on MariaDB + Redis (no typecheck or lint).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -25,7 +25,12 @@ if (!(await setUp())) {
 }
 
 // Static checks count as one test each: a type error fails the run like a failing test does.
-const checks = extra.length ? [] : [{ name: 'typecheck (BFF, tests, console, mini-program)', cmd: ['npm', ['run', 'typecheck']] }];
+const checks = extra.length
+  ? []
+  : [
+      { name: 'typecheck (BFF, tests, console, mini-program)', cmd: ['npm', ['run', 'typecheck']] },
+      { name: 'lint (layer and domain boundaries, typescript-eslint)', cmd: ['npm', ['run', 'lint']] },
+    ];
 for (const c of checks) {
   console.log(`\n=== ${c.name} ===`);
   const r = spawnSync(c.cmd[0], c.cmd[1], { cwd: root, stdio: 'inherit' });

@@ -12,19 +12,11 @@ import send from 'koa-send';
 import type { Infra } from './infra';
 import { errorMiddleware } from './http/errors';
 import { urlLengthLimit } from './http/limits';
-import { RouteTree } from './http/route';
+import { RouteTree, configureRoutes } from './http/route';
 import { openApiDocument } from './http/openapi';
-import { mpAuthRoutes } from './modules/auth/mp.routes';
-import { adminAuthRoutes } from './modules/auth/admin.routes';
-import { monitorRoutes } from './modules/monitor/admin.routes';
-import { patientRoutes } from './modules/patient/mp.routes';
-import { systemMpRoutes } from './modules/system/mp.routes';
-import { systemRoutes } from './modules/system/admin.routes';
-import { schedulingRoutes } from './modules/scheduling/admin.routes';
-import { schedulingMpRoutes } from './modules/scheduling/mp.routes';
-import { bookingMpRoutes } from './modules/booking/mp.routes';
-import { bookingAdminRoutes } from './modules/booking/admin.routes';
-import { paymentRoutes } from './modules/payment/routes';
+import { MODULES } from './modules';
+import { authenticateAdmin, authenticateMp } from './modules/auth/authenticate';
+import { recordOperation } from './modules/monitor/service';
 
 declare module 'koa' {
   interface DefaultContext {
@@ -34,25 +26,27 @@ declare module 'koa' {
 
 const READY_CHECK_MS = 800;
 
-/** Built once per process; the route trees are module-level so the OpenAPI registry is filled once. */
-let trees: { mp: RouteTree; admin: RouteTree; pay: RouteTree } | undefined;
+/**
+ * Built once per process from the module list; the route trees are module-level so the OpenAPI registry is filled
+ * once. The auth guard and the audit log are handed to the route tree here, so http/ knows no domain.
+ */
+let trees: RouteTree[] | undefined;
 function routeTrees() {
   if (trees) return trees;
+  configureRoutes({ authenticateAdmin, authenticateMp, recordOperation });
   const mp = new RouteTree('/api/mp', 'mini-program');
-  mpAuthRoutes(mp);
-  patientRoutes(mp);
-  systemMpRoutes(mp);
-  schedulingMpRoutes(mp);
-  bookingMpRoutes(mp);
   const admin = new RouteTree('/api/admin', 'console');
-  adminAuthRoutes(admin);
-  systemRoutes(admin);
-  monitorRoutes(admin);
-  schedulingRoutes(admin);
-  bookingAdminRoutes(admin);
-  const pay = new RouteTree('/api/pay', 'payment');
-  paymentRoutes(pay);
-  trees = { mp, admin, pay };
+  const others: RouteTree[] = [];
+  for (const m of MODULES) {
+    m.mpRoutes?.(mp);
+    m.adminRoutes?.(admin);
+    for (const o of m.otherRoutes ?? []) {
+      const tree = new RouteTree(o.prefix, o.tag);
+      o.routes(tree);
+      others.push(tree);
+    }
+  }
+  trees = [...others, mp, admin];
   return trees;
 }
 
@@ -150,10 +144,7 @@ export function createApp(infra: Infra) {
   base.get('/', (ctx) => ctx.redirect('/admin/'));
   app.use(base.routes());
 
-  const { mp, admin, pay } = routeTrees();
-  app.use(pay.router.routes()).use(pay.router.allowedMethods());
-  app.use(mp.router.routes()).use(mp.router.allowedMethods());
-  app.use(admin.router.routes()).use(admin.router.allowedMethods());
+  for (const tree of routeTrees()) app.use(tree.router.routes()).use(tree.router.allowedMethods());
 
   if (config.wechat.simulated) app.use(mount('/sim-wechat/__sim', simulatorProxy(() => infra.wechat.apiBase, ['/login', '/phone-code'])));
   if (config.wechatpay.simulated) {

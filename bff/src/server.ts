@@ -3,16 +3,13 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { loadConfig, type Config } from './config';
 import { initInfra, closeInfra, type Infra } from './infra';
-import { migrate } from './infra/db';
+import { migrate } from '../../db/migrator';
 import { createApp } from './app';
-import { pruneLogs } from './modules/monitor/service';
+import { MODULES, initModuleModels, setUpModules } from './modules';
 import { seedBase } from '../../db/seeds/base';
 import { seedDemo } from '../../db/seeds/demo';
 import { seedDemoSchedules } from '../../db/seeds/schedules';
-import { FakeWechat } from '../../test/fakes/wechat-server';
-import { FakeWechatPay } from '../../test/fakes/wechatpay-gateway';
 import { WechatPayClient, generateApiV3Key, generateMerchantIdentity } from './infra/wechatpay';
-import { registerBookingJobs } from './modules/booking/jobs';
 
 export interface Running {
   infra: Infra;
@@ -23,10 +20,13 @@ export interface Running {
 
 /** Boots the whole BFF: infrastructure, migrations (embedded), demo seed, simulated WeChat, HTTP. */
 export async function startServer(config: Config = loadConfig()): Promise<Running> {
-  const infra = await initInfra(config);
+  const infra = await initInfra(config, { initModels: (sequelize) => initModuleModels(sequelize, MODULES) });
+  setUpModules(MODULES);
   const { log } = infra;
   const simulators: { close(): Promise<void> }[] = [];
   if (config.wechat.simulated && !config.wechat.apiBase) {
+    // Loaded only here, on demand: a production boot never loads simulator code.
+    const { FakeWechat } = await import('./simulators/wechat-server');
     const fake = new FakeWechat({ apps: { [config.wechat.appid]: config.wechat.secret } });
     infra.wechat.setBaseUrl(await fake.listen(0));
     simulators.push(fake);
@@ -39,8 +39,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   if (config.seedDemo) await seedDemo();
   else await seedBase();
 
-  infra.jobs.define('log-retention', 6 * 3600_000, pruneLogs);
-  registerBookingJobs(infra.jobs);
+  for (const m of MODULES) for (const job of m.jobs ?? []) infra.jobs.register(job);
   if (config.seedDemo) infra.jobs.define('demo-schedule-roll', 6 * 3600_000, () => seedDemoSchedules());
   await infra.jobs.start();
 
@@ -96,7 +95,7 @@ function answerUnparsableRequest(err: NodeJS.ErrnoException, socket: Duplex) {
  * spec-faithful local gateway, which is also what the h5 pay sheet talks to through /sim-wechatpay.
  */
 async function setUpWechatPay(config: Config, infra: Infra) {
-  let simulator: FakeWechatPay | undefined;
+  let simulator: { close(): Promise<void> } | undefined;
   let opts: ConstructorParameters<typeof WechatPayClient>[0];
   if (config.WECHATPAY_MCHID) {
     if (!config.WECHATPAY_MERCHANT_SERIAL || !config.WECHATPAY_PRIVATE_KEY || !config.WECHATPAY_APIV3_KEY || !config.WECHATPAY_PLATFORM_KEYS) {
@@ -111,11 +110,13 @@ async function setUpWechatPay(config: Config, infra: Infra) {
     const merchant = generateMerchantIdentity();
     const apiV3Key = generateApiV3Key();
     const mchid = '1900000109';
-    simulator = new FakeWechatPay({ mchid, appid: config.wechat.appid, merchantSerial: merchant.serial, merchantPublicKeyPem: merchant.publicKeyPem, apiV3Key, retryScheduleMs: [1000, 5000, 30000] });
-    const base = await simulator.listen(0);
+    const { FakeWechatPay } = await import('./simulators/wechatpay-gateway');
+    const gateway = new FakeWechatPay({ mchid, appid: config.wechat.appid, merchantSerial: merchant.serial, merchantPublicKeyPem: merchant.publicKeyPem, apiV3Key, retryScheduleMs: [1000, 5000, 30000] });
+    simulator = gateway;
+    const base = await gateway.listen(0);
     opts = {
       mchid, appid: config.wechat.appid, merchantSerial: merchant.serial, merchantPrivateKeyPem: merchant.privateKeyPem,
-      merchantPublicKeyPem: merchant.publicKeyPem, apiV3Key, platformPublicKeys: simulator.platformPublicKeys, apiBase: base,
+      merchantPublicKeyPem: merchant.publicKeyPem, apiV3Key, platformPublicKeys: gateway.platformPublicKeys, apiBase: base,
     };
     infra.log.warn({ url: base }, 'SIMULATED WeChat Pay is in use (demo mode): no real money moves');
   }

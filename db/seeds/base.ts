@@ -1,6 +1,6 @@
 import { infra, tx } from '../../bff/src/infra';
 import { hashPassword } from '../../bff/src/infra/crypto';
-import { passwordProblem } from '../../bff/src/modules/auth/password-policy';
+import { passwordProblem } from '../../bff/src/modules/system/password-policy';
 import { Dept, DictItem, DictType, Menu, Post, Role, RoleMenu, User, UserRole } from '../../bff/src/modules/system/models';
 import { MENUS, type MenuSeed, type RoleKey } from './menus';
 import type { Transaction } from 'sequelize';

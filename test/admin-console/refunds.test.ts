@@ -29,7 +29,7 @@ describe('预约管理: refunds in the console (real Chromium)', function () {
     assert.equal(booked.status, 201, JSON.stringify(booked.body));
     const { id, no } = booked.body.appointment as { id: number; no: string };
     const second = await legacySecondOrder(id);
-    const first = (await PayOrder.findOne({ where: { appointmentId: id }, order: [['id', 'ASC']] }))!;
+    const first = (await PayOrder.findOne({ where: { subjectType: 'appointment', subjectId: id }, order: [['id', 'ASC']] }))!;
     await pay.pay(first.outTradeNo);
     await pay.pay(second.outTradeNo);
     await pay.settled();

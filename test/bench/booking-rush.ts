@@ -31,7 +31,8 @@ import { Redis } from 'ioredis';
 import { Op } from 'sequelize';
 import { loadConfig, SIM_WECHAT_APPID } from '../../bff/src/config';
 import { closeInfra, initInfra } from '../../bff/src/infra';
-import { migrate } from '../../bff/src/infra/db';
+import { migrate } from '../../db/migrator';
+import { initModuleModels } from '../../bff/src/modules';
 import { generateApiV3Key, generateMerchantIdentity } from '../../bff/src/infra/wechatpay';
 import { signAccess } from '../../bff/src/modules/auth/tokens';
 import { MpUser } from '../../bff/src/modules/auth/models';
@@ -296,7 +297,7 @@ async function main() {
     wechatpay = await startWechatPay();
     // Set-up, not measured: schema, demo data, the session and the patients with tokens signed by the BFF's own
     // code, made before any server runs.
-    const infra = await initInfra(loadConfig({ ...env, PORT: '0', LOG_LEVEL: 'warn' }));
+    const infra = await initInfra(loadConfig({ ...env, PORT: '0', LOG_LEVEL: 'warn' }), { initModels: initModuleModels });
     await migrate(infra.sequelize);
     await seedDemo();
     const physician = await Role.findOne({ where: { key: 'physician' } });

@@ -4,7 +4,7 @@
  * BFF's. Reads the merchant's identity from BENCH_PAY (JSON), prints one line of JSON — the gateway's URL and its
  * platform public keys — and runs until SIGTERM.
  */
-import { FakeWechatPay } from '../fakes/wechatpay-gateway';
+import { FakeWechatPay } from '../../bff/src/simulators/wechatpay-gateway';
 
 const merchant = JSON.parse(process.env.BENCH_PAY ?? '') as { mchid: string; appid: string; serial: string; publicKeyPem: string; apiV3Key: string };
 const gateway = new FakeWechatPay({

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { call, adminLogin, mpLogin, unique } from '../support/api';
 import { admin as adminToken } from '../support/booking';
-import { passwordProblem } from '../../bff/src/modules/auth/password-policy';
+import { passwordProblem } from '../../bff/src/modules/system/password-policy';
 import { DEMO_ACCOUNTS } from '../../db/seeds/demo';
 
 const GOOD = 'Lantern-Quay-5831';

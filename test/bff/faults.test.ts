@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { FakeWechat } from '../fakes/wechat-server';
+import { FakeWechat } from '../../bff/src/simulators/wechat-server';
 import { makeIdCard } from '../support/idcard';
 import { createDatabase, http, PrivateRedis, startChildBff, until, type ChildBff } from '../support/child';
 

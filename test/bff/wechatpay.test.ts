@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FakeWechatPay, type NotifyTamper } from '../fakes/wechatpay-gateway';
+import { FakeWechatPay, type NotifyTamper } from '../../bff/src/simulators/wechatpay-gateway';
 import {
   WechatPayClient, WechatPayError, WechatPayNotifyError, generateApiV3Key, generateMerchantIdentity,
   type WechatPayClientOptions,

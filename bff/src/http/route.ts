@@ -3,8 +3,6 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { forbidden, passwordChangeRequired, validationError } from './errors';
 import { hasPerm, type AdminActor, type MpActor } from './actor';
-import { authenticateAdmin, authenticateMp } from '../modules/auth/authenticate';
-import { recordOperation } from '../modules/monitor/service';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Auth = 'public' | 'mp' | 'admin';
@@ -47,6 +45,28 @@ export interface RegisteredRoute {
   status: number;
 }
 
+/**
+ * What the route tree needs from the domains above it, handed in once by the composition root (app.ts) so that
+ * http/ imports no domain: who the caller is, and where an admin write is audited.
+ */
+export interface RouteHooks {
+  authenticateAdmin(ctx: Context): Promise<AdminActor>;
+  authenticateMp(ctx: Context): Promise<MpActor>;
+  recordOperation(e: {
+    actor: AdminActor; module: string; action: string; method: string; path: string; params: unknown; error?: unknown;
+    ip: string; durationMs: number;
+  }): Promise<unknown>;
+}
+
+let hooks: RouteHooks | undefined;
+export function configureRoutes(h: RouteHooks) {
+  hooks = h;
+}
+function routeHooks(): RouteHooks {
+  if (!hooks) throw new Error('configureRoutes() was not called before the first request');
+  return hooks;
+}
+
 /** Every route of the app, for the OpenAPI document. */
 export const registry: RegisteredRoute[] = [];
 
@@ -80,11 +100,11 @@ export class RouteTree {
       const started = Date.now();
       let actor: AdminActor | MpActor | undefined;
       if (def.auth === 'admin') {
-        actor = await authenticateAdmin(ctx);
+        actor = await routeHooks().authenticateAdmin(ctx);
         if (actor.mustChangePassword && !def.allowWithPendingPasswordChange) throw passwordChangeRequired();
         if (def.perm && !hasPerm(actor, def.perm)) throw forbidden('FORBIDDEN', '没有权限执行此操作', { required: def.perm });
       } else if (def.auth === 'mp') {
-        actor = await authenticateMp(ctx);
+        actor = await routeHooks().authenticateMp(ctx);
       }
       ctx.state.actor = actor;
       const run = async () => {
@@ -111,7 +131,7 @@ export class RouteTree {
         error = e;
         throw e;
       } finally {
-        await recordOperation({
+        await routeHooks().recordOperation({
           actor: actor as AdminActor, module: def.audit || def.path.split('/')[1] || 'system', action: def.summary,
           method: def.method.toUpperCase(), path: ctx.path, params: { ...ctx.params, ...(ctx.request.body as object) },
           error, ip: ctx.ip, durationMs: Date.now() - started,

@@ -3,14 +3,6 @@ import path from 'node:path';
 import { Sequelize, Transaction } from 'sequelize';
 import type { Config } from '../config';
 import type { Logger } from './logger';
-import { initSystemModels } from '../modules/system/models';
-import { initAuthModels } from '../modules/auth/models';
-import { initPatientModels } from '../modules/patient/models';
-import { initMonitorModels } from '../modules/monitor/models';
-import { initSchedulingModels } from '../modules/scheduling/models';
-import { initBookingModels } from '../modules/booking/models';
-import { initPaymentModels } from '../modules/payment/models';
-import { createMigrator } from '../../../db/migrator';
 
 export function createSequelize(config: Config, log: Logger): Sequelize {
   const logging = config.LOG_LEVEL === 'trace' ? (sql: string) => log.trace({ sql }, 'sql') : false;
@@ -39,18 +31,4 @@ export function createSequelize(config: Config, log: Logger): Sequelize {
       ? { replication: { write: conn(url), read: config.DATABASE_READ_URLS.map((r) => conn(new URL(r))) } }
       : {}),
   });
-}
-
-export function initModels(sequelize: Sequelize) {
-  initSystemModels(sequelize);
-  initAuthModels(sequelize);
-  initPatientModels(sequelize);
-  initMonitorModels(sequelize);
-  initSchedulingModels(sequelize);
-  initBookingModels(sequelize);
-  initPaymentModels(sequelize);
-}
-
-export async function migrate(sequelize: Sequelize) {
-  return createMigrator(sequelize).up();
 }

@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { Sequelize, Transaction } from 'sequelize';
 import type { Config } from '../config';
 import { createLogger, type Logger } from './logger';
-import { createSequelize, initModels } from './db';
+import { createSequelize } from './db';
 import { MemoryKv, RedisKv, type Kv } from './kv';
 import { MemoryPubSub, RedisPubSub, type PubSub } from './pubsub';
 import { BullJobRunner, TimerJobRunner, type JobRunner } from './jobs';
@@ -47,9 +47,19 @@ export function infra(): Infra {
   return current;
 }
 
-export async function initInfra(config: Config, log: Logger = createLogger(config.LOG_LEVEL)): Promise<Infra> {
+export interface InfraOptions {
+  log?: Logger;
+  /**
+   * Defines the domains' models on the new connection (modules/index.ts `initModuleModels`): infra knows no domain,
+   * so whoever composes the process hands them in.
+   */
+  initModels?: (sequelize: Sequelize) => void;
+}
+
+export async function initInfra(config: Config, opts: InfraOptions = {}): Promise<Infra> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL);
   const sequelize = createSequelize(config, log);
-  initModels(sequelize);
+  opts.initModels?.(sequelize);
   let redis: Redis | undefined;
   let kv: Kv;
   let pubsub: PubSub;

@@ -1,8 +1,20 @@
 import { Queue, Worker } from 'bullmq';
+import { Cron } from 'croner';
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger';
 
 export type JobHandler = () => Promise<unknown>;
+
+/**
+ * When a job runs: every `everyMs`, or on a cron expression (5 fields, or 6 with seconds first) read in the
+ * hospital's time zone, Asia/Shanghai — "0 30 7 * * *" is 07:30 Beijing time whatever the server's zone.
+ */
+export type JobSchedule = { everyMs: number } | { cron: string };
+
+/** A named background job as a module declares it (see kernel/module.ts). */
+export type JobDef = { name: string; handler: JobHandler } & JobSchedule;
+
+export const JOB_TIME_ZONE = 'Asia/Shanghai';
 
 /**
  * Repeating background jobs. On Redis they go through BullMQ, so with N BFF instances each run
@@ -10,15 +22,13 @@ export type JobHandler = () => Promise<unknown>;
  */
 export interface JobRunner {
   define(name: string, everyMs: number, handler: JobHandler): void;
+  register(def: JobDef): void;
   runNow(name: string): Promise<unknown>;
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
-interface Def {
-  everyMs: number;
-  handler: JobHandler;
-}
+type Def = JobSchedule & { handler: JobHandler };
 
 export interface JobRunnerOptions {
   /** Per-job interval overrides in seconds (JOB_EVERY_SEC), e.g. to run hold expiry every second in a test. */
@@ -30,8 +40,18 @@ abstract class JobTable {
   protected defs = new Map<string, Def>();
   constructor(private everySec: Record<string, number> = {}) {}
   define(name: string, everyMs: number, handler: JobHandler) {
-    const override = this.everySec[name];
-    this.defs.set(name, { everyMs: override ? Math.round(override * 1000) : everyMs, handler });
+    this.register({ name, everyMs, handler });
+  }
+  /** An interval override (JOB_EVERY_SEC) replaces a cron schedule too, so tests can run any job every second. */
+  register(def: JobDef) {
+    if (this.defs.has(def.name)) throw new Error(`job ${def.name} is registered twice`);
+    const override = this.everySec[def.name];
+    if (override) this.defs.set(def.name, { everyMs: Math.round(override * 1000), handler: def.handler });
+    else if ('cron' in def) {
+      // Refuse a bad expression at start, not at the first run.
+      new Cron(def.cron, { timezone: JOB_TIME_ZONE, paused: true }).stop();
+      this.defs.set(def.name, { cron: def.cron, handler: def.handler });
+    } else this.defs.set(def.name, { everyMs: def.everyMs, handler: def.handler });
   }
   async runNow(name: string) {
     const def = this.defs.get(name);
@@ -42,20 +62,28 @@ abstract class JobTable {
 
 export class TimerJobRunner extends JobTable implements JobRunner {
   private timers: NodeJS.Timeout[] = [];
+  private crons: Cron[] = [];
   constructor(private log: Logger, opts: JobRunnerOptions = {}) {
     super(opts.everySec);
   }
   async start() {
     for (const [name, def] of this.defs) {
-      const t = setInterval(() => {
-        def.handler().catch((err) => this.log.error({ err, job: name }, 'job failed'));
-      }, def.everyMs);
+      const run = async () => {
+        await def.handler().catch((err) => this.log.error({ err, job: name }, 'job failed'));
+      };
+      if ('cron' in def) {
+        // protect: a run still going when the next is due is not started twice.
+        this.crons.push(new Cron(def.cron, { timezone: JOB_TIME_ZONE, protect: true, unref: true }, run));
+        continue;
+      }
+      const t = setInterval(run, def.everyMs);
       t.unref();
       this.timers.push(t);
     }
   }
   async close() {
     this.timers.forEach(clearInterval);
+    this.crons.forEach((c) => c.stop());
   }
 }
 
@@ -116,15 +144,15 @@ export class BullJobRunner extends JobTable implements JobRunner {
     this.log.warn({ err }, 'job queue: Redis connection trouble; jobs pause until it is back');
   };
 
-  /** Puts back any schedule that is missing or has another interval. One check at a time. */
+  /** Puts back any schedule that is missing or has another interval or pattern. One check at a time. */
   ensureSchedules(): Promise<void> {
     return (this.ensuring ??= (async () => {
       try {
         for (const [name, def] of this.defs) {
           if (this.closed) return;
           const existing = await this.queue.getJobScheduler(name);
-          if (existing?.every === def.everyMs) continue;
-          await this.queue.upsertJobScheduler(name, { every: def.everyMs }, { name });
+          if ('cron' in def ? existing?.pattern === def.cron && existing?.tz === JOB_TIME_ZONE : existing?.every === def.everyMs) continue;
+          await this.queue.upsertJobScheduler(name, 'cron' in def ? { pattern: def.cron, tz: JOB_TIME_ZONE } : { every: def.everyMs }, { name });
           if (existing === undefined && this.registered.has(name)) {
             this.log.warn({ job: name }, 'job schedule was missing from Redis (restarted or flushed?); registered it again');
           }

@@ -4,7 +4,7 @@ import { startStack } from '../../support/stack';
 import { manyPatients, newDoctor, newSchedule, patient, tomorrow } from '../../support/booking';
 import { Appointment } from '../../../bff/src/modules/booking/models';
 import { PayOrder, PayRefund } from '../../../bff/src/modules/payment/models';
-import { refundForAppointment } from '../../../bff/src/modules/payment/service';
+import { refundForSubject } from '../../../bff/src/modules/payment/service';
 import { addDays } from '../../../bff/src/modules/scheduling/time';
 import ExcelJS from 'exceljs';
 import { loginAs } from '../../support/api';
@@ -12,7 +12,7 @@ import { Schedule } from '../../../bff/src/modules/scheduling/models';
 import { shanghaiDate } from '../../../bff/src/modules/scheduling/time';
 
 const book = (token: string, scheduleId: number, patientId: number) => call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
-const orderOf = async (appointmentId: number) => (await PayOrder.findOne({ where: { appointmentId }, order: [['id', 'DESC']] }))!;
+const orderOf = async (appointmentId: number) => (await PayOrder.findOne({ where: { subjectType: 'appointment', subjectId: appointmentId }, order: [['id', 'DESC']] }))!;
 
 async function payAndWait(appointmentId: number) {
   const { pay } = await startStack();
@@ -294,8 +294,8 @@ describe('booking: payment notifications that must be refused', () => {
     const r = await book(p.token, s.id, p.patientId);
     await payAndWait(r.body.appointment.id);
     const a = (await Appointment.findByPk(r.body.appointment.id))!;
-    await Promise.all([refundForAppointment(a, '测试'), refundForAppointment(a, '测试')]);
-    await refundForAppointment(a, '测试');
+    await Promise.all([refundForSubject({ type: 'appointment', id: a.id }, '测试'), refundForSubject({ type: 'appointment', id: a.id }, '测试')]);
+    await refundForSubject({ type: 'appointment', id: a.id }, '测试');
     await pay.settled();
     const order = await orderOf(a.id);
     assert.equal(await PayRefund.count({ where: { orderId: order.id } }), 1);

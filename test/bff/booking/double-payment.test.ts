@@ -12,7 +12,7 @@ import { PayOrder, PayRefund } from '../../../bff/src/modules/payment/models';
 
 const book = (token: string, scheduleId: number, patientId: number) => call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
 const payAgain = (token: string, id: number) => call('POST', `/api/mp/appointments/${id}/pay`, { token });
-const ordersOf = (appointmentId: number) => PayOrder.findAll({ where: { appointmentId }, order: [['id', 'ASC']] });
+const ordersOf = (appointmentId: number) => PayOrder.findAll({ where: { subjectType: 'appointment', subjectId: appointmentId }, order: [['id', 'ASC']] });
 const refundsOf = async (appointmentId: number) => PayRefund.findAll({ where: { orderId: (await ordersOf(appointmentId)).map((o) => o.id) }, order: [['id', 'ASC']] });
 
 async function booked(feeFen: number) {
@@ -30,7 +30,7 @@ describe('payment: one live order per appointment', () => {
     // Time passes: 20 s of the hold (and of its order) are left.
     const soon = new Date(Date.now() + 20_000);
     await Appointment.update({ holdExpiresAt: soon }, { where: { id } });
-    await PayOrder.update({ timeExpire: soon }, { where: { appointmentId: id } });
+    await PayOrder.update({ timeExpire: soon }, { where: { subjectType: 'appointment', subjectId: id } });
     const [a, b] = [await payAgain(p.token, id), await payAgain(p.token, id)];
     assert.equal(a.status, 200, JSON.stringify(a.body));
     assert.equal(b.status, 200, JSON.stringify(b.body));

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
+import { Password } from '../system/schemas';
+
+export { Password };
 
 export const MpLoginBody = z.strictObject({ code: z.string().min(1).max(128) });
 export const RefreshBody = z.strictObject({ refreshToken: z.string().min(16).max(128) });
@@ -33,12 +35,6 @@ export const MpUserPatch = z.strictObject({
 });
 export const PhoneBody = z.strictObject({ code: z.string().min(1).max(128) });
 
-/** Only bounds here: the policy itself (password-policy.ts) needs the username too and answers WEAK_PASSWORD. */
-export const Password = z
-  .string()
-  .min(1, '请输入密码')
-  .max(PASSWORD_MAX_LENGTH, `密码最多 ${PASSWORD_MAX_LENGTH} 位`)
-  .describe(`at least ${PASSWORD_MIN_LENGTH} characters, not containing the username, not guessable (zxcvbn score >= 3); else 422 WEAK_PASSWORD`);
 export const ChangePasswordBody = z.strictObject({ oldPassword: z.string().min(1).max(128), newPassword: Password });
 
 export const Me = z.object({

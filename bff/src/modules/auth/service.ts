@@ -8,7 +8,7 @@ import type { AdminActor, MpActor } from '../../http/actor';
 import { ALL_PERMS } from '../../http/actor';
 import { AdminSession, LoginLog, MpUser, RefreshToken } from './models';
 import { Dept, Menu, Post, RoleMenu, Role, User } from '../system/models';
-import { assertAcceptablePassword } from './passwords';
+import { assertAcceptablePassword } from '../system/passwords';
 import { issueTokens, newFamilyId, revokeFamily, spendRefreshToken } from './tokens';
 import type { MenuNode } from './schemas';
 import { buildTree } from '../system/tree';
@@ -257,3 +257,9 @@ export async function changeOwnPassword(actor: AdminActor, oldPassword: string, 
   for (const s of others) await revokeFamily(s.id, 'password_changed');
 }
 
+
+/** Ends every live console session of a user (disabled account, password reset by an admin). */
+export async function endUserSessions(userId: number, reason: string) {
+  const live = await AdminSession.findAll({ where: { userId, revokedAt: { [Op.is]: null } }, attributes: ['id'] });
+  for (const s of live) await revokeFamily(s.id, reason);
+}

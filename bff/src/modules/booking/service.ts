@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
 import type { AdminActor, MpActor } from '../../http/actor';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors';
@@ -12,7 +12,7 @@ import { scopedSchedule } from '../scheduling/service';
 import { addDays, shanghaiDate, shanghaiInstant, slotWindow } from '../scheduling/time';
 import { Appointment, HOLDING, PatientNotice, WaitlistEntry, type AppointmentStatus } from './models';
 import type { PayOrder } from '../payment/models';
-import { closeForAppointment, ensurePayment, refundDuplicate, refundForAppointment, refundsOf } from '../payment/service';
+import * as payment from '../payment/service';
 
 export const STATUS_LABEL: Record<AppointmentStatus, string> = {
   pending_payment: '待支付', booked: '已预约', visited: '已就诊', no_show: '爽约', cancelled: '已取消', expired: '已过期', stopped: '已停诊',
@@ -46,7 +46,7 @@ export async function appointmentViews(rows: Appointment[]) {
   const dMap = new Map(doctors.map((d) => [d.id, d]));
   const deptMap = new Map(depts.map((d) => [d.id, d.name]));
   const postMap = new Map(posts.map((p) => [p.id, p.name]));
-  const refunds = await refundsOf(rows);
+  const refunds = await payment.refundsOf(APPOINTMENT, rows);
   const now = Date.now();
   return rows.map((a) => {
     const s = sMap.get(a.scheduleId);
@@ -268,6 +268,69 @@ export async function cancelMyAppointment(actor: MpActor, id: number) {
 
 export type PaymentOutcome = 'booked' | 'duplicate' | 'refund';
 
+/** The pay-order subject type of an appointment: payment speaks subjects, booking owns what a payment means here. */
+export const APPOINTMENT = 'appointment';
+const subjectOf = (a: Appointment): payment.PaySubject => ({ type: APPOINTMENT, id: a.id });
+
+/** Pay parameters for a pending appointment; the caller holds the appointment lock. */
+async function ensurePayment(a: Appointment) {
+  const dept = await Dept.findByPk(a.deptId);
+  return payment.ensurePayment({
+    subject: subjectOf(a), no: a.no, userId: a.userId, amountFen: a.feeFen,
+    description: `医云挂号-${dept?.name ?? '门诊'}-${a.clinicDate}`, timeExpire: a.holdExpiresAt ?? new Date(Date.now() + 15 * 60_000),
+    assertPayable: async () => {
+      await a.reload();
+      if (a.status !== 'pending_payment') throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
+    },
+    applyFound: (order, paidAt) => applyFoundPayment(a, order, paidAt),
+  });
+}
+
+/**
+ * A payment found while closing an appointment's open orders: the payment wins (a pending appointment becomes
+ * booked on it); a second paid order is a duplicate and is refunded. A payment found for an appointment that no
+ * longer holds a seat is left to the caller, who refunds what was paid. The caller holds the appointment lock.
+ */
+async function applyFoundPayment(a: Appointment, order: PayOrder, paidAt: Date) {
+  if ((await applyPayment(a, order.id, paidAt)) === 'duplicate') await refundDuplicate(a, order);
+  await a.reload();
+}
+
+/** Closes an appointment's open orders at WeChat Pay (see applyFoundPayment); under the appointment lock. */
+const closeForAppointment = (a: Appointment) => payment.closeForSubject(subjectOf(a), (order, paidAt) => applyFoundPayment(a, order, paidAt));
+
+/** Full refund of everything paid for an appointment (duplicates included); repeat calls are no-ops. */
+const refundForAppointment = (a: Appointment, reason: string) => payment.refundForSubject(subjectOf(a), reason);
+
+/** A second payment for an appointment that already stands on another one: refunded in full, and the patient told. */
+async function refundDuplicate(a: Appointment, order: PayOrder) {
+  const { created } = await payment.refundOrder(order, '重复支付，全额退款');
+  if (created) {
+    infra().log.warn({ appointment: a.id, outTradeNo: order.outTradeNo }, 'duplicate payment refunded');
+    await notify(a.userId, '重复支付退款', `您为 ${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约重复支付了 ${(order.amountFen / 100).toFixed(2)} 元，多付的款项将原路退回。`);
+  }
+}
+
+/**
+ * Paid appointment orders the appointment doesn't stand on (the process stopped between the two steps, a
+ * duplicate payment not yet refunded, a cancelled booking whose refund never started), for reconciliation.
+ */
+async function unappliedPaidOrders(limit: number) {
+  const rows = await infra().sequelize.query<{ id: number }>(
+    `SELECT o.id FROM pay_order o JOIN appointment a ON a.id = o.subject_id
+     WHERE o.subject_type = :type AND o.status = 'paid'
+       AND (a.paid_order_id IS NULL OR a.paid_order_id <> o.id OR a.status NOT IN ('booked', 'visited', 'no_show'))
+     ORDER BY o.id LIMIT :limit`,
+    { type: QueryTypes.SELECT, replacements: { type: APPOINTMENT, limit } },
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Tells payment what a paid appointment order does; called once at start from booking's manifest. */
+export function registerAppointmentPayments() {
+  payment.registerPaySubject(APPOINTMENT, { onOrderPaid: onPaid, unappliedPaidOrders });
+}
+
 /**
  * Applies one paid order to its appointment; the caller holds the appointment lock. The first payment the
  * appointment takes is the one it stands on (paidOrderId): any other paid order is a duplicate, to be refunded
@@ -311,8 +374,8 @@ export async function applyPayment(a: Appointment, orderId: number, paidAt: Date
 
 /** A payment confirmed by WeChat Pay (notification or reconciliation): applied under the appointment lock, then refunds. */
 export async function onPaid(order: PayOrder, paidAt: Date): Promise<PaymentOutcome> {
-  const outcome = await withAppointmentLock(order.appointmentId, async () => applyPayment((await Appointment.findByPk(order.appointmentId))!, order.id, paidAt));
-  const a = (await Appointment.findByPk(order.appointmentId))!;
+  const outcome = await withAppointmentLock(order.subjectId, async () => applyPayment((await Appointment.findByPk(order.subjectId))!, order.id, paidAt));
+  const a = (await Appointment.findByPk(order.subjectId))!;
   if (outcome === 'duplicate') await refundDuplicate(a, order);
   if (outcome === 'refund') {
     const { created } = await refundForAppointment(a, '号源已释放，费用原路退回');
@@ -410,6 +473,11 @@ export async function offerFreedSlots(scheduleId: number) {
 }
 
 // ----- console -----
+
+/** The highest slot number a live booking holds on a schedule (0 for none); scheduling asks before shrinking it. */
+export async function highestHeldSeat(scheduleId: number, t: Transaction) {
+  return ((await Appointment.max('seqNo', { where: { scheduleId, status: HOLDING }, transaction: t })) as number | null) ?? 0;
+}
 
 export async function stopSchedule(actor: AdminActor, id: number, reason: string) {
   await scopedSchedule(actor, id);

@@ -8,7 +8,9 @@ export type PayOrderStatus = 'created' | 'paid' | 'closed' | 'refunding' | 'refu
 export class PayOrder extends Model<InferAttributes<PayOrder>, InferCreationAttributes<PayOrder>> {
   declare id: CreationOptional<number>;
   declare outTradeNo: string;
-  declare appointmentId: number;
+  /** What the order pays for: ('appointment', id) today; the owning domain registers what a payment does to it. */
+  declare subjectType: string;
+  declare subjectId: number;
   declare userId: number;
   declare openid: string;
   declare amountFen: number;
@@ -51,7 +53,7 @@ const str = (n: number) => ({ type: DataTypes.STRING(n), allowNull: false });
 export function initPaymentModels(sequelize: Sequelize) {
   PayOrder.init(
     {
-      id, outTradeNo: str(32), appointmentId: int(), userId: int(), openid: str(64), amountFen: int(), description: str(127), status: str(16),
+      id, outTradeNo: str(32), subjectType: { type: DataTypes.STRING(32), allowNull: false }, subjectId: int(), userId: int(), openid: str(64), amountFen: int(), description: str(127), status: str(16),
       prepayId: DataTypes.STRING(64), transactionId: DataTypes.STRING(64), timeExpire: { type: DataTypes.DATE, allowNull: false },
       paidAt: DataTypes.DATE, closedAt: DataTypes.DATE, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
     },

@@ -1,13 +1,59 @@
-import { Op, QueryTypes } from 'sequelize';
+import { Op } from 'sequelize';
 import { infra, tx } from '../../infra';
 import { WechatPayError, WechatPayNotifyError, type HeaderBag, type JsapiPayParams, type Transaction } from '../../infra/wechatpay';
-import { AppError, conflict } from '../../http/errors';
+import { AppError } from '../../http/errors';
 import { MpUser } from '../auth/models';
-import { Dept } from '../system/models';
-import { Appointment } from '../booking/models';
-import { PERIOD_LABEL } from '../scheduling/models';
-import { applyPayment, notify, onPaid } from '../booking/service';
 import { PayNotification, PayOrder, PayRefund } from './models';
+
+/**
+ * What an order pays for. Payment owns money states (created → paid → refunding → refunded, or closed); the
+ * subject's own domain owns what a payment means for it, through the handlers it registers for its type.
+ */
+export interface PaySubject {
+  type: string;
+  id: number;
+}
+
+export interface SubjectPaymentHandlers {
+  /** A payment WeChat confirmed (notification or reconciliation). May be called again for the same order. */
+  onOrderPaid(order: PayOrder, paidAt: Date): Promise<unknown>;
+  /** A refund of one of the subject's orders succeeded. */
+  onOrderRefunded?(order: PayOrder, refund: PayRefund): Promise<void>;
+  /** An unpaid order was closed by reconciliation (expired or closed at WeChat Pay). */
+  onOrderClosed?(order: PayOrder): Promise<void>;
+  /** Ids of paid orders the subject does not stand on yet; reconciliation hands each to onOrderPaid again. */
+  unappliedPaidOrders?(limit: number): Promise<number[]>;
+}
+
+const subjectHandlers = new Map<string, SubjectPaymentHandlers>();
+
+/** Called by the domain that owns a subject type (from its manifest's setup), once per process. */
+export function registerPaySubject(type: string, handlers: SubjectPaymentHandlers) {
+  subjectHandlers.set(type, handlers);
+}
+
+function handlersFor(type: string) {
+  const h = subjectHandlers.get(type);
+  if (!h) throw new Error(`no payment handlers registered for subject type ${type}`);
+  return h;
+}
+
+const ofSubject = (s: PaySubject) => ({ subjectType: s.type, subjectId: s.id });
+
+/** What the owning domain says about the order it asks for. */
+export interface OrderRequest {
+  subject: PaySubject;
+  /** The subject's own number: order numbers are `${no}P1`, `${no}P2` … */
+  no: string;
+  userId: number;
+  amountFen: number;
+  description: string;
+  timeExpire: Date;
+  /** Called once older orders are closed (a payment found on them applied): throws if the subject can no longer be paid. */
+  assertPayable(): Promise<void>;
+  /** Applies a payment found on an older order while closing it; the caller holds the subject's lock. */
+  applyFound(order: PayOrder, paidAt: Date): Promise<void>;
+}
 
 function pay() {
   const p = infra().pay;
@@ -29,27 +75,24 @@ const PREPAY_USABLE_MS = 110 * 60_000;
 const PAID_STATES = ['paid', 'refunding', 'refunded'] as const;
 
 /**
- * The pay parameters for an unpaid appointment. One live order per appointment: the live one is reused (its
- * time_expire is the hold's end anyway). Only when it can't be used (no prepay_id of ours, or too old) is a new one
- * opened — after the old one is closed at WeChat Pay, so it can never be paid too; if WeChat says it was paid, the
- * payment wins and no new order is opened. Called under the appointment lock.
+ * The pay parameters for an unpaid subject. One live order per subject: the live one is reused (its time_expire is
+ * the hold's end anyway). Only when it can't be used (no prepay_id of ours, or too old) is a new one opened — after
+ * the old one is closed at WeChat Pay, so it can never be paid too; if WeChat says it was paid, the payment wins
+ * and no new order is opened. Called under the subject's lock.
  */
-export async function ensurePayment(a: Appointment): Promise<JsapiPayParams> {
+export async function ensurePayment(req: OrderRequest): Promise<JsapiPayParams> {
   const { client, notifyUrl } = pay();
-  const orders = await PayOrder.findAll({ where: { appointmentId: a.id }, order: [['id', 'ASC']] });
+  const orders = await PayOrder.findAll({ where: ofSubject(req.subject), order: [['id', 'ASC']] });
   const live = [...orders].reverse().find((o) => o.status === 'created');
   const usable = live?.prepayId && live.timeExpire.getTime() > Date.now() && Date.now() - live.createdAt.getTime() < PREPAY_USABLE_MS;
   if (usable && !orders.some((o) => o.status === 'paid')) return client.payParams(live.prepayId!);
 
-  await closeForAppointment(a);
-  await a.reload();
-  if (a.status !== 'pending_payment') throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
-  const user = await MpUser.findByPk(a.userId);
-  const dept = await Dept.findByPk(a.deptId);
+  await closeForSubject(req.subject, req.applyFound);
+  await req.assertPayable();
+  const user = await MpUser.findByPk(req.userId);
   const order = await PayOrder.create({
-    outTradeNo: `${a.no}P${orders.length + 1}`, appointmentId: a.id, userId: a.userId, openid: user!.openid, amountFen: a.feeFen,
-    description: `医云挂号-${dept?.name ?? '门诊'}-${a.clinicDate}`.slice(0, 127), status: 'created',
-    timeExpire: a.holdExpiresAt ?? new Date(Date.now() + 15 * 60_000),
+    outTradeNo: `${req.no}P${orders.length + 1}`, ...ofSubject(req.subject), userId: req.userId, openid: user!.openid, amountFen: req.amountFen,
+    description: req.description.slice(0, 127), status: 'created', timeExpire: req.timeExpire,
   });
   try {
     const { prepayId } = await client.jsapi({
@@ -111,20 +154,18 @@ async function settleOrder(order: PayOrder): Promise<Date | null> {
 }
 
 /**
- * Closes an appointment's open orders at WeChat Pay. If WeChat says one was paid after all, the payment wins
- * (a pending appointment becomes booked on it); a second paid order is a duplicate and is refunded. A payment found
- * for an appointment that no longer holds a seat is left to the caller, who refunds what was paid.
- * Called under the appointment lock.
+ * Closes a subject's open orders at WeChat Pay. If WeChat says one was paid after all, the payment wins: it is
+ * handed to `applyFound`, and the owning domain decides (book on it, refund a duplicate, or leave the refund to
+ * the caller). Called under the subject's lock.
  */
-export async function closeForAppointment(a: Appointment): Promise<void> {
+export async function closeForSubject(subject: PaySubject, applyFound: (order: PayOrder, paidAt: Date) => Promise<void>): Promise<void> {
   if (!infra().pay) return;
-  const orders = await PayOrder.findAll({ where: { appointmentId: a.id, status: ['created', 'paid'] }, order: [['id', 'ASC']] });
+  const orders = await PayOrder.findAll({ where: { ...ofSubject(subject), status: ['created', 'paid'] }, order: [['id', 'ASC']] });
   for (const order of orders) {
     // An order already paid whose notification is still on its way counts as found, like one paid at close time.
     const paidAt = order.status === 'paid' ? order.paidAt ?? new Date() : await settleOrder(order);
     if (!paidAt) continue;
-    if ((await applyPayment(a, order.id, paidAt)) === 'duplicate') await refundDuplicate(a, order);
-    await a.reload();
+    await applyFound(order, paidAt);
   }
 }
 
@@ -132,7 +173,7 @@ export async function closeForAppointment(a: Appointment): Promise<void> {
  * Full refund of one paid order; the out_refund_no (the order's number + R1) makes a second call a no-op.
  * `created` says whether this call started it.
  */
-async function refundOrder(order: PayOrder, reason: string): Promise<{ refund: PayRefund; created: boolean }> {
+export async function refundOrder(order: PayOrder, reason: string): Promise<{ refund: PayRefund; created: boolean }> {
   const { client, notifyUrl } = pay();
   return orderLock(order.outTradeNo, async () => {
     await order.reload();
@@ -153,9 +194,9 @@ async function refundOrder(order: PayOrder, reason: string): Promise<{ refund: P
   });
 }
 
-/** Full refund of everything paid for an appointment (every paid order, duplicates included); repeat calls are no-ops. */
-export async function refundForAppointment(a: Appointment, reason: string) {
-  const orders = await PayOrder.findAll({ where: { appointmentId: a.id, status: [...PAID_STATES] }, order: [['id', 'ASC']] });
+/** Full refund of everything paid for a subject (every paid order, duplicates included); repeat calls are no-ops. */
+export async function refundForSubject(subject: PaySubject, reason: string) {
+  const orders = await PayOrder.findAll({ where: { ...ofSubject(subject), status: [...PAID_STATES] }, order: [['id', 'ASC']] });
   const refunds: PayRefund[] = [];
   let created = 0;
   for (const order of orders) {
@@ -166,19 +207,11 @@ export async function refundForAppointment(a: Appointment, reason: string) {
   return { refunds, created };
 }
 
-/** A second payment for an appointment that already stands on another one: refunded in full, and the patient told. */
-export async function refundDuplicate(a: Appointment, order: PayOrder) {
-  const { created } = await refundOrder(order, '重复支付，全额退款');
-  if (created) {
-    infra().log.warn({ appointment: a.id, outTradeNo: order.outTradeNo }, 'duplicate payment refunded');
-    await notify(a.userId, '重复支付退款', `您为 ${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约重复支付了 ${(order.amountFen / 100).toFixed(2)} 元，多付的款项将原路退回。`);
-  }
-}
-
 async function applyRefundState(refund: PayRefund, order: PayOrder, status: string, refundId?: string, successTime?: string) {
   if (status === 'SUCCESS') {
     await refund.update({ status: 'success', refundId: refundId ?? refund.refundId, succeededAt: successTime ? new Date(successTime) : new Date() });
     await order.update({ status: 'refunded' });
+    await subjectHandlers.get(order.subjectType)?.onOrderRefunded?.(order, refund);
   } else if (status === 'CLOSED' || status === 'ABNORMAL') {
     await refund.update({ status: 'failed', refundId: refundId ?? refund.refundId });
   } else if (refundId && !refund.refundId) {
@@ -197,23 +230,26 @@ export interface RefundView {
   succeededAt: Date | null;
 }
 
-/** Every refund of each appointment, oldest first. */
-export async function refundsOf(appointments: Pick<Appointment, 'id' | 'paidOrderId'>[]) {
+/**
+ * Every refund of each subject of one type, oldest first, keyed by subject id. `paidOrderId` is the order the
+ * subject stands on: a refund of any other order is a duplicate payment's.
+ */
+export async function refundsOf(type: string, subjects: { id: number; paidOrderId: number | null }[]) {
   const out = new Map<number, RefundView[]>();
-  if (!appointments.length) return out;
-  const orders = await PayOrder.findAll({ where: { appointmentId: appointments.map((a) => a.id), status: ['refunding', 'refunded'] }, attributes: ['id', 'appointmentId'] });
+  if (!subjects.length) return out;
+  const orders = await PayOrder.findAll({ where: { subjectType: type, subjectId: subjects.map((a) => a.id), status: ['refunding', 'refunded'] }, attributes: ['id', 'subjectId'] });
   if (!orders.length) return out;
-  const byOrder = new Map(orders.map((o) => [o.id, o.appointmentId]));
-  const paidOrder = new Map(appointments.map((a) => [a.id, a.paidOrderId]));
+  const byOrder = new Map(orders.map((o) => [o.id, o.subjectId]));
+  const paidOrder = new Map(subjects.map((a) => [a.id, a.paidOrderId]));
   for (const r of await PayRefund.findAll({ where: { orderId: orders.map((o) => o.id) }, order: [['id', 'ASC']] })) {
-    const appointmentId = byOrder.get(r.orderId)!;
-    const kept = paidOrder.get(appointmentId);
-    const list = out.get(appointmentId) ?? [];
+    const subjectId = byOrder.get(r.orderId)!;
+    const kept = paidOrder.get(subjectId);
+    const list = out.get(subjectId) ?? [];
     list.push({
       outRefundNo: r.outRefundNo, amountFen: r.amountFen, status: r.status, duplicate: kept != null && kept !== r.orderId, reason: r.reason,
       createdAt: r.createdAt, succeededAt: r.succeededAt ?? null,
     });
-    out.set(appointmentId, list);
+    out.set(subjectId, list);
   }
   return out;
 }
@@ -238,7 +274,7 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
       await markPaid(order, t);
       return true;
     });
-    if (fresh) await onPaid(order, successTime(t));
+    if (fresh) await handlersFor(order.subjectType).onOrderPaid(order, successTime(t));
     return;
   }
   const r = n.resource;
@@ -265,26 +301,24 @@ export async function reconcilePayments() {
     if (t === undefined) continue;
     if (t && matches(order, t)) {
       if (await orderLock(order.outTradeNo, () => markPaid(order, t))) {
-        await onPaid(order, successTime(t));
+        await handlersFor(order.subjectType).onOrderPaid(order, successTime(t));
         paid++;
       }
     } else if (!t || t.trade_state === 'CLOSED' || (order.timeExpire.getTime() < Date.now() && t.trade_state === 'NOTPAY')) {
       if (t?.trade_state === 'NOTPAY') await client.closeOrder(order.outTradeNo).catch(() => undefined);
       await order.update({ status: 'closed', closedAt: new Date() });
+      await subjectHandlers.get(order.subjectType)?.onOrderClosed?.(order);
       closed++;
     }
   }
-  // Paid orders the appointment doesn't stand on (the process stopped between the two steps, a duplicate payment
-  // not yet refunded, a cancelled booking whose refund never started): onPaid books, or refunds, each once.
-  const unapplied = await infra().sequelize.query<{ id: number }>(
-    `SELECT o.id FROM pay_order o JOIN appointment a ON a.id = o.appointment_id
-     WHERE o.status = 'paid' AND (a.paid_order_id IS NULL OR a.paid_order_id <> o.id OR a.status NOT IN ('booked', 'visited', 'no_show'))
-     ORDER BY o.id LIMIT 200`,
-    { type: QueryTypes.SELECT },
-  );
-  for (const { id } of unapplied) {
-    const order = (await PayOrder.findByPk(id))!;
-    await onPaid(order, order.paidAt ?? new Date()).catch((err) => infra().log.error({ err, order: id }, 'applying a paid order failed'));
+  // Paid orders their subject doesn't stand on (the process stopped between the two steps, a duplicate payment
+  // not yet refunded, a cancelled booking whose refund never started): the owner's onOrderPaid applies, or
+  // refunds, each once.
+  for (const handlers of subjectHandlers.values()) {
+    for (const id of (await handlers.unappliedPaidOrders?.(200)) ?? []) {
+      const order = (await PayOrder.findByPk(id))!;
+      await handlers.onOrderPaid(order, order.paidAt ?? new Date()).catch((err) => infra().log.error({ err, order: id }, 'applying a paid order failed'));
+    }
   }
   for (const refund of await PayRefund.findAll({ where: { status: 'processing', updatedAt: { [Op.lte]: new Date(Date.now() - 60_000) } }, limit: 200 })) {
     const order = (await PayOrder.findByPk(refund.orderId))!;

@@ -3,9 +3,8 @@ import { z } from 'zod';
 import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
 import * as S from './schemas';
-import { createSchedule, listSchedules, scheduleViews, scopedSchedule, updateSchedule } from './service';
+import { createSchedule, listSchedules, scheduleViews, scopedSchedule, stopSchedule, updateSchedule } from './service';
 import { commitImport, importTemplate, previewImport } from './import';
-import { stopSchedule } from '../booking/service';
 import { listDoctors } from './doctors';
 
 const MAX_UPLOAD = 5 * 1024 * 1024;

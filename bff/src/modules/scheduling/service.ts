@@ -1,4 +1,4 @@
-import { Op, type WhereOptions } from 'sequelize';
+import { Op, type Transaction, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
 import type { AdminActor } from '../../http/actor';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
@@ -6,7 +6,6 @@ import { dataScopeWhere, inScope, subtreeIds } from '../system/authz';
 import { Dept, DoctorProfile, Post, User, UserRole, Role } from '../system/models';
 import { PERIOD_LABEL, Schedule, type Period } from './models';
 import { addDays, minutes, shanghaiDate, shanghaiInstant } from './time';
-import { Appointment, HOLDING } from '../booking/models';
 import type { ScheduleView } from './schemas';
 
 export async function scheduleViews(rows: Schedule[]): Promise<ScheduleView[]> {
@@ -99,6 +98,28 @@ export async function createSchedule(
   return (await scheduleViews([s]))[0];
 }
 
+/**
+ * What booking, which builds on scheduling (never the other way), does for it: handed in once at start by
+ * booking's manifest. Scheduling owns sessions and slots; booking owns who holds them.
+ */
+export interface ScheduleBookings {
+  /** The highest slot number a live booking holds on the schedule (0 for none), read inside `t`. */
+  highestHeldSeat(scheduleId: number, t: Transaction): Promise<number>;
+  /** Stops a schedule: its bookings are cancelled and refunded and the patients told. */
+  stop(actor: AdminActor, scheduleId: number, reason: string): Promise<{ cancelled: number; refunded: number }>;
+}
+let bookings: ScheduleBookings | undefined;
+export function registerScheduleBookings(b: ScheduleBookings) {
+  bookings = b;
+}
+function scheduleBookings() {
+  if (!bookings) throw new Error('registerScheduleBookings() was not called (booking module not set up)');
+  return bookings;
+}
+
+/** 停诊: the schedule and everything booked on it (booking's part, see ScheduleBookings). */
+export const stopSchedule = (actor: AdminActor, id: number, reason: string) => scheduleBookings().stop(actor, id, reason);
+
 export async function updateSchedule(
   actor: AdminActor,
   id: number,
@@ -109,7 +130,7 @@ export async function updateSchedule(
     if (!s || !(await scopedSchedule(actor, id))) throw notFound('排班不存在');
     if (s.status === 'stopped') throw conflict('SCHEDULE_STOPPED', '已停诊的排班不能修改');
     if (s.bookedCount > 0) {
-      const maxSeq = ((await Appointment.max('seqNo', { where: { scheduleId: id, status: HOLDING }, transaction: t })) as number | null) ?? 0;
+      const maxSeq = await scheduleBookings().highestHeldSeat(id, t);
       if (input.slotCount !== undefined && input.slotCount < maxSeq) throw conflict('SLOTS_IN_USE', `已有患者预约到第 ${maxSeq} 号，号源数不能少于 ${maxSeq}`);
       if (input.feeFen !== undefined && input.feeFen !== s.feeFen) throw conflict('FEE_LOCKED', '已有患者预约，不能修改挂号费');
       if ((input.startTime && input.startTime !== s.startTime) || (input.endTime && input.endTime !== s.endTime)) {

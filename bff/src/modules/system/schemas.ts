@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { PageQuery, PersonName, Phone, pageOf, Status } from '../../http/schemas';
-import { Password } from '../auth/schemas';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
+
+/** Only bounds here: the policy itself (password-policy.ts) needs the username too and answers WEAK_PASSWORD. */
+export const Password = z
+  .string()
+  .min(1, '请输入密码')
+  .max(PASSWORD_MAX_LENGTH, `密码最多 ${PASSWORD_MAX_LENGTH} 位`)
+  .describe(`at least ${PASSWORD_MIN_LENGTH} characters, not containing the username, not guessable (zxcvbn score >= 3); else 422 WEAK_PASSWORD`);
 
 const Username = z.string().trim().regex(/^[A-Za-z0-9_]{4,32}$/, '用户名为 4–32 位字母、数字或下划线');
 const Id = z.number().int().positive();

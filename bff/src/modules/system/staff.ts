@@ -5,7 +5,7 @@ import type { AdminActor, MpActor } from '../../http/actor';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { dataScopeWhere, inScope, invalidateAuthz } from './authz';
 import { assertGrantable } from './grants';
-import { assertAcceptablePassword } from '../auth/passwords';
+import { assertAcceptablePassword } from './passwords';
 import { Dept, Post, StaffApplication, User, UserRole } from './models';
 
 async function views(apps: StaffApplication[]) {

@@ -1,42 +1,17 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
-import { hashPassword, maskPhone } from '../../infra/crypto';
+import { hashPassword } from '../../infra/crypto';
 import { ALL_PERMS, type AdminActor } from '../../http/actor';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../http/errors';
-import { AdminSession } from '../auth/models';
-import { revokeFamily } from '../auth/tokens';
-import { forgetLoginFailures } from '../auth/service';
-import { assertAcceptablePassword } from '../auth/passwords';
+import { assertAcceptablePassword } from './passwords';
 import { dataScopeWhere, inScope, invalidateAuthz, subtreeIds } from './authz';
 import { assertGrantable, grantableRoles } from './grants';
 import { Dept, Post, Role, User, UserRole } from './models';
-import { listUsersWhere } from './user-lists';
+import { listUsersWhere, userViews } from './user-lists';
+
+export { userViews };
 
 type UserInput = { name?: string; deptId?: number; postId?: number | null; phone?: string | null; email?: string | null };
-
-export async function userViews(users: User[]) {
-  const { fieldCrypto } = infra();
-  const ids = users.map((u) => u.id);
-  const [depts, posts, grants] = await Promise.all([
-    Dept.findAll({ where: { id: [...new Set(users.map((u) => u.deptId).filter((x): x is number => x != null))] }, attributes: ['id', 'name'] }),
-    Post.findAll({ where: { id: [...new Set(users.map((u) => u.postId).filter((x): x is number => x != null))] }, attributes: ['id', 'name'] }),
-    UserRole.findAll({ where: { userId: ids } }),
-  ]);
-  const roles = grants.length ? await Role.findAll({ where: { id: [...new Set(grants.map((g) => g.roleId))] } }) : [];
-  const deptName = new Map(depts.map((d) => [d.id, d.name]));
-  const postName = new Map(posts.map((p) => [p.id, p.name]));
-  const roleById = new Map(roles.map((r) => [r.id, r]));
-  const now = Date.now();
-  return users.map((u) => ({
-    id: u.id, username: u.username, name: u.name, deptId: u.deptId, deptName: u.deptId ? deptName.get(u.deptId) ?? null : null,
-    postId: u.postId, postName: u.postId ? postName.get(u.postId) ?? null : null,
-    phoneMasked: u.phoneEnc ? maskPhone(fieldCrypto.decrypt(u.phoneEnc)) : null, email: u.email, status: u.status,
-    locked: !!u.lockedUntil && u.lockedUntil.getTime() > now,
-    roles: grants.filter((g) => g.userId === u.id).map((g) => roleById.get(g.roleId)).filter((r): r is Role => !!r)
-      .map((r) => ({ id: r.id, key: r.key, name: r.name })),
-    createdAt: u.createdAt,
-  }));
-}
 
 export async function listUsers(
   actor: AdminActor,
@@ -123,10 +98,24 @@ export async function updateUser(actor: AdminActor, id: number, input: UserInput
   return (await userViews([u]))[0];
 }
 
-async function endSessions(userId: number, reason: string) {
-  const live = await AdminSession.findAll({ where: { userId, revokedAt: { [Op.is]: null } }, attributes: ['id'] });
-  for (const s of live) await revokeFamily(s.id, reason);
+/**
+ * Sessions and login-failure counters belong to auth, which builds on system (never the other way): auth hands
+ * these in at start (its manifest's setup).
+ */
+export interface SessionControl {
+  endSessions(userId: number, reason: string): Promise<void>;
+  forgetLoginFailures(username: string): Promise<void>;
 }
+let sessions: SessionControl | undefined;
+export function registerSessionControl(control: SessionControl) {
+  sessions = control;
+}
+function sessionControl() {
+  if (!sessions) throw new Error('registerSessionControl() was not called (auth module not set up)');
+  return sessions;
+}
+const endSessions = (userId: number, reason: string) => sessionControl().endSessions(userId, reason);
+const forgetLoginFailures = (username: string) => sessionControl().forgetLoginFailures(username);
 
 export async function setUserStatus(actor: AdminActor, id: number, status: 'active' | 'disabled') {
   if (id === actor.userId) throw new AppError(409, 'SELF_OPERATION', '不能停用自己的账号');

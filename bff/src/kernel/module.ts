@@ -1,0 +1,39 @@
+import type { Sequelize } from 'sequelize';
+import type { RouteTree } from '../http/route';
+import type { JobDef } from '../infra/jobs';
+
+export type { JobDef };
+
+/** A route tree of its own (a third-party caller such as WeChat Pay's notifications), outside /api/mp and /api/admin. */
+export interface OtherRoutes {
+  prefix: string;
+  /** OpenAPI tag of the tree. */
+  tag: string;
+  routes(tree: RouteTree): void;
+}
+
+/**
+ * What a domain hands the composition root (server.ts, app.ts): everything the core needs to run it, so that
+ * adding a domain is a folder with this manifest and one line in modules/index.ts, and nothing in infra/ or http/
+ * has to know it exists.
+ */
+export interface ModuleManifest {
+  /** The folder name under bff/src/modules/. */
+  name: string;
+  /** Defines the domain's Sequelize models on the one connection. */
+  initModels(sequelize: Sequelize): void;
+  /** Routes under /api/mp (the mini-program). */
+  mpRoutes?(tree: RouteTree): void;
+  /** Routes under /api/admin (the console). */
+  adminRoutes?(tree: RouteTree): void;
+  otherRoutes?: OtherRoutes[];
+  /** Background jobs, registered with the one job runner (BullMQ on Redis, timers embedded). */
+  jobs?: JobDef[];
+  /** Every permission string the domain's routes check, as typed constants. */
+  permissions: Readonly<Record<string, string>>;
+  /**
+   * Called once at start, after every module's models are defined: registers the domain's handlers with the
+   * kernel or with a domain it depends on (e.g. booking tells payment what a paid appointment order does).
+   */
+  setup?(): void;
+}

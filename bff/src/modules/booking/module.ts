@@ -1,0 +1,25 @@
+import type { ModuleManifest } from '../../kernel/module';
+import { registerScheduleBookings } from '../scheduling/service';
+import { initBookingModels } from './models';
+import { bookingMpRoutes } from './mp.routes';
+import { bookingAdminRoutes } from './admin.routes';
+import { expireHolds, highestHeldSeat, registerAppointmentPayments, stopSchedule } from './service';
+
+export const BOOKING_PERMS = {
+  appointmentList: 'booking:appointment:list', appointmentExport: 'booking:appointment:export', appointmentMark: 'booking:appointment:mark',
+  followupList: 'booking:followup:list', followupAdd: 'booking:followup:add', followupEdit: 'booking:followup:edit',
+} as const;
+
+/** Appointments on scheduling's slots, the waitlist, follow-ups; pays through payment (subject type 'appointment'). */
+export const bookingModule: ModuleManifest = {
+  name: 'booking',
+  initModels: initBookingModels,
+  mpRoutes: bookingMpRoutes,
+  adminRoutes: bookingAdminRoutes,
+  jobs: [{ name: 'booking-hold-expiry', everyMs: 15_000, handler: () => expireHolds() }],
+  permissions: BOOKING_PERMS,
+  setup() {
+    registerAppointmentPayments();
+    registerScheduleBookings({ highestHeldSeat, stop: stopSchedule });
+  },
+};

@@ -1,0 +1,36 @@
+import type { Sequelize } from 'sequelize';
+import type { ModuleManifest } from '../kernel/module';
+import { systemModule } from './system/module';
+import { authModule } from './auth/module';
+import { patientModule } from './patient/module';
+import { monitorModule } from './monitor/module';
+import { schedulingModule } from './scheduling/module';
+import { bookingModule } from './booking/module';
+import { paymentModule } from './payment/module';
+
+/**
+ * Every domain of the BFF, the one file that imports them all. app.ts mounts their routes, server.ts defines
+ * their models, runs their setup and registers their jobs, in this order. Adding a domain is one line here.
+ */
+export const MODULES: readonly ModuleManifest[] = [
+  systemModule,
+  authModule,
+  patientModule,
+  monitorModule,
+  schedulingModule,
+  bookingModule,
+  paymentModule,
+];
+
+/** Defines every module's models on the connection (servers, scripts and tests that reach the database). */
+export function initModuleModels(sequelize: Sequelize, modules: readonly ModuleManifest[] = MODULES) {
+  for (const m of modules) m.initModels(sequelize);
+}
+
+let setUp = false;
+/** Runs every module's setup once per process: the handlers modules register with each other and the kernel. */
+export function setUpModules(modules: readonly ModuleManifest[] = MODULES) {
+  if (setUp) return;
+  setUp = true;
+  for (const m of modules) m.setup?.();
+}

@@ -1,0 +1,18 @@
+import type { ModuleManifest } from '../../kernel/module';
+import { initSchedulingModels } from './models';
+import { schedulingMpRoutes } from './mp.routes';
+import { schedulingRoutes } from './admin.routes';
+
+export const SCHEDULING_PERMS = {
+  scheduleList: 'scheduling:schedule:list', scheduleAdd: 'scheduling:schedule:add', scheduleEdit: 'scheduling:schedule:edit',
+  scheduleStop: 'scheduling:schedule:stop', scheduleImport: 'scheduling:schedule:import',
+} as const;
+
+/** Doctors' clinic sessions and their slots (号源). */
+export const schedulingModule: ModuleManifest = {
+  name: 'scheduling',
+  initModels: initSchedulingModels,
+  mpRoutes: schedulingMpRoutes,
+  adminRoutes: schedulingRoutes,
+  permissions: SCHEDULING_PERMS,
+};

@@ -1,0 +1,56 @@
+// ESLint 9 flat config: typescript-eslint's recommended rules plus the import boundaries of docs/ARCHITECTURE.md.
+// The boundaries are no-restricted-imports patterns per folder; a flat config replaces (does not merge) a rule's
+// options when two entries match a file, so every folder's full list is built here in one place.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** A restricted import: `regex` is matched against the import specifier as written. */
+const ban = (regex, message) => ({ regex, message });
+
+const noTestCode = ban('(^|/)test/', 'production code never imports test code (test/**)');
+const noSimulators = ban(
+  '(^|/)simulators/',
+  'the simulated WeChat / WeChat Pay are loaded only by server.ts, with a dynamic import() in simulated mode',
+);
+const noDomains = ban('(^|/)modules(/|$)', 'infra/ and http/ import no domain: inject what they need (see configureRoutes)');
+const noKernel = ban('(^|/)kernel(/|$)', 'infra/ and http/ import no kernel service');
+const kernelNoDomains = ban('(^|/)modules(/|$)', 'the kernel never imports a domain: the domain registers handlers with it');
+
+/**
+ * Domains from the bottom up: a domain may import those below it, never one above. booking → scheduling → system,
+ * booking → payment (payment calls back through registerPaySubject), auth → system (system calls back through
+ * registerSessionControl).
+ */
+const DOMAIN_ABOVE = {
+  system: ['auth', 'patient', 'monitor', 'payment', 'scheduling', 'booking'],
+  auth: ['patient', 'monitor', 'payment', 'scheduling', 'booking'],
+  patient: ['monitor', 'payment', 'scheduling', 'booking'],
+  monitor: ['patient', 'payment', 'scheduling', 'booking'],
+  payment: ['patient', 'monitor', 'scheduling', 'booking'],
+  scheduling: ['patient', 'monitor', 'payment', 'booking'],
+  booking: ['monitor'],
+};
+const domainBans = (domain) => {
+  const above = DOMAIN_ABOVE[domain].join('|');
+  return ban(`^\\.\\./(${above})(/|$)|(^|/)modules/(${above})(/|$)`, `${domain} may not import ${DOMAIN_ABOVE[domain].join(', ')} (see docs/ARCHITECTURE.md)`);
+};
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'admin-console/**', 'miniprogram/**', 'data/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    files: ['bff/src/**/*.ts', 'db/**/*.ts', 'test/**/*.ts'],
+    extends: [js.configs.recommended, ...tseslint.configs.recommended],
+    rules: {
+      // Koa state, Sequelize rows and test doubles use `any` at the edges; the boundaries are what this config is for.
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  { files: ['bff/src/**/*.ts', 'db/**/*.ts'], rules: restrict(noTestCode, noSimulators) },
+  { files: ['bff/src/infra/**/*.ts', 'bff/src/http/**/*.ts'], rules: restrict(noTestCode, noSimulators, noDomains, noKernel) },
+  { files: ['bff/src/kernel/**/*.ts'], rules: restrict(noTestCode, noSimulators, kernelNoDomains) },
+  ...Object.keys(DOMAIN_ABOVE).map((d) => ({ files: [`bff/src/modules/${d}/**/*.ts`], rules: restrict(noTestCode, noSimulators, domainBans(d)) })),
+  // The simulators are stand-alone servers: they may not lean on the BFF either.
+  { files: ['bff/src/simulators/**/*.ts'], rules: restrict(noTestCode, noDomains, noKernel) },
+);
