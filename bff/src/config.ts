@@ -93,6 +93,8 @@ const EnvSchema = z.object({
   NO_SHOW_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   NO_SHOW_SUSPEND_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   WAITLIST_OFFER_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** How often the WebSocket endpoint pings; a socket silent for a whole interval after a ping is dropped. */
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   ADMIN_DIST: z.string().optional(),
   H5_DIST: z.string().optional(),
 });

@@ -13,11 +13,15 @@ import { FakeWechat } from '../../test/fakes/wechat-server';
 import { FakeWechatPay } from '../../test/fakes/wechatpay-gateway';
 import { WechatPayClient, generateApiV3Key, generateMerchantIdentity } from './infra/wechatpay';
 import { registerBookingJobs } from './modules/booking/jobs';
+import { attachRealtime } from './kernel/realtime';
+import type { RealtimeHub } from './kernel/realtime/hub';
+import { authenticateToken, isTokenStillValid } from './modules/auth/authenticate';
 
 export interface Running {
   infra: Infra;
   server: http.Server;
   url: string;
+  realtime: RealtimeHub;
   stop(): Promise<void>;
 }
 
@@ -48,6 +52,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerUnparsableRequest);
+  const realtime = attachRealtime(server, infra, { authenticate: authenticateToken, stillValid: isTokenStillValid });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -58,6 +63,8 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   const stop = () =>
     (stopping ??= (async () => {
       // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets and the infra.
+      // WebSockets first: they are told to reconnect elsewhere, and the server would otherwise wait for them.
+      await realtime.close();
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 10_000);
@@ -66,7 +73,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
       await closeInfra();
       for (const sim of simulators) await sim.close();
     })());
-  return { infra, server, url, stop };
+  return { infra, server, url, realtime, stop };
 }
 
 /**
