@@ -25,6 +25,7 @@ import { schedulingMpRoutes } from './modules/scheduling/mp.routes';
 import { bookingMpRoutes } from './modules/booking/mp.routes';
 import { bookingAdminRoutes } from './modules/booking/admin.routes';
 import { paymentRoutes } from './modules/payment/routes';
+import { notificationMpRoutes } from './kernel/notifications';
 
 declare module 'koa' {
   interface DefaultContext {
@@ -44,6 +45,7 @@ function routeTrees() {
   systemMpRoutes(mp);
   schedulingMpRoutes(mp);
   bookingMpRoutes(mp);
+  notificationMpRoutes(mp);
   const admin = new RouteTree('/api/admin', 'console');
   adminAuthRoutes(admin);
   systemRoutes(admin);
@@ -155,7 +157,7 @@ export function createApp(infra: Infra) {
   app.use(mp.router.routes()).use(mp.router.allowedMethods());
   app.use(admin.router.routes()).use(admin.router.allowedMethods());
 
-  if (config.wechat.simulated) app.use(mount('/sim-wechat/__sim', simulatorProxy(() => infra.wechat.apiBase, ['/login', '/phone-code'])));
+  if (config.wechat.simulated) app.use(mount('/sim-wechat/__sim', simulatorProxy(() => infra.wechat.apiBase, ['/login', '/phone-code', '/subscribe'])));
   if (config.wechatpay.simulated) {
     app.use(mount('/sim-wechatpay/__sim', simulatorProxy(() => infra.pay?.simulatorBase ?? '', ['/pay', '/cancel', /^\/order\/[\w-]+$/])));
   }

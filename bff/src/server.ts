@@ -16,6 +16,8 @@ import { registerBookingJobs } from './modules/booking/jobs';
 import { attachRealtime } from './kernel/realtime';
 import type { RealtimeHub } from './kernel/realtime/hub';
 import { authenticateToken, isTokenStillValid } from './modules/auth/authenticate';
+import { setOpenidLookup } from './kernel/notifications';
+import { MpUser } from './modules/auth/models';
 
 export interface Running {
   infra: Infra;
@@ -52,6 +54,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerUnparsableRequest);
+  setOpenidLookup(async (userId) => (await MpUser.findByPk(userId, { attributes: ['openid'] }))?.openid);
   const realtime = attachRealtime(server, infra, { authenticate: authenticateToken, stillValid: isTokenStillValid });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const { port } = server.address() as AddressInfo;

@@ -10,6 +10,7 @@ import { initMonitorModels } from '../modules/monitor/models';
 import { initSchedulingModels } from '../modules/scheduling/models';
 import { initBookingModels } from '../modules/booking/models';
 import { initPaymentModels } from '../modules/payment/models';
+import { initNotificationModels } from '../kernel/notifications/models';
 import { createMigrator } from '../../../db/migrator';
 
 export function createSequelize(config: Config, log: Logger): Sequelize {
@@ -49,6 +50,7 @@ export function initModels(sequelize: Sequelize) {
   initSchedulingModels(sequelize);
   initBookingModels(sequelize);
   initPaymentModels(sequelize);
+  initNotificationModels(sequelize);
 }
 
 export async function migrate(sequelize: Sequelize) {
