@@ -26,6 +26,7 @@ import { bookingMpRoutes } from './modules/booking/mp.routes';
 import { bookingAdminRoutes } from './modules/booking/admin.routes';
 import { paymentRoutes } from './modules/payment/routes';
 import { notificationMpRoutes } from './kernel/notifications';
+import { accessLogRoutes } from './kernel/audit';
 
 declare module 'koa' {
   interface DefaultContext {
@@ -50,6 +51,7 @@ function routeTrees() {
   adminAuthRoutes(admin);
   systemRoutes(admin);
   monitorRoutes(admin);
+  accessLogRoutes(admin);
   schedulingRoutes(admin);
   bookingAdminRoutes(admin);
   const pay = new RouteTree('/api/pay', 'payment');

@@ -11,6 +11,7 @@ import { initSchedulingModels } from '../modules/scheduling/models';
 import { initBookingModels } from '../modules/booking/models';
 import { initPaymentModels } from '../modules/payment/models';
 import { initNotificationModels } from '../kernel/notifications/models';
+import { initAuditModels } from '../kernel/audit/models';
 import { createMigrator } from '../../../db/migrator';
 
 export function createSequelize(config: Config, log: Logger): Sequelize {
@@ -51,6 +52,7 @@ export function initModels(sequelize: Sequelize) {
   initBookingModels(sequelize);
   initPaymentModels(sequelize);
   initNotificationModels(sequelize);
+  initAuditModels(sequelize);
 }
 
 export async function migrate(sequelize: Sequelize) {
