@@ -146,7 +146,7 @@ export function createApp(infra: Infra) {
 
   for (const tree of routeTrees()) app.use(tree.router.routes()).use(tree.router.allowedMethods());
 
-  if (config.wechat.simulated) app.use(mount('/sim-wechat/__sim', simulatorProxy(() => infra.wechat.apiBase, ['/login', '/phone-code'])));
+  if (config.wechat.simulated) app.use(mount('/sim-wechat/__sim', simulatorProxy(() => infra.wechat.apiBase, ['/login', '/phone-code', '/subscribe'])));
   if (config.wechatpay.simulated) {
     app.use(mount('/sim-wechatpay/__sim', simulatorProxy(() => infra.pay?.simulatorBase ?? '', ['/pay', '/cancel', /^\/order\/[\w-]+$/])));
   }

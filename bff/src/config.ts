@@ -93,6 +93,8 @@ const EnvSchema = z.object({
   NO_SHOW_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   NO_SHOW_SUSPEND_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   WAITLIST_OFFER_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** How often the WebSocket endpoint pings; a socket silent for a whole interval after a ping is dropped. */
+  WS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   ADMIN_DIST: z.string().optional(),
   H5_DIST: z.string().optional(),
 });
@@ -106,7 +108,11 @@ export interface Config extends Omit<Env, 'JWT_SECRET' | 'DATA_KEY'> {
   secretsFile?: { path: string; generated: boolean; tightened: boolean };
   embedded: boolean;
   sqlitePath: string;
-  wechat: { appid: string; secret: string; apiBase: string | undefined; simulated: boolean };
+  wechat: {
+    appid: string; secret: string; apiBase: string | undefined; simulated: boolean;
+    /** Subscribe-message template ids by name, from WECHAT_TEMPLATE_<NAME> (e.g. WECHAT_TEMPLATE_APPOINTMENT). */
+    templates: Record<string, string>;
+  };
   /** simulated: the BFF runs its own spec-faithful WeChat Pay gateway and merchant identity (demo only). */
   wechatpay: { simulated: boolean };
   seedDemo: boolean;
@@ -135,6 +141,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secret: e.WECHAT_SECRET ?? SIM_WECHAT_SECRET,
       apiBase: e.WECHAT_API_BASE ?? (simulated ? undefined : 'https://api.weixin.qq.com'),
       simulated,
+      templates: Object.fromEntries(
+        Object.entries(env).flatMap(([k, v]) => (/^WECHAT_TEMPLATE_[A-Z0-9_]+$/.test(k) && v ? [[k.slice('WECHAT_TEMPLATE_'.length), v]] : [])),
+      ),
     },
     wechatpay: { simulated: e.WECHATPAY_SIMULATED ?? !e.WECHATPAY_MCHID },
     seedDemo: e.SEED_DEMO ?? embedded,

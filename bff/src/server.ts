@@ -10,11 +10,17 @@ import { seedBase } from '../../db/seeds/base';
 import { seedDemo } from '../../db/seeds/demo';
 import { seedDemoSchedules } from '../../db/seeds/schedules';
 import { WechatPayClient, generateApiV3Key, generateMerchantIdentity } from './infra/wechatpay';
+import { attachRealtime } from './kernel/realtime';
+import type { RealtimeHub } from './kernel/realtime/hub';
+import { authenticateToken, isTokenStillValid } from './modules/auth/authenticate';
+import { setOpenidLookup } from './kernel/notifications';
+import { MpUser } from './modules/auth/models';
 
 export interface Running {
   infra: Infra;
   server: http.Server;
   url: string;
+  realtime: RealtimeHub;
   stop(): Promise<void>;
 }
 
@@ -47,6 +53,8 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 65_000;
   server.on('clientError', answerUnparsableRequest);
+  setOpenidLookup(async (userId) => (await MpUser.findByPk(userId, { attributes: ['openid'] }))?.openid);
+  const realtime = attachRealtime(server, infra, { authenticate: authenticateToken, stillValid: isTokenStillValid });
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -57,6 +65,8 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   const stop = () =>
     (stopping ??= (async () => {
       // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets and the infra.
+      // WebSockets first: they are told to reconnect elsewhere, and the server would otherwise wait for them.
+      await realtime.close();
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();
       const force = setTimeout(() => server.closeAllConnections(), 10_000);
@@ -65,7 +75,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
       await closeInfra();
       for (const sim of simulators) await sim.close();
     })());
-  return { infra, server, url, stop };
+  return { infra, server, url, realtime, stop };
 }
 
 /**

@@ -94,7 +94,8 @@ export const MENUS: MenuSeed[] = [
     children: [
       { name: '在线用户', type: 'M', path: 'online', component: 'monitor/online/index', icon: 'Connection', perms: 'monitor:online:list',
         children: [btn('强制下线', 'monitor:online:forceLogout')] },
-      { name: '操作日志', type: 'M', path: 'operlog', component: 'monitor/operlog/index', icon: 'Document', perms: 'monitor:operlog:list' },
+      { name: '操作日志', type: 'M', path: 'operlog', component: 'monitor/operlog/index', icon: 'Document', perms: 'monitor:operlog:list',
+        children: [btn('数据访问日志', 'monitor:accesslog:list')] },
       { name: '登录日志', type: 'M', path: 'logininfor', component: 'monitor/logininfor/index', icon: 'Tickets', perms: 'monitor:logininfor:list',
         children: [btn('账号解锁', 'system:user:unlock')] },
     ],

@@ -151,6 +151,8 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     assert.match(await on('.bk-summary').innerText(), /门诊楼 2 层/);
     await shot('confirm');
 
+    // Booking asks for the APPOINTMENT subscribe message (the simulated user accepts) and reports it to the BFF.
+    const reported = page.waitForResponse((r) => r.url().includes('/api/mp/notifications/subscriptions') && r.request().method() === 'POST');
     await on('.bk-submit', '确认并支付').click();
     const sheet = on('.sim-pay-sheet');
     await sheet.waitFor();
@@ -169,6 +171,17 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     assert.match(await on('.bk-v-patient').innerText(), /王秀英/);
     assert.match(await on('.bk-v-location').innerText(), /门诊楼 2 层/);
     await shot('success');
+    assert.deepEqual((await (await reported).json()).quota, { sim_tmpl_appointment: 1 });
+    const rawOpenid = await page.evaluate(() => localStorage.getItem('yiyun.sim.openid'));
+    const openid = (() => {
+      try {
+        const v = JSON.parse(rawOpenid!);
+        return typeof v === 'string' ? v : v.data;
+      } catch {
+        return rawOpenid;
+      }
+    })();
+    assert.equal(stack.fake.subscribeQuotaOf(openid, 'sim_tmpl_appointment'), 1, 'the simulated WeChat holds the acceptance too');
   });
 
   it('cancels from 我的预约 after confirming and sees the refund', async () => {

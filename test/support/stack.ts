@@ -28,6 +28,8 @@ export interface Stack {
   /** The spec-faithful WeChat Pay gateway the BFF talks to (drive payments and notifications with it). */
   pay: FakeWechatPay;
   running: Running;
+  /** The environment the BFF was started with: a second BFF (a child process) given it shares database and Redis. */
+  env: NodeJS.ProcessEnv;
   stop(): Promise<void>;
 }
 
@@ -94,7 +96,7 @@ async function boot(): Promise<Stack> {
     for (const c of cleanups) await c().catch((err) => console.error('test cleanup failed:', err));
   };
   // stop() is shared: individual suites don't own the stack; the root hook ends it after the run.
-  return { baseUrl: running.url, mode, fake, pay, running, stop: async () => {} };
+  return { baseUrl: running.url, mode, fake, pay, running, env, stop: async () => {} };
 }
 
 export async function stopStack() {

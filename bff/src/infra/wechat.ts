@@ -70,6 +70,32 @@ export class WechatClient {
     });
   }
 
+  /** Calls an access-token API, fetching a fresh token once when WeChat says the cached one is no longer valid. */
+  private async withToken<T>(ask: (token: string) => Promise<T>): Promise<T> {
+    try {
+      return await ask(await this.accessToken());
+    } catch (err) {
+      // 40001/42001: the token was invalidated or expired early; fetch a fresh one once.
+      if (err instanceof WechatError && (err.errcode === 40001 || err.errcode === 42001)) {
+        this.log.warn({ errcode: err.errcode }, 'wechat access token rejected, refreshing');
+        return ask(await this.accessToken(true));
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * A subscribe message (订阅消息). `data` values are WeChat's `{ key: { value } }`; `page` opens in the mini-program.
+   * Throws WechatError 43101 when the user has no acceptance left for the template (or refused it).
+   */
+  async sendSubscribeMessage(m: { touser: string; templateId: string; page?: string; data: Record<string, string>; state?: 'developer' | 'trial' | 'formal' }) {
+    const body = {
+      touser: m.touser, template_id: m.templateId, page: m.page, miniprogram_state: m.state ?? 'formal', lang: 'zh_CN',
+      data: Object.fromEntries(Object.entries(m.data).map(([k, value]) => [k, { value }])),
+    };
+    await this.withToken((token) => this.call<WxResponse>('cgi-bin/message/subscribe/send', { query: { access_token: token }, body }));
+  }
+
   async phoneNumber(code: string): Promise<string> {
     type R = WxResponse & { phone_info: { phoneNumber: string; purePhoneNumber: string; countryCode: string } };
     const ask = async (token: string) =>

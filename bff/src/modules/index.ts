@@ -1,5 +1,6 @@
 import type { Sequelize } from 'sequelize';
 import type { ModuleManifest } from '../kernel/module';
+import { KERNEL_MODULES } from '../kernel';
 import { systemModule } from './system/module';
 import { authModule } from './auth/module';
 import { patientModule } from './patient/module';
@@ -9,10 +10,11 @@ import { bookingModule } from './booking/module';
 import { paymentModule } from './payment/module';
 
 /**
- * Every domain of the BFF, the one file that imports them all. app.ts mounts their routes, server.ts defines
+ * Every domain of the BFF (after the kernel services that own tables and routes), the one file that imports them all. app.ts mounts their routes, server.ts defines
  * their models, runs their setup and registers their jobs, in this order. Adding a domain is one line here.
  */
 export const MODULES: readonly ModuleManifest[] = [
+  ...KERNEL_MODULES,
   systemModule,
   authModule,
   patientModule,

@@ -3,7 +3,9 @@
  *   GET  /sns/jscode2session                 (mini-program login; codes single-use, 5-minute life)
  *   POST /cgi-bin/stable_token               (access token; 7200 s; force_refresh rotates)
  *   POST /wxa/business/getuserphonenumber    (phone number from the getPhoneNumber button code)
- * plus the simulator's own endpoints that stand in for the phone: /__sim/login and /__sim/phone-code.
+ *   POST /cgi-bin/message/subscribe/send     (one-time subscribe message; one send per acceptance, else 43101)
+ * plus the simulator's own endpoints that stand in for the phone: /__sim/login, /__sim/phone-code and
+ * /__sim/subscribe (the user answering wx.requestSubscribeMessage).
  * Used by the tests and, in embedded demo mode, as the clearly-labelled "simulated WeChat".
  */
 import http from 'node:http';
@@ -19,6 +21,8 @@ const LOGIN_QUOTA_PER_MIN = 100;
 
 interface LoginCode { openid: string; issuedAt: number; used: boolean }
 interface PhoneCode { phone: string; issuedAt: number; used: boolean }
+export interface SentSubscribeMessage { touser: string; templateId: string; page?: string; data: Record<string, { value: string }>; at: number }
+const SUBSCRIBE_STATUSES = new Set(['accept', 'reject', 'ban', 'filter']);
 
 export interface FakeWechatOptions {
   apps?: Record<string, string>; // appid -> secret
@@ -33,7 +37,11 @@ export class FakeWechat {
   private currentToken = new Map<string, string>();
   private loginCalls: number[] = [];
   /** Counters the tests read to check caching behaviour. */
-  readonly stats = { code2session: 0, stableToken: 0, phone: 0 };
+  readonly stats = { code2session: 0, stableToken: 0, phone: 0, subscribeSend: 0 };
+  /** Subscribe messages WeChat accepted for delivery, in order. */
+  readonly sentMessages: SentSubscribeMessage[] = [];
+  /** Acceptances of wx.requestSubscribeMessage not yet spent, by openid and template id. */
+  private subscribeQuota = new Map<string, number>();
   private server?: http.Server;
 
   constructor(opts: FakeWechatOptions = {}) {
@@ -59,6 +67,18 @@ export class FakeWechat {
   expireCode(code: string) {
     const c = this.loginCodes.get(code) ?? this.phoneCodes.get(code);
     if (c) c.issuedAt -= CODE_TTL_MS + 1;
+  }
+
+  /** The user tapping 允许 (accept) or 取消 (reject) in wx.requestSubscribeMessage's dialog: one send per acceptance. */
+  answerSubscribeRequest(openid: string, result: Record<string, string>) {
+    for (const [templateId, status] of Object.entries(result)) {
+      if (status !== 'accept') continue;
+      const key = `${openid}\n${templateId}`;
+      this.subscribeQuota.set(key, (this.subscribeQuota.get(key) ?? 0) + 1);
+    }
+  }
+  subscribeQuotaOf(openid: string, templateId: string) {
+    return this.subscribeQuota.get(`${openid}\n${templateId}`) ?? 0;
   }
 
   private appOk(appid: unknown, secret: unknown): { errcode: number; errmsg: string } | undefined {
@@ -122,6 +142,26 @@ export class FakeWechat {
         },
       };
     });
+    router.post('/cgi-bin/message/subscribe/send', (ctx) => {
+      this.stats.subscribeSend++;
+      const t = this.tokens.get(String(ctx.query.access_token ?? ''));
+      if (!t) return void (ctx.body = { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
+      if (t.expiresAt <= Date.now()) return void (ctx.body = { errcode: 42001, errmsg: 'access_token expired' });
+      const b = (ctx.request.body ?? {}) as Record<string, unknown>;
+      // Only users who opened the mini-program (code2session) have an openid under this app.
+      if (typeof b.touser !== 'string' || !this.sessionKeys.has(b.touser)) return void (ctx.body = { errcode: 40003, errmsg: 'invalid openid' });
+      if (typeof b.template_id !== 'string' || !/^[\w-]{1,64}$/.test(b.template_id)) return void (ctx.body = { errcode: 40037, errmsg: 'invalid template id' });
+      const data = b.data as Record<string, { value?: unknown }> | undefined;
+      const bad = !data || typeof data !== 'object' ? 'data' : Object.entries(data).find(([k, v]) => typeof v?.value !== 'string' || (k.startsWith('thing') && [...(v.value as string)].length > 20))?.[0];
+      if (bad) return void (ctx.body = { errcode: 47003, errmsg: `argument invalid! data.${bad}.value invalid` });
+      if (b.page !== undefined && (typeof b.page !== 'string' || b.page.startsWith('/'))) return void (ctx.body = { errcode: 41030, errmsg: 'invalid page' });
+      const key = `${b.touser}\n${b.template_id}`;
+      const left = this.subscribeQuota.get(key) ?? 0;
+      if (left <= 0) return void (ctx.body = { errcode: 43101, errmsg: 'user refuse to accept the msg' });
+      this.subscribeQuota.set(key, left - 1);
+      this.sentMessages.push({ touser: b.touser, templateId: b.template_id, page: b.page as string | undefined, data: data as Record<string, { value: string }>, at: Date.now() });
+      ctx.body = { errcode: 0, errmsg: 'ok' };
+    });
     // The simulator's stand-ins for what the WeChat client on the phone does.
     router.post('/__sim/login', (ctx) => {
       const b = (ctx.request.body ?? {}) as Record<string, unknown>;
@@ -135,6 +175,21 @@ export class FakeWechat {
         return void (ctx.body = { errcode: 40003, errmsg: '请输入 11 位手机号' });
       }
       ctx.body = { code: this.issuePhoneCode(b.phoneNumber) };
+    });
+    // What wx.requestSubscribeMessage resolves with after the user answered: { errMsg, [templateId]: status }.
+    router.post('/__sim/subscribe', (ctx) => {
+      const b = (ctx.request.body ?? {}) as Record<string, unknown>;
+      const result = b.result as Record<string, unknown> | undefined;
+      const ok =
+        typeof b.openid === 'string' && /^[\w-]{6,64}$/.test(b.openid) && result && typeof result === 'object' &&
+        Object.entries(result).length > 0 && Object.entries(result).length <= 3 &&
+        Object.entries(result).every(([k, v]) => /^[\w-]{1,64}$/.test(k) && typeof v === 'string' && SUBSCRIBE_STATUSES.has(v));
+      if (!ok) {
+        ctx.status = 400;
+        return void (ctx.body = { errCode: 20001, errMsg: 'requestSubscribeMessage:fail invalid tmplIds (1 to 3 ids, each accept/reject/ban/filter)' });
+      }
+      this.answerSubscribeRequest(b.openid as string, result as Record<string, string>);
+      ctx.body = { errMsg: 'requestSubscribeMessage:ok', ...result };
     });
     const app = new Koa();
     app.use(bodyParser());

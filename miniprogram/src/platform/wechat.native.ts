@@ -13,3 +13,12 @@ export async function simulatedPhoneCode(_phoneNumber: string): Promise<string> 
 }
 
 export const usesSimulatedWeChat = false
+
+/**
+ * wx.requestSubscribeMessage: WeChat's own dialog; resolves with `{ errMsg, [templateId]: 'accept' | 'reject' | … }`.
+ * WeChat only shows it from a tap, so call it synchronously inside the tap handler.
+ */
+export async function requestSubscribe(tmplIds: string[]): Promise<Record<string, string>> {
+  const res = await Taro.requestSubscribeMessage({ tmplIds, entityIds: [] } as unknown as Taro.requestSubscribeMessage.Option)
+  return res as unknown as Record<string, string>
+}

@@ -34,3 +34,14 @@ export function simulatedPhoneCode(phoneNumber: string): Promise<string> {
 }
 
 export const usesSimulatedWeChat = true
+
+/**
+ * The simulated WeChat's answer to wx.requestSubscribeMessage: the preview's user accepts every template, and the
+ * simulator records it, so it delivers one subscribe message per acceptance as WeChat would.
+ */
+export async function requestSubscribe(tmplIds: string[]): Promise<Record<string, string>> {
+  const result = Object.fromEntries(tmplIds.map((id) => [id, 'accept']))
+  const res = await rawRequest({ url: `${apiBase}/sim-wechat/__sim/subscribe`, method: 'POST', data: { openid: simulatedOpenid(), result } })
+  if (res.status !== 200) throw new Error(`simulated WeChat subscribe failed (HTTP ${res.status})`)
+  return res.data as Record<string, string>
+}

@@ -12,3 +12,4 @@ else impl = require('./wechat.native')
 export const wechatLoginCode = impl.wechatLoginCode
 export const simulatedPhoneCode = impl.simulatedPhoneCode
 export const usesSimulatedWeChat = impl.usesSimulatedWeChat
+export const requestSubscribe = impl.requestSubscribe

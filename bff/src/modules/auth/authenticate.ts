@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { infra } from '../../infra';
-import { unauthenticated } from '../../http/errors';
+import jwt from 'jsonwebtoken';
+import { AppError, unauthenticated } from '../../http/errors';
 import type { AdminActor, MpActor } from '../../http/actor';
 import { verifyAccess, revokeFamily, isLoginRevoked } from './tokens';
 import { AdminSession } from './models';
@@ -17,7 +18,11 @@ function bearer(ctx: Context) {
 }
 
 export async function authenticateMp(ctx: Context): Promise<MpActor> {
-  const claims = verifyAccess(bearer(ctx), 'mp');
+  return authenticateMpToken(bearer(ctx));
+}
+
+export async function authenticateMpToken(token: string): Promise<MpActor> {
+  const claims = verifyAccess(token, 'mp');
   // Logged out, or its refresh token was reused: this login's access tokens stop at once.
   if (claims.sid && (await isLoginRevoked(claims.sid))) throw unauthenticated('SESSION_REVOKED', '登录已失效，请重新登录');
   return { kind: 'mp', userId: Number(claims.sub) };
@@ -25,7 +30,11 @@ export async function authenticateMp(ctx: Context): Promise<MpActor> {
 
 /** Checks the token AND the live session on every request, so a force logout takes effect at once. */
 export async function authenticateAdmin(ctx: Context): Promise<AdminActor> {
-  const claims = verifyAccess(bearer(ctx), 'admin');
+  return authenticateAdminToken(bearer(ctx));
+}
+
+export async function authenticateAdminToken(token: string): Promise<AdminActor> {
+  const claims = verifyAccess(token, 'admin');
   const session = claims.sid ? await AdminSession.findByPk(claims.sid) : null;
   const revoked = () => unauthenticated('SESSION_REVOKED', '登录已失效，请重新登录');
   if (!session || session.revokedAt || session.userId !== Number(claims.sub)) throw revoked();
@@ -46,4 +55,33 @@ export async function authenticateAdmin(ctx: Context): Promise<AdminActor> {
     kind: 'admin', userId: user.id, username: user.username, name: user.name, deptId: user.deptId, sessionId: session.id,
     roles: authz.roles, perms: new Set(authz.perms), scope: authz.scope, mustChangePassword: user.mustChangePassword,
   };
+}
+
+/** A token from outside an HTTP request (the WebSocket upgrade): its audience says whether it is a patient's or staff's. */
+export function authenticateToken(token: string): Promise<MpActor | AdminActor> {
+  const aud = (jwt.decode(token) as { aud?: unknown } | null)?.aud;
+  return aud === 'admin' ? authenticateAdminToken(token) : authenticateMpToken(token);
+}
+
+/**
+ * For a long-lived socket: the token has not expired and its login was not ended (logout, force logout, refresh-token
+ * reuse, disabled account). Unlike authenticateAdmin it does not count as activity, so an open console tab alone
+ * does not keep a session from its idle timeout.
+ */
+export async function isTokenStillValid(token: string): Promise<boolean> {
+  try {
+    const aud = (jwt.decode(token) as { aud?: unknown } | null)?.aud;
+    const claims = verifyAccess(token, aud === 'admin' ? 'admin' : 'mp');
+    if (claims.aud !== 'admin') return !(claims.sid && (await isLoginRevoked(claims.sid)));
+    const session = claims.sid ? await AdminSession.findByPk(claims.sid) : null;
+    const now = Date.now();
+    const idleMs = infra().config.ADMIN_IDLE_TIMEOUT_MIN * 60_000;
+    if (!session || session.revokedAt || session.userId !== Number(claims.sub)) return false;
+    if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + idleMs <= now) return false;
+    const user = await User.findByPk(session.userId);
+    return !!user && user.status === 'active';
+  } catch (err) {
+    if (err instanceof AppError && err.status === 401) return false;
+    throw err;
+  }
 }

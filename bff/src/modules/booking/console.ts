@@ -9,6 +9,7 @@ import { ageOn } from '../patient/idcard';
 import { Appointment, FollowUp } from './models';
 import { appointmentScopeWhere, appointmentViews } from './service';
 import { subtreeIds } from '../system/authz';
+import { auditReads, type ReadOrigin } from '../../kernel/audit';
 
 type Query = { page: number; pageSize: number; deptId?: number; doctorId?: number; from?: string; to?: string; status?: Appointment['status']; patientName?: string; no?: string };
 export const MAX_EXPORT_ROWS = 50_000;
@@ -43,12 +44,18 @@ async function adminViews(rows: Appointment[]) {
   });
 }
 
-export async function listAppointments(actor: AdminActor, q: Query) {
+/** Appointments are medical data: every console read is recorded, one row per patient shown (kernel audit). */
+const auditShown = (actor: AdminActor, what: string, from: ReadOrigin, rows: Appointment[]) =>
+  auditReads(actor, { ...from, what, subjectType: 'appointment', subjects: rows.map((a) => ({ patientId: a.patientId, subjectId: a.id })) });
+
+export async function listAppointments(actor: AdminActor, q: Query, from: ReadOrigin) {
   const { rows, count } = await Appointment.findAndCountAll({ where: await whereOf(actor, q), order: [['clinicDate', 'DESC'], ['id', 'DESC']], offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
-  return { items: await adminViews(rows), total: count, page: q.page, pageSize: q.pageSize };
+  const items = await adminViews(rows);
+  await auditShown(actor, 'booking.appointment.list', from, rows);
+  return { items, total: count, page: q.page, pageSize: q.pageSize };
 }
 
-export async function exportAppointments(actor: AdminActor, q: Query): Promise<Buffer> {
+export async function exportAppointments(actor: AdminActor, q: Query, from: ReadOrigin): Promise<Buffer> {
   const where = await whereOf(actor, q);
   const total = await Appointment.count({ where });
   if (total > MAX_EXPORT_ROWS) throw unprocessable('EXPORT_TOO_LARGE', `最多导出 ${MAX_EXPORT_ROWS} 条，请缩小日期范围`);
@@ -62,6 +69,7 @@ export async function exportAppointments(actor: AdminActor, q: Query): Promise<B
   ws.getRow(1).font = { bold: true };
   for (let offset = 0; offset < total; offset += 1000) {
     const rows = await Appointment.findAll({ where, order: [['clinicDate', 'DESC'], ['id', 'DESC']], offset, limit: 1000 });
+    await auditShown(actor, 'booking.appointment.export', from, rows);
     for (const v of await adminViews(rows)) {
       ws.addRow({ ...v, window: `${v.windowStart}-${v.windowEnd}`, gender: v.patientGender ? (v.patientGender === 'M' ? '男' : '女') : '', fee: (v.feeFen / 100).toFixed(2), paidAt: v.paidAt ? new Date(v.paidAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '' });
     }
@@ -75,8 +83,11 @@ async function scopedAppointment(actor: AdminActor, id: number) {
   return a;
 }
 
-export async function getAppointment(actor: AdminActor, id: number) {
-  return (await adminViews([await scopedAppointment(actor, id)]))[0];
+export async function getAppointment(actor: AdminActor, id: number, from: ReadOrigin) {
+  const a = await scopedAppointment(actor, id);
+  const [view] = await adminViews([a]);
+  await auditShown(actor, 'booking.appointment.view', from, [a]);
+  return view;
 }
 
 export async function followUpsOf(actor: AdminActor, appointmentId: number) {

@@ -66,16 +66,6 @@ export class FollowUp extends Model<InferAttributes<FollowUp>, InferCreationAttr
   declare updatedAt: CreationOptional<Date>;
 }
 
-/** Messages to a patient in the mini-program (我的消息): cancellations, refunds, waitlist offers. */
-export class PatientNotice extends Model<InferAttributes<PatientNotice>, InferCreationAttributes<PatientNotice>> {
-  declare id: CreationOptional<number>;
-  declare userId: number;
-  declare title: string;
-  declare content: string;
-  declare readAt: CreationOptional<Date | null>;
-  declare createdAt: CreationOptional<Date>;
-}
-
 const id = { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true };
 // Fresh objects per attribute: Sequelize writes the column name into the definition it is given.
 const int = () => ({ type: DataTypes.INTEGER, allowNull: false });
@@ -106,9 +96,5 @@ export function initBookingModels(sequelize: Sequelize) {
       status: str(16), createdBy: int(), createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'follow_up', underscored: true },
-  );
-  PatientNotice.init(
-    { id, userId: int(), title: str(64), content: str(500), readAt: DataTypes.DATE, createdAt: DataTypes.DATE },
-    { sequelize, tableName: 'patient_notice', underscored: true, updatedAt: false },
   );
 }

@@ -1,9 +1,9 @@
 import type { RouteTree } from '../../http/route';
 import { z } from 'zod';
-import { IdParams, PageQuery } from '../../http/schemas';
+import { IdParams } from '../../http/schemas';
 import * as S from './schemas';
 import {
-  cancelMyAppointment, getMyAppointment, joinWaitlist, leaveWaitlist, listMyAppointments, myNotices, myWaitlist, payAppointment, readNotice, takeSlot,
+  cancelMyAppointment, getMyAppointment, joinWaitlist, leaveWaitlist, listMyAppointments, myWaitlist, payAppointment, takeSlot,
 } from './service';
 
 export function bookingMpRoutes(t: RouteTree) {
@@ -20,7 +20,4 @@ export function bookingMpRoutes(t: RouteTree) {
   t.add({ method: 'post', path: '/waitlist', summary: '加入候补', auth: 'mp', body: S.TakeSlotBody, response: S.WaitlistEntry, handler: ({ actor, body }) => joinWaitlist(actor, body) });
   t.add({ method: 'get', path: '/waitlist', summary: '我的候补', auth: 'mp', response: z.array(S.WaitlistEntry), handler: ({ actor }) => myWaitlist(actor) });
   t.add({ method: 'delete', path: '/waitlist/:id', summary: '取消候补', auth: 'mp', params: IdParams, handler: async ({ actor, params }) => void (await leaveWaitlist(actor, params.id)) });
-  t.add({ method: 'get', path: '/notices', summary: '我的消息', auth: 'mp', query: PageQuery, response: S.NoticePage, handler: ({ actor, query }) => myNotices(actor, query) });
-  t.add({ method: 'post', path: '/notices/:id/read', summary: '标记已读', auth: 'mp', params: IdParams, status: 204,
-    handler: async ({ actor, params }) => void (await readNotice(actor, params.id)) });
 }

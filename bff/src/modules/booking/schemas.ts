@@ -54,8 +54,8 @@ export const WaitlistEntry = z.object({
   clinicDate: z.string(), period: z.enum(['am', 'pm', 'eve']), periodLabel: z.string(), status: z.enum(['waiting', 'offered', 'cancelled', 'closed']),
   position: z.number().int().nullable(), appointmentId: z.number().int().nullable(), createdAt: z.date(),
 });
-export const Notice = z.object({ id: z.number().int(), title: z.string(), content: z.string(), read: z.boolean(), createdAt: z.date() });
-export const NoticePage = pageOf(Notice).extend({ unread: z.number().int() });
+// Notices moved to the kernel's notifications; re-exported for the front-ends that import them from here.
+export { Notice, NoticePage } from '../../kernel/notifications/schemas';
 
 // ----- console -----
 export const AdminAppointmentQuery = PageQuery.extend({

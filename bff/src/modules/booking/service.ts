@@ -10,7 +10,8 @@ import { guardPatientRemoval, lockOwner } from '../patient/service';
 import { PERIOD_LABEL, Schedule } from '../scheduling/models';
 import { scopedSchedule } from '../scheduling/service';
 import { addDays, shanghaiDate, shanghaiInstant, slotWindow } from '../scheduling/time';
-import { Appointment, HOLDING, PatientNotice, WaitlistEntry, type AppointmentStatus } from './models';
+import { Appointment, HOLDING, WaitlistEntry, type AppointmentStatus } from './models';
+import { notify as notifyPatient, templateId } from '../../kernel/notifications';
 import type { PayOrder } from '../payment/models';
 import * as payment from '../payment/service';
 
@@ -28,8 +29,19 @@ export function cancelDeadline(a: { clinicDate: string; period: string }, s: { s
   return new Date(shanghaiInstant(a.clinicDate, s.startTime).getTime() - cfg().BOOKING_CANCEL_CUTOFF_MINUTES * 60_000);
 }
 
-export async function notify(userId: number, title: string, content: string, t?: Transaction) {
-  await PatientNotice.create({ userId, title, content }, { transaction: t });
+/**
+ * Tells a patient about their appointment: a notice in 我的消息 linked to it, and a WeChat subscribe message (template
+ * APPOINTMENT) when they accepted one — the mini-program asks right after a booking.
+ */
+export async function notify(userId: number, title: string, content: string, t?: Transaction, appointmentId?: number) {
+  await notifyPatient(userId, {
+    title, content,
+    link: appointmentId ? { type: 'appointment', id: appointmentId } : undefined,
+    template: {
+      id: templateId('APPOINTMENT'), data: { thing1: title, thing2: content },
+      page: appointmentId ? `packages/booking/pages/detail/index?id=${appointmentId}` : 'packages/booking/pages/notices/index',
+    },
+  }, { transaction: t });
 }
 
 /** Views of appointments; a related row that is gone (deleted member, removed schedule …) shows as empty, never fails. */
@@ -362,7 +374,7 @@ export async function applyPayment(a: Appointment, orderId: number, paidAt: Date
       return true;
     }, { readCommitted: true });
     if (again) {
-      await notify(a.userId, '预约成功', `支付已到账，已为您保留 ${a.clinicDate} ${PERIOD_LABEL[a.period]} 的号源。`);
+      await notify(a.userId, '预约成功', `支付已到账，已为您保留 ${a.clinicDate} ${PERIOD_LABEL[a.period]} 的号源。`, undefined, a.id);
       return 'booked';
     }
   } catch (err) {
@@ -379,7 +391,7 @@ export async function onPaid(order: PayOrder, paidAt: Date): Promise<PaymentOutc
   if (outcome === 'duplicate') await refundDuplicate(a, order);
   if (outcome === 'refund') {
     const { created } = await refundForAppointment(a, '号源已释放，费用原路退回');
-    if (created) await notify(a.userId, '费用退回', `您的预约已${STATUS_LABEL[a.status]}，支付的 ${(a.feeFen / 100).toFixed(2)} 元将原路退回。`);
+    if (created) await notify(a.userId, '费用退回', `您的预约已${STATUS_LABEL[a.status]}，支付的 ${(a.feeFen / 100).toFixed(2)} 元将原路退回。`, undefined, a.id);
   }
   return outcome;
 }
@@ -398,7 +410,7 @@ export async function expireHolds(limit = 200) {
       await a.reload();
       if (a.status !== 'pending_payment') return;
       await tx(async (t) => releaseSlot(a, 'expired', '超时未支付', t));
-      await notify(a.userId, '预约已过期', `${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约未在规定时间内支付，号源已释放。`);
+      await notify(a.userId, '预约已过期', `${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约未在规定时间内支付，号源已释放。`, undefined, a.id);
       expired++;
       schedules.add(a.scheduleId);
     }).catch((err) => infra().log.error({ err, appointment: d.id }, 'hold expiry failed'));
@@ -465,7 +477,7 @@ export async function offerFreedSlots(scheduleId: number) {
       }
       const a = await holdLowestSlot(s, patient, { userId: entry.userId, holdMinutes: cfg().WAITLIST_OFFER_MINUTES, fromWaitlist: true }, t);
       await entry.update({ status: 'offered', activePerson: null, appointmentId: a.id, offeredAt: new Date() }, { transaction: t });
-      await notify(entry.userId, '候补成功', `${s.clinicDate} ${PERIOD_LABEL[s.period]}的号源已为${patient.name}保留，请在 ${cfg().WAITLIST_OFFER_MINUTES} 分钟内完成支付。`, t);
+      await notify(entry.userId, '候补成功', `${s.clinicDate} ${PERIOD_LABEL[s.period]}的号源已为${patient.name}保留，请在 ${cfg().WAITLIST_OFFER_MINUTES} 分钟内完成支付。`, t, a.id);
       return { entry, appointment: a };
     }, { readCommitted: true });
     if (!offered) return;
@@ -497,7 +509,7 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
       await closeForAppointment(a);
       const paid = (await refundForAppointment(a, '医生停诊')).refunds.length > 0;
       if (paid) refunded++;
-      await notify(a.userId, '医生停诊通知', `很抱歉，您预约的 ${a.clinicDate} ${PERIOD_LABEL[a.period]}门诊因“${reason}”停诊${paid ? '，挂号费将原路退回' : ''}。`);
+      await notify(a.userId, '医生停诊通知', `很抱歉，您预约的 ${a.clinicDate} ${PERIOD_LABEL[a.period]}门诊因“${reason}”停诊${paid ? '，挂号费将原路退回' : ''}。`, undefined, a.id);
     }).catch((err) => infra().log.error({ err, appointmentId }, 'stop-schedule follow-up failed'));
   }
   return { cancelled: affected.length, refunded };
@@ -514,15 +526,4 @@ export async function markVisit(actor: AdminActor, id: number, status: 'visited'
   if (a.clinicDate > shanghaiDate()) throw conflict('NOT_MARKABLE', '还未到就诊日期');
   await a.update({ status, visitedAt: status === 'visited' ? new Date() : null });
   return (await appointmentViews([a]))[0];
-}
-
-export async function myNotices(actor: MpActor, q: { page: number; pageSize: number }) {
-  const { rows, count } = await PatientNotice.findAndCountAll({ where: { userId: actor.userId }, order: [['id', 'DESC']], offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
-  const unread = await PatientNotice.count({ where: { userId: actor.userId, readAt: { [Op.is]: null } } });
-  return { items: rows.map((n) => ({ id: n.id, title: n.title, content: n.content, read: !!n.readAt, createdAt: n.createdAt })), total: count, page: q.page, pageSize: q.pageSize, unread };
-}
-
-export async function readNotice(actor: MpActor, id: number) {
-  const [n] = await PatientNotice.update({ readAt: new Date() }, { where: { id, userId: actor.userId } });
-  if (!n) throw notFound('消息不存在');
 }
