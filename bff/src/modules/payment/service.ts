@@ -5,7 +5,7 @@ import { AppError, conflict } from '../../http/errors';
 import { MpUser } from '../auth/models';
 import { Dept } from '../system/models';
 import { Appointment } from '../booking/models';
-import { PERIOD_LABEL } from '../scheduling/models';
+import { PERIOD_LABEL } from '../../shared/clinic';
 import { applyPayment, notify, onPaid } from '../booking/service';
 import { PayNotification, PayOrder, PayRefund } from './models';
 

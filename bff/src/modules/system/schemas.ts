@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { PageQuery, PersonName, Phone, pageOf, Status } from '../../http/schemas';
 import { Password } from '../auth/schemas';
+import { USERNAME_MESSAGE, USERNAME_RE } from '../../shared/rules';
 
-const Username = z.string().trim().regex(/^[A-Za-z0-9_]{4,32}$/, '用户名为 4–32 位字母、数字或下划线');
+const Username = z.string().trim().regex(USERNAME_RE, USERNAME_MESSAGE);
 const Id = z.number().int().positive();
 const DataScope = z.enum(['all', 'custom', 'dept', 'dept_and_below', 'self']);
 const PermString = z.string().trim().regex(/^[A-Za-z][\w-]*(:[A-Za-z*][\w-]*){1,3}$/, '权限标识格式如 system:user:add');
