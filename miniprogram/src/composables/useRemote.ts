@@ -13,9 +13,10 @@ export interface RemoteOptions {
 /**
  * The loading / error / ready state of what a page fetches, for its StateView: every page used to repeat it.
  * `fetch` gets the data, `show` puts it on the page; a load that a later one superseded is dropped, so a slow
- * answer for the previous tab never overwrites the current one.
+ * answer for the previous tab never overwrites the current one. `show` returns false when the page is leaving
+ * instead (a redirect): the spinner stays rather than flashing the page's content.
  */
-export function useRemote<T>(fetch: () => Promise<T>, show: (value: T) => void, opts: RemoteOptions = {}) {
+export function useRemote<T>(fetch: () => Promise<T>, show: (value: T) => void | false, opts: RemoteOptions = {}) {
   const state = ref<RemoteState>('loading')
   const error = ref('')
   let seq = 0
@@ -27,7 +28,7 @@ export function useRemote<T>(fetch: () => Promise<T>, show: (value: T) => void, 
     try {
       const value = await fetch()
       if (mine !== seq) return
-      show(value)
+      if (show(value) === false) return
       shown = true
       state.value = 'ready'
     } catch (e) {
