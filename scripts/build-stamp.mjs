@@ -53,19 +53,22 @@ export function buildState(build) {
   };
 }
 
+/** Code the front-ends bundle from the BFF's tree (runtime imports through the @bff alias). */
+const FROM_BFF = ['../bff/src/shared', '../bff/src/modules/auth/password-policy.ts', '../bff/src/modules/system/password-policy.ts'];
+
 /** The front-end builds the BFF serves, with what each depends on. */
 export const BUILDS = {
   console: {
     name: 'admin-console', dir: 'admin-console', output: 'dist/index.html', workspace: 'admin-console', script: 'build',
-    inputs: ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'], env: ['NODE_ENV'],
+    inputs: ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json', ...FROM_BFF], env: ['NODE_ENV'],
   },
   h5: {
     name: 'miniprogram-h5', dir: 'miniprogram', output: 'dist-h5/index.html', workspace: 'miniprogram', script: 'build:h5',
-    inputs: ['src', 'config', 'types', 'babel.config.js', 'package.json', 'tsconfig.json'], env: ['NODE_ENV', 'YIYUN_API_BASE', 'YIYUN_SIMULATED_WECHAT'],
+    inputs: ['src', 'config', 'types', 'babel.config.js', 'package.json', 'tsconfig.json', ...FROM_BFF], env: ['NODE_ENV', 'YIYUN_API_BASE', 'YIYUN_SIMULATED_WECHAT'],
   },
   weapp: {
     name: 'miniprogram-weapp', dir: 'miniprogram', output: 'dist-weapp/app.json', workspace: 'miniprogram', script: 'build:weapp',
-    inputs: ['src', 'config', 'types', 'babel.config.js', 'package.json', 'tsconfig.json', '../project.config.json'],
+    inputs: ['src', 'config', 'types', 'babel.config.js', 'package.json', 'tsconfig.json', '../project.config.json', ...FROM_BFF],
     env: ['NODE_ENV', 'YIYUN_API_BASE', 'YIYUN_SIMULATED_WECHAT'],
   },
 };

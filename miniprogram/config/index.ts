@@ -12,6 +12,9 @@ const outputRoot = isH5 ? (process.env.NODE_ENV === 'development' ? 'dist-h5-dev
 // Where the weapp build finds the BFF. On h5 the app always talks to its own origin.
 const apiBase = process.env.YIYUN_API_BASE || 'http://127.0.0.1:3000'
 
+// The rules shared with the BFF and the console (bff/src/shared) are TypeScript outside src/: compile them too.
+const shared = path.resolve(__dirname, '..', '..', 'bff', 'src', 'shared')
+
 export default defineConfig<'webpack5'>(async (merge) => {
   const baseConfig: UserConfigExport<'webpack5'> = {
     projectName: 'yiyun-miniprogram',
@@ -35,6 +38,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
     compiler: { type: 'webpack5', prebundle: { enable: false } },
     cache: { enable: false },
     mini: {
+      compile: { include: [shared] },
       optimizeMainPackage: { enable: true },
       postcss: {
         pxtransform: { enable: true, config: {} },
@@ -42,6 +46,7 @@ export default defineConfig<'webpack5'>(async (merge) => {
       },
     },
     h5: {
+      compile: { include: [shared] },
       publicPath: '/h5/',
       staticDirectory: 'static',
       router: { mode: 'browser', basename: '/h5' },

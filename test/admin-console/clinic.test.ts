@@ -12,7 +12,7 @@ import { startStack } from '../support/stack';
 import { call, loginAs as apiLogin } from '../support/api';
 import { newDoctor, newSchedule, patient } from '../support/booking';
 import { closeBrowser, ensureConsoleBuilt, field, loginAs, newConsole, screenshot, type ConsoleSession, type DemoUser } from '../support/browser';
-import { addDays, shanghaiDate } from '../../bff/src/modules/scheduling/time';
+import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 
 let baseUrl = '';
 const open: ConsoleSession[] = [];

@@ -40,7 +40,7 @@ import { Patient } from '../../bff/src/modules/patient/models';
 import { Schedule } from '../../bff/src/modules/scheduling/models';
 import { Appointment } from '../../bff/src/modules/booking/models';
 import { Role, User, UserRole } from '../../bff/src/modules/system/models';
-import { addDays, shanghaiDate } from '../../bff/src/modules/scheduling/time';
+import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 import { DEMO_ACCOUNTS, seedDemo } from '../../db/seeds/demo';
 
 const root = path.resolve(import.meta.dirname, '../..');

@@ -6,7 +6,7 @@ import { MpUser } from '../../bff/src/modules/auth/models';
 import { Patient } from '../../bff/src/modules/patient/models';
 import { signAccess } from '../../bff/src/modules/auth/tokens';
 import { infra } from '../../bff/src/infra';
-import { addDays, shanghaiDate } from '../../bff/src/modules/scheduling/time';
+import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 
 let adminToken: string | undefined;
 export const admin = async () => (adminToken ??= await loginAs('admin'));

@@ -1,4 +1,14 @@
-import type { AdminAppointment as AdminAppointmentSchema, FollowUp as FollowUpSchema, FollowUpPage } from '@bff/modules/booking/schemas'
+import type {
+  AdminAppointment as AdminAppointmentSchema,
+  AdminAppointmentQuery,
+  FollowUp as FollowUpSchema,
+  FollowUpCreate,
+  FollowUpPage,
+  FollowUpQuery as FollowUpQuerySchema,
+  FollowUpUpdate,
+  MarkBody,
+} from '@bff/modules/booking/schemas'
+import { APPOINTMENT_STATUS_LABEL } from '@bff/shared/clinic'
 import type { z } from 'zod'
 import { get, post, put } from './http'
 import type { Page, Wire } from './types'
@@ -9,44 +19,26 @@ export type FollowUp = Wire<z.infer<typeof FollowUpSchema>>
 export type FollowUpRow = Wire<z.infer<typeof FollowUpPage>>['items'][number]
 export type FollowUpStatus = FollowUp['status']
 
-export interface AppointmentQuery {
-  deptId?: number
-  doctorId?: number
-  from?: string
-  to?: string
-  status?: AppointmentStatus
-  patientName?: string
-  no?: string
-  page?: number
-  pageSize?: number
-}
-export interface FollowUpQuery {
-  status?: FollowUpStatus
-  from?: string
-  to?: string
-  page?: number
-  pageSize?: number
-}
-export interface FollowUpUpdateBody {
-  planDate?: string
-  content?: string
-  result?: string | null
-  status?: FollowUpStatus
-}
+// Request types are the BFF's own schemas: a query as the route parses it (every field optional), a body as it accepts it.
+export type AppointmentQuery = Partial<z.output<typeof AdminAppointmentQuery>>
+export type FollowUpQuery = Partial<z.output<typeof FollowUpQuerySchema>>
+export type FollowUpUpdateBody = z.input<typeof FollowUpUpdate>
+export type FollowUpCreateBody = z.input<typeof FollowUpCreate>
+export type MarkStatus = z.input<typeof MarkBody>['status']
 
 export const APPOINTMENT_STATUSES: { value: AppointmentStatus; label: string; tag: 'success' | 'info' | 'warning' | 'danger' | 'primary' }[] = [
-  { value: 'pending_payment', label: '待支付', tag: 'warning' },
-  { value: 'booked', label: '已预约', tag: 'primary' },
-  { value: 'visited', label: '已就诊', tag: 'success' },
-  { value: 'no_show', label: '爽约', tag: 'danger' },
-  { value: 'cancelled', label: '已取消', tag: 'info' },
-  { value: 'expired', label: '已过期', tag: 'info' },
-  { value: 'stopped', label: '已停诊', tag: 'info' },
+  { value: 'pending_payment', label: APPOINTMENT_STATUS_LABEL.pending_payment, tag: 'warning' },
+  { value: 'booked', label: APPOINTMENT_STATUS_LABEL.booked, tag: 'primary' },
+  { value: 'visited', label: APPOINTMENT_STATUS_LABEL.visited, tag: 'success' },
+  { value: 'no_show', label: APPOINTMENT_STATUS_LABEL.no_show, tag: 'danger' },
+  { value: 'cancelled', label: APPOINTMENT_STATUS_LABEL.cancelled, tag: 'info' },
+  { value: 'expired', label: APPOINTMENT_STATUS_LABEL.expired, tag: 'info' },
+  { value: 'stopped', label: APPOINTMENT_STATUS_LABEL.stopped, tag: 'info' },
 ]
 export const FOLLOW_UP_STATUSES: { value: FollowUpStatus; label: string; tag: 'success' | 'info' | 'warning' }[] = [
   { value: 'planned', label: '待随访', tag: 'warning' },
   { value: 'done', label: '已完成', tag: 'success' },
-  { value: 'cancelled', label: '已取消', tag: 'info' },
+  { value: 'cancelled', label: APPOINTMENT_STATUS_LABEL.cancelled, tag: 'info' },
 ]
 
 export type AppointmentRefund = AdminAppointment['refunds'][number]
@@ -58,9 +50,9 @@ export const refundLine = (r: AppointmentRefund): string =>
 export const appointmentApi = {
   list: (q: AppointmentQuery) => get<Page<AdminAppointment>>('/booking/appointments', q),
   get: (id: number) => get<AdminAppointment>(`/booking/appointments/${id}`),
-  mark: (id: number, status: 'visited' | 'no_show') => put<AdminAppointment>(`/booking/appointments/${id}/visit`, { status }),
+  mark: (id: number, status: MarkStatus) => put<AdminAppointment>(`/booking/appointments/${id}/visit`, { status }),
   followUps: (id: number) => get<FollowUp[]>(`/booking/appointments/${id}/follow-ups`),
-  addFollowUp: (id: number, body: { planDate: string; content: string }) => post<FollowUp>(`/booking/appointments/${id}/follow-ups`, body),
+  addFollowUp: (id: number, body: FollowUpCreateBody) => post<FollowUp>(`/booking/appointments/${id}/follow-ups`, body),
 }
 
 export const followUpApi = {

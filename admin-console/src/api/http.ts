@@ -2,12 +2,14 @@ import axios, { AxiosError, type AxiosRequestConfig, type InternalAxiosRequestCo
 import { ElMessage, ElMessageBox } from 'element-plus'
 import type { ErrorBody, TokenPair } from './types'
 import { tokens } from './tokens'
+import { ErrorCode } from '@bff/shared/error-codes'
 
 /** The BFF's error, with its stable code and the Chinese message meant for the person at the screen. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    /** the BFF's ErrorCode, or one of the console's own: HTTP_<status>, TIMEOUT, NETWORK, UNKNOWN */
+    readonly code: ErrorCode | `HTTP_${number}` | 'TIMEOUT' | 'NETWORK' | 'UNKNOWN',
     message: string,
     readonly details?: unknown,
   ) {
@@ -38,7 +40,7 @@ let refreshing: Promise<string> | null = null
 
 async function refreshAccessToken(): Promise<string> {
   const refreshToken = tokens.refresh
-  if (!refreshToken) throw new ApiError(401, 'REFRESH_TOKEN_INVALID', '登录已过期，请重新登录')
+  if (!refreshToken) throw new ApiError(401, ErrorCode.REFRESH_TOKEN_INVALID, '登录已过期，请重新登录')
   // a bare axios call: the refresh must not go through the interceptors it is serving
   const { data } = await axios.post<TokenPair>('/api/admin/auth/refresh', { refreshToken })
   tokens.save(data)
@@ -92,16 +94,16 @@ function toApiError(err: unknown): ApiError {
   if (err instanceof AxiosError) {
     const body = err.response?.data as Partial<ErrorBody> | undefined
     if (err.response && body?.error) {
-      return new ApiError(err.response.status, body.error.code, body.error.message, body.error.details)
+      return new ApiError(err.response.status, body.error.code as ErrorCode, body.error.message, body.error.details)
     }
-    if (err.response) return new ApiError(err.response.status, 'HTTP_' + err.response.status, `服务器错误（${err.response.status}）`)
+    if (err.response) return new ApiError(err.response.status, `HTTP_${err.response.status}` as const, `服务器错误（${err.response.status}）`)
     if (err.code === 'ECONNABORTED') return new ApiError(0, 'TIMEOUT', '请求超时，请稍后重试')
     return new ApiError(0, 'NETWORK', '网络异常，请检查网络连接')
   }
   return new ApiError(0, 'UNKNOWN', err instanceof Error ? err.message : String(err))
 }
 
-const SESSION_CODES = new Set(['SESSION_REVOKED', 'REFRESH_TOKEN_INVALID', 'UNAUTHENTICATED'])
+const SESSION_CODES = new Set<ApiError['code']>([ErrorCode.SESSION_REVOKED, ErrorCode.REFRESH_TOKEN_INVALID, ErrorCode.UNAUTHENTICATED])
 
 http.interceptors.response.use(undefined, async (raw: unknown) => {
   // a download (responseType blob) that failed carries the BFF's JSON error as a Blob: read it so the code
@@ -114,7 +116,7 @@ http.interceptors.response.use(undefined, async (raw: unknown) => {
   const config = (raw as AxiosError).config as InternalAxiosRequestConfig | undefined
   const isAuthCall = config?.url?.startsWith('/auth/login') || config?.url?.startsWith('/auth/refresh')
 
-  if (config && !isAuthCall && error.status === 401 && error.code === 'TOKEN_EXPIRED' && !config._retried) {
+  if (config && !isAuthCall && error.status === 401 && error.code === ErrorCode.TOKEN_EXPIRED && !config._retried) {
     try {
       const access = await ensureRefresh()
       config._retried = true
@@ -126,12 +128,12 @@ http.interceptors.response.use(undefined, async (raw: unknown) => {
       throw e
     }
   }
-  if (!isAuthCall && error.status === 401 && (SESSION_CODES.has(error.code) || error.code === 'TOKEN_EXPIRED')) {
+  if (!isAuthCall && error.status === 401 && (SESSION_CODES.has(error.code) || error.code === ErrorCode.TOKEN_EXPIRED)) {
     // a request made without any session (e.g. after logout in another tab) also lands here
     if (tokens.access || tokens.refresh || SESSION_CODES.has(error.code)) endSession()
     throw error
   }
-  if (error.status === 403 && error.code === 'PASSWORD_CHANGE_REQUIRED') {
+  if (error.status === 403 && error.code === ErrorCode.PASSWORD_CHANGE_REQUIRED) {
     // the change-password page says why; no toast per refused request
     onPasswordChangeRequired()
     throw error

@@ -1,21 +1,11 @@
 import { del, get } from './http'
 import type { LoginLog, OnlineSession, OperLog, Page } from './types'
+import type { LoginLogQuery as LoginLogQuerySchema, OperLogQuery as OperLogQuerySchema } from '@bff/modules/monitor/schemas'
+import type { z } from 'zod'
 import type { PageQuery } from './system'
 
-export interface OperLogQuery extends PageQuery {
-  username?: string
-  module?: string
-  status?: OperLog['status']
-  from?: string
-  to?: string
-}
-export interface LoginLogQuery extends PageQuery {
-  username?: string
-  status?: LoginLog['status']
-  ip?: string
-  from?: string
-  to?: string
-}
+export type OperLogQuery = Partial<z.output<typeof OperLogQuerySchema>>
+export type LoginLogQuery = Partial<z.output<typeof LoginLogQuerySchema>>
 
 export const operLogApi = {
   list: (q: OperLogQuery) => get<Page<OperLog>>('/monitor/oper-logs', q),

@@ -1,4 +1,11 @@
-import type { ImportPreview as ImportPreviewSchema, ScheduleView } from '@bff/modules/scheduling/schemas'
+import type {
+  ImportPreview as ImportPreviewSchema,
+  ScheduleCreate,
+  ScheduleQuery as ScheduleQuerySchema,
+  ScheduleUpdate,
+  ScheduleView,
+} from '@bff/modules/scheduling/schemas'
+import type { z } from 'zod'
 import { get, post, put } from './http'
 import type { Page, Wire } from './types'
 
@@ -15,27 +22,9 @@ export interface ScheduleDoctor {
   title: string | null
 }
 
-export interface ScheduleQuery {
-  deptId?: number
-  doctorId?: number
-  from?: string
-  to?: string
-  status?: Schedule['status']
-  page?: number
-  pageSize?: number
-}
-export interface ScheduleCreateBody {
-  doctorId: number
-  clinicDate: string
-  period: Period
-  startTime: string
-  endTime: string
-  slotCount: number
-  feeFen: number
-  releaseAt: string
-  location?: string | null
-}
-export type ScheduleUpdateBody = Partial<Pick<ScheduleCreateBody, 'startTime' | 'endTime' | 'slotCount' | 'feeFen' | 'releaseAt' | 'location'>>
+export type ScheduleQuery = Partial<z.output<typeof ScheduleQuerySchema>>
+export type ScheduleCreateBody = z.input<typeof ScheduleCreate>
+export type ScheduleUpdateBody = z.input<typeof ScheduleUpdate>
 
 const MAX_PAGE = 500
 

@@ -1,29 +1,14 @@
 import { del, get, post, put } from './http'
+import type { PageQuery as PageQuerySchema } from '@bff/http/schemas'
+import type { UserCreate, UserQuery as UserQuerySchema, UserUpdate } from '@bff/modules/system/schemas'
+import type { z } from 'zod'
 import type { Dept, DictItem, DictOption, DictType, MenuItem, Page, Post, Role, StaffApplication, SysUser } from './types'
 
-export interface PageQuery {
-  page?: number
-  pageSize?: number
-}
-
-export interface UserQuery extends PageQuery {
-  name?: string
-  username?: string
-  phone?: string
-  deptId?: number
-  status?: SysUser['status']
-}
-export interface UserCreateBody {
-  username: string
-  name: string
-  password: string
-  deptId: number
-  postId?: number
-  phone?: string
-  email?: string
-  roleIds?: number[]
-}
-export type UserUpdateBody = Partial<Pick<UserCreateBody, 'name' | 'deptId' | 'postId' | 'phone' | 'email'>>
+// Queries as the BFF's route parses them (every field optional here), bodies as its schema accepts them.
+export type PageQuery = Partial<z.output<typeof PageQuerySchema>>
+export type UserQuery = Partial<z.output<typeof UserQuerySchema>>
+export type UserCreateBody = z.input<typeof UserCreate>
+export type UserUpdateBody = z.input<typeof UserUpdate>
 
 export type RoleBody = Pick<Role, 'key' | 'name' | 'orderNum' | 'status' | 'menuIds' | 'dataScope' | 'deptIds'>
 export type MenuBody = Omit<MenuItem, 'id' | 'children'>
@@ -44,6 +29,7 @@ function crud<T, B>(path: string) {
 
 export const userApi = {
   ...crud<SysUser, UserCreateBody>('/system/users'),
+  update: (id: number, body: UserUpdateBody) => put<SysUser>(`/system/users/${id}`, body),
   list: (q: UserQuery) => get<Page<SysUser>>('/system/users', q),
   setStatus: (id: number, status: 'active' | 'disabled') => put<SysUser>(`/system/users/${id}/status`, { status }),
   resetPassword: (id: number, password: string) => put<void>(`/system/users/${id}/password`, { password }),

@@ -2,21 +2,24 @@ import type { Context, Next } from 'koa';
 import { z } from 'zod';
 import { LockBusyError } from '../infra/kv';
 import { unavailableDependency } from '../infra/unavailable';
+import type { ErrorCode } from '../shared/error-codes';
+
+export { ErrorCode } from '../shared/error-codes';
 
 /** A refusal we mean: stable machine code, HTTP status, and a Chinese message a person can act on. */
 export class AppError extends Error {
-  constructor(public status: number, public code: string, message: string, public details?: unknown) {
+  constructor(public status: number, public code: ErrorCode, message: string, public details?: unknown) {
     super(message);
   }
 }
 
-export const badRequest = (code: string, message: string, details?: unknown) => new AppError(400, code, message, details);
-export const unauthenticated = (code = 'UNAUTHENTICATED', message = '请先登录') => new AppError(401, code, message);
-export const forbidden = (code = 'FORBIDDEN', message = '没有权限执行此操作', details?: unknown) => new AppError(403, code, message, details);
+export const badRequest = (code: ErrorCode, message: string, details?: unknown) => new AppError(400, code, message, details);
+export const unauthenticated = (code: ErrorCode = 'UNAUTHENTICATED', message = '请先登录') => new AppError(401, code, message);
+export const forbidden = (code: ErrorCode = 'FORBIDDEN', message = '没有权限执行此操作', details?: unknown) => new AppError(403, code, message, details);
 export const passwordChangeRequired = () => new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '请先修改初始密码');
 export const notFound = (message = '记录不存在或已被删除') => new AppError(404, 'NOT_FOUND', message);
-export const conflict = (code: string, message: string, details?: unknown) => new AppError(409, code, message, details);
-export const unprocessable = (code: string, message: string, details?: unknown) => new AppError(422, code, message, details);
+export const conflict = (code: ErrorCode, message: string, details?: unknown) => new AppError(409, code, message, details);
+export const unprocessable = (code: ErrorCode, message: string, details?: unknown) => new AppError(422, code, message, details);
 
 export function validationError(err: z.ZodError, where: string) {
   return new AppError(

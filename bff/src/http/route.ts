@@ -8,8 +8,10 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Auth = 'public' | 'mp' | 'admin';
 type ActorOf<A extends Auth> = A extends 'admin' ? AdminActor : A extends 'mp' ? MpActor : undefined;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+/** What a handler may return: with a response schema, exactly what that schema accepts (undefined → 204 when it has none). */
+type Returns<R> = R extends z.ZodType ? z.input<R> : unknown;
 
-export interface RouteDef<A extends Auth, P, Q, B> {
+export interface RouteDef<A extends Auth, P, Q, B, R = undefined> {
   method: Method;
   path: string;
   summary: string;
@@ -19,7 +21,8 @@ export interface RouteDef<A extends Auth, P, Q, B> {
   params?: P;
   query?: Q;
   body?: B;
-  response?: z.ZodType;
+  /** What the handler returns; checked against it in test and development (see checkResponse). */
+  response?: R;
   status?: number;
   /**
    * Admin routes refuse a user who must still change an initial or reset password (PASSWORD_CHANGE_REQUIRED);
@@ -28,7 +31,7 @@ export interface RouteDef<A extends Auth, P, Q, B> {
   allowWithPendingPasswordChange?: boolean;
   /** Module name for the operation log; admin writes are audited by default. */
   audit?: string | false;
-  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; actor: ActorOf<A>; ctx: Context }) => Promise<unknown> | unknown;
+  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; actor: ActorOf<A>; ctx: Context }) => Promise<Returns<R>> | Returns<R>;
 }
 
 export interface RegisteredRoute {
@@ -77,6 +80,62 @@ function parse<T extends z.ZodType | undefined>(schema: T, value: unknown, where
   return r.data;
 }
 
+declare module 'koa' {
+  interface DefaultContext {
+    /** Validate every handler's result against its response schema (test and development; production skips it). */
+    checkResponses?: boolean;
+  }
+}
+
+/** A handler returned something its response schema does not describe: our bug, so a 500 naming the route. */
+export class ResponseMismatchError extends Error {
+  constructor(route: string, detail: string) {
+    super(`response of ${route} does not match its schema: ${detail}`);
+    this.name = 'ResponseMismatchError';
+  }
+}
+
+/**
+ * The result must parse, and carry no field the schema leaves out: an undeclared field is one the front-ends'
+ * types do not know about, and on a patient route it may be a console-only one leaking out.
+ */
+function checkResponse(schema: z.ZodType, result: unknown, route: string) {
+  const r = schema.safeParse(result);
+  if (!r.success) {
+    const i = r.error.issues[0]!;
+    throw new ResponseMismatchError(route, `${i.path.join('.') || '(root)'}: ${i.message}`);
+  }
+  const extra = undeclared(result, r.data, '');
+  if (extra) throw new ResponseMismatchError(route, `${extra}: not in the response schema`);
+}
+
+function undeclared(value: unknown, parsed: unknown, at: string): string | undefined {
+  // What goes on the wire is toJSON()'s output (a Sequelize instance serialises every column).
+  const sent = value instanceof Date || typeof (value as { toJSON?: unknown })?.toJSON !== 'function' ? value : (value as { toJSON(): unknown }).toJSON();
+  if (Array.isArray(sent) && Array.isArray(parsed)) {
+    for (let i = 0; i < sent.length; i++) {
+      const e = undeclared(sent[i], parsed[i], `${at}[${i}]`);
+      if (e) return e;
+    }
+    return undefined;
+  }
+  if (!isPlainObject(sent) || !isPlainObject(parsed)) return undefined;
+  for (const [k, v] of Object.entries(sent)) {
+    if (v === undefined) continue;
+    const where = at ? `${at}.${k}` : k;
+    if (!(k in parsed)) return where;
+    const e = undeclared(v, parsed[k], where);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
 /**
  * One route tree per front-end (/api/mp, /api/admin). A route is declared once: its schemas validate the
  * request, document it in OpenAPI, and its auth/permission is checked before the handler sees anything.
@@ -87,9 +146,13 @@ export class RouteTree {
     this.router = new Router({ prefix });
   }
 
-  add<A extends Auth, P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
-    def: RouteDef<A, P, Q, B>,
-  ) {
+  add<
+    A extends Auth,
+    P extends z.ZodType | undefined = undefined,
+    Q extends z.ZodType | undefined = undefined,
+    B extends z.ZodType | undefined = undefined,
+    R extends z.ZodType | undefined = undefined,
+  >(def: RouteDef<A, P, Q, B, R>) {
     const status = def.status ?? (def.method === 'post' ? 201 : 200);
     registry.push({
       method: def.method, path: this.prefix + def.path, summary: def.summary, auth: def.auth, perm: def.perm,
@@ -111,7 +174,8 @@ export class RouteTree {
         const params = parse(def.params, ctx.params, 'params');
         const query = parse(def.query, ctx.query, 'query');
         const body = parse(def.body, ctx.request.body ?? {}, 'body');
-        const result = await def.handler({ params, query, body, actor, ctx } as never);
+        const result: unknown = await def.handler({ params, query, body, actor, ctx } as never);
+        if (def.response && ctx.checkResponses) checkResponse(def.response, result, `${def.method.toUpperCase()} ${this.prefix}${def.path}`);
         if (result === undefined) {
           ctx.status = 204;
         } else if (result === null) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PERSON_NAME, PHONE_MESSAGE, PHONE_RE } from '../shared/rules';
 
 export const ErrorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -25,5 +26,5 @@ export const Iso = z.iso.datetime();
 export const Status = z.enum(['active', 'disabled']);
 
 /** Field rules shared by every domain, so a phone number or a name means the same thing everywhere. */
-export const Phone = z.string().trim().regex(/^1[3-9]\d{9}$/, '请输入 11 位手机号');
-export const PersonName = z.string().trim().min(2, '姓名至少 2 个字').max(20, '姓名最多 20 个字');
+export const Phone = z.string().trim().regex(PHONE_RE, PHONE_MESSAGE);
+export const PersonName = z.string().trim().min(PERSON_NAME.min, PERSON_NAME.tooShort).max(PERSON_NAME.max, PERSON_NAME.tooLong);

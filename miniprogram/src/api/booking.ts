@@ -5,7 +5,9 @@ import type {
   PayParams as PayParamsS,
   WaitlistEntry as WaitlistEntryS,
   Notice as NoticeS,
+  TakeSlotBody,
 } from '@bff/modules/booking/schemas'
+import { addDays, shanghaiDate } from '@bff/shared/time'
 import type { BookingDept as BookingDeptS, DoctorCard as DoctorCardS, ScheduleView as ScheduleViewS } from '@bff/modules/scheduling/schemas'
 import type { z } from 'zod'
 import { http, type RequestOptions } from './client'
@@ -29,14 +31,14 @@ export const getDoctor = (id: number) => http.get<DoctorCard>(`/api/mp/booking/d
 export const doctorSchedules = (id: number) => http.get<ScheduleView[]>(`/api/mp/booking/doctors/${id}/schedules`)
 export const getSchedule = (id: number) => http.get<ScheduleView>(`/api/mp/booking/schedules/${id}`)
 
-export const takeSlot = (body: { scheduleId: number; patientId: number }, opts?: RequestOptions) =>
+export const takeSlot = (body: z.input<typeof TakeSlotBody>, opts?: RequestOptions) =>
   http.post<{ appointment: Appointment; payment: PayParams | null }>('/api/mp/appointments', body, opts)
 export const myAppointments = (status: MyStatus) => http.get<Page<Appointment>>(`/api/mp/appointments?status=${status}&pageSize=50`)
 export const getAppointment = (id: number, opts?: RequestOptions) => http.get<Appointment>(`/api/mp/appointments/${id}`, opts)
 export const payAppointment = (id: number, opts?: RequestOptions) => http.post<{ payment: PayParams }>(`/api/mp/appointments/${id}/pay`, undefined, opts)
 export const cancelAppointment = (id: number, opts?: RequestOptions) => http.post<Appointment>(`/api/mp/appointments/${id}/cancel`, undefined, opts)
 
-export const joinWaitlist = (body: { scheduleId: number; patientId: number }, opts?: RequestOptions) =>
+export const joinWaitlist = (body: z.input<typeof TakeSlotBody>, opts?: RequestOptions) =>
   http.post<WaitlistEntry>('/api/mp/waitlist', body, opts)
 export const myWaitlist = () => http.get<WaitlistEntry[]>('/api/mp/waitlist')
 export const leaveWaitlist = (id: number) => http.del(`/api/mp/waitlist/${id}`)
@@ -57,11 +59,8 @@ export function dayLabel(date: string) {
   return { md: `${m}月${d}日`, week, short: `${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` }
 }
 
-/** Today's date in China time, YYYY-MM-DD. */
-export function chinaToday(offsetDays = 0): string {
-  const t = new Date(Date.now() + 8 * 3600_000 + offsetDays * 86400_000)
-  return t.toISOString().slice(0, 10)
-}
+/** Today's date in China time (plus some days), YYYY-MM-DD. */
+export const chinaToday = (offsetDays = 0): string => addDays(shanghaiDate(), offsetDays)
 
 /** "今天" / "明天" / "后天" or "6月3日 周二". */
 export function friendlyDay(date: string): string {

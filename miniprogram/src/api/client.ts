@@ -1,4 +1,5 @@
 import { apiBase, rawRequest, storage, wechatLoginCode } from '@/platform'
+import { ErrorCode } from '@bff/shared/error-codes'
 import { ApiError, networkError, showError, toApiError } from './errors'
 import type { MpLoginResult, MpUser } from './types'
 
@@ -105,7 +106,7 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
       // others wait for that (single-flight) or see newer tokens and simply retry.
       const now = currentTokens()
       if (!now || now.accessToken === used) {
-        if (errorCode(res.data) === 'TOKEN_EXPIRED') await refresh()
+        if (errorCode(res.data) === ErrorCode.TOKEN_EXPIRED) await refresh()
         else await login()
       }
       res = await send(method, path, opts.data, true)

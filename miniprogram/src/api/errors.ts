@@ -1,4 +1,8 @@
+import type { ErrorCode } from '@bff/shared/error-codes'
 import { toast } from '@/platform'
+
+/** Codes the mini-program makes up itself, for failures that never reached the BFF. */
+type ClientCode = 'NETWORK' | 'TIMEOUT' | 'SERVER_ERROR' | 'WECHAT_LOGIN_FAILED'
 
 export class ApiError extends Error {
   constructor(
@@ -13,7 +17,7 @@ export class ApiError extends Error {
 }
 
 // Fallback wording when the BFF's message is missing or not written for a person.
-const MESSAGES: Record<string, string> = {
+const MESSAGES: Partial<Record<ErrorCode | ClientCode, string>> & Record<'NETWORK' | 'TIMEOUT' | 'SERVER_ERROR' | 'VALIDATION_FAILED' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED', string> = {
   NETWORK: '网络连接失败，请检查网络后重试',
   TIMEOUT: '网络较慢，请稍后重试',
   VALIDATION_FAILED: '填写的信息有误，请检查后重试',
@@ -54,7 +58,7 @@ export function toApiError(status: number, body: unknown): ApiError {
   const code = err?.code ?? (status >= 500 ? 'SERVER_ERROR' : `HTTP_${status}`)
   const message = hasChinese(err?.message)
     ? err!.message!
-    : MESSAGES[code] ?? BY_STATUS[status] ?? MESSAGES.SERVER_ERROR
+    : MESSAGES[code as ErrorCode] ?? BY_STATUS[status] ?? MESSAGES.SERVER_ERROR
   return new ApiError(status, code, message, err?.details)
 }
 

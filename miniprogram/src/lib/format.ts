@@ -1,3 +1,5 @@
+import { PHONE_RE } from '@bff/shared/rules'
+
 export type Relation = 'self' | 'spouse' | 'parent' | 'child' | 'sibling' | 'other'
 
 export const RELATIONS: { value: Relation; label: string }[] = [
@@ -18,18 +20,11 @@ export function genderLabel(g: string): string {
 }
 
 export function isMobile(phone: string): boolean {
-  return /^1[3-9]\d{9}$/.test(phone.trim())
+  return PHONE_RE.test(phone.trim())
 }
 
-/** ISO timestamps from the BFF are UTC; people read them in China time. */
-export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return ''
-  const t = new Date(iso)
-  if (Number.isNaN(t.getTime())) return ''
-  const cn = new Date(t.getTime() + 8 * 3600 * 1000)
-  const p = (n: number) => String(n).padStart(2, '0')
-  return `${cn.getUTCFullYear()}-${p(cn.getUTCMonth() + 1)}-${p(cn.getUTCDate())} ${p(cn.getUTCHours())}:${p(cn.getUTCMinutes())}`
-}
+/** ISO timestamps from the BFF are UTC; people read them in China time ('YYYY-MM-DD HH:MM'). */
+export { shanghaiWall as formatDateTime } from '@bff/shared/time'
 
 /**
  * The value from an input event. Taro's event carries detail.value; on h5 the native input event of the

@@ -5,11 +5,11 @@ import { manyPatients, newDoctor, newSchedule, patient, tomorrow } from '../../s
 import { Appointment } from '../../../bff/src/modules/booking/models';
 import { PayOrder, PayRefund } from '../../../bff/src/modules/payment/models';
 import { refundForSubject } from '../../../bff/src/modules/payment/service';
-import { addDays } from '../../../bff/src/modules/scheduling/time';
+import { addDays } from '../../../bff/src/shared/time';
 import ExcelJS from 'exceljs';
 import { loginAs } from '../../support/api';
 import { Schedule } from '../../../bff/src/modules/scheduling/models';
-import { shanghaiDate } from '../../../bff/src/modules/scheduling/time';
+import { shanghaiDate } from '../../../bff/src/shared/time';
 
 const book = (token: string, scheduleId: number, patientId: number) => call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
 const orderOf = async (appointmentId: number) => (await PayOrder.findOne({ where: { subjectType: 'appointment', subjectId: appointmentId }, order: [['id', 'DESC']] }))!;

@@ -5,7 +5,7 @@ import { call, loginAs } from '../../support/api';
 import { startStack } from '../../support/stack';
 import { admin as adminToken, newDoctor } from '../../support/booking';
 import { Schedule } from '../../../bff/src/modules/scheduling/models';
-import { addDays, shanghaiDate } from '../../../bff/src/modules/scheduling/time';
+import { addDays, shanghaiDate } from '../../../bff/src/shared/time';
 
 const HEADER = ['医生账号', '医生姓名', '日期', '时段', '开始时间', '结束时间', '号源数', '挂号费(元)', '放号时间', '就诊地点'];
 

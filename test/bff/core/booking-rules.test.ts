@@ -11,7 +11,7 @@ import { startStack } from '../../support/stack';
 import { makeIdCard } from '../../support/idcard';
 import { newDoctor, newSchedule } from '../../support/booking';
 import { Appointment } from '../../../bff/src/modules/booking/models';
-import { addDays, shanghaiDate } from '../../../bff/src/modules/scheduling/time';
+import { addDays, shanghaiDate } from '../../../bff/src/shared/time';
 
 let personSeq = 0;
 /** A valid ID number, different from the previous ones of this file (a distinct birth date each call). */

@@ -5,7 +5,7 @@ import { maskPhone } from '../../infra/crypto';
 import type { AdminActor } from '../../http/actor';
 import { notFound, unprocessable } from '../../http/errors';
 import { Patient } from '../patient/models';
-import { ageOn } from '../patient/idcard';
+import { ageOn } from '../../shared/idcard';
 import { Appointment, FollowUp } from './models';
 import { appointmentScopeWhere, appointmentViews } from './service';
 import { subtreeIds } from '../system/authz';

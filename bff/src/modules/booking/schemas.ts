@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { PageQuery, pageOf } from '../../http/schemas';
+import { APPOINTMENT_STATUSES, PERIODS } from '../../shared/clinic';
 
-export const AppointmentStatus = z.enum(['pending_payment', 'booked', 'visited', 'no_show', 'cancelled', 'expired', 'stopped']);
+export const AppointmentStatus = z.enum(APPOINTMENT_STATUSES);
 export const Appointment = z.object({
   id: z.number().int(),
   no: z.string(),
@@ -16,7 +17,7 @@ export const Appointment = z.object({
   deptName: z.string(),
   scheduleId: z.number().int(),
   clinicDate: z.string(),
-  period: z.enum(['am', 'pm', 'eve']),
+  period: z.enum(PERIODS),
   periodLabel: z.string(),
   windowStart: z.string(),
   windowEnd: z.string(),
@@ -51,7 +52,7 @@ export const MyAppointmentQuery = PageQuery.extend({ status: z.enum(['upcoming',
 
 export const WaitlistEntry = z.object({
   id: z.number().int(), scheduleId: z.number().int(), patientId: z.number().int(), patientName: z.string(), doctorName: z.string(), deptName: z.string(),
-  clinicDate: z.string(), period: z.enum(['am', 'pm', 'eve']), periodLabel: z.string(), status: z.enum(['waiting', 'offered', 'cancelled', 'closed']),
+  clinicDate: z.string(), period: z.enum(PERIODS), periodLabel: z.string(), status: z.enum(['waiting', 'offered', 'cancelled', 'closed']),
   position: z.number().int().nullable(), appointmentId: z.number().int().nullable(), createdAt: z.date(),
 });
 // Notices moved to the kernel's notifications; re-exported for the front-ends that import them from here.

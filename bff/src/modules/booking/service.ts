@@ -7,17 +7,14 @@ import { dataScopeWhere } from '../system/authz';
 import { Dept, Post, User } from '../system/models';
 import { Patient } from '../patient/models';
 import { guardPatientRemoval, lockOwner } from '../patient/service';
-import { PERIOD_LABEL, Schedule } from '../scheduling/models';
+import { Schedule } from '../scheduling/models';
+import { APPOINTMENT_STATUS_LABEL as STATUS_LABEL, PERIOD_LABEL } from '../../shared/clinic';
 import { scopedSchedule } from '../scheduling/service';
-import { addDays, shanghaiDate, shanghaiInstant, slotWindow } from '../scheduling/time';
+import { addDays, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import { Appointment, HOLDING, WaitlistEntry, type AppointmentStatus } from './models';
 import { notify as notifyPatient, templateId } from '../../kernel/notifications';
 import type { PayOrder } from '../payment/models';
 import * as payment from '../payment/service';
-
-export const STATUS_LABEL: Record<AppointmentStatus, string> = {
-  pending_payment: '待支付', booked: '已预约', visited: '已就诊', no_show: '爽约', cancelled: '已取消', expired: '已过期', stopped: '已停诊',
-};
 
 const cfg = () => infra().config;
 const appointmentNo = () => `AP${shanghaiDate().replaceAll('-', '')}${crypto.randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12)}`;

@@ -5,7 +5,7 @@ import { conflict, notFound, unprocessable } from '../../http/errors';
 import type { MpActor } from '../../http/actor';
 import { MpUser } from '../auth/models';
 import { Patient } from './models';
-import { ageOn, checkIdCard, GUARDIAN_AGE } from './idcard';
+import { ageOn, checkIdCard, GUARDIAN_AGE } from '../../shared/idcard';
 import type { PatientCreate, PatientUpdate } from './schemas';
 
 export const MAX_PATIENTS = 5;
@@ -64,7 +64,7 @@ async function clearDefault(members: Patient[], t: Transaction) {
 
 export async function addPatient(actor: MpActor, input: PatientCreate) {
   const check = checkIdCard(input.idCard);
-  if (!check.ok) throw unprocessable('INVALID_ID_CARD', check.reason);
+  if (!check.ok) throw unprocessable('INVALID_ID_CARD', check.message);
   const idCard = input.idCard.trim().toUpperCase();
   const { fieldCrypto } = infra();
   const idHash = fieldCrypto.blindIndex(idCard);

@@ -8,15 +8,16 @@ import { inScope } from '../system/authz';
 import { User } from '../system/models';
 import { Schedule, type Period } from './models';
 import { checkTimes, doctorIds } from './service';
-import { addDays, shanghaiDate, shanghaiInstant } from './time';
+import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time';
+import { PERIOD_LABEL, PERIODS as SHARED_PERIODS } from '../../shared/clinic';
 import { MAX_FEE_FEN, MAX_SLOTS, type ImportPreview } from './schemas';
 import { csvRows, xlsxRows, type Cell, type SheetRow } from './sheet-rows';
 
 export const MAX_IMPORT_ROWS = 10_000;
 const PREVIEW_TTL_SEC = 30 * 60;
 const HEADERS = ['医生账号', '医生姓名', '日期', '时段', '开始时间', '结束时间', '号源数', '挂号费(元)', '放号时间', '就诊地点'] as const;
-const PERIODS: Record<string, Period> = { 上午: 'am', 下午: 'pm', 晚上: 'eve', am: 'am', pm: 'pm', eve: 'eve' };
-const PERIOD_NAME: Record<Period, string> = { am: '上午', pm: '下午', eve: '晚上' };
+/** A sheet may say 上午 or am. */
+const PERIODS: Record<string, Period> = Object.fromEntries(SHARED_PERIODS.flatMap((p) => [[PERIOD_LABEL[p], p], [p, p]]));
 const DEFAULT_TIMES: Record<Period, [string, string]> = { am: ['08:00', '12:00'], pm: ['13:30', '17:30'], eve: ['18:00', '21:00'] };
 
 interface Candidate {
@@ -187,7 +188,7 @@ export async function previewImport(actor: AdminActor, filename: string, buffer:
         if (same) {
           action = 'unchanged';
           unchanged++;
-        } else errors.push(`与已有排班冲突：${doctor.name} ${clinicDate} ${PERIOD_NAME[period]}已有排班`);
+        } else errors.push(`与已有排班冲突：${doctor.name} ${clinicDate} ${PERIOD_LABEL[period]}已有排班`);
       } else {
         action = 'create';
         creates.push(cand);

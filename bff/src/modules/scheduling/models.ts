@@ -2,8 +2,9 @@ import {
   DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
 } from 'sequelize';
 
-export type Period = 'am' | 'pm' | 'eve';
-export const PERIOD_LABEL: Record<Period, string> = { am: '上午', pm: '下午', eve: '晚上' };
+import type { Period } from '../../shared/clinic';
+
+export type { Period } from '../../shared/clinic';
 
 export class Schedule extends Model<InferAttributes<Schedule>, InferCreationAttributes<Schedule>> {
   declare id: CreationOptional<number>;

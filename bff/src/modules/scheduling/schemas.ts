@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { PageQuery, pageOf } from '../../http/schemas';
+import { PERIODS } from '../../shared/clinic';
 
-export const Period = z.enum(['am', 'pm', 'eve']);
+export const Period = z.enum(PERIODS);
 const Day = z.iso.date('日期格式应为 YYYY-MM-DD');
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM');
 export const MAX_SLOTS = 300;

@@ -4,8 +4,9 @@ import type { AdminActor } from '../../http/actor';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { dataScopeWhere, inScope, subtreeIds } from '../system/authz';
 import { Dept, DoctorProfile, Post, User, UserRole, Role } from '../system/models';
-import { PERIOD_LABEL, Schedule, type Period } from './models';
-import { addDays, minutes, shanghaiDate, shanghaiInstant } from './time';
+import { Schedule, type Period } from './models';
+import { PERIOD_LABEL } from '../../shared/clinic';
+import { addDays, minutes, shanghaiDate, shanghaiInstant } from '../../shared/time';
 import type { ScheduleView } from './schemas';
 
 export async function scheduleViews(rows: Schedule[]): Promise<ScheduleView[]> {

@@ -7,9 +7,17 @@ import type { MenuItem } from './schemas';
 
 type MenuInput = Partial<Pick<MenuItem, 'parentId' | 'name' | 'type' | 'path' | 'component' | 'perms' | 'icon' | 'orderNum' | 'visible' | 'status'>>;
 
+/** The menu as the console sees it: the columns of MenuItem, not the row's timestamps. */
+function toItem(m: Menu): MenuItem {
+  return {
+    id: m.id, parentId: m.parentId, name: m.name, type: m.type, path: m.path, component: m.component, perms: m.perms, icon: m.icon,
+    orderNum: m.orderNum, visible: m.visible, status: m.status, children: [],
+  };
+}
+
 export async function menuTree(): Promise<MenuItem[]> {
   const rows = await Menu.findAll({ order: [['orderNum', 'ASC'], ['id', 'ASC']] });
-  return buildTree(rows.map((m) => ({ ...(m.get({ plain: true }) as Omit<MenuItem, 'children'>), children: [] as MenuItem[] })));
+  return buildTree(rows.map(toItem));
 }
 
 /** A directory holds directories and menus, a menu holds buttons, a button holds nothing. */
@@ -38,7 +46,7 @@ export async function createMenu(input: MenuInput & { parentId: number | null; n
     perms: input.perms ?? null, icon: input.icon ?? null, orderNum: input.orderNum ?? 0, visible: input.visible ?? true, status: input.status ?? 'active',
   });
   await invalidateAuthz();
-  return { ...(m.get({ plain: true }) as Omit<MenuItem, 'children'>), children: [] };
+  return toItem(m);
 }
 
 export async function updateMenu(id: number, input: MenuInput) {
@@ -51,7 +59,7 @@ export async function updateMenu(id: number, input: MenuInput) {
   }
   await m.update(input);
   await invalidateAuthz();
-  return { ...(m.get({ plain: true }) as Omit<MenuItem, 'children'>), children: [] };
+  return toItem(m);
 }
 
 export async function deleteMenu(id: number) {

@@ -5,9 +5,9 @@
  */
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
+import { cheapPasswordProblem } from '../../shared/password-rules';
 
-export const PASSWORD_MIN_LENGTH = 10;
-export const PASSWORD_MAX_LENGTH = 64;
+export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../shared/password-rules';
 /** zxcvbn's 3: about 10^8 guesses or more. */
 const MIN_SCORE = 3;
 
@@ -50,12 +50,8 @@ export interface PasswordOwner {
 
 /** null when the password may be used; otherwise why not, in words for the person choosing it. */
 export function passwordProblem(password: string, owner: PasswordOwner = {}): PasswordProblem | null {
-  if (password.length < PASSWORD_MIN_LENGTH) return { reason: 'too_short', message: `密码至少 ${PASSWORD_MIN_LENGTH} 位` };
-  if (password.length > PASSWORD_MAX_LENGTH) return { reason: 'too_long', message: `密码最多 ${PASSWORD_MAX_LENGTH} 位` };
-  const username = owner.username?.trim().toLowerCase();
-  if (username && username.length >= 3 && password.toLowerCase().includes(username)) {
-    return { reason: 'contains_username', message: '密码不能包含用户名' };
-  }
+  const cheap = cheapPasswordProblem(password, owner.username);
+  if (cheap) return cheap;
   const inputs = [owner.username, owner.name].filter((x): x is string => !!x && x.trim().length > 0);
   if (zxcvbn().check(password, inputs).score < MIN_SCORE) {
     return { reason: 'too_guessable', message: '密码太容易被猜到，请换一个更少见的密码' };

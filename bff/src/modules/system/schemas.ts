@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PageQuery, PersonName, Phone, pageOf, Status } from '../../http/schemas';
+import { USERNAME_MESSAGE, USERNAME_RE } from '../../shared/rules';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
 
 /** Only bounds here: the policy itself (password-policy.ts) needs the username too and answers WEAK_PASSWORD. */
@@ -9,7 +10,7 @@ export const Password = z
   .max(PASSWORD_MAX_LENGTH, `密码最多 ${PASSWORD_MAX_LENGTH} 位`)
   .describe(`at least ${PASSWORD_MIN_LENGTH} characters, not containing the username, not guessable (zxcvbn score >= 3); else 422 WEAK_PASSWORD`);
 
-const Username = z.string().trim().regex(/^[A-Za-z0-9_]{4,32}$/, '用户名为 4–32 位字母、数字或下划线');
+const Username = z.string().trim().regex(USERNAME_RE, USERNAME_MESSAGE);
 const Id = z.number().int().positive();
 const DataScope = z.enum(['all', 'custom', 'dept', 'dept_and_below', 'self']);
 const PermString = z.string().trim().regex(/^[A-Za-z][\w-]*(:[A-Za-z*][\w-]*){1,3}$/, '权限标识格式如 system:user:add');

@@ -1,0 +1,63 @@
+/**
+ * Clinic times are Asia/Shanghai wall-clock (UTC+8, no daylight saving); the database and the wire keep instants
+ * in UTC. Plain offset arithmetic, not Intl time zones: WeChat's JS engine on some phones has no zone data.
+ */
+const OFFSET_MS = 8 * 3600_000;
+
+const ymd = (date: string) => date.split('-').map(Number) as [number, number, number];
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** 'YYYY-MM-DD' + 'HH:MM' in China → the instant. */
+export function shanghaiInstant(date: string, time = '00:00'): Date {
+  const [y, m, d] = ymd(date);
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 1, d, hh, mm) - OFFSET_MS);
+}
+
+/** The China calendar day of an instant (today by default), 'YYYY-MM-DD'. */
+export function shanghaiDate(at: Date | string | number = new Date()): string {
+  return new Date(new Date(at).getTime() + OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** An instant → { date: 'YYYY-MM-DD', time: 'HH:MM' } on China's wall clock. */
+export function shanghaiParts(at: Date | string | number): { date: string; time: string } {
+  const iso = new Date(new Date(at).getTime() + OFFSET_MS).toISOString();
+  return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
+}
+
+/** An ISO instant → 'YYYY-MM-DD HH:MM' in China, for forms and tables ('' for none or an invalid one). */
+export function shanghaiWall(iso: string | null | undefined): string {
+  if (!iso || Number.isNaN(new Date(iso).getTime())) return '';
+  const { date, time } = shanghaiParts(iso);
+  return `${date} ${time}`;
+}
+
+/** 'YYYY-MM-DD HH:MM' (China wall clock) → ISO with offset, as the BFF accepts. */
+export const shanghaiToIso = (wall: string): string => `${wall.replace(' ', 'T')}:00+08:00`;
+
+/** Calendar arithmetic on 'YYYY-MM-DD' strings. */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = ymd(date);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+/** 0 = Monday … 6 = Sunday */
+export function weekdayOf(date: string): number {
+  const [y, m, d] = ymd(date);
+  return (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
+}
+export const mondayOf = (date: string): string => addDays(date, -weekdayOf(date));
+export const firstOfMonth = (date: string): string => `${date.slice(0, 8)}01`;
+export function lastOfMonth(date: string): string {
+  const [y, m] = ymd(date);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+export const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+export const hhmm = (mins: number) => `${pad(Math.floor(mins / 60))}:${pad(mins % 60)}`;
+
+/** The expected time window of slot `seq` (1-based) when the session is split evenly. */
+export function slotWindow(s: { startTime: string; endTime: string; slotCount: number }, seq: number) {
+  const start = minutes(s.startTime);
+  const span = (minutes(s.endTime) - start) / s.slotCount;
+  return { start: hhmm(Math.floor(start + span * (seq - 1))), end: hhmm(Math.floor(start + span * seq)) };
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { checkIdCard, withCheckChar } from '../../bff/src/shared/idcard';
+import { ErrorCode } from '../../bff/src/shared/error-codes';
+
+/**
+ * bff/src/shared is bundled into the console and the WeChat mini-program, so it may import nothing but its own
+ * files: one `node:` or sequelize import would break (or bloat) both front-end builds.
+ */
+describe('bff/src/shared: rules the three apps share', () => {
+  const dir = path.resolve(import.meta.dirname, '../../bff/src/shared');
+
+  it('imports nothing outside its own folder', () => {
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ts'));
+    assert.ok(files.length >= 5, 'the shared files are found');
+    const outside: string[] = [];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(dir, f), 'utf8');
+      for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]/g)) {
+        const spec = m[1] ?? m[2] ?? m[3]!;
+        if (!spec.startsWith('./')) outside.push(`${f}: ${spec}`);
+      }
+    }
+    assert.deepEqual(outside, []);
+  });
+
+  it('the ID-card check gives one Chinese message per problem', () => {
+    const today = new Date('2026-01-01T00:00:00Z');
+    const good = withCheckChar('11010519900307123');
+    assert.deepEqual(checkIdCard(` ${good.toLowerCase()} `, today), { ok: true, normalized: good, birthDate: '1990-03-07', gender: 'M' });
+    const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
+    assert.deepEqual(checkIdCard(bad, today), { ok: false, message: '身份证号码校验不通过，请逐位核对' });
+    assert.deepEqual(checkIdCard('1101051990030712', today), { ok: false, message: '身份证号码应为 18 位，当前 16 位' });
+    assert.deepEqual(checkIdCard(withCheckChar('11010520300307123'), today), { ok: false, message: '身份证号码中的出生日期不正确，请核对' });
+  });
+
+  it('every error code the BFF throws is in ErrorCode', () => {
+    const src = path.resolve(dir, '..');
+    const thrown = new Set<string>();
+    const walk = (d: string): void => {
+      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+        const p = path.join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (p.endsWith('.ts')) {
+          const text = fs.readFileSync(p, 'utf8');
+          for (const m of text.matchAll(/(?:conflict|forbidden|unprocessable|badRequest|unauthenticated)\(\s*'([A-Z_0-9]+)'|new AppError\([^,]+,\s*'([A-Z_0-9]+)'/g)) thrown.add(m[1] ?? m[2]!);
+        }
+      }
+    };
+    walk(src);
+    assert.ok(thrown.size > 50, `the scan finds the thrown codes (${thrown.size})`);
+    assert.deepEqual([...thrown].filter((c) => !(c in ErrorCode)), []);
+  });
+});
