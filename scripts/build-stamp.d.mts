@@ -13,4 +13,4 @@ export interface BuildState {
   record(): void;
 }
 export function buildState(build: BuildDef): BuildState;
-export const BUILDS: { console: BuildDef; h5: BuildDef; weapp: BuildDef };
+export const BUILDS: { console: BuildDef; h5: BuildDef; weapp: BuildDef; bff: BuildDef };

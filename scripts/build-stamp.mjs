@@ -66,6 +66,10 @@ export const BUILDS = {
     name: 'miniprogram-h5', dir: 'miniprogram', output: 'dist-h5/index.html', workspace: 'miniprogram', script: 'build:h5',
     inputs: ['src', 'config', 'types', 'babel.config.js', 'package.json', 'tsconfig.json', ...FROM_BFF], env: ['NODE_ENV', 'YIYUN_API_BASE', 'YIYUN_SIMULATED_WECHAT'],
   },
+  bff: {
+    name: 'bff', dir: 'bff', output: 'dist/server.mjs', workspace: 'bff', script: 'build',
+    inputs: ['src', 'package.json', '../db', '../scripts/build-bff.mjs'], env: [],
+  },
   weapp: {
     name: 'miniprogram-weapp', dir: 'miniprogram', output: 'dist-weapp/app.json', workspace: 'miniprogram', script: 'build:weapp',
     inputs: ['src', 'config', 'types', 'babel.config.js', 'package.json', 'tsconfig.json', '../project.config.json', ...FROM_BFF],

@@ -6,6 +6,7 @@ import { spawnSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BUILDS, buildState } from './build-stamp.mjs';
+import { buildBff } from './build-bff.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -22,6 +23,14 @@ for (const [label, def] of [['admin console', BUILDS.console], ['mini-program h5
   else console.error(`[start] the ${label} failed to build; the BFF starts without it.`);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bff/src/server.ts')], { cwd: root, stdio: 'inherit' });
+// Production runs the compiled JavaScript (rebuilt here if it is older than the sources); embedded and development
+// run the TypeScript through tsx for convenience.
+let args = ['--import', 'tsx', path.join(root, 'bff/src/server.ts')];
+if (process.env.NODE_ENV === 'production') {
+  const r = await buildBff();
+  if (r.built) console.log(`[start] compiled the BFF (${r.reason})`);
+  args = ['--enable-source-maps', path.join(root, 'bff/dist/server.mjs')];
+}
+const child = spawn(process.execPath, args, { cwd: root, stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -14,7 +14,7 @@
  */
 import crypto from 'node:crypto';
 import Pay from 'wechatpay-node-v3';
-import { PayRequest } from 'wechatpay-node-v3/dist/lib/pay-request';
+import { PayRequest } from 'wechatpay-node-v3/dist/lib/pay-request.js';
 import type { Output } from 'wechatpay-node-v3/dist/lib/interface-v2';
 
 export const WECHATPAY_ORIGIN = 'https://api.mch.weixin.qq.com';

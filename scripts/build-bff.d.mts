@@ -1,0 +1,1 @@
+export function buildBff(opts?: { force?: boolean }): Promise<{ built: boolean; reason: string }>;
