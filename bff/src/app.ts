@@ -73,7 +73,7 @@ export function createApp(infra: Infra) {
   // X-Forwarded-For is believed only behind a configured proxy, or anyone could dodge per-IP limits.
   const app = new Koa({ proxy: config.TRUST_PROXY });
   app.context.log = log;
-  app.context.checkResponses = config.NODE_ENV !== 'production';
+  app.context.checkResponses = config.CHECK_RESPONSES ?? config.NODE_ENV !== 'production';
 
   app.use(async (ctx, next) => {
     const requestId = /^[\w-]{1,64}$/.test(ctx.get('x-request-id')) ? ctx.get('x-request-id') : crypto.randomUUID();

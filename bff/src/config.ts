@@ -81,6 +81,8 @@ const EnvSchema = z.object({
   SEED_DEMO: bool.optional(),
   MIGRATE_ON_START: bool.optional(),
   TRUST_PROXY: bool.default(false),
+  /** Validate every response against its route's schema (default: on except in production). */
+  CHECK_RESPONSES: bool.optional(),
   CSP_UPGRADE_INSECURE: bool.default(false),
   ADMIN_INITIAL_PASSWORD: z.string().min(12).optional(),
   OPER_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),

@@ -75,7 +75,7 @@ const inherited = Object.fromEntries(
   Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'DATABASE_READ_URLS', 'REDIS_URL', 'REDIS_PREFIX', 'DATA_DIR', 'PORT'].includes(k)),
 );
 const env: NodeJS.ProcessEnv = {
-  ...inherited, NODE_ENV: 'test', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', HOST: '127.0.0.1',
+  ...inherited, NODE_ENV: 'test', CHECK_RESPONSES: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', HOST: '127.0.0.1',
   JWT_SECRET: crypto.randomBytes(32).toString('hex'), DATA_KEY: crypto.randomBytes(32).toString('base64'),
   SEED_DEMO: 'true', MIGRATE_ON_START: 'true', ACCESS_TOKEN_TTL_SEC: '3600',
   ...(EMBEDDED ? { DATA_DIR: dataDir } : { DATABASE_URL: `mysql://root@127.0.0.1:3306/${runId}`, REDIS_URL, REDIS_PREFIX: `${runId}:` }),
