@@ -30,10 +30,16 @@ async function whereOf(actor: AdminActor, q: Query): Promise<WhereOptions> {
 
 /** Deleted family members still show (soft delete); a row that is gone altogether shows as '—', never a 500. */
 async function adminViews(rows: Appointment[]) {
-  const views = await appointmentViews(rows);
-  const patients = new Map((await Patient.findAll({ where: { id: [...new Set(rows.map((r) => r.patientId))] }, paranoid: false })).map((p) => [p.id, p]));
+  // The patients are read once, in full, and handed to appointmentViews: it would otherwise read their names again.
+  const shown = Patient.findAll({ where: { id: [...new Set(rows.map((r) => r.patientId))] }, paranoid: false });
+  const [views, shownPatients, followUps] = await Promise.all([
+    appointmentViews(rows, shown),
+    shown,
+    FollowUp.findAll({ where: { appointmentId: rows.map((r) => r.id) }, attributes: ['appointmentId'] }),
+  ]);
+  const patients = new Map(shownPatients.map((p) => [p.id, p]));
   const counts = new Map<number, number>();
-  for (const f of await FollowUp.findAll({ where: { appointmentId: rows.map((r) => r.id) }, attributes: ['appointmentId'] })) counts.set(f.appointmentId, (counts.get(f.appointmentId) ?? 0) + 1);
+  for (const f of followUps) counts.set(f.appointmentId, (counts.get(f.appointmentId) ?? 0) + 1);
   const { fieldCrypto } = infra();
   return views.map((v) => {
     const p = patients.get(v.patientId);

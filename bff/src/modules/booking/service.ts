@@ -42,20 +42,20 @@ export async function notify(userId: number, title: string, content: string, t?:
 }
 
 /** Views of appointments; a related row that is gone (deleted member, removed schedule …) shows as empty, never fails. */
-export async function appointmentViews(rows: Appointment[]) {
-  const [schedules, patients, doctors, depts, posts] = await Promise.all([
+export async function appointmentViews(rows: Appointment[], shownPatients?: Promise<Pick<Patient, 'id' | 'name'>[]>) {
+  const [schedules, patients, doctors, depts, posts, refunds] = await Promise.all([
     Schedule.findAll({ where: { id: [...new Set(rows.map((r) => r.scheduleId))] } }),
-    Patient.findAll({ where: { id: [...new Set(rows.map((r) => r.patientId))] }, attributes: ['id', 'name'], paranoid: false }),
+    shownPatients ?? Patient.findAll({ where: { id: [...new Set(rows.map((r) => r.patientId))] }, attributes: ['id', 'name'], paranoid: false }),
     User.findAll({ where: { id: [...new Set(rows.map((r) => r.doctorId))] }, attributes: ['id', 'name', 'postId'] }),
     Dept.findAll({ where: { id: [...new Set(rows.map((r) => r.deptId))] }, attributes: ['id', 'name'] }),
     Post.findAll({ attributes: ['id', 'name'] }),
+    payment.refundsOf(APPOINTMENT, rows),
   ]);
   const sMap = new Map(schedules.map((s) => [s.id, s]));
   const pMap = new Map(patients.map((p) => [p.id, p.name]));
   const dMap = new Map(doctors.map((d) => [d.id, d]));
   const deptMap = new Map(depts.map((d) => [d.id, d.name]));
   const postMap = new Map(posts.map((p) => [p.id, p.name]));
-  const refunds = await payment.refundsOf(APPOINTMENT, rows);
   const now = Date.now();
   return rows.map((a) => {
     const s = sMap.get(a.scheduleId);
