@@ -56,8 +56,8 @@ const auditShown = (actor: AdminActor, what: string, from: ReadOrigin, rows: App
 
 export async function listAppointments(actor: AdminActor, q: Query, from: ReadOrigin) {
   const { rows, count } = await Appointment.findAndCountAll({ where: await whereOf(actor, q), order: [['clinicDate', 'DESC'], ['id', 'DESC']], offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
-  const items = await adminViews(rows);
-  await auditShown(actor, 'booking.appointment.list', from, rows);
+  // The audit row is written while the views are built; both settle before anything is returned.
+  const [items] = await Promise.all([adminViews(rows), auditShown(actor, 'booking.appointment.list', from, rows)]);
   return { items, total: count, page: q.page, pageSize: q.pageSize };
 }
 
@@ -75,8 +75,8 @@ export async function exportAppointments(actor: AdminActor, q: Query, from: Read
   ws.getRow(1).font = { bold: true };
   for (let offset = 0; offset < total; offset += 1000) {
     const rows = await Appointment.findAll({ where, order: [['clinicDate', 'DESC'], ['id', 'DESC']], offset, limit: 1000 });
-    await auditShown(actor, 'booking.appointment.export', from, rows);
-    for (const v of await adminViews(rows)) {
+    const [views] = await Promise.all([adminViews(rows), auditShown(actor, 'booking.appointment.export', from, rows)]);
+    for (const v of views) {
       ws.addRow({ ...v, window: `${v.windowStart}-${v.windowEnd}`, gender: v.patientGender ? (v.patientGender === 'M' ? '男' : '女') : '', fee: (v.feeFen / 100).toFixed(2), paidAt: v.paidAt ? new Date(v.paidAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '' });
     }
   }
@@ -91,8 +91,7 @@ async function scopedAppointment(actor: AdminActor, id: number) {
 
 export async function getAppointment(actor: AdminActor, id: number, from: ReadOrigin) {
   const a = await scopedAppointment(actor, id);
-  const [view] = await adminViews([a]);
-  await auditShown(actor, 'booking.appointment.view', from, [a]);
+  const [[view]] = await Promise.all([adminViews([a]), auditShown(actor, 'booking.appointment.view', from, [a])]);
   return view;
 }
 
