@@ -5,6 +5,7 @@ import { manyPatients, newDoctor, newSchedule, patient, tomorrow } from '../../s
 import { Appointment } from '../../../bff/src/modules/booking/models';
 import { PayOrder, PayRefund } from '../../../bff/src/modules/payment/models';
 import { refundForSubject } from '../../../bff/src/modules/payment/service';
+import { releaseSlot } from '../../../bff/src/modules/booking/service';
 import { addDays } from '../../../bff/src/shared/time';
 import ExcelJS from 'exceljs';
 import { loginAs } from '../../support/api';
@@ -422,5 +423,19 @@ describe('booking: waitlist, stop, console', () => {
     const refused = await book(p.token, s2.id, p.patientId);
     assert.equal(refused.status, 403);
     assert.equal(refused.body.error.code, 'BOOKING_SUSPENDED');
+  });
+
+  it('a cancel or expiry that read the appointment before a 停诊 committed changes nothing (no double release)', async () => {
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 3 });
+    const p = await patient();
+    const taken = await book(p.token, s.id, p.patientId);
+    assert.equal(taken.status, 201, JSON.stringify(taken.body));
+    const stale = (await Appointment.findByPk(taken.body.appointment.id))!; // what cancel/expiry read before the stop
+    const stop = await call('POST', `/api/admin/scheduling/schedules/${s.id}/stop`, { token: await loginAs('admin'), body: { reason: '医生外出会诊' } });
+    assert.equal(stop.status, 200, JSON.stringify(stop.body));
+    assert.equal(await releaseSlot(stale, 'cancelled', '患者取消'), false);
+    assert.equal((await Appointment.findByPk(stale.id))!.status, 'stopped', 'the stop stands');
+    assert.equal((await Schedule.findByPk(s.id))!.bookedCount, 0, 'the booked count is not taken below zero');
   });
 });

@@ -250,9 +250,22 @@ export async function getMyAppointment(actor: MpActor, id: number) {
 }
 
 /** Frees the slot of a holding appointment (inside the caller's transaction). */
-async function releaseSlot(a: Appointment, status: AppointmentStatus, reason: string | null, t: Transaction) {
-  await a.update({ status, activeSeq: null, activePerson: null, cancelledAt: new Date(), cancelReason: reason }, { transaction: t });
-  await Schedule.decrement('bookedCount', { by: 1, where: { id: a.scheduleId }, transaction: t });
+/**
+ * Frees the slot of a holding appointment in its own transaction. The schedule row is locked first — the order
+ * takeSlot and stopSchedule use, so the two can't deadlock — and the appointment changes only while it still holds
+ * a slot: a 停诊 that committed since the caller read it wins, and the booked count is never decremented twice.
+ * Returns whether this call released the slot.
+ */
+export async function releaseSlot(a: Appointment, status: AppointmentStatus, reason: string | null): Promise<boolean> {
+  return tx(async (t) => {
+    await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE, attributes: ['id'] });
+    const [n] = await Appointment.update(
+      { status, activeSeq: null, activePerson: null, cancelledAt: new Date(), cancelReason: reason },
+      { where: { id: a.id, status: HOLDING }, transaction: t },
+    );
+    if (n) await Schedule.decrement('bookedCount', { by: 1, where: { id: a.scheduleId }, transaction: t });
+    return n > 0;
+  }, { readCommitted: true });
 }
 
 export async function cancelMyAppointment(actor: MpActor, id: number) {
@@ -266,7 +279,10 @@ export async function cancelMyAppointment(actor: MpActor, id: number) {
     // Orders still open are closed first; one paid in the meantime wins, and is refunded below with the rest.
     await closeForAppointment(a);
     await a.reload();
-    await tx(async (t) => releaseSlot(a, 'cancelled', '患者取消', t));
+    if (!(await releaseSlot(a, 'cancelled', '患者取消'))) {
+      await a.reload(); // stopped meanwhile: the 停诊 refunds and tells the patient
+      throw conflict('NOT_CANCELLABLE', `该预约${STATUS_LABEL[a.status]}，不能取消`);
+    }
   });
   const a = (await Appointment.findByPk(id))!;
   // Everything paid for it comes back, duplicates included (each order under its own refund number).
@@ -406,7 +422,7 @@ export async function expireHolds(limit = 200) {
       await closeForAppointment(a);
       await a.reload();
       if (a.status !== 'pending_payment') return;
-      await tx(async (t) => releaseSlot(a, 'expired', '超时未支付', t));
+      if (!(await releaseSlot(a, 'expired', '超时未支付'))) return;
       await notify(a.userId, '预约已过期', `${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约未在规定时间内支付，号源已释放。`, undefined, a.id);
       expired++;
       schedules.add(a.scheduleId);
