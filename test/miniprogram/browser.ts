@@ -1,22 +1,12 @@
-/** Launches the system Chromium (never a downloaded one) with the flags this machine needs. */
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/browser';
 
+// One animation-settle predicate for both front-ends' browser tests.
+export { settle } from '../support/browser';
+
+/** Launches the system Chromium (never a downloaded one) with the flags this machine needs (shared with the console tests). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
-}
-
-/**
- * Resolves once every finite CSS transition and animation on the page has finished (Taro's page slide,
- * modal fade-in): the condition the screen is waiting for, not a guess at how long it takes. Endless
- * animations (loading spinners) are ignored.
- */
-export async function settle(page: Page): Promise<void> {
-  await page.waitForFunction(() =>
-    document.getAnimations().every((a) => a.playState === 'finished' || a.playState === 'idle' || a.effect?.getComputedTiming().iterations === Infinity),
-  );
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /** Counts the page's requests in flight, so a test can wait until everything it triggered has answered. */

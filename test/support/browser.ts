@@ -41,6 +41,17 @@ export async function closeBrowser(): Promise<void> {
   if (b) await (await b).close();
 }
 
+/**
+ * Resolves once every finite CSS transition and animation on the page has finished (Taro's page slide, Element
+ * Plus's fades, a modal fading in): the condition the screen is waiting for, not a guess at how long it takes.
+ * Endless animations (loading spinners) are ignored.
+ */
+export async function settle(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState === 'finished' || a.playState === 'idle' || a.effect?.getComputedTiming().iterations === Infinity),
+  );
+}
+
 /** The tests run against the built console the BFF serves; build it unless it was built from the current sources. */
 export function ensureConsoleBuilt(): void {
   const state = buildState(BUILDS.console);
@@ -107,10 +118,8 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   // let loading masks and transitions settle so the picture shows the page, not a spinner
   await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), undefined, { timeout: 10_000 }).catch(() => undefined);
-  // and Element Plus's fades and slides to finish (endless spinners aside)
-  await page.waitForFunction(() =>
-    document.getAnimations().every((a) => a.playState === 'finished' || a.playState === 'idle' || a.effect?.getComputedTiming().iterations === Infinity),
-  );
+  // and Element Plus's fades and slides to finish
+  await settle(page);
   await page.screenshot({ path: file });
   return file;
 }
