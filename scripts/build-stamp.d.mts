@@ -14,3 +14,7 @@ export interface BuildState {
 }
 export function buildState(build: BuildDef): BuildState;
 export const BUILDS: { console: BuildDef; h5: BuildDef; weapp: BuildDef; bff: BuildDef };
+export function buildIfStale(
+  build: BuildDef,
+  opts?: { quiet?: boolean; env?: NodeJS.ProcessEnv },
+): { built: boolean; ok: boolean; reason: BuildState['reason']; output: string; status?: number | null };

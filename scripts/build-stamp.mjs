@@ -2,6 +2,7 @@
 // sources (file contents, not times: a checkout or a copy can make old files look new and new files old)
 // and of the environment variables that change its output equals the hash recorded when it was built.
 // Used by `npm start` and by the browser tests, so neither serves a build older than the code.
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -76,3 +77,18 @@ export const BUILDS = {
     env: ['NODE_ENV', 'YIYUN_API_BASE', 'YIYUN_SIMULATED_WECHAT'],
   },
 };
+
+/**
+ * Builds `def` with its npm script unless the build on disk was made from the current sources, and records the
+ * sources' hash when the build succeeds. `quiet` captures the build's output (returned) instead of showing it.
+ */
+export function buildIfStale(def, { quiet = false, env = process.env } = {}) {
+  const state = buildState(def);
+  if (state.fresh) return { built: false, ok: true, reason: state.reason, output: '' };
+  const r = spawnSync('npm', ['run', def.script, '-w', def.workspace], {
+    cwd: root, env, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+  });
+  const ok = r.status === 0 && fs.existsSync(path.join(root, def.dir, def.output));
+  if (ok) state.record();
+  return { built: true, ok, reason: state.reason, output: `${(r.stdout ?? '').slice(-4000)}\n${(r.stderr ?? '').slice(-4000)}`, status: r.status };
+}

@@ -2,10 +2,9 @@
 // `npm start`: builds the front-ends when missing or older than their sources, then runs the BFF, which serves
 // the console at /admin and the mini-program's h5 build at /h5. With no configuration it runs in
 // embedded mode: SQLite under data/, in-process cache and jobs, simulated WeChat, demo data.
-import { spawnSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { BUILDS, buildState } from './build-stamp.mjs';
+import { BUILDS, buildIfStale, buildState } from './build-stamp.mjs';
 import { buildBff } from './build-bff.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -13,14 +12,9 @@ const root = path.resolve(import.meta.dirname, '..');
 // Rebuild a front-end whenever its sources (or the variables its build reads) differ from what it was
 // built from, so a pulled update never serves an old console.
 for (const [label, def] of [['admin console', BUILDS.console], ['mini-program h5 preview', BUILDS.h5]]) {
-  const state = buildState(def);
-  if (state.fresh) continue;
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, def.workspace, 'package.json'), 'utf8'));
-  if (!pkg.scripts?.[def.script]) continue;
-  console.log(`[start] building the ${label} (${state.reason})…`);
-  const r = spawnSync('npm', ['run', def.script, '-w', def.workspace], { cwd: root, stdio: 'inherit' });
-  if (r.status === 0) state.record();
-  else console.error(`[start] the ${label} failed to build; the BFF starts without it.`);
+  if (buildState(def).fresh) continue;
+  console.log(`[start] building the ${label} (${buildState(def).reason})…`);
+  if (!buildIfStale(def).ok) console.error(`[start] the ${label} failed to build; the BFF starts without it.`);
 }
 
 // Production runs the compiled JavaScript (rebuilt here if it is older than the sources); embedded and development

@@ -2,11 +2,10 @@
  * Real Chromium for the console tests: Debian's /usr/bin/chromium driven by playwright-core (never a downloaded
  * browser). One browser per mocha process, a fresh context (own localStorage = own console session) per test.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { BUILDS, buildState } from '../../scripts/build-stamp.mjs';
+import { BUILDS, buildIfStale } from '../../scripts/build-stamp.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -54,10 +53,8 @@ export async function settle(page: Page): Promise<void> {
 
 /** The tests run against the built console the BFF serves; build it unless it was built from the current sources. */
 export function ensureConsoleBuilt(): void {
-  const state = buildState(BUILDS.console);
-  if (state.fresh) return;
-  execFileSync('npm', ['run', BUILDS.console.script, '-w', BUILDS.console.workspace], { cwd: root, stdio: 'inherit' });
-  state.record();
+  const r = buildIfStale(BUILDS.console);
+  if (!r.ok) throw new Error(`the console failed to build (exit ${r.status})`);
 }
 
 export interface ConsoleSession {
