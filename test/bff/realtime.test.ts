@@ -137,6 +137,14 @@ describe('realtime: WebSocket endpoint', function () {
     assert.equal((await live.closed).code, 4401);
   });
 
+  it("closes a console user's open socket with 4401 when that console login is logged out", async () => {
+    const doctor = await loginAs('doctor');
+    const live = await track(connect(second.url, { headers: { authorization: `Bearer ${doctor}` } }));
+    assert.equal((await call('POST', '/api/admin/auth/logout', { token: doctor })).status, 204);
+    // Console logins are checked against their session row, not the patients' revocation cache.
+    assert.equal((await live.closed).code, 4401);
+  });
+
   it("refuses a subscription to another user's channel or to a channel nobody registered", async () => {
     const a = await mpLogin();
     const b = await mpLogin();

@@ -8,9 +8,9 @@
  * /__sim/subscribe (the user answering wx.requestSubscribeMessage).
  * Used by the tests and, in embedded demo mode, as the clearly-labelled "simulated WeChat".
  */
-import http from 'node:http';
+import type http from 'node:http';
+import { closeServer, listenLocally } from './listen';
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
@@ -198,13 +198,12 @@ export class FakeWechat {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    this.server = http.createServer(this.app().callback());
-    await new Promise<void>((r) => this.server!.listen(port, host, r));
-    const addr = this.server.address() as AddressInfo;
-    return `http://${host}:${addr.port}`;
+    const { server, url } = await listenLocally(this.app(), port, host);
+    this.server = server;
+    return url;
   }
 
   async close() {
-    if (this.server) await new Promise<void>((r) => this.server!.close(() => r()));
+    await closeServer(this.server);
   }
 }

@@ -20,9 +20,9 @@
  * Tests drive the same through methods: pay(), expire(), completeRefund(), and the notification controls
  * (hold, delay, deliver, duplicate, reorder, tamper, render).
  */
-import http from 'node:http';
+import type http from 'node:http';
+import { closeServer, listenLocally } from './listen';
 import crypto from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
 import Router from '@koa/router';
 
@@ -849,10 +849,9 @@ export class FakeWechatPay {
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {
-    this.server = http.createServer(this.app().callback());
-    await new Promise<void>((r) => this.server!.listen(port, host, r));
-    const addr = this.server.address() as AddressInfo;
-    return `http://${host}:${addr.port}`;
+    const { server, url } = await listenLocally(this.app(), port, host);
+    this.server = server;
+    return url;
   }
 
   async close() {
@@ -860,9 +859,7 @@ export class FakeWechatPay {
     this.timers.clear();
     for (const finish of this.cancelTimer.values()) finish();
     this.cancelTimer.clear();
-    if (this.server) {
-      this.server.closeAllConnections();
-      await new Promise<void>((r) => this.server!.close(() => r()));
-    }
+    this.server?.closeAllConnections();
+    await closeServer(this.server);
   }
 }

@@ -3,7 +3,7 @@ import { infra } from '../../infra';
 import jwt from 'jsonwebtoken';
 import { AppError, unauthenticated } from '../../http/errors';
 import type { AdminActor, MpActor } from '../../http/actor';
-import { verifyAccess, revokeFamily, isLoginRevoked } from './tokens';
+import { verifyAccess, revokeFamily, isLoginRevoked, type AccessClaims } from './tokens';
 import { AdminSession } from './models';
 import { User } from '../system/models';
 import { loadAuthz } from '../system/authz';
@@ -33,22 +33,29 @@ export async function authenticateAdmin(ctx: Context): Promise<AdminActor> {
   return authenticateAdminToken(bearer(ctx));
 }
 
-export async function authenticateAdminToken(token: string): Promise<AdminActor> {
-  const claims = verifyAccess(token, 'admin');
+type AdminLogin =
+  | { live: true; session: AdminSession; user: User }
+  | { live: false; end?: { sessionId: string; reason: 'idle_timeout' | 'account_disabled' } };
+
+/** The one statement of what keeps a console login alive; read-only, the callers decide what an ended login costs. */
+async function adminLogin(claims: AccessClaims, now: number): Promise<AdminLogin> {
   const session = claims.sid ? await AdminSession.findByPk(claims.sid) : null;
-  const revoked = () => unauthenticated('SESSION_REVOKED', '登录已失效，请重新登录');
-  if (!session || session.revokedAt || session.userId !== Number(claims.sub)) throw revoked();
-  const now = Date.now();
+  if (!session || session.revokedAt || session.userId !== Number(claims.sub)) return { live: false };
   const idleMs = infra().config.ADMIN_IDLE_TIMEOUT_MIN * 60_000;
-  if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + idleMs <= now) {
-    await revokeFamily(session.id, 'idle_timeout');
-    throw revoked();
-  }
+  if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + idleMs <= now) return { live: false, end: { sessionId: session.id, reason: 'idle_timeout' } };
   const user = await User.findByPk(session.userId);
-  if (!user || user.status !== 'active') {
-    await revokeFamily(session.id, 'account_disabled');
-    throw revoked();
+  if (!user || user.status !== 'active') return { live: false, end: { sessionId: session.id, reason: 'account_disabled' } };
+  return { live: true, session, user };
+}
+
+export async function authenticateAdminToken(token: string): Promise<AdminActor> {
+  const now = Date.now();
+  const login = await adminLogin(verifyAccess(token, 'admin'), now);
+  if (!login.live) {
+    if (login.end) await revokeFamily(login.end.sessionId, login.end.reason);
+    throw unauthenticated('SESSION_REVOKED', '登录已失效，请重新登录');
   }
+  const { session, user } = login;
   if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) await session.update({ lastSeenAt: new Date(now) });
   const authz = await loadAuthz(user);
   return {
@@ -57,10 +64,12 @@ export async function authenticateAdminToken(token: string): Promise<AdminActor>
   };
 }
 
+/** Unverified, only to pick which verification applies; verifyAccess then checks the audience itself. */
+const audienceOf = (token: string) => ((jwt.decode(token) as { aud?: unknown } | null)?.aud === 'admin' ? 'admin' : 'mp');
+
 /** A token from outside an HTTP request (the WebSocket upgrade): its audience says whether it is a patient's or staff's. */
 export function authenticateToken(token: string): Promise<MpActor | AdminActor> {
-  const aud = (jwt.decode(token) as { aud?: unknown } | null)?.aud;
-  return aud === 'admin' ? authenticateAdminToken(token) : authenticateMpToken(token);
+  return audienceOf(token) === 'admin' ? authenticateAdminToken(token) : authenticateMpToken(token);
 }
 
 /**
@@ -70,16 +79,9 @@ export function authenticateToken(token: string): Promise<MpActor | AdminActor> 
  */
 export async function isTokenStillValid(token: string): Promise<boolean> {
   try {
-    const aud = (jwt.decode(token) as { aud?: unknown } | null)?.aud;
-    const claims = verifyAccess(token, aud === 'admin' ? 'admin' : 'mp');
+    const claims = verifyAccess(token, audienceOf(token));
     if (claims.aud !== 'admin') return !(claims.sid && (await isLoginRevoked(claims.sid)));
-    const session = claims.sid ? await AdminSession.findByPk(claims.sid) : null;
-    const now = Date.now();
-    const idleMs = infra().config.ADMIN_IDLE_TIMEOUT_MIN * 60_000;
-    if (!session || session.revokedAt || session.userId !== Number(claims.sub)) return false;
-    if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + idleMs <= now) return false;
-    const user = await User.findByPk(session.userId);
-    return !!user && user.status === 'active';
+    return (await adminLogin(claims, Date.now())).live;
   } catch (err) {
     if (err instanceof AppError && err.status === 401) return false;
     throw err;
