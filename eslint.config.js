@@ -12,9 +12,15 @@ const noSimulators = ban(
   '(^|/)simulators/',
   'the simulated WeChat / WeChat Pay are loaded only by server.ts, with a dynamic import() in simulated mode',
 );
-const noDomains = ban('(^|/)modules(/|$)', 'infra/ and http/ import no domain: inject what they need (see configureRoutes)');
+const noDomains = ban(
+  '(^|/)modules(/|$)',
+  'infra/ and http/ import no domain: inject what they need (see configureRoutes)',
+);
 const noKernel = ban('(^|/)kernel(/|$)', 'infra/ and http/ import no kernel service');
-const kernelNoDomains = ban('(^|/)modules(/|$)', 'the kernel never imports a domain: the domain registers handlers with it');
+const kernelNoDomains = ban(
+  '(^|/)modules(/|$)',
+  'the kernel never imports a domain: the domain registers handlers with it',
+);
 
 /**
  * Domains from the bottom up: a domain may import those below it, never one above. booking → scheduling → system,
@@ -32,25 +38,48 @@ const DOMAIN_ABOVE = {
 };
 const domainBans = (domain) => {
   const above = DOMAIN_ABOVE[domain].join('|');
-  return ban(`^\\.\\./(${above})(/|$)|(^|/)modules/(${above})(/|$)`, `${domain} may not import ${DOMAIN_ABOVE[domain].join(', ')} (see docs/ARCHITECTURE.md)`);
+  return ban(
+    `^\\.\\./(${above})(/|$)|(^|/)modules/(${above})(/|$)`,
+    `${domain} may not import ${DOMAIN_ABOVE[domain].join(', ')} (see docs/ARCHITECTURE.md)`,
+  );
 };
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'admin-console/**', 'miniprogram/**', 'data/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'admin-console/**',
+      'miniprogram/**',
+      'data/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/*.cjs',
+    ],
+  },
   {
     files: ['bff/src/**/*.ts', 'db/**/*.ts', 'test/**/*.ts'],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
     rules: {
       // Koa state, Sequelize rows and test doubles use `any` at the edges; the boundaries are what this config is for.
       '@typescript-eslint/no-explicit-any': 'off',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
     },
   },
   { files: ['bff/src/**/*.ts', 'db/**/*.ts'], rules: restrict(noTestCode, noSimulators) },
-  { files: ['bff/src/infra/**/*.ts', 'bff/src/http/**/*.ts'], rules: restrict(noTestCode, noSimulators, noDomains, noKernel) },
+  {
+    files: ['bff/src/infra/**/*.ts', 'bff/src/http/**/*.ts'],
+    rules: restrict(noTestCode, noSimulators, noDomains, noKernel),
+  },
   { files: ['bff/src/kernel/**/*.ts'], rules: restrict(noTestCode, noSimulators, kernelNoDomains) },
-  ...Object.keys(DOMAIN_ABOVE).map((d) => ({ files: [`bff/src/modules/${d}/**/*.ts`], rules: restrict(noTestCode, noSimulators, domainBans(d)) })),
+  ...Object.keys(DOMAIN_ABOVE).map((d) => ({
+    files: [`bff/src/modules/${d}/**/*.ts`],
+    rules: restrict(noTestCode, noSimulators, domainBans(d)),
+  })),
   // The simulators are stand-alone servers: they may not lean on the BFF either.
   { files: ['bff/src/simulators/**/*.ts'], rules: restrict(noTestCode, noDomains, noKernel) },
 );

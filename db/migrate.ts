@@ -6,7 +6,19 @@ import { createMigrator } from './migrator';
 const cmd = process.argv[2] ?? 'up';
 const infra = await initInfra(loadConfig()); // migrations need the connection only, no models
 const migrator = createMigrator(infra.sequelize);
-if (cmd === 'up') console.log('applied:', (await migrator.up()).map((m) => m.name));
-else if (cmd === 'down') console.log('reverted:', (await migrator.down()).map((m) => m.name));
-else console.log('pending:', (await migrator.pending()).map((m) => m.name));
+if (cmd === 'up')
+  console.log(
+    'applied:',
+    (await migrator.up()).map((m) => m.name),
+  );
+else if (cmd === 'down')
+  console.log(
+    'reverted:',
+    (await migrator.down()).map((m) => m.name),
+  );
+else
+  console.log(
+    'pending:',
+    (await migrator.pending()).map((m) => m.name),
+  );
 await closeInfra();

@@ -16,7 +16,16 @@ export async function buildBff({ force = false } = {}) {
   const state = buildState(BUILDS.bff);
   if (state.fresh && !force) return { built: false, reason: state.reason };
   fs.rmSync(outdir, { recursive: true, force: true });
-  const common = { platform: 'node', target: 'node20', format: 'esm', bundle: true, packages: 'external', sourcemap: true, logLevel: 'warning', outExtension: { '.js': '.mjs' } };
+  const common = {
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    bundle: true,
+    packages: 'external',
+    sourcemap: true,
+    logLevel: 'warning',
+    outExtension: { '.js': '.mjs' },
+  };
   await build({
     ...common,
     entryPoints: { server: path.join(root, 'bff/src/server.ts') },
@@ -27,7 +36,9 @@ export async function buildBff({ force = false } = {}) {
   const migrations = fs.readdirSync(path.join(root, 'db/migrations')).filter((f) => f.endsWith('.ts'));
   await build({
     ...common,
-    entryPoints: Object.fromEntries(migrations.map((f) => [f.replace(/\.ts$/, ''), path.join(root, 'db/migrations', f)])),
+    entryPoints: Object.fromEntries(
+      migrations.map((f) => [f.replace(/\.ts$/, ''), path.join(root, 'db/migrations', f)]),
+    ),
     outdir: path.join(outdir, 'migrations'),
   });
   state.record();

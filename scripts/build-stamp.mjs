@@ -45,7 +45,13 @@ export function buildState(build) {
   const exists = fs.existsSync(path.join(dir, build.output));
   return {
     fresh: exists && recorded === digest,
-    reason: !exists ? 'not built yet' : recorded === undefined ? 'built from unknown sources' : recorded === digest ? 'up to date' : 'sources changed',
+    reason: !exists
+      ? 'not built yet'
+      : recorded === undefined
+        ? 'built from unknown sources'
+        : recorded === digest
+          ? 'up to date'
+          : 'sources changed',
     /** Call after a successful build. */
     record() {
       fs.mkdirSync(stampDir, { recursive: true });
@@ -55,25 +61,57 @@ export function buildState(build) {
 }
 
 /** Code the front-ends bundle from the BFF's tree (runtime imports through the @bff alias). */
-const FROM_BFF = ['../bff/src/shared', '../bff/src/modules/auth/password-policy.ts', '../bff/src/modules/system/password-policy.ts'];
+const FROM_BFF = [
+  '../bff/src/shared',
+  '../bff/src/modules/auth/password-policy.ts',
+  '../bff/src/modules/system/password-policy.ts',
+];
 
 /** The front-end builds the BFF serves, with what each depends on. */
 export const BUILDS = {
   console: {
-    name: 'admin-console', dir: 'admin-console', output: 'dist/index.html', workspace: 'admin-console', script: 'build',
-    inputs: ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json', ...FROM_BFF], env: ['NODE_ENV'],
+    name: 'admin-console',
+    dir: 'admin-console',
+    output: 'dist/index.html',
+    workspace: 'admin-console',
+    script: 'build',
+    inputs: ['src', 'public', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json', ...FROM_BFF],
+    env: ['NODE_ENV'],
   },
   h5: {
-    name: 'miniprogram-h5', dir: 'miniprogram', output: 'dist-h5/index.html', workspace: 'miniprogram', script: 'build:h5',
-    inputs: ['src', 'config', 'types', 'babel.config.js', 'package.json', 'tsconfig.json', ...FROM_BFF], env: ['NODE_ENV', 'YIYUN_API_BASE', 'YIYUN_SIMULATED_WECHAT'],
+    name: 'miniprogram-h5',
+    dir: 'miniprogram',
+    output: 'dist-h5/index.html',
+    workspace: 'miniprogram',
+    script: 'build:h5',
+    inputs: ['src', 'config', 'types', 'babel.config.js', 'package.json', 'tsconfig.json', ...FROM_BFF],
+    env: ['NODE_ENV', 'YIYUN_API_BASE', 'YIYUN_SIMULATED_WECHAT'],
   },
   bff: {
-    name: 'bff', dir: 'bff', output: 'dist/server.mjs', workspace: 'bff', script: 'build',
-    inputs: ['src', 'package.json', '../db', '../scripts/build-bff.mjs'], env: [],
+    name: 'bff',
+    dir: 'bff',
+    output: 'dist/server.mjs',
+    workspace: 'bff',
+    script: 'build',
+    inputs: ['src', 'package.json', '../db', '../scripts/build-bff.mjs'],
+    env: [],
   },
   weapp: {
-    name: 'miniprogram-weapp', dir: 'miniprogram', output: 'dist-weapp/app.json', workspace: 'miniprogram', script: 'build:weapp',
-    inputs: ['src', 'config', 'types', 'babel.config.js', 'package.json', 'tsconfig.json', '../project.config.json', ...FROM_BFF],
+    name: 'miniprogram-weapp',
+    dir: 'miniprogram',
+    output: 'dist-weapp/app.json',
+    workspace: 'miniprogram',
+    script: 'build:weapp',
+    inputs: [
+      'src',
+      'config',
+      'types',
+      'babel.config.js',
+      'package.json',
+      'tsconfig.json',
+      '../project.config.json',
+      ...FROM_BFF,
+    ],
     env: ['NODE_ENV', 'YIYUN_API_BASE', 'YIYUN_SIMULATED_WECHAT'],
   },
 };
@@ -86,9 +124,19 @@ export function buildIfStale(def, { quiet = false, env = process.env } = {}) {
   const state = buildState(def);
   if (state.fresh) return { built: false, ok: true, reason: state.reason, output: '' };
   const r = spawnSync('npm', ['run', def.script, '-w', def.workspace], {
-    cwd: root, env, stdio: quiet ? 'pipe' : 'inherit', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+    cwd: root,
+    env,
+    stdio: quiet ? 'pipe' : 'inherit',
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
   });
   const ok = r.status === 0 && fs.existsSync(path.join(root, def.dir, def.output));
   if (ok) state.record();
-  return { built: true, ok, reason: state.reason, output: `${(r.stdout ?? '').slice(-4000)}\n${(r.stderr ?? '').slice(-4000)}`, status: r.status };
+  return {
+    built: true,
+    ok,
+    reason: state.reason,
+    output: `${(r.stdout ?? '').slice(-4000)}\n${(r.stderr ?? '').slice(-4000)}`,
+    status: r.status,
+  };
 }

@@ -11,7 +11,10 @@ const root = path.resolve(import.meta.dirname, '..');
 
 // Rebuild a front-end whenever its sources (or the variables its build reads) differ from what it was
 // built from, so a pulled update never serves an old console.
-for (const [label, def] of [['admin console', BUILDS.console], ['mini-program h5 preview', BUILDS.h5]]) {
+for (const [label, def] of [
+  ['admin console', BUILDS.console],
+  ['mini-program h5 preview', BUILDS.h5],
+]) {
   if (buildState(def).fresh) continue;
   console.log(`[start] building the ${label} (${buildState(def).reason})…`);
   if (!buildIfStale(def).ok) console.error(`[start] the ${label} failed to build; the BFF starts without it.`);

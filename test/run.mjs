@@ -14,7 +14,11 @@ const mocha = path.join(root, 'node_modules/.bin/mocha');
 const extra = process.argv.slice(2);
 const runs = [
   { name: 'MariaDB + Redis', mode: 'mysql', specs: extra.length ? extra : ['test/**/*.test.ts'] },
-  { name: 'embedded (SQLite, in-process)', mode: 'embedded', specs: extra.length ? [] : ['test/bff/core/**/*.test.ts'] },
+  {
+    name: 'embedded (SQLite, in-process)',
+    mode: 'embedded',
+    specs: extra.length ? [] : ['test/bff/core/**/*.test.ts'],
+  },
 ];
 
 let passed = 0;
@@ -57,7 +61,8 @@ for (const run of runs) {
     console.error(`mocha run "${run.name}" ended without a report (exit ${r.status})`);
     failed += 1;
   }
-  if (r.status !== 0 && fs.existsSync(statsFile) && JSON.parse(fs.readFileSync(statsFile, 'utf8')).failures === 0) failed += 1;
+  if (r.status !== 0 && fs.existsSync(statsFile) && JSON.parse(fs.readFileSync(statsFile, 'utf8')).failures === 0)
+    failed += 1;
 }
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

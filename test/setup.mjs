@@ -23,7 +23,8 @@ function aptInstall(pkgs, why) {
   if (!mayInstall) need(why, `sudo apt-get update && sudo ${cmd}`);
   console.log(`[setup] ${why}: installing ${pkgs.join(', ')} from Debian's packages…`);
   if (!aptUpdated) aptUpdated = sh('DEBIAN_FRONTEND=noninteractive apt-get update -qq');
-  if (!sh(`DEBIAN_FRONTEND=noninteractive ${cmd} -qq >/dev/null`)) need(`${why} and installing it failed`, `sudo ${cmd}`);
+  if (!sh(`DEBIAN_FRONTEND=noninteractive ${cmd} -qq >/dev/null`))
+    need(`${why} and installing it failed`, `sudo ${cmd}`);
 }
 
 /** Resolves true when something accepts TCP connections on the port within the time given. */
@@ -66,12 +67,19 @@ export async function setUp() {
     if (!dpkgHas('fonts-wqy-microhei') && fs.existsSync('/usr/bin/dpkg')) missing.push('fonts-wqy-microhei');
     if (missing.length) aptInstall(missing, 'the browser tests need Debian’s chromium and a CJK font');
     await service({
-      name: 'MariaDB', port: 3306, pkg: 'mariadb-server', binary: '/usr/sbin/mariadbd',
-      start: 'mkdir -p /run/mysqld && chown mysql:root /run/mysqld && start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql',
+      name: 'MariaDB',
+      port: 3306,
+      pkg: 'mariadb-server',
+      binary: '/usr/sbin/mariadbd',
+      start:
+        'mkdir -p /run/mysqld && chown mysql:root /run/mysqld && start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql',
       ping: 'mysqladmin -uroot -h127.0.0.1 ping >/dev/null 2>&1',
     });
     await service({
-      name: 'Redis', port: 6379, pkg: 'redis-server', binary: '/usr/bin/redis-server',
+      name: 'Redis',
+      port: 6379,
+      pkg: 'redis-server',
+      binary: '/usr/bin/redis-server',
       start: 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
       ping: 'redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1',
     });

@@ -23,7 +23,8 @@ setPasswordChangeHandler(() => {
   useAuthStore().requirePasswordChange()
   forgetRoutes()
   const here = router.currentRoute.value
-  if (here.name !== 'ChangePassword') void router.replace({ name: 'ChangePassword', query: here.meta.public ? {} : { redirect: here.fullPath } })
+  if (here.name !== 'ChangePassword')
+    void router.replace({ name: 'ChangePassword', query: here.meta.public ? {} : { redirect: here.fullPath } })
 })
 
 app.mount('#app')

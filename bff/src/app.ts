@@ -96,8 +96,12 @@ export function createApp(infra: Infra) {
     helmet({
       contentSecurityPolicy: {
         directives: {
-          defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'https:'], styleSrc: ["'self'", "'unsafe-inline'"],
-          scriptSrc: ["'self'"], connectSrc: ["'self'", 'ws:', 'wss:'], mediaSrc: ["'self'", 'https:'],
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'https:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          connectSrc: ["'self'", 'ws:', 'wss:'],
+          mediaSrc: ["'self'", 'https:'],
           upgradeInsecureRequests: upgradeInsecure ? [] : null,
         },
       },
@@ -125,10 +129,12 @@ export function createApp(infra: Infra) {
     const within = (check: () => Promise<boolean>) =>
       new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), READY_CHECK_MS);
-        check().then(
-          (ok) => resolve(ok),
-          () => resolve(false),
-        ).finally(() => clearTimeout(timer));
+        check()
+          .then(
+            (ok) => resolve(ok),
+            () => resolve(false),
+          )
+          .finally(() => clearTimeout(timer));
       });
     const [database, cache] = await Promise.all([
       within(() => infra.sequelize.authenticate().then(() => true)),
@@ -147,9 +153,20 @@ export function createApp(infra: Infra) {
 
   for (const tree of routeTrees()) app.use(tree.router.routes()).use(tree.router.allowedMethods());
 
-  if (config.wechat.simulated) app.use(mount('/sim-wechat/__sim', simulatorProxy(() => infra.wechat.apiBase, ['/login', '/phone-code', '/subscribe'])));
+  if (config.wechat.simulated)
+    app.use(
+      mount(
+        '/sim-wechat/__sim',
+        simulatorProxy(() => infra.wechat.apiBase, ['/login', '/phone-code', '/subscribe']),
+      ),
+    );
   if (config.wechatpay.simulated) {
-    app.use(mount('/sim-wechatpay/__sim', simulatorProxy(() => infra.pay?.simulatorBase ?? '', ['/pay', '/cancel', /^\/order\/[\w-]+$/])));
+    app.use(
+      mount(
+        '/sim-wechatpay/__sim',
+        simulatorProxy(() => infra.pay?.simulatorBase ?? '', ['/pay', '/cancel', /^\/order\/[\w-]+$/]),
+      ),
+    );
   }
   // Mounted whether or not they are built yet: files are looked up per request, so a build made after
   // the server started is served at once.

@@ -6,10 +6,13 @@ import { z } from 'zod';
 export const SIM_WECHAT_APPID = 'wx_sim_yiyun_demo';
 export const SIM_WECHAT_SECRET = 'sim-wechat-secret';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
-const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -30,7 +33,10 @@ const EnvSchema = z.object({
     .string()
     .transform((v, ctx) => {
       const out: Record<string, number> = {};
-      for (const part of v.split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const part of v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         const m = /^([\w-]+)=(\d+(?:\.\d+)?)$/.exec(part);
         if (!m || Number(m[2]) <= 0) {
           ctx.addIssue({ code: 'custom', message: `JOB_EVERY_SEC: "${part}" is not job-name=seconds` });
@@ -88,7 +94,12 @@ const EnvSchema = z.object({
   OPER_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
   BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
   BOOKING_MAX_ACTIVE: z.coerce.number().int().min(1).max(50).default(5),
-  BOOKING_CANCEL_CUTOFF_MINUTES: z.coerce.number().int().min(0).max(7 * 1440).default(0),
+  BOOKING_CANCEL_CUTOFF_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 1440)
+    .default(0),
   BOOKING_DAYS_AHEAD: z.coerce.number().int().min(1).max(60).default(7),
   BOOKING_RATE_PER_USER_PER_MIN: z.coerce.number().int().min(1).default(30),
   NO_SHOW_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
@@ -111,7 +122,10 @@ export interface Config extends Omit<Env, 'JWT_SECRET' | 'DATA_KEY'> {
   embedded: boolean;
   sqlitePath: string;
   wechat: {
-    appid: string; secret: string; apiBase: string | undefined; simulated: boolean;
+    appid: string;
+    secret: string;
+    apiBase: string | undefined;
+    simulated: boolean;
     /** Subscribe-message template ids by name, from WECHAT_TEMPLATE_<NAME> (e.g. WECHAT_TEMPLATE_APPOINTMENT). */
     templates: Record<string, string>;
   };
@@ -144,7 +158,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiBase: e.WECHAT_API_BASE ?? (simulated ? undefined : 'https://api.weixin.qq.com'),
       simulated,
       templates: Object.fromEntries(
-        Object.entries(env).flatMap(([k, v]) => (/^WECHAT_TEMPLATE_[A-Z0-9_]+$/.test(k) && v ? [[k.slice('WECHAT_TEMPLATE_'.length), v]] : [])),
+        Object.entries(env).flatMap(([k, v]) =>
+          /^WECHAT_TEMPLATE_[A-Z0-9_]+$/.test(k) && v ? [[k.slice('WECHAT_TEMPLATE_'.length), v]] : [],
+        ),
       ),
     },
     wechatpay: { simulated: e.WECHATPAY_SIMULATED ?? !e.WECHATPAY_MCHID },
@@ -221,7 +237,10 @@ function resolveSecrets(cfg: Unresolved): Pick<Config, 'JWT_SECRET' | 'DATA_KEY'
   };
 }
 
-const StoredSecrets = z.object({ JWT_SECRET: z.string().min(32), DATA_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32) });
+const StoredSecrets = z.object({
+  JWT_SECRET: z.string().min(32),
+  DATA_KEY: z.string().refine((v) => Buffer.from(v, 'base64').length === 32),
+});
 
 /**
  * DATA_DIR/secrets.json, created once with mode 0600. It is written to a private temporary file and hard-linked into
@@ -237,7 +256,8 @@ function readOrCreateSecrets(file: string, existingDatabase: string | undefined)
       tightened = true;
     }
     const parsed = StoredSecrets.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`${file} is not a valid secrets file (JWT_SECRET ≥ 32 characters, DATA_KEY 32 bytes base64)`);
+    if (!parsed.success)
+      throw new Error(`${file} is not a valid secrets file (JWT_SECRET ≥ 32 characters, DATA_KEY 32 bytes base64)`);
     return { ...parsed.data, generated: false, tightened };
   };
   if (fs.existsSync(file)) return read();
@@ -253,7 +273,10 @@ function readOrCreateSecrets(file: string, existingDatabase: string | undefined)
   }
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const secrets = { JWT_SECRET: crypto.randomBytes(32).toString('hex'), DATA_KEY: crypto.randomBytes(32).toString('base64') };
+  const secrets = {
+    JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+    DATA_KEY: crypto.randomBytes(32).toString('base64'),
+  };
   const tmp = path.join(dir, `.secrets.${process.pid}.${crypto.randomBytes(6).toString('hex')}.tmp`);
   const fd = fs.openSync(tmp, 'wx', 0o600);
   try {

@@ -36,7 +36,10 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
     const fake = new FakeWechat({ apps: { [config.wechat.appid]: config.wechat.secret } });
     infra.wechat.setBaseUrl(await fake.listen(0));
     simulators.push(fake);
-    log.warn({ url: infra.wechat.apiBase }, 'SIMULATED WeChat is in use (demo mode): logins and phone numbers are not real');
+    log.warn(
+      { url: infra.wechat.apiBase },
+      'SIMULATED WeChat is in use (demo mode): logins and phone numbers are not real',
+    );
   }
   const pay = await setUpWechatPay(config, infra);
   if (pay.simulator) simulators.push(pay.simulator);
@@ -59,7 +62,10 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   infra.pay!.notifyUrl = config.WECHATPAY_NOTIFY_URL ?? `${url}/api/pay/notify`;
-  log.info({ url, mode: config.embedded ? 'embedded (SQLite, in-process cache)' : 'production (MySQL, Redis)' }, 'Yiyun BFF listening');
+  log.info(
+    { url, mode: config.embedded ? 'embedded (SQLite, in-process cache)' : 'production (MySQL, Redis)' },
+    'Yiyun BFF listening',
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -92,7 +98,12 @@ function answerUnparsableRequest(err: NodeJS.ErrnoException, socket: Duplex) {
     socket.destroy();
     return;
   }
-  const [status, reason, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'MALFORMED_REQUEST', '请求格式有误'];
+  const [status, reason, code, message] = CLIENT_ERRORS[err.code ?? ''] ?? [
+    400,
+    'Bad Request',
+    'MALFORMED_REQUEST',
+    '请求格式有误',
+  ];
   const body = JSON.stringify({ error: { code, message } });
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
@@ -108,29 +119,57 @@ async function setUpWechatPay(config: Config, infra: Infra) {
   let simulator: { close(): Promise<void> } | undefined;
   let opts: ConstructorParameters<typeof WechatPayClient>[0];
   if (config.WECHATPAY_MCHID) {
-    if (!config.WECHATPAY_MERCHANT_SERIAL || !config.WECHATPAY_PRIVATE_KEY || !config.WECHATPAY_APIV3_KEY || !config.WECHATPAY_PLATFORM_KEYS) {
-      throw new Error('WECHATPAY_MCHID is set: WECHATPAY_MERCHANT_SERIAL, WECHATPAY_PRIVATE_KEY, WECHATPAY_APIV3_KEY and WECHATPAY_PLATFORM_KEYS are required too');
+    if (
+      !config.WECHATPAY_MERCHANT_SERIAL ||
+      !config.WECHATPAY_PRIVATE_KEY ||
+      !config.WECHATPAY_APIV3_KEY ||
+      !config.WECHATPAY_PLATFORM_KEYS
+    ) {
+      throw new Error(
+        'WECHATPAY_MCHID is set: WECHATPAY_MERCHANT_SERIAL, WECHATPAY_PRIVATE_KEY, WECHATPAY_APIV3_KEY and WECHATPAY_PLATFORM_KEYS are required too',
+      );
     }
     opts = {
-      mchid: config.WECHATPAY_MCHID, appid: config.wechat.appid, merchantSerial: config.WECHATPAY_MERCHANT_SERIAL,
-      merchantPrivateKeyPem: config.WECHATPAY_PRIVATE_KEY.replace(/\\n/g, '\n'), apiV3Key: config.WECHATPAY_APIV3_KEY,
-      platformPublicKeys: config.WECHATPAY_PLATFORM_KEYS, apiBase: config.WECHATPAY_API_BASE,
+      mchid: config.WECHATPAY_MCHID,
+      appid: config.wechat.appid,
+      merchantSerial: config.WECHATPAY_MERCHANT_SERIAL,
+      merchantPrivateKeyPem: config.WECHATPAY_PRIVATE_KEY.replace(/\\n/g, '\n'),
+      apiV3Key: config.WECHATPAY_APIV3_KEY,
+      platformPublicKeys: config.WECHATPAY_PLATFORM_KEYS,
+      apiBase: config.WECHATPAY_API_BASE,
     };
   } else {
     const merchant = generateMerchantIdentity();
     const apiV3Key = generateApiV3Key();
     const mchid = '1900000109';
     const { FakeWechatPay } = await import('./simulators/wechatpay-gateway');
-    const gateway = new FakeWechatPay({ mchid, appid: config.wechat.appid, merchantSerial: merchant.serial, merchantPublicKeyPem: merchant.publicKeyPem, apiV3Key, retryScheduleMs: [1000, 5000, 30000] });
+    const gateway = new FakeWechatPay({
+      mchid,
+      appid: config.wechat.appid,
+      merchantSerial: merchant.serial,
+      merchantPublicKeyPem: merchant.publicKeyPem,
+      apiV3Key,
+      retryScheduleMs: [1000, 5000, 30000],
+    });
     simulator = gateway;
     const base = await gateway.listen(0);
     opts = {
-      mchid, appid: config.wechat.appid, merchantSerial: merchant.serial, merchantPrivateKeyPem: merchant.privateKeyPem,
-      merchantPublicKeyPem: merchant.publicKeyPem, apiV3Key, platformPublicKeys: gateway.platformPublicKeys, apiBase: base,
+      mchid,
+      appid: config.wechat.appid,
+      merchantSerial: merchant.serial,
+      merchantPrivateKeyPem: merchant.privateKeyPem,
+      merchantPublicKeyPem: merchant.publicKeyPem,
+      apiV3Key,
+      platformPublicKeys: gateway.platformPublicKeys,
+      apiBase: base,
     };
     infra.log.warn({ url: base }, 'SIMULATED WeChat Pay is in use (demo mode): no real money moves');
   }
-  infra.pay = { client: new WechatPayClient(opts), notifyUrl: '', simulatorBase: simulator ? opts.apiBase : config.wechatpay.simulated ? config.WECHATPAY_API_BASE : undefined };
+  infra.pay = {
+    client: new WechatPayClient(opts),
+    notifyUrl: '',
+    simulatorBase: simulator ? opts.apiBase : config.wechatpay.simulated ? config.WECHATPAY_API_BASE : undefined,
+  };
   return { simulator };
 }
 
@@ -141,7 +180,10 @@ if (isMain) {
       for (const sig of ['SIGINT', 'SIGTERM'] as const) {
         process.once(sig, () => {
           running.infra.log.info({ sig }, 'shutting down');
-          running.stop().then(() => process.exit(0), () => process.exit(1));
+          running.stop().then(
+            () => process.exit(0),
+            () => process.exit(1),
+          );
         });
       }
     })

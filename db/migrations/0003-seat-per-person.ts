@@ -11,13 +11,18 @@ const hash = { type: DataTypes.STRING(64), allowNull: true };
  */
 async function backfillPerson(qi: QueryInterface, table: 'appointment' | 'waitlist_entry', live: string) {
   const sql = qi.sequelize;
-  await sql.query(`UPDATE ${table} SET active_person = (SELECT p.id_card_hash FROM mp_patient p WHERE p.id = ${table}.patient_id) WHERE ${live}`);
+  await sql.query(
+    `UPDATE ${table} SET active_person = (SELECT p.id_card_hash FROM mp_patient p WHERE p.id = ${table}.patient_id) WHERE ${live}`,
+  );
   const twice = await sql.query<{ schedule_id: number; active_person: string; keep: number }>(
     `SELECT schedule_id, active_person, MIN(id) AS keep FROM ${table} WHERE active_person IS NOT NULL GROUP BY schedule_id, active_person HAVING COUNT(*) > 1`,
     { type: QueryTypes.SELECT },
   );
   for (const d of twice) {
-    await sql.query(`UPDATE ${table} SET active_person = NULL WHERE schedule_id = ? AND active_person = ? AND id <> ?`, { replacements: [d.schedule_id, d.active_person, d.keep] });
+    await sql.query(
+      `UPDATE ${table} SET active_person = NULL WHERE schedule_id = ? AND active_person = ? AND id <> ?`,
+      { replacements: [d.schedule_id, d.active_person, d.keep] },
+    );
   }
 }
 
@@ -43,7 +48,10 @@ export async function up({ context: qi }: { context: QueryInterface }) {
 }
 
 export async function down({ context: qi }: { context: QueryInterface }) {
-  for (const [table, index, live] of [['appointment', 'appointment_person_once', 'active_seq IS NOT NULL'], ['waitlist_entry', 'waitlist_person_once', "status = 'waiting'"]]) {
+  for (const [table, index, live] of [
+    ['appointment', 'appointment_person_once', 'active_seq IS NOT NULL'],
+    ['waitlist_entry', 'waitlist_person_once', "status = 'waiting'"],
+  ]) {
     await qi.addColumn(table, 'active_patient', { type: DataTypes.INTEGER, allowNull: true });
     await qi.sequelize.query(`UPDATE ${table} SET active_patient = patient_id WHERE ${live}`);
     await qi.removeIndex(table, index);

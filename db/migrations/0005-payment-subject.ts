@@ -6,7 +6,11 @@ import { DataTypes, type QueryInterface } from 'sequelize';
  * (no code reads it any more), so no second source of truth is left to drift.
  */
 export async function up({ context: qi }: { context: QueryInterface }) {
-  await qi.addColumn('pay_order', 'subject_type', { type: DataTypes.STRING(32), allowNull: false, defaultValue: 'appointment' });
+  await qi.addColumn('pay_order', 'subject_type', {
+    type: DataTypes.STRING(32),
+    allowNull: false,
+    defaultValue: 'appointment',
+  });
   await qi.addColumn('pay_order', 'subject_id', { type: DataTypes.INTEGER, allowNull: true });
   await qi.sequelize.query('UPDATE pay_order SET subject_id = appointment_id');
   await qi.addIndex('pay_order', ['subject_type', 'subject_id'], { name: 'pay_order_subject' });

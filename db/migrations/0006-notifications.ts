@@ -12,16 +12,32 @@ export async function up({ context: qi }: { context: QueryInterface }) {
 
   // One-time subscribe messages are a quota: one row per patient and template, spent with a conditional decrement.
   await qi.createTable('notification_subscription', {
-    id, user_id: int(), template_id: str(64), remaining: { ...int(), defaultValue: 0 }, created_at: date(false), updated_at: date(false),
+    id,
+    user_id: int(),
+    template_id: str(64),
+    remaining: { ...int(), defaultValue: 0 },
+    created_at: date(false),
+    updated_at: date(false),
   });
-  await qi.addIndex('notification_subscription', ['user_id', 'template_id'], { unique: true, name: 'notification_subscription_user_template' });
+  await qi.addIndex('notification_subscription', ['user_id', 'template_id'], {
+    unique: true,
+    name: 'notification_subscription_user_template',
+  });
 
   // Reads of patients' medical data by staff: append-only (the application never updates or deletes a row). One row
   // per patient per request: "who saw patient X" is an index lookup; request_id groups the rows of one list page.
   await qi.createTable('data_access_log', {
-    id: { ...id, type: DataTypes.BIGINT }, request_id: str(64), actor_id: int(), actor_name: str(64), actor_roles: str(255),
-    what: str(64), patient_id: int(true), subject_type: str(32), subject_ids: { type: DataTypes.TEXT, allowNull: false },
-    ip: str(64, true), created_at: date(false),
+    id: { ...id, type: DataTypes.BIGINT },
+    request_id: str(64),
+    actor_id: int(),
+    actor_name: str(64),
+    actor_roles: str(255),
+    what: str(64),
+    patient_id: int(true),
+    subject_type: str(32),
+    subject_ids: { type: DataTypes.TEXT, allowNull: false },
+    ip: str(64, true),
+    created_at: date(false),
   });
   await qi.addIndex('data_access_log', ['created_at']);
   await qi.addIndex('data_access_log', ['patient_id', 'created_at']);

@@ -1,7 +1,17 @@
 import { infra, tx } from '../../bff/src/infra';
 import { hashPassword } from '../../bff/src/infra/crypto';
 import { passwordProblem } from '../../bff/src/modules/system/password-policy';
-import { Dept, DictItem, DictType, Menu, Post, Role, RoleMenu, User, UserRole } from '../../bff/src/modules/system/models';
+import {
+  Dept,
+  DictItem,
+  DictType,
+  Menu,
+  Post,
+  Role,
+  RoleMenu,
+  User,
+  UserRole,
+} from '../../bff/src/modules/system/models';
 import { MENUS, type MenuSeed, type RoleKey } from './menus';
 import type { Transaction } from 'sequelize';
 import { invalidateAuthz } from '../../bff/src/modules/system/authz';
@@ -14,16 +24,66 @@ export const BUILTIN_ROLES: { key: RoleKey; name: string; dataScope: Role['dataS
 ];
 
 export const POSTS = [
-  ['chief', '主任医师'], ['associate_chief', '副主任医师'], ['attending', '主治医师'], ['resident', '住院医师'],
-  ['head_nurse', '护士长'], ['nurse', '护士'], ['pharmacist', '药师'], ['staff', '行政人员'],
+  ['chief', '主任医师'],
+  ['associate_chief', '副主任医师'],
+  ['attending', '主治医师'],
+  ['resident', '住院医师'],
+  ['head_nurse', '护士长'],
+  ['nurse', '护士'],
+  ['pharmacist', '药师'],
+  ['staff', '行政人员'],
 ] as const;
 
 const DICTS: { type: string; name: string; items: [string, string, string?][] }[] = [
-  { type: 'sys_normal_disable', name: '启用状态', items: [['正常', 'active', 'success'], ['停用', 'disabled', 'danger']] },
-  { type: 'sys_user_status', name: '账号状态', items: [['正常', 'active', 'success'], ['停用', 'disabled', 'danger'], ['待审核', 'pending', 'warning'], ['已驳回', 'rejected', 'info']] },
-  { type: 'sys_user_gender', name: '性别', items: [['男', 'M'], ['女', 'F']] },
-  { type: 'mp_patient_relation', name: '就诊人关系', items: [['本人', 'self'], ['配偶', 'spouse'], ['父母', 'parent'], ['子女', 'child'], ['兄弟姐妹', 'sibling'], ['其他', 'other']] },
-  { type: 'sys_data_scope', name: '数据范围', items: [['全部数据', 'all'], ['自定义部门', 'custom'], ['本部门', 'dept'], ['本部门及以下', 'dept_and_below'], ['仅本人', 'self']] },
+  {
+    type: 'sys_normal_disable',
+    name: '启用状态',
+    items: [
+      ['正常', 'active', 'success'],
+      ['停用', 'disabled', 'danger'],
+    ],
+  },
+  {
+    type: 'sys_user_status',
+    name: '账号状态',
+    items: [
+      ['正常', 'active', 'success'],
+      ['停用', 'disabled', 'danger'],
+      ['待审核', 'pending', 'warning'],
+      ['已驳回', 'rejected', 'info'],
+    ],
+  },
+  {
+    type: 'sys_user_gender',
+    name: '性别',
+    items: [
+      ['男', 'M'],
+      ['女', 'F'],
+    ],
+  },
+  {
+    type: 'mp_patient_relation',
+    name: '就诊人关系',
+    items: [
+      ['本人', 'self'],
+      ['配偶', 'spouse'],
+      ['父母', 'parent'],
+      ['子女', 'child'],
+      ['兄弟姐妹', 'sibling'],
+      ['其他', 'other'],
+    ],
+  },
+  {
+    type: 'sys_data_scope',
+    name: '数据范围',
+    items: [
+      ['全部数据', 'all'],
+      ['自定义部门', 'custom'],
+      ['本部门', 'dept'],
+      ['本部门及以下', 'dept_and_below'],
+      ['仅本人', 'self'],
+    ],
+  },
 ];
 
 /**
@@ -37,12 +97,21 @@ async function syncMenus(items: MenuSeed[], parentId: number | null, roleIds: Ma
     if (!row) {
       row = await Menu.create(
         {
-          parentId, name: m.name, type: m.type, path: m.path ?? null, component: m.component ?? null, perms: m.perms ?? null,
-          icon: m.icon ?? null, orderNum: order, visible: m.visible ?? true, status: 'active',
+          parentId,
+          name: m.name,
+          type: m.type,
+          path: m.path ?? null,
+          component: m.component ?? null,
+          perms: m.perms ?? null,
+          icon: m.icon ?? null,
+          orderNum: order,
+          visible: m.visible ?? true,
+          status: 'active',
         },
         { transaction: t },
       );
-      for (const key of m.roles ?? []) if (roleIds.has(key)) await RoleMenu.create({ roleId: roleIds.get(key)!, menuId: row.id }, { transaction: t });
+      for (const key of m.roles ?? [])
+        if (roleIds.has(key)) await RoleMenu.create({ roleId: roleIds.get(key)!, menuId: row.id }, { transaction: t });
     }
     order++;
     if (m.children) await syncMenus(m.children, row.id, roleIds, t);
@@ -66,12 +135,16 @@ export async function seedBase(): Promise<boolean> {
   await tx(async (t) => {
     for (const r of BUILTIN_ROLES) await Role.create({ ...r, status: 'active', builtin: true }, { transaction: t });
     let i = 1;
-    for (const [code, name] of POSTS) await Post.create({ code, name, orderNum: i++, status: 'active' }, { transaction: t });
+    for (const [code, name] of POSTS)
+      await Post.create({ code, name, orderNum: i++, status: 'active' }, { transaction: t });
     for (const d of DICTS) {
       await DictType.create({ type: d.type, name: d.name, status: 'active', remark: null }, { transaction: t });
       let o = 1;
       for (const [label, value, cssClass] of d.items) {
-        await DictItem.create({ dictType: d.type, label, value, orderNum: o++, cssClass: cssClass ?? null, status: 'active' }, { transaction: t });
+        await DictItem.create(
+          { dictType: d.type, label, value, orderNum: o++, cssClass: cssClass ?? null, status: 'active' },
+          { transaction: t },
+        );
       }
     }
   });
@@ -79,14 +152,25 @@ export async function seedBase(): Promise<boolean> {
   const { config } = infra();
   if (!config.seedDemo) {
     // Production: one institution and one administrator whose initial password must be changed at first login.
-    if (!config.ADMIN_INITIAL_PASSWORD) throw new Error('ADMIN_INITIAL_PASSWORD is required for the first start in production');
+    if (!config.ADMIN_INITIAL_PASSWORD)
+      throw new Error('ADMIN_INITIAL_PASSWORD is required for the first start in production');
     const weak = passwordProblem(config.ADMIN_INITIAL_PASSWORD, { username: 'admin' });
     if (weak) throw new Error(`ADMIN_INITIAL_PASSWORD is not acceptable (${weak.reason}): ${weak.message}`);
     const root = await Dept.create({ parentId: null, name: '本机构', type: 'institution', leader: null, phone: null });
     await root.update({ path: `,${root.id},` });
     const admin = await User.create({
-      username: 'admin', name: '系统管理员', deptId: root.id, postId: null, phoneEnc: null, phoneHash: null, email: null,
-      passwordHash: await hashPassword(config.ADMIN_INITIAL_PASSWORD), status: 'active', lockedUntil: null, mustChangePassword: true, mpUserId: null,
+      username: 'admin',
+      name: '系统管理员',
+      deptId: root.id,
+      postId: null,
+      phoneEnc: null,
+      phoneHash: null,
+      email: null,
+      passwordHash: await hashPassword(config.ADMIN_INITIAL_PASSWORD),
+      status: 'active',
+      lockedUntil: null,
+      mustChangePassword: true,
+      mpUserId: null,
     });
     const role = await Role.findOne({ where: { key: 'admin' } });
     await UserRole.create({ userId: admin.id, roleId: role!.id });

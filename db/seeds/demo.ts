@@ -6,10 +6,38 @@ import { seedDemoSchedules } from './schedules';
 
 /** Demo accounts (embedded/demo mode only). Documented in README.md. */
 export const DEMO_ACCOUNTS = [
-  { username: 'admin', password: 'Harbor-Lamp-2468', name: '系统管理员', role: 'admin', dept: '医云示范医院', post: 'staff' },
-  { username: 'deptadmin', password: 'Maple-River-1357', name: '王科长', role: 'dept_admin', dept: '内科', post: 'staff' },
-  { username: 'chief', password: 'Cedar-Stone-8642', name: '李建国', role: 'chief_physician', dept: '心血管内科', post: 'chief' },
-  { username: 'doctor', password: 'Willow-Cloud-9753', name: '张晓明', role: 'physician', dept: '心血管内科', post: 'attending' },
+  {
+    username: 'admin',
+    password: 'Harbor-Lamp-2468',
+    name: '系统管理员',
+    role: 'admin',
+    dept: '医云示范医院',
+    post: 'staff',
+  },
+  {
+    username: 'deptadmin',
+    password: 'Maple-River-1357',
+    name: '王科长',
+    role: 'dept_admin',
+    dept: '内科',
+    post: 'staff',
+  },
+  {
+    username: 'chief',
+    password: 'Cedar-Stone-8642',
+    name: '李建国',
+    role: 'chief_physician',
+    dept: '心血管内科',
+    post: 'chief',
+  },
+  {
+    username: 'doctor',
+    password: 'Willow-Cloud-9753',
+    name: '张晓明',
+    role: 'physician',
+    dept: '心血管内科',
+    post: 'attending',
+  },
 ] as const;
 
 const TREE: [string, string[]][] = [
@@ -52,11 +80,20 @@ export async function seedDemo() {
   }
   const { fieldCrypto, log } = infra();
   const hashes = new Map<string, string>();
-  for (const p of [...DEMO_ACCOUNTS.map((a) => a.password), DEMO_PASSWORD]) if (!hashes.has(p)) hashes.set(p, await hashPassword(p));
+  for (const p of [...DEMO_ACCOUNTS.map((a) => a.password), DEMO_PASSWORD])
+    if (!hashes.has(p)) hashes.set(p, await hashPassword(p));
   await tx(async (t) => {
     const depts = new Map<string, Dept>();
-    const mk = async (name: string, parent: Dept | null, order: number, type: 'institution' | 'department' = 'department') => {
-      const d = await Dept.create({ parentId: parent?.id ?? null, name, type, orderNum: order, leader: null, phone: null, status: 'active' }, { transaction: t });
+    const mk = async (
+      name: string,
+      parent: Dept | null,
+      order: number,
+      type: 'institution' | 'department' = 'department',
+    ) => {
+      const d = await Dept.create(
+        { parentId: parent?.id ?? null, name, type, orderNum: order, leader: null, phone: null, status: 'active' },
+        { transaction: t },
+      );
       await d.update({ path: `${parent?.path ?? ','}${d.id},` }, { transaction: t });
       depts.set(name, d);
       return d;
@@ -71,13 +108,28 @@ export async function seedDemo() {
     const posts = new Map((await Post.findAll({ transaction: t })).map((p) => [p.code, p.id]));
     const roles = new Map((await Role.findAll({ transaction: t })).map((r) => [r.key, r.id]));
     let phoneSeq = 13800000001;
-    const mkUser = async (username: string, name: string, dept: string, post: string, password: string, role: string) => {
+    const mkUser = async (
+      username: string,
+      name: string,
+      dept: string,
+      post: string,
+      password: string,
+      role: string,
+    ) => {
       const phone = String(phoneSeq++);
       const u = await User.create(
         {
-          username, name, deptId: depts.get(dept)!.id, postId: posts.get(post) ?? null, phoneEnc: fieldCrypto.encrypt(phone),
-          phoneHash: fieldCrypto.blindIndex(phone), email: `${username}@yiyun.example`, passwordHash: hashes.get(password)!,
-          status: 'active', lockedUntil: null, mpUserId: null,
+          username,
+          name,
+          deptId: depts.get(dept)!.id,
+          postId: posts.get(post) ?? null,
+          phoneEnc: fieldCrypto.encrypt(phone),
+          phoneHash: fieldCrypto.blindIndex(phone),
+          email: `${username}@yiyun.example`,
+          passwordHash: hashes.get(password)!,
+          status: 'active',
+          lockedUntil: null,
+          mpUserId: null,
         },
         { transaction: t },
       );
@@ -87,16 +139,29 @@ export async function seedDemo() {
     for (const a of DEMO_ACCOUNTS) {
       const u = await mkUser(a.username, a.name, a.dept, a.post, a.password, a.role);
       if (a.role === 'chief_physician' || a.role === 'physician') {
-        await DoctorProfile.create({ userId: u.id, specialty: '高血压、心律失常、心力衰竭', intro: `${a.name}，从事心血管内科临床工作多年。`, avatarUrl: null }, { transaction: t });
+        await DoctorProfile.create(
+          {
+            userId: u.id,
+            specialty: '高血压、心律失常、心力衰竭',
+            intro: `${a.name}，从事心血管内科临床工作多年。`,
+            avatarUrl: null,
+          },
+          { transaction: t },
+        );
       }
     }
     let k = 0;
     for (const [username, name, dept, specialty] of DOCTORS) {
       const u = await mkUser(username, name, dept, DOCTOR_POSTS[k++ % DOCTOR_POSTS.length], DEMO_PASSWORD, 'physician');
-      await DoctorProfile.create({ userId: u.id, specialty, intro: `${name}医生，擅长${specialty}。`, avatarUrl: null }, { transaction: t });
+      await DoctorProfile.create(
+        { userId: u.id, specialty, intro: `${name}医生，擅长${specialty}。`, avatarUrl: null },
+        { transaction: t },
+      );
     }
   });
   await seedDemoSchedules();
-  log.info('demo data seeded (demo accounts: admin/Harbor-Lamp-2468, deptadmin/Maple-River-1357, chief/Cedar-Stone-8642, doctor/Willow-Cloud-9753)');
+  log.info(
+    'demo data seeded (demo accounts: admin/Harbor-Lamp-2468, deptadmin/Maple-River-1357, chief/Cedar-Stone-8642, doctor/Willow-Cloud-9753)',
+  );
   return true;
 }

@@ -22,8 +22,12 @@ export async function seedDemoSchedules(days = 7) {
   const today = shanghaiDate();
   const last = addDays(today, days - 1);
   const existing = new Set(
-    (await Schedule.findAll({ where: { doctorId: ids, clinicDate: { [Op.between]: [today, last] } }, attributes: ['doctorId', 'clinicDate', 'period'] }))
-      .map((s) => `${s.doctorId}|${s.clinicDate}|${s.period}`),
+    (
+      await Schedule.findAll({
+        where: { doctorId: ids, clinicDate: { [Op.between]: [today, last] } },
+        attributes: ['doctorId', 'clinicDate', 'period'],
+      })
+    ).map((s) => `${s.doctorId}|${s.clinicDate}|${s.period}`),
   );
   const rows = [];
   for (let d = 0; d < days; d++) {
@@ -37,9 +41,17 @@ export async function seedDemoSchedules(days = 7) {
         if ((i + d + (s.period === 'pm' ? 1 : 0)) % 3 === 2) continue;
         if (existing.has(`${doc.id}|${date}|${s.period}`)) continue;
         rows.push({
-          doctorId: doc.id, deptId: doc.deptId!, clinicDate: date, period: s.period, startTime: s.start, endTime: s.end, slotCount: s.slots,
-          feeFen: FEES[posts.get(doc.postId ?? 0) ?? ''] ?? 1500, releaseAt: shanghaiInstant(addDays(date, -7), '08:00'),
-          location: `门诊楼 ${(i % 4) + 1} 层 ${(i % 9) + 1} 诊室`, createdBy: null,
+          doctorId: doc.id,
+          deptId: doc.deptId!,
+          clinicDate: date,
+          period: s.period,
+          startTime: s.start,
+          endTime: s.end,
+          slotCount: s.slots,
+          feeFen: FEES[posts.get(doc.postId ?? 0) ?? ''] ?? 1500,
+          releaseAt: shanghaiInstant(addDays(date, -7), '08:00'),
+          location: `门诊楼 ${(i % 4) + 1} 层 ${(i % 9) + 1} 诊室`,
+          createdBy: null,
         });
       }
     }

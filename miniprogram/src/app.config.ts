@@ -13,7 +13,14 @@ export default defineAppConfig({
     { root: 'packages/staff', pages: ['pages/apply/index', 'pages/status/index'] },
     {
       root: 'packages/booking',
-      pages: ['pages/mine/index', 'pages/doctors/index', 'pages/doctor/index', 'pages/confirm/index', 'pages/detail/index', 'pages/notices/index'],
+      pages: [
+        'pages/mine/index',
+        'pages/doctors/index',
+        'pages/doctor/index',
+        'pages/confirm/index',
+        'pages/detail/index',
+        'pages/notices/index',
+      ],
     },
   ],
   preloadRule: {

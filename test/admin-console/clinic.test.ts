@@ -11,7 +11,16 @@ import type { Page } from 'playwright-core';
 import { startStack } from '../support/stack';
 import { call, loginAs as apiLogin } from '../support/api';
 import { newDoctor, newSchedule, patient } from '../support/booking';
-import { closeBrowser, ensureConsoleBuilt, field, loginAs, newConsole, screenshot, type ConsoleSession, type DemoUser } from '../support/browser';
+import {
+  closeBrowser,
+  ensureConsoleBuilt,
+  field,
+  loginAs,
+  newConsole,
+  screenshot,
+  type ConsoleSession,
+  type DemoUser,
+} from '../support/browser';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 
 let baseUrl = '';
@@ -24,10 +33,14 @@ async function consoleFor(who: DemoUser, landing: string): Promise<ConsoleSessio
   return s;
 }
 
-interface DeptNode { name: string; children: DeptNode[] }
+interface DeptNode {
+  name: string;
+  children: DeptNode[];
+}
 async function subtreeOf(name: string): Promise<string[]> {
   const tree = (await call<DeptNode[]>('GET', '/api/admin/system/depts', { token: await apiLogin('admin') })).body;
-  const find = (nodes: DeptNode[]): DeptNode | undefined => nodes.map((n) => (n.name === name ? n : find(n.children))).find(Boolean);
+  const find = (nodes: DeptNode[]): DeptNode | undefined =>
+    nodes.map((n) => (n.name === name ? n : find(n.children))).find(Boolean);
   const names = (n: DeptNode): string[] => [n.name, ...n.children.flatMap(names)];
   return names(find(tree)!);
 }
@@ -36,7 +49,12 @@ async function subtreeOf(name: string): Promise<string[]> {
 async function calendarDoctors(page: Page): Promise<{ key: string; dept: string }[]> {
   await page.waitForSelector('[data-test=sched-calendar]');
   await page.waitForFunction(() => !document.querySelector('.el-loading-mask'));
-  return page.$$eval('[data-test^="sched-doctor-"]', (els) => els.map((e) => ({ key: e.getAttribute('data-test')!.slice('sched-doctor-'.length), dept: e.getAttribute('data-dept')! })));
+  return page.$$eval('[data-test^="sched-doctor-"]', (els) =>
+    els.map((e) => ({
+      key: e.getAttribute('data-test')!.slice('sched-doctor-'.length),
+      dept: e.getAttribute('data-dept')!,
+    })),
+  );
 }
 
 /** jump the calendar to the week of `day` through its date picker */
@@ -47,12 +65,29 @@ async function showWeekOf(page: Page, day: string): Promise<void> {
   await input.press('Enter');
   await page.keyboard.press('Escape');
   const label = `${day.slice(5, 7)}/${day.slice(8, 10)}`;
-  await page.waitForFunction((l) => document.querySelector('[data-test=sched-range]')?.textContent?.includes(l) ?? false, label.replace(/^(\d\d)\/(\d\d)$/, '$1/$2'), { timeout: 5000 }).catch(() => undefined);
+  await page
+    .waitForFunction(
+      (l) => document.querySelector('[data-test=sched-range]')?.textContent?.includes(l) ?? false,
+      label.replace(/^(\d\d)\/(\d\d)$/, '$1/$2'),
+      { timeout: 5000 },
+    )
+    .catch(() => undefined);
   await page.waitForSelector(`[data-test="sched-day-${day}"]`);
   await page.waitForFunction(() => !document.querySelector('.el-loading-mask'));
 }
 
-const HEADER = ['医生账号', '医生姓名', '日期', '时段', '开始时间', '结束时间', '号源数', '挂号费(元)', '放号时间', '就诊地点'];
+const HEADER = [
+  '医生账号',
+  '医生姓名',
+  '日期',
+  '时段',
+  '开始时间',
+  '结束时间',
+  '号源数',
+  '挂号费(元)',
+  '放号时间',
+  '就诊地点',
+];
 const mondayOf = (day: string) => addDays(day, -((new Date(`${day}T12:00:00Z`).getUTCDay() + 6) % 7));
 
 describe('门诊管理 console pages (real Chromium)', function () {
@@ -64,7 +99,11 @@ describe('门诊管理 console pages (real Chromium)', function () {
   });
 
   afterEach(async () => {
-    while (open.length) await open.pop()!.close().catch(() => undefined);
+    while (open.length)
+      await open
+        .pop()!
+        .close()
+        .catch(() => undefined);
   });
 
   after(async () => {
@@ -78,19 +117,31 @@ describe('门诊管理 console pages (real Chromium)', function () {
     assert.ok(rows.length >= 6, `rows: ${JSON.stringify(rows)}`);
     for (const r of rows) assert.ok(subtree.includes(r.dept), `${r.key} of ${r.dept} is outside 内科`);
     const keys = rows.map((r) => r.key);
-    for (const u of ['chief', 'doctor', 'chenjing', 'liuyang', 'zhaomin', 'sunli']) assert.ok(keys.includes(u), `${u} missing from ${keys.join(',')}`);
+    for (const u of ['chief', 'doctor', 'chenjing', 'liuyang', 'zhaomin', 'sunli'])
+      assert.ok(keys.includes(u), `${u} missing from ${keys.join(',')}`);
     for (const u of ['zhouqiang', 'wugang', 'zhengfang']) assert.ok(!keys.includes(u), `${u} (not 内科) is shown`);
-    const allowed = (await call<{ username: string }[]>('GET', '/api/admin/scheduling/doctors', { token: await apiLogin('deptadmin') })).body;
+    const allowed = (
+      await call<{ username: string }[]>('GET', '/api/admin/scheduling/doctors', { token: await apiLogin('deptadmin') })
+    ).body;
     assert.deepEqual([...keys].sort(), allowed.map((d) => d.username).sort());
     // the seeded week shows up as sessions with booked/total
-    assert.ok((await page.locator('[data-test^="sched-session-"][data-status=open]').count()) > 0, 'the demo week has sessions');
+    assert.ok(
+      (await page.locator('[data-test^="sched-session-"][data-status=open]').count()) > 0,
+      'the demo week has sessions',
+    );
     assert.match(await page.locator('[data-test=sched-session-count]').first().innerText(), /^\d+\/\d+$/);
     await screenshot(page, 'clinic-schedule-week');
 
     // filtering by a department narrows the rows to it
     await page.click('[data-test=sched-filter-dept]');
     await page.locator('.el-select-dropdown__item:visible', { hasText: /^呼吸内科$/ }).click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-test^="sched-doctor-"]').length > 0 && [...document.querySelectorAll('[data-test^="sched-doctor-"]')].every((e) => e.getAttribute('data-dept') === '呼吸内科'));
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-test^="sched-doctor-"]').length > 0 &&
+        [...document.querySelectorAll('[data-test^="sched-doctor-"]')].every(
+          (e) => e.getAttribute('data-dept') === '呼吸内科',
+        ),
+    );
     assert.ok((await calendarDoctors(page)).some((r) => r.key === 'liuyang'));
     await page.click('[data-test=sched-mode-month]');
     await page.waitForSelector('[data-test=sched-calendar] .cal.compact');
@@ -104,7 +155,10 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.waitForSelector('[data-test=import-dialog]');
 
     // the template, downloaded by the browser through the authenticated client
-    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=import-template-xlsx]')]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-test=import-template-xlsx]'),
+    ]);
     assert.match(download.suggestedFilename(), /\.xlsx$/);
     const template = new ExcelJS.Workbook();
     await template.xlsx.load(fs.readFileSync((await download.path())!) as never);
@@ -115,21 +169,40 @@ describe('门诊管理 console pages (real Chromium)', function () {
     const monday = mondayOf(addDays(shanghaiDate(), 7 * (9 + crypto.randomInt(30))));
     const day = (i: number) => addDays(monday, i);
     const rows: unknown[][] = [];
-    for (let i = 0; i < 5; i++) rows.push(['chief', '李建国', day(i), '上午', '08:00', '12:00', 20, 50, `${addDays(day(i), -7)} 08:00`, '门诊楼 2 层 心内科专家诊室']);
-    for (const i of [0, 2, 4]) rows.push(['doctor', '张晓明', day(i), '下午', '13:30', '17:30', 24, '25', '', '门诊楼 2 层 心内科 3 诊室']);
+    for (let i = 0; i < 5; i++)
+      rows.push([
+        'chief',
+        '李建国',
+        day(i),
+        '上午',
+        '08:00',
+        '12:00',
+        20,
+        50,
+        `${addDays(day(i), -7)} 08:00`,
+        '门诊楼 2 层 心内科专家诊室',
+      ]);
+    for (const i of [0, 2, 4])
+      rows.push(['doctor', '张晓明', day(i), '下午', '13:30', '17:30', 24, '25', '', '门诊楼 2 层 心内科 3 诊室']);
     rows.push(['chenjing', '陈静', day(1), '中午', '11:00', '13:00', 10, 20, '', '门诊楼 2 层 心内科 5 诊室']); // bad period
-    for (const i of [1, 3]) rows.push(['chenjing', '陈静', day(i), '上午', '08:00', '11:30', 30, 20, '', '门诊楼 2 层 心内科 5 诊室']);
+    for (const i of [1, 3])
+      rows.push(['chenjing', '陈静', day(i), '上午', '08:00', '11:30', 30, 20, '', '门诊楼 2 层 心内科 5 诊室']);
     rows.push(['chenjing', '陈静', day(5), '上午', '08:30', '11:30', 16, 20, '', '门诊楼 2 层 心内科 5 诊室']);
     const badRow = 2 + rows.findIndex((r) => r[3] === '中午');
     // filled in like a person would: the template's header, our rows, real date cells for the days
     const wb = new ExcelJS.Workbook();
     const sheet = wb.addWorksheet('心血管内科');
     sheet.addRow(header);
-    for (const r of rows) sheet.addRow([r[0], r[1], new Date(`${r[2]}T00:00:00Z`), ...r.slice(3)]).getCell(3).numFmt = 'yyyy-mm-dd';
+    for (const r of rows)
+      sheet.addRow([r[0], r[1], new Date(`${r[2]}T00:00:00Z`), ...r.slice(3)]).getCell(3).numFmt = 'yyyy-mm-dd';
     sheet.getRow(1).font = { bold: true };
     const buffer = Buffer.from(await wb.xlsx.writeBuffer());
 
-    await page.setInputFiles('[data-test=import-file]', { name: '心血管内科排班.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer });
+    await page.setInputFiles('[data-test=import-file]', {
+      name: '心血管内科排班.xlsx',
+      mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      buffer,
+    });
     await page.waitForSelector('[data-test=import-report]');
     assert.equal(await page.locator('[data-test=import-invalid]').innerText(), '1');
     assert.equal(await page.locator('[data-test=import-valid]').innerText(), String(rows.length - 1));
@@ -155,9 +228,15 @@ describe('门诊管理 console pages (real Chromium)', function () {
     for (const r of rows) {
       if (r[3] === '中午') continue;
       const period = r[3] === '上午' ? 'am' : 'pm';
-      await page.locator(`[data-test="sched-cell-${r[0]}-${r[2]}"] [data-period=${period}][data-status=open]`).waitFor();
+      await page
+        .locator(`[data-test="sched-cell-${r[0]}-${r[2]}"] [data-period=${period}][data-status=open]`)
+        .waitFor();
     }
-    assert.equal(await page.locator(`[data-test="sched-cell-chenjing-${day(1)}"] [data-period]`).count(), 1, 'the bad row made nothing');
+    assert.equal(
+      await page.locator(`[data-test="sched-cell-chenjing-${day(1)}"] [data-period]`).count(),
+      1,
+      'the bad row made nothing',
+    );
     await screenshot(page, 'clinic-schedule-imported');
 
     // create a session by clicking an empty cell: doctor and day come from the cell, money in yuan, release in China time
@@ -170,7 +249,11 @@ describe('门诊管理 console pages (real Chromium)', function () {
     const deptToken = await apiLogin('deptadmin');
     let stored = (await call('GET', `/api/admin/scheduling/schedules/${createdId}`, { token: deptToken })).body;
     assert.deepEqual([stored.startTime, stored.endTime, stored.slotCount, stored.feeFen], ['08:00', '12:00', 20, 2000]);
-    assert.equal(stored.releaseAt, `${addDays(day(2), -7)}T00:00:00.000Z`, 'released 7 days before at 08:00 Beijing time');
+    assert.equal(
+      stored.releaseAt,
+      `${addDays(day(2), -7)}T00:00:00.000Z`,
+      'released 7 days before at 08:00 Beijing time',
+    );
     // edit it: the fee typed in yuan is stored in fen
     await created.click();
     await page.waitForSelector('[data-test=sched-form]');
@@ -197,8 +280,12 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.click('[data-test=stop-submit]');
     await page.waitForSelector('.el-message--success');
     await page.locator(`[data-test=sched-session-${id}][data-status=stopped]`).waitFor();
-    assert.match(await page.locator(`[data-test=sched-session-${id}] [data-test=sched-session-reason]`).innerText(), /参加学术会议/);
-    const after = (await call('GET', `/api/admin/scheduling/schedules/${id}`, { token: await apiLogin('deptadmin') })).body;
+    assert.match(
+      await page.locator(`[data-test=sched-session-${id}] [data-test=sched-session-reason]`).innerText(),
+      /参加学术会议/,
+    );
+    const after = (await call('GET', `/api/admin/scheduling/schedules/${id}`, { token: await apiLogin('deptadmin') }))
+      .body;
     assert.equal(after.status, 'stopped');
     assert.equal(after.stopReason, '参加学术会议');
     await screenshot(page, 'clinic-schedule-stopped');
@@ -207,7 +294,10 @@ describe('门诊管理 console pages (real Chromium)', function () {
   it('排班管理: a physician sees only their own sessions, read-only, with no import or stop', async () => {
     const { page } = await consoleFor('doctor', '/clinic/schedule');
     const rows = await calendarDoctors(page);
-    assert.deepEqual(rows.map((r) => r.key), ['doctor']);
+    assert.deepEqual(
+      rows.map((r) => r.key),
+      ['doctor'],
+    );
     assert.equal(await page.locator('[data-test=sched-import]').count(), 0);
     assert.equal(await page.locator('[data-test=sched-add]').count(), 0);
     const sessions = page.locator('[data-test^="sched-session-"][data-status=open]');
@@ -215,7 +305,9 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await sessions.first().waitFor();
     // every session the page shows is theirs (the BFF's scope, not just the rows)
     const token = await apiLogin('doctor');
-    const mine = (await call<{ items: { doctorName: string }[] }>('GET', '/api/admin/scheduling/schedules?pageSize=500', { token })).body.items;
+    const mine = (
+      await call<{ items: { doctorName: string }[] }>('GET', '/api/admin/scheduling/schedules?pageSize=500', { token })
+    ).body.items;
     assert.ok(mine.length > 0 && mine.every((s) => s.doctorName === '张晓明'));
     await sessions.first().click();
     await page.waitForSelector('[data-test=sched-form]');
@@ -225,7 +317,12 @@ describe('门诊管理 console pages (real Chromium)', function () {
     // and the BFF refuses the import with this browser's own session
     const status = await page.evaluate(async () => {
       const r = await fetch('/api/admin/scheduling/imports?filename=x.csv', {
-        method: 'POST', headers: { 'content-type': 'application/octet-stream', authorization: `Bearer ${localStorage.getItem('yiyun.admin.accessToken')}` }, body: 'a,b',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/octet-stream',
+          authorization: `Bearer ${localStorage.getItem('yiyun.admin.accessToken')}`,
+        },
+        body: 'a,b',
       });
       return r.status;
     });
@@ -234,9 +331,19 @@ describe('门诊管理 console pages (real Chromium)', function () {
   it('预约管理: an appointment booked and paid through the mini-program is found, marked visited, followed up and exported', async () => {
     // a fresh doctor of 心血管内科 with a session today, booked by a patient through the real mp API and paid at WeChat Pay
     const doctor = await newDoctor('心血管内科');
-    const session = await newSchedule(doctor.id, { date: shanghaiDate(), startTime: '00:00', endTime: '23:59', slotCount: 8, feeFen: 2500, releaseAt: new Date(Date.now() - 86400_000).toISOString() });
+    const session = await newSchedule(doctor.id, {
+      date: shanghaiDate(),
+      startTime: '00:00',
+      endTime: '23:59',
+      slotCount: 8,
+      feeFen: 2500,
+      releaseAt: new Date(Date.now() - 86400_000).toISOString(),
+    });
     const p = await patient();
-    const booked = await call('POST', '/api/mp/appointments', { token: p.token, body: { scheduleId: session.id, patientId: p.patientId } });
+    const booked = await call('POST', '/api/mp/appointments', {
+      token: p.token,
+      body: { scheduleId: session.id, patientId: p.patientId },
+    });
     assert.equal(booked.status, 201, JSON.stringify(booked.body));
     const paid = await call('POST', '/sim-wechatpay/__sim/pay', { body: booked.body.payment });
     assert.equal(paid.status, 200, JSON.stringify(paid.body));
@@ -253,7 +360,17 @@ describe('门诊管理 console pages (real Chromium)', function () {
     assert.equal(await page.locator('[data-test^=appt-row-]').count(), 1);
     const row = page.locator('[data-test=appt-table] .el-table__body-wrapper tbody tr').first();
     const text = await row.innerText();
-    for (const want of ['王患者', '137****1111', '测试医生', '心血管内科', `${shanghaiDate()} 上午`, '第 1 号', '¥25.00', '已预约']) assert.ok(text.includes(want), `row lacks ${want}: ${text}`);
+    for (const want of [
+      '王患者',
+      '137****1111',
+      '测试医生',
+      '心血管内科',
+      `${shanghaiDate()} 上午`,
+      '第 1 号',
+      '¥25.00',
+      '已预约',
+    ])
+      assert.ok(text.includes(want), `row lacks ${want}: ${text}`);
     assert.match(text, /\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}/, 'the paid time is shown');
     await screenshot(page, 'clinic-appointment');
 
@@ -282,10 +399,18 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.locator(`[data-test=followup-${fuId}][data-status=done]`).waitFor();
     assert.match(await page.locator(`[data-test=followup-result-${fuId}]`).innerText(), /血压 128\/82/);
     await screenshot(page, 'clinic-appointment-drawer');
-    const fus = (await call('GET', `/api/admin/booking/appointments/${appt.id}/follow-ups`, { token: await apiLogin('deptadmin') })).body;
-    assert.deepEqual(fus.map((f: { status: string; result: string }) => [f.status, f.result]), [['done', '血压 128/82，按时服药，无不适']]);
+    const fus = (
+      await call('GET', `/api/admin/booking/appointments/${appt.id}/follow-ups`, { token: await apiLogin('deptadmin') })
+    ).body;
+    assert.deepEqual(
+      fus.map((f: { status: string; result: string }) => [f.status, f.result]),
+      [['done', '血压 128/82，按时服药，无不适']],
+    );
     await page.keyboard.press('Escape');
-    await page.waitForFunction((n) => document.querySelector(`[data-test="appt-followups-${n}"]`)?.textContent?.trim() === '1', no);
+    await page.waitForFunction(
+      (n) => document.querySelector(`[data-test="appt-followups-${n}"]`)?.textContent?.trim() === '1',
+      no,
+    );
 
     // export: the browser downloads the xlsx (with the token) and it holds this appointment
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=appt-export]')]);
@@ -301,13 +426,25 @@ describe('门诊管理 console pages (real Chromium)', function () {
 
   it('随访管理: lists planned follow-ups by status and date, and records a result', async () => {
     const doctor = await newDoctor('心血管内科');
-    const session = await newSchedule(doctor.id, { date: shanghaiDate(), startTime: '00:00', endTime: '23:59', feeFen: 0, releaseAt: new Date(Date.now() - 86400_000).toISOString() });
+    const session = await newSchedule(doctor.id, {
+      date: shanghaiDate(),
+      startTime: '00:00',
+      endTime: '23:59',
+      feeFen: 0,
+      releaseAt: new Date(Date.now() - 86400_000).toISOString(),
+    });
     const p = await patient();
-    const booked = await call('POST', '/api/mp/appointments', { token: p.token, body: { scheduleId: session.id, patientId: p.patientId } });
+    const booked = await call('POST', '/api/mp/appointments', {
+      token: p.token,
+      body: { scheduleId: session.id, patientId: p.patientId },
+    });
     assert.equal(booked.body.appointment.status, 'booked', JSON.stringify(booked.body));
     const token = await apiLogin('chief');
     const planDate = addDays(shanghaiDate(), 3 + crypto.randomInt(20));
-    const fu = await call('POST', `/api/admin/booking/appointments/${booked.body.appointment.id}/follow-ups`, { token, body: { planDate, content: '复查心电图' } });
+    const fu = await call('POST', `/api/admin/booking/appointments/${booked.body.appointment.id}/follow-ups`, {
+      token,
+      body: { planDate, content: '复查心电图' },
+    });
     assert.equal(fu.status, 201, JSON.stringify(fu.body));
 
     const { page } = await consoleFor('chief', '/clinic/follow-up');
@@ -322,7 +459,10 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.click('[data-test=query-search]');
     await page.waitForSelector(`[data-test=fu-row-${fu.body.id}]`);
     const dates = await page.$$eval('[data-test^=fu-row-]', (els) => els.map((e) => e.textContent!.trim()));
-    assert.ok(dates.every((d) => d === planDate), dates.join(','));
+    assert.ok(
+      dates.every((d) => d === planDate),
+      dates.join(','),
+    );
     assert.equal(await page.locator(`[data-test=fu-status-${fu.body.id}]`).getAttribute('data-status'), 'planned');
     await screenshot(page, 'clinic-follow-up');
 
@@ -337,7 +477,9 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.click('[data-test=query-search]');
     await page.waitForSelector(`[data-test=fu-row-${fu.body.id}]`);
     assert.equal(await page.locator(`[data-test=fu-result-${fu.body.id}]`).innerText(), '心电图正常，三个月后复诊');
-    const stored = (await call('GET', `/api/admin/booking/appointments/${booked.body.appointment.id}/follow-ups`, { token })).body;
+    const stored = (
+      await call('GET', `/api/admin/booking/appointments/${booked.body.appointment.id}/follow-ups`, { token })
+    ).body;
     assert.equal(stored[0].status, 'done');
   });
 });

@@ -8,50 +8,94 @@ import { startStack } from '../support/stack';
 import { call, loginAs as apiLogin, replaceInitialPassword, unique } from '../support/api';
 import { User } from '../../bff/src/modules/system/models';
 import {
-  clickMenu, closeBrowser, DEMO, ensureConsoleBuilt, field, loginAs, newConsole, screenshot, sidebarTitles, type ConsoleSession, type DemoUser,
+  clickMenu,
+  closeBrowser,
+  DEMO,
+  ensureConsoleBuilt,
+  field,
+  loginAs,
+  newConsole,
+  screenshot,
+  sidebarTitles,
+  type ConsoleSession,
+  type DemoUser,
 } from '../support/browser';
 
 // The seeded menus per role (docs/API.md and 门诊管理 from the scheduling/booking issue). Modules added later bring
 // more menus; those are checked against the BFF.
 const CLINIC = ['门诊管理', '排班管理', '预约管理', '随访管理'];
 const EXPECTED_MENUS: Record<DemoUser, string[]> = {
-  admin: ['首页', '系统管理', '用户管理', '角色管理', '菜单管理', '部门管理', '岗位管理', '字典管理', '人员申请', ...CLINIC, '系统监控', '在线用户', '操作日志', '登录日志'],
+  admin: [
+    '首页',
+    '系统管理',
+    '用户管理',
+    '角色管理',
+    '菜单管理',
+    '部门管理',
+    '岗位管理',
+    '字典管理',
+    '人员申请',
+    ...CLINIC,
+    '系统监控',
+    '在线用户',
+    '操作日志',
+    '登录日志',
+  ],
   deptadmin: ['首页', '系统管理', '用户管理', '部门管理', '人员申请', ...CLINIC],
   chief: ['首页', '系统管理', '用户管理', ...CLINIC],
   doctor: ['首页', ...CLINIC],
 };
 const FOUNDATION = new Set(EXPECTED_MENUS.admin);
 
-interface MenuNode { name: string; type: 'D' | 'M'; orderNum: number; visible: boolean; children: MenuNode[] }
+interface MenuNode {
+  name: string;
+  type: 'D' | 'M';
+  orderNum: number;
+  visible: boolean;
+  children: MenuNode[];
+}
 /** The sidebar the BFF's menus call for: visible menus depth-first by order, directories only when non-empty. */
 async function menusFromBff(username: string, password: string): Promise<string[]> {
   const login = await call<{ accessToken: string }>('POST', '/api/admin/auth/login', { body: { username, password } });
   const tree = (await call<MenuNode[]>('GET', '/api/admin/me/menus', { token: login.body.accessToken })).body;
   const walk = (nodes: MenuNode[]): string[] =>
-    [...nodes].sort((a, b) => a.orderNum - b.orderNum).flatMap((n) => {
-      if (n.visible === false) return [];
-      if (n.type === 'D') {
-        const inner = walk(n.children);
-        return inner.length ? [n.name, ...inner] : [];
-      }
-      return [n.name];
-    });
+    [...nodes]
+      .sort((a, b) => a.orderNum - b.orderNum)
+      .flatMap((n) => {
+        if (n.visible === false) return [];
+        if (n.type === 'D') {
+          const inner = walk(n.children);
+          return inner.length ? [n.name, ...inner] : [];
+        }
+        return [n.name];
+      });
   return walk(tree);
 }
 
 /** exactly the BFF's menus, and of the foundation's menus exactly those docs/API.md gives the role */
-async function assertMenus(page: Page, cred: { username: string; password: string }, foundation: string[]): Promise<void> {
+async function assertMenus(
+  page: Page,
+  cred: { username: string; password: string },
+  foundation: string[],
+): Promise<void> {
   const shown = await sidebarTitles(page);
   assert.deepEqual(shown, await menusFromBff(cred.username, cred.password));
-  assert.deepEqual(shown.filter((t) => FOUNDATION.has(t)), foundation);
+  assert.deepEqual(
+    shown.filter((t) => FOUNDATION.has(t)),
+    foundation,
+  );
 }
 
-interface DeptNode { name: string; children: DeptNode[] }
+interface DeptNode {
+  name: string;
+  children: DeptNode[];
+}
 /** names in 内科's subtree right now (other tests add departments under it) */
 async function neikeSubtree(): Promise<string[]> {
   const token = await apiLogin('admin');
   const tree = (await call<DeptNode[]>('GET', '/api/admin/system/depts', { token })).body;
-  const find = (nodes: DeptNode[]): DeptNode | undefined => nodes.map((n) => (n.name === '内科' ? n : find(n.children))).find(Boolean);
+  const find = (nodes: DeptNode[]): DeptNode | undefined =>
+    nodes.map((n) => (n.name === '内科' ? n : find(n.children))).find(Boolean);
   const names = (n: DeptNode): string[] => [n.name, ...n.children.flatMap(names)];
   return names(find(tree)!);
 }
@@ -59,7 +103,10 @@ async function neikeSubtree(): Promise<string[]> {
 let baseUrl = '';
 const open: ConsoleSession[] = [];
 
-async function consoleFor(who?: DemoUser | { username: string; password: string }, landing?: string): Promise<ConsoleSession> {
+async function consoleFor(
+  who?: DemoUser | { username: string; password: string },
+  landing?: string,
+): Promise<ConsoleSession> {
   const s = await newConsole(baseUrl);
   open.push(s);
   if (who) await loginAs(s, who, landing);
@@ -69,7 +116,11 @@ async function consoleFor(who?: DemoUser | { username: string; password: string 
 /** Waits for a list page to finish loading and returns the texts of one data-test prefix in its rows. */
 async function rowKeys(page: Page, prefix: string): Promise<string[]> {
   await page.waitForFunction(() => !document.querySelector('.el-table .el-loading-mask'));
-  return page.$$eval(`[data-test^="${prefix}"]`, (els, p) => els.map((e) => e.getAttribute('data-test')!.slice(p.length)), prefix);
+  return page.$$eval(
+    `[data-test^="${prefix}"]`,
+    (els, p) => els.map((e) => e.getAttribute('data-test')!.slice(p.length)),
+    prefix,
+  );
 }
 
 async function confirmDialog(page: Page): Promise<void> {
@@ -82,7 +133,9 @@ async function confirmDialog(page: Page): Promise<void> {
  */
 async function makeUser(roleKey?: string): Promise<{ id: number; username: string; password: string }> {
   const token = await apiLogin('admin');
-  const depts = await call<{ id: number; name: string; children: unknown[] }[]>('GET', '/api/admin/system/depts', { token });
+  const depts = await call<{ id: number; name: string; children: unknown[] }[]>('GET', '/api/admin/system/depts', {
+    token,
+  });
   const roles = await call<{ id: number; key: string }[]>('GET', '/api/admin/system/roles', { token });
   const username = unique('t_');
   const password = 'Amber-Orchard-57';
@@ -106,7 +159,11 @@ describe('admin console (real Chromium)', function () {
   });
 
   afterEach(async () => {
-    while (open.length) await open.pop()!.close().catch(() => undefined);
+    while (open.length)
+      await open
+        .pop()!
+        .close()
+        .catch(() => undefined);
   });
 
   after(async () => {
@@ -151,7 +208,7 @@ describe('admin console (real Chromium)', function () {
     await doctor.page.waitForSelector('[data-test=error-404]');
   });
 
-  it('admin creates a department and a user in it, grants a role; that user sees the role\'s menus', async () => {
+  it("admin creates a department and a user in it, grants a role; that user sees the role's menus", async () => {
     const deptName = unique('测试科');
     const username = unique('u_');
     const admin = await consoleFor('admin', '/system/dept');
@@ -176,13 +233,21 @@ describe('admin console (real Chromium)', function () {
     await page.fill(field('user-form-password'), 'Velvet-Canyon-36');
     await page.click('[data-test=user-form-submit]');
     await page.waitForSelector(`[data-test="user-row-${username}"]`);
-    const deptCell = await page.locator('[data-test=user-table] tbody tr').filter({ hasText: username }).first().innerText();
+    const deptCell = await page
+      .locator('[data-test=user-table] tbody tr')
+      .filter({ hasText: username })
+      .first()
+      .innerText();
     assert.match(deptCell, new RegExp(deptName));
 
     await page.click(`[data-test="user-roles-${username}"]`);
     await page.click('[data-test=grant-role-chief_physician]');
     await page.click('[data-test=roles-dialog-submit]');
-    await page.locator('[data-test=user-table] tbody tr').filter({ hasText: username }).filter({ hasText: '主任医师' }).waitFor();
+    await page
+      .locator('[data-test=user-table] tbody tr')
+      .filter({ hasText: username })
+      .filter({ hasText: '主任医师' })
+      .waitFor();
     await screenshot(page, 'system-user-created');
 
     // Their first login lands on 设置新密码 (nothing else is allowed yet); the form runs the BFF's password policy.
@@ -198,7 +263,10 @@ describe('admin console (real Chromium)', function () {
     const refusesNewPassword = async (value: string, message: RegExp) => {
       await np.fill(field('pwd-new'), value);
       await np.locator(field('pwd-new')).blur();
-      await np.locator('.el-form-item', { has: np.locator(field('pwd-new')) }).locator('.el-form-item__error', { hasText: message }).waitFor();
+      await np
+        .locator('.el-form-item', { has: np.locator(field('pwd-new')) })
+        .locator('.el-form-item__error', { hasText: message })
+        .waitFor();
     };
     await refusesNewPassword('password1', /至少 10 位/);
     await refusesNewPassword(`${username}-Garden`, /不能包含用户名/);
@@ -223,7 +291,9 @@ describe('admin console (real Chromium)', function () {
     const s = await consoleFor('deptadmin', '/system/user');
     const { page } = s;
     await page.waitForSelector('[data-test^=user-row-]');
-    const depts = await page.$$eval('[data-test=user-table] tbody tr td:nth-child(3)', (tds) => tds.map((t) => t.textContent!.trim()));
+    const depts = await page.$$eval('[data-test=user-table] tbody tr td:nth-child(3)', (tds) =>
+      tds.map((t) => t.textContent!.trim()),
+    );
     assert.ok(depts.length > 0);
     const subtree = await neikeSubtree();
     assert.ok(subtree.includes('心血管内科') && !subtree.includes('骨科'));
@@ -244,17 +314,27 @@ describe('admin console (real Chromium)', function () {
     // and the BFF refuses it anyway, with this browser's own session
     const adminToken = await apiLogin('admin');
     const roles = await call<{ id: number; key: string }[]>('GET', '/api/admin/system/roles', { token: adminToken });
-    const users = await call<{ items: { id: number; username: string }[] }>('GET', '/api/admin/system/users?username=doctor', { token: adminToken });
+    const users = await call<{ items: { id: number; username: string }[] }>(
+      'GET',
+      '/api/admin/system/users?username=doctor',
+      { token: adminToken },
+    );
     const adminRoleId = roles.body.find((r) => r.key === 'admin')!.id;
     const doctorId = users.body.items.find((u) => u.username === 'doctor')!.id;
-    const status = await page.evaluate(async ([uid, rid]) => {
-      const r = await fetch(`/api/admin/system/users/${uid}/roles`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('yiyun.admin.accessToken')}` },
-        body: JSON.stringify({ roleIds: [rid] }),
-      });
-      return r.status;
-    }, [doctorId, adminRoleId] as const);
+    const status = await page.evaluate(
+      async ([uid, rid]) => {
+        const r = await fetch(`/api/admin/system/users/${uid}/roles`, {
+          method: 'PUT',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${localStorage.getItem('yiyun.admin.accessToken')}`,
+          },
+          body: JSON.stringify({ roleIds: [rid] }),
+        });
+        return r.status;
+      },
+      [doctorId, adminRoleId] as const,
+    );
     assert.equal(status, 403);
   });
 
@@ -283,14 +363,17 @@ describe('admin console (real Chromium)', function () {
     await admin.page.locator(`[data-test="loginlog-unlock-${victim.username}"]`).first().click();
     await confirmDialog(admin.page);
     await admin.page.waitForSelector('.el-message--success');
-    await admin.page.waitForFunction((u) => !document.querySelector(`[data-test="loginlog-unlock-${u}"]`), victim.username);
+    await admin.page.waitForFunction(
+      (u) => !document.querySelector(`[data-test="loginlog-unlock-${u}"]`),
+      victim.username,
+    );
     await screenshot(admin.page, 'monitor-logininfor');
 
     await s.page.click('[data-test=login-submit]');
     await s.page.waitForSelector('[data-test=dashboard]');
   });
 
-  it('force logout from online users ends the other browser\'s session at its next request', async () => {
+  it("force logout from online users ends the other browser's session at its next request", async () => {
     const victim = await makeUser('chief_physician');
     const other = await consoleFor(victim);
     const admin = await consoleFor('admin', '/monitor/online');
@@ -315,7 +398,7 @@ describe('admin console (real Chromium)', function () {
     assert.equal(await other.page.evaluate(() => localStorage.getItem('yiyun.admin.accessToken')), null);
   });
 
-  it('refresh on a nested page stays on it; tabs keep each page\'s state', async () => {
+  it("refresh on a nested page stays on it; tabs keep each page's state", async () => {
     const s = await consoleFor('admin', '/system/user');
     const { page } = s;
     await page.fill(field('filter-name'), '张');
@@ -327,10 +410,22 @@ describe('admin console (real Chromium)', function () {
     await clickMenu(page, '字典管理');
     await page.click('[data-test="dict-type-sys_normal_disable"]');
     await page.waitForSelector('[data-test=page-system-dict-data][data-dict-type=sys_normal_disable]');
-    assert.equal(await page.locator('[data-test=page-system-dict-data][data-dict-type=sys_normal_disable] input[data-test=dict-data-filter]').inputValue(), '');
+    assert.equal(
+      await page
+        .locator(
+          '[data-test=page-system-dict-data][data-dict-type=sys_normal_disable] input[data-test=dict-data-filter]',
+        )
+        .inputValue(),
+      '',
+    );
     await page.click('[data-test="tab-字典数据 · sys_user_status"]');
     await page.waitForSelector('[data-test=page-system-dict-data][data-dict-type=sys_user_status]');
-    assert.equal(await page.locator('[data-test=page-system-dict-data][data-dict-type=sys_user_status] input[data-test=dict-data-filter]').inputValue(), 'A');
+    assert.equal(
+      await page
+        .locator('[data-test=page-system-dict-data][data-dict-type=sys_user_status] input[data-test=dict-data-filter]')
+        .inputValue(),
+      'A',
+    );
     await screenshot(page, 'system-dict-data');
 
     await page.reload();
@@ -349,10 +444,19 @@ describe('admin console (real Chromium)', function () {
   it('every main page renders for the admin (screenshots)', async () => {
     const s = await consoleFor('admin');
     const pages: [string, string][] = [
-      ['用户管理', '/system/user'], ['角色管理', '/system/role'], ['菜单管理', '/system/menu'], ['部门管理', '/system/dept'],
-      ['岗位管理', '/system/post'], ['字典管理', '/system/dict'], ['人员申请', '/system/staff-application'],
-      ['在线用户', '/monitor/online'], ['操作日志', '/monitor/operlog'], ['登录日志', '/monitor/logininfor'],
-      ['排班管理', '/clinic/schedule'], ['预约管理', '/clinic/appointment'], ['随访管理', '/clinic/follow-up'],
+      ['用户管理', '/system/user'],
+      ['角色管理', '/system/role'],
+      ['菜单管理', '/system/menu'],
+      ['部门管理', '/system/dept'],
+      ['岗位管理', '/system/post'],
+      ['字典管理', '/system/dict'],
+      ['人员申请', '/system/staff-application'],
+      ['在线用户', '/monitor/online'],
+      ['操作日志', '/monitor/operlog'],
+      ['登录日志', '/monitor/logininfor'],
+      ['排班管理', '/clinic/schedule'],
+      ['预约管理', '/clinic/appointment'],
+      ['随访管理', '/clinic/follow-up'],
     ];
     for (const [title, path] of pages) {
       await clickMenu(s.page, title);

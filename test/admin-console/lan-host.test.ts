@@ -26,7 +26,11 @@ describe('console and h5 over plain http under a LAN host name (Chromium)', func
   before(async () => {
     const { baseUrl } = await startStack();
     origin = `http://${HOST}:${new URL(baseUrl).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${HOST} 127.0.0.1`], headless: true });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${HOST} 127.0.0.1`],
+      headless: true,
+    });
   });
   after(async () => {
     await browser?.close();
@@ -65,7 +69,11 @@ describe('console and h5 over plain http under a LAN host name (Chromium)', func
       assert.deepEqual(problems, []);
       const assets = requests.filter((u) => /\.(js|css)(\?|$)/.test(u));
       assert.ok(assets.length > 0, 'the page loaded its scripts and styles');
-      assert.deepEqual(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:')), [], 'nothing was fetched elsewhere (such as https)');
+      assert.deepEqual(
+        requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:')),
+        [],
+        'nothing was fetched elsewhere (such as https)',
+      );
     } finally {
       await close();
     }
@@ -82,8 +90,15 @@ describe('console and h5 over plain http under a LAN host name (Chromium)', func
       await page.waitForLoadState('networkidle');
       // Taro's tab bar items are <a href="javascript:;">, which the CSP refuses harmlessly: not a failed request.
       assert.deepEqual(problems, []);
-      assert.ok(requests.some((u) => /\.js(\?|$)/.test(u)), 'the app loaded its scripts');
-      assert.deepEqual(requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:')), [], 'nothing was fetched elsewhere (such as https)');
+      assert.ok(
+        requests.some((u) => /\.js(\?|$)/.test(u)),
+        'the app loaded its scripts',
+      );
+      assert.deepEqual(
+        requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:')),
+        [],
+        'nothing was fetched elsewhere (such as https)',
+      );
     } finally {
       await close();
     }

@@ -7,7 +7,15 @@ import { startStack } from '../support/stack';
 import { call } from '../support/api';
 import { newDoctor, newSchedule, patient } from '../support/booking';
 import { legacySecondOrder } from '../support/payments';
-import { closeBrowser, ensureConsoleBuilt, field, loginAs, newConsole, screenshot, type ConsoleSession } from '../support/browser';
+import {
+  closeBrowser,
+  ensureConsoleBuilt,
+  field,
+  loginAs,
+  newConsole,
+  screenshot,
+  type ConsoleSession,
+} from '../support/browser';
 import { PayOrder } from '../../bff/src/modules/payment/models';
 
 describe('预约管理: refunds in the console (real Chromium)', function () {
@@ -25,11 +33,17 @@ describe('预约管理: refunds in the console (real Chromium)', function () {
     const doctor = await newDoctor('心血管内科');
     const s = await newSchedule(doctor.id, { feeFen: 2500 });
     const p = await patient();
-    const booked = await call('POST', '/api/mp/appointments', { token: p.token, body: { scheduleId: s.id, patientId: p.patientId } });
+    const booked = await call('POST', '/api/mp/appointments', {
+      token: p.token,
+      body: { scheduleId: s.id, patientId: p.patientId },
+    });
     assert.equal(booked.status, 201, JSON.stringify(booked.body));
     const { id, no } = booked.body.appointment as { id: number; no: string };
     const second = await legacySecondOrder(id);
-    const first = (await PayOrder.findOne({ where: { subjectType: 'appointment', subjectId: id }, order: [['id', 'ASC']] }))!;
+    const first = (await PayOrder.findOne({
+      where: { subjectType: 'appointment', subjectId: id },
+      order: [['id', 'ASC']],
+    }))!;
     await pay.pay(first.outTradeNo);
     await pay.pay(second.outTradeNo);
     await pay.settled();
@@ -41,13 +55,26 @@ describe('预约管理: refunds in the console (real Chromium)', function () {
     await page.fill(field('appt-filter-no'), no);
     await page.click('[data-test=query-search]');
     await page.waitForSelector(`[data-test="appt-row-${no}"]`);
-    assert.equal((await page.locator(`[data-test="appt-dup-refund-${no}"]`).innerText()).trim(), '重复支付已退款 ¥25.00');
-    assert.ok((await page.locator(`[data-test="appt-status-${no}"]`).innerText()).includes('已预约'), 'the booking itself stands');
+    assert.equal(
+      (await page.locator(`[data-test="appt-dup-refund-${no}"]`).innerText()).trim(),
+      '重复支付已退款 ¥25.00',
+    );
+    assert.ok(
+      (await page.locator(`[data-test="appt-status-${no}"]`).innerText()).includes('已预约'),
+      'the booking itself stands',
+    );
 
     await page.click(`[data-test="appt-detail-${no}"]`);
     await page.waitForSelector('[data-test=appt-drawer]');
-    assert.equal((await page.locator('[data-test=appt-drawer] [data-test=appt-refund-duplicate]').innerText()).trim(), '重复支付已退款 ¥25.00');
-    assert.equal(await page.locator('[data-test=appt-drawer] [data-test=appt-refund]').count(), 0, 'no refund of the booking itself');
+    assert.equal(
+      (await page.locator('[data-test=appt-drawer] [data-test=appt-refund-duplicate]').innerText()).trim(),
+      '重复支付已退款 ¥25.00',
+    );
+    assert.equal(
+      await page.locator('[data-test=appt-drawer] [data-test=appt-refund]').count(),
+      0,
+      'no refund of the booking itself',
+    );
     await screenshot(page, 'clinic-appointment-duplicate-refund');
   });
 });

@@ -12,7 +12,12 @@ declare module 'autocannon' {
       /** Called before every request a connection sends; returns the request to send. */
       setupRequest?: (req: Request, context: Record<string, unknown>) => Request | null | undefined;
       /** Called with every response to this request; `context` is the connection's. */
-      onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string | string[]>) => void;
+      onResponse?: (
+        status: number,
+        body: string,
+        context: Record<string, unknown>,
+        headers: Record<string, string | string[]>,
+      ) => void;
     }
 
     interface Options {
@@ -48,7 +53,10 @@ declare module 'autocannon' {
 
     interface Instance extends EventEmitter, PromiseLike<Result> {
       stop(): void;
-      on(event: 'response', listener: (client: EventEmitter, statusCode: number, resBytes: number, responseTime: number) => void): this;
+      on(
+        event: 'response',
+        listener: (client: EventEmitter, statusCode: number, resBytes: number, responseTime: number) => void,
+      ): this;
       on(event: 'reqError', listener: (error: Error) => void): this;
       on(event: string, listener: (...args: any[]) => void): this;
     }

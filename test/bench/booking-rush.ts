@@ -72,38 +72,74 @@ const runId = `yiyun_bench_${crypto.randomBytes(4).toString('hex')}`;
 const dataDir = EMBEDDED ? fs.mkdtempSync(path.join(os.tmpdir(), 'yiyun-bench-')) : undefined;
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const inherited = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !['DATABASE_URL', 'DATABASE_READ_URLS', 'REDIS_URL', 'REDIS_PREFIX', 'DATA_DIR', 'PORT'].includes(k)),
+  Object.entries(process.env).filter(
+    ([k]) => !['DATABASE_URL', 'DATABASE_READ_URLS', 'REDIS_URL', 'REDIS_PREFIX', 'DATA_DIR', 'PORT'].includes(k),
+  ),
 );
 const env: NodeJS.ProcessEnv = {
-  ...inherited, NODE_ENV: 'test', CHECK_RESPONSES: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', HOST: '127.0.0.1',
-  JWT_SECRET: crypto.randomBytes(32).toString('hex'), DATA_KEY: crypto.randomBytes(32).toString('base64'),
-  SEED_DEMO: 'true', MIGRATE_ON_START: 'true', ACCESS_TOKEN_TTL_SEC: '3600',
-  ...(EMBEDDED ? { DATA_DIR: dataDir } : { DATABASE_URL: `mysql://root@127.0.0.1:3306/${runId}`, REDIS_URL, REDIS_PREFIX: `${runId}:` }),
+  ...inherited,
+  NODE_ENV: 'test',
+  CHECK_RESPONSES: 'false',
+  LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+  HOST: '127.0.0.1',
+  JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+  DATA_KEY: crypto.randomBytes(32).toString('base64'),
+  SEED_DEMO: 'true',
+  MIGRATE_ON_START: 'true',
+  ACCESS_TOKEN_TTL_SEC: '3600',
+  ...(EMBEDDED
+    ? { DATA_DIR: dataDir }
+    : { DATABASE_URL: `mysql://root@127.0.0.1:3306/${runId}`, REDIS_URL, REDIS_PREFIX: `${runId}:` }),
 };
 
 // ---------------------------------------------------------------------------------------------------------------
 // Processes
 
-interface Proc { child: ChildProcess; port: number; role: 'bff' | 'hello' | 'wechatpay'; exited: Promise<void>; done: boolean }
+interface Proc {
+  child: ChildProcess;
+  port: number;
+  role: 'bff' | 'hello' | 'wechatpay';
+  exited: Promise<void>;
+  done: boolean;
+}
 
 function track(child: ChildProcess, port: number, role: Proc['role']): Proc {
   const p: Proc = { child, port, role, done: false, exited: Promise.resolve() };
-  p.exited = new Promise((resolve) => child.once('exit', () => { p.done = true; resolve(); }));
+  p.exited = new Promise((resolve) =>
+    child.once('exit', () => {
+      p.done = true;
+      resolve();
+    }),
+  );
   return p;
 }
 
 function startBff(port: number) {
   const prof = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   // Started the way `npm start` starts it; request logs go to /dev/null, errors to our stderr.
-  return track(spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, 'bff/src/server.ts')], {
-    cwd: root, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'],
-  }), port, 'bff');
+  return track(
+    spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, 'bff/src/server.ts')], {
+      cwd: root,
+      env: { ...env, PORT: String(port) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    }),
+    port,
+    'bff',
+  );
 }
 
 const HELLO = `import Koa from 'koa'; const app = new Koa(); app.use((ctx) => { ctx.body = { hello: 'world' }; });
 const server = app.listen(Number(process.env.PORT), '127.0.0.1'); server.keepAliveTimeout = 65000;`;
 function startHello(port: number) {
-  return track(spawn(process.execPath, ['--input-type=module', '-e', HELLO], { cwd: root, env: { ...inherited, PORT: String(port) }, stdio: 'inherit' }), port, 'hello');
+  return track(
+    spawn(process.execPath, ['--input-type=module', '-e', HELLO], {
+      cwd: root,
+      env: { ...inherited, PORT: String(port) },
+      stdio: 'inherit',
+    }),
+    port,
+    'hello',
+  );
 }
 
 /**
@@ -112,9 +148,17 @@ function startHello(port: number) {
  */
 async function startWechatPay() {
   const merchant = generateMerchantIdentity();
-  const pay = { mchid: '1900000109', appid: SIM_WECHAT_APPID, serial: merchant.serial, publicKeyPem: merchant.publicKeyPem, apiV3Key: generateApiV3Key() };
+  const pay = {
+    mchid: '1900000109',
+    appid: SIM_WECHAT_APPID,
+    serial: merchant.serial,
+    publicKeyPem: merchant.publicKeyPem,
+    apiV3Key: generateApiV3Key(),
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'wechatpay-process.ts')], {
-    cwd: root, env: { ...inherited, BENCH_PAY: JSON.stringify(pay) }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: root,
+    env: { ...inherited, BENCH_PAY: JSON.stringify(pay) },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const proc = track(child, 0, 'wechatpay');
   const first = await new Promise<string>((resolve, reject) => {
@@ -127,8 +171,13 @@ async function startWechatPay() {
   });
   const gateway = JSON.parse(first) as { url: string; platformPublicKeys: Record<string, string> };
   Object.assign(env, {
-    WECHATPAY_MCHID: pay.mchid, WECHATPAY_MERCHANT_SERIAL: pay.serial, WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem, WECHATPAY_APIV3_KEY: pay.apiV3Key,
-    WECHATPAY_PLATFORM_KEYS: JSON.stringify(gateway.platformPublicKeys), WECHATPAY_API_BASE: gateway.url, WECHATPAY_SIMULATED: 'true',
+    WECHATPAY_MCHID: pay.mchid,
+    WECHATPAY_MERCHANT_SERIAL: pay.serial,
+    WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
+    WECHATPAY_APIV3_KEY: pay.apiV3Key,
+    WECHATPAY_PLATFORM_KEYS: JSON.stringify(gateway.platformPublicKeys),
+    WECHATPAY_API_BASE: gateway.url,
+    WECHATPAY_SIMULATED: 'true',
   });
   return proc;
 }
@@ -156,7 +205,9 @@ async function waitReady(p: Proc) {
     if (p.done) throw new Error(`${p.role} on port ${p.port} exited before it was ready`);
     try {
       if ((await fetch(`http://127.0.0.1:${p.port}/readyz`)).ok) return;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`${p.role} on port ${p.port} never became ready`);
@@ -170,7 +221,13 @@ function rssMb(pid: number) {
 // ---------------------------------------------------------------------------------------------------------------
 // Load
 
-interface Shot { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string; tag?: number }
+interface Shot {
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  tag?: number;
+}
 
 interface Plan {
   /** Fixed number of requests per port (each port's shots are numbered 0..amount-1), or a fixed duration. */
@@ -230,19 +287,21 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
       connections: amount ? Math.min(CONNECTIONS, amount) : CONNECTIONS,
       ...(amount ? { amount } : { duration: plan.seconds }),
       timeout: REQUEST_TIMEOUT_S,
-      requests: [{
-        // Called once per request sent (pipelining 1), so the counter hands out every shot exactly once.
-        setupRequest: (req, context) => {
-          const shot = plan.shot(k, n++);
-          context.tag = shot.tag;
-          return { ...req, method: shot.method, path: shot.path, headers: shot.headers, body: shot.body };
+      requests: [
+        {
+          // Called once per request sent (pipelining 1), so the counter hands out every shot exactly once.
+          setupRequest: (req, context) => {
+            const shot = plan.shot(k, n++);
+            context.tag = shot.tag;
+            return { ...req, method: shot.method, path: shot.path, headers: shot.headers, body: shot.body };
+          },
+          onResponse: (status, body, context) => {
+            const answer = answerOf(status, body);
+            answers.set(answer, (answers.get(answer) ?? 0) + 1);
+            plan.onAnswer?.(context.tag as number | undefined, answer);
+          },
         },
-        onResponse: (status, body, context) => {
-          const answer = answerOf(status, body);
-          answers.set(answer, (answers.get(answer) ?? 0) + 1);
-          plan.onAnswer?.(context.tag as number | undefined, answer);
-        },
-      }],
+      ],
     });
     instance.on('response', (_client, _status, resBytes, latencyMs) => {
       latencies.push(latencyMs);
@@ -261,9 +320,16 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
   const sent = plan.amounts ? plan.amounts.reduce((a, b) => a + b, 0) : undefined;
   const unanswered = sent !== undefined ? sent - latencies.length : results.reduce((a, r) => a + r.errors, 0);
   return {
-    name, responses: latencies.length, seconds, rps: latencies.length / seconds,
-    p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99),
-    answers, unanswered, avgBytes: latencies.length ? bytes / latencies.length : 0,
+    name,
+    responses: latencies.length,
+    seconds,
+    rps: latencies.length / seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    answers,
+    unanswered,
+    avgBytes: latencies.length ? bytes / latencies.length : 0,
   };
 }
 
@@ -275,10 +341,17 @@ const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)));
 const padStart = (s: string, n: number) => ' '.repeat(Math.max(0, n - width(s))) + s;
 
 function line(m: Measured) {
-  const answers = [...m.answers].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} × ${int(v)}`).join(', ');
-  console.log(`  ${pad(m.name, 38)} ${padStart(int(m.responses), 8)} answers in ${m.seconds.toFixed(2)} s  ${padStart(int(m.rps), 7)} req/s  `
-    + `p50 ${ms(m.p50)} ms  p95 ${ms(m.p95)} ms  p99 ${ms(m.p99)} ms  ~${(m.avgBytes / 1024).toFixed(1)} KB/answer`);
-  console.log(`    answers: ${answers || 'none in the window'}${m.unanswered ? `   no answer (timeout / connection error): ${int(m.unanswered)}` : ''}`);
+  const answers = [...m.answers]
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k} × ${int(v)}`)
+    .join(', ');
+  console.log(
+    `  ${pad(m.name, 38)} ${padStart(int(m.responses), 8)} answers in ${m.seconds.toFixed(2)} s  ${padStart(int(m.rps), 7)} req/s  ` +
+      `p50 ${ms(m.p50)} ms  p95 ${ms(m.p95)} ms  p99 ${ms(m.p99)} ms  ~${(m.avgBytes / 1024).toFixed(1)} KB/answer`,
+  );
+  console.log(
+    `    answers: ${answers || 'none in the window'}${m.unanswered ? `   no answer (timeout / connection error): ${int(m.unanswered)}` : ''}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -297,7 +370,9 @@ async function main() {
     wechatpay = await startWechatPay();
     // Set-up, not measured: schema, demo data, the session and the patients with tokens signed by the BFF's own
     // code, made before any server runs.
-    const infra = await initInfra(loadConfig({ ...env, PORT: '0', LOG_LEVEL: 'warn' }), { initModels: initModuleModels });
+    const infra = await initInfra(loadConfig({ ...env, PORT: '0', LOG_LEVEL: 'warn' }), {
+      initModels: initModuleModels,
+    });
     await migrate(infra.sequelize);
     await seedDemo();
     const physician = await Role.findOne({ where: { key: 'physician' } });
@@ -306,33 +381,76 @@ async function main() {
     // An evening session inside the listing's 7 days (the demo has mornings and afternoons only), released a
     // moment ago: the listing everyone refreshes shows the session being rushed.
     const schedule = await Schedule.create({
-      doctorId, deptId: doctor.deptId!, clinicDate: addDays(shanghaiDate(), 3), period: 'eve', startTime: '18:00', endTime: '21:00',
-      slotCount: SLOTS, feeFen: 2000, releaseAt: new Date(Date.now() - 1000), location: '压测诊室', createdBy: null,
+      doctorId,
+      deptId: doctor.deptId!,
+      clinicDate: addDays(shanghaiDate(), 3),
+      period: 'eve',
+      startTime: '18:00',
+      endTime: '21:00',
+      slotCount: SLOTS,
+      feeFen: 2000,
+      releaseAt: new Date(Date.now() - 1000),
+      location: '压测诊室',
+      createdBy: null,
     });
-    const users = await MpUser.bulkCreate(Array.from({ length: PATIENTS }, (_, i) => ({
-      openid: `o_bench_${i}_${runId}`, unionid: null, sessionKeyEnc: null, nickname: null, avatarUrl: null, phoneEnc: null, phoneHash: null,
-    })));
+    const users = await MpUser.bulkCreate(
+      Array.from({ length: PATIENTS }, (_, i) => ({
+        openid: `o_bench_${i}_${runId}`,
+        unionid: null,
+        sessionKeyEnc: null,
+        nickname: null,
+        avatarUrl: null,
+        phoneEnc: null,
+        phoneHash: null,
+      })),
+    );
     const fc = infra.fieldCrypto;
-    const patients = await Patient.bulkCreate(users.map((u, i) => ({
-      userId: u.id, name: '压测', idCardEnc: fc.encrypt(`x${i}`), idCardHash: fc.blindIndex(`x${i}`), phoneEnc: fc.encrypt('13800000000'),
-      phoneHash: fc.blindIndex('13800000000'), relation: 'self' as const, gender: 'M' as const, birthDate: '1990-01-01', isDefault: true,
-    })));
+    const patients = await Patient.bulkCreate(
+      users.map((u, i) => ({
+        userId: u.id,
+        name: '压测',
+        idCardEnc: fc.encrypt(`x${i}`),
+        idCardHash: fc.blindIndex(`x${i}`),
+        phoneEnc: fc.encrypt('13800000000'),
+        phoneHash: fc.blindIndex('13800000000'),
+        relation: 'self' as const,
+        gender: 'M' as const,
+        birthDate: '1990-01-01',
+        isDefault: true,
+      })),
+    );
     // Each token carries its own login id, so every request pays the revocation lookup a real patient's does.
     const auth = users.map((u) => `Bearer ${signAccess('mp', u.id, crypto.randomUUID())}`);
-    const get = (p: string, i: number): Shot => ({ method: 'GET', path: p, headers: { authorization: auth[i % PATIENTS] } });
+    const get = (p: string, i: number): Shot => ({
+      method: 'GET',
+      path: p,
+      headers: { authorization: auth[i % PATIENTS] },
+    });
     // Consecutive patients on alternate ports: every port sees distinct tokens.
     const rotating = (p: string) => (k: number, n: number) => get(p, n * PORTS.length + k);
 
-    const where = EMBEDDED ? 'embedded: 1 BFF process, SQLite, in-process cache and jobs' : `${PORTS.length} BFF processes, MariaDB + Redis`;
-    console.log(`\nYiyun registration rush — ${int(PATIENTS)} patients, ${SLOTS} slots, ${CONNECTIONS} connections per process, ${where}`);
-    console.log(`${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} before the run; BFF log level ${env.LOG_LEVEL}\n`);
+    const where = EMBEDDED
+      ? 'embedded: 1 BFF process, SQLite, in-process cache and jobs'
+      : `${PORTS.length} BFF processes, MariaDB + Redis`;
+    console.log(
+      `\nYiyun registration rush — ${int(PATIENTS)} patients, ${SLOTS} slots, ${CONNECTIONS} connections per process, ${where}`,
+    );
+    console.log(
+      `${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} before the run; BFF log level ${env.LOG_LEVEL}\n`,
+    );
 
     // The baseline, on the same ports with the same connections and the same per-request tokens; measured before
     // and after the BFF, so that other work starting or stopping on the machine shows as a gap between the two.
     const helloWorld = async (when: string) => {
       for (const port of PORTS) procs.push(startHello(port));
       for (const p of procs) await waitReady(p);
-      const m = await drive(`Koa hello-world (${PORTS.length} proc${PORTS.length > 1 ? 's' : ''}), ${when}`, { seconds: SECONDS, shot: rotating('/') });
+      const m = await drive(`Koa hello-world (${PORTS.length} proc${PORTS.length > 1 ? 's' : ''}), ${when}`, {
+        seconds: SECONDS,
+        shot: rotating('/'),
+      });
       line(m);
       for (const p of procs.splice(0)) await stopProc(p);
       return m;
@@ -346,7 +464,9 @@ async function main() {
     }
     const demoAdmin = DEMO_ACCOUNTS.find((a) => a.username === 'admin')!;
     const login = await fetch(`http://127.0.0.1:${PORTS[0]}/api/admin/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: demoAdmin.username, password: demoAdmin.password }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: demoAdmin.username, password: demoAdmin.password }),
     });
     if (login.status !== 200) throw new Error(`admin login failed: ${login.status} ${await login.text()}`);
     const adminAuth = `Bearer ${((await login.json()) as { accessToken: string }).accessToken}`;
@@ -364,18 +484,25 @@ async function main() {
         const i = byPort[k][n];
         sentBy[i]++;
         return {
-          method: 'POST', path: '/api/mp/appointments', tag: i,
+          method: 'POST',
+          path: '/api/mp/appointments',
+          tag: i,
           headers: { authorization: auth[i], 'content-type': 'application/json' },
           body: JSON.stringify({ scheduleId: schedule.id, patientId: patients[i].id }),
         };
       },
-      onAnswer: (i, answer) => { answerBy[i!] = answer; },
+      onAnswer: (i, answer) => {
+        answerBy[i!] = answer;
+      },
     });
     const rssAfterRush = procs.map((p) => rssMb(p.child.pid!));
     line(rush);
 
     // What the database holds: the truth the answers are checked against.
-    const holders = await Appointment.findAll({ where: { scheduleId: schedule.id, activeSeq: { [Op.ne]: null } }, attributes: ['patientId', 'activeSeq'] });
+    const holders = await Appointment.findAll({
+      where: { scheduleId: schedule.id, activeSeq: { [Op.ne]: null } },
+      attributes: ['patientId', 'activeSeq'],
+    });
     const seqs = holders.map((a) => a.activeSeq!);
     const booked201 = new Set(patients.filter((_, i) => answerBy[i]?.startsWith('201')).map((p) => p.id));
     const oversold = Math.max(0, holders.length - SLOTS);
@@ -384,10 +511,16 @@ async function main() {
     const answersMatch = booked201.size === holders.length && holders.every((h) => booked201.has(h.patientId));
     const exactlyOnce = sentBy.every((c) => c === 1);
     const bookedCount = (await Schedule.findByPk(schedule.id))!.bookedCount;
-    console.log(`    bookings made: ${holders.length}   oversold: ${oversold}   duplicate numbers: ${duplicates}   numbers 1..${SLOTS} all given: ${allGiven ? 'yes' : 'NO'}`);
-    console.log(`    every 201 is a booking in the database and every booking was answered 201: ${answersMatch ? 'yes' : 'NO'}; `
-      + `session's booked count ${bookedCount}; each patient sent exactly one request: ${exactlyOnce ? 'yes' : 'NO'}`);
-    console.log(`    BFF memory (RSS) after the rush: ${rssAfterRush.map((r, k) => `:${PORTS[k]} ${r.toFixed(0)} MB`).join(', ')}`);
+    console.log(
+      `    bookings made: ${holders.length}   oversold: ${oversold}   duplicate numbers: ${duplicates}   numbers 1..${SLOTS} all given: ${allGiven ? 'yes' : 'NO'}`,
+    );
+    console.log(
+      `    every 201 is a booking in the database and every booking was answered 201: ${answersMatch ? 'yes' : 'NO'}; ` +
+        `session's booked count ${bookedCount}; each patient sent exactly one request: ${exactlyOnce ? 'yes' : 'NO'}`,
+    );
+    console.log(
+      `    BFF memory (RSS) after the rush: ${rssAfterRush.map((r, k) => `:${PORTS[k]} ${r.toFixed(0)} MB`).join(', ')}`,
+    );
 
     // The reads everyone makes at the same moment, each for a fixed duration.
     const bookers = patients.map((_, i) => i).filter((i) => answerBy[i]?.startsWith('201'));
@@ -403,8 +536,14 @@ async function main() {
     await read('doctors of a department', rotating(`/api/mp/booking/doctors?deptId=${doctor.deptId}`));
     // 我的预约 as the patients who just booked open it to pay.
     const mine = bookers.length ? bookers : patients.map((_, i) => i);
-    await read('我的预约 (GET /api/mp/appointments)', (k, n) => get('/api/mp/appointments', mine[(n * PORTS.length + k) % mine.length]));
-    await read('console appointment list (admin)', () => ({ method: 'GET', path: '/api/admin/booking/appointments', headers: { authorization: adminAuth } }));
+    await read('我的预约 (GET /api/mp/appointments)', (k, n) =>
+      get('/api/mp/appointments', mine[(n * PORTS.length + k) % mine.length]),
+    );
+    await read('console appointment list (admin)', () => ({
+      method: 'GET',
+      path: '/api/admin/booking/appointments',
+      headers: { authorization: adminAuth },
+    }));
     const rssAtEnd = procs.map((p) => rssMb(p.child.pid!));
     for (const p of procs.splice(0)) await stopProc(p);
     const helloAfter = await helloWorld('after');
@@ -413,32 +552,78 @@ async function main() {
     const baseline = (helloBefore.rps + helloAfter.rps) / 2;
     const share = (m: Measured) => (m.rps / baseline) * 100;
     const correct = oversold === 0 && duplicates === 0 && allGiven && answersMatch;
-    const verdict = (m: Measured, t: { share: number; p99: number }, extra = true) => (share(m) >= t.share && m.p99 <= t.p99 && extra ? 'met' : 'NOT met');
+    const verdict = (m: Measured, t: { share: number; p99: number }, extra = true) =>
+      share(m) >= t.share && m.p99 <= t.p99 && extra ? 'met' : 'NOT met';
     const rows: string[][] = [
-      ...[helloBefore, helloAfter].map((m) => [m.name, int(m.rps), `${share(m).toFixed(0)} %`, ms(m.p50), ms(m.p95), ms(m.p99), 'baseline: the mean of the two', '']),
-      [rush.name.replace(' (POST /api/mp/appointments)', ''), int(rush.rps), `${share(rush).toFixed(1)} %`, ms(rush.p50), ms(rush.p95), ms(rush.p99),
-        `≥ ${TARGETS.rush.share} %, p99 ≤ ${TARGETS.rush.p99} ms, correct`, verdict(rush, TARGETS.rush, correct)],
-      ...reads.map((m) => [m.name, int(m.rps), `${share(m).toFixed(1)} %`, ms(m.p50), ms(m.p95), ms(m.p99),
-        m === listing ? `≥ ${TARGETS.listing.share} %, p99 ≤ ${TARGETS.listing.p99} ms` : '—', m === listing ? verdict(m, TARGETS.listing) : '']),
+      ...[helloBefore, helloAfter].map((m) => [
+        m.name,
+        int(m.rps),
+        `${share(m).toFixed(0)} %`,
+        ms(m.p50),
+        ms(m.p95),
+        ms(m.p99),
+        'baseline: the mean of the two',
+        '',
+      ]),
+      [
+        rush.name.replace(' (POST /api/mp/appointments)', ''),
+        int(rush.rps),
+        `${share(rush).toFixed(1)} %`,
+        ms(rush.p50),
+        ms(rush.p95),
+        ms(rush.p99),
+        `≥ ${TARGETS.rush.share} %, p99 ≤ ${TARGETS.rush.p99} ms, correct`,
+        verdict(rush, TARGETS.rush, correct),
+      ],
+      ...reads.map((m) => [
+        m.name,
+        int(m.rps),
+        `${share(m).toFixed(1)} %`,
+        ms(m.p50),
+        ms(m.p95),
+        ms(m.p99),
+        m === listing ? `≥ ${TARGETS.listing.share} %, p99 ≤ ${TARGETS.listing.p99} ms` : '—',
+        m === listing ? verdict(m, TARGETS.listing) : '',
+      ]),
     ];
     const head = ['what', 'req/s', 'of hello-world', 'p50 ms', 'p95 ms', 'p99 ms', 'target (issue 10)', ''];
     const widths = head.map((h, c) => Math.max(width(h), ...rows.map((r) => width(r[c]))));
-    const fmt = (r: string[]) => r.map((cell, c) => (c >= 1 && c <= 5 ? padStart(cell, widths[c]) : pad(cell, widths[c]))).join('  ').trimEnd();
-    console.log(`\nSummary (${new Date().toISOString().slice(0, 10)}, ${where}, ${CONNECTIONS} connections per process, reads ${SECONDS} s each)\n`);
+    const fmt = (r: string[]) =>
+      r
+        .map((cell, c) => (c >= 1 && c <= 5 ? padStart(cell, widths[c]) : pad(cell, widths[c])))
+        .join('  ')
+        .trimEnd();
+    console.log(
+      `\nSummary (${new Date().toISOString().slice(0, 10)}, ${where}, ${CONNECTIONS} connections per process, reads ${SECONDS} s each)\n`,
+    );
     console.log(`  ${fmt(head)}`);
     console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
     for (const r of rows) console.log(`  ${fmt(r)}`);
     const maxRss = Math.max(...rssAfterRush);
-    console.log(`\n  rush outcome: ${holders.length} booked, oversold ${oversold}, duplicate numbers ${duplicates}, numbers 1..${SLOTS} all given: ${allGiven ? 'yes' : 'NO'}`);
-    console.log(`  memory after the rush: ${rssAfterRush.map((r) => `${r.toFixed(0)} MB`).join(' / ')} (target < ${RSS_LIMIT_MB} MB per process: ${maxRss < RSS_LIMIT_MB ? 'met' : 'NOT met'}); `
-      + `after the reads: ${rssAtEnd.map((r) => `${r.toFixed(0)} MB`).join(' / ')}`);
-    console.log(`  load average after the run: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `\n  rush outcome: ${holders.length} booked, oversold ${oversold}, duplicate numbers ${duplicates}, numbers 1..${SLOTS} all given: ${allGiven ? 'yes' : 'NO'}`,
+    );
+    console.log(
+      `  memory after the rush: ${rssAfterRush.map((r) => `${r.toFixed(0)} MB`).join(' / ')} (target < ${RSS_LIMIT_MB} MB per process: ${maxRss < RSS_LIMIT_MB ? 'met' : 'NOT met'}); ` +
+        `after the reads: ${rssAtEnd.map((r) => `${r.toFixed(0)} MB`).join(' / ')}`,
+    );
+    console.log(
+      `  load average after the run: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
 
     await closeInfra();
     if (PROFILE_DIR) {
       const file = path.join(PROFILE_DIR, 'phases.json');
-      fs.writeFileSync(file, JSON.stringify({ mode: EMBEDDED ? 'embedded' : 'production', ports: PORTS, phases }, null, 2));
-      console.log(`\n  CPU profiles of the BFF processes and ${path.basename(file)} are in ${PROFILE_DIR}: npm run bench:profile -- ${PROFILE_DIR}`);
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ mode: EMBEDDED ? 'embedded' : 'production', ports: PORTS, phases }, null, 2),
+      );
+      console.log(
+        `\n  CPU profiles of the BFF processes and ${path.basename(file)} are in ${PROFILE_DIR}: npm run bench:profile -- ${PROFILE_DIR}`,
+      );
     }
   } finally {
     for (const p of procs) await stopProc(p);
@@ -461,7 +646,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

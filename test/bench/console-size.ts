@@ -24,18 +24,25 @@ ensureConsoleBuilt();
 // ---- sizes: what index.html pulls in before any route chunk (entry script, modulepreloads, stylesheets) ----
 const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
 const refs = (re: RegExp) => [...html.matchAll(re)].map((m) => m[1]!.replace(/^\/admin\//, ''));
-const js = [...new Set([...refs(/<script[^>]+src="([^"]+)"/g), ...refs(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)])];
+const js = [
+  ...new Set([...refs(/<script[^>]+src="([^"]+)"/g), ...refs(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"/g)]),
+];
 const css = refs(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"/g);
-const gz = (files: string[]) => files.reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length, 0);
+const gz = (files: string[]) =>
+  files.reduce((sum, f) => sum + zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length, 0);
 const raw = (files: string[]) => files.reduce((sum, f) => sum + fs.statSync(path.join(dist, f)).size, 0);
 const kb = (n: number) => (n / 1024).toFixed(1);
 const jsGz = gz(js);
 const allJs = fs.readdirSync(path.join(dist, 'assets')).filter((f) => f.endsWith('.js'));
 
 console.log('admin-console bundle');
-console.log(`  initial JS : ${kb(jsGz)} KB gzip (${kb(raw(js))} KB raw, ${js.length} files)  budget ${BUDGET_JS_KB} KB`);
+console.log(
+  `  initial JS : ${kb(jsGz)} KB gzip (${kb(raw(js))} KB raw, ${js.length} files)  budget ${BUDGET_JS_KB} KB`,
+);
 console.log(`  initial CSS: ${kb(gz(css))} KB gzip (${kb(raw(css))} KB raw, ${css.length} files)`);
-console.log(`  all JS     : ${kb(gz(allJs.map((f) => `assets/${f}`)))} KB gzip in ${allJs.length} chunks (route pages load on demand)`);
+console.log(
+  `  all JS     : ${kb(gz(allJs.map((f) => `assets/${f}`)))} KB gzip in ${allJs.length} chunks (route pages load on demand)`,
+);
 
 // ---- time to interactive in headless Chromium, fresh profile (cold cache) each run ----
 const stack = await startStack();
@@ -76,7 +83,9 @@ for (const kind of ['login', 'users'] as const) {
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) times.push(await measure(kind));
   const label = kind === 'login' ? 'login page' : 'user list ';
-  console.log(`  TTI ${label}: median ${median(times).toFixed(0)} ms (runs: ${times.map((t) => t.toFixed(0)).join(', ')})`);
+  console.log(
+    `  TTI ${label}: median ${median(times).toFixed(0)} ms (runs: ${times.map((t) => t.toFixed(0)).join(', ')})`,
+  );
 }
 
 await closeBrowser();

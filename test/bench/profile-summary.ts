@@ -12,10 +12,29 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
-interface Phase { name: string; startUs: number; endUs: number }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+interface Phase {
+  name: string;
+  startUs: number;
+  endUs: number;
+}
 
 const root = path.resolve(import.meta.dirname, '../..');
 const args = process.argv.slice(2);
@@ -32,20 +51,30 @@ function fail(message: string): never {
   console.error(message);
   process.exit(2);
 }
-if (!target) fail('usage: npm run bench:profile -- <dir with .cpuprofile files | file.cpuprofile> [--phase rush] [--top 15] [--each] [--callers <group>]');
+if (!target)
+  fail(
+    'usage: npm run bench:profile -- <dir with .cpuprofile files | file.cpuprofile> [--phase rush] [--top 15] [--each] [--callers <group>]',
+  );
 if (!fs.existsSync(target)) fail(`${target} does not exist`);
 
 const dir = fs.statSync(target).isDirectory() ? target : path.dirname(target);
 // Node names profiles CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; thread 0 is the main thread (the others
 // are tsx's module loader, idle once the server is up).
 const files = fs.statSync(target).isDirectory()
-  ? fs.readdirSync(target).filter((f) => /\.cpuprofile$/.test(f) && (/^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f) || !f.startsWith('CPU.'))).map((f) => path.join(target, f))
+  ? fs
+      .readdirSync(target)
+      .filter(
+        (f) => /\.cpuprofile$/.test(f) && (/^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f) || !f.startsWith('CPU.')),
+      )
+      .map((f) => path.join(target, f))
   : [target];
 if (!files.length) fail(`no main-thread .cpuprofile in ${target}`);
 const phasesFile = path.join(dir, 'phases.json');
 const allPhases: Phase[] = fs.existsSync(phasesFile) ? JSON.parse(fs.readFileSync(phasesFile, 'utf8')).phases : [];
 // The hello-world runs before the BFF starts and the warm-up is not counted: neither is worth a section.
-let phases: (Phase | undefined)[] = allPhases.filter((p) => !/hello|warm-up/i.test(p.name) && (!ONLY || p.name.toLowerCase().includes(ONLY.toLowerCase())));
+let phases: (Phase | undefined)[] = allPhases.filter(
+  (p) => !/hello|warm-up/i.test(p.name) && (!ONLY || p.name.toLowerCase().includes(ONLY.toLowerCase())),
+);
 if (!allPhases.length) phases = [undefined];
 if (!phases.length) fail(`no phase matches "${ONLY}" in ${phasesFile}: ${allPhases.map((p) => p.name).join(', ')}`);
 
@@ -95,7 +124,16 @@ interface Tally {
   kinds: Map<string, number>;
   callers: Map<string, number>;
 }
-const newTally = (): Tally => ({ processes: 0, windowUs: 0, totalUs: 0, self: new Map(), onStack: new Map(), fns: new Map(), kinds: new Map(), callers: new Map() });
+const newTally = (): Tally => ({
+  processes: 0,
+  windowUs: 0,
+  totalUs: 0,
+  self: new Map(),
+  onStack: new Map(),
+  fns: new Map(),
+  kinds: new Map(),
+  callers: new Map(),
+});
 const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
 
 function tally(profile: CpuProfile, phase: Phase | undefined, t: Tally) {
@@ -140,7 +178,11 @@ function tally(profile: CpuProfile, phase: Phase | undefined, t: Tally) {
         id = parent.get(id);
       }
       const cf = id !== undefined ? byId.get(id)!.callFrame : undefined;
-      add(t.callers, cf ? `${cf.functionName || '(anonymous)'}  ${where(cf)}` : '(an async continuation: nothing above it but Node)', w);
+      add(
+        t.callers,
+        cf ? `${cf.functionName || '(anonymous)'}  ${where(cf)}` : '(an async continuation: nothing above it but Node)',
+        w,
+      );
     }
   }
   if (seen) {
@@ -151,7 +193,11 @@ function tally(profile: CpuProfile, phase: Phase | undefined, t: Tally) {
 
 const pct = (v: number, of: number) => `${((v / of) * 100).toFixed(1).padStart(5)} %`;
 function top(m: Map<string, number>, of: number, n: number) {
-  return [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `    ${pct(v, of)}  ${k}`).join('\n');
+  return [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `    ${pct(v, of)}  ${k}`)
+    .join('\n');
 }
 
 function print(title: string, t: Tally) {
@@ -161,9 +207,17 @@ function print(title: string, t: Tally) {
   }
   const idle = t.kinds.get('idle') ?? 0;
   const busy = t.totalUs - idle;
-  console.log(`\n== ${title} — ${t.processes} process${t.processes > 1 ? 'es' : ''}, ${(t.windowUs / t.processes / 1e6).toFixed(1)} s each; `
-    + `busy ${pct(busy, t.totalUs).trim()} of the sampled time, idle ${pct(idle, t.totalUs).trim()}`);
-  console.log(`  busy time by kind: ${[...t.kinds].filter(([k]) => k !== 'idle').sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${pct(v, busy).trim()}`).join(', ')}`);
+  console.log(
+    `\n== ${title} — ${t.processes} process${t.processes > 1 ? 'es' : ''}, ${(t.windowUs / t.processes / 1e6).toFixed(1)} s each; ` +
+      `busy ${pct(busy, t.totalUs).trim()} of the sampled time, idle ${pct(idle, t.totalUs).trim()}`,
+  );
+  console.log(
+    `  busy time by kind: ${[...t.kinds]
+      .filter(([k]) => k !== 'idle')
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${pct(v, busy).trim()}`)
+      .join(', ')}`,
+  );
   console.log(`  self time by package / file (% of busy):\n${top(t.self, busy, TOP)}`);
   console.log(`  on the stack, callees included (% of busy):\n${top(t.onStack, busy, TOP)}`);
   console.log(`  top functions by self time (% of busy):\n${top(t.fns, busy, TOP)}`);

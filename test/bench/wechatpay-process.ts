@@ -6,10 +6,20 @@
  */
 import { FakeWechatPay } from '../../bff/src/simulators/wechatpay-gateway';
 
-const merchant = JSON.parse(process.env.BENCH_PAY ?? '') as { mchid: string; appid: string; serial: string; publicKeyPem: string; apiV3Key: string };
+const merchant = JSON.parse(process.env.BENCH_PAY ?? '') as {
+  mchid: string;
+  appid: string;
+  serial: string;
+  publicKeyPem: string;
+  apiV3Key: string;
+};
 const gateway = new FakeWechatPay({
-  mchid: merchant.mchid, appid: merchant.appid, merchantSerial: merchant.serial, merchantPublicKeyPem: merchant.publicKeyPem,
-  apiV3Key: merchant.apiV3Key, retryScheduleMs: [],
+  mchid: merchant.mchid,
+  appid: merchant.appid,
+  merchantSerial: merchant.serial,
+  merchantPublicKeyPem: merchant.publicKeyPem,
+  apiV3Key: merchant.apiV3Key,
+  retryScheduleMs: [],
 });
 const url = await gateway.listen(0);
 process.stdout.write(`${JSON.stringify({ url, platformPublicKeys: gateway.platformPublicKeys })}\n`);

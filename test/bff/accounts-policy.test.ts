@@ -14,7 +14,16 @@ import { DEMO_ACCOUNTS } from '../../db/seeds/demo';
 
 const GOOD = 'Lantern-Quay-5831';
 /** Passwords the probe got accepted, and others any list of common passwords has. */
-const WEAK = ['password1', 'Passw0rd1', 'password123', 'qwertyuiop1', '1234567890', 'Woaini@1314', 'P@ssw0rd2024', 'aaaaaaaaaaaa'];
+const WEAK = [
+  'password1',
+  'Passw0rd1',
+  'password123',
+  'qwertyuiop1',
+  '1234567890',
+  'Woaini@1314',
+  'P@ssw0rd2024',
+  'aaaaaaaaaaaa',
+];
 
 function assertWeak(r: { status: number; body: any }, reason?: string) {
   assert.equal(r.status, 422, JSON.stringify(r.body));
@@ -27,7 +36,10 @@ describe('password policy', () => {
   it('refuses short, common and username-containing passwords when an administrator creates a user', async () => {
     const admin = await adminToken();
     const create = (username: string, password: string) =>
-      call('POST', '/api/admin/system/users', { token: admin, body: { username, name: '策略测试', password, deptId: 1 } });
+      call('POST', '/api/admin/system/users', {
+        token: admin,
+        body: { username, name: '策略测试', password, deptId: 1 },
+      });
     for (const password of WEAK) assertWeak(await create(unique('pw'), password));
     assertWeak(await create(unique('pw'), 'password1'), 'too_short');
     const username = unique('lihua');
@@ -38,24 +50,62 @@ describe('password policy', () => {
     assert.equal((await create(username, GOOD)).status, 201);
   });
 
-  it('applies on a reset, on changing one\'s own password and on a staff application', async () => {
+  it("applies on a reset, on changing one's own password and on a staff application", async () => {
     const admin = await adminToken();
     const username = unique('pwr');
-    const created = await call('POST', '/api/admin/system/users', { token: admin, body: { username, name: '重置测试', password: GOOD, deptId: 1 } });
+    const created = await call('POST', '/api/admin/system/users', {
+      token: admin,
+      body: { username, name: '重置测试', password: GOOD, deptId: 1 },
+    });
     assert.equal(created.status, 201);
-    assertWeak(await call('PUT', `/api/admin/system/users/${created.body.id}/password`, { token: admin, body: { password: 'password1' } }), 'too_short');
-    assertWeak(await call('PUT', `/api/admin/system/users/${created.body.id}/password`, { token: admin, body: { password: `${username}2024!` } }), 'contains_username');
+    assertWeak(
+      await call('PUT', `/api/admin/system/users/${created.body.id}/password`, {
+        token: admin,
+        body: { password: 'password1' },
+      }),
+      'too_short',
+    );
+    assertWeak(
+      await call('PUT', `/api/admin/system/users/${created.body.id}/password`, {
+        token: admin,
+        body: { password: `${username}2024!` },
+      }),
+      'contains_username',
+    );
     const own = await adminLogin(username, GOOD); // the refused resets left the password as it was
-    assertWeak(await call('PUT', '/api/admin/me/password', { token: own.accessToken, body: { oldPassword: GOOD, newPassword: 'qwertyuiop123' } }), 'too_guessable');
-    assertWeak(await call('PUT', '/api/admin/me/password', { token: own.accessToken, body: { oldPassword: GOOD, newPassword: `My-${username}-Key` } }), 'contains_username');
-    assert.equal((await call('PUT', '/api/admin/me/password', { token: own.accessToken, body: { oldPassword: GOOD, newPassword: 'Copper-Fjord-7720' } })).status, 204);
+    assertWeak(
+      await call('PUT', '/api/admin/me/password', {
+        token: own.accessToken,
+        body: { oldPassword: GOOD, newPassword: 'qwertyuiop123' },
+      }),
+      'too_guessable',
+    );
+    assertWeak(
+      await call('PUT', '/api/admin/me/password', {
+        token: own.accessToken,
+        body: { oldPassword: GOOD, newPassword: `My-${username}-Key` },
+      }),
+      'contains_username',
+    );
+    assert.equal(
+      (
+        await call('PUT', '/api/admin/me/password', {
+          token: own.accessToken,
+          body: { oldPassword: GOOD, newPassword: 'Copper-Fjord-7720' },
+        })
+      ).status,
+      204,
+    );
 
     const { accessToken: mp } = await mpLogin();
     const depts = (await call('GET', '/api/mp/departments', { token: mp })).body;
     const posts = (await call('GET', '/api/mp/positions', { token: mp })).body;
     const staff = unique('staff');
     const apply = (password: string) =>
-      call('POST', '/api/mp/staff-applications', { token: mp, body: { name: '申请人', deptId: depts[0].id, postId: posts[0].id, username: staff, password } });
+      call('POST', '/api/mp/staff-applications', {
+        token: mp,
+        body: { name: '申请人', deptId: depts[0].id, postId: posts[0].id, username: staff, password },
+      });
     assertWeak(await apply('password1'), 'too_short');
     assertWeak(await apply(`${staff}-Clinic`), 'contains_username');
     assertWeak(await apply('1qaz2wsx3edc'), 'too_guessable');
@@ -63,7 +113,8 @@ describe('password policy', () => {
   });
 
   it('holds for the demo accounts the README documents', () => {
-    for (const a of DEMO_ACCOUNTS) assert.equal(passwordProblem(a.password, { username: a.username, name: a.name }), null, a.username);
+    for (const a of DEMO_ACCOUNTS)
+      assert.equal(passwordProblem(a.password, { username: a.username, name: a.name }), null, a.username);
   });
 
   it('refuses to start production with a weak initial administrator password', function () {
@@ -73,7 +124,13 @@ describe('password policy', () => {
     const seedProduction = (password: string) => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yiyun-prod-seed-'));
       try {
-        const env = { PATH: process.env.PATH, DATA_DIR: dir, SEED_DEMO: 'false', LOG_LEVEL: 'silent', ADMIN_INITIAL_PASSWORD: password };
+        const env = {
+          PATH: process.env.PATH,
+          DATA_DIR: dir,
+          SEED_DEMO: 'false',
+          LOG_LEVEL: 'silent',
+          ADMIN_INITIAL_PASSWORD: password,
+        };
         const migrated = spawnSync(tsx, ['db/migrate.ts', 'up'], { cwd: root, env, encoding: 'utf8' });
         assert.equal(migrated.status, 0, migrated.stderr);
         return spawnSync(tsx, ['db/seed.ts'], { cwd: root, env, encoding: 'utf8' });

@@ -31,7 +31,11 @@ function importGraph(dir: string) {
         const deps = importedFiles
           .map((f) => f.fileName)
           .filter((f) => f.startsWith('.'))
-          .map((f) => [`${f}.ts`, `${f}/index.ts`, f].map((c) => path.resolve(path.dirname(p), c)).find((c) => fs.existsSync(c) && fs.statSync(c).isFile()))
+          .map((f) =>
+            [`${f}.ts`, `${f}/index.ts`, f]
+              .map((c) => path.resolve(path.dirname(p), c))
+              .find((c) => fs.existsSync(c) && fs.statSync(c).isFile()),
+          )
           .filter((f): f is string => !!f);
         graph.set(p, deps);
       }
@@ -79,41 +83,130 @@ describe('architecture: layers, boundaries and cycles', function () {
   this.timeout(180_000);
 
   it('the lint rule refuses a domain or kernel import in infra/ and http/', async () => {
-    const infraErrors = await ruleErrors(`import { User } from '../modules/system/models';\nexport const u = User;\n`, 'bff/src/infra/violation.ts');
+    const infraErrors = await ruleErrors(
+      `import { User } from '../modules/system/models';\nexport const u = User;\n`,
+      'bff/src/infra/violation.ts',
+    );
     assert.equal(infraErrors.length, 1);
     assert.match(infraErrors[0].message, /infra\/ and http\/ import no domain/);
-    const httpErrors = await ruleErrors(`import type { ModuleManifest } from '../kernel/module';\nexport type M = ModuleManifest;\n`, 'bff/src/http/violation.ts');
+    const httpErrors = await ruleErrors(
+      `import type { ModuleManifest } from '../kernel/module';\nexport type M = ModuleManifest;\n`,
+      'bff/src/http/violation.ts',
+    );
     assert.equal(httpErrors.length, 1);
     assert.match(httpErrors[0].message, /no kernel service/);
   });
 
   it('the lint rule refuses a kernel → domain import, a static simulator import and production imports of test code', async () => {
-    assert.equal((await ruleErrors(`import { Appointment } from '../modules/booking/models';\nexport const a = Appointment;\n`, 'bff/src/kernel/violation.ts')).length, 1);
+    assert.equal(
+      (
+        await ruleErrors(
+          `import { Appointment } from '../modules/booking/models';\nexport const a = Appointment;\n`,
+          'bff/src/kernel/violation.ts',
+        )
+      ).length,
+      1,
+    );
     // server.ts loads the simulators with a dynamic import() only; a static import is refused there and everywhere.
-    assert.equal((await ruleErrors(`import { FakeWechat } from './simulators/wechat-server';\nexport const f = FakeWechat;\n`, 'bff/src/server.ts')).length, 1);
-    assert.equal((await ruleErrors(`export const load = () => import('./simulators/wechat-server');\n`, 'bff/src/server.ts')).length, 0);
-    assert.equal((await ruleErrors(`import { startStack } from '../../test/support/stack';\nexport const s = startStack;\n`, 'db/seeds/violation.ts')).length, 1);
+    assert.equal(
+      (
+        await ruleErrors(
+          `import { FakeWechat } from './simulators/wechat-server';\nexport const f = FakeWechat;\n`,
+          'bff/src/server.ts',
+        )
+      ).length,
+      1,
+    );
+    assert.equal(
+      (await ruleErrors(`export const load = () => import('./simulators/wechat-server');\n`, 'bff/src/server.ts'))
+        .length,
+      0,
+    );
+    assert.equal(
+      (
+        await ruleErrors(
+          `import { startStack } from '../../test/support/stack';\nexport const s = startStack;\n`,
+          'db/seeds/violation.ts',
+        )
+      ).length,
+      1,
+    );
     // Tests may use the simulators.
-    assert.equal((await ruleErrors(`import { FakeWechat } from '../../bff/src/simulators/wechat-server';\nexport const f = FakeWechat;\n`, 'test/bff/uses-simulator.test.ts')).length, 0);
+    assert.equal(
+      (
+        await ruleErrors(
+          `import { FakeWechat } from '../../bff/src/simulators/wechat-server';\nexport const f = FakeWechat;\n`,
+          'test/bff/uses-simulator.test.ts',
+        )
+      ).length,
+      0,
+    );
   });
 
   it('the lint rule holds the direction between domains: payment never imports booking, scheduling never booking, system never auth', async () => {
-    assert.equal((await ruleErrors(`import { onPaid } from '../booking/service';\nexport const o = onPaid;\n`, 'bff/src/modules/payment/violation.ts')).length, 1);
-    assert.equal((await ruleErrors(`import { Appointment } from '../booking/models';\nexport const a = Appointment;\n`, 'bff/src/modules/scheduling/violation.ts')).length, 1);
-    assert.equal((await ruleErrors(`import { revokeFamily } from '../auth/tokens';\nexport const r = revokeFamily;\n`, 'bff/src/modules/system/violation.ts')).length, 1);
+    assert.equal(
+      (
+        await ruleErrors(
+          `import { onPaid } from '../booking/service';\nexport const o = onPaid;\n`,
+          'bff/src/modules/payment/violation.ts',
+        )
+      ).length,
+      1,
+    );
+    assert.equal(
+      (
+        await ruleErrors(
+          `import { Appointment } from '../booking/models';\nexport const a = Appointment;\n`,
+          'bff/src/modules/scheduling/violation.ts',
+        )
+      ).length,
+      1,
+    );
+    assert.equal(
+      (
+        await ruleErrors(
+          `import { revokeFamily } from '../auth/tokens';\nexport const r = revokeFamily;\n`,
+          'bff/src/modules/system/violation.ts',
+        )
+      ).length,
+      1,
+    );
     // The allowed direction passes.
-    assert.equal((await ruleErrors(`import { Schedule } from '../scheduling/models';\nexport const s = Schedule;\n`, 'bff/src/modules/booking/ok.ts')).length, 0);
+    assert.equal(
+      (
+        await ruleErrors(
+          `import { Schedule } from '../scheduling/models';\nexport const s = Schedule;\n`,
+          'bff/src/modules/booking/ok.ts',
+        )
+      ).length,
+      0,
+    );
   });
 
   it('the real tree lints clean (bff/src, db, test)', async () => {
     const results = await eslint.lintFiles(['bff/src', 'db', 'test']);
-    const problems = results.flatMap((r) => r.messages.filter((m) => m.severity === 2).map((m) => `${path.relative(root, r.filePath)}:${m.line} ${m.ruleId}: ${m.message}`));
+    const problems = results.flatMap((r) =>
+      r.messages
+        .filter((m) => m.severity === 2)
+        .map((m) => `${path.relative(root, r.filePath)}:${m.line} ${m.ruleId}: ${m.message}`),
+    );
     assert.deepEqual(problems, []);
   });
 
   it('finds a cycle when there is one (the check can fail)', () => {
-    const a = path.join(root, 'a.ts'), b = path.join(root, 'b.ts'), c = path.join(root, 'c.ts');
-    assert.deepEqual(cycles(new Map([[a, [b]], [b, [a]], [c, [a]]])).map((s) => s.sort()), [['a.ts', 'b.ts']]);
+    const a = path.join(root, 'a.ts'),
+      b = path.join(root, 'b.ts'),
+      c = path.join(root, 'c.ts');
+    assert.deepEqual(
+      cycles(
+        new Map([
+          [a, [b]],
+          [b, [a]],
+          [c, [a]],
+        ]),
+      ).map((s) => s.sort()),
+      [['a.ts', 'b.ts']],
+    );
   });
 
   it('bff/src and db have no import cycle', () => {
@@ -129,7 +222,12 @@ describe('architecture: layers, boundaries and cycles', function () {
       m.mpRoutes?.(tree);
       m.adminRoutes?.(tree);
       for (const o of m.otherRoutes ?? []) o.routes(tree);
-      const used = new Set(registry.splice(before).map((r) => r.perm).filter((p): p is string => !!p));
+      const used = new Set(
+        registry
+          .splice(before)
+          .map((r) => r.perm)
+          .filter((p): p is string => !!p),
+      );
       assert.deepEqual([...used].sort(), [...new Set(Object.values(m.permissions))].sort(), `module ${m.name}`);
     }
   });

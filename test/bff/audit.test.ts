@@ -8,8 +8,10 @@ import { call, loginAs } from '../support/api';
 import { startStack } from '../support/stack';
 import { newDoctor, newSchedule, patient } from '../support/booking';
 
-const book = (token: string, scheduleId: number, patientId: number) => call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
-const logsOf = async (token: string, patientId: number) => (await call('GET', `/api/admin/monitor/access-logs?patientId=${patientId}&pageSize=100`, { token })).body;
+const book = (token: string, scheduleId: number, patientId: number) =>
+  call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
+const logsOf = async (token: string, patientId: number) =>
+  (await call('GET', `/api/admin/monitor/access-logs?patientId=${patientId}&pageSize=100`, { token })).body;
 
 describe('audit of reads: data_access_log', () => {
   it('a console read of appointments names the admin, the patient and the appointments; a patient’s own read is not logged', async () => {
@@ -26,7 +28,10 @@ describe('audit of reads: data_access_log', () => {
     assert.equal((await call('GET', `/api/mp/appointments/${a1.id}`, { token: p.token })).status, 200);
     assert.equal((await logsOf(admin, p.patientId)).total, 0);
 
-    const list = await call('GET', `/api/admin/booking/appointments?doctorId=${doctor.id}`, { token: admin, headers: { 'x-request-id': 'audit-list-1' } });
+    const list = await call('GET', `/api/admin/booking/appointments?doctorId=${doctor.id}`, {
+      token: admin,
+      headers: { 'x-request-id': 'audit-list-1' },
+    });
     assert.equal(list.body.total, 2);
     const [row] = (await logsOf(admin, p.patientId)).items;
     assert.equal(row.actorName, 'admin');
@@ -44,7 +49,10 @@ describe('audit of reads: data_access_log', () => {
     assert.equal(other[0].requestId, 'audit-list-1');
 
     assert.equal((await call('GET', `/api/admin/booking/appointments/${a1.id}`, { token: admin })).status, 200);
-    const res = await fetch(`${(await startStack()).baseUrl}/api/admin/booking/appointments/export?doctorId=${doctor.id}`, { headers: { authorization: `Bearer ${admin}` } });
+    const res = await fetch(
+      `${(await startStack()).baseUrl}/api/admin/booking/appointments/export?doctorId=${doctor.id}`,
+      { headers: { authorization: `Bearer ${admin}` } },
+    );
     assert.equal(res.status, 200);
     await res.arrayBuffer();
     const whats = (await logsOf(admin, p.patientId)).items.map((l: { what: string }) => l.what);

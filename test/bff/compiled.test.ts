@@ -32,10 +32,15 @@ describe('compiled BFF (npm run build → node bff/dist/server.mjs)', function (
     // Migrations keep their .ts names, so a database migrated by either form is current for the other.
     const db = new sqlite3.Database(path.join(dir, 'yiyun.sqlite'));
     const names = await new Promise<string[]>((resolve, reject) =>
-      db.all('SELECT name FROM schema_migrations ORDER BY name', (err, rows: { name: string }[]) => (err ? reject(err) : resolve(rows.map((r) => r.name)))),
+      db.all('SELECT name FROM schema_migrations ORDER BY name', (err, rows: { name: string }[]) =>
+        err ? reject(err) : resolve(rows.map((r) => r.name)),
+      ),
     );
     db.close();
-    const sources = fs.readdirSync(path.resolve(import.meta.dirname, '../../db/migrations')).filter((f) => f.endsWith('.ts')).sort();
+    const sources = fs
+      .readdirSync(path.resolve(import.meta.dirname, '../../db/migrations'))
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     assert.deepEqual(names, sources);
   });
 });

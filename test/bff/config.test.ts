@@ -15,7 +15,10 @@ import { http, startChildBff } from '../support/child';
 const PUBLISHED_JWT_SECRET = 'yiyun-demo-jwt-secret-change-me-in-production';
 const PUBLISHED_DATA_KEY = Buffer.alloc(32, 'yiyun-demo-data-key').toString('base64');
 
-const ownSecrets = () => ({ JWT_SECRET: crypto.randomBytes(32).toString('hex'), DATA_KEY: crypto.randomBytes(32).toString('base64') });
+const ownSecrets = () => ({
+  JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+  DATA_KEY: crypto.randomBytes(32).toString('base64'),
+});
 
 describe('configuration: secrets', () => {
   const dirs: string[] = [];
@@ -30,11 +33,23 @@ describe('configuration: secrets', () => {
     const dir = tmpDir();
     for (const NODE_ENV of [undefined, 'development', 'test']) {
       const env = { NODE_ENV, DATA_DIR: dir, DATABASE_URL: 'mysql://u:p@db:3306/yiyun', REDIS_URL: 'redis://r:6379' };
-      assert.throws(() => loadConfig(env), /Refusing to start: JWT_SECRET and DATA_KEY must be set in the environment because DATABASE_URL is set/);
-      assert.throws(() => loadConfig({ ...env, DATA_KEY: ownSecrets().DATA_KEY }), (err: Error) => /JWT_SECRET must be set/.test(err.message) && !/DATA_KEY must/.test(err.message));
+      assert.throws(
+        () => loadConfig(env),
+        /Refusing to start: JWT_SECRET and DATA_KEY must be set in the environment because DATABASE_URL is set/,
+      );
+      assert.throws(
+        () => loadConfig({ ...env, DATA_KEY: ownSecrets().DATA_KEY }),
+        (err: Error) => /JWT_SECRET must be set/.test(err.message) && !/DATA_KEY must/.test(err.message),
+      );
     }
-    assert.throws(() => loadConfig({ DATA_DIR: dir, WECHAT_APPID: 'wx1234', WECHAT_SECRET: 's' }), /JWT_SECRET and DATA_KEY must be set[\s\S]*WeChat is real/);
-    assert.throws(() => loadConfig({ DATA_DIR: dir, WECHATPAY_MCHID: '1900000001' }), /JWT_SECRET and DATA_KEY must be set[\s\S]*WECHATPAY_MCHID/);
+    assert.throws(
+      () => loadConfig({ DATA_DIR: dir, WECHAT_APPID: 'wx1234', WECHAT_SECRET: 's' }),
+      /JWT_SECRET and DATA_KEY must be set[\s\S]*WeChat is real/,
+    );
+    assert.throws(
+      () => loadConfig({ DATA_DIR: dir, WECHATPAY_MCHID: '1900000001' }),
+      /JWT_SECRET and DATA_KEY must be set[\s\S]*WECHATPAY_MCHID/,
+    );
     assert.deepEqual(fs.readdirSync(dir), [], 'nothing was generated for a run that must bring its own secrets');
     // With both given, such a run starts on exactly those.
     const s = ownSecrets();
@@ -45,11 +60,23 @@ describe('configuration: secrets', () => {
 
   it('refuses the once-published demo secrets even when they are given explicitly', () => {
     const dir = tmpDir();
-    assert.throws(() => loadConfig({ DATA_DIR: dir, JWT_SECRET: PUBLISHED_JWT_SECRET, DATA_KEY: ownSecrets().DATA_KEY }), /JWT_SECRET is the demo value published/);
-    assert.throws(() => loadConfig({ DATA_DIR: dir, JWT_SECRET: ownSecrets().JWT_SECRET, DATA_KEY: PUBLISHED_DATA_KEY, DATABASE_URL: 'mysql://u:p@db/y' }), /DATA_KEY is the demo value published/);
+    assert.throws(
+      () => loadConfig({ DATA_DIR: dir, JWT_SECRET: PUBLISHED_JWT_SECRET, DATA_KEY: ownSecrets().DATA_KEY }),
+      /JWT_SECRET is the demo value published/,
+    );
+    assert.throws(
+      () =>
+        loadConfig({
+          DATA_DIR: dir,
+          JWT_SECRET: ownSecrets().JWT_SECRET,
+          DATA_KEY: PUBLISHED_DATA_KEY,
+          DATABASE_URL: 'mysql://u:p@db/y',
+        }),
+      /DATA_KEY is the demo value published/,
+    );
   });
 
-  it('makes embedded mode\'s own secrets once, readable by the owner only, and uses them on every later start', () => {
+  it("makes embedded mode's own secrets once, readable by the owner only, and uses them on every later start", () => {
     const dir = tmpDir();
     const first = loadConfig({ DATA_DIR: dir });
     const file = path.join(dir, 'secrets.json');
@@ -80,7 +107,10 @@ describe('configuration: secrets', () => {
   it('refuses an embedded database made before installations had their own keys', () => {
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'yiyun.sqlite'), '');
-    assert.throws(() => loadConfig({ DATA_DIR: dir }), /yiyun\.sqlite was created by an earlier version with the published demo keys/);
+    assert.throws(
+      () => loadConfig({ DATA_DIR: dir }),
+      /yiyun\.sqlite was created by an earlier version with the published demo keys/,
+    );
     assert.equal(fs.existsSync(path.join(dir, 'secrets.json')), false);
     // Given its data key explicitly, the operator decides.
     assert.doesNotThrow(() => loadConfig({ DATA_DIR: dir, DATA_KEY: ownSecrets().DATA_KEY }));
@@ -92,16 +122,27 @@ describe('configuration: secrets', () => {
     const env = { DATA_DIR: dir, DATABASE_URL: '', REDIS_URL: '', JWT_SECRET: '', DATA_KEY: '' };
     let bff = await startChildBff(env);
     try {
-      assert.match(bff.output(), /generated JWT_SECRET and DATA_KEY for this installation: back this file up together with the database/);
+      assert.match(
+        bff.output(),
+        /generated JWT_SECRET and DATA_KEY for this installation: back this file up together with the database/,
+      );
       const file = path.join(dir, 'secrets.json');
       assert.equal(fs.statSync(file).mode & 0o777, 0o600);
       const secrets = JSON.parse(fs.readFileSync(file, 'utf8')) as { JWT_SECRET: string };
 
-      const { code } = (await http(bff.url, 'POST', '/sim-wechat/__sim/login', { body: { openid: 'o_config_test_1' } })).body;
+      const { code } = (await http(bff.url, 'POST', '/sim-wechat/__sim/login', { body: { openid: 'o_config_test_1' } }))
+        .body;
       const login = await http(bff.url, 'POST', '/api/mp/auth/login', { body: { code } });
       assert.equal(login.status, 200, JSON.stringify(login.body));
       const userId = login.body.user.id as number;
-      const forge = (secret: string) => jwt.sign({}, secret, { algorithm: 'HS256', subject: String(userId), audience: 'mp', issuer: 'yiyun', expiresIn: 600 });
+      const forge = (secret: string) =>
+        jwt.sign({}, secret, {
+          algorithm: 'HS256',
+          subject: String(userId),
+          audience: 'mp',
+          issuer: 'yiyun',
+          expiresIn: 600,
+        });
 
       const forged = await http(bff.url, 'GET', '/api/mp/patients', { token: forge(PUBLISHED_JWT_SECRET) });
       assert.equal(forged.status, 401);
@@ -116,7 +157,11 @@ describe('configuration: secrets', () => {
       const me = await http(bff.url, 'GET', '/api/mp/me', { token: login.body.accessToken });
       assert.equal(me.status, 200, 'a token from before the restart still works');
       assert.equal(me.body.id, userId);
-      assert.equal((await http(bff.url, 'POST', '/api/mp/auth/refresh', { body: { refreshToken: login.body.refreshToken } })).status, 200);
+      assert.equal(
+        (await http(bff.url, 'POST', '/api/mp/auth/refresh', { body: { refreshToken: login.body.refreshToken } }))
+          .status,
+        200,
+      );
     } finally {
       await bff.stop();
     }

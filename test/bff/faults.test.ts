@@ -75,13 +75,23 @@ describe('running through faults (MariaDB + a private Redis)', function () {
     redis = await PrivateRedis.start();
     await proxy.listen();
     env = {
-      NODE_ENV: 'test', DATABASE_URL: `mysql://root@127.0.0.1:${proxy.port}/${db.name}`, REDIS_URL: redis.url, REDIS_PREFIX: prefix,
-      JWT_SECRET: crypto.randomBytes(32).toString('hex'), DATA_KEY: crypto.randomBytes(32).toString('base64'),
-      WECHAT_APPID: APPID, WECHAT_SECRET: SECRET, WECHAT_API_BASE: await fake.listen(0), WECHAT_SIMULATED: 'true',
-      SEED_DEMO: 'true', MIGRATE_ON_START: 'true', DATABASE_CONNECT_TIMEOUT_MS: '1500',
+      NODE_ENV: 'test',
+      DATABASE_URL: `mysql://root@127.0.0.1:${proxy.port}/${db.name}`,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: prefix,
+      JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+      DATA_KEY: crypto.randomBytes(32).toString('base64'),
+      WECHAT_APPID: APPID,
+      WECHAT_SECRET: SECRET,
+      WECHAT_API_BASE: await fake.listen(0),
+      WECHAT_SIMULATED: 'true',
+      SEED_DEMO: 'true',
+      MIGRATE_ON_START: 'true',
+      DATABASE_CONNECT_TIMEOUT_MS: '1500',
       // Hold expiry every second, so a test sees it run soon; the periodic schedule check is kept out of the way
       // here so that the first tests see the reconnect handling alone (the last test turns it on).
-      JOB_EVERY_SEC: 'booking-hold-expiry=1', JOB_SCHEDULE_CHECK_SEC: '3600',
+      JOB_EVERY_SEC: 'booking-hold-expiry=1',
+      JOB_SCHEDULE_CHECK_SEC: '3600',
     };
     bff = await startChildBff(env);
   });
@@ -93,8 +103,12 @@ describe('running through faults (MariaDB + a private Redis)', function () {
     await db?.drop();
   });
 
-  const api = <T = any>(method: string, p: string, opts: { token?: string; body?: unknown } = {}) => http<T>(bff.url, method, p, opts);
-  const ready = () => until('/readyz to answer 200', 30_000, async () => ((await api('GET', '/readyz')).status === 200 ? true : undefined));
+  const api = <T = any>(method: string, p: string, opts: { token?: string; body?: unknown } = {}) =>
+    http<T>(bff.url, method, p, opts);
+  const ready = () =>
+    until('/readyz to answer 200', 30_000, async () =>
+      (await api('GET', '/readyz')).status === 200 ? true : undefined,
+    );
 
   async function mpLogin() {
     const r = await api('POST', '/api/mp/auth/login', { body: { code: fake.issueLoginCode() } });
@@ -106,7 +120,10 @@ describe('running through faults (MariaDB + a private Redis)', function () {
   async function patient() {
     const login = await mpLogin();
     const idCard = makeIdCard(`1985-0${1 + crypto.randomInt(9)}-1${crypto.randomInt(10)}`, crypto.randomInt(1000));
-    const p = await api('POST', '/api/mp/patients', { token: login.accessToken, body: { name: '故障患者', idCard, phone: '13700002222', relation: 'self' } });
+    const p = await api('POST', '/api/mp/patients', {
+      token: login.accessToken,
+      body: { name: '故障患者', idCard, phone: '13700002222', relation: 'self' },
+    });
     assert.equal(p.status, 201, JSON.stringify(p.body));
     return { token: login.accessToken, patientId: p.body.id as number };
   }
@@ -124,7 +141,10 @@ describe('running through faults (MariaDB + a private Redis)', function () {
 
   async function hold() {
     const p = await patient();
-    const r = await api('POST', '/api/mp/appointments', { token: p.token, body: { scheduleId: await bookableSchedule(), patientId: p.patientId } });
+    const r = await api('POST', '/api/mp/appointments', {
+      token: p.token,
+      body: { scheduleId: await bookableSchedule(), patientId: p.patientId },
+    });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.appointment.status, 'pending_payment');
     return r.body.appointment.id as number;
@@ -132,14 +152,18 @@ describe('running through faults (MariaDB + a private Redis)', function () {
 
   /** Test setup: the hold's payment deadline moves into the past, as if its 15 minutes had gone by. */
   async function makeOverdue(id: number) {
-    await db.conn.query('UPDATE appointment SET hold_expires_at = DATE_SUB(UTC_TIMESTAMP(), INTERVAL 1 MINUTE) WHERE id = ?', [id]);
+    await db.conn.query(
+      'UPDATE appointment SET hold_expires_at = DATE_SUB(UTC_TIMESTAMP(), INTERVAL 1 MINUTE) WHERE id = ?',
+      [id],
+    );
   }
   async function status(id: number): Promise<string> {
     const [rows] = await db.conn.query('SELECT status FROM appointment WHERE id = ?', [id]);
     return (rows as { status: string }[])[0].status;
   }
   /** There is no event for "the background job ran": poll the row with a deadline. */
-  const expired = (id: number) => until(`appointment ${id} to expire`, 30_000, async () => ((await status(id)) === 'expired' ? true : undefined));
+  const expired = (id: number) =>
+    until(`appointment ${id} to expire`, 30_000, async () => ((await status(id)) === 'expired' ? true : undefined));
 
   it('expires overdue holds again after Redis restarts empty (job schedules re-registered on reconnect)', async () => {
     // Baseline: the job runs at all, so a failure below is the restart's doing.
@@ -155,10 +179,18 @@ describe('running through faults (MariaDB + a private Redis)', function () {
     assert.equal(await status(after), 'expired');
   });
 
-  it('remembers a patient\'s logout across a Redis restart (the revocation is in the database)', async () => {
+  it("remembers a patient's logout across a Redis restart (the revocation is in the database)", async () => {
     const login = await mpLogin();
     assert.equal((await api('GET', '/api/mp/me', { token: login.accessToken })).status, 200);
-    assert.equal((await api('POST', '/api/mp/auth/logout', { token: login.accessToken, body: { refreshToken: login.refreshToken } })).status, 204);
+    assert.equal(
+      (
+        await api('POST', '/api/mp/auth/logout', {
+          token: login.accessToken,
+          body: { refreshToken: login.refreshToken },
+        })
+      ).status,
+      204,
+    );
     const right = await api('GET', '/api/mp/me', { token: login.accessToken });
     assert.equal(right.status, 401);
     assert.equal(right.body.error.code, 'SESSION_REVOKED');
@@ -180,7 +212,10 @@ describe('running through faults (MariaDB + a private Redis)', function () {
     const scheduleId = await bookableSchedule();
     await redis.kill();
     try {
-      const booking = await api('POST', '/api/mp/appointments', { token: p.token, body: { scheduleId, patientId: p.patientId } });
+      const booking = await api('POST', '/api/mp/appointments', {
+        token: p.token,
+        body: { scheduleId, patientId: p.patientId },
+      });
       assert.equal(booking.status, 503, JSON.stringify(booking.body));
       assert.equal(booking.body.error.code, 'DEPENDENCY_UNAVAILABLE');
       assert.equal(booking.body.error.message, '服务暂时不可用，请稍后再试');
@@ -198,7 +233,10 @@ describe('running through faults (MariaDB + a private Redis)', function () {
     }
     await ready();
     assert.equal((await api('GET', '/api/mp/me', { token: p.token })).status, 200);
-    const booking = await api('POST', '/api/mp/appointments', { token: p.token, body: { scheduleId, patientId: p.patientId } });
+    const booking = await api('POST', '/api/mp/appointments', {
+      token: p.token,
+      body: { scheduleId, patientId: p.patientId },
+    });
     assert.equal(booking.status, 201, JSON.stringify(booking.body));
   });
 
@@ -229,7 +267,7 @@ describe('running through faults (MariaDB + a private Redis)', function () {
     });
   }
 
-  it('re-creates the job schedules when the queue\'s keys vanish without a reconnect (periodic check)', async () => {
+  it("re-creates the job schedules when the queue's keys vanish without a reconnect (periodic check)", async () => {
     await bff.stop();
     bff = await startChildBff({ ...env, JOB_SCHEDULE_CHECK_SEC: '1' });
     const id = await hold();

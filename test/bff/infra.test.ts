@@ -51,15 +51,19 @@ for (const impl of ['memory', 'redis'] as const) {
     it('lets one holder at a time through a lock, across instances', async () => {
       let inside = 0;
       let maxInside = 0;
-      const work = (k: Kv) => k.withLock('L', async () => {
-        inside++;
-        maxInside = Math.max(maxInside, inside);
-        await sleep(20);
-        inside--;
-      });
+      const work = (k: Kv) =>
+        k.withLock('L', async () => {
+          inside++;
+          maxInside = Math.max(maxInside, inside);
+          await sleep(20);
+          inside--;
+        });
       await Promise.all([work(kv), work(kv2), work(kv), work(kv2)]);
       assert.equal(maxInside, 1);
-      await assert.rejects(kv.withLock('M', () => kv2.withLock('M', async () => 1, { waitMs: 50 })), LockBusyError);
+      await assert.rejects(
+        kv.withLock('M', () => kv2.withLock('M', async () => 1, { waitMs: 50 })),
+        LockBusyError,
+      );
     });
 
     it('counts hits in a fixed window', async () => {
@@ -103,11 +107,20 @@ describe('infra: crypto and configuration', () => {
   });
 
   it('refuses to start production on demo secrets, SQLite or the simulated WeChat', () => {
-    assert.throws(() => loadConfig({ NODE_ENV: 'production' }), /Refusing to start in production[\s\S]*JWT_SECRET[\s\S]*DATA_KEY[\s\S]*simulated[\s\S]*DATABASE_URL/);
+    assert.throws(
+      () => loadConfig({ NODE_ENV: 'production' }),
+      /Refusing to start in production[\s\S]*JWT_SECRET[\s\S]*DATA_KEY[\s\S]*simulated[\s\S]*DATABASE_URL/,
+    );
     assert.throws(() => loadConfig({ PORT: 'abc' }), /PORT/);
     const ok = loadConfig({
-      NODE_ENV: 'production', DATABASE_URL: 'mysql://u:p@db:3306/yiyun', REDIS_URL: 'redis://r:6379', JWT_SECRET: 'x'.repeat(40),
-      DATA_KEY: crypto.randomBytes(32).toString('base64'), WECHAT_APPID: 'wx1', WECHAT_SECRET: 's', WECHATPAY_MCHID: '1900000001',
+      NODE_ENV: 'production',
+      DATABASE_URL: 'mysql://u:p@db:3306/yiyun',
+      REDIS_URL: 'redis://r:6379',
+      JWT_SECRET: 'x'.repeat(40),
+      DATA_KEY: crypto.randomBytes(32).toString('base64'),
+      WECHAT_APPID: 'wx1',
+      WECHAT_SECRET: 's',
+      WECHATPAY_MCHID: '1900000001',
     });
     assert.equal(ok.embedded, false);
     assert.equal(ok.wechat.simulated, false);
@@ -118,8 +131,19 @@ describe('infra: crypto and configuration', () => {
     const { running } = await startStack();
     await loginAs('admin'); // makes sure something recent exists in the logs
     const old = await OperLog.create({
-      userId: null, username: 'retention-test', module: 'test', action: 'old', method: 'POST', path: '/x', target: null, params: null,
-      status: 'success', errorCode: null, ip: null, durationMs: 1, createdAt: new Date(Date.now() - 400 * 86400_000),
+      userId: null,
+      username: 'retention-test',
+      module: 'test',
+      action: 'old',
+      method: 'POST',
+      path: '/x',
+      target: null,
+      params: null,
+      status: 'success',
+      errorCode: null,
+      ip: null,
+      durationMs: 1,
+      createdAt: new Date(Date.now() - 400 * 86400_000),
     });
     const recent = await OperLog.count();
     const result = (await running.infra.jobs.runNow('log-retention')) as { oper: number };
@@ -127,7 +151,13 @@ describe('infra: crypto and configuration', () => {
     assert.equal(await OperLog.findByPk(old.id), null);
     assert.equal(await OperLog.count(), recent - result.oper);
     // Recent entries survive: the admin login made above is still in the login log.
-    const recentLogins = (await call('GET', '/api/admin/monitor/login-logs?username=admin&status=success', { token: await loginAs('admin') })).body;
-    assert.ok(recentLogins.items.some((l: { createdAt: string }) => Date.now() - new Date(l.createdAt).getTime() < 60_000));
+    const recentLogins = (
+      await call('GET', '/api/admin/monitor/login-logs?username=admin&status=success', {
+        token: await loginAs('admin'),
+      })
+    ).body;
+    assert.ok(
+      recentLogins.items.some((l: { createdAt: string }) => Date.now() - new Date(l.createdAt).getTime() < 60_000),
+    );
   });
 });

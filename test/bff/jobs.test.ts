@@ -23,7 +23,10 @@ describe('jobs: intervals and cron schedules, one registry for both runners', ()
     const jobs = new TimerJobRunner(log);
     assert.throws(() => jobs.register({ name: 'bad', cron: 'every monday', handler: async () => undefined }));
     jobs.register({ name: 'once', everyMs: 60_000, handler: async () => undefined });
-    assert.throws(() => jobs.register({ name: 'once', cron: '0 * * * *', handler: async () => undefined }), /registered twice/);
+    assert.throws(
+      () => jobs.register({ name: 'once', cron: '0 * * * *', handler: async () => undefined }),
+      /registered twice/,
+    );
   });
 
   it('timer runner: runs a cron job when its expression is due (every second here)', async () => {
@@ -50,7 +53,9 @@ describe('jobs: intervals and cron schedules, one registry for both runners', ()
     });
 
     it('keeps a cron job as a job scheduler with its pattern and the hospital time zone, and runs it', async () => {
-      const bull = new BullJobRunner(new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null }), prefix, log, { checkEveryMs: 60_000 });
+      const bull = new BullJobRunner(new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null }), prefix, log, {
+        checkEveryMs: 60_000,
+      });
       runner = bull;
       const tick = firstRun();
       bull.register({ name: 'cron-tick', cron: '* * * * * *', handler: tick.handler });

@@ -25,7 +25,9 @@ async function raw(request: string): Promise<{ status: number; headers: string; 
 
 describe('oversized requests get the API error shape', () => {
   it('answers a 20 KB header with 431 HEADERS_TOO_LARGE as JSON and keeps serving', async () => {
-    const r = await raw(`GET /api/mp/departments HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'a'.repeat(20 * 1024)}\r\n\r\n`);
+    const r = await raw(
+      `GET /api/mp/departments HTTP/1.1\r\nHost: localhost\r\nX-Padding: ${'a'.repeat(20 * 1024)}\r\n\r\n`,
+    );
     assert.equal(r.status, 431);
     assert.match(r.headers, /content-type: application\/json/i);
     assert.deepEqual(JSON.parse(r.body), { error: { code: 'HEADERS_TOO_LARGE', message: '请求头或网址过长' } });

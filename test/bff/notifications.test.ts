@@ -16,7 +16,13 @@ async function patientWithOpenid() {
   const openid = `o_ntf_${crypto.randomBytes(8).toString('hex')}`;
   const login = await mpLogin(openid);
   const p = await call('POST', '/api/mp/patients', {
-    token: login.accessToken, body: { name: '赵患者', idCard: makeIdCard('1975-03-0' + (1 + crypto.randomInt(8)), crypto.randomInt(999)), phone: '13700002222', relation: 'self' },
+    token: login.accessToken,
+    body: {
+      name: '赵患者',
+      idCard: makeIdCard('1975-03-0' + (1 + crypto.randomInt(8)), crypto.randomInt(999)),
+      phone: '13700002222',
+      relation: 'self',
+    },
   });
   assert.equal(p.status, 201, JSON.stringify(p.body));
   return { openid, token: login.accessToken, patientId: p.body.id as number };
@@ -26,7 +32,10 @@ async function patientWithOpenid() {
 async function answerSubscribe(p: { openid: string; token: string }, status: 'accept' | 'reject', tellWechat = true) {
   const { fake } = await startStack();
   if (tellWechat) fake.answerSubscribeRequest(p.openid, { [TEMPLATE]: status });
-  const r = await call('POST', '/api/mp/notifications/subscriptions', { token: p.token, body: { errMsg: 'requestSubscribeMessage:ok', [TEMPLATE]: status } });
+  const r = await call('POST', '/api/mp/notifications/subscriptions', {
+    token: p.token,
+    body: { errMsg: 'requestSubscribeMessage:ok', [TEMPLATE]: status },
+  });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   return r.body.quota as Record<string, number>;
 }
@@ -36,13 +45,19 @@ async function bookedOnNewSession(p: { token: string; patientId: number }) {
   // doctor would trip over.
   const doctor = await newDoctor('皮肤科');
   const s = await newSchedule(doctor.id, { slotCount: 2 });
-  const r = await call('POST', '/api/mp/appointments', { token: p.token, body: { scheduleId: s.id, patientId: p.patientId } });
+  const r = await call('POST', '/api/mp/appointments', {
+    token: p.token,
+    body: { scheduleId: s.id, patientId: p.patientId },
+  });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return { scheduleId: s.id, appointmentId: r.body.appointment.id as number };
 }
 
 async function stop(scheduleId: number) {
-  const r = await call('POST', `/api/admin/scheduling/schedules/${scheduleId}/stop`, { token: await loginAs('admin'), body: { reason: '医生外出会诊' } });
+  const r = await call('POST', `/api/admin/scheduling/schedules/${scheduleId}/stop`, {
+    token: await loginAs('admin'),
+    body: { reason: '医生外出会诊' },
+  });
   assert.equal(r.status, 200, JSON.stringify(r.body));
 }
 
@@ -54,7 +69,10 @@ describe('notifications: in-app notice and WeChat subscribe message', () => {
     const p = await mpLogin();
     const r = await call('GET', '/api/mp/notifications/templates?names=APPOINTMENT', { token: p.accessToken });
     assert.deepEqual(r.body, { templates: { APPOINTMENT: TEMPLATE } });
-    assert.equal((await call('GET', '/api/mp/notifications/templates?names=bad name', { token: p.accessToken })).status, 400);
+    assert.equal(
+      (await call('GET', '/api/mp/notifications/templates?names=bad name', { token: p.accessToken })).status,
+      400,
+    );
   });
 
   it('sends one subscribe message per acceptance and records the notice with a link to the appointment', async () => {
@@ -73,7 +91,9 @@ describe('notifications: in-app notice and WeChat subscribe message', () => {
     const n1 = (await notices(p.token)).items[0];
     assert.equal(n1.title, '医生停诊通知');
     assert.deepEqual(n1.link, { type: 'appointment', id: String(first.appointmentId) });
-    assert.deepEqual((await call('GET', '/api/mp/notifications/subscriptions', { token: p.token })).body, { quota: { [TEMPLATE]: 0 } });
+    assert.deepEqual((await call('GET', '/api/mp/notifications/subscriptions', { token: p.token })).body, {
+      quota: { [TEMPLATE]: 0 },
+    });
 
     // The one acceptance is spent: the next notice is in-app only and WeChat is not even asked.
     const { fake } = await startStack();
@@ -107,12 +127,17 @@ describe('notifications: in-app notice and WeChat subscribe message', () => {
     assert.equal(fake.stats.subscribeSend, calls + 1, 'WeChat was asked');
     assert.equal((await sentTo(p.openid)).length, 0, 'and refused');
     assert.equal((await notices(p.token)).items[0].title, '医生停诊通知');
-    assert.deepEqual((await call('GET', '/api/mp/notifications/subscriptions', { token: p.token })).body, { quota: { [TEMPLATE]: 0 } });
+    assert.deepEqual((await call('GET', '/api/mp/notifications/subscriptions', { token: p.token })).body, {
+      quota: { [TEMPLATE]: 0 },
+    });
   });
 
   it('refuses a malformed subscription result and keeps the mp notice API', async () => {
     const p = await mpLogin();
-    const bad = await call('POST', '/api/mp/notifications/subscriptions', { token: p.accessToken, body: { 'bad id!': 'accept' } });
+    const bad = await call('POST', '/api/mp/notifications/subscriptions', {
+      token: p.accessToken,
+      body: { 'bad id!': 'accept' },
+    });
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'VALIDATION_FAILED');
     assert.equal((await call('POST', '/api/mp/notices/999999999/read', { token: p.accessToken })).status, 404);
@@ -121,16 +146,36 @@ describe('notifications: in-app notice and WeChat subscribe message', () => {
   it('the simulated WeChat follows the spec: token checked, 40003 for an unknown openid, 43101 without acceptance', async () => {
     const { fake, env } = await startStack();
     const url = env.WECHAT_API_BASE!;
-    const tok = await fetch(`${url}/cgi-bin/stable_token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'client_credential', appid: TEST_APPID, secret: TEST_SECRET }) }).then((r) => r.json());
+    const tok = await fetch(`${url}/cgi-bin/stable_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'client_credential', appid: TEST_APPID, secret: TEST_SECRET }),
+    }).then((r) => r.json());
     const send = (token: string, body: object) =>
-      fetch(`${url}/cgi-bin/message/subscribe/send?access_token=${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+      fetch(`${url}/cgi-bin/message/subscribe/send?access_token=${token}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((r) => r.json());
     const msg = { template_id: TEMPLATE, page: 'pages/index/index', data: { thing1: { value: '测试' } } };
     assert.equal((await send('nope', { ...msg, touser: 'x' })).errcode, 40001);
     assert.equal((await send(tok.access_token, { ...msg, touser: 'o_never_logged_in' })).errcode, 40003);
     const p = await patientWithOpenid();
-    assert.deepEqual(await send(tok.access_token, { ...msg, touser: p.openid }), { errcode: 43101, errmsg: 'user refuse to accept the msg' });
+    assert.deepEqual(await send(tok.access_token, { ...msg, touser: p.openid }), {
+      errcode: 43101,
+      errmsg: 'user refuse to accept the msg',
+    });
     fake.answerSubscribeRequest(p.openid, { [TEMPLATE]: 'accept' });
-    assert.equal((await send(tok.access_token, { ...msg, touser: p.openid, data: { thing1: { value: '一二三四五六七八九十一二三四五六七八九十一' } } })).errcode, 47003);
+    assert.equal(
+      (
+        await send(tok.access_token, {
+          ...msg,
+          touser: p.openid,
+          data: { thing1: { value: '一二三四五六七八九十一二三四五六七八九十一' } },
+        })
+      ).errcode,
+      47003,
+    );
     assert.equal((await send(tok.access_token, { ...msg, touser: p.openid })).errcode, 0);
     assert.equal((await send(tok.access_token, { ...msg, touser: p.openid })).errcode, 43101);
   });

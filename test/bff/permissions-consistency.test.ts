@@ -33,7 +33,9 @@ function consoleSources(dir: string): string[] {
 }
 
 async function routePerms() {
-  const doc = (await call('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, { 'x-permission'?: string }>> };
+  const doc = (await call('GET', '/api/openapi.json')).body as {
+    paths: Record<string, Record<string, { 'x-permission'?: string }>>;
+  };
   const perms = new Map<string, string[]>();
   for (const [p, methods] of Object.entries(doc.paths)) {
     for (const [m, op] of Object.entries(methods)) {
@@ -49,14 +51,20 @@ describe('permission strings agree across routes, menu seed and console', () => 
     const seeded = seedPerms(MENUS);
     const routes = await routePerms();
     assert.ok(routes.size > 20, 'the OpenAPI document lists the routes’ permissions');
-    const missing = [...routes].filter(([perm]) => !seeded.has(perm)).map(([perm, where]) => `${perm} (${where.join(', ')})`);
+    const missing = [...routes]
+      .filter(([perm]) => !seeded.has(perm))
+      .map(([perm, where]) => `${perm} (${where.join(', ')})`);
     assert.deepEqual(missing, [], 'permissions checked by routes but absent from db/seeds/menus.ts');
   });
 
   it('every permission in the menu seed is checked by a route, or is listed as UI-only with a reason', async () => {
     const routes = await routePerms();
     const unused = [...seedPerms(MENUS)].filter((perm) => !routes.has(perm) && !UI_ONLY[perm]);
-    assert.deepEqual(unused, [], 'seeded permissions no route checks (add the route check, or list it in UI_ONLY with a reason)');
+    assert.deepEqual(
+      unused,
+      [],
+      'seeded permissions no route checks (add the route check, or list it in UI_ONLY with a reason)',
+    );
     const stale = Object.keys(UI_ONLY).filter((perm) => routes.has(perm) || !seedPerms(MENUS).has(perm));
     assert.deepEqual(stale, [], 'UI_ONLY entries that a route checks after all, or that the seed no longer has');
   });

@@ -25,7 +25,10 @@ describe('platform', () => {
     assert.deepEqual(users.post.security, [{ adminBearer: [] }]);
     assert.ok(doc.paths['/api/mp/patients/{id}'].patch);
     const { running } = await startStack();
-    assert.equal(Object.values(doc.paths).reduce((n: number, m) => n + Object.keys(m as object).length, 0), registry.length);
+    assert.equal(
+      Object.values(doc.paths).reduce((n: number, m) => n + Object.keys(m as object).length, 0),
+      registry.length,
+    );
     assert.ok(running.url);
   });
 
@@ -41,11 +44,14 @@ describe('platform', () => {
     const { running } = await startStack();
     /** The same app over the shared stack's infrastructure, with some configuration changed. */
     async function appWith(overrides: Partial<Config>) {
-      const server = http.createServer(createApp({ ...running.infra, config: { ...running.infra.config, ...overrides } }).callback());
+      const server = http.createServer(
+        createApp({ ...running.infra, config: { ...running.infra.config, ...overrides } }).callback(),
+      );
       await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       return {
-        csp: async (headers: Record<string, string> = {}) => (await fetch(`${url}/healthz`, { headers })).headers.get('content-security-policy') ?? '',
+        csp: async (headers: Record<string, string> = {}) =>
+          (await fetch(`${url}/healthz`, { headers })).headers.get('content-security-policy') ?? '',
         close: () => new Promise<void>((r) => server.close(() => r())),
       };
     }
@@ -54,12 +60,21 @@ describe('platform', () => {
     assert.match(plain, /default-src 'self'/);
     assert.doesNotMatch(plain, upgrades, 'plain http (a clinic LAN) must not be sent to https');
     // Without a trusted proxy X-Forwarded-Proto is anyone's to write, so it changes nothing.
-    assert.doesNotMatch((await call('GET', '/healthz', { headers: { 'x-forwarded-proto': 'https' } })).headers.get('content-security-policy') ?? '', upgrades);
+    assert.doesNotMatch(
+      (await call('GET', '/healthz', { headers: { 'x-forwarded-proto': 'https' } })).headers.get(
+        'content-security-policy',
+      ) ?? '',
+      upgrades,
+    );
 
     const behindProxy = await appWith({ TRUST_PROXY: true });
     const forced = await appWith({ CSP_UPGRADE_INSECURE: true });
     try {
-      assert.match(await behindProxy.csp({ 'x-forwarded-proto': 'https' }), upgrades, 'TLS ended at our proxy: keep every request on https');
+      assert.match(
+        await behindProxy.csp({ 'x-forwarded-proto': 'https' }),
+        upgrades,
+        'TLS ended at our proxy: keep every request on https',
+      );
       assert.doesNotMatch(await behindProxy.csp({ 'x-forwarded-proto': 'http' }), upgrades);
       assert.doesNotMatch(await behindProxy.csp(), upgrades);
       assert.match(await forced.csp(), upgrades);
@@ -97,7 +112,10 @@ describe('WeChat phone number binding', () => {
     const { fake } = await startStack();
     const { accessToken } = await mpLogin();
     fake.invalidateTokens();
-    const r = await call('POST', '/api/mp/me/phone', { token: accessToken, body: { code: fake.issuePhoneCode('13600001234') } });
+    const r = await call('POST', '/api/mp/me/phone', {
+      token: accessToken,
+      body: { code: fake.issuePhoneCode('13600001234') },
+    });
     assert.equal(r.status, 200);
     const bad = await call('POST', '/api/mp/me/phone', { token: accessToken, body: { code: 'bogus' } });
     assert.equal(bad.status, 401);
@@ -117,30 +135,57 @@ describe('staff applications', () => {
   it('a WeChat user applies, the account waits without roles, an admin approves with roles', async () => {
     const { accessToken: t } = await mpLogin();
     const depts = (await call('GET', '/api/mp/departments', { token: t })).body;
-    const cardio = depts[0].children.find((d: { name: string }) => d.name === '内科').children.find((d: { name: string }) => d.name === '心血管内科');
+    const cardio = depts[0].children
+      .find((d: { name: string }) => d.name === '内科')
+      .children.find((d: { name: string }) => d.name === '心血管内科');
     const posts = (await call('GET', '/api/mp/positions', { token: t })).body;
     assert.equal((await call('GET', '/api/mp/staff-applications/mine', { token: t })).body, null);
     const username = unique('apply');
-    const body = { name: '新医生', deptId: cardio.id, postId: posts.find((p: { name: string }) => p.name === '住院医师').id, username, password: 'Sunlit-Harbor-42', phone: '13511112222' };
+    const body = {
+      name: '新医生',
+      deptId: cardio.id,
+      postId: posts.find((p: { name: string }) => p.name === '住院医师').id,
+      username,
+      password: 'Sunlit-Harbor-42',
+      phone: '13511112222',
+    };
     const app = await call('POST', '/api/mp/staff-applications', { token: t, body });
     assert.equal(app.status, 201);
     assert.equal(app.body.status, 'pending');
-    assert.equal((await call('POST', '/api/mp/staff-applications', { token: t, body: { ...body, username: unique('again') } })).body.error.code, 'APPLICATION_PENDING');
-    assert.equal((await call('POST', '/api/admin/auth/login', { body: { username, password: 'Sunlit-Harbor-42' } })).body.error.code, 'ACCOUNT_PENDING');
+    assert.equal(
+      (await call('POST', '/api/mp/staff-applications', { token: t, body: { ...body, username: unique('again') } }))
+        .body.error.code,
+      'APPLICATION_PENDING',
+    );
+    assert.equal(
+      (await call('POST', '/api/admin/auth/login', { body: { username, password: 'Sunlit-Harbor-42' } })).body.error
+        .code,
+      'ACCOUNT_PENDING',
+    );
 
     // The department admin of 内科 sees it (in scope); approves with a grantable role.
     const deptadmin = await loginAs('deptadmin');
-    const list = (await call('GET', '/api/admin/system/staff-applications?status=pending', { token: deptadmin })).body.items;
+    const list = (await call('GET', '/api/admin/system/staff-applications?status=pending', { token: deptadmin })).body
+      .items;
     const mine = list.find((a: { username: string }) => a.username === username);
     assert.ok(mine);
     assert.equal(mine.phoneMasked, '135****2222');
     const roles = (await call('GET', '/api/admin/system/roles/grantable', { token: deptadmin })).body;
     const ok = await call('POST', `/api/admin/system/staff-applications/${mine.id}/approve`, {
-      token: deptadmin, body: { deptId: cardio.id, roleIds: [roles.find((r: { key: string }) => r.key === 'physician').id] },
+      token: deptadmin,
+      body: { deptId: cardio.id, roleIds: [roles.find((r: { key: string }) => r.key === 'physician').id] },
     });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.status, 'approved');
-    assert.equal((await call('POST', `/api/admin/system/staff-applications/${mine.id}/approve`, { token: deptadmin, body: { deptId: cardio.id, roleIds: [] } })).body.error.code, 'APPLICATION_DECIDED');
+    assert.equal(
+      (
+        await call('POST', `/api/admin/system/staff-applications/${mine.id}/approve`, {
+          token: deptadmin,
+          body: { deptId: cardio.id, roleIds: [] },
+        })
+      ).body.error.code,
+      'APPLICATION_DECIDED',
+    );
     const login = await call('POST', '/api/admin/auth/login', { body: { username, password: 'Sunlit-Harbor-42' } });
     assert.equal(login.status, 200);
     const me = (await call('GET', '/api/admin/me', { token: login.body.accessToken })).body;
@@ -151,17 +196,36 @@ describe('staff applications', () => {
   it('rejection frees the username; a department admin cannot decide outside their scope', async () => {
     const { accessToken: t } = await mpLogin();
     const depts = (await call('GET', '/api/mp/departments', { token: t })).body;
-    const ortho = depts[0].children.find((d: { name: string }) => d.name === '外科').children.find((d: { name: string }) => d.name === '骨科');
+    const ortho = depts[0].children
+      .find((d: { name: string }) => d.name === '外科')
+      .children.find((d: { name: string }) => d.name === '骨科');
     const posts = (await call('GET', '/api/mp/positions', { token: t })).body;
     const username = unique('rej');
-    const app = await call('POST', '/api/mp/staff-applications', { token: t, body: { name: '骨科医生', deptId: ortho.id, postId: posts[0].id, username, password: 'Sunlit-Harbor-42' } });
+    const app = await call('POST', '/api/mp/staff-applications', {
+      token: t,
+      body: { name: '骨科医生', deptId: ortho.id, postId: posts[0].id, username, password: 'Sunlit-Harbor-42' },
+    });
     const deptadmin = await loginAs('deptadmin');
-    assert.equal((await call('POST', `/api/admin/system/staff-applications/${app.body.id}/reject`, { token: deptadmin, body: { reason: '不在本科室' } })).status, 404);
+    assert.equal(
+      (
+        await call('POST', `/api/admin/system/staff-applications/${app.body.id}/reject`, {
+          token: deptadmin,
+          body: { reason: '不在本科室' },
+        })
+      ).status,
+      404,
+    );
     const admin = await loginAs('admin');
-    const rej = await call('POST', `/api/admin/system/staff-applications/${app.body.id}/reject`, { token: admin, body: { reason: '资料不全' } });
+    const rej = await call('POST', `/api/admin/system/staff-applications/${app.body.id}/reject`, {
+      token: admin,
+      body: { reason: '资料不全' },
+    });
     assert.equal(rej.body.status, 'rejected');
     assert.equal(rej.body.reason, '资料不全');
-    const again = await call('POST', '/api/mp/staff-applications', { token: t, body: { name: '骨科医生', deptId: ortho.id, postId: posts[0].id, username, password: 'Sunlit-Harbor-42' } });
+    const again = await call('POST', '/api/mp/staff-applications', {
+      token: t,
+      body: { name: '骨科医生', deptId: ortho.id, postId: posts[0].id, username, password: 'Sunlit-Harbor-42' },
+    });
     assert.equal(again.status, 201, 'the username is free again');
   });
 });

@@ -13,7 +13,11 @@ import { publish } from '../../bff/src/kernel/realtime';
 const HEARTBEAT_MS = 300;
 
 function includes(actual: Record<string, unknown>, expected: Record<string, unknown>) {
-  assert.deepEqual(Object.fromEntries(Object.keys(expected).map((k) => [k, actual[k]])), expected, JSON.stringify(actual));
+  assert.deepEqual(
+    Object.fromEntries(Object.keys(expected).map((k) => [k, actual[k]])),
+    expected,
+    JSON.stringify(actual),
+  );
 }
 
 interface Conn {
@@ -28,9 +32,15 @@ function wsUrl(base: string) {
 }
 
 /** Opens a socket; resolves after the server's `ready` frame, or rejects with the HTTP status of a refused upgrade. */
-function connect(base: string, opts: { protocols?: string[]; headers?: Record<string, string>; autoPong?: boolean } = {}): Promise<Conn> {
+function connect(
+  base: string,
+  opts: { protocols?: string[]; headers?: Record<string, string>; autoPong?: boolean } = {},
+): Promise<Conn> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(wsUrl(base), opts.protocols ?? [], { headers: opts.headers, autoPong: opts.autoPong ?? true });
+    const ws = new WebSocket(wsUrl(base), opts.protocols ?? [], {
+      headers: opts.headers,
+      autoPong: opts.autoPong ?? true,
+    });
     const frames: any[] = [];
     const waiters: { match: (f: any) => boolean; resolve: (f: any) => void }[] = [];
     ws.on('message', (raw) => {
@@ -39,7 +49,9 @@ function connect(base: string, opts: { protocols?: string[]; headers?: Record<st
       if (i >= 0) waiters.splice(i, 1)[0].resolve(f);
       else frames.push(f);
     });
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: String(reason) })));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.on('close', (code, reason) => r({ code, reason: String(reason) })),
+    );
     const conn: Conn = {
       ws,
       closed,
@@ -52,7 +64,14 @@ function connect(base: string, opts: { protocols?: string[]; headers?: Record<st
     ws.once('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d));
-      res.on('end', () => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, body: JSON.parse(body || '{}') })));
+      res.on('end', () =>
+        reject(
+          Object.assign(new Error(`upgrade refused: ${res.statusCode}`), {
+            status: res.statusCode,
+            body: JSON.parse(body || '{}'),
+          }),
+        ),
+      );
     });
     ws.once('error', (err) => reject(err));
     conn.frame((f) => f.type === 'ready').then(() => resolve(conn), reject);
@@ -86,7 +105,12 @@ describe('realtime: WebSocket endpoint', function () {
   before(async () => {
     stack = await startStack();
     second = await startChildBff({
-      ...stack.env, PORT: '0', LOG_LEVEL: 'info', MIGRATE_ON_START: 'false', SEED_DEMO: 'false', WS_HEARTBEAT_MS: String(HEARTBEAT_MS),
+      ...stack.env,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      MIGRATE_ON_START: 'false',
+      SEED_DEMO: 'false',
+      WS_HEARTBEAT_MS: String(HEARTBEAT_MS),
     });
   });
   afterEach(() => {
@@ -108,7 +132,9 @@ describe('realtime: WebSocket endpoint', function () {
     const q = await refusal(
       new Promise<Conn>((resolve, reject) => {
         const ws = new WebSocket(`${wsUrl(stack.baseUrl)}?token=${accessToken}`);
-        ws.once('unexpected-response', (_r, res) => reject(Object.assign(new Error('refused'), { status: res.statusCode, body: { error: {} } })));
+        ws.once('unexpected-response', (_r, res) =>
+          reject(Object.assign(new Error('refused'), { status: res.statusCode, body: { error: {} } })),
+        );
         ws.once('open', () => resolve({ ws } as Conn));
       }),
     );
@@ -128,7 +154,10 @@ describe('realtime: WebSocket endpoint', function () {
   it('refuses a revoked login at the upgrade, and closes an open socket with 4401 when its login ends', async () => {
     const patient = await mpLogin();
     const live = await track(connect(second.url, withToken(patient.accessToken)));
-    const out = await call('POST', '/api/mp/auth/logout', { token: patient.accessToken, body: { refreshToken: patient.refreshToken } });
+    const out = await call('POST', '/api/mp/auth/logout', {
+      token: patient.accessToken,
+      body: { refreshToken: patient.refreshToken },
+    });
     assert.equal(out.status, 204);
     const refused = await refusal(connect(stack.baseUrl, withToken(patient.accessToken)));
     assert.equal(refused.status, 401);
@@ -190,7 +219,12 @@ describe('realtime: WebSocket endpoint', function () {
       assert.deepEqual(await c.frame((f) => f.id === 's'), { type: 'subscribed', channel, id: 's' });
     }
     await publish(channel, { text: '你好', n: 1 });
-    for (const c of [there, here]) assert.deepEqual(await c.frame((f) => f.type === 'message'), { type: 'message', channel, data: { text: '你好', n: 1 } });
+    for (const c of [there, here])
+      assert.deepEqual(await c.frame((f) => f.type === 'message'), {
+        type: 'message',
+        channel,
+        data: { text: '你好', n: 1 },
+      });
     // After unsubscribing, the second process stops delivering.
     there.ws.send(JSON.stringify({ type: 'unsubscribe', channel, id: 'u' }));
     includes(await there.frame((f) => f.id === 'u'), { type: 'unsubscribed' });

@@ -19,19 +19,53 @@ describe('response schemas are checked', () => {
     good: { id: 1, name: '张三', at: new Date(0) },
     wrongType: { id: '1', name: '张三', at: new Date(0) },
     extraField: { id: 1, name: '张三', at: new Date(0), idCard: 'console only' },
-    nestedExtra: [{ id: 1, name: '张三', at: new Date(0) }, { id: 2, name: '李四', at: new Date(0), phone: 'console only' }],
+    nestedExtra: [
+      { id: 1, name: '张三', at: new Date(0) },
+      { id: 2, name: '李四', at: new Date(0), phone: 'console only' },
+    ],
   };
   // A unique prefix: the registry is process-wide, and these routes must not look like the app's.
   const tree = new RouteTree(`/__response-check-${process.pid}`, 'test');
-  tree.add({ method: 'get', path: '/good', summary: 't', auth: 'public', response: Item, handler: () => results.good as z.input<typeof Item> });
-  tree.add({ method: 'get', path: '/wrong-type', summary: 't', auth: 'public', response: Item, handler: () => results.wrongType as never });
-  tree.add({ method: 'get', path: '/extra', summary: 't', auth: 'public', response: Item, handler: () => results.extraField as never });
-  tree.add({ method: 'get', path: '/nested', summary: 't', auth: 'public', response: z.array(Item), handler: () => results.nestedExtra as never });
+  tree.add({
+    method: 'get',
+    path: '/good',
+    summary: 't',
+    auth: 'public',
+    response: Item,
+    handler: () => results.good as z.input<typeof Item>,
+  });
+  tree.add({
+    method: 'get',
+    path: '/wrong-type',
+    summary: 't',
+    auth: 'public',
+    response: Item,
+    handler: () => results.wrongType as never,
+  });
+  tree.add({
+    method: 'get',
+    path: '/extra',
+    summary: 't',
+    auth: 'public',
+    response: Item,
+    handler: () => results.extraField as never,
+  });
+  tree.add({
+    method: 'get',
+    path: '/nested',
+    summary: 't',
+    auth: 'public',
+    response: z.array(Item),
+    handler: () => results.nestedExtra as never,
+  });
 
   async function serve(checkResponses: boolean) {
     const lines: string[] = [];
     const app = new Koa();
-    app.context.log = pino({ level: 'error' }, new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }));
+    app.context.log = pino(
+      { level: 'error' },
+      new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }),
+    );
     app.context.checkResponses = checkResponses;
     app.use(errorMiddleware());
     app.use(tree.router.routes());
@@ -55,12 +89,22 @@ describe('response schemas are checked', () => {
       assert.equal(ok.status, 200);
       assert.deepEqual(ok.body, { id: 1, name: '张三', at: new Date(0).toISOString() });
 
-      for (const [p, field] of [['/wrong-type', 'id'], ['/extra', 'idCard'], ['/nested', '[1].phone']] as const) {
+      for (const [p, field] of [
+        ['/wrong-type', 'id'],
+        ['/extra', 'idCard'],
+        ['/nested', '[1].phone'],
+      ] as const) {
         const r = await s.get(p);
         assert.equal(r.status, 500, p);
         assert.equal(r.body.error.code, 'INTERNAL');
-        assert.equal(JSON.stringify(r.body).includes('console only'), false, 'nothing of the bad result reaches the client');
-        const logged = s.lines.map((l) => JSON.parse(l).err?.message as string).find((m) => m?.includes(`GET ${tree.prefix}${p}`));
+        assert.equal(
+          JSON.stringify(r.body).includes('console only'),
+          false,
+          'nothing of the bad result reaches the client',
+        );
+        const logged = s.lines
+          .map((l) => JSON.parse(l).err?.message as string)
+          .find((m) => m?.includes(`GET ${tree.prefix}${p}`));
         assert.ok(logged, `the log names the route ${p}`);
         assert.ok(logged.includes(field), `the log names the field: ${logged}`);
       }

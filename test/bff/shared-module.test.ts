@@ -17,7 +17,9 @@ describe('bff/src/shared: rules the three apps share', () => {
     const outside: string[] = [];
     for (const f of files) {
       const text = fs.readFileSync(path.join(dir, f), 'utf8');
-      for (const m of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]/g)) {
+      for (const m of text.matchAll(
+        /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]/g,
+      )) {
         const spec = m[1] ?? m[2] ?? m[3]!;
         if (!spec.startsWith('./')) outside.push(`${f}: ${spec}`);
       }
@@ -28,11 +30,22 @@ describe('bff/src/shared: rules the three apps share', () => {
   it('the ID-card check gives one Chinese message per problem', () => {
     const today = new Date('2026-01-01T00:00:00Z');
     const good = withCheckChar('11010519900307123');
-    assert.deepEqual(checkIdCard(` ${good.toLowerCase()} `, today), { ok: true, normalized: good, birthDate: '1990-03-07', gender: 'M' });
+    assert.deepEqual(checkIdCard(` ${good.toLowerCase()} `, today), {
+      ok: true,
+      normalized: good,
+      birthDate: '1990-03-07',
+      gender: 'M',
+    });
     const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0');
     assert.deepEqual(checkIdCard(bad, today), { ok: false, message: '身份证号码校验不通过，请逐位核对' });
-    assert.deepEqual(checkIdCard('1101051990030712', today), { ok: false, message: '身份证号码应为 18 位，当前 16 位' });
-    assert.deepEqual(checkIdCard(withCheckChar('11010520300307123'), today), { ok: false, message: '身份证号码中的出生日期不正确，请核对' });
+    assert.deepEqual(checkIdCard('1101051990030712', today), {
+      ok: false,
+      message: '身份证号码应为 18 位，当前 16 位',
+    });
+    assert.deepEqual(checkIdCard(withCheckChar('11010520300307123'), today), {
+      ok: false,
+      message: '身份证号码中的出生日期不正确，请核对',
+    });
   });
 
   it('every error code the BFF throws is in ErrorCode', () => {
@@ -44,12 +57,18 @@ describe('bff/src/shared: rules the three apps share', () => {
         if (e.isDirectory()) walk(p);
         else if (p.endsWith('.ts')) {
           const text = fs.readFileSync(p, 'utf8');
-          for (const m of text.matchAll(/(?:conflict|forbidden|unprocessable|badRequest|unauthenticated)\(\s*'([A-Z_0-9]+)'|new AppError\([^,]+,\s*'([A-Z_0-9]+)'/g)) thrown.add(m[1] ?? m[2]!);
+          for (const m of text.matchAll(
+            /(?:conflict|forbidden|unprocessable|badRequest|unauthenticated)\(\s*'([A-Z_0-9]+)'|new AppError\([^,]+,\s*'([A-Z_0-9]+)'/g,
+          ))
+            thrown.add(m[1] ?? m[2]!);
         }
       }
     };
     walk(src);
     assert.ok(thrown.size > 50, `the scan finds the thrown codes (${thrown.size})`);
-    assert.deepEqual([...thrown].filter((c) => !(c in ErrorCode)), []);
+    assert.deepEqual(
+      [...thrown].filter((c) => !(c in ErrorCode)),
+      [],
+    );
   });
 });

@@ -28,7 +28,10 @@ describe('bad input: 4xx with a stable code, and nothing changes', () => {
 
   it('rejects oversize bodies and bad query parameters', async () => {
     const { accessToken } = await mpLogin();
-    const huge = await call('POST', '/api/mp/patients', { token: accessToken, raw: JSON.stringify({ name: 'x'.repeat(400_000) }) });
+    const huge = await call('POST', '/api/mp/patients', {
+      token: accessToken,
+      raw: JSON.stringify({ name: 'x'.repeat(400_000) }),
+    });
     assert.equal(huge.status, 413);
     assert.equal(huge.body.error.code, 'PAYLOAD_TOO_LARGE');
     const admin = await loginAs('admin');
@@ -38,15 +41,24 @@ describe('bad input: 4xx with a stable code, and nothing changes', () => {
       assert.equal(r.body.error.code, 'VALIDATION_FAILED');
     }
     assert.equal((await call('GET', '/api/admin/system/users/abc', { token: admin })).status, 400);
-    assert.equal((await call('GET', '/api/mp/nothing-here', { token: accessToken })).body.error.code, 'ROUTE_NOT_FOUND');
+    assert.equal(
+      (await call('GET', '/api/mp/nothing-here', { token: accessToken })).body.error.code,
+      'ROUTE_NOT_FOUND',
+    );
   });
 
   it('refuses duplicates and references to things that do not exist', async () => {
     const admin = await loginAs('admin');
-    const dup = await call('POST', '/api/admin/system/users', { token: admin, body: { username: 'admin', name: '重复', password: 'Sunlit-Harbor-42', deptId: 1 } });
+    const dup = await call('POST', '/api/admin/system/users', {
+      token: admin,
+      body: { username: 'admin', name: '重复', password: 'Sunlit-Harbor-42', deptId: 1 },
+    });
     assert.equal(dup.status, 409);
     assert.equal(dup.body.error.code, 'USERNAME_TAKEN');
-    const noDept = await call('POST', '/api/admin/system/users', { token: admin, body: { username: unique('nd'), name: '无部门', password: 'Sunlit-Harbor-42', deptId: 999999 } });
+    const noDept = await call('POST', '/api/admin/system/users', {
+      token: admin,
+      body: { username: unique('nd'), name: '无部门', password: 'Sunlit-Harbor-42', deptId: 999999 },
+    });
     assert.equal(noDept.status, 422);
     assert.equal(noDept.body.error.code, 'INVALID_DEPT');
     const cycle = await call('PUT', '/api/admin/system/depts/1', { token: admin, body: { parentId: 2 } });
@@ -54,6 +66,9 @@ describe('bad input: 4xx with a stable code, and nothing changes', () => {
     const hasChildren = await call('DELETE', '/api/admin/system/depts/1', { token: admin });
     assert.equal(hasChildren.body.error.code, 'DEPT_HAS_CHILDREN');
     const builtin = (await call('GET', '/api/admin/system/roles', { token: admin })).body[0];
-    assert.equal((await call('DELETE', `/api/admin/system/roles/${builtin.id}`, { token: admin })).body.error.code, 'BUILTIN_ROLE');
+    assert.equal(
+      (await call('DELETE', `/api/admin/system/roles/${builtin.id}`, { token: admin })).body.error.code,
+      'BUILTIN_ROLE',
+    );
   });
 });

@@ -8,7 +8,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeWechatPay, type NotifyTamper } from '../../bff/src/simulators/wechatpay-gateway';
 import {
-  WechatPayClient, WechatPayError, WechatPayNotifyError, generateApiV3Key, generateMerchantIdentity,
+  WechatPayClient,
+  WechatPayError,
+  WechatPayNotifyError,
+  generateApiV3Key,
+  generateMerchantIdentity,
   type WechatPayClientOptions,
 } from '../../bff/src/infra/wechatpay';
 
@@ -47,7 +51,10 @@ class Receiver {
           this.failNext--;
           res.writeHead(500, { 'content-type': 'application/json' }).end('{"code":"FAIL","message":"busy"}');
         } else if (verdict === 'ok') res.writeHead(204).end();
-        else res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'FAIL', message: verdict }));
+        else
+          res
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ code: 'FAIL', message: verdict }));
       });
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
@@ -86,16 +93,37 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
   let client: WechatPayClient;
   let receiver: Receiver;
   const options = (over: Partial<WechatPayClientOptions> = {}): WechatPayClientOptions => ({
-    mchid: MCHID, appid: APPID, merchantSerial: merchant.serial, merchantPrivateKeyPem: merchant.privateKeyPem,
-    apiV3Key, apiBase: base, platformPublicKeys: fake.platformPublicKeys, ...over,
+    mchid: MCHID,
+    appid: APPID,
+    merchantSerial: merchant.serial,
+    merchantPrivateKeyPem: merchant.privateKeyPem,
+    apiV3Key,
+    apiBase: base,
+    platformPublicKeys: fake.platformPublicKeys,
+    ...over,
   });
   const order = async (over: Partial<Parameters<WechatPayClient['jsapi']>[0]> = {}) => {
-    const p = { outTradeNo: tradeNo(), description: '医云-心血管内科-挂号费', amountFen: 5000, openid: OPENID, timeExpire: inMinutes(15), notifyUrl: receiver.url, ...over };
+    const p = {
+      outTradeNo: tradeNo(),
+      description: '医云-心血管内科-挂号费',
+      amountFen: 5000,
+      openid: OPENID,
+      timeExpire: inMinutes(15),
+      notifyUrl: receiver.url,
+      ...over,
+    };
     return { ...p, ...(await client.jsapi(p)) };
   };
 
   before(async () => {
-    fake = new FakeWechatPay({ mchid: MCHID, appid: APPID, merchantSerial: merchant.serial, merchantPublicKeyPem: merchant.publicKeyPem, apiV3Key, retryScheduleMs: [] });
+    fake = new FakeWechatPay({
+      mchid: MCHID,
+      appid: APPID,
+      merchantSerial: merchant.serial,
+      merchantPublicKeyPem: merchant.publicKeyPem,
+      apiV3Key,
+      retryScheduleMs: [],
+    });
     base = await fake.listen(0);
     client = new WechatPayClient(options());
     receiver = new Receiver(() => client);
@@ -125,7 +153,10 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
     });
 
     it('refuses a misconfigured client (certificate under the wrong serial, bad APIv3 key, no keys)', () => {
-      assert.throws(() => new WechatPayClient(options({ platformPublicKeys: { ABCDEF: fake.certificatePem } })), /serial/);
+      assert.throws(
+        () => new WechatPayClient(options({ platformPublicKeys: { ABCDEF: fake.certificatePem } })),
+        /serial/,
+      );
       assert.throws(() => new WechatPayClient(options({ apiV3Key: 'short' })), /32 bytes/);
       assert.throws(() => new WechatPayClient(options({ platformPublicKeys: {} })), /no platform/);
     });
@@ -135,11 +166,26 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
     it('creates a prepay id; the same request again gives the same one; different parameters are refused', async () => {
       const o = await order();
       assert.match(o.prepayId, /^wx\w{20,}$/);
-      const again = await client.jsapi({ outTradeNo: o.outTradeNo, description: o.description, amountFen: o.amountFen, openid: o.openid, timeExpire: o.timeExpire, notifyUrl: o.notifyUrl });
+      const again = await client.jsapi({
+        outTradeNo: o.outTradeNo,
+        description: o.description,
+        amountFen: o.amountFen,
+        openid: o.openid,
+        timeExpire: o.timeExpire,
+        notifyUrl: o.notifyUrl,
+      });
       assert.equal(again.prepayId, o.prepayId);
       await expectPayError(
-        client.jsapi({ outTradeNo: o.outTradeNo, description: o.description, amountFen: o.amountFen + 1, openid: o.openid, timeExpire: o.timeExpire, notifyUrl: o.notifyUrl }),
-        400, 'INVALID_REQUEST',
+        client.jsapi({
+          outTradeNo: o.outTradeNo,
+          description: o.description,
+          amountFen: o.amountFen + 1,
+          openid: o.openid,
+          timeExpire: o.timeExpire,
+          notifyUrl: o.notifyUrl,
+        }),
+        400,
+        'INVALID_REQUEST',
       );
       await expectPayError(order({ outTradeNo: 'bad no!' }), 0, 'CLIENT_ERROR');
       await expectPayError(order({ amountFen: 0 }), 0, 'CLIENT_ERROR');
@@ -157,7 +203,10 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
 
       const sheet = await (await fetch(`${base}/__sim/order/${o.prepayId}`)).json();
       assert.deepEqual([sheet.amountFen, sheet.description, sheet.tradeState], [5000, o.description, 'NOTPAY']);
-      const forged = await fetch(`${base}/__sim/pay`, { method: 'POST', body: JSON.stringify({ ...p, paySign: client.payParams('wx_other').paySign }) });
+      const forged = await fetch(`${base}/__sim/pay`, {
+        method: 'POST',
+        body: JSON.stringify({ ...p, paySign: client.payParams('wx_other').paySign }),
+      });
       assert.equal(forged.status, 400);
       assert.equal((await forged.json()).code, 'SIGN_ERROR');
 
@@ -177,7 +226,10 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
       const after = await client.queryOrder(o.outTradeNo);
       assert.equal(after?.trade_state, 'SUCCESS');
       assert.match(after!.transaction_id!, /^4200\d{24}$/);
-      assert.deepEqual([after?.amount?.total, after?.amount?.payer_total, after?.mchid, after?.appid, after?.payer?.openid], [1234, 1234, MCHID, APPID, OPENID]);
+      assert.deepEqual(
+        [after?.amount?.total, after?.amount?.payer_total, after?.mchid, after?.appid, after?.payer?.openid],
+        [1234, 1234, MCHID, APPID, OPENID],
+      );
       assert.match(after!.success_time!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
       assert.equal(await client.queryOrder(tradeNo()), null);
       await expectPayError(order({ outTradeNo: o.outTradeNo }), 400, 'ORDERPAID');
@@ -189,7 +241,10 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
       assert.equal((await client.queryOrder(o.outTradeNo))?.trade_state, 'CLOSED');
       await client.closeOrder(o.outTradeNo); // closing twice is harmless
       await expectPayError(order({ outTradeNo: o.outTradeNo }), 400, 'ORDER_CLOSED');
-      const sheet = await fetch(`${base}/__sim/pay`, { method: 'POST', body: JSON.stringify({ prepayId: o.prepayId }) });
+      const sheet = await fetch(`${base}/__sim/pay`, {
+        method: 'POST',
+        body: JSON.stringify({ prepayId: o.prepayId }),
+      });
       assert.equal((await sheet.json()).code, 'ORDER_CLOSED');
 
       const paid = await order();
@@ -216,40 +271,98 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
       await fake.pay(o.outTradeNo);
       receiver.received = [];
       const outRefundNo = `RF${o.outTradeNo}`;
-      const r = await client.refund({ outTradeNo: o.outTradeNo, outRefundNo, totalFen: 3000, refundFen: 3000, reason: '取消预约', notifyUrl: receiver.url });
+      const r = await client.refund({
+        outTradeNo: o.outTradeNo,
+        outRefundNo,
+        totalFen: 3000,
+        refundFen: 3000,
+        reason: '取消预约',
+        notifyUrl: receiver.url,
+      });
       assert.equal(r.status, 'PROCESSING');
-      assert.deepEqual([r.amount.refund, r.amount.total, r.out_trade_no, r.out_refund_no], [3000, 3000, o.outTradeNo, outRefundNo]);
+      assert.deepEqual(
+        [r.amount.refund, r.amount.total, r.out_trade_no, r.out_refund_no],
+        [3000, 3000, o.outTradeNo, outRefundNo],
+      );
       await fake.settled();
       assert.equal(receiver.received.length, 1);
       assert.equal(receiver.received[0].verdict, 'ok');
       const n = client.verifyNotification(receiver.received[0].headers, receiver.received[0].body);
       assert.equal(n.eventType, 'REFUND.SUCCESS');
-      assert.deepEqual([n.resource.refund_status, n.resource.out_refund_no, n.resource.amount.refund, n.resource.refund_id], ['SUCCESS', outRefundNo, 3000, r.refund_id]);
+      assert.deepEqual(
+        [n.resource.refund_status, n.resource.out_refund_no, n.resource.amount.refund, n.resource.refund_id],
+        ['SUCCESS', outRefundNo, 3000, r.refund_id],
+      );
 
       const q = await client.queryRefund(outRefundNo);
       assert.equal(q?.status, 'SUCCESS');
       assert.equal(q?.refund_id, r.refund_id);
       assert.equal((await client.queryOrder(o.outTradeNo))?.trade_state, 'REFUND');
 
-      const again = await client.refund({ outTradeNo: o.outTradeNo, outRefundNo, totalFen: 3000, refundFen: 3000, reason: '取消预约', notifyUrl: receiver.url });
+      const again = await client.refund({
+        outTradeNo: o.outTradeNo,
+        outRefundNo,
+        totalFen: 3000,
+        refundFen: 3000,
+        reason: '取消预约',
+        notifyUrl: receiver.url,
+      });
       assert.equal(again.refund_id, r.refund_id);
       assert.equal(fake.notifications({ outRefundNo }).length, 1, 'the repeated request refunds nothing more');
       const retried = await client.refund({ outTradeNo: o.outTradeNo, outRefundNo, totalFen: 3000, refundFen: 3000 }); // a retry without reason/notify_url
       assert.equal(retried.refund_id, r.refund_id);
-      await expectPayError(client.refund({ outTradeNo: o.outTradeNo, outRefundNo, totalFen: 3000, refundFen: 100 }), 400, 'INVALID_REQUEST');
-      await expectPayError(client.refund({ outTradeNo: o.outTradeNo, outRefundNo: `${outRefundNo}B`, totalFen: 3000, refundFen: 1 }), 400, 'INVALID_REQUEST');
+      await expectPayError(
+        client.refund({ outTradeNo: o.outTradeNo, outRefundNo, totalFen: 3000, refundFen: 100 }),
+        400,
+        'INVALID_REQUEST',
+      );
+      await expectPayError(
+        client.refund({ outTradeNo: o.outTradeNo, outRefundNo: `${outRefundNo}B`, totalFen: 3000, refundFen: 1 }),
+        400,
+        'INVALID_REQUEST',
+      );
     });
 
     it('checks amounts and order state; an unknown refund is null', async () => {
       const o = await order({ amountFen: 3000 });
-      await expectPayError(client.refund({ outTradeNo: o.outTradeNo, outRefundNo: `RF${o.outTradeNo}`, totalFen: 3000, refundFen: 3000 }), 400, 'INVALID_REQUEST'); // not paid
+      await expectPayError(
+        client.refund({ outTradeNo: o.outTradeNo, outRefundNo: `RF${o.outTradeNo}`, totalFen: 3000, refundFen: 3000 }),
+        400,
+        'INVALID_REQUEST',
+      ); // not paid
       await fake.pay(o.outTradeNo);
-      await expectPayError(client.refund({ outTradeNo: o.outTradeNo, outRefundNo: `RF${o.outTradeNo}`, totalFen: 2999, refundFen: 100 }), 400, 'INVALID_REQUEST'); // wrong total
-      await client.refund({ outTradeNo: o.outTradeNo, outRefundNo: `RA${o.outTradeNo}`, totalFen: 3000, refundFen: 2000 });
-      await expectPayError(client.refund({ outTradeNo: o.outTradeNo, outRefundNo: `RB${o.outTradeNo}`, totalFen: 3000, refundFen: 1001 }), 400, 'INVALID_REQUEST'); // over refundable
-      await client.refund({ outTradeNo: o.outTradeNo, outRefundNo: `RC${o.outTradeNo}`, totalFen: 3000, refundFen: 1000 });
-      await expectPayError(client.refund({ outTradeNo: tradeNo(), outRefundNo: 'RF-none', totalFen: 3000, refundFen: 1 }), 404, 'RESOURCE_NOT_EXISTS');
-      await expectPayError(client.refund({ outTradeNo: o.outTradeNo, outRefundNo: 'RF-x', totalFen: 100, refundFen: 200 }), 0, 'CLIENT_ERROR');
+      await expectPayError(
+        client.refund({ outTradeNo: o.outTradeNo, outRefundNo: `RF${o.outTradeNo}`, totalFen: 2999, refundFen: 100 }),
+        400,
+        'INVALID_REQUEST',
+      ); // wrong total
+      await client.refund({
+        outTradeNo: o.outTradeNo,
+        outRefundNo: `RA${o.outTradeNo}`,
+        totalFen: 3000,
+        refundFen: 2000,
+      });
+      await expectPayError(
+        client.refund({ outTradeNo: o.outTradeNo, outRefundNo: `RB${o.outTradeNo}`, totalFen: 3000, refundFen: 1001 }),
+        400,
+        'INVALID_REQUEST',
+      ); // over refundable
+      await client.refund({
+        outTradeNo: o.outTradeNo,
+        outRefundNo: `RC${o.outTradeNo}`,
+        totalFen: 3000,
+        refundFen: 1000,
+      });
+      await expectPayError(
+        client.refund({ outTradeNo: tradeNo(), outRefundNo: 'RF-none', totalFen: 3000, refundFen: 1 }),
+        404,
+        'RESOURCE_NOT_EXISTS',
+      );
+      await expectPayError(
+        client.refund({ outTradeNo: o.outTradeNo, outRefundNo: 'RF-x', totalFen: 100, refundFen: 200 }),
+        0,
+        'CLIENT_ERROR',
+      );
       assert.equal(await client.queryRefund('RF-never-made'), null);
     });
 
@@ -258,7 +371,13 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
       const o = await order();
       await fake.pay(o.outTradeNo);
       const outRefundNo = `RM${o.outTradeNo}`;
-      await client.refund({ outTradeNo: o.outTradeNo, outRefundNo, totalFen: 5000, refundFen: 5000, notifyUrl: receiver.url });
+      await client.refund({
+        outTradeNo: o.outTradeNo,
+        outRefundNo,
+        totalFen: 5000,
+        refundFen: 5000,
+        notifyUrl: receiver.url,
+      });
       assert.equal((await client.queryRefund(outRefundNo))?.status, 'PROCESSING');
       await fake.completeRefund(outRefundNo, 'ABNORMAL');
       assert.equal((await client.queryRefund(outRefundNo))?.status, 'ABNORMAL');
@@ -269,14 +388,30 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
   describe('request and answer signatures', () => {
     it('the gateway refuses a request signed with another key, a wrong serial or a stale timestamp (401 SIGN_ERROR, unsigned)', async () => {
       const other = generateMerchantIdentity();
-      await expectPayError(new WechatPayClient(options({ merchantPrivateKeyPem: other.privateKeyPem })).queryOrder(tradeNo()), 401, 'SIGN_ERROR');
-      await expectPayError(new WechatPayClient(options({ merchantSerial: other.serial })).queryOrder(tradeNo()), 401, 'SIGN_ERROR');
+      await expectPayError(
+        new WechatPayClient(options({ merchantPrivateKeyPem: other.privateKeyPem })).queryOrder(tradeNo()),
+        401,
+        'SIGN_ERROR',
+      );
+      await expectPayError(
+        new WechatPayClient(options({ merchantSerial: other.serial })).queryOrder(tradeNo()),
+        401,
+        'SIGN_ERROR',
+      );
 
       const signRaw = (ts: number) => {
         const path = `/v3/pay/transactions/out-trade-no/${tradeNo()}?mchid=${MCHID}`;
         const nonce = crypto.randomBytes(16).toString('hex');
-        const sig = crypto.createSign('RSA-SHA256').update(`GET\n${path}\n${ts}\n${nonce}\n\n`).sign(merchant.privateKeyPem, 'base64');
-        return fetch(base + path, { headers: { Accept: 'application/json', Authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${MCHID}",nonce_str="${nonce}",signature="${sig}",timestamp="${ts}",serial_no="${merchant.serial}"` } });
+        const sig = crypto
+          .createSign('RSA-SHA256')
+          .update(`GET\n${path}\n${ts}\n${nonce}\n\n`)
+          .sign(merchant.privateKeyPem, 'base64');
+        return fetch(base + path, {
+          headers: {
+            Accept: 'application/json',
+            Authorization: `WECHATPAY2-SHA256-RSA2048 mchid="${MCHID}",nonce_str="${nonce}",signature="${sig}",timestamp="${ts}",serial_no="${merchant.serial}"`,
+          },
+        });
       };
       const fresh = await signRaw(Math.floor(Date.now() / 1000));
       assert.equal(fresh.status, 404, 'a correctly hand-signed request gets through to ORDER_NOT_EXIST');
@@ -297,12 +432,18 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
         await expectPayError(client.queryOrder(o.outTradeNo), 0, 'RESPONSE_SIGNATURE_INVALID');
         fake.tamperNextResponse(how);
         await expectPayError(order(), 0, 'RESPONSE_SIGNATURE_INVALID');
-        assert.equal((await client.queryOrder(o.outTradeNo))?.trade_state, 'NOTPAY', 'the next genuine answer is accepted');
+        assert.equal(
+          (await client.queryOrder(o.outTradeNo))?.trade_state,
+          'NOTPAY',
+          'the next genuine answer is accepted',
+        );
       });
     }
 
     it('works with only the platform certificate, or only the WeChat Pay public key', async () => {
-      const certOnly = new WechatPayClient(options({ platformPublicKeys: { [fake.certificateSerial]: fake.certificatePem } }));
+      const certOnly = new WechatPayClient(
+        options({ platformPublicKeys: { [fake.certificateSerial]: fake.certificatePem } }),
+      );
       const keyOnly = new WechatPayClient(options({ platformPublicKeys: { [fake.publicKeyId]: fake.publicKeyPem } }));
       const o = await order();
       assert.equal((await certOnly.queryOrder(o.outTradeNo))?.trade_state, 'NOTPAY');
@@ -328,12 +469,23 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
       assert.equal(n.eventType, 'TRANSACTION.SUCCESS');
       if (n.eventType !== 'TRANSACTION.SUCCESS') throw new Error('unreachable');
       assert.deepEqual(
-        [n.resource.out_trade_no, n.resource.trade_state, n.resource.amount?.total, n.resource.mchid, n.resource.appid, n.resource.attach, n.resource.payer?.openid],
+        [
+          n.resource.out_trade_no,
+          n.resource.trade_state,
+          n.resource.amount?.total,
+          n.resource.mchid,
+          n.resource.appid,
+          n.resource.attach,
+          n.resource.payer?.openid,
+        ],
         [o.outTradeNo, 'SUCCESS', 4321, MCHID, APPID, 'booking:42', OPENID],
       );
       // Verification is over the raw bytes: the same JSON re-serialised with other spacing no longer verifies.
       const reformatted = JSON.stringify(JSON.parse(got.body), null, 1);
-      assert.throws(() => client.verifyNotification(got.headers, reformatted), (e: WechatPayNotifyError) => e.code === 'NOTIFY_BAD_SIGNATURE');
+      assert.throws(
+        () => client.verifyNotification(got.headers, reformatted),
+        (e: WechatPayNotifyError) => e.code === 'NOTIFY_BAD_SIGNATURE',
+      );
     });
 
     it('verifies notifications signed under the platform certificate too', async () => {
@@ -371,7 +523,11 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
           () => client.verifyNotification(receiver.received[0].headers, receiver.received[0].body),
           (e: unknown) => e instanceof WechatPayNotifyError && e.code === code,
         );
-        assert.equal(fake.notifications({ outTradeNo: o.outTradeNo })[0].status, 'held', 'a tampered copy changes nothing');
+        assert.equal(
+          fake.notifications({ outTradeNo: o.outTradeNo })[0].status,
+          'held',
+          'a tampered copy changes nothing',
+        );
       });
     }
 
@@ -385,21 +541,46 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
     });
 
     it('refuses missing headers and bodies that are not encrypt-resource notifications', () => {
-      assert.throws(() => client.verifyNotification({}, '{}'), (e: WechatPayNotifyError) => e.code === 'NOTIFY_MALFORMED');
+      assert.throws(
+        () => client.verifyNotification({}, '{}'),
+        (e: WechatPayNotifyError) => e.code === 'NOTIFY_MALFORMED',
+      );
       const { headers, body } = (() => {
-        const r = { ts: Math.floor(Date.now() / 1000), nonce: 'n'.repeat(32), body: '{"id":"x","event_type":"TRANSACTION.SUCCESS","resource_type":"plain"}' };
-        return { headers: { 'Wechatpay-Timestamp': String(r.ts), 'Wechatpay-Nonce': r.nonce, 'Wechatpay-Serial': fake.publicKeyId, 'Wechatpay-Signature': 'AAAA' }, body: r.body };
+        const r = {
+          ts: Math.floor(Date.now() / 1000),
+          nonce: 'n'.repeat(32),
+          body: '{"id":"x","event_type":"TRANSACTION.SUCCESS","resource_type":"plain"}',
+        };
+        return {
+          headers: {
+            'Wechatpay-Timestamp': String(r.ts),
+            'Wechatpay-Nonce': r.nonce,
+            'Wechatpay-Serial': fake.publicKeyId,
+            'Wechatpay-Signature': 'AAAA',
+          },
+          body: r.body,
+        };
       })();
-      assert.throws(() => client.verifyNotification(headers, body), (e: WechatPayNotifyError) => e.code === 'NOTIFY_BAD_SIGNATURE');
+      assert.throws(
+        () => client.verifyNotification(headers, body),
+        (e: WechatPayNotifyError) => e.code === 'NOTIFY_BAD_SIGNATURE',
+      );
     });
 
     it('duplicates, holds, reorders and delays on demand', async () => {
       const a = await order();
       const { notification } = await fake.pay(a.outTradeNo);
       const copies = await fake.duplicate(notification.id, 3);
-      assert.deepEqual(copies.map((c) => c.status), [204, 204, 204]);
+      assert.deepEqual(
+        copies.map((c) => c.status),
+        [204, 204, 204],
+      );
       assert.equal(receiver.received.length, 4);
-      assert.equal(new Set(receiver.received.map((r) => JSON.parse(r.body).id)).size, 1, 'every copy carries the same notification id');
+      assert.equal(
+        new Set(receiver.received.map((r) => JSON.parse(r.body).id)).size,
+        1,
+        'every copy carries the same notification id',
+      );
 
       receiver.received = [];
       fake.holdNotifications = true;
@@ -428,7 +609,10 @@ describe('WeChat Pay client ↔ spec-faithful gateway', () => {
       const o = await order();
       const { notification } = await fake.pay(o.outTradeNo);
       await waitFor(() => notification.status === 'delivered');
-      assert.deepEqual(notification.attempts.map((x) => x.status), [500, 500, 204]);
+      assert.deepEqual(
+        notification.attempts.map((x) => x.status),
+        [500, 500, 204],
+      );
       assert.equal(notification.status, 'delivered');
 
       receiver.failNext = 5;

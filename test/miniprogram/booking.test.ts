@@ -24,10 +24,19 @@ before(function () {
 
 /** A doctor with a name no other test uses, so the UI can pick it out of 心血管内科's list. */
 async function namedDoctor(name: string) {
-  const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as { id: number; key: string }[];
+  const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as {
+    id: number;
+    key: string;
+  }[];
   const r = await call('POST', '/api/admin/system/users', {
     token: await admin(),
-    body: { username: unique('dr'), name, password: 'Sunlit-Harbor-42', deptId: await deptId('心血管内科'), roleIds: [roles.find((x) => x.key === 'physician')!.id] },
+    body: {
+      username: unique('dr'),
+      name,
+      password: 'Sunlit-Harbor-42',
+      deptId: await deptId('心血管内科'),
+      roleIds: [roles.find((x) => x.key === 'physician')!.id],
+    },
   });
   if (r.status !== 201) throw new Error(JSON.stringify(r.body));
   return r.body as { id: number };
@@ -35,7 +44,10 @@ async function namedDoctor(name: string) {
 
 const SURNAMES = '赵钱孙周吴郑冯陈褚卫蒋沈韩杨朱秦许何吕施张孔曹严华金魏陶姜';
 const GIVEN = '明远志诚嘉怡文博思雨浩然子轩梓涵若曦晨阳';
-const randomName = () => SURNAMES[Math.floor(Math.random() * SURNAMES.length)] + GIVEN[Math.floor(Math.random() * GIVEN.length)] + GIVEN[Math.floor(Math.random() * GIVEN.length)];
+const randomName = () =>
+  SURNAMES[Math.floor(Math.random() * SURNAMES.length)] +
+  GIVEN[Math.floor(Math.random() * GIVEN.length)] +
+  GIVEN[Math.floor(Math.random() * GIVEN.length)];
 
 describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', function () {
   this.timeout(120_000);
@@ -48,7 +60,10 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
   const errors: string[] = [];
 
   const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page.locator(selector, hasText ? { hasText } : undefined).filter({ visible: true }).first();
+    page
+      .locator(selector, hasText ? { hasText } : undefined)
+      .filter({ visible: true })
+      .first();
   /** Taro's h5 router slides pages in: let the transition finish before taking the picture. */
   const shot = async (name: string) => {
     await settle(page);
@@ -68,7 +83,8 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     const parsed = JSON.parse(raw);
     return (parsed.data ?? parsed).accessToken;
   }
-  const mine = async (status: string) => (await call('GET', `/api/mp/appointments?status=${status}`, { token: await userToken() })).body.items as any[];
+  const mine = async (status: string) =>
+    (await call('GET', `/api/mp/appointments?status=${status}`, { token: await userToken() })).body.items as any[];
   /** 预约 tab → search → 心血管内科 → our doctor. */
   async function openDoctor() {
     await tab('预约');
@@ -88,18 +104,29 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     doctorName = randomName();
     doctorId = (await namedDoctor(doctorName)).id;
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
     page = await context.newPage();
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource|Running the JavaScript URL/.test(m.text())) errors.push(m.text());
+      if (m.type() === 'error' && !/Failed to load resource|Running the JavaScript URL/.test(m.text()))
+        errors.push(m.text());
     });
   });
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: path.join(shots, `mp-booking-failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '_')}.png`) }).catch(() => {});
+      await page
+        .screenshot({
+          path: path.join(shots, `mp-booking-failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '_')}.png`),
+        })
+        .catch(() => {});
     }
   });
   after(async () => {
@@ -107,7 +134,14 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
   });
 
   it('a new patient adds a family member, books, pays in the simulated sheet and sees 第 1 号', async () => {
-    const s = await newSchedule(doctorId, { date: tomorrow(), period: 'am', startTime: '08:00', endTime: '12:00', slotCount: 10, feeFen: 2500 });
+    const s = await newSchedule(doctorId, {
+      date: tomorrow(),
+      period: 'am',
+      startTime: '08:00',
+      endTime: '12:00',
+      slotCount: 10,
+      feeFen: 2500,
+    });
     await page.goto(`${stack.baseUrl}/h5/`);
     await on('.home-entry', '预约挂号').waitFor();
 
@@ -121,7 +155,10 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
       return shown.length > 0 && shown.length < n;
     }, all);
     const names = await page.locator('.bk-dept-name').filter({ visible: true }).allInnerTexts();
-    assert.ok(names.includes('心血管内科') && names.every((n) => n.includes('心血管')), `the search narrows the list: ${names}`);
+    assert.ok(
+      names.includes('心血管内科') && names.every((n) => n.includes('心血管')),
+      `the search narrows the list: ${names}`,
+    );
     await shot('departments');
     await on('.bk-dept', '心血管内科').click();
     const card = on('.bk-doctor', doctorName);
@@ -152,7 +189,9 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await shot('confirm');
 
     // Booking asks for the APPOINTMENT subscribe message (the simulated user accepts) and reports it to the BFF.
-    const reported = page.waitForResponse((r) => r.url().includes('/api/mp/notifications/subscriptions') && r.request().method() === 'POST');
+    const reported = page.waitForResponse(
+      (r) => r.url().includes('/api/mp/notifications/subscriptions') && r.request().method() === 'POST',
+    );
     await on('.bk-submit', '确认并支付').click();
     const sheet = on('.sim-pay-sheet');
     await sheet.waitFor();
@@ -181,7 +220,11 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
         return rawOpenid;
       }
     })();
-    assert.equal(stack.fake.subscribeQuotaOf(openid, 'sim_tmpl_appointment'), 1, 'the simulated WeChat holds the acceptance too');
+    assert.equal(
+      stack.fake.subscribeQuotaOf(openid, 'sim_tmpl_appointment'),
+      1,
+      'the simulated WeChat holds the acceptance too',
+    );
   });
 
   it('cancels from 我的预约 after confirming and sees the refund', async () => {
@@ -205,7 +248,14 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
   });
 
   it('a cancelled payment stays 待支付 with a countdown; 去支付 from 我的预约 books it', async () => {
-    await newSchedule(doctorId, { date: tomorrow(), period: 'pm', startTime: '14:00', endTime: '17:00', slotCount: 6, feeFen: 3000 });
+    await newSchedule(doctorId, {
+      date: tomorrow(),
+      period: 'pm',
+      startTime: '14:00',
+      endTime: '17:00',
+      slotCount: 6,
+      feeFen: 3000,
+    });
     await openDoctor();
     await on('.bk-session', '下午').locator('.bk-book').click();
     await on('.bk-patient-on', '王秀英').waitFor();
@@ -218,7 +268,13 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     const t1 = await on('.bk-countdown-time').innerText();
     assert.match(t1, /^\d\d:\d\d$/);
     // The countdown ticks: wait for the text on screen to change (a frozen countdown times out here).
-    await page.waitForFunction((first) => [...document.querySelectorAll('.bk-countdown-time')].some((e) => e.checkVisibility() && e.textContent!.trim() !== first), t1);
+    await page.waitForFunction(
+      (first) =>
+        [...document.querySelectorAll('.bk-countdown-time')].some(
+          (e) => e.checkVisibility() && e.textContent!.trim() !== first,
+        ),
+      t1,
+    );
     assert.notEqual(await on('.bk-countdown-time').innerText(), t1, 'the countdown runs');
     const [p] = await mine('pending');
     assert.equal(p.status, 'pending_payment');
@@ -242,9 +298,19 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
   });
 
   it('a full session offers 候补; a freed number goes to the waiting member with a notice', async () => {
-    const s = await newSchedule(doctorId, { date: tomorrow(), period: 'eve', startTime: '18:00', endTime: '20:00', slotCount: 1, feeFen: 1500 });
+    const s = await newSchedule(doctorId, {
+      date: tomorrow(),
+      period: 'eve',
+      startTime: '18:00',
+      endTime: '20:00',
+      slotCount: 1,
+      feeFen: 1500,
+    });
     const other = await patient();
-    const taken = await call('POST', '/api/mp/appointments', { token: other.token, body: { scheduleId: s.id, patientId: other.patientId } });
+    const taken = await call('POST', '/api/mp/appointments', {
+      token: other.token,
+      body: { scheduleId: s.id, patientId: other.patientId },
+    });
     assert.equal(taken.status, 201, JSON.stringify(taken.body));
 
     await openDoctor();
@@ -264,7 +330,9 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     assert.match(await waitingCard.innerText(), /候补中 · 第 1 位/);
     await shot('mine-waitlist');
 
-    const cancelled = await call('POST', `/api/mp/appointments/${taken.body.appointment.id}/cancel`, { token: other.token });
+    const cancelled = await call('POST', `/api/mp/appointments/${taken.body.appointment.id}/cancel`, {
+      token: other.token,
+    });
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
     let offered: any;
     for (let i = 0; i < 40 && !offered; i++) {
@@ -276,7 +344,9 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await on('.bk-mine-notices').click();
     await on('.bk-notice', '候补成功').waitFor();
     await shot('notices');
-    const marked = page.waitForResponse((r) => /\/api\/mp\/notices\/\d+/.test(r.url()) && r.request().method() !== 'GET');
+    const marked = page.waitForResponse(
+      (r) => /\/api\/mp\/notices\/\d+/.test(r.url()) && r.request().method() !== 'GET',
+    );
     await on('.bk-notice', '候补成功').click();
     assert.ok((await marked).ok(), 'the app marks the notice read');
     const notices = (await call('GET', '/api/mp/notices', { token: await userToken() })).body;

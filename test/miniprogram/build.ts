@@ -10,5 +10,8 @@ export function ensureBuilt(target: 'weapp' | 'h5'): void {
   const started = Date.now();
   const r = buildIfStale(BUILDS[target], { quiet: true, env: { ...process.env, CI: 'true' } });
   if (!r.ok) throw new Error(`build:${target} failed (exit ${r.status}):\n${r.output}`);
-  if (r.built) console.log(`      (built miniprogram for ${target} in ${Math.round((Date.now() - started) / 1000)} s: ${r.reason})`);
+  if (r.built)
+    console.log(
+      `      (built miniprogram for ${target} in ${Math.round((Date.now() - started) / 1000)} s: ${r.reason})`,
+    );
 }

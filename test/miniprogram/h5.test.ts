@@ -31,7 +31,10 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
 
   /** Taro keeps earlier pages of the stack in the DOM (hidden): only look at what is on screen. */
   const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page.locator(selector, hasText ? { hasText } : undefined).filter({ visible: true }).first();
+    page
+      .locator(selector, hasText ? { hasText } : undefined)
+      .filter({ visible: true })
+      .first();
   const fill = async (hostClass: string, value: string) => {
     const input = on(`.${hostClass} input`);
     await input.fill(value);
@@ -72,16 +75,22 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     page.on('console', (m) => {
       // Taro's h5 tab bar items are <a href="javascript:;">: the BFF's CSP refuses that no-op, harmlessly.
-      if (m.type() === 'error' && !/Failed to load resource|Running the JavaScript URL/.test(m.text())) consoleErrors.push(m.text());
+      if (m.type() === 'error' && !/Failed to load resource|Running the JavaScript URL/.test(m.text()))
+        consoleErrors.push(m.text());
     });
     page.on('response', (r) => {
-      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
+      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico'))
+        consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
     });
   });
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: path.join(shots, `mp-failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '_')}.png`) }).catch(() => {});
+      await page
+        .screenshot({
+          path: path.join(shots, `mp-failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '_')}.png`),
+        })
+        .catch(() => {});
     }
   });
 
@@ -159,12 +168,16 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     await on('.patient-card', '李小雨').locator('.patient-set-default').click();
     await on('.patient-card', '李小雨').locator('.patient-default-tag').waitFor();
     // The list reloads after the change: wait until the old default's tag is gone.
-    await page.waitForFunction(() => [...document.querySelectorAll('.patient-default-tag')].filter((e) => e.checkVisibility()).length <= 1);
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.patient-default-tag')].filter((e) => e.checkVisibility()).length <= 1,
+    );
     assert.equal(await page.locator('.patient-default-tag').filter({ visible: true }).count(), 1, 'only one default');
     await shot('patients');
 
     const list = await call('GET', '/api/mp/patients', { token: await userToken() });
-    const byName = Object.fromEntries(list.body.items.map((p: { name: string; isDefault: boolean }) => [p.name, p.isDefault]));
+    const byName = Object.fromEntries(
+      list.body.items.map((p: { name: string; isDefault: boolean }) => [p.name, p.isDefault]),
+    );
     assert.deepEqual(byName, { 王秀英: false, 李小雨: true });
   });
 
@@ -214,7 +227,9 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     await shot('staff-status');
 
     const admin = await adminLogin(DEMO.admin.username, DEMO.admin.password);
-    const apps = await call('GET', '/api/admin/system/staff-applications?status=pending&pageSize=100', { token: admin.accessToken });
+    const apps = await call('GET', '/api/admin/system/staff-applications?status=pending&pageSize=100', {
+      token: admin.accessToken,
+    });
     assert.equal(apps.status, 200);
     const mine = apps.body.items.find((a: { username: string }) => a.username === username);
     assert.ok(mine, 'the console lists the application');
@@ -251,7 +266,10 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     await page.locator('.taro-model__confirm').click();
     await on('.patient-name', '王秀兰').waitFor({ state: 'detached' });
     const list = await call('GET', '/api/mp/patients', { token: await userToken() });
-    assert.deepEqual(list.body.items.map((p: { name: string }) => p.name), ['李小雨']);
+    assert.deepEqual(
+      list.body.items.map((p: { name: string }) => p.name),
+      ['李小雨'],
+    );
   });
 
   it('recovers from a rejected access token with one silent re-login shared by concurrent requests', async () => {
@@ -293,7 +311,12 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     for (const [i, name] of names.entries()) {
       const r = await call('POST', '/api/mp/patients', {
         token,
-        body: { name, idCard: makeIdCard(`19${70 + i}-01-0${i + 1}`, 300 + i), phone: `1370000000${i}`, relation: 'other' },
+        body: {
+          name,
+          idCard: makeIdCard(`19${70 + i}-01-0${i + 1}`, 300 + i),
+          phone: `1370000000${i}`,
+          relation: 'other',
+        },
       });
       assert.equal(r.status, 201, JSON.stringify(r.body));
     }
@@ -313,7 +336,10 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
   });
 
   it('shows what is coming on the tabs not built yet', async () => {
-    for (const [tabName, title, file] of [['问诊', '在线问诊', 'consult'], ['科普', '健康科普', 'education']] as const) {
+    for (const [tabName, title, file] of [
+      ['问诊', '在线问诊', 'consult'],
+      ['科普', '健康科普', 'education'],
+    ] as const) {
       await tab(tabName);
       await on('.coming-title', title).waitFor();
       assert.ok(await on('.coming-tag', '即将上线').isVisible());

@@ -11,8 +11,16 @@ import { packageSizes, WECHAT_LIMITS } from '../bench/mp-sizes';
 import { breakCheck, makeIdCard } from '../support/idcard';
 
 const require = createRequire(import.meta.url);
-const { JSDOM } = require('jsdom') as { JSDOM: new (html: string, opts: object) => { window: Window & Record<string, unknown> } };
-const TAB_PAGES = ['pages/home/index', 'pages/booking/index', 'pages/consult/index', 'pages/education/index', 'pages/me/index'];
+const { JSDOM } = require('jsdom') as {
+  JSDOM: new (html: string, opts: object) => { window: Window & Record<string, unknown> };
+};
+const TAB_PAGES = [
+  'pages/home/index',
+  'pages/booking/index',
+  'pages/consult/index',
+  'pages/education/index',
+  'pages/me/index',
+];
 
 interface AppJson {
   pages: string[];
@@ -32,10 +40,16 @@ describe('miniprogram weapp build', function () {
 
   it('app.json: tab pages in the main package, the longer flows in subpackages', () => {
     assert.deepEqual(app.pages, TAB_PAGES);
-    assert.deepEqual(app.tabBar.list.map((t) => [t.pagePath, t.text]), [
-      ['pages/home/index', '首页'], ['pages/booking/index', '预约'], ['pages/consult/index', '问诊'],
-      ['pages/education/index', '科普'], ['pages/me/index', '我的'],
-    ]);
+    assert.deepEqual(
+      app.tabBar.list.map((t) => [t.pagePath, t.text]),
+      [
+        ['pages/home/index', '首页'],
+        ['pages/booking/index', '预约'],
+        ['pages/consult/index', '问诊'],
+        ['pages/education/index', '科普'],
+        ['pages/me/index', '我的'],
+      ],
+    );
     const subs = Object.fromEntries((app.subPackages ?? []).map((s) => [s.root, s.pages]));
     assert.deepEqual(subs['packages/patient'], ['pages/list/index', 'pages/edit/index']);
     assert.deepEqual(subs['packages/staff'], ['pages/apply/index', 'pages/status/index']);
@@ -73,7 +87,10 @@ describe('miniprogram weapp build', function () {
     assert.ok(sizes.packages.main > 0 && Object.keys(sizes.packages).length === 4);
     const js = fs.readdirSync(distWeapp, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
     for (const f of js) {
-      assert.ok(!fs.readFileSync(path.join(distWeapp, f), 'utf8').includes('/sim-wechat/'), `${f} carries no h5-only code`);
+      assert.ok(
+        !fs.readFileSync(path.join(distWeapp, f), 'utf8').includes('/sim-wechat/'),
+        `${f} carries no h5-only code`,
+      );
     }
   });
 
@@ -96,36 +113,75 @@ describe('miniprogram weapp build', function () {
     before(() => {
       const dom = new JSDOM('<!doctype html><html><body></body></html>', { pretendToBeVisual: true });
       const g = globalThis as Record<string, unknown>;
-      for (const k of ['window', 'document', 'navigator', 'Node', 'Element', 'HTMLElement', 'Event', 'CustomEvent', 'MutationObserver', 'getComputedStyle', 'requestAnimationFrame']) {
+      for (const k of [
+        'window',
+        'document',
+        'navigator',
+        'Node',
+        'Element',
+        'HTMLElement',
+        'Event',
+        'CustomEvent',
+        'MutationObserver',
+        'getComputedStyle',
+        'requestAnimationFrame',
+      ]) {
         saved[k] = g[k];
-        Object.defineProperty(g, k, { value: k === 'window' ? dom.window : (dom.window as unknown as Record<string, unknown>)[k], configurable: true, writable: true });
+        Object.defineProperty(g, k, {
+          value: k === 'window' ? dom.window : (dom.window as unknown as Record<string, unknown>)[k],
+          configurable: true,
+          writable: true,
+        });
       }
       // The WeChat runtime the pages expect. Navigation is recorded so a tap can be checked; login and
       // network fail the way they do on a phone without network (there is no WeChat server here).
       const storage = new Map<string, unknown>();
-      const ok = (api: string) => (arg: Record<string, unknown> = {}) => {
-        calls.push({ api, arg });
-        (arg.success as ((r: object) => void) | undefined)?.({ errMsg: `${api}:ok` });
-        (arg.complete as (() => void) | undefined)?.();
-      };
-      const fail = (api: string) => (arg: Record<string, unknown> = {}) => {
-        calls.push({ api, arg });
-        (arg.fail as ((r: object) => void) | undefined)?.({ errMsg: `${api}:fail no network in this test` });
-        (arg.complete as (() => void) | undefined)?.();
-      };
+      const ok =
+        (api: string) =>
+        (arg: Record<string, unknown> = {}) => {
+          calls.push({ api, arg });
+          (arg.success as ((r: object) => void) | undefined)?.({ errMsg: `${api}:ok` });
+          (arg.complete as (() => void) | undefined)?.();
+        };
+      const fail =
+        (api: string) =>
+        (arg: Record<string, unknown> = {}) => {
+          calls.push({ api, arg });
+          (arg.fail as ((r: object) => void) | undefined)?.({ errMsg: `${api}:fail no network in this test` });
+          (arg.complete as (() => void) | undefined)?.();
+        };
       saved.wx = g.wx;
       g.wx = {
-        login: (arg: Record<string, unknown>) => { loginAttempts++; fail('login')(arg); }, request: fail('request'),
-        navigateTo: ok('navigateTo'), switchTab: ok('switchTab'), redirectTo: ok('redirectTo'), navigateBack: ok('navigateBack'),
-        showToast: ok('showToast'), showLoading: ok('showLoading'), hideLoading: ok('hideLoading'), showModal: ok('showModal'),
+        login: (arg: Record<string, unknown>) => {
+          loginAttempts++;
+          fail('login')(arg);
+        },
+        request: fail('request'),
+        navigateTo: ok('navigateTo'),
+        switchTab: ok('switchTab'),
+        redirectTo: ok('redirectTo'),
+        navigateBack: ok('navigateBack'),
+        showToast: ok('showToast'),
+        showLoading: ok('showLoading'),
+        hideLoading: ok('hideLoading'),
+        showModal: ok('showModal'),
         stopPullDownRefresh: ok('stopPullDownRefresh'),
-        getStorageSync: (k: string) => storage.get(k) ?? '', setStorageSync: (k: string, v: unknown) => void storage.set(k, v),
+        getStorageSync: (k: string) => storage.get(k) ?? '',
+        setStorageSync: (k: string, v: unknown) => void storage.set(k, v),
         removeStorageSync: (k: string) => void storage.delete(k),
-        getSystemInfoSync: () => ({ platform: 'devtools', windowWidth: 375, windowHeight: 667, pixelRatio: 2, SDKVersion: '3.4.0' }),
+        getSystemInfoSync: () => ({
+          platform: 'devtools',
+          windowWidth: 375,
+          windowHeight: 667,
+          pixelRatio: 2,
+          SDKVersion: '3.4.0',
+        }),
         canIUse: () => true,
       };
       let appConfig: Record<string, (...a: unknown[]) => unknown> | undefined;
-      g.App = (o: typeof appConfig) => { appConfig = o; };
+      g.App = (o: typeof appConfig) => {
+        appConfig = o;
+      };
       g.getApp = () => appConfig;
       g.getCurrentPages = () => [];
       // j-component only knows Component(); a page's lifecycle functions become its methods.
@@ -141,7 +197,8 @@ describe('miniprogram weapp build', function () {
 
     after(() => {
       const g = globalThis as Record<string, unknown>;
-      for (const [k, v] of Object.entries(saved)) Object.defineProperty(g, k, { value: v, configurable: true, writable: true });
+      for (const [k, v] of Object.entries(saved))
+        Object.defineProperty(g, k, { value: v, configurable: true, writable: true });
       for (const k of ['App', 'getApp', 'getCurrentPages', 'Page', 'Component', 'Behavior']) delete g[k];
     });
 
@@ -149,7 +206,11 @@ describe('miniprogram weapp build', function () {
     const loaded = new Map<string, string>();
     async function renderPage(page: string): Promise<Comp> {
       let id = loaded.get(page);
-      if (!id) loaded.set(page, (id = simulate.load(path.join(distWeapp, page), { rootPath: distWeapp, compiler: 'official' })));
+      if (!id)
+        loaded.set(
+          page,
+          (id = simulate.load(path.join(distWeapp, page), { rootPath: distWeapp, compiler: 'official' })),
+        );
       const comp = simulate.render(id);
       const parent = document.createElement('div');
       document.body.appendChild(parent);
@@ -166,7 +227,10 @@ describe('miniprogram weapp build', function () {
       assert.ok(el, `${selector} is rendered`);
       calls.length = 0;
       el.dispatchEvent('tap');
-      const navigations = () => calls.filter((c) => ['navigateTo', 'switchTab', 'redirectTo'].includes(c.api)).map((c) => `${c.api} ${c.arg.url}`);
+      const navigations = () =>
+        calls
+          .filter((c) => ['navigateTo', 'switchTab', 'redirectTo'].includes(c.api))
+          .map((c) => `${c.api} ${c.arg.url}`);
       for (let i = 0; i < 50 && !navigations().length; i++) await simulate.sleep(20);
       await simulate.sleep(20);
       return navigations();
@@ -175,14 +239,18 @@ describe('miniprogram weapp build', function () {
     it('首页 renders its four entrances; tapping one switches tab or opens the subpackage', async () => {
       const home = await renderPage('pages/home/index');
       const text = home.dom.textContent ?? '';
-      for (const label of ['预约挂号', '在线问诊', '健康科普', '我的预约', '就诊人管理']) assert.ok(text.includes(label), `home shows ${label}`);
+      for (const label of ['预约挂号', '在线问诊', '健康科普', '我的预约', '就诊人管理'])
+        assert.ok(text.includes(label), `home shows ${label}`);
       assert.deepEqual(await tapped(home, '.entry-booking'), ['switchTab /pages/booking/index']);
       assert.deepEqual(await tapped(home, '.entry-mine'), ['navigateTo /packages/booking/pages/mine/index']);
       assert.deepEqual(await tapped(home, '.home-patients'), ['navigateTo /packages/patient/pages/list/index']);
     });
 
     it('问诊 and 科普 say what is coming', async () => {
-      for (const [page, title] of [['pages/consult/index', '在线问诊'], ['pages/education/index', '健康科普']]) {
+      for (const [page, title] of [
+        ['pages/consult/index', '在线问诊'],
+        ['pages/education/index', '健康科普'],
+      ]) {
         const comp = await renderPage(page);
         const text = comp.dom.textContent ?? '';
         assert.ok(text.includes(title) && text.includes('即将上线'), `${page} shows ${title} · 即将上线`);
@@ -207,14 +275,18 @@ describe('miniprogram weapp build', function () {
       assert.equal(calls.filter((c) => c.api === 'request').length, 0, 'nothing was sent to the BFF');
 
       await type('.input-idcard', makeIdCard('1958-03-21'));
-      assert.ok((form.dom.textContent ?? '').includes('出生日期 1958-03-21 · 男'), 'a valid number shows the birth date it encodes');
+      assert.ok(
+        (form.dom.textContent ?? '').includes('出生日期 1958-03-21 · 男'),
+        'a valid number shows the birth date it encodes',
+      );
     });
 
     it('我的 renders the menu (login failed offline: it says so) and opens 就诊人管理 on tap', async () => {
       const me = await renderPage('pages/me/index');
       await simulate.sleep(100);
       const text = me.dom.textContent ?? '';
-      for (const label of ['就诊人管理', '我的预约', '医护人员入驻']) assert.ok(text.includes(label), `me shows ${label}`);
+      for (const label of ['就诊人管理', '我的预约', '医护人员入驻'])
+        assert.ok(text.includes(label), `me shows ${label}`);
       assert.ok(text.includes('微信登录失败'), 'the failed silent login is explained in Chinese');
       assert.ok(loginAttempts >= 1, 'the app tried a silent wx.login on launch');
       assert.ok(me.querySelector('.btn-plain'), 'a 重新登录 button is offered');

@@ -11,7 +11,15 @@ export async function mpAccounts(n: number): Promise<{ userId: number; token: st
   await startStack();
   const out: { userId: number; token: string }[] = [];
   for (let i = 0; i < n; i++) {
-    const u = await MpUser.create({ openid: `o_acct_${crypto.randomBytes(9).toString('hex')}`, unionid: null, sessionKeyEnc: null, nickname: '患者', avatarUrl: null, phoneEnc: null, phoneHash: null });
+    const u = await MpUser.create({
+      openid: `o_acct_${crypto.randomBytes(9).toString('hex')}`,
+      unionid: null,
+      sessionKeyEnc: null,
+      nickname: '患者',
+      avatarUrl: null,
+      phoneEnc: null,
+      phoneHash: null,
+    });
     out.push({ userId: u.id, token: signAccess('mp', u.id) });
   }
   return out;

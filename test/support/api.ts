@@ -7,7 +7,11 @@ export interface Res<T = any> {
   headers: Headers;
 }
 
-export async function call<T = any>(method: string, path: string, opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Res<T>> {
+export async function call<T = any>(
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Res<T>> {
   const stack = await startStack();
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -38,7 +42,9 @@ export const DEMO = {
 } as const;
 
 export async function adminLogin(username: string, password: string) {
-  const r = await call<{ accessToken: string; refreshToken: string }>('POST', '/api/admin/auth/login', { body: { username, password } });
+  const r = await call<{ accessToken: string; refreshToken: string }>('POST', '/api/admin/auth/login', {
+    body: { username, password },
+  });
   if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
@@ -49,8 +55,12 @@ export async function adminLogin(username: string, password: string) {
  */
 export async function replaceInitialPassword(username: string, initial: string, chosen: string) {
   const login = await adminLogin(username, initial);
-  const r = await call('PUT', '/api/admin/me/password', { token: login.accessToken, body: { oldPassword: initial, newPassword: chosen } });
-  if (r.status !== 204) throw new Error(`password change for ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+  const r = await call('PUT', '/api/admin/me/password', {
+    token: login.accessToken,
+    body: { oldPassword: initial, newPassword: chosen },
+  });
+  if (r.status !== 204)
+    throw new Error(`password change for ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
   await call('POST', '/api/admin/auth/logout', { token: login.accessToken });
 }
 
@@ -62,7 +72,11 @@ export async function loginAs(role: keyof typeof DEMO) {
 export async function mpLogin(openid?: string) {
   const stack: Stack = await startStack();
   const code = stack.fake.issueLoginCode(openid);
-  const r = await call<{ accessToken: string; refreshToken: string; user: { id: number } }>('POST', '/api/mp/auth/login', { body: { code } });
+  const r = await call<{ accessToken: string; refreshToken: string; user: { id: number } }>(
+    'POST',
+    '/api/mp/auth/login',
+    { body: { code } },
+  );
   if (r.status !== 200) throw new Error(`mp login failed: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }

@@ -24,10 +24,19 @@ export async function deptId(name: string): Promise<number> {
 }
 
 export async function newDoctor(dept = '心血管内科') {
-  const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as { id: number; key: string }[];
+  const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as {
+    id: number;
+    key: string;
+  }[];
   const r = await call('POST', '/api/admin/system/users', {
     token: await admin(),
-    body: { username: unique('dr'), name: '测试医生', password: 'Sunlit-Harbor-42', deptId: await deptId(dept), roleIds: [roles.find((x) => x.key === 'physician')!.id] },
+    body: {
+      username: unique('dr'),
+      name: '测试医生',
+      password: 'Sunlit-Harbor-42',
+      deptId: await deptId(dept),
+      roleIds: [roles.find((x) => x.key === 'physician')!.id],
+    },
   });
   if (r.status !== 201) throw new Error(JSON.stringify(r.body));
   return r.body as { id: number; username: string; deptId: number };
@@ -35,12 +44,30 @@ export async function newDoctor(dept = '心血管内科') {
 
 export const tomorrow = () => addDays(shanghaiDate(), 1);
 
-export async function newSchedule(doctorId: number, opts: { date?: string; period?: 'am' | 'pm' | 'eve'; slotCount?: number; feeFen?: number; startTime?: string; endTime?: string; releaseAt?: string } = {}) {
+export async function newSchedule(
+  doctorId: number,
+  opts: {
+    date?: string;
+    period?: 'am' | 'pm' | 'eve';
+    slotCount?: number;
+    feeFen?: number;
+    startTime?: string;
+    endTime?: string;
+    releaseAt?: string;
+  } = {},
+) {
   const r = await call('POST', '/api/admin/scheduling/schedules', {
     token: await admin(),
     body: {
-      doctorId, clinicDate: opts.date ?? tomorrow(), period: opts.period ?? 'am', startTime: opts.startTime ?? '08:00', endTime: opts.endTime ?? '12:00',
-      slotCount: opts.slotCount ?? 10, feeFen: opts.feeFen ?? 2500, releaseAt: opts.releaseAt ?? new Date(Date.now() - 3600_000).toISOString(), location: '门诊楼 2 层',
+      doctorId,
+      clinicDate: opts.date ?? tomorrow(),
+      period: opts.period ?? 'am',
+      startTime: opts.startTime ?? '08:00',
+      endTime: opts.endTime ?? '12:00',
+      slotCount: opts.slotCount ?? 10,
+      feeFen: opts.feeFen ?? 2500,
+      releaseAt: opts.releaseAt ?? new Date(Date.now() - 3600_000).toISOString(),
+      location: '门诊楼 2 层',
     },
   });
   if (r.status !== 201) throw new Error(JSON.stringify(r.body));
@@ -51,7 +78,13 @@ export async function newSchedule(doctorId: number, opts: { date?: string; perio
 export async function patient() {
   const login = await mpLogin();
   const p = await call('POST', '/api/mp/patients', {
-    token: login.accessToken, body: { name: '王患者', idCard: makeIdCard('1980-05-0' + (1 + crypto.randomInt(8)), crypto.randomInt(999)), phone: '13700001111', relation: 'self' },
+    token: login.accessToken,
+    body: {
+      name: '王患者',
+      idCard: makeIdCard('1980-05-0' + (1 + crypto.randomInt(8)), crypto.randomInt(999)),
+      phone: '13700001111',
+      relation: 'self',
+    },
   });
   if (p.status !== 201) throw new Error(JSON.stringify(p.body));
   return { token: login.accessToken, userId: login.user.id, patientId: p.body.id as number };
@@ -60,10 +93,33 @@ export async function patient() {
 /** Many patients at once for the rush tests: created directly (setup only), tokens signed by the BFF's own code. */
 export async function manyPatients(n: number) {
   const { fieldCrypto } = infra();
-  const users = await MpUser.bulkCreate(Array.from({ length: n }, () => ({ openid: unique('o_rush_') + crypto.randomBytes(3).toString('hex'), unionid: null, sessionKeyEnc: null, nickname: '患者', avatarUrl: null, phoneEnc: null, phoneHash: null })));
-  const patients = await Patient.bulkCreate(users.map((u, i) => {
-    const id = makeIdCard('1990-01-01', i % 1000);
-    return { userId: u.id, name: '抢号患者', idCardEnc: fieldCrypto.encrypt(id), idCardHash: fieldCrypto.blindIndex(`${id}-${u.id}`), phoneEnc: fieldCrypto.encrypt('13800000000'), phoneHash: fieldCrypto.blindIndex('13800000000'), relation: 'self' as const, gender: 'M' as const, birthDate: '1990-01-01', isDefault: true };
-  }));
+  const users = await MpUser.bulkCreate(
+    Array.from({ length: n }, () => ({
+      openid: unique('o_rush_') + crypto.randomBytes(3).toString('hex'),
+      unionid: null,
+      sessionKeyEnc: null,
+      nickname: '患者',
+      avatarUrl: null,
+      phoneEnc: null,
+      phoneHash: null,
+    })),
+  );
+  const patients = await Patient.bulkCreate(
+    users.map((u, i) => {
+      const id = makeIdCard('1990-01-01', i % 1000);
+      return {
+        userId: u.id,
+        name: '抢号患者',
+        idCardEnc: fieldCrypto.encrypt(id),
+        idCardHash: fieldCrypto.blindIndex(`${id}-${u.id}`),
+        phoneEnc: fieldCrypto.encrypt('13800000000'),
+        phoneHash: fieldCrypto.blindIndex('13800000000'),
+        relation: 'self' as const,
+        gender: 'M' as const,
+        birthDate: '1990-01-01',
+        isDefault: true,
+      };
+    }),
+  );
   return users.map((u, i) => ({ token: signAccess('mp', u.id), userId: u.id, patientId: patients[i].id }));
 }

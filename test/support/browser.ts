@@ -47,7 +47,12 @@ export async function closeBrowser(): Promise<void> {
  */
 export async function settle(page: Page): Promise<void> {
   await page.waitForFunction(() =>
-    document.getAnimations().every((a) => a.playState === 'finished' || a.playState === 'idle' || a.effect?.getComputedTiming().iterations === Infinity),
+    document
+      .getAnimations()
+      .every(
+        (a) =>
+          a.playState === 'finished' || a.playState === 'idle' || a.effect?.getComputedTiming().iterations === Infinity,
+      ),
   );
 }
 
@@ -68,7 +73,11 @@ export interface ConsoleSession {
 /** A new, logged-out browser profile pointed at the console of `baseUrl`. */
 export async function newConsole(baseUrl: string): Promise<ConsoleSession> {
   const b = await launchBrowser();
-  const context = await b.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  const context = await b.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const errors: string[] = [];
@@ -78,10 +87,15 @@ export async function newConsole(baseUrl: string): Promise<ConsoleSession> {
 }
 
 /** el-input puts attributes on the <input> itself, el-select on its wrapper: match either. */
-export const field = (test: string) => `input[data-test="${test}"], textarea[data-test="${test}"], [data-test="${test}"] input`;
+export const field = (test: string) =>
+  `input[data-test="${test}"], textarea[data-test="${test}"], [data-test="${test}"] input`;
 
 /** Log in through the login form and wait for the layout to be ready (sidebar rendered). */
-export async function loginAs(s: ConsoleSession, who: DemoUser | { username: string; password: string }, landing = '/dashboard'): Promise<void> {
+export async function loginAs(
+  s: ConsoleSession,
+  who: DemoUser | { username: string; password: string },
+  landing = '/dashboard',
+): Promise<void> {
   const cred = typeof who === 'string' ? DEMO[who] : who;
   const { page } = s;
   await page.goto(s.url(landing === '/dashboard' ? '/login' : `/login?redirect=${encodeURIComponent(landing)}`));
@@ -103,7 +117,9 @@ export async function sidebarTitles(page: Page): Promise<string[]> {
 export async function clickMenu(page: Page, title: string): Promise<void> {
   const item = page.locator(`[data-test=sidebar] [data-test="menu-${title}"]`);
   if (!(await item.isVisible())) {
-    const dir = page.locator('[data-test=sidebar] .el-sub-menu', { has: page.locator(`[data-test="menu-${title}"]`) }).first();
+    const dir = page
+      .locator('[data-test=sidebar] .el-sub-menu', { has: page.locator(`[data-test="menu-${title}"]`) })
+      .first();
     await dir.locator('.el-sub-menu__title').first().click();
     await item.waitFor({ state: 'visible' });
   }
@@ -114,7 +130,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}.png`);
   // let loading masks and transitions settle so the picture shows the page, not a spinner
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), undefined, { timeout: 10_000 }).catch(() => undefined);
+  await page
+    .waitForFunction(() => !document.querySelector('.el-loading-mask'), undefined, { timeout: 10_000 })
+    .catch(() => undefined);
   // and Element Plus's fades and slides to finish
   await settle(page);
   await page.screenshot({ path: file });

@@ -24,7 +24,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Resolves once `child` prints a line matching `re` (returns the match); rejects if it exits first. */
-function waitForLine(child: ChildProcess, stream: NodeJS.ReadableStream, re: RegExp, what: string): Promise<RegExpExecArray> {
+function waitForLine(
+  child: ChildProcess,
+  stream: NodeJS.ReadableStream,
+  re: RegExp,
+  what: string,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     let buf = '';
     const onData = (d: Buffer) => {
@@ -66,9 +71,13 @@ export class PrivateRedis {
     return r;
   }
   async start() {
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     const ready = waitForLine(child, child.stdout!, /Ready to accept connections/, 'redis-server');
     child.stderr!.resume();
@@ -123,7 +132,9 @@ export interface ChildBff {
  * (bff/dist/server.mjs, with plain node) — in a child process with exactly `env` (plus PATH) and waits until it listens.
  */
 export async function startChildBff(env: NodeJS.ProcessEnv, opts: { compiled?: boolean } = {}): Promise<ChildBff> {
-  const args = opts.compiled ? [path.join(root, 'bff/dist/server.mjs')] : ['--import', 'tsx', path.join(root, 'bff/src/server.ts')];
+  const args = opts.compiled
+    ? [path.join(root, 'bff/dist/server.mjs')]
+    : ['--import', 'tsx', path.join(root, 'bff/src/server.ts')];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
@@ -136,9 +147,11 @@ export async function startChildBff(env: NodeJS.ProcessEnv, opts: { compiled?: b
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const m = await waitForLine(child, child.stdout!, /"url":"(http:\/\/127\.0\.0\.1:\d+)","mode"/, 'BFF').catch((err) => {
-    throw new Error(`${err.message}\n${out.slice(-4000)}`);
-  });
+  const m = await waitForLine(child, child.stdout!, /"url":"(http:\/\/127\.0\.0\.1:\d+)","mode"/, 'BFF').catch(
+    (err) => {
+      throw new Error(`${err.message}\n${out.slice(-4000)}`);
+    },
+  );
   return {
     url: m[1],
     child,
@@ -156,12 +169,21 @@ export async function startChildBff(env: NodeJS.ProcessEnv, opts: { compiled?: b
 }
 
 /** JSON over HTTP to a child BFF. */
-export async function http<T = any>(base: string, method: string, p: string, opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+export async function http<T = any>(
+  base: string,
+  method: string,
+  p: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   const started = Date.now();
-  const res = await fetch(base + p, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const res = await fetch(base + p, {
+    method,
+    headers,
+    body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+  });
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -173,7 +195,12 @@ export async function http<T = any>(base: string, method: string, p: string, opt
 }
 
 /** Polls `check` until it returns a value other than undefined, or fails with `what` after `ms`. */
-export async function until<T>(what: string, ms: number, check: () => Promise<T | undefined>, everyMs = 200): Promise<T> {
+export async function until<T>(
+  what: string,
+  ms: number,
+  check: () => Promise<T | undefined>,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
   for (;;) {
@@ -183,7 +210,8 @@ export async function until<T>(what: string, ms: number, check: () => Promise<T 
     } catch (err) {
       last = err;
     }
-    if (Date.now() >= deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
+    if (Date.now() >= deadline)
+      throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? ` (last error: ${last})` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }

@@ -5,7 +5,8 @@
  */
 export const mochaHooks = {
   async afterAll() {
-    const shared = (globalThis as { __yiyunStack?: { current?: Promise<unknown>; teardown?: () => Promise<void> } }).__yiyunStack;
+    const shared = (globalThis as { __yiyunStack?: { current?: Promise<unknown>; teardown?: () => Promise<void> } })
+      .__yiyunStack;
     if (!shared?.current) return;
     await shared.current.catch(() => undefined);
     await shared.teardown?.();

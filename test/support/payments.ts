@@ -10,12 +10,29 @@ import { PayOrder } from '../../bff/src/modules/payment/models';
 export async function legacySecondOrder(appointmentId: number) {
   const { running } = await startStack();
   const { client, notifyUrl } = running.infra.pay!;
-  const first = (await PayOrder.findOne({ where: { subjectType: 'appointment', subjectId: appointmentId }, order: [['id', 'ASC']] }))!;
+  const first = (await PayOrder.findOne({
+    where: { subjectType: 'appointment', subjectId: appointmentId },
+    order: [['id', 'ASC']],
+  }))!;
   const o = await PayOrder.create({
-    outTradeNo: `${first.outTradeNo.slice(0, -2)}P2`, subjectType: 'appointment', subjectId: appointmentId, userId: first.userId, openid: first.openid, amountFen: first.amountFen,
-    description: first.description, status: 'created', timeExpire: new Date(Date.now() + 10 * 60_000),
+    outTradeNo: `${first.outTradeNo.slice(0, -2)}P2`,
+    subjectType: 'appointment',
+    subjectId: appointmentId,
+    userId: first.userId,
+    openid: first.openid,
+    amountFen: first.amountFen,
+    description: first.description,
+    status: 'created',
+    timeExpire: new Date(Date.now() + 10 * 60_000),
   });
-  const { prepayId } = await client.jsapi({ outTradeNo: o.outTradeNo, description: o.description, amountFen: o.amountFen, openid: o.openid, timeExpire: o.timeExpire, notifyUrl });
+  const { prepayId } = await client.jsapi({
+    outTradeNo: o.outTradeNo,
+    description: o.description,
+    amountFen: o.amountFen,
+    openid: o.openid,
+    timeExpire: o.timeExpire,
+    notifyUrl,
+  });
   await o.update({ prepayId });
   return o;
 }

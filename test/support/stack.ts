@@ -55,15 +55,36 @@ async function boot(): Promise<Stack> {
   const merchant = generateMerchantIdentity();
   const apiV3Key = generateApiV3Key();
   const mchid = '1900000001';
-  const pay = new FakeWechatPay({ mchid, appid: TEST_APPID, merchantSerial: merchant.serial, merchantPublicKeyPem: merchant.publicKeyPem, apiV3Key, retryScheduleMs: [] });
+  const pay = new FakeWechatPay({
+    mchid,
+    appid: TEST_APPID,
+    merchantSerial: merchant.serial,
+    merchantPublicKeyPem: merchant.publicKeyPem,
+    apiV3Key,
+    retryScheduleMs: [],
+  });
   const payUrl = await pay.listen(0);
   const env: NodeJS.ProcessEnv = {
-    NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: process.env.YIYUN_TEST_LOG ?? 'silent',
-    WECHAT_APPID: TEST_APPID, WECHAT_SECRET: TEST_SECRET, WECHAT_API_BASE: fakeUrl, WECHAT_SIMULATED: 'true',
-    SEED_DEMO: 'true', MIGRATE_ON_START: 'true', LOGIN_RATE_PER_IP_PER_MIN: '100000', LOGIN_RATE_PER_USER_PER_MIN: '30',
-    JWT_SECRET: crypto.randomBytes(32).toString('hex'), DATA_KEY: crypto.randomBytes(32).toString('base64'),
-    WECHATPAY_MCHID: mchid, WECHATPAY_MERCHANT_SERIAL: merchant.serial, WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
-    WECHATPAY_APIV3_KEY: apiV3Key, WECHATPAY_PLATFORM_KEYS: JSON.stringify(pay.platformPublicKeys), WECHATPAY_API_BASE: payUrl,
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.YIYUN_TEST_LOG ?? 'silent',
+    WECHAT_APPID: TEST_APPID,
+    WECHAT_SECRET: TEST_SECRET,
+    WECHAT_API_BASE: fakeUrl,
+    WECHAT_SIMULATED: 'true',
+    SEED_DEMO: 'true',
+    MIGRATE_ON_START: 'true',
+    LOGIN_RATE_PER_IP_PER_MIN: '100000',
+    LOGIN_RATE_PER_USER_PER_MIN: '30',
+    JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+    DATA_KEY: crypto.randomBytes(32).toString('base64'),
+    WECHATPAY_MCHID: mchid,
+    WECHATPAY_MERCHANT_SERIAL: merchant.serial,
+    WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
+    WECHATPAY_APIV3_KEY: apiV3Key,
+    WECHATPAY_PLATFORM_KEYS: JSON.stringify(pay.platformPublicKeys),
+    WECHATPAY_API_BASE: payUrl,
     WECHATPAY_SIMULATED: 'true',
   };
   const cleanups: (() => Promise<void>)[] = [() => fake.close(), () => pay.close()];

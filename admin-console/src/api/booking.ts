@@ -26,7 +26,11 @@ export type FollowUpUpdateBody = z.input<typeof FollowUpUpdate>
 export type FollowUpCreateBody = z.input<typeof FollowUpCreate>
 export type MarkStatus = z.input<typeof MarkBody>['status']
 
-export const APPOINTMENT_STATUSES: { value: AppointmentStatus; label: string; tag: 'success' | 'info' | 'warning' | 'danger' | 'primary' }[] = [
+export const APPOINTMENT_STATUSES: {
+  value: AppointmentStatus
+  label: string
+  tag: 'success' | 'info' | 'warning' | 'danger' | 'primary'
+}[] = [
   { value: 'pending_payment', label: APPOINTMENT_STATUS_LABEL.pending_payment, tag: 'warning' },
   { value: 'booked', label: APPOINTMENT_STATUS_LABEL.booked, tag: 'primary' },
   { value: 'visited', label: APPOINTMENT_STATUS_LABEL.visited, tag: 'success' },
@@ -42,7 +46,11 @@ export const FOLLOW_UP_STATUSES: { value: FollowUpStatus; label: string; tag: 's
 ]
 
 export type AppointmentRefund = AdminAppointment['refunds'][number]
-const REFUND_STATE: Record<AppointmentRefund['status'], string> = { processing: '退款中', success: '已退款', failed: '退款失败' }
+const REFUND_STATE: Record<AppointmentRefund['status'], string> = {
+  processing: '退款中',
+  success: '已退款',
+  failed: '退款失败',
+}
 /** '已退款 ¥25.00', or for a second payment of the same appointment '重复支付已退款 ¥25.00' */
 export const refundLine = (r: AppointmentRefund): string =>
   `${r.duplicate ? '重复支付' : ''}${REFUND_STATE[r.status]} ¥${(r.amountFen / 100).toFixed(2)}`

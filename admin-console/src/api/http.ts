@@ -96,21 +96,33 @@ function toApiError(err: unknown): ApiError {
     if (err.response && body?.error) {
       return new ApiError(err.response.status, body.error.code as ErrorCode, body.error.message, body.error.details)
     }
-    if (err.response) return new ApiError(err.response.status, `HTTP_${err.response.status}` as const, `服务器错误（${err.response.status}）`)
+    if (err.response)
+      return new ApiError(
+        err.response.status,
+        `HTTP_${err.response.status}` as const,
+        `服务器错误（${err.response.status}）`,
+      )
     if (err.code === 'ECONNABORTED') return new ApiError(0, 'TIMEOUT', '请求超时，请稍后重试')
     return new ApiError(0, 'NETWORK', '网络异常，请检查网络连接')
   }
   return new ApiError(0, 'UNKNOWN', err instanceof Error ? err.message : String(err))
 }
 
-const SESSION_CODES = new Set<ApiError['code']>([ErrorCode.SESSION_REVOKED, ErrorCode.REFRESH_TOKEN_INVALID, ErrorCode.UNAUTHENTICATED])
+const SESSION_CODES = new Set<ApiError['code']>([
+  ErrorCode.SESSION_REVOKED,
+  ErrorCode.REFRESH_TOKEN_INVALID,
+  ErrorCode.UNAUTHENTICATED,
+])
 
 http.interceptors.response.use(undefined, async (raw: unknown) => {
   // a download (responseType blob) that failed carries the BFF's JSON error as a Blob: read it so the code
   // (TOKEN_EXPIRED → refresh) and the Chinese message work as for any other request
   const failed = raw instanceof AxiosError ? raw.response : undefined
   if (failed && typeof Blob !== 'undefined' && failed.data instanceof Blob && /json/.test(failed.data.type)) {
-    failed.data = await failed.data.text().then((t) => JSON.parse(t) as unknown, () => undefined)
+    failed.data = await failed.data.text().then(
+      (t) => JSON.parse(t) as unknown,
+      () => undefined,
+    )
   }
   const error = toApiError(raw)
   const config = (raw as AxiosError).config as InternalAxiosRequestConfig | undefined
@@ -128,7 +140,11 @@ http.interceptors.response.use(undefined, async (raw: unknown) => {
       throw e
     }
   }
-  if (!isAuthCall && error.status === 401 && (SESSION_CODES.has(error.code) || error.code === ErrorCode.TOKEN_EXPIRED)) {
+  if (
+    !isAuthCall &&
+    error.status === 401 &&
+    (SESSION_CODES.has(error.code) || error.code === ErrorCode.TOKEN_EXPIRED)
+  ) {
     // a request made without any session (e.g. after logout in another tab) also lands here
     if (tokens.access || tokens.refresh || SESSION_CODES.has(error.code)) endSession()
     throw error

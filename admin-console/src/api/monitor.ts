@@ -1,6 +1,9 @@
 import { del, get } from './http'
 import type { LoginLog, OnlineSession, OperLog, Page } from './types'
-import type { LoginLogQuery as LoginLogQuerySchema, OperLogQuery as OperLogQuerySchema } from '@bff/modules/monitor/schemas'
+import type {
+  LoginLogQuery as LoginLogQuerySchema,
+  OperLogQuery as OperLogQuerySchema,
+} from '@bff/modules/monitor/schemas'
 import type { z } from 'zod'
 import type { PageQuery } from './system'
 

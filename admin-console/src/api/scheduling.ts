@@ -40,17 +40,22 @@ export const scheduleApi = {
     return items
   },
   /** quiet: for filters on other pages, where a user without scheduling rights simply gets no doctor picker */
-  doctors: (deptId?: number, quiet = false) => get<ScheduleDoctor[]>('/scheduling/doctors', deptId ? { deptId } : {}, { silent: quiet }),
+  doctors: (deptId?: number, quiet = false) =>
+    get<ScheduleDoctor[]>('/scheduling/doctors', deptId ? { deptId } : {}, { silent: quiet }),
   create: (body: ScheduleCreateBody) => post<Schedule>('/scheduling/schedules', body),
   update: (id: number, body: ScheduleUpdateBody) => put<Schedule>(`/scheduling/schedules/${id}`, body),
-  stop: (id: number, reason: string) => post<{ cancelled: number; refunded: number }>(`/scheduling/schedules/${id}/stop`, { reason }),
+  stop: (id: number, reason: string) =>
+    post<{ cancelled: number; refunded: number }>(`/scheduling/schedules/${id}/stop`, { reason }),
   /** the file itself is the body; progress 0..1 while it goes up */
   upload: (file: File, onProgress: (ratio: number) => void) =>
     post<ImportPreview>('/scheduling/imports', file, {
       params: { filename: file.name },
       headers: { 'Content-Type': 'application/octet-stream' },
       timeout: 180_000,
-      onUploadProgress: (e) => onProgress(e.total ? e.loaded / e.total : e.progress ?? 0),
+      onUploadProgress: (e) => onProgress(e.total ? e.loaded / e.total : (e.progress ?? 0)),
     }),
-  commit: (previewId: string) => post<{ created: number; unchanged: number }>(`/scheduling/imports/${previewId}/commit`, undefined, { timeout: 120_000 }),
+  commit: (previewId: string) =>
+    post<{ created: number; unchanged: number }>(`/scheduling/imports/${previewId}/commit`, undefined, {
+      timeout: 120_000,
+    }),
 }

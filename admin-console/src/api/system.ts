@@ -2,7 +2,18 @@ import { del, get, post, put } from './http'
 import type { PageQuery as PageQuerySchema } from '@bff/http/schemas'
 import type { UserCreate, UserQuery as UserQuerySchema, UserUpdate } from '@bff/modules/system/schemas'
 import type { z } from 'zod'
-import type { Dept, DictItem, DictOption, DictType, MenuItem, Page, Post, Role, StaffApplication, SysUser } from './types'
+import type {
+  Dept,
+  DictItem,
+  DictOption,
+  DictType,
+  MenuItem,
+  Page,
+  Post,
+  Role,
+  StaffApplication,
+  SysUser,
+} from './types'
 
 // Queries as the BFF's route parses them (every field optional here), bodies as its schema accepts them.
 export type PageQuery = Partial<z.output<typeof PageQuerySchema>>
@@ -59,7 +70,11 @@ export const postApi = {
   ...crud<Post, PostBody>('/system/posts'),
   list: (q: PageQuery = {}) => get<Page<Post>>('/system/posts', q),
   /** for pickers: quietly empty if the caller can't list positions */
-  options: () => get<Page<Post>>('/system/posts', { pageSize: 100 }, { silent: true }).then((p) => p.items, () => [] as Post[]),
+  options: () =>
+    get<Page<Post>>('/system/posts', { pageSize: 100 }, { silent: true }).then(
+      (p) => p.items,
+      () => [] as Post[],
+    ),
 }
 
 export const dictTypeApi = {

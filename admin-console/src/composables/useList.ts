@@ -51,5 +51,7 @@ export function useList<T, Q extends object>(fetch: (q: ListParams<Q>) => Promis
 }
 
 function clean<Q extends object>(q: Q): Partial<Q> {
-  return Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '' && v !== null && v !== undefined)) as Partial<Q>
+  return Object.fromEntries(
+    Object.entries(q).filter(([, v]) => v !== '' && v !== null && v !== undefined),
+  ) as Partial<Q>
 }

@@ -18,7 +18,10 @@ export function usePasswordChange(onDone: () => void) {
     ],
     confirm: [
       { required: true, message: '请再次输入新密码', trigger: 'blur' },
-      { validator: (_r, v, cb) => (v === form.newPassword ? cb() : cb(new Error('两次输入的密码不一致'))), trigger: 'blur' },
+      {
+        validator: (_r, v, cb) => (v === form.newPassword ? cb() : cb(new Error('两次输入的密码不一致'))),
+        trigger: 'blur',
+      },
     ],
   }
   const { saving, submit: save } = useSubmit({
@@ -28,6 +31,7 @@ export function usePasswordChange(onDone: () => void) {
       onDone()
     },
   })
-  const submit = () => save(() => authApi.changePassword({ oldPassword: form.oldPassword, newPassword: form.newPassword }), '密码已修改')
+  const submit = () =>
+    save(() => authApi.changePassword({ oldPassword: form.oldPassword, newPassword: form.newPassword }), '密码已修改')
   return { formRef, form, rules, saving, submit }
 }

@@ -14,7 +14,10 @@ export function useSubmit(opts: { form?: Ref<FormInstance | undefined>; onDone: 
    * (it has already told the user why, or closed the dialog itself). `successText` may depend on what the
    * save returned; an empty one says nothing. Resolves true when the save ran and succeeded.
    */
-  async function submit<T>(save: () => Promise<T> | undefined, successText: string | ((result: T) => string)): Promise<boolean> {
+  async function submit<T>(
+    save: () => Promise<T> | undefined,
+    successText: string | ((result: T) => string),
+  ): Promise<boolean> {
     if (opts.form && !(await opts.form.value?.validate().catch(() => false))) return false
     saving.value = true
     try {

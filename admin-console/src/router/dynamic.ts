@@ -36,7 +36,11 @@ export function buildFromMenus(menus: MenuNode[]): { routes: RouteRecordRaw[]; s
       const hidden = node.visible === false || full.includes(':')
       // A hidden page (dict items) belongs to the visible sibling whose view lives in the same folder (the dict
       // list): it shows in the breadcrumb and stays lit in the sidebar.
-      const owner = hidden ? nodes.find((n) => n !== node && n.visible !== false && n.type === 'M' && dirOf(n.component) === dirOf(node.component)) : undefined
+      const owner = hidden
+        ? nodes.find(
+            (n) => n !== node && n.visible !== false && n.type === 'M' && dirOf(n.component) === dirOf(node.component),
+          )
+        : undefined
       routes.push({
         path: full,
         name: `menu-${node.id}`,
@@ -48,7 +52,9 @@ export function buildFromMenus(menus: MenuNode[]): { routes: RouteRecordRaw[]; s
           activeMenu: owner ? joinPath(base, owner.path || '') : undefined,
           hidden,
           // one tab per parameter value, so the titles must tell them apart
-          ...(full.includes(':') && { tabTitle: (r: RouteLocationNormalized) => `${node.name} · ${Object.values(r.params).flat().join('/')}` }),
+          ...(full.includes(':') && {
+            tabTitle: (r: RouteLocationNormalized) => `${node.name} · ${Object.values(r.params).flat().join('/')}`,
+          }),
         },
       })
       // a menu may have hidden children (e.g. detail pages) that are routes but not sidebar items

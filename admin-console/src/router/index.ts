@@ -24,9 +24,19 @@ const staticRoutes: RouteRecordRaw[] = [
     component: () => import('@/layout/index.vue'),
     redirect: HOME_PATH,
     children: [
-      { path: '/403', name: 'Forbidden', component: () => import('@/views/error/403.vue'), meta: { title: '无权访问', noTab: true } },
+      {
+        path: '/403',
+        name: 'Forbidden',
+        component: () => import('@/views/error/403.vue'),
+        meta: { title: '无权访问', noTab: true },
+      },
       // the catch-all decides 403 (a console page this user may not open) vs 404 (no such page) itself
-      { path: '/:pathMatch(.*)*', name: 'NotFound', component: () => import('@/views/error/404.vue'), meta: { title: '页面不存在', noTab: true } },
+      {
+        path: '/:pathMatch(.*)*',
+        name: 'NotFound',
+        component: () => import('@/views/error/404.vue'),
+        meta: { title: '页面不存在', noTab: true },
+      },
     ],
   },
 ]

@@ -3,7 +3,16 @@ import type { Component } from 'vue'
 type Loader = () => Promise<Component>
 
 // Every page under views/ is a lazy chunk; a menu's component string ('system/user/index') names one of them.
-const modules = import.meta.glob<Component>(['../views/**/*.vue', '!../views/**/components/**', '!../views/**/*Form.vue', '!../views/**/*Dialog.vue', '!../views/**/*Drawer.vue'], { import: 'default' })
+const modules = import.meta.glob<Component>(
+  [
+    '../views/**/*.vue',
+    '!../views/**/components/**',
+    '!../views/**/*Form.vue',
+    '!../views/**/*Dialog.vue',
+    '!../views/**/*Drawer.vue',
+  ],
+  { import: 'default' },
+)
 
 const byComponent = new Map<string, Loader>()
 for (const [file, load] of Object.entries(modules)) {
@@ -14,7 +23,10 @@ for (const [file, load] of Object.entries(modules)) {
 /** 'system/user/index', 'system/user' and '/system/user/index.vue' all name the same page */
 export function resolveView(component: string | null | undefined): Loader | undefined {
   if (!component) return undefined
-  const key = component.trim().replace(/^\/+/, '').replace(/\.vue$/, '')
+  const key = component
+    .trim()
+    .replace(/^\/+/, '')
+    .replace(/\.vue$/, '')
   return byComponent.get(key) ?? byComponent.get(`${key}/index`)
 }
 

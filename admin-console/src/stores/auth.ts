@@ -77,7 +77,19 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   return {
-    me, menus, loggedIn, permissions, roleLabels, displayName, passwordChangeRequired,
-    hasPerm, login, loadProfile, passwordChanged, requirePasswordChange, logout, reset,
+    me,
+    menus,
+    loggedIn,
+    permissions,
+    roleLabels,
+    displayName,
+    passwordChangeRequired,
+    hasPerm,
+    login,
+    loadProfile,
+    passwordChanged,
+    requirePasswordChange,
+    logout,
+    reset,
   }
 })

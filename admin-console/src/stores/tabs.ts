@@ -24,7 +24,8 @@ export const useTabsStore = defineStore('tabs', () => {
   function open(route: RouteLocationNormalized): void {
     if (route.meta.noTab) return
     // 首页 is always the first tab, also when the session started on a deep link
-    if (!tabs.value.some((t) => t.affix)) tabs.value.unshift({ fullPath: HOME_PATH, path: HOME_PATH, title: '首页', affix: true })
+    if (!tabs.value.some((t) => t.affix))
+      tabs.value.unshift({ fullPath: HOME_PATH, path: HOME_PATH, title: '首页', affix: true })
     const title = route.meta.tabTitle ? route.meta.tabTitle(route) : (route.meta.title ?? '未命名')
     const existing = tabs.value.find((t) => t.fullPath === route.fullPath)
     if (existing) {
@@ -65,7 +66,9 @@ export const useTabsStore = defineStore('tabs', () => {
 function restore(key: string): Tab[] {
   try {
     const v: unknown = JSON.parse(sessionStorage.getItem(key) ?? '[]')
-    return Array.isArray(v) ? (v as Tab[]).filter((t) => typeof t?.fullPath === 'string' && typeof t.title === 'string') : []
+    return Array.isArray(v)
+      ? (v as Tab[]).filter((t) => typeof t?.fullPath === 'string' && typeof t.title === 'string')
+      : []
   } catch {
     return []
   }

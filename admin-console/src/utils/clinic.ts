@@ -3,7 +3,15 @@
 
 // China-time arithmetic and clinic labels are the BFF's (bff/src/shared), one implementation for all three apps.
 export {
-  addDays, firstOfMonth, lastOfMonth, mondayOf, shanghaiDate as shanghaiToday, shanghaiParts, shanghaiToIso, shanghaiWall, weekdayOf,
+  addDays,
+  firstOfMonth,
+  lastOfMonth,
+  mondayOf,
+  shanghaiDate as shanghaiToday,
+  shanghaiParts,
+  shanghaiToIso,
+  shanghaiWall,
+  weekdayOf,
 } from '@bff/shared/time'
 export { PERIOD_LABEL as PERIOD_LABELS } from '@bff/shared/clinic'
 

@@ -20,4 +20,8 @@ export const passwordRule = (owner: () => PasswordOwner): FormItemRule => ({
 })
 export const phoneRule: FormItemRule = { pattern: PHONE_RE, message: PHONE_MESSAGE, trigger: 'blur' }
 export const emailRule: FormItemRule = { type: 'email', message: '邮箱格式不正确', trigger: 'blur' }
-export const required = (message: string, trigger: 'blur' | 'change' = 'blur'): FormItemRule => ({ required: true, message, trigger })
+export const required = (message: string, trigger: 'blur' | 'change' = 'blur'): FormItemRule => ({
+  required: true,
+  message,
+  trigger,
+})

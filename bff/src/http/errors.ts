@@ -8,18 +8,28 @@ export { ErrorCode } from '../shared/error-codes';
 
 /** A refusal we mean: stable machine code, HTTP status, and a Chinese message a person can act on. */
 export class AppError extends Error {
-  constructor(public status: number, public code: ErrorCode, message: string, public details?: unknown) {
+  constructor(
+    public status: number,
+    public code: ErrorCode,
+    message: string,
+    public details?: unknown,
+  ) {
     super(message);
   }
 }
 
-export const badRequest = (code: ErrorCode, message: string, details?: unknown) => new AppError(400, code, message, details);
-export const unauthenticated = (code: ErrorCode = 'UNAUTHENTICATED', message = '请先登录') => new AppError(401, code, message);
-export const forbidden = (code: ErrorCode = 'FORBIDDEN', message = '没有权限执行此操作', details?: unknown) => new AppError(403, code, message, details);
+export const badRequest = (code: ErrorCode, message: string, details?: unknown) =>
+  new AppError(400, code, message, details);
+export const unauthenticated = (code: ErrorCode = 'UNAUTHENTICATED', message = '请先登录') =>
+  new AppError(401, code, message);
+export const forbidden = (code: ErrorCode = 'FORBIDDEN', message = '没有权限执行此操作', details?: unknown) =>
+  new AppError(403, code, message, details);
 export const passwordChangeRequired = () => new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '请先修改初始密码');
 export const notFound = (message = '记录不存在或已被删除') => new AppError(404, 'NOT_FOUND', message);
-export const conflict = (code: ErrorCode, message: string, details?: unknown) => new AppError(409, code, message, details);
-export const unprocessable = (code: ErrorCode, message: string, details?: unknown) => new AppError(422, code, message, details);
+export const conflict = (code: ErrorCode, message: string, details?: unknown) =>
+  new AppError(409, code, message, details);
+export const unprocessable = (code: ErrorCode, message: string, details?: unknown) =>
+  new AppError(422, code, message, details);
 
 export function validationError(err: z.ZodError, where: string) {
   return new AppError(
@@ -42,7 +52,9 @@ export function errorMiddleware() {
       if (!e) {
         ctx.log.error({ err }, 'unhandled error');
         ctx.status = 500;
-        ctx.body = { error: { code: 'INTERNAL', message: '服务器开小差了，请稍后再试', requestId: ctx.state.requestId } };
+        ctx.body = {
+          error: { code: 'INTERNAL', message: '服务器开小差了，请稍后再试', requestId: ctx.state.requestId },
+        };
         return;
       }
       if (e.status === 503) {
@@ -50,7 +62,9 @@ export function errorMiddleware() {
         ctx.set('Retry-After', '5');
       }
       ctx.status = e.status;
-      ctx.body = { error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) } };
+      ctx.body = {
+        error: { code: e.code, message: e.message, ...(e.details === undefined ? {} : { details: e.details }) },
+      };
       if (e.status === 429 && (e.details as { retryAfterSeconds?: number })?.retryAfterSeconds) {
         ctx.set('Retry-After', String((e.details as { retryAfterSeconds: number }).retryAfterSeconds));
       }
@@ -68,8 +82,10 @@ function toAppError(err: unknown): AppError | undefined {
   if (e?.name === 'SequelizeUniqueConstraintError') return new AppError(409, 'CONFLICT', '数据已存在，请勿重复提交');
   if (e?.name === 'SequelizeForeignKeyConstraintError') return new AppError(409, 'CONFLICT', '数据仍被引用，无法操作');
   if (e?.type === 'entity.too.large') return new AppError(413 as number, 'PAYLOAD_TOO_LARGE', '请求内容过大');
-  if (e?.type === 'entity.parse.failed' || (err instanceof SyntaxError && e.status === 400)) return new AppError(400, 'MALFORMED_JSON', '请求体不是合法的 JSON');
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError(415, 'UNSUPPORTED_ENCODING', '不支持的请求编码');
+  if (e?.type === 'entity.parse.failed' || (err instanceof SyntaxError && e.status === 400))
+    return new AppError(400, 'MALFORMED_JSON', '请求体不是合法的 JSON');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new AppError(415, 'UNSUPPORTED_ENCODING', '不支持的请求编码');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
     return new AppError(e.status, 'BAD_REQUEST', '请求无法处理');
   }

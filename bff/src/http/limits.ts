@@ -9,7 +9,8 @@ export const MAX_URL_BYTES = 8 * 1024;
 
 export function urlLengthLimit() {
   return async (ctx: Context, next: Next) => {
-    if (Buffer.byteLength(ctx.url) > MAX_URL_BYTES) throw new AppError(414, 'URI_TOO_LONG', '网址过长', { maxBytes: MAX_URL_BYTES });
+    if (Buffer.byteLength(ctx.url) > MAX_URL_BYTES)
+      throw new AppError(414, 'URI_TOO_LONG', '网址过长', { maxBytes: MAX_URL_BYTES });
     await next();
   };
 }

@@ -31,7 +31,13 @@ export interface RouteDef<A extends Auth, P, Q, B, R = undefined> {
   allowWithPendingPasswordChange?: boolean;
   /** Module name for the operation log; admin writes are audited by default. */
   audit?: string | false;
-  handler: (input: { params: Out<P>; query: Out<Q>; body: Out<B>; actor: ActorOf<A>; ctx: Context }) => Promise<Returns<R>> | Returns<R>;
+  handler: (input: {
+    params: Out<P>;
+    query: Out<Q>;
+    body: Out<B>;
+    actor: ActorOf<A>;
+    ctx: Context;
+  }) => Promise<Returns<R>> | Returns<R>;
 }
 
 export interface RegisteredRoute {
@@ -56,8 +62,15 @@ export interface RouteHooks {
   authenticateAdmin(ctx: Context): Promise<AdminActor>;
   authenticateMp(ctx: Context): Promise<MpActor>;
   recordOperation(e: {
-    actor: AdminActor; module: string; action: string; method: string; path: string; params: unknown; error?: unknown;
-    ip: string; durationMs: number;
+    actor: AdminActor;
+    module: string;
+    action: string;
+    method: string;
+    path: string;
+    params: unknown;
+    error?: unknown;
+    ip: string;
+    durationMs: number;
   }): Promise<unknown>;
 }
 
@@ -111,7 +124,10 @@ function checkResponse(schema: z.ZodType, result: unknown, route: string) {
 
 function undeclared(value: unknown, parsed: unknown, at: string): string | undefined {
   // What goes on the wire is toJSON()'s output (a Sequelize instance serialises every column).
-  const sent = value instanceof Date || typeof (value as { toJSON?: unknown })?.toJSON !== 'function' ? value : (value as { toJSON(): unknown }).toJSON();
+  const sent =
+    value instanceof Date || typeof (value as { toJSON?: unknown })?.toJSON !== 'function'
+      ? value
+      : (value as { toJSON(): unknown }).toJSON();
   if (Array.isArray(sent) && Array.isArray(parsed)) {
     for (let i = 0; i < sent.length; i++) {
       const e = undeclared(sent[i], parsed[i], `${at}[${i}]`);
@@ -142,7 +158,10 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  */
 export class RouteTree {
   readonly router: Router;
-  constructor(readonly prefix: string, private tag: string) {
+  constructor(
+    readonly prefix: string,
+    private tag: string,
+  ) {
     this.router = new Router({ prefix });
   }
 
@@ -155,8 +174,17 @@ export class RouteTree {
   >(def: RouteDef<A, P, Q, B, R>) {
     const status = def.status ?? (def.method === 'post' ? 201 : 200);
     registry.push({
-      method: def.method, path: this.prefix + def.path, summary: def.summary, auth: def.auth, perm: def.perm,
-      tag: this.tag, params: def.params, query: def.query, body: def.body, response: def.response, status,
+      method: def.method,
+      path: this.prefix + def.path,
+      summary: def.summary,
+      auth: def.auth,
+      perm: def.perm,
+      tag: this.tag,
+      params: def.params,
+      query: def.query,
+      body: def.body,
+      response: def.response,
+      status,
     });
     const audited = def.auth === 'admin' && def.method !== 'get' && def.audit !== false;
     this.router[def.method](def.path, async (ctx: Context) => {
@@ -165,7 +193,8 @@ export class RouteTree {
       if (def.auth === 'admin') {
         actor = await routeHooks().authenticateAdmin(ctx);
         if (actor.mustChangePassword && !def.allowWithPendingPasswordChange) throw passwordChangeRequired();
-        if (def.perm && !hasPerm(actor, def.perm)) throw forbidden('FORBIDDEN', '没有权限执行此操作', { required: def.perm });
+        if (def.perm && !hasPerm(actor, def.perm))
+          throw forbidden('FORBIDDEN', '没有权限执行此操作', { required: def.perm });
       } else if (def.auth === 'mp') {
         actor = await routeHooks().authenticateMp(ctx);
       }
@@ -175,7 +204,8 @@ export class RouteTree {
         const query = parse(def.query, ctx.query, 'query');
         const body = parse(def.body, ctx.request.body ?? {}, 'body');
         const result: unknown = await def.handler({ params, query, body, actor, ctx } as never);
-        if (def.response && ctx.checkResponses) checkResponse(def.response, result, `${def.method.toUpperCase()} ${this.prefix}${def.path}`);
+        if (def.response && ctx.checkResponses)
+          checkResponse(def.response, result, `${def.method.toUpperCase()} ${this.prefix}${def.path}`);
         if (result === undefined) {
           ctx.status = 204;
         } else if (result === null) {
@@ -195,11 +225,19 @@ export class RouteTree {
         error = e;
         throw e;
       } finally {
-        await routeHooks().recordOperation({
-          actor: actor as AdminActor, module: def.audit || def.path.split('/')[1] || 'system', action: def.summary,
-          method: def.method.toUpperCase(), path: ctx.path, params: { ...ctx.params, ...(ctx.request.body as object) },
-          error, ip: ctx.ip, durationMs: Date.now() - started,
-        }).catch((err) => ctx.log.error({ err }, 'operation log failed'));
+        await routeHooks()
+          .recordOperation({
+            actor: actor as AdminActor,
+            module: def.audit || def.path.split('/')[1] || 'system',
+            action: def.summary,
+            method: def.method.toUpperCase(),
+            path: ctx.path,
+            params: { ...ctx.params, ...(ctx.request.body as object) },
+            error,
+            ip: ctx.ip,
+            durationMs: Date.now() - started,
+          })
+          .catch((err) => ctx.log.error({ err }, 'operation log failed'));
       }
     });
     return this;

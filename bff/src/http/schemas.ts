@@ -12,7 +12,12 @@ export const PageQuery = z.object({
 });
 
 export function pageOf<T extends z.ZodType>(item: T) {
-  return z.object({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+  return z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
 }
 export interface Page<T> {
   items: T[];
@@ -27,4 +32,8 @@ export const Status = z.enum(['active', 'disabled']);
 
 /** Field rules shared by every domain, so a phone number or a name means the same thing everywhere. */
 export const Phone = z.string().trim().regex(PHONE_RE, PHONE_MESSAGE);
-export const PersonName = z.string().trim().min(PERSON_NAME.min, PERSON_NAME.tooShort).max(PERSON_NAME.max, PERSON_NAME.tooLong);
+export const PersonName = z
+  .string()
+  .trim()
+  .min(PERSON_NAME.min, PERSON_NAME.tooShort)
+  .max(PERSON_NAME.max, PERSON_NAME.tooLong);

@@ -9,11 +9,19 @@ export function createSequelize(config: Config, log: Logger): Sequelize {
   const define = { underscored: true };
   if (config.embedded) {
     fs.mkdirSync(path.dirname(config.sqlitePath), { recursive: true });
-    return new Sequelize({ dialect: 'sqlite', storage: config.sqlitePath, logging, define, transactionType: Transaction.TYPES.IMMEDIATE });
+    return new Sequelize({
+      dialect: 'sqlite',
+      storage: config.sqlitePath,
+      logging,
+      define,
+      transactionType: Transaction.TYPES.IMMEDIATE,
+    });
   }
   const url = new URL(config.DATABASE_URL!);
   const conn = (u: URL) => ({
-    host: u.hostname, port: Number(u.port || 3306), username: decodeURIComponent(u.username),
+    host: u.hostname,
+    port: Number(u.port || 3306),
+    username: decodeURIComponent(u.username),
     password: decodeURIComponent(u.password),
   });
   return new Sequelize(url.pathname.slice(1), conn(url).username, conn(url).password, {

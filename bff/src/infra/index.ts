@@ -70,18 +70,26 @@ export async function initInfra(config: Config, opts: InfraOptions = {}): Promis
       'generated JWT_SECRET and DATA_KEY for this installation: back this file up together with the database — DATA_KEY decrypts the ID and phone numbers in it, and without it they are lost',
     );
   } else if (config.secretsFile?.tightened) {
-    log.warn({ file: config.secretsFile.path }, 'the secrets file was readable by others; made it readable by its owner only');
+    log.warn(
+      { file: config.secretsFile.path },
+      'the secrets file was readable by others; made it readable by its owner only',
+    );
   }
   if (config.REDIS_URL) {
     // Requests must not hang on Redis: a command that gets no answer within the timeout fails (→ 503), also while
     // queued during a reconnect, so a short blip passes unnoticed and a long outage answers fast.
-    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS, enableOfflineQueue: true });
+    redis = new Redis(config.REDIS_URL, {
+      maxRetriesPerRequest: 1,
+      commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
+      enableOfflineQueue: true,
+    });
     watchConnection(redis, 'cache', log);
     kv = new RedisKv(redis, config.REDIS_PREFIX);
     pubsub = new RedisPubSub(redis, config.REDIS_PREFIX);
     // BullMQ needs its own connection with maxRetriesPerRequest: null (blocking commands) and no command timeout.
     jobs = new BullJobRunner(new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }), config.REDIS_PREFIX, log, {
-      everySec: config.JOB_EVERY_SEC, checkEveryMs: config.JOB_SCHEDULE_CHECK_SEC * 1000,
+      everySec: config.JOB_EVERY_SEC,
+      checkEveryMs: config.JOB_SCHEDULE_CHECK_SEC * 1000,
     });
   } else {
     kv = new MemoryKv();
@@ -89,7 +97,13 @@ export async function initInfra(config: Config, opts: InfraOptions = {}): Promis
     jobs = new TimerJobRunner(log, { everySec: config.JOB_EVERY_SEC });
   }
   current = {
-    config, log, sequelize, kv, pubsub, jobs, redis,
+    config,
+    log,
+    sequelize,
+    kv,
+    pubsub,
+    jobs,
+    redis,
     fieldCrypto: new FieldCrypto(config.DATA_KEY),
     wechat: new WechatClient(config, kv, log),
   };
@@ -108,7 +122,8 @@ export async function closeInfra() {
 }
 
 /** InnoDB rolled the whole transaction back to break a deadlock; running it again is the documented remedy. */
-const isDeadlockVictim = (err: unknown) => (err as { parent?: { code?: string } } | null)?.parent?.code === 'ER_LOCK_DEADLOCK';
+const isDeadlockVictim = (err: unknown) =>
+  (err as { parent?: { code?: string } } | null)?.parent?.code === 'ER_LOCK_DEADLOCK';
 const DEADLOCK_ATTEMPTS = 3;
 
 /**
@@ -120,10 +135,12 @@ const DEADLOCK_ATTEMPTS = 3;
  */
 export async function tx<T>(fn: (t: Transaction) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
   const i = infra();
-  if (i.config.embedded) return i.kv.withLock('sqlite-tx', () => i.sequelize.transaction(fn), { waitMs: 30_000, ttlMs: 60_000 });
+  if (i.config.embedded)
+    return i.kv.withLock('sqlite-tx', () => i.sequelize.transaction(fn), { waitMs: 30_000, ttlMs: 60_000 });
   for (let attempt = 1; ; attempt++) {
     try {
-      if (opts.readCommitted) return await i.sequelize.transaction({ isolationLevel: 'READ COMMITTED' as Transaction.ISOLATION_LEVELS }, fn);
+      if (opts.readCommitted)
+        return await i.sequelize.transaction({ isolationLevel: 'READ COMMITTED' as Transaction.ISOLATION_LEVELS }, fn);
       return await i.sequelize.transaction(fn);
     } catch (err) {
       if (!isDeadlockVictim(err) || attempt >= DEADLOCK_ATTEMPTS) throw err;

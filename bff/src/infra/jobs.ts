@@ -63,7 +63,10 @@ abstract class JobTable {
 export class TimerJobRunner extends JobTable implements JobRunner {
   private timers: NodeJS.Timeout[] = [];
   private crons: Cron[] = [];
-  constructor(private log: Logger, opts: JobRunnerOptions = {}) {
+  constructor(
+    private log: Logger,
+    opts: JobRunnerOptions = {},
+  ) {
     super(opts.everySec);
   }
   async start() {
@@ -151,10 +154,22 @@ export class BullJobRunner extends JobTable implements JobRunner {
         for (const [name, def] of this.defs) {
           if (this.closed) return;
           const existing = await this.queue.getJobScheduler(name);
-          if ('cron' in def ? existing?.pattern === def.cron && existing?.tz === JOB_TIME_ZONE : existing?.every === def.everyMs) continue;
-          await this.queue.upsertJobScheduler(name, 'cron' in def ? { pattern: def.cron, tz: JOB_TIME_ZONE } : { every: def.everyMs }, { name });
+          if (
+            'cron' in def
+              ? existing?.pattern === def.cron && existing?.tz === JOB_TIME_ZONE
+              : existing?.every === def.everyMs
+          )
+            continue;
+          await this.queue.upsertJobScheduler(
+            name,
+            'cron' in def ? { pattern: def.cron, tz: JOB_TIME_ZONE } : { every: def.everyMs },
+            { name },
+          );
           if (existing === undefined && this.registered.has(name)) {
-            this.log.warn({ job: name }, 'job schedule was missing from Redis (restarted or flushed?); registered it again');
+            this.log.warn(
+              { job: name },
+              'job schedule was missing from Redis (restarted or flushed?); registered it again',
+            );
           }
           this.registered.add(name);
         }

@@ -12,7 +12,11 @@ export interface Kv {
   /** Runs fn while holding the named lock; throws LockBusyError if it can't be had within waitMs. */
   withLock<T>(key: string, fn: () => Promise<T>, opts?: { ttlMs?: number; waitMs?: number }): Promise<T>;
   /** Fixed-window counter: counts this hit and says whether it is within limit. */
-  hit(key: string, limit: number, windowSec: number): Promise<{ allowed: boolean; count: number; retryAfterSec: number }>;
+  hit(
+    key: string,
+    limit: number,
+    windowSec: number,
+  ): Promise<{ allowed: boolean; count: number; retryAfterSec: number }>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
@@ -33,7 +37,10 @@ const HIT = `local c = redis.call('incr', KEYS[1]) if c == 1 then redis.call('pe
  * Redis answering "no" (a ReplyError) becomes DependencyUnavailableError, which the HTTP layer answers with 503.
  */
 export class RedisKv implements Kv {
-  constructor(private redis: Redis, private prefix: string) {}
+  constructor(
+    private redis: Redis,
+    private prefix: string,
+  ) {}
   private k(key: string) {
     return this.prefix + key;
   }
@@ -52,7 +59,10 @@ export class RedisKv implements Kv {
     await this.cmd((r) => r.set(this.k(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSec))));
   }
   async setIfAbsent(key: string, value: unknown, ttlSec: number) {
-    return (await this.cmd((r) => r.set(this.k(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSec)), 'NX'))) === 'OK';
+    return (
+      (await this.cmd((r) => r.set(this.k(key), JSON.stringify(value), 'EX', Math.max(1, Math.ceil(ttlSec)), 'NX'))) ===
+      'OK'
+    );
   }
   async del(key: string) {
     await this.cmd((r) => r.del(this.k(key)));
@@ -75,7 +85,10 @@ export class RedisKv implements Kv {
     }
   }
   async hit(key: string, limit: number, windowSec: number) {
-    const [count, pttl] = (await this.cmd((r) => r.eval(HIT, 1, this.k(`rl:${key}`), String(windowSec * 1000)))) as [number, number];
+    const [count, pttl] = (await this.cmd((r) => r.eval(HIT, 1, this.k(`rl:${key}`), String(windowSec * 1000)))) as [
+      number,
+      number,
+    ];
     return { allowed: count <= limit, count, retryAfterSec: Math.max(1, Math.ceil(pttl / 1000)) };
   }
   async ping() {

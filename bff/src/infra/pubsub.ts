@@ -14,7 +14,10 @@ export interface PubSub {
 export class RedisPubSub implements PubSub {
   private sub: Redis;
   private handlers = new Map<string, Set<Handler>>();
-  constructor(private pub: Redis, private prefix: string) {
+  constructor(
+    private pub: Redis,
+    private prefix: string,
+  ) {
     this.sub = pub.duplicate();
     // The main connection's watcher reports outages (infra/index.ts); ioredis resubscribes by itself on reconnect.
     this.sub.on('error', () => undefined);

@@ -4,13 +4,23 @@ export type Dependency = 'cache' | 'database';
 
 /** A dependency refused the connection or did not answer in time: the request may well succeed a little later. */
 export class DependencyUnavailableError extends Error {
-  constructor(readonly dependency: Dependency, cause: unknown) {
+  constructor(
+    readonly dependency: Dependency,
+    cause: unknown,
+  ) {
     super(`${dependency} unavailable`, { cause });
   }
 }
 
 // mysql2 marks errors that end the connection `fatal`; these codes are the connection dying under a query.
-const LOST_CONNECTION = new Set(['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'PROTOCOL_SEQUENCE_TIMEOUT']);
+const LOST_CONNECTION = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNREFUSED',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+]);
 
 /** Which dependency an error says is down, or undefined when the error is something else (a bug, a bad request). */
 export function unavailableDependency(err: unknown): Dependency | undefined {

@@ -3,7 +3,10 @@ import type { Kv } from './kv';
 import type { Logger } from './logger';
 
 export class WechatError extends Error {
-  constructor(public errcode: number, public errmsg: string) {
+  constructor(
+    public errcode: number,
+    public errmsg: string,
+  ) {
     super(`wechat ${errcode}: ${errmsg}`);
   }
 }
@@ -19,7 +22,11 @@ interface WxResponse {
  */
 export class WechatClient {
   private baseUrl?: string;
-  constructor(private config: Config, private kv: Kv, private log: Logger) {
+  constructor(
+    private config: Config,
+    private kv: Kv,
+    private log: Logger,
+  ) {
     this.baseUrl = config.wechat.apiBase;
   }
   /** Embedded demo mode starts the simulator itself and tells the client where it listens. */
@@ -48,7 +55,12 @@ export class WechatClient {
 
   code2session(code: string) {
     return this.call<WxResponse & { openid: string; session_key: string; unionid?: string }>('sns/jscode2session', {
-      query: { appid: this.config.wechat.appid, secret: this.config.wechat.secret, js_code: code, grant_type: 'authorization_code' },
+      query: {
+        appid: this.config.wechat.appid,
+        secret: this.config.wechat.secret,
+        js_code: code,
+        grant_type: 'authorization_code',
+      },
     });
   }
 
@@ -63,7 +75,12 @@ export class WechatClient {
       const again = forceRefresh ? undefined : await this.kv.get<string>(key);
       if (again) return again;
       const r = await this.call<WxResponse & { access_token: string; expires_in: number }>('cgi-bin/stable_token', {
-        body: { grant_type: 'client_credential', appid: this.config.wechat.appid, secret: this.config.wechat.secret, force_refresh: forceRefresh },
+        body: {
+          grant_type: 'client_credential',
+          appid: this.config.wechat.appid,
+          secret: this.config.wechat.secret,
+          force_refresh: forceRefresh,
+        },
       });
       await this.kv.set(key, r.access_token, Math.max(60, r.expires_in - 300));
       return r.access_token;
@@ -88,12 +105,24 @@ export class WechatClient {
    * A subscribe message (订阅消息). `data` values are WeChat's `{ key: { value } }`; `page` opens in the mini-program.
    * Throws WechatError 43101 when the user has no acceptance left for the template (or refused it).
    */
-  async sendSubscribeMessage(m: { touser: string; templateId: string; page?: string; data: Record<string, string>; state?: 'developer' | 'trial' | 'formal' }) {
+  async sendSubscribeMessage(m: {
+    touser: string;
+    templateId: string;
+    page?: string;
+    data: Record<string, string>;
+    state?: 'developer' | 'trial' | 'formal';
+  }) {
     const body = {
-      touser: m.touser, template_id: m.templateId, page: m.page, miniprogram_state: m.state ?? 'formal', lang: 'zh_CN',
+      touser: m.touser,
+      template_id: m.templateId,
+      page: m.page,
+      miniprogram_state: m.state ?? 'formal',
+      lang: 'zh_CN',
       data: Object.fromEntries(Object.entries(m.data).map(([k, value]) => [k, { value }])),
     };
-    await this.withToken((token) => this.call<WxResponse>('cgi-bin/message/subscribe/send', { query: { access_token: token }, body }));
+    await this.withToken((token) =>
+      this.call<WxResponse>('cgi-bin/message/subscribe/send', { query: { access_token: token }, body }),
+    );
   }
 
   async phoneNumber(code: string): Promise<string> {

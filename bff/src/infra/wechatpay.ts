@@ -92,7 +92,10 @@ interface NotificationBase {
 }
 export type WechatPayNotification =
   | (NotificationBase & { eventType: 'TRANSACTION.SUCCESS'; resource: Transaction })
-  | (NotificationBase & { eventType: 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED'; resource: RefundNotifyResource });
+  | (NotificationBase & {
+      eventType: 'REFUND.SUCCESS' | 'REFUND.ABNORMAL' | 'REFUND.CLOSED';
+      resource: RefundNotifyResource;
+    });
 
 /** What wx.requestPayment takes. */
 export interface JsapiPayParams {
@@ -126,7 +129,11 @@ export interface WechatPayClientOptions {
 
 /** An answer from the gateway that was not a success, or no trustworthy answer at all (status 0). */
 export class WechatPayError extends Error {
-  constructor(public status: number, public code: string, message: string) {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+  ) {
     super(`wechatpay ${status} ${code}: ${message}`);
     this.name = 'WechatPayError';
   }
@@ -142,7 +149,10 @@ export type NotifyErrorCode =
 
 /** A notification that must not be acted on. The code is stable; answer WeChat with a 4xx/5xx and {code:'FAIL'}. */
 export class WechatPayNotifyError extends Error {
-  constructor(public code: NotifyErrorCode, message: string) {
+  constructor(
+    public code: NotifyErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'WechatPayNotifyError';
   }
@@ -194,13 +204,17 @@ function checkSignature(keys: Map<string, PlatformKey>, h: HeaderBag, body: stri
   if (!timestamp || !nonce || !signature || !serial) return 'missing';
   const type = header(h, 'Wechatpay-Signature-Type');
   if (type && type !== AUTH_SCHEME) return 'bad-signature';
-  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_S) return 'stale';
+  if (!/^\d{1,12}$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > MAX_CLOCK_SKEW_S)
+    return 'stale';
   const pk = keys.get(serial.toUpperCase());
   if (!pk || (pk.notAfter !== undefined && pk.notAfter < Date.now())) return 'unknown-serial';
   // WeChat's probe notifications carry WECHATPAY/SIGNTEST/…: base64 decoding would skip the prefix, so refuse it outright.
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(signature)) return 'bad-signature';
   try {
-    const ok = crypto.createVerify('RSA-SHA256').update(`${timestamp}\n${nonce}\n${body}\n`).verify(pk.key, signature, 'base64');
+    const ok = crypto
+      .createVerify('RSA-SHA256')
+      .update(`${timestamp}\n${nonce}\n${body}\n`)
+      .verify(pk.key, signature, 'base64');
     return ok ? 'ok' : 'bad-signature';
   } catch {
     return 'bad-signature';
@@ -247,14 +261,22 @@ class RebasedPayRequest extends PayRequest {
       });
       text = await res.text();
     } catch (err) {
-      throw new WechatPayError(0, 'NETWORK_ERROR', `${method} ${url.slice(WECHATPAY_ORIGIN.length)}: ${(err as Error).message}`);
+      throw new WechatPayError(
+        0,
+        'NETWORK_ERROR',
+        `${method} ${url.slice(WECHATPAY_ORIGIN.length)}: ${(err as Error).message}`,
+      );
     }
     const check = checkSignature(this.keys, res.headers, text);
     // WeChat signs every answer to a correctly signed request. A 2xx without a valid signature is forged or altered;
     // an unsigned error (401 SIGN_ERROR is never signed) is reported as the error it says it is.
     const signed = check !== 'missing';
     if ((res.ok || signed) && check !== 'ok') {
-      throw new WechatPayError(0, 'RESPONSE_SIGNATURE_INVALID', `${method} ${url.slice(WECHATPAY_ORIGIN.length)} → HTTP ${res.status}: answer signature check failed (${check})`);
+      throw new WechatPayError(
+        0,
+        'RESPONSE_SIGNATURE_INVALID',
+        `${method} ${url.slice(WECHATPAY_ORIGIN.length)} → HTTP ${res.status}: answer signature check failed (${check})`,
+      );
     }
     let data: any;
     if (text) {
@@ -281,7 +303,8 @@ class SigningPay extends Pay {
 function failure(out: Output, what: string): never {
   const body = (out.data ?? out.error) as { code?: string; message?: string } | string | undefined;
   const code = typeof body === 'object' && body?.code ? body.code : `HTTP_${out.status}`;
-  const message = typeof body === 'object' && body?.message ? body.message : typeof body === 'string' ? body.slice(0, 200) : what;
+  const message =
+    typeof body === 'object' && body?.message ? body.message : typeof body === 'string' ? body.slice(0, 200) : what;
   throw new WechatPayError(out.status, code, message);
 }
 
@@ -303,7 +326,8 @@ export class WechatPayClient {
     if (this.apiV3Key.length !== 32) throw new Error('WeChat Pay APIv3 key must be 32 bytes');
     this.keys = loadPlatformKeys(opts.platformPublicKeys);
     const publicKeyPem =
-      opts.merchantPublicKeyPem ?? (crypto.createPublicKey(opts.merchantPrivateKeyPem).export({ type: 'spki', format: 'pem' }) as string);
+      opts.merchantPublicKeyPem ??
+      (crypto.createPublicKey(opts.merchantPrivateKeyPem).export({ type: 'spki', format: 'pem' }) as string);
     this.pay = new SigningPay({
       appid: opts.appid,
       mchid: opts.mchid,
@@ -315,11 +339,26 @@ export class WechatPayClient {
     });
     // With a WeChat Pay public key configured, say so on every request: WeChat then signs its answers with that key.
     const publicKeyId = [...this.keys.values()].find((k) => k.kind === 'publicKey' && /^PUB_KEY_ID_/.test(k.id))?.id;
-    this.pay.createHttp(new RebasedPayRequest(this.apiBase, this.keys, publicKeyId ? { 'Wechatpay-Serial': publicKeyId } : {}, opts.timeoutMs ?? 10_000));
+    this.pay.createHttp(
+      new RebasedPayRequest(
+        this.apiBase,
+        this.keys,
+        publicKeyId ? { 'Wechatpay-Serial': publicKeyId } : {},
+        opts.timeoutMs ?? 10_000,
+      ),
+    );
   }
 
   /** JSAPI 下单. The same outTradeNo with the same parameters gives the same prepay_id again. */
-  async jsapi(p: { outTradeNo: string; description: string; amountFen: number; openid: string; timeExpire: Date; notifyUrl: string; attach?: string }): Promise<{ prepayId: string }> {
+  async jsapi(p: {
+    outTradeNo: string;
+    description: string;
+    amountFen: number;
+    openid: string;
+    timeExpire: Date;
+    notifyUrl: string;
+    attach?: string;
+  }): Promise<{ prepayId: string }> {
     assertOutTradeNo(p.outTradeNo);
     assertFen(p.amountFen, 'amountFen');
     const out = await this.pay.transactions_jsapi({
@@ -363,9 +402,17 @@ export class WechatPayClient {
   }
 
   /** 申请退款. Idempotent on outRefundNo: the same request answers with the same refund. */
-  async refund(p: { outTradeNo: string; outRefundNo: string; totalFen: number; refundFen: number; reason?: string; notifyUrl?: string }): Promise<Refund> {
+  async refund(p: {
+    outTradeNo: string;
+    outRefundNo: string;
+    totalFen: number;
+    refundFen: number;
+    reason?: string;
+    notifyUrl?: string;
+  }): Promise<Refund> {
     assertOutTradeNo(p.outTradeNo);
-    if (!OUT_REFUND_NO.test(p.outRefundNo)) throw new WechatPayError(0, 'CLIENT_ERROR', `invalid out_refund_no ${p.outRefundNo}`);
+    if (!OUT_REFUND_NO.test(p.outRefundNo))
+      throw new WechatPayError(0, 'CLIENT_ERROR', `invalid out_refund_no ${p.outRefundNo}`);
     assertFen(p.totalFen, 'totalFen');
     assertFen(p.refundFen, 'refundFen');
     if (p.refundFen > p.totalFen) throw new WechatPayError(0, 'CLIENT_ERROR', 'refundFen exceeds totalFen');
@@ -382,7 +429,8 @@ export class WechatPayClient {
 
   /** 查询单笔退款; null when WeChat has no such refund (404 RESOURCE_NOT_EXISTS). */
   async queryRefund(outRefundNo: string): Promise<Refund | null> {
-    if (!OUT_REFUND_NO.test(outRefundNo)) throw new WechatPayError(0, 'CLIENT_ERROR', `invalid out_refund_no ${outRefundNo}`);
+    if (!OUT_REFUND_NO.test(outRefundNo))
+      throw new WechatPayError(0, 'CLIENT_ERROR', `invalid out_refund_no ${outRefundNo}`);
     const out = await this.pay.find_refunds(outRefundNo);
     if (out.status === 200) return out.data as Refund;
     if (out.status === 404 && (out.data as { code?: string })?.code === 'RESOURCE_NOT_EXISTS') return null;
@@ -399,10 +447,17 @@ export class WechatPayClient {
   verifyNotification(headers: HeaderBag, rawBody: string | Buffer): WechatPayNotification {
     const body = typeof rawBody === 'string' ? rawBody : rawBody.toString('utf8');
     const check = checkSignature(this.keys, headers, body);
-    if (check === 'missing') throw new WechatPayNotifyError('NOTIFY_MALFORMED', 'Wechatpay-Timestamp/Nonce/Signature/Serial headers missing');
-    if (check === 'stale') throw new WechatPayNotifyError('NOTIFY_STALE', 'notification timestamp is more than 5 minutes off');
-    if (check === 'unknown-serial') throw new WechatPayNotifyError('NOTIFY_UNKNOWN_SERIAL', `unknown Wechatpay-Serial ${header(headers, 'Wechatpay-Serial')}`);
-    if (check !== 'ok') throw new WechatPayNotifyError('NOTIFY_BAD_SIGNATURE', 'notification signature does not verify');
+    if (check === 'missing')
+      throw new WechatPayNotifyError('NOTIFY_MALFORMED', 'Wechatpay-Timestamp/Nonce/Signature/Serial headers missing');
+    if (check === 'stale')
+      throw new WechatPayNotifyError('NOTIFY_STALE', 'notification timestamp is more than 5 minutes off');
+    if (check === 'unknown-serial')
+      throw new WechatPayNotifyError(
+        'NOTIFY_UNKNOWN_SERIAL',
+        `unknown Wechatpay-Serial ${header(headers, 'Wechatpay-Serial')}`,
+      );
+    if (check !== 'ok')
+      throw new WechatPayNotifyError('NOTIFY_BAD_SIGNATURE', 'notification signature does not verify');
 
     let envelope: any;
     try {
@@ -412,10 +467,17 @@ export class WechatPayClient {
     }
     const r = envelope?.resource;
     if (
-      typeof envelope?.id !== 'string' || typeof envelope.event_type !== 'string' || envelope.resource_type !== 'encrypt-resource' ||
-      r?.algorithm !== 'AEAD_AES_256_GCM' || typeof r.ciphertext !== 'string' || typeof r.nonce !== 'string'
+      typeof envelope?.id !== 'string' ||
+      typeof envelope.event_type !== 'string' ||
+      envelope.resource_type !== 'encrypt-resource' ||
+      r?.algorithm !== 'AEAD_AES_256_GCM' ||
+      typeof r.ciphertext !== 'string' ||
+      typeof r.nonce !== 'string'
     ) {
-      throw new WechatPayNotifyError('NOTIFY_MALFORMED', 'notification envelope is not an encrypt-resource AEAD_AES_256_GCM notification');
+      throw new WechatPayNotifyError(
+        'NOTIFY_MALFORMED',
+        'notification envelope is not an encrypt-resource AEAD_AES_256_GCM notification',
+      );
     }
 
     let plaintext: string;
@@ -426,9 +488,14 @@ export class WechatPayClient {
       decipher.setAuthTag(data.subarray(data.length - 16));
       decipher.setAAD(Buffer.from(typeof r.associated_data === 'string' ? r.associated_data : '', 'utf8'));
       // final() is what checks the auth tag: without it a forged ciphertext would decrypt to garbage unnoticed.
-      plaintext = Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
+      plaintext = Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
-      throw new WechatPayNotifyError('NOTIFY_BAD_CIPHERTEXT', 'notification resource does not decrypt (GCM authentication failed)');
+      throw new WechatPayNotifyError(
+        'NOTIFY_BAD_CIPHERTEXT',
+        'notification resource does not decrypt (GCM authentication failed)',
+      );
     }
     let resource: any;
     try {
@@ -436,20 +503,31 @@ export class WechatPayClient {
     } catch {
       throw new WechatPayNotifyError('NOTIFY_MALFORMED', 'decrypted resource is not JSON');
     }
-    if (resource?.mchid !== this.mchid || (envelope.event_type.startsWith('TRANSACTION.') && resource.appid !== this.appid)) {
+    if (
+      resource?.mchid !== this.mchid ||
+      (envelope.event_type.startsWith('TRANSACTION.') && resource.appid !== this.appid)
+    ) {
       throw new WechatPayNotifyError('NOTIFY_WRONG_MERCHANT', 'notification is for another merchant or app');
     }
-    return { id: envelope.id, createTime: envelope.create_time, summary: envelope.summary, eventType: envelope.event_type, resource };
+    return {
+      id: envelope.id,
+      createTime: envelope.create_time,
+      summary: envelope.summary,
+      eventType: envelope.event_type,
+      resource,
+    };
   }
 }
 
 // ----------------------------------------------------------------------------------------------- helpers
 
 function assertOutTradeNo(no: string) {
-  if (!OUT_TRADE_NO.test(no)) throw new WechatPayError(0, 'CLIENT_ERROR', `invalid out_trade_no ${no} (6-32 of 0-9A-Za-z_-|*)`);
+  if (!OUT_TRADE_NO.test(no))
+    throw new WechatPayError(0, 'CLIENT_ERROR', `invalid out_trade_no ${no} (6-32 of 0-9A-Za-z_-|*)`);
 }
 function assertFen(n: number, name: string) {
-  if (!Number.isSafeInteger(n) || n < 1) throw new WechatPayError(0, 'CLIENT_ERROR', `${name} must be a positive integer number of fen`);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new WechatPayError(0, 'CLIENT_ERROR', `${name} must be a positive integer number of fen`);
 }
 
 /** RFC 3339 in Beijing time (yyyy-MM-ddTHH:mm:ss+08:00), the format WeChat Pay expects for time_expire. */

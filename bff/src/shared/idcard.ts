@@ -7,10 +7,10 @@ const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK_CHARS = '10X98765432';
 
 export type IdCardCheck =
-  | { ok: true; normalized: string; birthDate: string; gender: 'M' | 'F' }
-  | { ok: false; message: string };
+  { ok: true; normalized: string; birthDate: string; gender: 'M' | 'F' } | { ok: false; message: string };
 
-const checkChar = (first17: string) => CHECK_CHARS[[...first17].reduce((sum, c, i) => sum + Number(c) * WEIGHTS[i]!, 0) % 11]!;
+const checkChar = (first17: string) =>
+  CHECK_CHARS[[...first17].reduce((sum, c, i) => sum + Number(c) * WEIGHTS[i]!, 0) % 11]!;
 
 export function checkIdCard(raw: string, today: Date = new Date()): IdCardCheck {
   const id = raw.trim().toUpperCase();

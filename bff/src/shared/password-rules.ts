@@ -9,9 +9,12 @@ export const PASSWORD_MAX_LENGTH = 64;
 export type CheapPasswordProblem = { reason: 'too_short' | 'too_long' | 'contains_username'; message: string };
 
 export function cheapPasswordProblem(password: string, username?: string): CheapPasswordProblem | null {
-  if (password.length < PASSWORD_MIN_LENGTH) return { reason: 'too_short', message: `密码至少 ${PASSWORD_MIN_LENGTH} 位` };
-  if (password.length > PASSWORD_MAX_LENGTH) return { reason: 'too_long', message: `密码最多 ${PASSWORD_MAX_LENGTH} 位` };
+  if (password.length < PASSWORD_MIN_LENGTH)
+    return { reason: 'too_short', message: `密码至少 ${PASSWORD_MIN_LENGTH} 位` };
+  if (password.length > PASSWORD_MAX_LENGTH)
+    return { reason: 'too_long', message: `密码最多 ${PASSWORD_MAX_LENGTH} 位` };
   const name = username?.trim().toLowerCase();
-  if (name && name.length >= 3 && password.toLowerCase().includes(name)) return { reason: 'contains_username', message: '密码不能包含用户名' };
+  if (name && name.length >= 3 && password.toLowerCase().includes(name))
+    return { reason: 'contains_username', message: '密码不能包含用户名' };
   return null;
 }

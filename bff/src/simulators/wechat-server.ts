@@ -19,9 +19,23 @@ const CODE_TTL_MS = 5 * 60 * 1000;
 const TOKEN_TTL_S = 7200;
 const LOGIN_QUOTA_PER_MIN = 100;
 
-interface LoginCode { openid: string; issuedAt: number; used: boolean }
-interface PhoneCode { phone: string; issuedAt: number; used: boolean }
-export interface SentSubscribeMessage { touser: string; templateId: string; page?: string; data: Record<string, { value: string }>; at: number }
+interface LoginCode {
+  openid: string;
+  issuedAt: number;
+  used: boolean;
+}
+interface PhoneCode {
+  phone: string;
+  issuedAt: number;
+  used: boolean;
+}
+export interface SentSubscribeMessage {
+  touser: string;
+  templateId: string;
+  page?: string;
+  data: Record<string, { value: string }>;
+  at: number;
+}
 const SUBSCRIBE_STATUSES = new Set(['accept', 'reject', 'ban', 'filter']);
 
 export interface FakeWechatOptions {
@@ -94,13 +108,16 @@ export class FakeWechat {
       const q = ctx.query;
       const bad = this.appOk(q.appid, q.secret);
       if (bad) return void (ctx.body = bad);
-      if (q.grant_type !== 'authorization_code') return void (ctx.body = { errcode: 40002, errmsg: 'invalid grant_type' });
+      if (q.grant_type !== 'authorization_code')
+        return void (ctx.body = { errcode: 40002, errmsg: 'invalid grant_type' });
       const now = Date.now();
       this.loginCalls = this.loginCalls.filter((t) => now - t < 60_000);
-      if (this.loginCalls.length >= LOGIN_QUOTA_PER_MIN) return void (ctx.body = { errcode: 45011, errmsg: 'api minute-quota reach limit' });
+      if (this.loginCalls.length >= LOGIN_QUOTA_PER_MIN)
+        return void (ctx.body = { errcode: 45011, errmsg: 'api minute-quota reach limit' });
       this.loginCalls.push(now);
       const code = this.loginCodes.get(String(q.js_code ?? ''));
-      if (!code || now - code.issuedAt > CODE_TTL_MS) return void (ctx.body = { errcode: 40029, errmsg: 'invalid code' });
+      if (!code || now - code.issuedAt > CODE_TTL_MS)
+        return void (ctx.body = { errcode: 40029, errmsg: 'invalid code' });
       if (code.used) return void (ctx.body = { errcode: 40163, errmsg: 'code been used' });
       code.used = true;
       const sessionKey = crypto.randomBytes(16).toString('base64');
@@ -110,14 +127,18 @@ export class FakeWechat {
     router.post('/cgi-bin/stable_token', (ctx) => {
       this.stats.stableToken++;
       const b = (ctx.request.body ?? {}) as Record<string, unknown>;
-      if (b.grant_type !== 'client_credential') return void (ctx.body = { errcode: 40002, errmsg: 'invalid grant_type' });
+      if (b.grant_type !== 'client_credential')
+        return void (ctx.body = { errcode: 40002, errmsg: 'invalid grant_type' });
       const bad = this.appOk(b.appid, b.secret);
       if (bad) return void (ctx.body = bad);
       const appid = b.appid as string;
       const existing = this.currentToken.get(appid);
       const live = existing && this.tokens.get(existing);
       if (live && !b.force_refresh && live.expiresAt > Date.now()) {
-        return void (ctx.body = { access_token: existing, expires_in: Math.floor((live.expiresAt - Date.now()) / 1000) });
+        return void (ctx.body = {
+          access_token: existing,
+          expires_in: Math.floor((live.expiresAt - Date.now()) / 1000),
+        });
       }
       const token = crypto.randomBytes(24).toString('base64url');
       this.tokens.set(token, { appid, expiresAt: Date.now() + TOKEN_TTL_S * 1000 });
@@ -127,17 +148,24 @@ export class FakeWechat {
     router.post('/wxa/business/getuserphonenumber', (ctx) => {
       this.stats.phone++;
       const t = this.tokens.get(String(ctx.query.access_token ?? ''));
-      if (!t) return void (ctx.body = { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
+      if (!t)
+        return void (ctx.body = {
+          errcode: 40001,
+          errmsg: 'invalid credential, access_token is invalid or not latest',
+        });
       if (t.expiresAt <= Date.now()) return void (ctx.body = { errcode: 42001, errmsg: 'access_token expired' });
       const b = (ctx.request.body ?? {}) as Record<string, unknown>;
       const code = this.phoneCodes.get(String(b.code ?? ''));
-      if (!code || code.used || Date.now() - code.issuedAt > CODE_TTL_MS) return void (ctx.body = { errcode: 40029, errmsg: 'invalid code' });
+      if (!code || code.used || Date.now() - code.issuedAt > CODE_TTL_MS)
+        return void (ctx.body = { errcode: 40029, errmsg: 'invalid code' });
       code.used = true;
       ctx.body = {
         errcode: 0,
         errmsg: 'ok',
         phone_info: {
-          phoneNumber: code.phone, purePhoneNumber: code.phone, countryCode: '86',
+          phoneNumber: code.phone,
+          purePhoneNumber: code.phone,
+          countryCode: '86',
           watermark: { timestamp: Math.floor(Date.now() / 1000), appid: t.appid },
         },
       };
@@ -145,21 +173,40 @@ export class FakeWechat {
     router.post('/cgi-bin/message/subscribe/send', (ctx) => {
       this.stats.subscribeSend++;
       const t = this.tokens.get(String(ctx.query.access_token ?? ''));
-      if (!t) return void (ctx.body = { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
+      if (!t)
+        return void (ctx.body = {
+          errcode: 40001,
+          errmsg: 'invalid credential, access_token is invalid or not latest',
+        });
       if (t.expiresAt <= Date.now()) return void (ctx.body = { errcode: 42001, errmsg: 'access_token expired' });
       const b = (ctx.request.body ?? {}) as Record<string, unknown>;
       // Only users who opened the mini-program (code2session) have an openid under this app.
-      if (typeof b.touser !== 'string' || !this.sessionKeys.has(b.touser)) return void (ctx.body = { errcode: 40003, errmsg: 'invalid openid' });
-      if (typeof b.template_id !== 'string' || !/^[\w-]{1,64}$/.test(b.template_id)) return void (ctx.body = { errcode: 40037, errmsg: 'invalid template id' });
+      if (typeof b.touser !== 'string' || !this.sessionKeys.has(b.touser))
+        return void (ctx.body = { errcode: 40003, errmsg: 'invalid openid' });
+      if (typeof b.template_id !== 'string' || !/^[\w-]{1,64}$/.test(b.template_id))
+        return void (ctx.body = { errcode: 40037, errmsg: 'invalid template id' });
       const data = b.data as Record<string, { value?: unknown }> | undefined;
-      const bad = !data || typeof data !== 'object' ? 'data' : Object.entries(data).find(([k, v]) => typeof v?.value !== 'string' || (k.startsWith('thing') && [...(v.value as string)].length > 20))?.[0];
+      const bad =
+        !data || typeof data !== 'object'
+          ? 'data'
+          : Object.entries(data).find(
+              ([k, v]) =>
+                typeof v?.value !== 'string' || (k.startsWith('thing') && [...(v.value as string)].length > 20),
+            )?.[0];
       if (bad) return void (ctx.body = { errcode: 47003, errmsg: `argument invalid! data.${bad}.value invalid` });
-      if (b.page !== undefined && (typeof b.page !== 'string' || b.page.startsWith('/'))) return void (ctx.body = { errcode: 41030, errmsg: 'invalid page' });
+      if (b.page !== undefined && (typeof b.page !== 'string' || b.page.startsWith('/')))
+        return void (ctx.body = { errcode: 41030, errmsg: 'invalid page' });
       const key = `${b.touser}\n${b.template_id}`;
       const left = this.subscribeQuota.get(key) ?? 0;
       if (left <= 0) return void (ctx.body = { errcode: 43101, errmsg: 'user refuse to accept the msg' });
       this.subscribeQuota.set(key, left - 1);
-      this.sentMessages.push({ touser: b.touser, templateId: b.template_id, page: b.page as string | undefined, data: data as Record<string, { value: string }>, at: Date.now() });
+      this.sentMessages.push({
+        touser: b.touser,
+        templateId: b.template_id,
+        page: b.page as string | undefined,
+        data: data as Record<string, { value: string }>,
+        at: Date.now(),
+      });
       ctx.body = { errcode: 0, errmsg: 'ok' };
     });
     // The simulator's stand-ins for what the WeChat client on the phone does.
@@ -181,12 +228,21 @@ export class FakeWechat {
       const b = (ctx.request.body ?? {}) as Record<string, unknown>;
       const result = b.result as Record<string, unknown> | undefined;
       const ok =
-        typeof b.openid === 'string' && /^[\w-]{6,64}$/.test(b.openid) && result && typeof result === 'object' &&
-        Object.entries(result).length > 0 && Object.entries(result).length <= 3 &&
-        Object.entries(result).every(([k, v]) => /^[\w-]{1,64}$/.test(k) && typeof v === 'string' && SUBSCRIBE_STATUSES.has(v));
+        typeof b.openid === 'string' &&
+        /^[\w-]{6,64}$/.test(b.openid) &&
+        result &&
+        typeof result === 'object' &&
+        Object.entries(result).length > 0 &&
+        Object.entries(result).length <= 3 &&
+        Object.entries(result).every(
+          ([k, v]) => /^[\w-]{1,64}$/.test(k) && typeof v === 'string' && SUBSCRIBE_STATUSES.has(v),
+        );
       if (!ok) {
         ctx.status = 400;
-        return void (ctx.body = { errCode: 20001, errMsg: 'requestSubscribeMessage:fail invalid tmplIds (1 to 3 ids, each accept/reject/ban/filter)' });
+        return void (ctx.body = {
+          errCode: 20001,
+          errMsg: 'requestSubscribeMessage:fail invalid tmplIds (1 to 3 ids, each accept/reject/ban/filter)',
+        });
       }
       this.answerSubscribeRequest(b.openid as string, result as Record<string, string>);
       ctx.body = { errMsg: 'requestSubscribeMessage:ok', ...result };

@@ -29,7 +29,9 @@ import Router from '@koa/router';
 const AUTH_SCHEME = 'WECHATPAY2-SHA256-RSA2048';
 const CLOCK_TOLERANCE_S = 300;
 /** WeChat's documented redelivery schedule after a failed notification (15s/15s/30s/3m/10m/20m/30m/30m/30m/60m/3h/3h/3h/6h/6h). */
-export const WECHAT_RETRY_SCHEDULE_MS = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600].map((s) => s * 1000);
+export const WECHAT_RETRY_SCHEDULE_MS = [
+  15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
+].map((s) => s * 1000);
 const OUT_NO = /^[0-9A-Za-z_\-|*]{6,32}$/;
 const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;
 
@@ -142,7 +144,11 @@ type ResponseTamper = 'badSignature' | 'unsigned' | 'unknownSerial' | 'bodyAlter
 
 /** What the gateway answers with ({code, message}); also thrown by pay() and friends when WeChat would refuse. */
 export class GatewayError extends Error {
-  constructor(public status: number, public code: string, message: string) {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -203,11 +209,21 @@ const asn1 = {
 
 function x509Name(o: string, ou: string, cn: string) {
   const rdn = (oid: string, v: Buffer) => asn1.set(asn1.seq(asn1.oid(oid), v));
-  return asn1.seq(rdn('2.5.4.6', asn1.printable('CN')), rdn('2.5.4.10', asn1.utf8(o)), rdn('2.5.4.11', asn1.utf8(ou)), rdn('2.5.4.3', asn1.utf8(cn)));
+  return asn1.seq(
+    rdn('2.5.4.6', asn1.printable('CN')),
+    rdn('2.5.4.10', asn1.utf8(o)),
+    rdn('2.5.4.11', asn1.utf8(ou)),
+    rdn('2.5.4.3', asn1.utf8(cn)),
+  );
 }
 
 /** A real self-signed X.509 v3 certificate (sha256WithRSAEncryption) for `publicKey`, valid for five years. */
-function makeCertificate(publicKey: crypto.KeyObject, privateKey: crypto.KeyObject, serial: Buffer, cn: string): string {
+function makeCertificate(
+  publicKey: crypto.KeyObject,
+  privateKey: crypto.KeyObject,
+  serial: Buffer,
+  cn: string,
+): string {
   const algo = asn1.seq(asn1.oid('1.2.840.113549.1.1.11'), asn1.nul());
   const issuer = x509Name('Tenpay.com', 'Tenpay.com CA Center', 'Tenpay.com Root CA (SIMULATED)');
   const subject = x509Name('财付通支付科技有限公司', '财付通支付科技有限公司', cn);
@@ -224,7 +240,10 @@ function makeCertificate(publicKey: crypto.KeyObject, privateKey: crypto.KeyObje
   );
   const signature = crypto.sign('sha256', tbs, privateKey);
   const der = asn1.seq(tbs, algo, asn1.bits(signature));
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -335,14 +354,23 @@ export class FakeWechatPay {
   }
   /** The next matching API call fails the way WeChat sometimes does (e.g. 500 SYSTEMERROR), after auth. */
   failNext(err: { method?: string; pathPrefix?: string; status?: number; code?: string; message?: string } = {}) {
-    this.injected.push({ method: err.method, pathPrefix: err.pathPrefix, status: err.status ?? 500, code: err.code ?? 'SYSTEMERROR', message: err.message ?? '系统错误' });
+    this.injected.push({
+      method: err.method,
+      pathPrefix: err.pathPrefix,
+      status: err.status ?? 500,
+      code: err.code ?? 'SYSTEMERROR',
+      message: err.message ?? '系统错误',
+    });
   }
 
   /**
    * The payer confirms payment: the order becomes SUCCESS and TRANSACTION.SUCCESS is sent to its notify_url
    * (unless held/delayed). Resolves after the first delivery attempt when that happens at once.
    */
-  async pay(outTradeNo: string, opts: { openid?: string; hold?: boolean; tamper?: NotifyTamper } = {}): Promise<{ transaction: Record<string, unknown>; notification: FakeNotification }> {
+  async pay(
+    outTradeNo: string,
+    opts: { openid?: string; hold?: boolean; tamper?: NotifyTamper } = {},
+  ): Promise<{ transaction: Record<string, unknown>; notification: FakeNotification }> {
     const o = this.orders.get(outTradeNo);
     if (!o) throw new GatewayError(404, 'ORDER_NOT_EXIST', '订单不存在');
     this.expireIfDue(o);
@@ -353,8 +381,12 @@ export class FakeWechatPay {
     o.transactionId = `4200${digits(6)}${beijingDate()}${digits(10)}`;
     o.payerOpenid = opts.openid ?? o.openid;
     const notice = this.enqueue({
-      eventType: 'TRANSACTION.SUCCESS', summary: '支付成功', originalType: 'transaction',
-      resource: this.transactionView(o), notifyUrl: o.notifyUrl, outTradeNo,
+      eventType: 'TRANSACTION.SUCCESS',
+      summary: '支付成功',
+      originalType: 'transaction',
+      resource: this.transactionView(o),
+      notifyUrl: o.notifyUrl,
+      outTradeNo,
     });
     await this.dispatch(notice, { hold: opts.hold, tamper: opts.tamper });
     return { transaction: this.transactionView(o), notification: notice };
@@ -369,7 +401,11 @@ export class FakeWechatPay {
   }
 
   /** Finishes a PROCESSING refund (used with refundDelayMs: 'manual', or to force ABNORMAL/CLOSED). */
-  async completeRefund(outRefundNo: string, status: Exclude<RefundStatus, 'PROCESSING'> = 'SUCCESS', opts: { hold?: boolean; tamper?: NotifyTamper } = {}) {
+  async completeRefund(
+    outRefundNo: string,
+    status: Exclude<RefundStatus, 'PROCESSING'> = 'SUCCESS',
+    opts: { hold?: boolean; tamper?: NotifyTamper } = {},
+  ) {
     const r = this.refunds.get(outRefundNo);
     if (!r) throw new Error(`no refund ${outRefundNo}`);
     if (r.status !== 'PROCESSING') return undefined;
@@ -377,8 +413,13 @@ export class FakeWechatPay {
     if (status === 'SUCCESS') r.successTime = Date.now();
     if (!r.notifyUrl) return undefined;
     const notice = this.enqueue({
-      eventType: `REFUND.${status}`, summary: { SUCCESS: '退款成功', ABNORMAL: '退款异常', CLOSED: '退款关闭' }[status],
-      originalType: 'refund', resource: this.refundNotifyView(r), notifyUrl: r.notifyUrl, outTradeNo: r.outTradeNo, outRefundNo,
+      eventType: `REFUND.${status}`,
+      summary: { SUCCESS: '退款成功', ABNORMAL: '退款异常', CLOSED: '退款关闭' }[status],
+      originalType: 'refund',
+      resource: this.refundNotifyView(r),
+      notifyUrl: r.notifyUrl,
+      outTradeNo: r.outTradeNo,
+      outRefundNo,
     });
     await this.dispatch(notice, opts);
     return notice;
@@ -398,7 +439,9 @@ export class FakeWechatPay {
     return Promise.all(Array.from({ length: copies }, () => this.deliver(id)));
   }
   /** Delivers every held notification (or those `where` picks), oldest first or reversed (out of order), one after another or all at once. */
-  async releaseHeld(opts: { order?: 'fifo' | 'reverse'; concurrent?: boolean; where?: (n: FakeNotification) => boolean } = {}): Promise<DeliveryAttempt[]> {
+  async releaseHeld(
+    opts: { order?: 'fifo' | 'reverse'; concurrent?: boolean; where?: (n: FakeNotification) => boolean } = {},
+  ): Promise<DeliveryAttempt[]> {
     const held = [...this.notices.values()].filter((n) => n.status === 'held' && (!opts.where || opts.where(n)));
     if (opts.order === 'reverse') held.reverse();
     for (const n of held) n.status = 'pending';
@@ -424,7 +467,13 @@ export class FakeWechatPay {
   // ------------------------------------------------------------------------------------------ notifications
 
   private enqueue(n: Omit<FakeNotification, 'id' | 'createTime' | 'status' | 'attempts'>): FakeNotification {
-    const notice: FakeNotification = { ...n, id: crypto.randomUUID(), createTime: Date.now(), status: 'pending', attempts: [] };
+    const notice: FakeNotification = {
+      ...n,
+      id: crypto.randomUUID(),
+      createTime: Date.now(),
+      status: 'pending',
+      attempts: [],
+    };
     this.notices.set(notice.id, notice);
     return notice;
   }
@@ -435,7 +484,9 @@ export class FakeWechatPay {
       return;
     }
     if (this.notifyDelayMs > 0) {
-      this.later(this.notifyDelayMs, () => this.attempt(n, opts.tamper).then(() => undefined), { partOfOperation: true });
+      this.later(this.notifyDelayMs, () => this.attempt(n, opts.tamper).then(() => undefined), {
+        partOfOperation: true,
+      });
       return;
     }
     await this.track(this.attempt(n, opts.tamper));
@@ -470,7 +521,12 @@ export class FakeWechatPay {
     const req = this.renderNotice(n, tamper);
     const attempt: DeliveryAttempt = { at: Date.now(), status: 0, ok: false, tamper };
     try {
-      const res = await fetch(to ?? req.url, { method: 'POST', headers: req.headers, body: req.body, signal: AbortSignal.timeout(this.notifyTimeoutMs) });
+      const res = await fetch(to ?? req.url, {
+        method: 'POST',
+        headers: req.headers,
+        body: req.body,
+        signal: AbortSignal.timeout(this.notifyTimeoutMs),
+      });
       attempt.status = res.status;
       attempt.responseBody = await res.text();
       attempt.ok = res.status >= 200 && res.status < 300;
@@ -509,7 +565,8 @@ export class FakeWechatPay {
       }
       resource = { ...resource, amount };
     }
-    if (tamper === 'wrongMchid') resource = { ...resource, mchid: this.mchid === '1900000001' ? '1900000002' : '1900000001' };
+    if (tamper === 'wrongMchid')
+      resource = { ...resource, mchid: this.mchid === '1900000001' ? '1900000002' : '1900000001' };
     const nonce = nonceStr(12);
     const cipher = crypto.createCipheriv('aes-256-gcm', this.apiV3Key, Buffer.from(nonce, 'utf8'));
     cipher.setAAD(Buffer.from(n.originalType, 'utf8'));
@@ -531,18 +588,33 @@ export class FakeWechatPay {
         nonce,
       },
     });
-    const serial = tamper === 'unknownSerial' ? crypto.randomBytes(20).toString('hex').toUpperCase() : this.notifySignWith === 'publicKey' ? this.publicKeyId : this.certificateSerial;
+    const serial =
+      tamper === 'unknownSerial'
+        ? crypto.randomBytes(20).toString('hex').toUpperCase()
+        : this.notifySignWith === 'publicKey'
+          ? this.publicKeyId
+          : this.certificateSerial;
     const headers = this.signedHeaders(body, serial, tamper === 'staleTimestamp' ? nowSec() - 360 : nowSec(), tamper);
     headers['Content-Type'] = 'application/json';
     headers['User-Agent'] = 'Mozilla/4.0';
-    return { url: n.notifyUrl, headers, body: tamper === 'bodyAltered' ? body.replace('"summary":"', '"summary":"!') : body };
+    return {
+      url: n.notifyUrl,
+      headers,
+      body: tamper === 'bodyAltered' ? body.replace('"summary":"', '"summary":"!') : body,
+    };
   }
 
-  private signedHeaders(body: string, serial: string, timestamp: number, tamper?: NotifyTamper | ResponseTamper): Record<string, string> {
+  private signedHeaders(
+    body: string,
+    serial: string,
+    timestamp: number,
+    tamper?: NotifyTamper | ResponseTamper,
+  ): Record<string, string> {
     const nonce = nonceStr(32);
     const message = `${timestamp}\n${nonce}\n${body}\n`;
     let signature: string;
-    if (tamper === 'badSignature') signature = rsaSign(message, crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
+    if (tamper === 'badSignature')
+      signature = rsaSign(message, crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey);
     else if (tamper === 'signTest') signature = `WECHATPAY/SIGNTEST/${rsaSign(message, this.platformPrivate)}`;
     else signature = rsaSign(message, this.platformPrivate);
     return {
@@ -563,7 +635,13 @@ export class FakeWechatPay {
 
   private transactionView(o: Order): Record<string, unknown> {
     const desc: Record<TradeState, string> = {
-      NOTPAY: '订单未支付', SUCCESS: '支付成功', CLOSED: '订单已关闭', REFUND: '订单发生过退款', USERPAYING: '用户支付中', REVOKED: '已撤销', PAYERROR: '支付失败',
+      NOTPAY: '订单未支付',
+      SUCCESS: '支付成功',
+      CLOSED: '订单已关闭',
+      REFUND: '订单发生过退款',
+      USERPAYING: '用户支付中',
+      REVOKED: '已撤销',
+      PAYERROR: '支付失败',
     };
     const paid = o.successTime !== undefined;
     return {
@@ -577,7 +655,9 @@ export class FakeWechatPay {
       ...(paid ? { bank_type: 'OTHERS', success_time: rfc3339(o.successTime!) } : {}),
       ...(o.attach !== undefined && paid ? { attach: o.attach } : {}),
       payer: { openid: o.payerOpenid ?? o.openid },
-      amount: paid ? { total: o.total, payer_total: o.total, currency: o.currency, payer_currency: o.currency } : { total: o.total, currency: o.currency, payer_currency: o.currency },
+      amount: paid
+        ? { total: o.total, payer_total: o.total, currency: o.currency, payer_currency: o.currency }
+        : { total: o.total, currency: o.currency, payer_currency: o.currency },
       promotion_detail: [],
     };
   }
@@ -595,8 +675,16 @@ export class FakeWechatPay {
       status: r.status,
       funds_account: 'AVAILABLE',
       amount: {
-        total: r.total, refund: r.refund, from: [], payer_total: r.total, payer_refund: r.refund,
-        settlement_refund: r.refund, settlement_total: r.total, discount_refund: 0, currency: 'CNY', refund_fee: 0,
+        total: r.total,
+        refund: r.refund,
+        from: [],
+        payer_total: r.total,
+        payer_refund: r.refund,
+        settlement_refund: r.refund,
+        settlement_total: r.total,
+        discount_refund: 0,
+        currency: 'CNY',
+        refund_fee: 0,
       },
       promotion_detail: [],
     };
@@ -620,26 +708,35 @@ export class FakeWechatPay {
 
   private createJsapi(b: Record<string, any>, authMchid: string) {
     const bad = (m: string) => new GatewayError(400, 'PARAM_ERROR', m);
-    if (typeof b.appid !== 'string' || !b.appid) throw bad('输入源“/body/appid”映射到值字段“公众账号ID”字符串规则校验失败，字节数 0，小于最小值 1');
+    if (typeof b.appid !== 'string' || !b.appid)
+      throw bad('输入源“/body/appid”映射到值字段“公众账号ID”字符串规则校验失败，字节数 0，小于最小值 1');
     if (b.mchid !== authMchid) throw bad('请求头与请求体中的商户号不一致');
     if (b.appid !== this.appid) throw new GatewayError(400, 'APPID_MCHID_NOT_MATCH', 'appid和mch_id不匹配');
-    if (typeof b.description !== 'string' || !b.description || Buffer.byteLength(b.description) > 127) throw bad('description 必填且不超过127字节');
-    if (typeof b.out_trade_no !== 'string' || !OUT_NO.test(b.out_trade_no)) throw bad('out_trade_no 须为6-32位数字、大小写字母_-|*');
-    if (typeof b.notify_url !== 'string' || !/^https?:\/\/[^?#]+$/.test(b.notify_url)) throw bad('notify_url 须为不带参数的 http(s) 地址');
+    if (typeof b.description !== 'string' || !b.description || Buffer.byteLength(b.description) > 127)
+      throw bad('description 必填且不超过127字节');
+    if (typeof b.out_trade_no !== 'string' || !OUT_NO.test(b.out_trade_no))
+      throw bad('out_trade_no 须为6-32位数字、大小写字母_-|*');
+    if (typeof b.notify_url !== 'string' || !/^https?:\/\/[^?#]+$/.test(b.notify_url))
+      throw bad('notify_url 须为不带参数的 http(s) 地址');
     const amount = b.amount ?? {};
     if (!Number.isInteger(amount.total) || amount.total < 1) throw bad('amount.total 须为正整数（分）');
     if (amount.currency !== undefined && amount.currency !== 'CNY') throw bad('amount.currency 仅支持 CNY');
     if (typeof b.payer?.openid !== 'string' || !b.payer.openid) throw bad('payer.openid 必填');
     let timeExpire: number | undefined;
     if (b.time_expire !== undefined) {
-      if (typeof b.time_expire !== 'string' || !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$/.test(b.time_expire)) throw bad('time_expire 须为 rfc3339 格式');
+      if (
+        typeof b.time_expire !== 'string' ||
+        !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$/.test(b.time_expire)
+      )
+        throw bad('time_expire 须为 rfc3339 格式');
       timeExpire = Date.parse(b.time_expire);
     }
     const requestKey = canonical({ ...b, amount: { currency: 'CNY', ...amount } });
     const existing = this.orders.get(b.out_trade_no);
     if (existing) {
       this.expireIfDue(existing);
-      if (existing.tradeState === 'SUCCESS' || existing.tradeState === 'REFUND') throw new GatewayError(400, 'ORDERPAID', '该订单已支付');
+      if (existing.tradeState === 'SUCCESS' || existing.tradeState === 'REFUND')
+        throw new GatewayError(400, 'ORDERPAID', '该订单已支付');
       if (existing.tradeState === 'CLOSED') throw new GatewayError(400, 'ORDER_CLOSED', '订单已关闭');
       if (existing.requestKey !== requestKey) throw new GatewayError(400, 'INVALID_REQUEST', '201 商户订单号重复');
       return { prepay_id: existing.prepayId };
@@ -647,9 +744,21 @@ export class FakeWechatPay {
     if (timeExpire !== undefined && timeExpire <= Date.now()) throw bad('time_expire 不能早于当前时间');
     const prepayId = `wx${rfc3339(Date.now()).replace(/\D/g, '').slice(6, 14)}${crypto.randomBytes(13).toString('hex')}`;
     this.orders.set(b.out_trade_no, {
-      appid: b.appid, mchid: b.mchid, description: b.description, outTradeNo: b.out_trade_no, notifyUrl: b.notify_url,
-      total: amount.total, currency: 'CNY', openid: b.payer.openid, attach: b.attach, timeExpire, requestKey, prepayId,
-      createdAt: Date.now(), tradeState: 'NOTPAY', refundNos: [],
+      appid: b.appid,
+      mchid: b.mchid,
+      description: b.description,
+      outTradeNo: b.out_trade_no,
+      notifyUrl: b.notify_url,
+      total: amount.total,
+      currency: 'CNY',
+      openid: b.payer.openid,
+      attach: b.attach,
+      timeExpire,
+      requestKey,
+      prepayId,
+      createdAt: Date.now(),
+      tradeState: 'NOTPAY',
+      refundNos: [],
     });
     this.byPrepay.set(prepayId, b.out_trade_no);
     return { prepay_id: prepayId };
@@ -657,31 +766,50 @@ export class FakeWechatPay {
 
   private createRefund(b: Record<string, any>) {
     const bad = (m: string) => new GatewayError(400, 'PARAM_ERROR', m);
-    if (typeof b.out_refund_no !== 'string' || !OUT_REFUND_NO.test(b.out_refund_no)) throw bad('out_refund_no 须为1-64位数字、大小写字母_-|*@');
+    if (typeof b.out_refund_no !== 'string' || !OUT_REFUND_NO.test(b.out_refund_no))
+      throw bad('out_refund_no 须为1-64位数字、大小写字母_-|*@');
     const amount = b.amount ?? {};
     if (!Number.isInteger(amount.refund) || amount.refund < 1) throw bad('amount.refund 须为正整数（分）');
     if (!Number.isInteger(amount.total) || amount.total < 1) throw bad('amount.total 须为正整数（分）');
     if (amount.currency !== 'CNY') throw bad('amount.currency 须为 CNY');
-    if (b.notify_url !== undefined && (typeof b.notify_url !== 'string' || !/^https?:\/\/[^?#]+$/.test(b.notify_url))) throw bad('notify_url 须为不带参数的 http(s) 地址');
-    const o = typeof b.out_trade_no === 'string' ? this.orders.get(b.out_trade_no) : [...this.orders.values()].find((x) => x.transactionId && x.transactionId === b.transaction_id);
+    if (b.notify_url !== undefined && (typeof b.notify_url !== 'string' || !/^https?:\/\/[^?#]+$/.test(b.notify_url)))
+      throw bad('notify_url 须为不带参数的 http(s) 地址');
+    const o =
+      typeof b.out_trade_no === 'string'
+        ? this.orders.get(b.out_trade_no)
+        : [...this.orders.values()].find((x) => x.transactionId && x.transactionId === b.transaction_id);
     if (!o) throw new GatewayError(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
     // What makes a repeat "the same refund": the order and the amounts (reason or notify_url may differ on a retry).
     const requestKey = canonical({ out_trade_no: o.outTradeNo, refund: amount.refund, total: amount.total });
     const existing = this.refunds.get(b.out_refund_no);
     if (existing) {
       // 同一退款单号多次请求只退一笔: the same request answers with the same refund; different parameters are refused.
-      if (existing.requestKey !== requestKey) throw new GatewayError(400, 'INVALID_REQUEST', '同一退款单号的请求参数与之前不一致');
+      if (existing.requestKey !== requestKey)
+        throw new GatewayError(400, 'INVALID_REQUEST', '同一退款单号的请求参数与之前不一致');
       return this.refundView(existing);
     }
     this.expireIfDue(o);
-    if (o.tradeState === 'NOTPAY' || o.tradeState === 'CLOSED') throw new GatewayError(400, 'INVALID_REQUEST', o.tradeState === 'CLOSED' ? '订单已关闭' : '订单未支付');
+    if (o.tradeState === 'NOTPAY' || o.tradeState === 'CLOSED')
+      throw new GatewayError(400, 'INVALID_REQUEST', o.tradeState === 'CLOSED' ? '订单已关闭' : '订单未支付');
     if (amount.total !== o.total) throw new GatewayError(400, 'INVALID_REQUEST', '订单金额与原订单金额不一致');
-    const refunded = o.refundNos.map((no) => this.refunds.get(no)!).filter((r) => r.status !== 'CLOSED' && r.status !== 'ABNORMAL').reduce((s, r) => s + r.refund, 0);
-    if (amount.refund > o.total - refunded) throw new GatewayError(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额');
+    const refunded = o.refundNos
+      .map((no) => this.refunds.get(no)!)
+      .filter((r) => r.status !== 'CLOSED' && r.status !== 'ABNORMAL')
+      .reduce((s, r) => s + r.refund, 0);
+    if (amount.refund > o.total - refunded)
+      throw new GatewayError(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额');
     const r: RefundRecord = {
-      refundId: `50${digits(9)}${beijingDate()}${digits(10)}`, outRefundNo: b.out_refund_no, outTradeNo: o.outTradeNo,
-      transactionId: o.transactionId!, reason: b.reason, notifyUrl: b.notify_url, total: o.total, refund: amount.refund,
-      status: 'PROCESSING', createTime: Date.now(), requestKey,
+      refundId: `50${digits(9)}${beijingDate()}${digits(10)}`,
+      outRefundNo: b.out_refund_no,
+      outTradeNo: o.outTradeNo,
+      transactionId: o.transactionId!,
+      reason: b.reason,
+      notifyUrl: b.notify_url,
+      total: o.total,
+      refund: amount.refund,
+      status: 'PROCESSING',
+      createTime: Date.now(),
+      requestKey,
     };
     this.refunds.set(r.outRefundNo, r);
     o.refundNos.push(r.outRefundNo);
@@ -689,7 +817,9 @@ export class FakeWechatPay {
     const view = this.refundView(r);
     if (this.refundDelayMs !== 'manual') {
       // Completes after the answer has gone out, as WeChat's does (the answer says PROCESSING).
-      this.later(this.refundDelayMs, async () => void (await this.completeRefund(r.outRefundNo, 'SUCCESS')), { partOfOperation: true });
+      this.later(this.refundDelayMs, async () => void (await this.completeRefund(r.outRefundNo, 'SUCCESS')), {
+        partOfOperation: true,
+      });
     }
     return view;
   }
@@ -700,7 +830,8 @@ export class FakeWechatPay {
       ctx.body = this.createJsapi(ctx.state.json, ctx.state.mchid);
     });
     router.get('/v3/pay/transactions/out-trade-no/:no', (ctx) => {
-      if (ctx.query.mchid !== ctx.state.mchid) throw new GatewayError(400, 'PARAM_ERROR', 'mchid 与请求头中的商户号不一致');
+      if (ctx.query.mchid !== ctx.state.mchid)
+        throw new GatewayError(400, 'PARAM_ERROR', 'mchid 与请求头中的商户号不一致');
       const o = this.orders.get(ctx.params.no);
       if (!o) throw new GatewayError(404, 'ORDER_NOT_EXIST', '订单不存在');
       ctx.body = this.transactionView(this.expireIfDue(o));
@@ -711,7 +842,8 @@ export class FakeWechatPay {
       const o = this.orders.get(ctx.params.no);
       if (!o) throw new GatewayError(404, 'ORDER_NOT_EXIST', '订单不存在');
       this.expireIfDue(o);
-      if (o.tradeState === 'SUCCESS' || o.tradeState === 'REFUND') throw new GatewayError(400, 'ORDERPAID', '订单已支付');
+      if (o.tradeState === 'SUCCESS' || o.tradeState === 'REFUND')
+        throw new GatewayError(400, 'ORDERPAID', '订单已支付');
       o.tradeState = 'CLOSED';
       ctx.status = 204;
     });
@@ -735,8 +867,13 @@ export class FakeWechatPay {
     sim.get('/order/:prepayId', (ctx) => {
       const o = byPrepay(ctx.params.prepayId);
       ctx.body = {
-        prepayId: o.prepayId, outTradeNo: o.outTradeNo, description: o.description, amountFen: o.total,
-        tradeState: o.tradeState, expiresAt: o.timeExpire ? new Date(o.timeExpire).toISOString() : null, merchant: this.mchid,
+        prepayId: o.prepayId,
+        outTradeNo: o.outTradeNo,
+        description: o.description,
+        amountFen: o.total,
+        tradeState: o.tradeState,
+        expiresAt: o.timeExpire ? new Date(o.timeExpire).toISOString() : null,
+        merchant: this.mchid,
       };
     });
     sim.post('/pay', async (ctx) => {
@@ -746,11 +883,16 @@ export class FakeWechatPay {
       if (b.paySign !== undefined) {
         // What the WeChat client checks before showing the sheet: paySign by the merchant key over the four fields.
         const message = `${b.appId}\n${b.timeStamp}\n${b.nonceStr}\n${b.package}\n`;
-        const ok = b.signType === 'RSA' && b.appId === o.appid && typeof b.paySign === 'string' &&
+        const ok =
+          b.signType === 'RSA' &&
+          b.appId === o.appid &&
+          typeof b.paySign === 'string' &&
           crypto.createVerify('RSA-SHA256').update(message).verify(this.merchantKey, b.paySign, 'base64');
         if (!ok) throw new GatewayError(400, 'SIGN_ERROR', '支付验证签名失败');
       }
-      const { transaction } = await this.pay(o.outTradeNo, { openid: typeof b.openid === 'string' ? b.openid : undefined });
+      const { transaction } = await this.pay(o.outTradeNo, {
+        openid: typeof b.openid === 'string' ? b.openid : undefined,
+      });
       ctx.body = { ok: true, tradeState: transaction.trade_state, transactionId: transaction.transaction_id };
     });
     sim.post('/cancel', (ctx) => {
@@ -789,7 +931,9 @@ export class FakeWechatPay {
       this.authenticate(ctx);
       const usePublicKey = ctx.get('Wechatpay-Serial') === this.publicKeyId;
       try {
-        const inj = this.injected.findIndex((e) => (!e.method || e.method === ctx.method) && (!e.pathPrefix || ctx.path.startsWith(e.pathPrefix)));
+        const inj = this.injected.findIndex(
+          (e) => (!e.method || e.method === ctx.method) && (!e.pathPrefix || ctx.path.startsWith(e.pathPrefix)),
+        );
         if (inj >= 0) {
           const [e] = this.injected.splice(inj, 1);
           throw new GatewayError(e.status, e.code, e.message);
@@ -815,11 +959,13 @@ export class FakeWechatPay {
     };
     const a = parseAuthorization(ctx.get('Authorization'));
     if (!a) return fail('错误的签名，验签失败：缺少或无法解析 Authorization');
-    for (const k of ['mchid', 'nonce_str', 'signature', 'timestamp', 'serial_no']) if (!a[k]) return fail(`Authorization 缺少 ${k}`);
+    for (const k of ['mchid', 'nonce_str', 'signature', 'timestamp', 'serial_no'])
+      if (!a[k]) return fail(`Authorization 缺少 ${k}`);
     if (a.mchid !== this.mchid) return fail('商户号不存在或与证书不匹配');
     if (a.serial_no.toUpperCase() !== this.merchantSerial) return fail('商户证书序列号有误');
     const ts = Number(a.timestamp);
-    if (!/^\d{10}$/.test(a.timestamp) || Math.abs(nowSec() - ts) > CLOCK_TOLERANCE_S) return fail('请求的时间戳已过期或与服务器时间相差过大');
+    if (!/^\d{10}$/.test(a.timestamp) || Math.abs(nowSec() - ts) > CLOCK_TOLERANCE_S)
+      return fail('请求的时间戳已过期或与服务器时间相差过大');
     const message = `${ctx.method}\n${ctx.originalUrl}\n${a.timestamp}\n${a.nonce_str}\n${ctx.state.raw}\n`;
     let ok = false;
     try {
@@ -842,10 +988,18 @@ export class FakeWechatPay {
     const tamper = this.nextResponseTamper;
     this.nextResponseTamper = undefined;
     if (tamper === 'unsigned') return;
-    const serial = tamper === 'unknownSerial' ? crypto.randomBytes(20).toString('hex').toUpperCase() : usePublicKey ? this.publicKeyId : this.certificateSerial;
+    const serial =
+      tamper === 'unknownSerial'
+        ? crypto.randomBytes(20).toString('hex').toUpperCase()
+        : usePublicKey
+          ? this.publicKeyId
+          : this.certificateSerial;
     const headers = this.signedHeaders(body, serial, nowSec(), tamper === 'badSignature' ? 'badSignature' : undefined);
     for (const [k, v] of Object.entries(headers)) if (k !== 'Wechatpay-Signature-Type') ctx.set(k, v);
-    if (tamper === 'bodyAltered' && body) ctx.body = body.replace(/"(total|refund)":(\d+)/, (_m, k, n) => `"${k}":${Number(n) + 1}`).replace('"prepay_id":"wx', '"prepay_id":"wy');
+    if (tamper === 'bodyAltered' && body)
+      ctx.body = body
+        .replace(/"(total|refund)":(\d+)/, (_m, k, n) => `"${k}":${Number(n) + 1}`)
+        .replace('"prepay_id":"wx', '"prepay_id":"wy');
   }
 
   async listen(port = 0, host = '127.0.0.1'): Promise<string> {

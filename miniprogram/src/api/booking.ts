@@ -8,7 +8,11 @@ import type {
   TakeSlotBody,
 } from '@bff/modules/booking/schemas'
 import { addDays, shanghaiDate } from '@bff/shared/time'
-import type { BookingDept as BookingDeptS, DoctorCard as DoctorCardS, ScheduleView as ScheduleViewS } from '@bff/modules/scheduling/schemas'
+import type {
+  BookingDept as BookingDeptS,
+  DoctorCard as DoctorCardS,
+  ScheduleView as ScheduleViewS,
+} from '@bff/modules/scheduling/schemas'
 import type { z } from 'zod'
 import { http, type RequestOptions } from './client'
 import type { Json, Page } from './types'
@@ -33,10 +37,14 @@ export const getSchedule = (id: number) => http.get<ScheduleView>(`/api/mp/booki
 
 export const takeSlot = (body: z.input<typeof TakeSlotBody>, opts?: RequestOptions) =>
   http.post<{ appointment: Appointment; payment: PayParams | null }>('/api/mp/appointments', body, opts)
-export const myAppointments = (status: MyStatus) => http.get<Page<Appointment>>(`/api/mp/appointments?status=${status}&pageSize=50`)
-export const getAppointment = (id: number, opts?: RequestOptions) => http.get<Appointment>(`/api/mp/appointments/${id}`, opts)
-export const payAppointment = (id: number, opts?: RequestOptions) => http.post<{ payment: PayParams }>(`/api/mp/appointments/${id}/pay`, undefined, opts)
-export const cancelAppointment = (id: number, opts?: RequestOptions) => http.post<Appointment>(`/api/mp/appointments/${id}/cancel`, undefined, opts)
+export const myAppointments = (status: MyStatus) =>
+  http.get<Page<Appointment>>(`/api/mp/appointments?status=${status}&pageSize=50`)
+export const getAppointment = (id: number, opts?: RequestOptions) =>
+  http.get<Appointment>(`/api/mp/appointments/${id}`, opts)
+export const payAppointment = (id: number, opts?: RequestOptions) =>
+  http.post<{ payment: PayParams }>(`/api/mp/appointments/${id}/pay`, undefined, opts)
+export const cancelAppointment = (id: number, opts?: RequestOptions) =>
+  http.post<Appointment>(`/api/mp/appointments/${id}/cancel`, undefined, opts)
 
 export const joinWaitlist = (body: z.input<typeof TakeSlotBody>, opts?: RequestOptions) =>
   http.post<WaitlistEntry>('/api/mp/waitlist', body, opts)
@@ -72,7 +80,8 @@ export function friendlyDay(date: string): string {
 }
 
 /** Seconds left until an ISO time, never negative. */
-export const secondsUntil = (iso: string | null | undefined) => (iso ? Math.max(0, Math.floor((new Date(iso).getTime() - Date.now()) / 1000)) : 0)
+export const secondsUntil = (iso: string | null | undefined) =>
+  iso ? Math.max(0, Math.floor((new Date(iso).getTime() - Date.now()) / 1000)) : 0
 export const mmss = (s: number) => `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
 
 export const STATUS_TABS: { key: MyStatus; label: string }[] = [

@@ -17,7 +17,19 @@ export class ApiError extends Error {
 }
 
 // Fallback wording when the BFF's message is missing or not written for a person.
-const MESSAGES: Partial<Record<ErrorCode | ClientCode, string>> & Record<'NETWORK' | 'TIMEOUT' | 'SERVER_ERROR' | 'VALIDATION_FAILED' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'RATE_LIMITED', string> = {
+const MESSAGES: Partial<Record<ErrorCode | ClientCode, string>> &
+  Record<
+    | 'NETWORK'
+    | 'TIMEOUT'
+    | 'SERVER_ERROR'
+    | 'VALIDATION_FAILED'
+    | 'UNAUTHENTICATED'
+    | 'FORBIDDEN'
+    | 'NOT_FOUND'
+    | 'CONFLICT'
+    | 'RATE_LIMITED',
+    string
+  > = {
   NETWORK: '网络连接失败，请检查网络后重试',
   TIMEOUT: '网络较慢，请稍后重试',
   VALIDATION_FAILED: '填写的信息有误，请检查后重试',
@@ -58,13 +70,15 @@ export function toApiError(status: number, body: unknown): ApiError {
   const code = err?.code ?? (status >= 500 ? 'SERVER_ERROR' : `HTTP_${status}`)
   const message = hasChinese(err?.message)
     ? err!.message!
-    : MESSAGES[code as ErrorCode] ?? BY_STATUS[status] ?? MESSAGES.SERVER_ERROR
+    : (MESSAGES[code as ErrorCode] ?? BY_STATUS[status] ?? MESSAGES.SERVER_ERROR)
   return new ApiError(status, code, message, err?.details)
 }
 
 export function networkError(e: unknown): ApiError {
   const text = String((e as { errMsg?: string; message?: string })?.errMsg ?? (e as Error)?.message ?? '')
-  return /timeout/i.test(text) ? new ApiError(0, 'TIMEOUT', MESSAGES.TIMEOUT) : new ApiError(0, 'NETWORK', MESSAGES.NETWORK)
+  return /timeout/i.test(text)
+    ? new ApiError(0, 'TIMEOUT', MESSAGES.TIMEOUT)
+    : new ApiError(0, 'NETWORK', MESSAGES.NETWORK)
 }
 
 /** The one place errors become toasts. */
@@ -78,7 +92,11 @@ export function fieldErrors(e: unknown): Record<string, string> {
   const out: Record<string, string> = {}
   if (!(e instanceof ApiError)) return out
   const d = e.details as unknown
-  const list = Array.isArray(d) ? d : Array.isArray((d as { issues?: unknown[] })?.issues) ? (d as { issues: unknown[] }).issues : []
+  const list = Array.isArray(d)
+    ? d
+    : Array.isArray((d as { issues?: unknown[] })?.issues)
+      ? (d as { issues: unknown[] }).issues
+      : []
   for (const issue of list as { path?: (string | number)[] | string; message?: string }[]) {
     const key = Array.isArray(issue.path) ? String(issue.path[0] ?? '') : String(issue.path ?? '')
     if (key && hasChinese(issue.message) && !out[key]) out[key] = issue.message

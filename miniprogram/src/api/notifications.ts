@@ -2,6 +2,8 @@
 import { http } from './client'
 
 export const subscribeTemplates = (names: string[]) =>
-  http.get<{ templates: Record<string, string> }>(`/api/mp/notifications/templates?names=${names.join(',')}`, { toast: false })
+  http.get<{ templates: Record<string, string> }>(`/api/mp/notifications/templates?names=${names.join(',')}`, {
+    toast: false,
+  })
 export const reportSubscriptions = (result: Record<string, string>) =>
   http.post<{ quota: Record<string, number> }>('/api/mp/notifications/subscriptions', result, { toast: false })

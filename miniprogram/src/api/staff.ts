@@ -3,7 +3,8 @@ import type { DeptNode, PostOption, StaffApplication, StaffApplicationCreate } f
 
 export const listDepartments = () => http.get<DeptNode[]>('/api/mp/departments')
 export const listPositions = () => http.get<PostOption[]>('/api/mp/positions')
-export const myStaffApplication = (opts?: RequestOptions) => http.get<StaffApplication | null>('/api/mp/staff-applications/mine', opts)
+export const myStaffApplication = (opts?: RequestOptions) =>
+  http.get<StaffApplication | null>('/api/mp/staff-applications/mine', opts)
 export const applyForStaffAccount = (body: StaffApplicationCreate, opts?: RequestOptions) =>
   http.post<StaffApplication>('/api/mp/staff-applications', body, opts)
 

@@ -3,7 +3,17 @@
 export { rawRequest, type RawResponse } from './http'
 export { storage } from './storage'
 export { toast, showLoading, hideLoading, confirm } from './ui'
-export { routes, go, redirect, back, stopPullDownRefresh, useDidShow, useLoad, useRouter, usePullDownRefresh } from './nav'
+export {
+  routes,
+  go,
+  redirect,
+  back,
+  stopPullDownRefresh,
+  useDidShow,
+  useLoad,
+  useRouter,
+  usePullDownRefresh,
+} from './nav'
 export { wechatLoginCode, simulatedPhoneCode, usesSimulatedWeChat, requestSubscribe } from './wechat'
 export { default as PhoneNumberButton } from './PhoneNumberButton.vue'
 export { apiBase } from './config'

@@ -21,13 +21,15 @@ const fail = (errMsg: string) => Object.assign(new Error(errMsg), { errMsg })
 
 async function order(prepayId: string): Promise<SimOrder> {
   const res = await rawRequest({ url: `${SIM}/order/${encodeURIComponent(prepayId)}`, method: 'GET' })
-  if (res.status !== 200) throw fail(`requestPayment:fail ${(res.data as { message?: string } | null)?.message ?? '支付单不存在'}`)
+  if (res.status !== 200)
+    throw fail(`requestPayment:fail ${(res.data as { message?: string } | null)?.message ?? '支付单不存在'}`)
   return res.data as SimOrder
 }
 
 async function pay(params: WxPayParams): Promise<void> {
   const res = await rawRequest({ url: `${SIM}/pay`, method: 'POST', data: params })
-  if (res.status !== 200) throw fail(`requestPayment:fail ${(res.data as { message?: string } | null)?.message ?? '支付失败'}`)
+  if (res.status !== 200)
+    throw fail(`requestPayment:fail ${(res.data as { message?: string } | null)?.message ?? '支付失败'}`)
 }
 
 async function cancel(prepayId: string): Promise<never> {
@@ -45,19 +47,52 @@ function domSheet(o: SimOrder): Promise<boolean> {
       if (text !== undefined) n.textContent = text
       return n
     }
-    const mask = el('div', 'sim-pay-mask', 'position:fixed;inset:0;z-index:2000;background:rgba(0,0,0,.5);display:flex;flex-direction:column;justify-content:flex-end;font-family:inherit')
-    const sheet = el('div', 'sim-pay-sheet', 'background:#fff;border-radius:16px 16px 0 0;padding:18px 20px 28px;display:flex;flex-direction:column;align-items:center;color:#1f2329')
+    const mask = el(
+      'div',
+      'sim-pay-mask',
+      'position:fixed;inset:0;z-index:2000;background:rgba(0,0,0,.5);display:flex;flex-direction:column;justify-content:flex-end;font-family:inherit',
+    )
+    const sheet = el(
+      'div',
+      'sim-pay-sheet',
+      'background:#fff;border-radius:16px 16px 0 0;padding:18px 20px 28px;display:flex;flex-direction:column;align-items:center;color:#1f2329',
+    )
     sheet.append(
-      el('div', 'sim-pay-badge', 'align-self:stretch;text-align:center;font-size:13px;color:#a15c00;background:#fff4e0;border-radius:6px;padding:5px 0;margin-bottom:14px', '模拟微信支付 · 仅用于浏览器预览，不会真实扣款'),
+      el(
+        'div',
+        'sim-pay-badge',
+        'align-self:stretch;text-align:center;font-size:13px;color:#a15c00;background:#fff4e0;border-radius:6px;padding:5px 0;margin-bottom:14px',
+        '模拟微信支付 · 仅用于浏览器预览，不会真实扣款',
+      ),
       el('div', 'sim-pay-title', 'font-size:16px;color:#5b6470', '微信支付'),
       el('div', 'sim-pay-desc', 'font-size:15px;margin-top:10px;text-align:center', o.description),
-      el('div', 'sim-pay-amount', 'font-size:40px;font-weight:700;margin:10px 0 4px;letter-spacing:1px', `¥${(o.amountFen / 100).toFixed(2)}`),
-      el('div', 'sim-pay-method', 'align-self:stretch;display:flex;justify-content:space-between;font-size:15px;color:#5b6470;border-top:1px solid #edf0f2;padding-top:12px;margin-top:12px', ''),
+      el(
+        'div',
+        'sim-pay-amount',
+        'font-size:40px;font-weight:700;margin:10px 0 4px;letter-spacing:1px',
+        `¥${(o.amountFen / 100).toFixed(2)}`,
+      ),
+      el(
+        'div',
+        'sim-pay-method',
+        'align-self:stretch;display:flex;justify-content:space-between;font-size:15px;color:#5b6470;border-top:1px solid #edf0f2;padding-top:12px;margin-top:12px',
+        '',
+      ),
     )
     const method = sheet.querySelector('.sim-pay-method')!
     method.append(el('span', '', '', '付款方式'), el('span', '', 'color:#1f2329', '零钱（模拟）'))
-    const confirm = el('button', 'sim-pay-confirm', 'align-self:stretch;margin-top:22px;height:50px;border:none;border-radius:8px;background:#07c160;color:#fff;font-size:18px;font-weight:600', '确认支付')
-    const close = el('button', 'sim-pay-cancel', 'align-self:stretch;margin-top:10px;height:48px;border:none;border-radius:8px;background:#f2f3f5;color:#3a424d;font-size:17px', '取消')
+    const confirm = el(
+      'button',
+      'sim-pay-confirm',
+      'align-self:stretch;margin-top:22px;height:50px;border:none;border-radius:8px;background:#07c160;color:#fff;font-size:18px;font-weight:600',
+      '确认支付',
+    )
+    const close = el(
+      'button',
+      'sim-pay-cancel',
+      'align-self:stretch;margin-top:10px;height:48px;border:none;border-radius:8px;background:#f2f3f5;color:#3a424d;font-size:17px',
+      '取消',
+    )
     sheet.append(confirm, close)
     mask.append(sheet)
     const done = (ok: boolean) => {

@@ -14,7 +14,12 @@ export function hideLoading(): void {
   Taro.hideLoading()
 }
 
-export async function confirm(opts: { title: string; content: string; confirmText?: string; danger?: boolean }): Promise<boolean> {
+export async function confirm(opts: {
+  title: string
+  content: string
+  confirmText?: string
+  danger?: boolean
+}): Promise<boolean> {
   const res = await Taro.showModal({
     title: opts.title,
     content: opts.content,

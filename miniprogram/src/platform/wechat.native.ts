@@ -19,6 +19,9 @@ export const usesSimulatedWeChat = false
  * WeChat only shows it from a tap, so call it synchronously inside the tap handler.
  */
 export async function requestSubscribe(tmplIds: string[]): Promise<Record<string, string>> {
-  const res = await Taro.requestSubscribeMessage({ tmplIds, entityIds: [] } as unknown as Taro.requestSubscribeMessage.Option)
+  const res = await Taro.requestSubscribeMessage({
+    tmplIds,
+    entityIds: [],
+  } as unknown as Taro.requestSubscribeMessage.Option)
   return res as unknown as Record<string, string>
 }

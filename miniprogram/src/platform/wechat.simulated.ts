@@ -41,7 +41,11 @@ export const usesSimulatedWeChat = true
  */
 export async function requestSubscribe(tmplIds: string[]): Promise<Record<string, string>> {
   const result = Object.fromEntries(tmplIds.map((id) => [id, 'accept']))
-  const res = await rawRequest({ url: `${apiBase}/sim-wechat/__sim/subscribe`, method: 'POST', data: { openid: simulatedOpenid(), result } })
+  const res = await rawRequest({
+    url: `${apiBase}/sim-wechat/__sim/subscribe`,
+    method: 'POST',
+    data: { openid: simulatedOpenid(), result },
+  })
   if (res.status !== 200) throw new Error(`simulated WeChat subscribe failed (HTTP ${res.status})`)
   return res.data as Record<string, string>
 }

@@ -12,8 +12,13 @@ import { loginAs } from '../../support/api';
 import { Schedule } from '../../../bff/src/modules/scheduling/models';
 import { shanghaiDate } from '../../../bff/src/shared/time';
 
-const book = (token: string, scheduleId: number, patientId: number) => call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
-const orderOf = async (appointmentId: number) => (await PayOrder.findOne({ where: { subjectType: 'appointment', subjectId: appointmentId }, order: [['id', 'DESC']] }))!;
+const book = (token: string, scheduleId: number, patientId: number) =>
+  call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
+const orderOf = async (appointmentId: number) =>
+  (await PayOrder.findOne({
+    where: { subjectType: 'appointment', subjectId: appointmentId },
+    order: [['id', 'DESC']],
+  }))!;
 
 async function payAndWait(appointmentId: number) {
   const { pay } = await startStack();
@@ -29,7 +34,11 @@ describe('booking: browse, take a slot, pay, cancel, refund', () => {
     assert.equal(depts[0].name, '心血管内科');
     assert.equal(depts[0].parentName, '内科');
     const doctors = (await call('GET', `/api/mp/booking/doctors?deptId=${depts[0].id}`, { token: p.token })).body;
-    assert.ok(doctors.some((d: { name: string; nextAvailableDate: string | null }) => d.name === '李建国' && d.nextAvailableDate));
+    assert.ok(
+      doctors.some(
+        (d: { name: string; nextAvailableDate: string | null }) => d.name === '李建国' && d.nextAvailableDate,
+      ),
+    );
     const sessions = (await call('GET', `/api/mp/booking/doctors/${doctors[0].id}/schedules`, { token: p.token })).body;
     assert.ok(sessions.length > 0);
     for (const s of sessions) {
@@ -61,8 +70,19 @@ describe('booking: browse, take a slot, pay, cancel, refund', () => {
     assert.ok(mine.items[0].paidAt);
     // Patient B sees nothing of A's.
     assert.equal((await call('GET', `/api/mp/appointments/${r1.body.appointment.id}`, { token: b.token })).status, 404);
-    assert.equal((await call('POST', `/api/mp/appointments/${r1.body.appointment.id}/cancel`, { token: b.token })).status, 404);
-    assert.equal((await call('POST', '/api/mp/appointments', { token: b.token, body: { scheduleId: s.id, patientId: a.patientId } })).status, 404);
+    assert.equal(
+      (await call('POST', `/api/mp/appointments/${r1.body.appointment.id}/cancel`, { token: b.token })).status,
+      404,
+    );
+    assert.equal(
+      (
+        await call('POST', '/api/mp/appointments', {
+          token: b.token,
+          body: { scheduleId: s.id, patientId: a.patientId },
+        })
+      ).status,
+      404,
+    );
   });
 
   it('cancels a paid booking before the cut-off with a full refund; the slot is free again', async () => {
@@ -87,14 +107,22 @@ describe('booking: browse, take a slot, pay, cancel, refund', () => {
     assert.equal((await Schedule.findByPk(s.id))!.bookedCount, 0);
     const again = await book(p.token, s.id, p.patientId);
     assert.equal(again.body.appointment.seqNo, 1, 'the freed number is given again');
-    assert.equal((await call('POST', `/api/mp/appointments/${r.body.appointment.id}/cancel`, { token: p.token })).body.error.code, 'NOT_CANCELLABLE');
+    assert.equal(
+      (await call('POST', `/api/mp/appointments/${r.body.appointment.id}/cancel`, { token: p.token })).body.error.code,
+      'NOT_CANCELLABLE',
+    );
   });
 
   it('refuses to cancel after the cut-off', async () => {
     const doctor = await newDoctor();
     const now = new Date(Date.now() + 8 * 3600_000);
     const hh = Math.max(0, now.getUTCHours() - 1);
-    const s = await newSchedule(doctor.id, { date: shanghaiDate(), startTime: `${String(hh).padStart(2, '0')}:00`, endTime: '23:59', releaseAt: new Date(Date.now() - 86400_000).toISOString() });
+    const s = await newSchedule(doctor.id, {
+      date: shanghaiDate(),
+      startTime: `${String(hh).padStart(2, '0')}:00`,
+      endTime: '23:59',
+      releaseAt: new Date(Date.now() - 86400_000).toISOString(),
+    });
     const p = await patient();
     const r = await book(p.token, s.id, p.patientId);
     assert.equal(r.status, 201);
@@ -115,7 +143,12 @@ describe('booking: browse, take a slot, pay, cancel, refund', () => {
     const full = await book(q.token, s.id, q.patientId);
     assert.equal(full.body.error.code, 'SLOT_FULL');
     assert.equal(await Appointment.count({ where: { scheduleId: s.id } }), 1);
-    const later = await newSchedule(doctor.id, { period: 'pm', startTime: '13:30', endTime: '17:30', releaseAt: new Date(Date.now() + 3600_000).toISOString() });
+    const later = await newSchedule(doctor.id, {
+      period: 'pm',
+      startTime: '13:30',
+      endTime: '17:30',
+      releaseAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
     const early = await book(q.token, later.id, q.patientId);
     assert.equal(early.body.error.code, 'NOT_RELEASED');
     assert.ok(early.body.error.details.releaseAt);
@@ -138,7 +171,10 @@ describe('booking: the simulated pay sheet the h5 build uses', () => {
     assert.equal(paid.status, 200, JSON.stringify(paid.body));
     const { pay } = await startStack();
     await pay.settled();
-    assert.equal((await call('GET', `/api/mp/appointments/${r.body.appointment.id}`, { token: p.token })).body.status, 'booked');
+    assert.equal(
+      (await call('GET', `/api/mp/appointments/${r.body.appointment.id}`, { token: p.token })).body.status,
+      'booked',
+    );
   });
 });
 
@@ -151,9 +187,15 @@ describe('booking: the rush (MariaDB + Redis)', () => {
     const results = await Promise.all(takers.map((t) => book(t.token, s.id, t.patientId)));
     const ok = results.filter((r) => r.status === 201);
     assert.equal(ok.length, 30);
-    assert.ok(results.every((r) => r.status === 201 || (r.status === 409 && r.body.error.code === 'SLOT_FULL')), JSON.stringify(results.find((r) => r.status !== 201 && r.status !== 409)?.body));
+    assert.ok(
+      results.every((r) => r.status === 201 || (r.status === 409 && r.body.error.code === 'SLOT_FULL')),
+      JSON.stringify(results.find((r) => r.status !== 201 && r.status !== 409)?.body),
+    );
     const seqs = (await Appointment.findAll({ where: { scheduleId: s.id } })).map((a) => a.seqNo).sort((a, b) => a - b);
-    assert.deepEqual(seqs, Array.from({ length: 30 }, (_, i) => i + 1));
+    assert.deepEqual(
+      seqs,
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
     assert.equal((await Schedule.findByPk(s.id))!.bookedCount, 30);
   });
 });
@@ -206,7 +248,10 @@ describe('booking: unpaid holds and late payments', () => {
     const r = await book(p.token, s.id, p.patientId);
     const order = await orderOf(r.body.appointment.id);
     // Expire locally without closing at WeChat (as if the close call was lost), then the payer pays.
-    await Appointment.update({ status: 'expired', activeSeq: null, activePerson: null }, { where: { id: r.body.appointment.id } });
+    await Appointment.update(
+      { status: 'expired', activeSeq: null, activePerson: null },
+      { where: { id: r.body.appointment.id } },
+    );
     await Schedule.decrement('bookedCount', { where: { id: s.id } });
     await order.update({ status: 'closed' });
     const q = await patient();
@@ -224,7 +269,10 @@ describe('booking: unpaid holds and late payments', () => {
     const s2 = await newSchedule(doctor.id, { period: 'pm', startTime: '13:30', endTime: '17:30', slotCount: 2 });
     const r2 = await book(p.token, s2.id, p.patientId);
     const o2 = await orderOf(r2.body.appointment.id);
-    await Appointment.update({ status: 'expired', activeSeq: null, activePerson: null }, { where: { id: r2.body.appointment.id } });
+    await Appointment.update(
+      { status: 'expired', activeSeq: null, activePerson: null },
+      { where: { id: r2.body.appointment.id } },
+    );
     await Schedule.decrement('bookedCount', { where: { id: s2.id } });
     await pay.pay(o2.outTradeNo);
     await pay.settled();
@@ -249,7 +297,17 @@ describe('booking: unpaid holds and late payments', () => {
 });
 
 describe('booking: payment notifications that must be refused', () => {
-  for (const tamper of ['badSignature', 'bodyAltered', 'badCiphertext', 'badTag', 'wrongAmount', 'wrongMchid', 'unknownSerial', 'staleTimestamp', 'signTest'] as const) {
+  for (const tamper of [
+    'badSignature',
+    'bodyAltered',
+    'badCiphertext',
+    'badTag',
+    'wrongAmount',
+    'wrongMchid',
+    'unknownSerial',
+    'staleTimestamp',
+    'signTest',
+  ] as const) {
     it(`refuses a notification with ${tamper} and changes nothing`, async () => {
       const { pay } = await startStack();
       const doctor = await newDoctor();
@@ -295,7 +353,10 @@ describe('booking: payment notifications that must be refused', () => {
     const r = await book(p.token, s.id, p.patientId);
     await payAndWait(r.body.appointment.id);
     const a = (await Appointment.findByPk(r.body.appointment.id))!;
-    await Promise.all([refundForSubject({ type: 'appointment', id: a.id }, '测试'), refundForSubject({ type: 'appointment', id: a.id }, '测试')]);
+    await Promise.all([
+      refundForSubject({ type: 'appointment', id: a.id }, '测试'),
+      refundForSubject({ type: 'appointment', id: a.id }, '测试'),
+    ]);
     await refundForSubject({ type: 'appointment', id: a.id }, '测试');
     await pay.settled();
     const order = await orderOf(a.id);
@@ -312,14 +373,25 @@ describe('booking: waitlist, stop, console', () => {
     const w1 = await patient();
     const w2 = await patient();
     const r = await book(a.token, s.id, a.patientId);
-    assert.equal((await call('POST', '/api/mp/waitlist', { token: a.token, body: { scheduleId: s.id, patientId: a.patientId } })).body.error.code, 'ALREADY_BOOKED');
-    const e1 = await call('POST', '/api/mp/waitlist', { token: w1.token, body: { scheduleId: s.id, patientId: w1.patientId } });
+    assert.equal(
+      (await call('POST', '/api/mp/waitlist', { token: a.token, body: { scheduleId: s.id, patientId: a.patientId } }))
+        .body.error.code,
+      'ALREADY_BOOKED',
+    );
+    const e1 = await call('POST', '/api/mp/waitlist', {
+      token: w1.token,
+      body: { scheduleId: s.id, patientId: w1.patientId },
+    });
     assert.equal(e1.status, 201);
     assert.equal(e1.body.position, 1);
     assert.equal(e1.body.doctorName, '测试医生');
     assert.equal(e1.body.deptName, '心血管内科');
     assert.equal(e1.body.periodLabel, '上午');
-    assert.equal((await call('POST', '/api/mp/waitlist', { token: w2.token, body: { scheduleId: s.id, patientId: w2.patientId } })).body.position, 2);
+    assert.equal(
+      (await call('POST', '/api/mp/waitlist', { token: w2.token, body: { scheduleId: s.id, patientId: w2.patientId } }))
+        .body.position,
+      2,
+    );
     await call('POST', `/api/mp/appointments/${r.body.appointment.id}/cancel`, { token: a.token });
     const mine = (await call('GET', '/api/mp/appointments?status=pending', { token: w1.token })).body.items;
     assert.equal(mine.length, 1);
@@ -328,7 +400,11 @@ describe('booking: waitlist, stop, console', () => {
     const pay = await call('POST', `/api/mp/appointments/${mine[0].id}/pay`, { token: w1.token });
     assert.match(pay.body.payment.package, /^prepay_id=/);
     assert.equal((await call('GET', '/api/mp/waitlist', { token: w2.token })).body[0].position, 1);
-    assert.ok((await call('GET', '/api/mp/notices', { token: w1.token })).body.items.some((n: { title: string }) => n.title === '候补成功'));
+    assert.ok(
+      (await call('GET', '/api/mp/notices', { token: w1.token })).body.items.some(
+        (n: { title: string }) => n.title === '候补成功',
+      ),
+    );
   });
 
   it('stopping a session cancels its bookings, refunds the paid ones and tells the patients', async () => {
@@ -340,7 +416,10 @@ describe('booking: waitlist, stop, console', () => {
     await payAndWait(r1.body.appointment.id);
     await book(unpaid.token, s.id, unpaid.patientId);
     const deptadmin = await loginAs('deptadmin');
-    const stop = await call('POST', `/api/admin/scheduling/schedules/${s.id}/stop`, { token: deptadmin, body: { reason: '医生外出会诊' } });
+    const stop = await call('POST', `/api/admin/scheduling/schedules/${s.id}/stop`, {
+      token: deptadmin,
+      body: { reason: '医生外出会诊' },
+    });
     assert.equal(stop.status, 200);
     assert.deepEqual(stop.body, { cancelled: 2, refunded: 1 });
     const { pay } = await startStack();
@@ -348,31 +427,61 @@ describe('booking: waitlist, stop, console', () => {
     const a1 = (await call('GET', `/api/mp/appointments/${r1.body.appointment.id}`, { token: paid.token })).body;
     assert.equal(a1.status, 'stopped');
     assert.deepEqual(a1.refund, { status: 'success', amountFen: 2000 });
-    assert.ok((await call('GET', '/api/mp/notices', { token: unpaid.token })).body.items.some((n: { title: string }) => n.title === '医生停诊通知'));
+    assert.ok(
+      (await call('GET', '/api/mp/notices', { token: unpaid.token })).body.items.some(
+        (n: { title: string }) => n.title === '医生停诊通知',
+      ),
+    );
     assert.equal((await book(unpaid.token, s.id, unpaid.patientId)).body.error.code, 'SCHEDULE_STOPPED');
   });
 
   it('the console lists, exports, marks visits and keeps follow-ups, within data scope', async () => {
     const doctor = await newDoctor('骨科');
-    const s = await newSchedule(doctor.id, { date: shanghaiDate(), startTime: '00:00', endTime: '23:59', feeFen: 0, releaseAt: new Date(Date.now() - 86400_000).toISOString() });
+    const s = await newSchedule(doctor.id, {
+      date: shanghaiDate(),
+      startTime: '00:00',
+      endTime: '23:59',
+      feeFen: 0,
+      releaseAt: new Date(Date.now() - 86400_000).toISOString(),
+    });
     const p = await patient();
     const r = await book(p.token, s.id, p.patientId);
     assert.equal(r.body.appointment.status, 'booked', 'a free session needs no payment');
     assert.equal(r.body.payment, null);
     const deptadmin = await loginAs('deptadmin');
-    assert.equal((await call('GET', `/api/admin/booking/appointments/${r.body.appointment.id}`, { token: deptadmin })).status, 404, '骨科 is outside 内科');
+    assert.equal(
+      (await call('GET', `/api/admin/booking/appointments/${r.body.appointment.id}`, { token: deptadmin })).status,
+      404,
+      '骨科 is outside 内科',
+    );
     const admin = await loginAs('admin');
     const list = (await call('GET', `/api/admin/booking/appointments?doctorId=${doctor.id}`, { token: admin })).body;
     assert.equal(list.total, 1);
     assert.equal(list.items[0].patientPhoneMasked, '137****1111');
-    const mark = await call('PUT', `/api/admin/booking/appointments/${r.body.appointment.id}/visit`, { token: admin, body: { status: 'visited' } });
+    const mark = await call('PUT', `/api/admin/booking/appointments/${r.body.appointment.id}/visit`, {
+      token: admin,
+      body: { status: 'visited' },
+    });
     assert.equal(mark.body.status, 'visited');
-    const fu = await call('POST', `/api/admin/booking/appointments/${r.body.appointment.id}/follow-ups`, { token: admin, body: { planDate: tomorrow(), content: '复查血压' } });
+    const fu = await call('POST', `/api/admin/booking/appointments/${r.body.appointment.id}/follow-ups`, {
+      token: admin,
+      body: { planDate: tomorrow(), content: '复查血压' },
+    });
     assert.equal(fu.status, 201);
-    assert.equal((await call('PUT', `/api/admin/booking/follow-ups/${fu.body.id}`, { token: admin, body: { status: 'done' } })).body.error.code, 'RESULT_REQUIRED');
-    const done = await call('PUT', `/api/admin/booking/follow-ups/${fu.body.id}`, { token: admin, body: { status: 'done', result: '血压正常' } });
+    assert.equal(
+      (await call('PUT', `/api/admin/booking/follow-ups/${fu.body.id}`, { token: admin, body: { status: 'done' } }))
+        .body.error.code,
+      'RESULT_REQUIRED',
+    );
+    const done = await call('PUT', `/api/admin/booking/follow-ups/${fu.body.id}`, {
+      token: admin,
+      body: { status: 'done', result: '血压正常' },
+    });
     assert.equal(done.body.status, 'done');
-    const res = await fetch(`${(await startStack()).baseUrl}/api/admin/booking/appointments/export?doctorId=${doctor.id}`, { headers: { authorization: `Bearer ${admin}` } });
+    const res = await fetch(
+      `${(await startStack()).baseUrl}/api/admin/booking/appointments/export?doctorId=${doctor.id}`,
+      { headers: { authorization: `Bearer ${admin}` } },
+    );
     assert.equal(res.status, 200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
@@ -390,7 +499,8 @@ describe('booking: waitlist, stop, console', () => {
     await book(p.token, s.id, p.patientId);
     await book(q.token, s.id, q.patientId);
     const admin = await loginAs('admin');
-    const edit = (body: Record<string, unknown>) => call('PUT', `/api/admin/scheduling/schedules/${s.id}`, { token: admin, body });
+    const edit = (body: Record<string, unknown>) =>
+      call('PUT', `/api/admin/scheduling/schedules/${s.id}`, { token: admin, body });
     assert.equal((await edit({ slotCount: 1 })).body.error.code, 'SLOTS_IN_USE');
     assert.equal((await edit({ feeFen: 1 })).body.error.code, 'FEE_LOCKED');
     assert.equal((await edit({ startTime: '09:00' })).body.error.code, 'TIME_LOCKED');
@@ -401,11 +511,31 @@ describe('booking: waitlist, stop, console', () => {
     assert.equal(after.feeFen, 2000);
     assert.equal(after.startTime, '08:00');
     const past = await call('POST', '/api/admin/scheduling/schedules', {
-      token: admin, body: { doctorId: doctor.id, clinicDate: addDays(shanghaiDate(), -1), period: 'pm', startTime: '13:30', endTime: '17:30', slotCount: 5, feeFen: 0, releaseAt: new Date(Date.now() - 86400_000 * 3).toISOString() },
+      token: admin,
+      body: {
+        doctorId: doctor.id,
+        clinicDate: addDays(shanghaiDate(), -1),
+        period: 'pm',
+        startTime: '13:30',
+        endTime: '17:30',
+        slotCount: 5,
+        feeFen: 0,
+        releaseAt: new Date(Date.now() - 86400_000 * 3).toISOString(),
+      },
     });
     assert.equal(past.body.error.code, 'DATE_IN_PAST');
     const dup = await call('POST', '/api/admin/scheduling/schedules', {
-      token: admin, body: { doctorId: doctor.id, clinicDate: tomorrow(), period: 'am', startTime: '08:00', endTime: '12:00', slotCount: 5, feeFen: 0, releaseAt: new Date().toISOString() },
+      token: admin,
+      body: {
+        doctorId: doctor.id,
+        clinicDate: tomorrow(),
+        period: 'am',
+        startTime: '08:00',
+        endTime: '12:00',
+        slotCount: 5,
+        feeFen: 0,
+        releaseAt: new Date().toISOString(),
+      },
     });
     assert.equal(dup.body.error.code, 'SCHEDULE_EXISTS');
   });
@@ -416,8 +546,20 @@ describe('booking: waitlist, stop, console', () => {
     const s = await newSchedule(doctor.id, { slotCount: 5 });
     const r = await book(p.token, s.id, p.patientId);
     const base = (await Appointment.findByPk(r.body.appointment.id))!.get({ plain: true });
-    for (const [i, days] of [[1, -20], [2, -10], [3, -2]] as const) {
-      await Appointment.create({ ...base, id: undefined, no: `${base.no.slice(0, 20)}N${i}`, status: 'no_show', clinicDate: addDays(shanghaiDate(), days), activeSeq: null, activePerson: null } as never);
+    for (const [i, days] of [
+      [1, -20],
+      [2, -10],
+      [3, -2],
+    ] as const) {
+      await Appointment.create({
+        ...base,
+        id: undefined,
+        no: `${base.no.slice(0, 20)}N${i}`,
+        status: 'no_show',
+        clinicDate: addDays(shanghaiDate(), days),
+        activeSeq: null,
+        activePerson: null,
+      } as never);
     }
     const s2 = await newSchedule(doctor.id, { period: 'pm', startTime: '13:30', endTime: '17:30' });
     const refused = await book(p.token, s2.id, p.patientId);
@@ -432,7 +574,10 @@ describe('booking: waitlist, stop, console', () => {
     const taken = await book(p.token, s.id, p.patientId);
     assert.equal(taken.status, 201, JSON.stringify(taken.body));
     const stale = (await Appointment.findByPk(taken.body.appointment.id))!; // what cancel/expiry read before the stop
-    const stop = await call('POST', `/api/admin/scheduling/schedules/${s.id}/stop`, { token: await loginAs('admin'), body: { reason: '医生外出会诊' } });
+    const stop = await call('POST', `/api/admin/scheduling/schedules/${s.id}/stop`, {
+      token: await loginAs('admin'),
+      body: { reason: '医生外出会诊' },
+    });
     assert.equal(stop.status, 200, JSON.stringify(stop.body));
     assert.equal(await releaseSlot(stale, 'cancelled', '患者取消'), false);
     assert.equal((await Appointment.findByPk(stale.id))!.status, 'stopped', 'the stop stands');

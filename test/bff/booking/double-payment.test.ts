@@ -10,10 +10,13 @@ import { legacySecondOrder } from '../../support/payments';
 import { Appointment } from '../../../bff/src/modules/booking/models';
 import { PayOrder, PayRefund } from '../../../bff/src/modules/payment/models';
 
-const book = (token: string, scheduleId: number, patientId: number) => call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
+const book = (token: string, scheduleId: number, patientId: number) =>
+  call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
 const payAgain = (token: string, id: number) => call('POST', `/api/mp/appointments/${id}/pay`, { token });
-const ordersOf = (appointmentId: number) => PayOrder.findAll({ where: { subjectType: 'appointment', subjectId: appointmentId }, order: [['id', 'ASC']] });
-const refundsOf = async (appointmentId: number) => PayRefund.findAll({ where: { orderId: (await ordersOf(appointmentId)).map((o) => o.id) }, order: [['id', 'ASC']] });
+const ordersOf = (appointmentId: number) =>
+  PayOrder.findAll({ where: { subjectType: 'appointment', subjectId: appointmentId }, order: [['id', 'ASC']] });
+const refundsOf = async (appointmentId: number) =>
+  PayRefund.findAll({ where: { orderId: (await ordersOf(appointmentId)).map((o) => o.id) }, order: [['id', 'ASC']] });
 
 async function booked(feeFen: number) {
   const doctor = await newDoctor();
@@ -38,7 +41,10 @@ describe('payment: one live order per appointment', () => {
     assert.equal(b.body.payment.package, payment.package);
     assert.equal((await ordersOf(id)).length, 1, 'no second order at WeChat Pay');
     const both = await Promise.all([payAgain(p.token, id), payAgain(p.token, id)]);
-    assert.deepEqual(both.map((r) => r.body.payment.package), [payment.package, payment.package]);
+    assert.deepEqual(
+      both.map((r) => r.body.payment.package),
+      [payment.package, payment.package],
+    );
     assert.equal((await ordersOf(id)).length, 1);
   });
 
@@ -51,7 +57,10 @@ describe('payment: one live order per appointment', () => {
     const r = await payAgain(p.token, id);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     const orders = await ordersOf(id);
-    assert.deepEqual(orders.map((o) => o.status), ['closed', 'created']);
+    assert.deepEqual(
+      orders.map((o) => o.status),
+      ['closed', 'created'],
+    );
     assert.equal(pay.order(old.outTradeNo)?.tradeState, 'CLOSED', 'the old order can no longer be paid');
     assert.equal(r.body.payment.package, `prepay_id=${orders[1].prepayId}`);
   });
@@ -66,7 +75,10 @@ describe('payment: one live order per appointment', () => {
     assert.equal(r.status, 409);
     assert.equal(r.body.error.code, 'NOT_PAYABLE');
     assert.equal((await Appointment.findByPk(id))!.status, 'booked');
-    assert.deepEqual((await ordersOf(id)).map((o) => o.status), ['paid']);
+    assert.deepEqual(
+      (await ordersOf(id)).map((o) => o.status),
+      ['paid'],
+    );
     await pay.releaseHeld({ where: (n) => n.outTradeNo === old.outTradeNo });
     await pay.settled();
     assert.equal(await PayRefund.count({ where: { orderId: old.id } }), 0, 'the one payment is kept');
@@ -86,7 +98,10 @@ describe('payment: a second payment for the same appointment is refunded in full
     const a = (await Appointment.findByPk(id))!;
     assert.equal(a.status, 'booked');
     const orders = await ordersOf(id);
-    assert.deepEqual(orders.map((o) => o.status), ['paid', 'refunded']);
+    assert.deepEqual(
+      orders.map((o) => o.status),
+      ['paid', 'refunded'],
+    );
     const refunds = await refundsOf(id);
     assert.equal(refunds.length, 1);
     assert.deepEqual([refunds[0].orderId, refunds[0].amountFen, refunds[0].status], [second.id, 2500, 'success']);
@@ -97,16 +112,33 @@ describe('payment: a second payment for the same appointment is refunded in full
     const admin = await loginAs('admin');
     const detail = (await call('GET', `/api/admin/booking/appointments/${id}`, { token: admin })).body;
     assert.equal(detail.refund, null, 'the booking itself is not refunded');
-    assert.deepEqual(detail.refunds.map((r: { amountFen: number; status: string; duplicate: boolean }) => [r.amountFen, r.status, r.duplicate]), [[2500, 'success', true]]);
+    assert.deepEqual(
+      detail.refunds.map((r: { amountFen: number; status: string; duplicate: boolean }) => [
+        r.amountFen,
+        r.status,
+        r.duplicate,
+      ]),
+      [[2500, 'success', true]],
+    );
     const listed = (await call('GET', `/api/admin/booking/appointments?no=${a.no}`, { token: admin })).body.items[0];
     assert.equal(listed.refunds.length, 1);
-    assert.ok((await call('GET', '/api/mp/notices', { token: p.token })).body.items.some((n: { title: string }) => n.title === '重复支付退款'));
+    assert.ok(
+      (await call('GET', '/api/mp/notices', { token: p.token })).body.items.some(
+        (n: { title: string }) => n.title === '重复支付退款',
+      ),
+    );
 
     // Cancelling now refunds the kept payment too: everything paid comes back.
     assert.equal((await call('POST', `/api/mp/appointments/${id}/cancel`, { token: p.token })).status, 200);
     await pay.settled();
     const all = await refundsOf(id);
-    assert.deepEqual(all.map((r) => [r.orderId, r.amountFen, r.status]), [[second.id, 2500, 'success'], [first.id, 2500, 'success']]);
+    assert.deepEqual(
+      all.map((r) => [r.orderId, r.amountFen, r.status]),
+      [
+        [second.id, 2500, 'success'],
+        [first.id, 2500, 'success'],
+      ],
+    );
     assert.equal(pay.order(first.outTradeNo)?.tradeState, 'REFUND');
     const after = (await call('GET', `/api/admin/booking/appointments/${id}`, { token: admin })).body;
     assert.deepEqual(after.refund, { status: 'success', amountFen: 2500 });
@@ -124,9 +156,15 @@ describe('payment: a second payment for the same appointment is refunded in full
     await running.infra.jobs.runNow('payment-reconcile');
     await pay.settled();
     assert.equal((await Appointment.findByPk(id))!.status, 'booked');
-    assert.deepEqual((await ordersOf(id)).map((o) => o.status), ['paid', 'refunded']);
+    assert.deepEqual(
+      (await ordersOf(id)).map((o) => o.status),
+      ['paid', 'refunded'],
+    );
     const refunds = await refundsOf(id);
-    assert.deepEqual(refunds.map((r) => [r.orderId, r.amountFen, r.status]), [[second.id, 2600, 'success']]);
+    assert.deepEqual(
+      refunds.map((r) => [r.orderId, r.amountFen, r.status]),
+      [[second.id, 2600, 'success']],
+    );
     // The late notification changes nothing more.
     await pay.releaseHeld({ where: (n) => n.outTradeNo === second.outTradeNo });
     await pay.settled();
@@ -146,7 +184,13 @@ describe('payment: a second payment for the same appointment is refunded in full
     await pay.releaseHeld({ where: (n) => n.outTradeNo === second.outTradeNo });
     await pay.settled();
     const refunds = await refundsOf(id);
-    assert.deepEqual(refunds.map((r) => [r.orderId, r.amountFen, r.status]).sort((x, y) => Number(x[0]) - Number(y[0])), [[first.id, 2700, 'success'], [second.id, 2700, 'success']]);
+    assert.deepEqual(
+      refunds.map((r) => [r.orderId, r.amountFen, r.status]).sort((x, y) => Number(x[0]) - Number(y[0])),
+      [
+        [first.id, 2700, 'success'],
+        [second.id, 2700, 'success'],
+      ],
+    );
     assert.equal(pay.order(first.outTradeNo)?.tradeState, 'REFUND');
     assert.equal(pay.order(second.outTradeNo)?.tradeState, 'REFUND');
     assert.equal((await Appointment.findByPk(id))!.status, 'cancelled');

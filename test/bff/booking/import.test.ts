@@ -7,7 +7,18 @@ import { admin as adminToken, newDoctor } from '../../support/booking';
 import { Schedule } from '../../../bff/src/modules/scheduling/models';
 import { addDays, shanghaiDate } from '../../../bff/src/shared/time';
 
-const HEADER = ['医生账号', '医生姓名', '日期', '时段', '开始时间', '结束时间', '号源数', '挂号费(元)', '放号时间', '就诊地点'];
+const HEADER = [
+  '医生账号',
+  '医生姓名',
+  '日期',
+  '时段',
+  '开始时间',
+  '结束时间',
+  '号源数',
+  '挂号费(元)',
+  '放号时间',
+  '就诊地点',
+];
 
 async function xlsx(rows: unknown[][]) {
   const wb = new ExcelJS.Workbook();
@@ -20,7 +31,9 @@ async function xlsx(rows: unknown[][]) {
 async function upload(token: string, body: Buffer | string, filename: string) {
   const { baseUrl } = await startStack();
   const res = await fetch(`${baseUrl}/api/admin/scheduling/imports?filename=${encodeURIComponent(filename)}`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' }, body: body as BodyInit,
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+    body: body as BodyInit,
   });
   return { status: res.status, body: await res.json() };
 }
@@ -34,7 +47,9 @@ describe('schedule import (Excel/CSV)', () => {
   it('serves a template that imports as it is', async () => {
     const { baseUrl } = await startStack();
     for (const format of ['xlsx', 'csv']) {
-      const res = await fetch(`${baseUrl}/api/admin/scheduling/import-template?format=${format}`, { headers: { authorization: `Bearer ${admin}` } });
+      const res = await fetch(`${baseUrl}/api/admin/scheduling/import-template?format=${format}`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
       assert.equal(res.status, 200);
       assert.match(res.headers.get('content-disposition') ?? '', /attachment/);
       const preview = await upload(admin, Buffer.from(await res.arrayBuffer()), `template.${format}`);
@@ -64,7 +79,9 @@ describe('schedule import (Excel/CSV)', () => {
     ];
     const preview = await upload(admin, await xlsx(rows), 'week.xlsx');
     assert.equal(preview.status, 201);
-    const byRow = new Map(preview.body.rows.map((r: { row: number; errors: string[] }) => [r.row, r.errors.join('；')]));
+    const byRow = new Map(
+      preview.body.rows.map((r: { row: number; errors: string[] }) => [r.row, r.errors.join('；')]),
+    );
     assert.equal(preview.body.valid, 2);
     assert.equal(preview.body.invalid, 9);
     assert.match(byRow.get(3) as string, /未知医生/);
@@ -77,10 +94,16 @@ describe('schedule import (Excel/CSV)', () => {
     assert.match(byRow.get(10) as string, /日期格式/);
     assert.match(byRow.get(11) as string, /结束时间应晚于开始时间/);
     assert.equal(await Schedule.count({ where: { doctorId: [d1.id, d2.id] } }), 0, 'preview writes nothing');
-    const commit = await call('POST', `/api/admin/scheduling/imports/${preview.body.previewId}/commit`, { token: admin });
+    const commit = await call('POST', `/api/admin/scheduling/imports/${preview.body.previewId}/commit`, {
+      token: admin,
+    });
     assert.deepEqual(commit.body, { created: 2, unchanged: 0 });
     assert.equal(await Schedule.count({ where: { doctorId: [d1.id, d2.id] } }), 2);
-    assert.equal((await call('POST', `/api/admin/scheduling/imports/${preview.body.previewId}/commit`, { token: admin })).status, 404, 'a preview commits once');
+    assert.equal(
+      (await call('POST', `/api/admin/scheduling/imports/${preview.body.previewId}/commit`, { token: admin })).status,
+      404,
+      'a preview commits once',
+    );
 
     // The same file again: the two rows are unchanged, nothing new is written.
     const again = await upload(admin, await xlsx(rows), 'week.xlsx');
@@ -90,7 +113,11 @@ describe('schedule import (Excel/CSV)', () => {
     assert.equal(await Schedule.count({ where: { doctorId: [d1.id, d2.id] } }), 2);
 
     // A row that clashes with an existing, different schedule is reported.
-    const clash = await upload(admin, await xlsx([[d1.username, '测试医生', day, '上午', '08:00', '11:00', 30, 25, '', '']]), 'clash.xlsx');
+    const clash = await upload(
+      admin,
+      await xlsx([[d1.username, '测试医生', day, '上午', '08:00', '11:00', 30, 25, '', '']]),
+      'clash.xlsx',
+    );
     assert.match(clash.body.rows[0].errors[0], /与已有排班冲突/);
   });
 
@@ -101,7 +128,11 @@ describe('schedule import (Excel/CSV)', () => {
     assert.equal((await upload(admin, Buffer.alloc(0), 'x.csv')).body.error.code, 'IMPORT_EMPTY');
     const ortho = await newDoctor('骨科');
     const deptadmin = await loginAs('deptadmin');
-    const p = await upload(deptadmin, await xlsx([[ortho.username, '测试医生', addDays(shanghaiDate(), 3), '上午', '08:00', '12:00', 10, 10, '', '']]), 'x.xlsx');
+    const p = await upload(
+      deptadmin,
+      await xlsx([[ortho.username, '测试医生', addDays(shanghaiDate(), 3), '上午', '08:00', '12:00', 10, 10, '', '']]),
+      'x.xlsx',
+    );
     assert.match(p.body.rows[0].errors[0], /不在您的管理范围/);
     const doctor = await loginAs('doctor');
     assert.equal((await upload(doctor, await xlsx([]), 'x.xlsx')).status, 403);
@@ -115,8 +146,11 @@ describe('schedule import (Excel/CSV)', () => {
       for (let day = 1; day <= 334; day++) {
         for (const period of ['上午', '下午', '晚上']) {
           if (lines.length > 5000) break;
-          const [s, e] = period === '上午' ? ['08:00', '12:00'] : period === '下午' ? ['13:30', '17:30'] : ['18:00', '21:00'];
-          lines.push([d.username, '测试医生', addDays(shanghaiDate(), day), period, s, e, 20, '15.50', '', '门诊楼'].join(','));
+          const [s, e] =
+            period === '上午' ? ['08:00', '12:00'] : period === '下午' ? ['13:30', '17:30'] : ['18:00', '21:00'];
+          lines.push(
+            [d.username, '测试医生', addDays(shanghaiDate(), day), period, s, e, 20, '15.50', '', '门诊楼'].join(','),
+          );
         }
       }
     }
@@ -124,7 +158,9 @@ describe('schedule import (Excel/CSV)', () => {
     const started = Date.now();
     const preview = await upload(admin, lines.join('\n'), 'big.csv');
     assert.equal(preview.body.valid, 5000, JSON.stringify(preview.body.rows?.slice(0, 2)));
-    const commit = await call('POST', `/api/admin/scheduling/imports/${preview.body.previewId}/commit`, { token: admin });
+    const commit = await call('POST', `/api/admin/scheduling/imports/${preview.body.previewId}/commit`, {
+      token: admin,
+    });
     assert.equal(commit.body.created, 5000);
     assert.equal(await Schedule.count({ where: { doctorId: doctors.map((d) => d.id) } }), 5000);
     const s = await Schedule.findOne({ where: { doctorId: doctors[0].id } });
@@ -200,7 +236,20 @@ describe('schedule import: files past the row limit', () => {
     const day = addDays(shanghaiDate(), 2);
     const [y, m, d] = day.split('-').map(Number);
     // A real date cell and a time-of-day cell, as Excel stores them (exceljs writes Dates as date-formatted numbers).
-    const dated = await xlsx([['doctor', '张晓明', new Date(Date.UTC(y!, m! - 1, d!)), '晚上', new Date(Date.UTC(1899, 11, 30, 18, 30)), '21:00', 5, 10, '', '']]);
+    const dated = await xlsx([
+      [
+        'doctor',
+        '张晓明',
+        new Date(Date.UTC(y!, m! - 1, d!)),
+        '晚上',
+        new Date(Date.UTC(1899, 11, 30, 18, 30)),
+        '21:00',
+        5,
+        10,
+        '',
+        '',
+      ],
+    ]);
     const one = await upload(admin, dated, 'dated.xlsx');
     assert.equal(one.status, 201, JSON.stringify(one.body));
     assert.equal(one.body.rows[0].data.clinicDate, day);

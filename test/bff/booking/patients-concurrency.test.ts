@@ -9,7 +9,13 @@ import { makeIdCard } from '../../support/idcard';
 import { tx } from '../../../bff/src/infra';
 import { MpUser } from '../../../bff/src/modules/auth/models';
 
-const member = (i: number, extra: Record<string, unknown> = {}) => ({ name: '并发患者', idCard: makeIdCard(`1981-0${1 + (i % 9)}-1${i % 10}`, 200 + i), phone: '13500003333', relation: 'self', ...extra });
+const member = (i: number, extra: Record<string, unknown> = {}) => ({
+  name: '并发患者',
+  idCard: makeIdCard(`1981-0${1 + (i % 9)}-1${i % 10}`, 200 + i),
+  phone: '13500003333',
+  relation: 'self',
+  ...extra,
+});
 
 const freshAccounts = async (n: number) => (await mpAccounts(n)).map((a) => a.token);
 
@@ -17,8 +23,14 @@ describe('family members under concurrency (MariaDB)', () => {
   for (const n of [3, 20]) {
     it(`${n} new accounts adding their first member at the same moment: all 201, each the default`, async () => {
       const tokens = await freshAccounts(n);
-      const results = await Promise.all(tokens.map((token, i) => call('POST', '/api/mp/patients', { token, body: member(i) })));
-      assert.deepEqual(results.map((r) => r.status), tokens.map(() => 201), JSON.stringify(results.find((r) => r.status !== 201)?.body));
+      const results = await Promise.all(
+        tokens.map((token, i) => call('POST', '/api/mp/patients', { token, body: member(i) })),
+      );
+      assert.deepEqual(
+        results.map((r) => r.status),
+        tokens.map(() => 201),
+        JSON.stringify(results.find((r) => r.status !== 201)?.body),
+      );
       assert.ok(results.every((r) => r.body.isDefault === true));
       for (const token of tokens) {
         const list = (await call('GET', '/api/mp/patients', { token })).body;
@@ -30,7 +42,9 @@ describe('family members under concurrency (MariaDB)', () => {
 
   it('accounts adding, making default and deleting at the same moment keep exactly one default each', async () => {
     const tokens = await freshAccounts(10);
-    const firsts = await Promise.all(tokens.map((token, i) => call('POST', '/api/mp/patients', { token, body: member(i) })));
+    const firsts = await Promise.all(
+      tokens.map((token, i) => call('POST', '/api/mp/patients', { token, body: member(i) })),
+    );
     const ops = tokens.flatMap((token, i) => [
       call('POST', '/api/mp/patients', { token, body: member(i + 10, { relation: 'child', isDefault: true }) }),
       call('POST', '/api/mp/patients', { token, body: member(i + 20, { relation: 'parent' }) }),
@@ -38,9 +52,17 @@ describe('family members under concurrency (MariaDB)', () => {
       call('PATCH', `/api/mp/patients/${firsts[i].body.id}`, { token, body: { name: '改名患者' } }),
     ]);
     const results = await Promise.all(ops);
-    assert.ok(results.every((r) => r.status < 300), JSON.stringify(results.find((r) => r.status >= 300)?.body));
-    const removals = await Promise.all(tokens.map((token, i) => call('DELETE', `/api/mp/patients/${firsts[i].body.id}`, { token })));
-    assert.ok(removals.every((r) => r.status === 204), JSON.stringify(removals.find((r) => r.status !== 204)?.body));
+    assert.ok(
+      results.every((r) => r.status < 300),
+      JSON.stringify(results.find((r) => r.status >= 300)?.body),
+    );
+    const removals = await Promise.all(
+      tokens.map((token, i) => call('DELETE', `/api/mp/patients/${firsts[i].body.id}`, { token })),
+    );
+    assert.ok(
+      removals.every((r) => r.status === 204),
+      JSON.stringify(removals.find((r) => r.status !== 204)?.body),
+    );
     for (const token of tokens) {
       const list = (await call('GET', '/api/mp/patients', { token })).body;
       assert.equal(list.total, 2);
@@ -58,14 +80,20 @@ describe('family members under concurrency (MariaDB)', () => {
     const bHolds = signal();
     let runs = 0;
     // Opposite lock order on purpose: A takes u1 then u2, B takes u2 then u1 — a textbook deadlock.
-    const crossed = (first: number, second: number, mine: ReturnType<typeof signal>, theirs: ReturnType<typeof signal>) => tx(async (t) => {
-      runs++;
-      await MpUser.findByPk(first, { transaction: t, lock: t.LOCK.UPDATE });
-      mine.fire();
-      await theirs.fired;
-      await MpUser.update({ nickname: `n${first}` }, { where: { id: second }, transaction: t });
-      return first;
-    });
+    const crossed = (
+      first: number,
+      second: number,
+      mine: ReturnType<typeof signal>,
+      theirs: ReturnType<typeof signal>,
+    ) =>
+      tx(async (t) => {
+        runs++;
+        await MpUser.findByPk(first, { transaction: t, lock: t.LOCK.UPDATE });
+        mine.fire();
+        await theirs.fired;
+        await MpUser.update({ nickname: `n${first}` }, { where: { id: second }, transaction: t });
+        return first;
+      });
     const done = await Promise.all([crossed(u1, u2, aHolds, bHolds), crossed(u2, u1, bHolds, aHolds)]);
     assert.deepEqual(done, [u1, u2]);
     assert.equal(runs, 3, 'one of the two ran twice');

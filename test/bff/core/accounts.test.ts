@@ -17,12 +17,17 @@ async function adminOperations() {
   const doc = (await call('GET', '/api/openapi.json')).body;
   const ops: { method: string; path: string; auth: string }[] = [];
   for (const [path, methods] of Object.entries<Record<string, { 'x-auth': string }>>(doc.paths)) {
-    for (const [method, op] of Object.entries(methods)) if (path.startsWith('/api/admin/')) ops.push({ method: method.toUpperCase(), path, auth: op['x-auth'] });
+    for (const [method, op] of Object.entries(methods))
+      if (path.startsWith('/api/admin/')) ops.push({ method: method.toUpperCase(), path, auth: op['x-auth'] });
   }
   return ops;
 }
 
-const fill = (path: string) => path.replace('{sessionId}', '00000000-0000-4000-8000-000000000000').replace('{type}', 'no_such_type').replace(/\{\w+\}/g, '999999');
+const fill = (path: string) =>
+  path
+    .replace('{sessionId}', '00000000-0000-4000-8000-000000000000')
+    .replace('{type}', 'no_such_type')
+    .replace(/\{\w+\}/g, '999999');
 
 /** A console user an administrator just created: it starts with mustChangePassword. */
 async function newUser(roleKey: string) {
@@ -30,15 +35,29 @@ async function newUser(roleKey: string) {
   const roles = (await call('GET', '/api/admin/system/roles', { token: admin })).body as { id: number; key: string }[];
   const username = unique('acct');
   const r = await call('POST', '/api/admin/system/users', {
-    token: admin, body: { username, name: '新同事', password: INITIAL, deptId: 1, roleIds: [roles.find((x) => x.key === roleKey)!.id] },
+    token: admin,
+    body: {
+      username,
+      name: '新同事',
+      password: INITIAL,
+      deptId: 1,
+      roleIds: [roles.find((x) => x.key === roleKey)!.id],
+    },
   });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return { id: r.body.id as number, username };
 }
 
 const scheduleBody = (doctorId: number) => ({
-  doctorId, clinicDate: tomorrow(), period: 'pm', startTime: '13:30', endTime: '17:00', slotCount: 5, feeFen: 1000,
-  releaseAt: new Date(Date.now() - 3600_000).toISOString(), location: '门诊楼 3 层',
+  doctorId,
+  clinicDate: tomorrow(),
+  period: 'pm',
+  startTime: '13:30',
+  endTime: '17:00',
+  slotCount: 5,
+  feeFen: 1000,
+  releaseAt: new Date(Date.now() - 3600_000).toISOString(),
+  location: '门诊楼 3 层',
 });
 
 describe('accounts: a user on an initial password must change it first', () => {
@@ -54,9 +73,16 @@ describe('accounts: a user on an initial password must change it first', () => {
     assert.equal(me.body.user.mustChangePassword, true);
     for (const op of ops.filter((o) => o.auth === 'admin' && !ALLOWED_PENDING.includes(`${o.method} ${o.path}`))) {
       // Nonexistent ids and empty bodies: even where the check were missing, nothing would change.
-      const r = await call(op.method, fill(op.path), { token, body: op.method === 'GET' || op.method === 'DELETE' ? undefined : {} });
+      const r = await call(op.method, fill(op.path), {
+        token,
+        body: op.method === 'GET' || op.method === 'DELETE' ? undefined : {},
+      });
       assert.equal(r.status, 403, `${op.method} ${op.path} → ${r.status} ${JSON.stringify(r.body)}`);
-      assert.deepEqual(r.body, { error: { code: 'PASSWORD_CHANGE_REQUIRED', message: '请先修改初始密码' } }, `${op.method} ${op.path}`);
+      assert.deepEqual(
+        r.body,
+        { error: { code: 'PASSWORD_CHANGE_REQUIRED', message: '请先修改初始密码' } },
+        `${op.method} ${op.path}`,
+      );
     }
 
     // The probe's case: an administrator's fresh account creating a schedule through the API.
@@ -64,14 +90,22 @@ describe('accounts: a user on an initial password must change it first', () => {
     const early = await call('POST', '/api/admin/scheduling/schedules', { token, body: scheduleBody(doctor.id) });
     assert.equal(early.status, 403);
     assert.equal(early.body.error.code, 'PASSWORD_CHANGE_REQUIRED');
-    const schedules = await call('GET', `/api/admin/scheduling/schedules?doctorId=${doctor.id}`, { token: await adminToken() });
+    const schedules = await call('GET', `/api/admin/scheduling/schedules?doctorId=${doctor.id}`, {
+      token: await adminToken(),
+    });
     assert.equal(schedules.body.total, 0, 'the refused call created nothing');
 
-    const changed = await call('PUT', '/api/admin/me/password', { token, body: { oldPassword: INITIAL, newPassword: CHOSEN } });
+    const changed = await call('PUT', '/api/admin/me/password', {
+      token,
+      body: { oldPassword: INITIAL, newPassword: CHOSEN },
+    });
     assert.equal(changed.status, 204, JSON.stringify(changed.body));
     assert.equal((await call('GET', '/api/admin/me', { token })).body.user.mustChangePassword, false);
     // The same session goes on, now with everything its roles allow.
-    assert.equal((await call('POST', '/api/admin/scheduling/schedules', { token, body: scheduleBody(doctor.id) })).status, 201);
+    assert.equal(
+      (await call('POST', '/api/admin/scheduling/schedules', { token, body: scheduleBody(doctor.id) })).status,
+      201,
+    );
     assert.equal((await call('GET', '/api/admin/me/menus', { token })).status, 200);
   });
 
@@ -82,11 +116,23 @@ describe('accounts: a user on an initial password must change it first', () => {
     assert.equal((await call('GET', '/api/admin/me', { token: first.accessToken })).body.error.code, 'SESSION_REVOKED');
 
     const second = await adminLogin(user.username, INITIAL);
-    assert.equal((await call('PUT', '/api/admin/me/password', { token: second.accessToken, body: { oldPassword: INITIAL, newPassword: CHOSEN } })).status, 204);
+    assert.equal(
+      (
+        await call('PUT', '/api/admin/me/password', {
+          token: second.accessToken,
+          body: { oldPassword: INITIAL, newPassword: CHOSEN },
+        })
+      ).status,
+      204,
+    );
     assert.equal((await call('GET', '/api/admin/scheduling/schedules', { token: second.accessToken })).status, 200);
 
     const admin = await adminToken();
-    assert.equal((await call('PUT', `/api/admin/system/users/${user.id}/password`, { token: admin, body: { password: INITIAL } })).status, 204);
+    assert.equal(
+      (await call('PUT', `/api/admin/system/users/${user.id}/password`, { token: admin, body: { password: INITIAL } }))
+        .status,
+      204,
+    );
     const afterReset = await adminLogin(user.username, INITIAL);
     const refused = await call('GET', '/api/admin/scheduling/schedules', { token: afterReset.accessToken });
     assert.equal(refused.body.error.code, 'PASSWORD_CHANGE_REQUIRED');
@@ -102,7 +148,12 @@ describe('accounts: login answers do not reveal which usernames exist', () => {
   /** The lock's end differs by the milliseconds between the two calls; everything else must match. */
   const comparable = (r: { status: number; body: { error: { details?: Record<string, unknown> } } }) => {
     const { lockedUntil, retryAfterSeconds, ...rest } = r.body.error.details ?? {};
-    return { status: r.status, body: { ...r.body, error: { ...r.body.error, details: rest } }, locked: lockedUntil !== undefined, retry: retryAfterSeconds };
+    return {
+      status: r.status,
+      body: { ...r.body, error: { ...r.body.error, details: rest } },
+      locked: lockedUntil !== undefined,
+      retry: retryAfterSeconds,
+    };
   };
 
   it('answers a wrong password and an unknown username identically, up to and after the lock', async () => {
@@ -122,10 +173,15 @@ describe('accounts: login answers do not reveal which usernames exist', () => {
       }
     }
     // Locked: the right password of the real account gets the same answer as anything for the unknown name.
-    const right = await call('POST', '/api/admin/auth/login', { body: { username: known.username, password: INITIAL } });
+    const right = await call('POST', '/api/admin/auth/login', {
+      body: { username: known.username, password: INITIAL },
+    });
     const ghostAgain = await attempt(ghost);
     assert.equal(right.body.error.code, 'ACCOUNT_LOCKED');
-    assert.deepEqual({ ...comparable(ghostAgain), retry: 0 }, { ...comparable({ status: right.status, body: right.body }), retry: 0 });
+    assert.deepEqual(
+      { ...comparable(ghostAgain), retry: 0 },
+      { ...comparable({ status: right.status, body: right.body }), retry: 0 },
+    );
   });
 
   it('spends the slow password hash on unknown usernames too', async () => {

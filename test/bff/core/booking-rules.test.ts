@@ -15,16 +15,27 @@ import { addDays, shanghaiDate } from '../../../bff/src/shared/time';
 
 let personSeq = 0;
 /** A valid ID number, different from the previous ones of this file (a distinct birth date each call). */
-const person = () => makeIdCard(`19${50 + (personSeq % 40)}-0${1 + ((personSeq >> 3) % 9)}-1${personSeq++ % 9}`, 100 + (Date.now() % 800));
+const person = () =>
+  makeIdCard(`19${50 + (personSeq % 40)}-0${1 + ((personSeq >> 3) % 9)}-1${personSeq++ % 9}`, 100 + (Date.now() % 800));
 
 async function addMember(token: string, idCard: string, extra: Record<string, unknown> = {}) {
-  const r = await call('POST', '/api/mp/patients', { token, body: { name: '刘就诊', idCard, phone: '13600002222', relation: 'other', ...extra } });
+  const r = await call('POST', '/api/mp/patients', {
+    token,
+    body: { name: '刘就诊', idCard, phone: '13600002222', relation: 'other', ...extra },
+  });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body as { id: number; name: string };
 }
-const book = (token: string, scheduleId: number, patientId: number) => call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
+const book = (token: string, scheduleId: number, patientId: number) =>
+  call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
 const todaySession = (doctorId: number) =>
-  newSchedule(doctorId, { date: shanghaiDate(), startTime: '00:00', endTime: '23:59', feeFen: 0, releaseAt: new Date(Date.now() - 86400_000).toISOString() });
+  newSchedule(doctorId, {
+    date: shanghaiDate(),
+    startTime: '00:00',
+    endTime: '23:59',
+    feeFen: 0,
+    releaseAt: new Date(Date.now() - 86400_000).toISOString(),
+  });
 
 describe('booking rules (both modes)', () => {
   before(async () => {
@@ -35,7 +46,13 @@ describe('booking rules (both modes)', () => {
     it('is refused with PATIENT_HAS_BOOKINGS while the member holds a booking or waits in a waitlist, and allowed after', async () => {
       const doctor = await newDoctor();
       const s = await newSchedule(doctor.id, { slotCount: 1, feeFen: 0 });
-      const full = await newSchedule(doctor.id, { period: 'pm', startTime: '13:30', endTime: '17:30', slotCount: 1, feeFen: 0 });
+      const full = await newSchedule(doctor.id, {
+        period: 'pm',
+        startTime: '13:30',
+        endTime: '17:30',
+        slotCount: 1,
+        feeFen: 0,
+      });
       const { token: t } = await mpAccount();
       const m = await addMember(t, person());
       const r = await book(t, s.id, m.id);
@@ -47,13 +64,19 @@ describe('booking rules (both modes)', () => {
       assert.match(refused.body.error.message, /未完成的预约或候补/);
       assert.equal((await call('GET', `/api/mp/patients/${m.id}`, { token: t })).status, 200, 'still there');
 
-      assert.equal((await call('POST', `/api/mp/appointments/${r.body.appointment.id}/cancel`, { token: t })).status, 200);
+      assert.equal(
+        (await call('POST', `/api/mp/appointments/${r.body.appointment.id}/cancel`, { token: t })).status,
+        200,
+      );
       // A waitlist entry counts too.
       const other = await mpAccount();
       assert.equal((await book(other.token, full.id, (await addMember(other.token, person())).id)).status, 201);
       const w = await call('POST', '/api/mp/waitlist', { token: t, body: { scheduleId: full.id, patientId: m.id } });
       assert.equal(w.status, 201);
-      assert.equal((await call('DELETE', `/api/mp/patients/${m.id}`, { token: t })).body.error?.code, 'PATIENT_HAS_BOOKINGS');
+      assert.equal(
+        (await call('DELETE', `/api/mp/patients/${m.id}`, { token: t })).body.error?.code,
+        'PATIENT_HAS_BOOKINGS',
+      );
       assert.equal((await call('DELETE', `/api/mp/waitlist/${w.body.id}`, { token: t })).status, 204);
 
       assert.equal((await call('DELETE', `/api/mp/patients/${m.id}`, { token: t })).status, 204);
@@ -69,7 +92,11 @@ describe('booking rules (both modes)', () => {
       assert.equal(detail.status, 200);
       assert.equal(detail.body.patientName, '刘就诊');
       assert.equal(detail.body.patientPhoneMasked, '136****2222');
-      const byName = await call('GET', `/api/admin/booking/appointments?no=${r.body.appointment.no}&patientName=${encodeURIComponent('刘就诊')}`, { token: admin });
+      const byName = await call(
+        'GET',
+        `/api/admin/booking/appointments?no=${r.body.appointment.no}&patientName=${encodeURIComponent('刘就诊')}`,
+        { token: admin },
+      );
       assert.equal(byName.body.total, 1, 'searchable by the deleted member’s name');
     });
 
@@ -78,7 +105,15 @@ describe('booking rules (both modes)', () => {
       const ids = Array.from({ length: 5 }, () => person());
       const members: { id: number }[] = [];
       for (const id of ids) members.push(await addMember(t, id));
-      assert.equal((await call('POST', '/api/mp/patients', { token: t, body: { name: '多一位', idCard: person(), phone: '13600002222', relation: 'other' } })).body.error.code, 'PATIENT_LIMIT');
+      assert.equal(
+        (
+          await call('POST', '/api/mp/patients', {
+            token: t,
+            body: { name: '多一位', idCard: person(), phone: '13600002222', relation: 'other' },
+          })
+        ).body.error.code,
+        'PATIENT_LIMIT',
+      );
       assert.equal((await call('DELETE', `/api/mp/patients/${members[4].id}`, { token: t })).status, 204);
       const sixth = await addMember(t, person());
       assert.equal((await call('GET', '/api/mp/patients', { token: t })).body.total, 5);
@@ -99,22 +134,35 @@ describe('booking rules (both modes)', () => {
       const m = await addMember(t, person());
       const r = await book(t, s.id, m.id);
       // Rows removed behind the application's back (a manual clean-up, an old import): every reference dangles.
-      await Appointment.update({ patientId: 2_000_000_001, scheduleId: 2_000_000_002, doctorId: 2_000_000_003, deptId: 2_000_000_004 }, { where: { id: r.body.appointment.id } });
+      await Appointment.update(
+        { patientId: 2_000_000_001, scheduleId: 2_000_000_002, doctorId: 2_000_000_003, deptId: 2_000_000_004 },
+        { where: { id: r.body.appointment.id } },
+      );
       const admin = await loginAs('admin');
       const list = await call('GET', `/api/admin/booking/appointments?no=${r.body.appointment.no}`, { token: admin });
       assert.equal(list.status, 200, JSON.stringify(list.body));
       assert.equal(list.body.total, 1);
       const v = list.body.items[0];
-      assert.deepEqual([v.patientName, v.doctorName, v.deptName, v.patientPhoneMasked, v.patientGender, v.patientAge], ['', '', '', '—', null, null]);
+      assert.deepEqual(
+        [v.patientName, v.doctorName, v.deptName, v.patientPhoneMasked, v.patientGender, v.patientAge],
+        ['', '', '', '—', null, null],
+      );
       const detail = await call('GET', `/api/admin/booking/appointments/${r.body.appointment.id}`, { token: admin });
       assert.equal(detail.status, 200, JSON.stringify(detail.body));
       assert.equal(detail.body.no, r.body.appointment.no);
-      const res = await fetch(`${(await startStack()).baseUrl}/api/admin/booking/appointments/export?no=${r.body.appointment.no}`, { headers: { authorization: `Bearer ${admin}` } });
+      const res = await fetch(
+        `${(await startStack()).baseUrl}/api/admin/booking/appointments/export?no=${r.body.appointment.no}`,
+        { headers: { authorization: `Bearer ${admin}` } },
+      );
       assert.equal(res.status, 200);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
       assert.equal(wb.worksheets[0].getRow(2).getCell(1).value, r.body.appointment.no);
-      assert.equal((await call('GET', `/api/mp/appointments/${r.body.appointment.id}`, { token: t })).status, 200, 'the patient’s own view neither');
+      assert.equal(
+        (await call('GET', `/api/mp/appointments/${r.body.appointment.id}`, { token: t })).status,
+        200,
+        'the patient’s own view neither',
+      );
     });
   });
 
@@ -135,12 +183,18 @@ describe('booking rules (both modes)', () => {
       assert.equal(second.body.error.code, 'ALREADY_BOOKED');
       // Session full: the same person may not queue for a second seat either.
       assert.equal((await book(c.token, s.id, (await addMember(c.token, person())).id)).status, 201);
-      const wait = await call('POST', '/api/mp/waitlist', { token: b.token, body: { scheduleId: s.id, patientId: mb.id } });
+      const wait = await call('POST', '/api/mp/waitlist', {
+        token: b.token,
+        body: { scheduleId: s.id, patientId: mb.id },
+      });
       assert.equal(wait.status, 409);
       assert.equal(wait.body.error.code, 'ALREADY_BOOKED');
       assert.equal(await Appointment.count({ where: { scheduleId: s.id } }), 2);
 
-      assert.equal((await call('POST', `/api/mp/appointments/${first.body.appointment.id}/cancel`, { token: a.token })).status, 200);
+      assert.equal(
+        (await call('POST', `/api/mp/appointments/${first.body.appointment.id}/cancel`, { token: a.token })).status,
+        200,
+      );
       const again = await book(b.token, s.id, mb.id);
       assert.equal(again.status, 201, JSON.stringify(again.body));
     });
@@ -166,8 +220,20 @@ describe('booking rules (both modes)', () => {
       const r = await book(t, s.id, m.id);
       assert.equal(r.body.appointment.status, 'booked');
       const admin = await loginAs('admin');
-      assert.equal((await call('PUT', `/api/admin/booking/appointments/${r.body.appointment.id}/visit`, { token: admin, body: { status: 'visited' } })).status, 200);
-      assert.equal((await call('DELETE', `/api/mp/patients/${m.id}`, { token: t })).status, 204, 'a visited booking is not live');
+      assert.equal(
+        (
+          await call('PUT', `/api/admin/booking/appointments/${r.body.appointment.id}/visit`, {
+            token: admin,
+            body: { status: 'visited' },
+          })
+        ).status,
+        200,
+      );
+      assert.equal(
+        (await call('DELETE', `/api/mp/patients/${m.id}`, { token: t })).status,
+        204,
+        'a visited booking is not live',
+      );
       const back = await addMember(t, idCard);
       const again = await book(t, s.id, back.id);
       assert.equal(again.status, 409, JSON.stringify(again.body));
@@ -182,7 +248,9 @@ describe('booking rules (both modes)', () => {
       for (let d = 1; d <= 5; d++) {
         const date = addDays(shanghaiDate(), d);
         sessions.push(await newSchedule(doctor.id, { date, feeFen: 0 }));
-        sessions.push(await newSchedule(doctor.id, { date, period: 'pm', startTime: '13:30', endTime: '17:30', feeFen: 0 }));
+        sessions.push(
+          await newSchedule(doctor.id, { date, period: 'pm', startTime: '13:30', endTime: '17:30', feeFen: 0 }),
+        );
       }
       const { token: t } = await mpAccount();
       const m = await addMember(t, person());
@@ -190,7 +258,10 @@ describe('booking rules (both modes)', () => {
       assert.equal(results.filter((r) => r.status === 201).length, 5, JSON.stringify(results.map((r) => r.status)));
       const refused = results.filter((r) => r.status !== 201);
       assert.equal(refused.length, 5);
-      assert.ok(refused.every((r) => r.status === 409 && r.body.error.code === 'BOOKING_LIMIT'), JSON.stringify(refused.map((r) => r.body)));
+      assert.ok(
+        refused.every((r) => r.status === 409 && r.body.error.code === 'BOOKING_LIMIT'),
+        JSON.stringify(refused.map((r) => r.body)),
+      );
       assert.equal((await call('GET', '/api/mp/appointments?status=upcoming&pageSize=50', { token: t })).body.total, 5);
     });
   });

@@ -27,7 +27,10 @@ describe('identity: patients (WeChat login, rotating refresh tokens)', () => {
     assert.equal(unknown.body.error.code, 'WECHAT_CODE_INVALID');
     const old = fake.issueLoginCode(unique('o_old_'));
     fake.expireCode(old);
-    assert.equal((await call('POST', '/api/mp/auth/login', { body: { code: old } })).body.error.code, 'WECHAT_CODE_INVALID');
+    assert.equal(
+      (await call('POST', '/api/mp/auth/login', { body: { code: old } })).body.error.code,
+      'WECHAT_CODE_INVALID',
+    );
   });
 
   it('rotates refresh tokens and revokes the family when a spent one is reused', async () => {
@@ -45,18 +48,35 @@ describe('identity: patients (WeChat login, rotating refresh tokens)', () => {
 
   it('gives exactly one winner when the same refresh token is spent twice at once', async () => {
     const login = await mpLogin();
-    const results = await Promise.all([1, 2].map(() => call('POST', '/api/mp/auth/refresh', { body: { refreshToken: login.refreshToken } })));
+    const results = await Promise.all(
+      [1, 2].map(() => call('POST', '/api/mp/auth/refresh', { body: { refreshToken: login.refreshToken } })),
+    );
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 401]);
   });
 
   it('logging out ends the login at once, access token included', async () => {
     const login = await mpLogin();
     assert.equal((await call('GET', '/api/mp/me', { token: login.accessToken })).status, 200);
-    assert.equal((await call('POST', '/api/mp/auth/logout', { token: login.accessToken, body: { refreshToken: login.refreshToken } })).status, 204);
+    assert.equal(
+      (
+        await call('POST', '/api/mp/auth/logout', {
+          token: login.accessToken,
+          body: { refreshToken: login.refreshToken },
+        })
+      ).status,
+      204,
+    );
     assert.equal((await call('GET', '/api/mp/me', { token: login.accessToken })).body.error.code, 'SESSION_REVOKED');
-    assert.equal((await call('POST', '/api/mp/auth/refresh', { body: { refreshToken: login.refreshToken } })).status, 401);
+    assert.equal(
+      (await call('POST', '/api/mp/auth/refresh', { body: { refreshToken: login.refreshToken } })).status,
+      401,
+    );
     const other = await mpLogin();
-    assert.equal((await call('GET', '/api/mp/me', { token: other.accessToken })).status, 200, 'other logins are untouched');
+    assert.equal(
+      (await call('GET', '/api/mp/me', { token: other.accessToken })).status,
+      200,
+      'other logins are untouched',
+    );
   });
 
   it('rejects requests without a valid token', async () => {
@@ -70,7 +90,12 @@ describe('identity: patients (WeChat login, rotating refresh tokens)', () => {
 
 describe('identity: console accounts', () => {
   it('logs each demo role in and returns its roles and permissions', async () => {
-    for (const [role, key] of [['admin', 'admin'], ['deptadmin', 'dept_admin'], ['chief', 'chief_physician'], ['doctor', 'physician']] as const) {
+    for (const [role, key] of [
+      ['admin', 'admin'],
+      ['deptadmin', 'dept_admin'],
+      ['chief', 'chief_physician'],
+      ['doctor', 'physician'],
+    ] as const) {
       const token = await loginAs(role);
       const me = await call('GET', '/api/admin/me', { token });
       assert.equal(me.status, 200);
@@ -83,7 +108,10 @@ describe('identity: console accounts', () => {
   it('locks an account after 5 wrong passwords and lets an admin unlock it', async () => {
     const admin = await loginAs('admin');
     const username = unique('lock');
-    const created = await call('POST', '/api/admin/system/users', { token: admin, body: { username, name: '锁定测试', password: 'Quiet-Meadow-81', deptId: 1 } });
+    const created = await call('POST', '/api/admin/system/users', {
+      token: admin,
+      body: { username, name: '锁定测试', password: 'Quiet-Meadow-81', deptId: 1 },
+    });
     assert.equal(created.status, 201);
     for (let i = 1; i <= 4; i++) {
       const r = await call('POST', '/api/admin/auth/login', { body: { username, password: 'wrong-pass1' } });
@@ -103,13 +131,17 @@ describe('identity: console accounts', () => {
     const unlock = await call('POST', `/api/admin/system/users/${created.body.id}/unlock`, { token: admin });
     assert.equal(unlock.status, 200);
     assert.equal(unlock.body.locked, false);
-    assert.equal((await call('POST', '/api/admin/auth/login', { body: { username, password: 'Quiet-Meadow-81' } })).status, 200);
+    assert.equal(
+      (await call('POST', '/api/admin/auth/login', { body: { username, password: 'Quiet-Meadow-81' } })).status,
+      200,
+    );
   });
 
   it('rate-limits repeated login attempts for one username', async () => {
     const username = unique('nobody');
     let last = 0;
-    for (let i = 0; i < 31; i++) last = (await call('POST', '/api/admin/auth/login', { body: { username, password: 'x' } })).status;
+    for (let i = 0; i < 31; i++)
+      last = (await call('POST', '/api/admin/auth/login', { body: { username, password: 'x' } })).status;
     assert.equal(last, 429);
   });
 
@@ -123,16 +155,23 @@ describe('identity: console accounts', () => {
     // Find the chief's newest session and force it out.
     const me = await call('GET', '/api/admin/me', { token: other.accessToken });
     assert.equal(me.status, 200);
-    for (const s of mine) assert.equal((await call('DELETE', `/api/admin/monitor/online/${s.sessionId}`, { token: admin })).status, 204);
+    for (const s of mine)
+      assert.equal((await call('DELETE', `/api/admin/monitor/online/${s.sessionId}`, { token: admin })).status, 204);
     const after = await call('GET', '/api/admin/me', { token: other.accessToken });
     assert.equal(after.status, 401);
     assert.equal(after.body.error.code, 'SESSION_REVOKED');
     // Its refresh token is dead too.
-    assert.equal((await call('POST', '/api/admin/auth/refresh', { body: { refreshToken: other.refreshToken } })).status, 401);
+    assert.equal(
+      (await call('POST', '/api/admin/auth/refresh', { body: { refreshToken: other.refreshToken } })).status,
+      401,
+    );
 
     const mineAgain = await adminLogin(DEMO.doctor.username, DEMO.doctor.password);
     assert.equal((await call('POST', '/api/admin/auth/logout', { token: mineAgain.accessToken })).status, 204);
-    assert.equal((await call('GET', '/api/admin/me', { token: mineAgain.accessToken })).body.error.code, 'SESSION_REVOKED');
+    assert.equal(
+      (await call('GET', '/api/admin/me', { token: mineAgain.accessToken })).body.error.code,
+      'SESSION_REVOKED',
+    );
   });
 
   it('rotates console refresh tokens and kills the session on reuse', async () => {
@@ -142,7 +181,10 @@ describe('identity: console accounts', () => {
     assert.equal((await call('GET', '/api/admin/me', { token: r1.body.accessToken })).status, 200);
     const reuse = await call('POST', '/api/admin/auth/refresh', { body: { refreshToken: login.refreshToken } });
     assert.equal(reuse.body.error.code, 'REFRESH_TOKEN_REUSED');
-    assert.equal((await call('GET', '/api/admin/me', { token: r1.body.accessToken })).body.error.code, 'SESSION_REVOKED');
+    assert.equal(
+      (await call('GET', '/api/admin/me', { token: r1.body.accessToken })).body.error.code,
+      'SESSION_REVOKED',
+    );
   });
 
   it('ends sessions whose last activity is older than the idle timeout', async () => {
@@ -156,14 +198,30 @@ describe('identity: console accounts', () => {
   });
 
   it('refuses wrong passwords, unknown users, and pending or disabled accounts with distinct codes', async () => {
-    const unknown = await call('POST', '/api/admin/auth/login', { body: { username: unique('ghost'), password: 'Whatever1' } });
+    const unknown = await call('POST', '/api/admin/auth/login', {
+      body: { username: unique('ghost'), password: 'Whatever1' },
+    });
     assert.equal(unknown.body.error.code, 'INVALID_CREDENTIALS');
     const admin = await loginAs('admin');
     const username = unique('dis');
-    const u = await call('POST', '/api/admin/system/users', { token: admin, body: { username, name: '停用测试', password: 'Quiet-Meadow-81', deptId: 1 } });
+    const u = await call('POST', '/api/admin/system/users', {
+      token: admin,
+      body: { username, name: '停用测试', password: 'Quiet-Meadow-81', deptId: 1 },
+    });
     const session = await adminLogin(username, 'Quiet-Meadow-81');
-    assert.equal((await call('PUT', `/api/admin/system/users/${u.body.id}/status`, { token: admin, body: { status: 'disabled' } })).status, 200);
-    assert.equal((await call('GET', '/api/admin/me', { token: session.accessToken })).body.error.code, 'SESSION_REVOKED');
-    assert.equal((await call('POST', '/api/admin/auth/login', { body: { username, password: 'Quiet-Meadow-81' } })).body.error.code, 'ACCOUNT_DISABLED');
+    assert.equal(
+      (await call('PUT', `/api/admin/system/users/${u.body.id}/status`, { token: admin, body: { status: 'disabled' } }))
+        .status,
+      200,
+    );
+    assert.equal(
+      (await call('GET', '/api/admin/me', { token: session.accessToken })).body.error.code,
+      'SESSION_REVOKED',
+    );
+    assert.equal(
+      (await call('POST', '/api/admin/auth/login', { body: { username, password: 'Quiet-Meadow-81' } })).body.error
+        .code,
+      'ACCOUNT_DISABLED',
+    );
   });
 });

@@ -6,18 +6,25 @@ type Op = { method: string; path: string; perm?: string; auth: string };
 async function adminOperations(): Promise<Op[]> {
   const doc = (await call('GET', '/api/openapi.json')).body;
   const ops: Op[] = [];
-  for (const [path, methods] of Object.entries<Record<string, { 'x-auth': string; 'x-permission'?: string }>>(doc.paths)) {
+  for (const [path, methods] of Object.entries<Record<string, { 'x-auth': string; 'x-permission'?: string }>>(
+    doc.paths,
+  )) {
     for (const [method, op] of Object.entries(methods)) {
-      if (path.startsWith('/api/admin/')) ops.push({ method: method.toUpperCase(), path, perm: op['x-permission'], auth: op['x-auth'] });
+      if (path.startsWith('/api/admin/'))
+        ops.push({ method: method.toUpperCase(), path, perm: op['x-permission'], auth: op['x-auth'] });
     }
   }
   return ops;
 }
 
-const fill = (path: string) => path.replace('{sessionId}', '00000000-0000-4000-8000-000000000000').replace('{type}', 'no_such_type').replace(/\{\w+\}/g, '999999');
+const fill = (path: string) =>
+  path
+    .replace('{sessionId}', '00000000-0000-4000-8000-000000000000')
+    .replace('{type}', 'no_such_type')
+    .replace(/\{\w+\}/g, '999999');
 
 describe('permissions: every admin route × every built-in role', () => {
-  it('answers 403 FORBIDDEN exactly when the role lacks the route\'s permission', async () => {
+  it("answers 403 FORBIDDEN exactly when the role lacks the route's permission", async () => {
     const ops = await adminOperations();
     assert.ok(ops.length > 30, 'the console API lists its routes');
     for (const role of ['admin', 'deptadmin', 'chief', 'doctor'] as const) {
@@ -26,24 +33,36 @@ describe('permissions: every admin route × every built-in role', () => {
       const has = (p: string) => perms.includes('*:*:*') || perms.includes(p);
       for (const op of ops.filter((o) => o.perm)) {
         // Nonexistent ids and empty bodies: a permitted call fails validation or finds nothing, and changes nothing.
-        const r = await call(op.method, fill(op.path), { token, body: op.method === 'GET' || op.method === 'DELETE' ? undefined : {} });
+        const r = await call(op.method, fill(op.path), {
+          token,
+          body: op.method === 'GET' || op.method === 'DELETE' ? undefined : {},
+        });
         const forbidden = r.status === 403 && r.body?.error?.code === 'FORBIDDEN';
-        assert.equal(forbidden, !has(op.perm!), `${role} ${op.method} ${op.path} (${op.perm}) → ${r.status} ${JSON.stringify(r.body)}`);
+        assert.equal(
+          forbidden,
+          !has(op.perm!),
+          `${role} ${op.method} ${op.path} (${op.perm}) → ${r.status} ${JSON.stringify(r.body)}`,
+        );
       }
     }
   });
 
   it('requires a console login on every admin route except login and refresh', async () => {
     for (const op of await adminOperations()) {
-      const r = await call(op.method, fill(op.path), { body: op.method === 'GET' || op.method === 'DELETE' ? undefined : {} });
+      const r = await call(op.method, fill(op.path), {
+        body: op.method === 'GET' || op.method === 'DELETE' ? undefined : {},
+      });
       if (op.auth === 'public') assert.notEqual(r.status, 401, op.path);
       else assert.equal(r.status, 401, `${op.method} ${op.path}`);
     }
   });
 
-  it('builds each role\'s menu tree from its grants', async () => {
+  it("builds each role's menu tree from its grants", async () => {
     const names = async (role: 'admin' | 'deptadmin' | 'chief' | 'doctor') => {
-      const tree = (await call('GET', '/api/admin/me/menus', { token: await loginAs(role) })).body as { name: string; children: { name: string }[] }[];
+      const tree = (await call('GET', '/api/admin/me/menus', { token: await loginAs(role) })).body as {
+        name: string;
+        children: { name: string }[];
+      }[];
       return tree.map((n) => `${n.name}${n.children.length ? `(${n.children.map((c) => c.name).join(',')})` : ''}`);
     };
     const clinic = '门诊管理(排班管理,预约管理,随访管理)';
@@ -51,7 +70,11 @@ describe('permissions: every admin route × every built-in role', () => {
     assert.deepEqual(await names('chief'), ['首页', '系统管理(用户管理)', clinic]);
     assert.deepEqual(await names('deptadmin'), ['首页', '系统管理(用户管理,部门管理,人员申请)', clinic]);
     const admin = await names('admin');
-    assert.ok(admin.some((n) => n.startsWith('系统管理(用户管理,角色管理,菜单管理,部门管理,岗位管理,字典管理,字典数据,人员申请)')));
+    assert.ok(
+      admin.some((n) =>
+        n.startsWith('系统管理(用户管理,角色管理,菜单管理,部门管理,岗位管理,字典管理,字典数据,人员申请)'),
+      ),
+    );
     assert.ok(admin.some((n) => n.startsWith('系统监控(在线用户,操作日志,登录日志)')));
   });
 });
@@ -66,7 +89,10 @@ describe('data scope: department admin of 内科', () => {
     const tree = (await call('GET', '/api/admin/system/depts', { token: admin })).body;
     depts = new Map();
     const walk = (nodes: { id: number; name: string; children: unknown[] }[]) =>
-      nodes.forEach((n) => { depts.set(n.name, n.id); walk(n.children as never); });
+      nodes.forEach((n) => {
+        depts.set(n.name, n.id);
+        walk(n.children as never);
+      });
     walk(tree);
   });
 
@@ -77,10 +103,15 @@ describe('data scope: department admin of 内科', () => {
     const children = tree[0].children.map((c: { name: string }) => c.name);
     for (const name of ['内分泌科', '呼吸内科', '心血管内科', '消化内科']) assert.ok(children.includes(name), name);
     const visible = JSON.stringify(tree);
-    for (const outside of ['外科', '骨科', '儿科', '医云示范医院']) assert.ok(!visible.includes(`"${outside}"`), outside);
+    for (const outside of ['外科', '骨科', '儿科', '医云示范医院'])
+      assert.ok(!visible.includes(`"${outside}"`), outside);
     const users = (await call('GET', '/api/admin/system/users?pageSize=100', { token: deptadmin })).body;
     const inMedicine = new Set<string>();
-    const walk = (nodes: { name: string; children: unknown[] }[]) => nodes.forEach((n) => { inMedicine.add(n.name); walk(n.children as never); });
+    const walk = (nodes: { name: string; children: unknown[] }[]) =>
+      nodes.forEach((n) => {
+        inMedicine.add(n.name);
+        walk(n.children as never);
+      });
     walk(tree);
     assert.ok(users.items.length >= 4);
     for (const u of users.items) assert.ok(inMedicine.has(u.deptName), `${u.username} in ${u.deptName}`);
@@ -92,38 +123,84 @@ describe('data scope: department admin of 内科', () => {
   it('cannot create, move or edit users outside its subtree', async () => {
     const outside = depts.get('骨科')!;
     const inside = depts.get('呼吸内科')!;
-    const bad = await call('POST', '/api/admin/system/users', { token: deptadmin, body: { username: unique('out'), name: '越权', password: 'Sunlit-Harbor-42', deptId: outside } });
+    const bad = await call('POST', '/api/admin/system/users', {
+      token: deptadmin,
+      body: { username: unique('out'), name: '越权', password: 'Sunlit-Harbor-42', deptId: outside },
+    });
     assert.equal(bad.status, 403);
     assert.equal(bad.body.error.code, 'OUT_OF_SCOPE');
-    const ok = await call('POST', '/api/admin/system/users', { token: deptadmin, body: { username: unique('in'), name: '本科', password: 'Sunlit-Harbor-42', deptId: inside } });
+    const ok = await call('POST', '/api/admin/system/users', {
+      token: deptadmin,
+      body: { username: unique('in'), name: '本科', password: 'Sunlit-Harbor-42', deptId: inside },
+    });
     assert.equal(ok.status, 201);
-    const move = await call('PUT', `/api/admin/system/users/${ok.body.id}`, { token: deptadmin, body: { deptId: outside } });
+    const move = await call('PUT', `/api/admin/system/users/${ok.body.id}`, {
+      token: deptadmin,
+      body: { deptId: outside },
+    });
     assert.equal(move.body.error.code, 'OUT_OF_SCOPE');
     assert.equal((await call('GET', `/api/admin/system/users/${ok.body.id}`, { token: admin })).body.deptId, inside);
     const other = (await call('GET', '/api/admin/system/users?username=wugang', { token: admin })).body.items[0];
-    assert.equal((await call('PUT', `/api/admin/system/users/${other.id}`, { token: deptadmin, body: { name: '改名' } })).status, 404);
+    assert.equal(
+      (await call('PUT', `/api/admin/system/users/${other.id}`, { token: deptadmin, body: { name: '改名' } })).status,
+      404,
+    );
     assert.equal((await call('GET', `/api/admin/system/users/${other.id}`, { token: admin })).body.name, '吴刚');
   });
 
   it('cannot grant a role stronger than its own', async () => {
-    const grantable = (await call('GET', '/api/admin/system/roles/grantable', { token: deptadmin })).body.map((r: { key: string }) => r.key);
+    const grantable = (await call('GET', '/api/admin/system/roles/grantable', { token: deptadmin })).body.map(
+      (r: { key: string }) => r.key,
+    );
     assert.ok(!grantable.includes('admin'));
     assert.ok(grantable.includes('physician'));
-    const roles = (await call('GET', '/api/admin/system/roles', { token: admin })).body as { id: number; key: string }[];
+    const roles = (await call('GET', '/api/admin/system/roles', { token: admin })).body as {
+      id: number;
+      key: string;
+    }[];
     const adminRole = roles.find((r) => r.key === 'admin')!;
-    const u = await call('POST', '/api/admin/system/users', { token: deptadmin, body: { username: unique('g'), name: '授权测试', password: 'Sunlit-Harbor-42', deptId: depts.get('内科') } });
-    const grant = await call('PUT', `/api/admin/system/users/${u.body.id}/roles`, { token: deptadmin, body: { roleIds: [adminRole.id] } });
+    const u = await call('POST', '/api/admin/system/users', {
+      token: deptadmin,
+      body: { username: unique('g'), name: '授权测试', password: 'Sunlit-Harbor-42', deptId: depts.get('内科') },
+    });
+    const grant = await call('PUT', `/api/admin/system/users/${u.body.id}/roles`, {
+      token: deptadmin,
+      body: { roleIds: [adminRole.id] },
+    });
     assert.equal(grant.status, 403);
     assert.equal(grant.body.error.code, 'ROLE_NOT_GRANTABLE');
     assert.deepEqual((await call('GET', `/api/admin/system/users/${u.body.id}`, { token: admin })).body.roles, []);
     const physician = roles.find((r) => r.key === 'physician')!;
-    assert.equal((await call('PUT', `/api/admin/system/users/${u.body.id}/roles`, { token: deptadmin, body: { roleIds: [physician.id] } })).status, 200);
+    assert.equal(
+      (
+        await call('PUT', `/api/admin/system/users/${u.body.id}/roles`, {
+          token: deptadmin,
+          body: { roleIds: [physician.id] },
+        })
+      ).status,
+      200,
+    );
   });
 
   it('cannot create departments outside its subtree or at the top', async () => {
-    assert.equal((await call('POST', '/api/admin/system/depts', { token: deptadmin, body: { parentId: depts.get('外科'), name: '越权科室' } })).body.error.code, 'OUT_OF_SCOPE');
-    assert.equal((await call('POST', '/api/admin/system/depts', { token: deptadmin, body: { parentId: null, name: '新医院' } })).body.error.code, 'OUT_OF_SCOPE');
-    const sub = await call('POST', '/api/admin/system/depts', { token: deptadmin, body: { parentId: depts.get('心血管内科'), name: unique('心内二病区') } });
+    assert.equal(
+      (
+        await call('POST', '/api/admin/system/depts', {
+          token: deptadmin,
+          body: { parentId: depts.get('外科'), name: '越权科室' },
+        })
+      ).body.error.code,
+      'OUT_OF_SCOPE',
+    );
+    assert.equal(
+      (await call('POST', '/api/admin/system/depts', { token: deptadmin, body: { parentId: null, name: '新医院' } }))
+        .body.error.code,
+      'OUT_OF_SCOPE',
+    );
+    const sub = await call('POST', '/api/admin/system/depts', {
+      token: deptadmin,
+      body: { parentId: depts.get('心血管内科'), name: unique('心内二病区') },
+    });
     assert.equal(sub.status, 201);
     // The new department is part of their scope at once.
     const tree = JSON.stringify((await call('GET', '/api/admin/system/depts', { token: deptadmin })).body);
@@ -132,7 +209,9 @@ describe('data scope: department admin of 内科', () => {
 
   it('a physician (self scope) sees only themself; a chief sees their own department', async () => {
     const chief = await loginAs('chief');
-    const list = (await call('GET', '/api/admin/system/users?pageSize=100', { token: chief })).body.items as { deptName: string }[];
+    const list = (await call('GET', '/api/admin/system/users?pageSize=100', { token: chief })).body.items as {
+      deptName: string;
+    }[];
     assert.ok(list.length >= 2);
     assert.ok(list.every((u) => u.deptName === '心血管内科'));
   });
@@ -141,13 +220,26 @@ describe('data scope: department admin of 内科', () => {
 describe('administration: an admin builds a department, a user and a role grant', () => {
   it('creates them and the new user logs in with the granted menus', async () => {
     const admin = await loginAs('admin');
-    const dept = await call('POST', '/api/admin/system/depts', { token: admin, body: { parentId: 1, name: unique('康复医学科'), orderNum: 20 } });
+    const dept = await call('POST', '/api/admin/system/depts', {
+      token: admin,
+      body: { parentId: 1, name: unique('康复医学科'), orderNum: 20 },
+    });
     assert.equal(dept.status, 201);
-    const roles = (await call('GET', '/api/admin/system/roles', { token: admin })).body as { id: number; key: string }[];
+    const roles = (await call('GET', '/api/admin/system/roles', { token: admin })).body as {
+      id: number;
+      key: string;
+    }[];
     const username = unique('kf');
     const user = await call('POST', '/api/admin/system/users', {
       token: admin,
-      body: { username, name: '康复主任', password: 'Sunlit-Harbor-42', deptId: dept.body.id, phone: '13912345678', roleIds: [roles.find((r) => r.key === 'chief_physician')!.id] },
+      body: {
+        username,
+        name: '康复主任',
+        password: 'Sunlit-Harbor-42',
+        deptId: dept.body.id,
+        phone: '13912345678',
+        roleIds: [roles.find((r) => r.key === 'chief_physician')!.id],
+      },
     });
     assert.equal(user.status, 201);
     assert.equal(user.body.phoneMasked, '139****5678');
@@ -156,12 +248,26 @@ describe('administration: an admin builds a department, a user and a role grant'
     assert.deepEqual(me.roles, ['chief_physician']);
     assert.equal(me.user.mustChangePassword, true);
     // First thing: the initial password is replaced (nothing else is allowed before).
-    assert.equal((await call('PUT', '/api/admin/me/password', { token: login.accessToken, body: { oldPassword: 'Sunlit-Harbor-42', newPassword: 'Rehab#Chief-2468' } })).status, 204);
+    assert.equal(
+      (
+        await call('PUT', '/api/admin/me/password', {
+          token: login.accessToken,
+          body: { oldPassword: 'Sunlit-Harbor-42', newPassword: 'Rehab#Chief-2468' },
+        })
+      ).status,
+      204,
+    );
     const menus = (await call('GET', '/api/admin/me/menus', { token: login.accessToken })).body as { name: string }[];
-    assert.deepEqual(menus.map((m) => m.name), ['首页', '系统管理', '门诊管理']);
+    assert.deepEqual(
+      menus.map((m) => m.name),
+      ['首页', '系统管理', '门诊管理'],
+    );
     // Audited: the writes are in the operation log with the phone masked.
-    const logs = (await call('GET', `/api/admin/monitor/oper-logs?username=admin&pageSize=50`, { token: admin })).body.items as { path: string; params: Record<string, unknown> }[];
-    const created = logs.find((l) => l.path === '/api/admin/system/users' && (l.params as { username?: string }).username === username)!;
+    const logs = (await call('GET', `/api/admin/monitor/oper-logs?username=admin&pageSize=50`, { token: admin })).body
+      .items as { path: string; params: Record<string, unknown> }[];
+    const created = logs.find(
+      (l) => l.path === '/api/admin/system/users' && (l.params as { username?: string }).username === username,
+    )!;
     assert.equal(created.params.phone, '139****5678');
     assert.equal(created.params.password, '******');
   });
@@ -170,7 +276,10 @@ describe('administration: an admin builds a department, a user and a role grant'
     const admin = await loginAs('admin');
     const id = (await call('GET', '/api/admin/monitor/oper-logs', { token: admin })).body.items[0].id;
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
-      const r = await call(method, `/api/admin/monitor/oper-logs/${id}`, { token: admin, body: method === 'DELETE' ? undefined : {} });
+      const r = await call(method, `/api/admin/monitor/oper-logs/${id}`, {
+        token: admin,
+        body: method === 'DELETE' ? undefined : {},
+      });
       assert.ok([404, 405].includes(r.status), `${method} → ${r.status}`);
     }
     assert.equal((await call('GET', `/api/admin/monitor/oper-logs/${id}`, { token: admin })).status, 200);

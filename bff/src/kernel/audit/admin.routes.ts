@@ -6,6 +6,14 @@ import { listAccessLogs } from './service';
 export const ACCESS_LOG_LIST = 'monitor:accesslog:list';
 
 export function accessLogRoutes(t: RouteTree) {
-  t.add({ method: 'get', path: '/monitor/access-logs', summary: '数据访问日志（患者医疗数据的读取）', auth: 'admin', perm: ACCESS_LOG_LIST, query: AccessLogQuery, response: AccessLogPage,
-    handler: ({ query }) => listAccessLogs(query) });
+  t.add({
+    method: 'get',
+    path: '/monitor/access-logs',
+    summary: '数据访问日志（患者医疗数据的读取）',
+    auth: 'admin',
+    perm: ACCESS_LOG_LIST,
+    query: AccessLogQuery,
+    response: AccessLogPage,
+    handler: ({ query }) => listAccessLogs(query),
+  });
 }

@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 /** A staff read of a patient's medical data. Append-only: nothing in the application updates or deletes a row. */
 export class DataAccessLog extends Model<InferAttributes<DataAccessLog>, InferCreationAttributes<DataAccessLog>> {
@@ -19,10 +26,17 @@ export function initAuditModels(sequelize: Sequelize) {
   const str = (n: number) => ({ type: DataTypes.STRING(n), allowNull: false });
   DataAccessLog.init(
     {
-      id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true }, requestId: str(64),
-      actorId: { type: DataTypes.INTEGER, allowNull: false }, actorName: str(64), actorRoles: str(255), what: str(64),
-      patientId: DataTypes.INTEGER, subjectType: str(32), subjectIds: { type: DataTypes.TEXT, allowNull: false },
-      ip: DataTypes.STRING(64), createdAt: DataTypes.DATE,
+      id: { type: DataTypes.BIGINT, autoIncrement: true, primaryKey: true },
+      requestId: str(64),
+      actorId: { type: DataTypes.INTEGER, allowNull: false },
+      actorName: str(64),
+      actorRoles: str(255),
+      what: str(64),
+      patientId: DataTypes.INTEGER,
+      subjectType: str(32),
+      subjectIds: { type: DataTypes.TEXT, allowNull: false },
+      ip: DataTypes.STRING(64),
+      createdAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'data_access_log', underscored: true, updatedAt: false },
   );

@@ -1,4 +1,11 @@
-import { DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize } from 'sequelize';
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from 'sequelize';
 
 /** 我的消息: what a patient is told in the mini-program, with an optional deep link to its subject. */
 export class PatientNotice extends Model<InferAttributes<PatientNotice>, InferCreationAttributes<PatientNotice>> {
@@ -16,7 +23,10 @@ export class PatientNotice extends Model<InferAttributes<PatientNotice>, InferCr
  * One-time subscribe-message quota of a patient for a template: each acceptance of wx.requestSubscribeMessage allows
  * WeChat to deliver one message, so `remaining` counts acceptances not yet spent.
  */
-export class NotificationSubscription extends Model<InferAttributes<NotificationSubscription>, InferCreationAttributes<NotificationSubscription>> {
+export class NotificationSubscription extends Model<
+  InferAttributes<NotificationSubscription>,
+  InferCreationAttributes<NotificationSubscription>
+> {
   declare id: CreationOptional<number>;
   declare userId: number;
   declare templateId: string;
@@ -30,16 +40,25 @@ const id = { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true };
 export function initNotificationModels(sequelize: Sequelize) {
   PatientNotice.init(
     {
-      id, userId: { type: DataTypes.INTEGER, allowNull: false }, title: { type: DataTypes.STRING(64), allowNull: false },
-      content: { type: DataTypes.STRING(500), allowNull: false }, linkType: DataTypes.STRING(32), linkId: DataTypes.STRING(64),
-      readAt: DataTypes.DATE, createdAt: DataTypes.DATE,
+      id,
+      userId: { type: DataTypes.INTEGER, allowNull: false },
+      title: { type: DataTypes.STRING(64), allowNull: false },
+      content: { type: DataTypes.STRING(500), allowNull: false },
+      linkType: DataTypes.STRING(32),
+      linkId: DataTypes.STRING(64),
+      readAt: DataTypes.DATE,
+      createdAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'patient_notice', underscored: true, updatedAt: false },
   );
   NotificationSubscription.init(
     {
-      id, userId: { type: DataTypes.INTEGER, allowNull: false }, templateId: { type: DataTypes.STRING(64), allowNull: false },
-      remaining: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 }, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+      id,
+      userId: { type: DataTypes.INTEGER, allowNull: false },
+      templateId: { type: DataTypes.STRING(64), allowNull: false },
+      remaining: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'notification_subscription', underscored: true },
   );

@@ -3,7 +3,12 @@ import { pageOf } from '../../http/schemas';
 
 export const NoticeLink = z.object({ type: z.string(), id: z.string() });
 export const Notice = z.object({
-  id: z.number().int(), title: z.string(), content: z.string(), read: z.boolean(), createdAt: z.date(), link: NoticeLink.nullable(),
+  id: z.number().int(),
+  title: z.string(),
+  content: z.string(),
+  read: z.boolean(),
+  createdAt: z.date(),
+  link: NoticeLink.nullable(),
 });
 export const NoticePage = pageOf(Notice).extend({ unread: z.number().int() });
 

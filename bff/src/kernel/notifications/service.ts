@@ -34,7 +34,11 @@ export function templateId(name: string): string | undefined {
 }
 
 export const noticeView = (n: PatientNotice) => ({
-  id: n.id, title: n.title, content: n.content, read: !!n.readAt, createdAt: n.createdAt,
+  id: n.id,
+  title: n.title,
+  content: n.content,
+  read: !!n.readAt,
+  createdAt: n.createdAt,
   link: n.linkType && n.linkId ? { type: n.linkType, id: n.linkId } : null,
 });
 
@@ -46,19 +50,26 @@ export const noticeView = (n: PatientNotice) => ({
 export async function notify(userId: number, msg: NoticeMessage, opts: { transaction?: Transaction } = {}) {
   const notice = await PatientNotice.create(
     {
-      userId, title: msg.title.slice(0, 64), content: msg.content.slice(0, 500),
-      linkType: msg.link?.type ?? null, linkId: msg.link ? String(msg.link.id) : null,
+      userId,
+      title: msg.title.slice(0, 64),
+      content: msg.content.slice(0, 500),
+      linkType: msg.link?.type ?? null,
+      linkId: msg.link ? String(msg.link.id) : null,
     },
     { transaction: opts.transaction },
   );
   const deliver = async () => {
-    await publish(personalChannel({ kind: 'mp', userId }), { type: 'notice', notice: noticeView(notice) }).catch((err) =>
-      infra().log.warn({ err, userId }, 'notice not pushed to open sockets'),
+    await publish(personalChannel({ kind: 'mp', userId }), { type: 'notice', notice: noticeView(notice) }).catch(
+      (err) => infra().log.warn({ err, userId }, 'notice not pushed to open sockets'),
     );
-    return msg.template ? sendSubscribeMessage(userId, { ...msg.template, id: msg.template.id }) : ('no_template' as const);
+    return msg.template
+      ? sendSubscribeMessage(userId, { ...msg.template, id: msg.template.id })
+      : ('no_template' as const);
   };
   if (opts.transaction) {
-    opts.transaction.afterCommit(() => void deliver().catch((err) => infra().log.error({ err, userId }, 'notice delivery failed')));
+    opts.transaction.afterCommit(
+      () => void deliver().catch((err) => infra().log.error({ err, userId }, 'notice delivery failed')),
+    );
     return { notice: noticeView(notice), subscribeMessage: undefined };
   }
   return { notice: noticeView(notice), subscribeMessage: await deliver().catch(() => 'failed' as const) };
@@ -66,13 +77,21 @@ export async function notify(userId: number, msg: NoticeMessage, opts: { transac
 
 const fitted = (data: Record<string, string>) =>
   // WeChat rejects a thing.DATA longer than 20 characters (47003); a cut value still says most of it.
-  Object.fromEntries(Object.entries(data).map(([k, v]) => [k, k.startsWith('thing') && [...v].length > 20 ? [...v].slice(0, 19).join('') + '…' : v]));
+  Object.fromEntries(
+    Object.entries(data).map(([k, v]) => [
+      k,
+      k.startsWith('thing') && [...v].length > 20 ? [...v].slice(0, 19).join('') + '…' : v,
+    ]),
+  );
 
 /**
  * Spends one acceptance (a conditional decrement, so two sends never spend the same one) and sends. WeChat's 43101
  * means it holds no acceptance for this user and template whatever we recorded: the record is reset to none.
  */
-async function sendSubscribeMessage(userId: number, t: { id: string | undefined; data: Record<string, string>; page?: string }): Promise<SubscribeOutcome> {
+async function sendSubscribeMessage(
+  userId: number,
+  t: { id: string | undefined; data: Record<string, string>; page?: string },
+): Promise<SubscribeOutcome> {
   const { log, wechat } = infra();
   if (!t.id) return 'no_template';
   const [spent] = await NotificationSubscription.update(
@@ -101,7 +120,10 @@ async function sendSubscribeMessage(userId: number, t: { id: string | undefined;
 }
 
 async function giveBack(userId: number, id: string) {
-  await NotificationSubscription.update({ remaining: literal('remaining + 1') as unknown as number }, { where: { userId, templateId: id } });
+  await NotificationSubscription.update(
+    { remaining: literal('remaining + 1') as unknown as number },
+    { where: { userId, templateId: id } },
+  );
 }
 
 const MAX_QUOTA = 50;
@@ -112,11 +134,20 @@ const MAX_QUOTA = 50;
  * the user never accepted, and then the notice falls back to in-app.
  */
 export async function recordSubscriptions(actor: MpActor, result: Record<string, string>) {
-  const accepted = Object.entries(result).filter(([k, v]) => k !== 'errMsg' && v === 'accept').map(([k]) => k);
+  const accepted = Object.entries(result)
+    .filter(([k, v]) => k !== 'errMsg' && v === 'accept')
+    .map(([k]) => k);
   for (const id of accepted) {
-    const [row] = await NotificationSubscription.findOrCreate({ where: { userId: actor.userId, templateId: id }, defaults: { userId: actor.userId, templateId: id, remaining: 0 } });
+    const [row] = await NotificationSubscription.findOrCreate({
+      where: { userId: actor.userId, templateId: id },
+      defaults: { userId: actor.userId, templateId: id, remaining: 0 },
+    });
     await NotificationSubscription.update(
-      { remaining: literal(`CASE WHEN remaining < ${MAX_QUOTA} THEN remaining + 1 ELSE remaining END`) as unknown as number },
+      {
+        remaining: literal(
+          `CASE WHEN remaining < ${MAX_QUOTA} THEN remaining + 1 ELSE remaining END`,
+        ) as unknown as number,
+      },
       { where: { id: row.id } },
     );
   }
@@ -124,12 +155,20 @@ export async function recordSubscriptions(actor: MpActor, result: Record<string,
 }
 
 export async function subscriptionQuota(actor: MpActor) {
-  const rows = await NotificationSubscription.findAll({ where: { userId: actor.userId }, order: [['templateId', 'ASC']] });
+  const rows = await NotificationSubscription.findAll({
+    where: { userId: actor.userId },
+    order: [['templateId', 'ASC']],
+  });
   return { quota: Object.fromEntries(rows.map((r) => [r.templateId, r.remaining])) as Record<string, number> };
 }
 
 export async function myNotices(actor: MpActor, q: { page: number; pageSize: number }) {
-  const { rows, count } = await PatientNotice.findAndCountAll({ where: { userId: actor.userId }, order: [['id', 'DESC']], offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
+  const { rows, count } = await PatientNotice.findAndCountAll({
+    where: { userId: actor.userId },
+    order: [['id', 'DESC']],
+    offset: (q.page - 1) * q.pageSize,
+    limit: q.pageSize,
+  });
   const unread = await PatientNotice.count({ where: { userId: actor.userId, readAt: { [Op.is]: null } } });
   return { items: rows.map(noticeView), total: count, page: q.page, pageSize: q.pageSize, unread };
 }

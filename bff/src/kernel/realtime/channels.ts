@@ -7,7 +7,11 @@ export type RealtimeActor = MpActor | AdminActor;
 export type ChannelGuard = (actor: RealtimeActor, channel: string) => boolean | Promise<boolean>;
 
 /** A client frame type a domain handles itself (e.g. chat's `send`); `reply` answers on the same socket. */
-export type MessageHandler = (actor: RealtimeActor, frame: Record<string, unknown>, reply: (frame: object) => void) => void | Promise<void>;
+export type MessageHandler = (
+  actor: RealtimeActor,
+  frame: Record<string, unknown>,
+  reply: (frame: object) => void,
+) => void | Promise<void>;
 
 const guards = new Map<string, ChannelGuard>();
 const handlers = new Map<string, MessageHandler>();
@@ -18,14 +22,16 @@ const handlers = new Map<string, MessageHandler>();
  */
 export function registerChannel(prefix: string, guard: ChannelGuard) {
   if (!prefix) throw new Error('a channel prefix must not be empty');
-  if (guards.has(prefix) && guards.get(prefix) !== guard) throw new Error(`channel prefix ${prefix} is already registered`);
+  if (guards.has(prefix) && guards.get(prefix) !== guard)
+    throw new Error(`channel prefix ${prefix} is already registered`);
   guards.set(prefix, guard);
 }
 
 /** The guard of the longest registered prefix of `channel`, so `consult:` and `consult:staff:` can differ. */
 export function guardFor(channel: string): ChannelGuard | undefined {
   let best: string | undefined;
-  for (const prefix of guards.keys()) if (channel.startsWith(prefix) && (!best || prefix.length > best.length)) best = prefix;
+  for (const prefix of guards.keys())
+    if (channel.startsWith(prefix) && (!best || prefix.length > best.length)) best = prefix;
   return best === undefined ? undefined : guards.get(best);
 }
 

@@ -54,13 +54,20 @@ export class RealtimeHub {
   private timer: NodeJS.Timeout;
   private closed = false;
 
-  constructor(private infra: Infra, private auth: SocketAuth, private heartbeatMs: number) {
+  constructor(
+    private infra: Infra,
+    private auth: SocketAuth,
+    private heartbeatMs: number,
+  ) {
     this.timer = setInterval(() => void this.heartbeat(), heartbeatMs);
     this.timer.unref();
   }
 
   attach(server: http.Server) {
-    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head));
+    server.on(
+      'upgrade',
+      (req: http.IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head),
+    );
   }
 
   private async upgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer) {
@@ -77,7 +84,8 @@ export class RealtimeHub {
       this.infra.log.warn({ err }, 'websocket authentication failed');
       return refuse(socket, 503, 'UNAVAILABLE', '服务暂时不可用，请稍后重试');
     }
-    if (actor.kind === 'admin' && actor.mustChangePassword) return refuse(socket, 403, 'PASSWORD_CHANGE_REQUIRED', '请先修改初始密码');
+    if (actor.kind === 'admin' && actor.mustChangePassword)
+      return refuse(socket, 403, 'PASSWORD_CHANGE_REQUIRED', '请先修改初始密码');
     if (!socket.writable || this.closed) return socket.destroy();
     this.wss.handleUpgrade(req, socket, head, (ws) => this.connected(ws, actor, token));
   }
@@ -89,7 +97,11 @@ export class RealtimeHub {
     ws.on('message', (raw, isBinary) => void this.onFrame(client, raw, isBinary));
     ws.on('error', () => ws.terminate());
     ws.on('close', () => void this.disconnected(client));
-    send(client, { type: 'ready', user: { kind: actor.kind, userId: actor.userId }, personalChannel: personalChannel(actor) });
+    send(client, {
+      type: 'ready',
+      user: { kind: actor.kind, userId: actor.userId },
+      personalChannel: personalChannel(actor),
+    });
   }
 
   private async onFrame(client: Client, raw: unknown, isBinary: boolean) {
@@ -98,7 +110,13 @@ export class RealtimeHub {
     try {
       if (isBinary) throw new Error('binary');
       const parsed: unknown = JSON.parse(String(raw));
-      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || typeof (parsed as { type?: unknown }).type !== 'string') throw new Error('shape');
+      if (
+        !parsed ||
+        typeof parsed !== 'object' ||
+        Array.isArray(parsed) ||
+        typeof (parsed as { type?: unknown }).type !== 'string'
+      )
+        throw new Error('shape');
       frame = parsed as Record<string, unknown>;
     } catch {
       return send(client, { type: 'error', code: 'BAD_FRAME', message: '消息格式有误：应为带 type 的 JSON 对象' });
@@ -116,12 +134,14 @@ export class RealtimeHub {
           return send(client, { type: 'unsubscribed', channel: frame.channel, id });
         default: {
           const handler = messageHandler(frame.type as string);
-          if (!handler) throw new AppError(400, 'UNKNOWN_FRAME_TYPE', `不支持的消息类型：${String(frame.type).slice(0, 40)}`);
+          if (!handler)
+            throw new AppError(400, 'UNKNOWN_FRAME_TYPE', `不支持的消息类型：${String(frame.type).slice(0, 40)}`);
           await handler(client.actor, frame, (reply) => send(client, { ...reply, id }));
         }
       }
     } catch (err) {
-      if (err instanceof AppError) return send(client, { type: 'error', code: err.code, message: err.message, channel: frame.channel, id });
+      if (err instanceof AppError)
+        return send(client, { type: 'error', code: err.code, message: err.message, channel: frame.channel, id });
       this.infra.log.error({ err, frameType: String(frame.type).slice(0, 40) }, 'websocket frame failed');
       send(client, { type: 'error', code: 'INTERNAL', message: '服务器开小差了，请稍后再试', id });
     }
@@ -129,7 +149,8 @@ export class RealtimeHub {
 
   private async subscribe(client: Client, channel: string) {
     if (client.channels.has(channel)) return;
-    if (client.channels.size >= MAX_CHANNELS_PER_SOCKET) throw new AppError(400, 'TOO_MANY_CHANNELS', `每个连接最多订阅 ${MAX_CHANNELS_PER_SOCKET} 个频道`);
+    if (client.channels.size >= MAX_CHANNELS_PER_SOCKET)
+      throw new AppError(400, 'TOO_MANY_CHANNELS', `每个连接最多订阅 ${MAX_CHANNELS_PER_SOCKET} 个频道`);
     const guard = guardFor(channel);
     if (!guard || !(await guard(client.actor, channel))) throw new AppError(403, 'CHANNEL_FORBIDDEN', '无权订阅该频道');
     if (client.ws.readyState !== client.ws.OPEN) return;
@@ -214,7 +235,11 @@ export class RealtimeHub {
       for (const c of this.clients) c.ws.terminate();
     }, 2_000);
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-    await Promise.all([...this.clients].map((c) => (c.ws.readyState === c.ws.CLOSED ? undefined : new Promise((r) => c.ws.once('close', r)))));
+    await Promise.all(
+      [...this.clients].map((c) =>
+        c.ws.readyState === c.ws.CLOSED ? undefined : new Promise((r) => c.ws.once('close', r)),
+      ),
+    );
     clearTimeout(deadline);
     for (const [channel, entry] of this.local) {
       this.local.delete(channel);
@@ -232,14 +257,18 @@ export class RealtimeHub {
 function tokenOf(req: http.IncomingMessage): string | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
   if (m) return m[1];
-  const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const offered = (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!offered.includes(WS_PROTOCOL)) return undefined;
   return offered.find((p) => p !== WS_PROTOCOL);
 }
 
 function channelOf(frame: Record<string, unknown>): string {
   const channel = frame.channel;
-  if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel)) throw new AppError(400, 'BAD_CHANNEL', '频道名称有误');
+  if (typeof channel !== 'string' || !CHANNEL_NAME.test(channel))
+    throw new AppError(400, 'BAD_CHANNEL', '频道名称有误');
   return channel;
 }
 
@@ -247,7 +276,12 @@ function send(client: Client, frame: object) {
   if (client.ws.readyState === client.ws.OPEN) client.ws.send(JSON.stringify(frame));
 }
 
-const REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = {
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  503: 'Service Unavailable',
+};
 /** A refused upgrade gets a plain HTTP answer with the API's error shape, as any other request would. */
 function refuse(socket: Duplex, status: number, code: string, message: string) {
   if (!socket.writable) return socket.destroy();

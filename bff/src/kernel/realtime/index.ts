@@ -2,7 +2,14 @@ import type http from 'node:http';
 import { infra, type Infra } from '../../infra';
 import { RealtimeHub, pubsubChannel, type SocketAuth } from './hub';
 
-export { registerChannel, registerMessageType, personalChannel, type RealtimeActor, type ChannelGuard, type MessageHandler } from './channels';
+export {
+  registerChannel,
+  registerMessageType,
+  personalChannel,
+  type RealtimeActor,
+  type ChannelGuard,
+  type MessageHandler,
+} from './channels';
 export { WS_PATH, WS_PROTOCOL, CLOSE_UNAUTHENTICATED, type SocketAuth } from './hub';
 
 /**

@@ -24,7 +24,8 @@ export async function authenticateMp(ctx: Context): Promise<MpActor> {
 export async function authenticateMpToken(token: string): Promise<MpActor> {
   const claims = verifyAccess(token, 'mp');
   // Logged out, or its refresh token was reused: this login's access tokens stop at once.
-  if (claims.sid && (await isLoginRevoked(claims.sid))) throw unauthenticated('SESSION_REVOKED', '登录已失效，请重新登录');
+  if (claims.sid && (await isLoginRevoked(claims.sid)))
+    throw unauthenticated('SESSION_REVOKED', '登录已失效，请重新登录');
   return { kind: 'mp', userId: Number(claims.sub) };
 }
 
@@ -42,9 +43,11 @@ async function adminLogin(claims: AccessClaims, now: number): Promise<AdminLogin
   const session = claims.sid ? await AdminSession.findByPk(claims.sid) : null;
   if (!session || session.revokedAt || session.userId !== Number(claims.sub)) return { live: false };
   const idleMs = infra().config.ADMIN_IDLE_TIMEOUT_MIN * 60_000;
-  if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + idleMs <= now) return { live: false, end: { sessionId: session.id, reason: 'idle_timeout' } };
+  if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + idleMs <= now)
+    return { live: false, end: { sessionId: session.id, reason: 'idle_timeout' } };
   const user = await User.findByPk(session.userId);
-  if (!user || user.status !== 'active') return { live: false, end: { sessionId: session.id, reason: 'account_disabled' } };
+  if (!user || user.status !== 'active')
+    return { live: false, end: { sessionId: session.id, reason: 'account_disabled' } };
   return { live: true, session, user };
 }
 
@@ -59,13 +62,22 @@ export async function authenticateAdminToken(token: string): Promise<AdminActor>
   if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) await session.update({ lastSeenAt: new Date(now) });
   const authz = await loadAuthz(user);
   return {
-    kind: 'admin', userId: user.id, username: user.username, name: user.name, deptId: user.deptId, sessionId: session.id,
-    roles: authz.roles, perms: new Set(authz.perms), scope: authz.scope, mustChangePassword: user.mustChangePassword,
+    kind: 'admin',
+    userId: user.id,
+    username: user.username,
+    name: user.name,
+    deptId: user.deptId,
+    sessionId: session.id,
+    roles: authz.roles,
+    perms: new Set(authz.perms),
+    scope: authz.scope,
+    mustChangePassword: user.mustChangePassword,
   };
 }
 
 /** Unverified, only to pick which verification applies; verifyAccess then checks the audience itself. */
-const audienceOf = (token: string) => ((jwt.decode(token) as { aud?: unknown } | null)?.aud === 'admin' ? 'admin' : 'mp');
+const audienceOf = (token: string) =>
+  (jwt.decode(token) as { aud?: unknown } | null)?.aud === 'admin' ? 'admin' : 'mp';
 
 /** A token from outside an HTTP request (the WebSocket upgrade): its audience says whether it is a patient's or staff's. */
 export function authenticateToken(token: string): Promise<MpActor | AdminActor> {

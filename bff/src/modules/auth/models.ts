@@ -1,5 +1,10 @@
 import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
 } from 'sequelize';
 
 export class MpUser extends Model<InferAttributes<MpUser>, InferCreationAttributes<MpUser>> {
@@ -58,35 +63,57 @@ const id = { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true };
 export function initAuthModels(sequelize: Sequelize) {
   MpUser.init(
     {
-      id, openid: { type: DataTypes.STRING(64), allowNull: false }, unionid: DataTypes.STRING(64),
-      sessionKeyEnc: DataTypes.TEXT, nickname: DataTypes.STRING(64), avatarUrl: DataTypes.STRING(512),
-      phoneEnc: DataTypes.TEXT, phoneHash: DataTypes.STRING(64), createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+      id,
+      openid: { type: DataTypes.STRING(64), allowNull: false },
+      unionid: DataTypes.STRING(64),
+      sessionKeyEnc: DataTypes.TEXT,
+      nickname: DataTypes.STRING(64),
+      avatarUrl: DataTypes.STRING(512),
+      phoneEnc: DataTypes.TEXT,
+      phoneHash: DataTypes.STRING(64),
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'mp_user', underscored: true },
   );
   RefreshToken.init(
     {
-      id, tokenHash: { type: DataTypes.STRING(64), allowNull: false }, subjectType: { type: DataTypes.STRING(8), allowNull: false },
-      subjectId: { type: DataTypes.INTEGER, allowNull: false }, familyId: { type: DataTypes.STRING(36), allowNull: false },
-      expiresAt: { type: DataTypes.DATE, allowNull: false }, usedAt: DataTypes.DATE, revokedAt: DataTypes.DATE,
+      id,
+      tokenHash: { type: DataTypes.STRING(64), allowNull: false },
+      subjectType: { type: DataTypes.STRING(8), allowNull: false },
+      subjectId: { type: DataTypes.INTEGER, allowNull: false },
+      familyId: { type: DataTypes.STRING(36), allowNull: false },
+      expiresAt: { type: DataTypes.DATE, allowNull: false },
+      usedAt: DataTypes.DATE,
+      revokedAt: DataTypes.DATE,
       createdAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'auth_refresh_token', underscored: true, updatedAt: false },
   );
   AdminSession.init(
     {
-      id: { type: DataTypes.STRING(36), primaryKey: true }, userId: { type: DataTypes.INTEGER, allowNull: false },
-      ip: DataTypes.STRING(64), userAgent: DataTypes.STRING(255), createdAt: DataTypes.DATE,
-      lastSeenAt: { type: DataTypes.DATE, allowNull: false }, expiresAt: { type: DataTypes.DATE, allowNull: false },
-      revokedAt: DataTypes.DATE, revokeReason: DataTypes.STRING(32),
+      id: { type: DataTypes.STRING(36), primaryKey: true },
+      userId: { type: DataTypes.INTEGER, allowNull: false },
+      ip: DataTypes.STRING(64),
+      userAgent: DataTypes.STRING(255),
+      createdAt: DataTypes.DATE,
+      lastSeenAt: { type: DataTypes.DATE, allowNull: false },
+      expiresAt: { type: DataTypes.DATE, allowNull: false },
+      revokedAt: DataTypes.DATE,
+      revokeReason: DataTypes.STRING(32),
     },
     { sequelize, tableName: 'sys_session', underscored: true, updatedAt: false },
   );
   LoginLog.init(
     {
-      id, username: { type: DataTypes.STRING(64), allowNull: false }, userId: DataTypes.INTEGER, ip: DataTypes.STRING(64),
-      userAgent: DataTypes.STRING(255), status: { type: DataTypes.STRING(16), allowNull: false },
-      message: { type: DataTypes.STRING(255), allowNull: false }, createdAt: DataTypes.DATE,
+      id,
+      username: { type: DataTypes.STRING(64), allowNull: false },
+      userId: DataTypes.INTEGER,
+      ip: DataTypes.STRING(64),
+      userAgent: DataTypes.STRING(255),
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      message: { type: DataTypes.STRING(255), allowNull: false },
+      createdAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'sys_login_log', underscored: true, updatedAt: false },
   );

@@ -31,7 +31,10 @@ export type MpLoginResult = z.infer<typeof MpLoginResult>;
 
 export const MpUserPatch = z.strictObject({
   nickname: z.string().trim().min(1).max(32).optional(),
-  avatarUrl: z.url({ protocol: /^https?$/ }).max(512).optional(),
+  avatarUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(512)
+    .optional(),
 });
 export const PhoneBody = z.strictObject({ code: z.string().min(1).max(128) });
 

@@ -17,7 +17,8 @@ import { buildTree } from '../system/tree';
 
 function wechatFailure(err: unknown): AppError {
   if (err instanceof WechatError) {
-    if (err.errcode === 40029 || err.errcode === 40163) return new AppError(401, 'WECHAT_CODE_INVALID', '微信登录凭证无效或已使用，请重试');
+    if (err.errcode === 40029 || err.errcode === 40163)
+      return new AppError(401, 'WECHAT_CODE_INVALID', '微信登录凭证无效或已使用，请重试');
     if (err.errcode === 45011) return new AppError(429, 'RATE_LIMITED', '登录太频繁，请稍后再试');
   }
   infra().log.error({ err }, 'wechat call failed');
@@ -44,8 +45,13 @@ export async function mpLogin(code: string) {
   if (!user) {
     try {
       user = await MpUser.create({
-        openid: session.openid, unionid: session.unionid ?? null, sessionKeyEnc, nickname: '微信用户', avatarUrl: null,
-        phoneEnc: null, phoneHash: null,
+        openid: session.openid,
+        unionid: session.unionid ?? null,
+        sessionKeyEnc,
+        nickname: '微信用户',
+        avatarUrl: null,
+        phoneEnc: null,
+        phoneHash: null,
       });
     } catch (err) {
       // Two first logins of the same person raced; the unique openid index let one through.
@@ -68,7 +74,9 @@ export async function mpRefresh(refreshToken: string) {
 }
 
 export async function mpLogout(actor: MpActor, refreshToken: string) {
-  const row = await RefreshToken.findOne({ where: { tokenHash: sha256(refreshToken), subjectType: 'mp', subjectId: actor.userId } });
+  const row = await RefreshToken.findOne({
+    where: { tokenHash: sha256(refreshToken), subjectType: 'mp', subjectId: actor.userId },
+  });
   if (row) await revokeFamily(row.familyId, 'logout');
 }
 
@@ -112,15 +120,34 @@ interface ClientInfo {
 // first login of the process, so it is ready before anyone could probe an unknown name.
 let dummyHash: Promise<string> | undefined;
 
-async function logLogin(username: string, userId: number | null, client: ClientInfo, status: 'success' | 'fail' | 'locked', message: string) {
-  await LoginLog.create({ username: username.slice(0, 64), userId, ip: client.ip, userAgent: client.userAgent.slice(0, 255), status, message });
+async function logLogin(
+  username: string,
+  userId: number | null,
+  client: ClientInfo,
+  status: 'success' | 'fail' | 'locked',
+  message: string,
+) {
+  await LoginLog.create({
+    username: username.slice(0, 64),
+    userId,
+    ip: client.ip,
+    userAgent: client.userAgent.slice(0, 255),
+    status,
+    message,
+  });
 }
 
 function lockedError(until: Date) {
   const retryAfterSeconds = Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000));
-  return new AppError(403, 'ACCOUNT_LOCKED', `密码错误次数过多，账号已锁定，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试或联系管理员解锁`, {
-    lockedUntil: until.toISOString(), retryAfterSeconds,
-  });
+  return new AppError(
+    403,
+    'ACCOUNT_LOCKED',
+    `密码错误次数过多，账号已锁定，请 ${Math.ceil(retryAfterSeconds / 60)} 分钟后再试或联系管理员解锁`,
+    {
+      lockedUntil: until.toISOString(),
+      retryAfterSeconds,
+    },
+  );
 }
 
 /**
@@ -143,12 +170,18 @@ export async function adminLogin(input: { username: string; password: string }, 
   const { kv, config } = infra();
   const username = input.username.trim();
   dummyHash ??= hashPassword(crypto.randomUUID());
-  for (const [key, limit] of [[`login:ip:${client.ip}`, config.LOGIN_RATE_PER_IP_PER_MIN], [`login:user:${username.toLowerCase()}`, config.LOGIN_RATE_PER_USER_PER_MIN]] as const) {
+  for (const [key, limit] of [
+    [`login:ip:${client.ip}`, config.LOGIN_RATE_PER_IP_PER_MIN],
+    [`login:user:${username.toLowerCase()}`, config.LOGIN_RATE_PER_USER_PER_MIN],
+  ] as const) {
     const r = await kv.hit(key, limit, 60);
-    if (!r.allowed) throw new AppError(429, 'RATE_LIMITED', '登录尝试过于频繁，请稍后再试', { retryAfterSeconds: r.retryAfterSec });
+    if (!r.allowed)
+      throw new AppError(429, 'RATE_LIMITED', '登录尝试过于频繁，请稍后再试', { retryAfterSeconds: r.retryAfterSec });
   }
   const user = await User.findOne({ where: { username } });
-  const lockedUntil = user ? user.lockedUntil : await kv.get<string>(unknownLockKey(username)).then((v) => (v ? new Date(v) : null));
+  const lockedUntil = user
+    ? user.lockedUntil
+    : await kv.get<string>(unknownLockKey(username)).then((v) => (v ? new Date(v) : null));
   if (lockedUntil && lockedUntil.getTime() > Date.now()) {
     await logLogin(username, user?.id ?? null, client, 'locked', '账号已锁定');
     throw lockedError(lockedUntil);
@@ -162,12 +195,20 @@ export async function adminLogin(input: { username: string; password: string }, 
       if (user) await user.update({ lockedUntil: until });
       else await kv.set(unknownLockKey(username), until.toISOString(), config.LOCKOUT_MINUTES * 60);
       await forgetLoginFailures(username);
-      await logLogin(username, user?.id ?? null, client, 'locked', `连续 ${config.LOCKOUT_THRESHOLD} 次密码错误，账号锁定`);
+      await logLogin(
+        username,
+        user?.id ?? null,
+        client,
+        'locked',
+        `连续 ${config.LOCKOUT_THRESHOLD} 次密码错误，账号锁定`,
+      );
       throw lockedError(until);
     }
     const remainingAttempts = config.LOCKOUT_THRESHOLD - count;
     await logLogin(username, user?.id ?? null, client, 'fail', user ? '密码错误' : '用户名不存在');
-    throw new AppError(401, 'INVALID_CREDENTIALS', `用户名或密码错误，再错 ${remainingAttempts} 次将锁定账号`, { remainingAttempts });
+    throw new AppError(401, 'INVALID_CREDENTIALS', `用户名或密码错误，再错 ${remainingAttempts} 次将锁定账号`, {
+      remainingAttempts,
+    });
   }
   const refusal = {
     pending: ['ACCOUNT_PENDING', '账号正在等待管理员审核'],
@@ -183,8 +224,14 @@ export async function adminLogin(input: { username: string; password: string }, 
   if (user.lockedUntil) await user.update({ lockedUntil: null });
   const now = Date.now();
   const session = await AdminSession.create({
-    id: newFamilyId(), userId: user.id, ip: client.ip, userAgent: client.userAgent.slice(0, 255), lastSeenAt: new Date(now),
-    expiresAt: new Date(now + config.ADMIN_SESSION_MAX_HOURS * 3600_000), revokedAt: null, revokeReason: null,
+    id: newFamilyId(),
+    userId: user.id,
+    ip: client.ip,
+    userAgent: client.userAgent.slice(0, 255),
+    lastSeenAt: new Date(now),
+    expiresAt: new Date(now + config.ADMIN_SESSION_MAX_HOURS * 3600_000),
+    revokedAt: null,
+    revokeReason: null,
   });
   await logLogin(username, user.id, client, 'success', '登录成功');
   return issueTokens('admin', user.id, session.id, session.expiresAt.getTime() - now);
@@ -194,7 +241,12 @@ export async function adminRefresh(refreshToken: string) {
   const spent = await spendRefreshToken('admin', refreshToken);
   const session = await AdminSession.findByPk(spent.familyId);
   const idleMs = infra().config.ADMIN_IDLE_TIMEOUT_MIN * 60_000;
-  if (!session || session.revokedAt || session.expiresAt.getTime() <= Date.now() || session.lastSeenAt.getTime() + idleMs <= Date.now()) {
+  if (
+    !session ||
+    session.revokedAt ||
+    session.expiresAt.getTime() <= Date.now() ||
+    session.lastSeenAt.getTime() + idleMs <= Date.now()
+  ) {
     if (session && !session.revokedAt) await revokeFamily(session.id, 'idle_timeout');
     throw unauthenticated('SESSION_REVOKED', '登录已失效，请重新登录');
   }
@@ -220,8 +272,14 @@ export async function me(actor: AdminActor) {
   const phone = user.phoneEnc ? infra().fieldCrypto.decrypt(user.phoneEnc) : null;
   return {
     user: {
-      id: user.id, username: user.username, name: user.name, deptId: user.deptId, deptName: dept?.name ?? null,
-      postId: user.postId, postName: post?.name ?? null, phoneMasked: phone ? maskPhone(phone) : null,
+      id: user.id,
+      username: user.username,
+      name: user.name,
+      deptId: user.deptId,
+      deptName: dept?.name ?? null,
+      postId: user.postId,
+      postName: post?.name ?? null,
+      phoneMasked: phone ? maskPhone(phone) : null,
       mustChangePassword: user.mustChangePassword,
     },
     roles: actor.roles,
@@ -237,26 +295,42 @@ export async function myMenus(actor: AdminActor): Promise<MenuNode[]> {
     const links = roles.length ? await RoleMenu.findAll({ where: { roleId: roles.map((r) => r.id) } }) : [];
     where = { ...where, id: [...new Set(links.map((l) => l.menuId))] };
   }
-  const menus = await Menu.findAll({ where, order: [['orderNum', 'ASC'], ['id', 'ASC']] });
+  const menus = await Menu.findAll({
+    where,
+    order: [
+      ['orderNum', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
   return buildTree(
     menus.map((m) => ({
-      id: m.id, parentId: m.parentId, name: m.name, type: m.type as 'D' | 'M', path: m.path, component: m.component,
-      icon: m.icon, orderNum: m.orderNum, visible: m.visible, children: [] as MenuNode[],
+      id: m.id,
+      parentId: m.parentId,
+      name: m.name,
+      type: m.type as 'D' | 'M',
+      path: m.path,
+      component: m.component,
+      icon: m.icon,
+      orderNum: m.orderNum,
+      visible: m.visible,
+      children: [] as MenuNode[],
     })),
   );
 }
 
 export async function changeOwnPassword(actor: AdminActor, oldPassword: string, newPassword: string) {
   const user = (await User.findByPk(actor.userId))!;
-  if (!(await verifyPassword(oldPassword, user.passwordHash))) throw new AppError(400, 'WRONG_PASSWORD', '原密码不正确');
+  if (!(await verifyPassword(oldPassword, user.passwordHash)))
+    throw new AppError(400, 'WRONG_PASSWORD', '原密码不正确');
   if (oldPassword === newPassword) throw new AppError(400, 'SAME_PASSWORD', '新密码不能与原密码相同');
   assertAcceptablePassword(newPassword, { username: user.username, name: user.name });
   await user.update({ passwordHash: await hashPassword(newPassword), mustChangePassword: false });
   // Other sessions of this user end; the current one stays.
-  const others = await AdminSession.findAll({ where: { userId: user.id, revokedAt: { [Op.is]: null }, id: { [Op.ne]: actor.sessionId } } });
+  const others = await AdminSession.findAll({
+    where: { userId: user.id, revokedAt: { [Op.is]: null }, id: { [Op.ne]: actor.sessionId } },
+  });
   for (const s of others) await revokeFamily(s.id, 'password_changed');
 }
-
 
 /** Ends every live console session of a user (disabled account, password reset by an admin). */
 export async function endUserSessions(userId: number, reason: string) {

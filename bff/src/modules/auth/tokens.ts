@@ -27,7 +27,11 @@ function hmacKey() {
 export function signAccess(aud: Audience, subjectId: number, sid?: string) {
   const { config } = infra();
   return jwt.sign(sid ? { sid } : {}, hmacKey(), {
-    algorithm: 'HS256', subject: String(subjectId), audience: aud, issuer: ISSUER, expiresIn: config.ACCESS_TOKEN_TTL_SEC,
+    algorithm: 'HS256',
+    subject: String(subjectId),
+    audience: aud,
+    issuer: ISSUER,
+    expiresIn: config.ACCESS_TOKEN_TTL_SEC,
   });
 }
 
@@ -43,8 +47,13 @@ export function verifyAccess(token: string, aud: Audience): AccessClaims {
 export async function issueTokens(aud: Audience, subjectId: number, familyId: string, ttlMs: number) {
   const refreshToken = randomToken();
   await RefreshToken.create({
-    tokenHash: sha256(refreshToken), subjectType: aud, subjectId, familyId, expiresAt: new Date(Date.now() + ttlMs),
-    usedAt: null, revokedAt: null,
+    tokenHash: sha256(refreshToken),
+    subjectType: aud,
+    subjectId,
+    familyId,
+    expiresAt: new Date(Date.now() + ttlMs),
+    usedAt: null,
+    revokedAt: null,
   });
   return {
     accessToken: signAccess(aud, subjectId, familyId),
@@ -71,7 +80,10 @@ const revokedCacheSec = () => infra().config.ACCESS_TOKEN_TTL_SEC + 60;
 export async function revokeFamily(familyId: string, reason: string) {
   const now = new Date();
   await RefreshToken.update({ revokedAt: now }, { where: { familyId, revokedAt: { [Op.is]: null } } });
-  await AdminSession.update({ revokedAt: now, revokeReason: reason }, { where: { id: familyId, revokedAt: { [Op.is]: null } } });
+  await AdminSession.update(
+    { revokedAt: now, revokeReason: reason },
+    { where: { id: familyId, revokedAt: { [Op.is]: null } } },
+  );
   // Written last and unconditionally: a request that read "live" from the database before the update above can only
   // cache that with setIfAbsent, so whichever comes second, the cache ends up saying revoked.
   await infra().kv.set(loginStateKey(familyId), REVOKED, revokedCacheSec());
@@ -83,7 +95,8 @@ export async function isLoginRevoked(familyId: string): Promise<boolean> {
   const cached = await kv.get<string>(loginStateKey(familyId));
   if (cached !== undefined) return cached === REVOKED;
   // From the primary: a lagging read replica could still call a just-ended login live.
-  const revoked = (await RefreshToken.count({ where: { familyId, revokedAt: { [Op.ne]: null } }, useMaster: true })) > 0;
+  const revoked =
+    (await RefreshToken.count({ where: { familyId, revokedAt: { [Op.ne]: null } }, useMaster: true })) > 0;
   if (revoked) await kv.set(loginStateKey(familyId), REVOKED, revokedCacheSec());
   else await kv.setIfAbsent(loginStateKey(familyId), LIVE, LIVE_CACHE_SEC);
   return revoked;
@@ -103,7 +116,10 @@ export async function spendRefreshToken(aud: Audience, token: string) {
   }
   if (row.expiresAt.getTime() <= Date.now()) throw new AppError(401, 'REFRESH_TOKEN_INVALID', '登录已过期，请重新登录');
   // Conditional update: of two concurrent refreshes with the same token, exactly one wins.
-  const [won] = await RefreshToken.update({ usedAt: new Date() }, { where: { id: row.id, usedAt: { [Op.is]: null }, revokedAt: { [Op.is]: null } } });
+  const [won] = await RefreshToken.update(
+    { usedAt: new Date() },
+    { where: { id: row.id, usedAt: { [Op.is]: null }, revokedAt: { [Op.is]: null } } },
+  );
   if (!won) {
     await revokeFamily(row.familyId, 'refresh_reuse');
     throw new AppError(401, 'REFRESH_TOKEN_REUSED', '登录凭证已被使用过，为安全起见请重新登录');

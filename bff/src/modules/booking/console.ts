@@ -11,7 +11,17 @@ import { appointmentScopeWhere, appointmentViews } from './service';
 import { subtreeIds } from '../system/authz';
 import { auditReads, type ReadOrigin } from '../../kernel/audit';
 
-type Query = { page: number; pageSize: number; deptId?: number; doctorId?: number; from?: string; to?: string; status?: Appointment['status']; patientName?: string; no?: string };
+type Query = {
+  page: number;
+  pageSize: number;
+  deptId?: number;
+  doctorId?: number;
+  from?: string;
+  to?: string;
+  status?: Appointment['status'];
+  patientName?: string;
+  no?: string;
+};
 export const MAX_EXPORT_ROWS = 50_000;
 
 async function whereOf(actor: AdminActor, q: Query): Promise<WhereOptions> {
@@ -20,9 +30,17 @@ async function whereOf(actor: AdminActor, q: Query): Promise<WhereOptions> {
   if (q.doctorId) parts.push({ doctorId: q.doctorId });
   if (q.status) parts.push({ status: q.status });
   if (q.no) parts.push({ no: q.no });
-  if (q.from || q.to) parts.push({ clinicDate: { ...(q.from ? { [Op.gte]: q.from } : {}), ...(q.to ? { [Op.lte]: q.to } : {}) } });
+  if (q.from || q.to)
+    parts.push({ clinicDate: { ...(q.from ? { [Op.gte]: q.from } : {}), ...(q.to ? { [Op.lte]: q.to } : {}) } });
   if (q.patientName) {
-    const ids = (await Patient.findAll({ where: { name: { [Op.like]: `%${q.patientName}%` } }, attributes: ['id'], limit: 1000, paranoid: false })).map((p) => p.id);
+    const ids = (
+      await Patient.findAll({
+        where: { name: { [Op.like]: `%${q.patientName}%` } },
+        attributes: ['id'],
+        limit: 1000,
+        paranoid: false,
+      })
+    ).map((p) => p.id);
     parts.push({ patientId: ids });
   }
   return { [Op.and]: parts };
@@ -44,7 +62,10 @@ async function adminViews(rows: Appointment[]) {
   return views.map((v) => {
     const p = patients.get(v.patientId);
     return {
-      ...v, patientPhoneMasked: p ? maskPhone(fieldCrypto.decrypt(p.phoneEnc)) : '—', patientGender: p?.gender ?? null, patientAge: p ? ageOn(p.birthDate) : null,
+      ...v,
+      patientPhoneMasked: p ? maskPhone(fieldCrypto.decrypt(p.phoneEnc)) : '—',
+      patientGender: p?.gender ?? null,
+      patientAge: p ? ageOn(p.birthDate) : null,
       followUps: counts.get(v.id) ?? 0,
     };
   });
@@ -52,10 +73,23 @@ async function adminViews(rows: Appointment[]) {
 
 /** Appointments are medical data: every console read is recorded, one row per patient shown (kernel audit). */
 const auditShown = (actor: AdminActor, what: string, from: ReadOrigin, rows: Appointment[]) =>
-  auditReads(actor, { ...from, what, subjectType: 'appointment', subjects: rows.map((a) => ({ patientId: a.patientId, subjectId: a.id })) });
+  auditReads(actor, {
+    ...from,
+    what,
+    subjectType: 'appointment',
+    subjects: rows.map((a) => ({ patientId: a.patientId, subjectId: a.id })),
+  });
 
 export async function listAppointments(actor: AdminActor, q: Query, from: ReadOrigin) {
-  const { rows, count } = await Appointment.findAndCountAll({ where: await whereOf(actor, q), order: [['clinicDate', 'DESC'], ['id', 'DESC']], offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
+  const { rows, count } = await Appointment.findAndCountAll({
+    where: await whereOf(actor, q),
+    order: [
+      ['clinicDate', 'DESC'],
+      ['id', 'DESC'],
+    ],
+    offset: (q.page - 1) * q.pageSize,
+    limit: q.pageSize,
+  });
   // The audit row is written while the views are built; both settle before anything is returned.
   const [items] = await Promise.all([adminViews(rows), auditShown(actor, 'booking.appointment.list', from, rows)]);
   return { items, total: count, page: q.page, pageSize: q.pageSize };
@@ -64,20 +98,49 @@ export async function listAppointments(actor: AdminActor, q: Query, from: ReadOr
 export async function exportAppointments(actor: AdminActor, q: Query, from: ReadOrigin): Promise<Buffer> {
   const where = await whereOf(actor, q);
   const total = await Appointment.count({ where });
-  if (total > MAX_EXPORT_ROWS) throw unprocessable('EXPORT_TOO_LARGE', `最多导出 ${MAX_EXPORT_ROWS} 条，请缩小日期范围`);
+  if (total > MAX_EXPORT_ROWS)
+    throw unprocessable('EXPORT_TOO_LARGE', `最多导出 ${MAX_EXPORT_ROWS} 条，请缩小日期范围`);
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('预约数据');
   ws.columns = [
-    ['预约号', 'no', 26], ['状态', 'statusLabel', 8], ['就诊日期', 'clinicDate', 12], ['时段', 'periodLabel', 6], ['序号', 'seqNo', 6],
-    ['时间', 'window', 12], ['科室', 'deptName', 12], ['医生', 'doctorName', 10], ['就诊人', 'patientName', 10], ['性别', 'gender', 6],
-    ['年龄', 'patientAge', 6], ['手机', 'patientPhoneMasked', 14], ['挂号费(元)', 'fee', 10], ['支付时间', 'paidAt', 20], ['随访数', 'followUps', 8],
+    ['预约号', 'no', 26],
+    ['状态', 'statusLabel', 8],
+    ['就诊日期', 'clinicDate', 12],
+    ['时段', 'periodLabel', 6],
+    ['序号', 'seqNo', 6],
+    ['时间', 'window', 12],
+    ['科室', 'deptName', 12],
+    ['医生', 'doctorName', 10],
+    ['就诊人', 'patientName', 10],
+    ['性别', 'gender', 6],
+    ['年龄', 'patientAge', 6],
+    ['手机', 'patientPhoneMasked', 14],
+    ['挂号费(元)', 'fee', 10],
+    ['支付时间', 'paidAt', 20],
+    ['随访数', 'followUps', 8],
   ].map(([header, key, width]) => ({ header: header as string, key: key as string, width: width as number }));
   ws.getRow(1).font = { bold: true };
   for (let offset = 0; offset < total; offset += 1000) {
-    const rows = await Appointment.findAll({ where, order: [['clinicDate', 'DESC'], ['id', 'DESC']], offset, limit: 1000 });
+    const rows = await Appointment.findAll({
+      where,
+      order: [
+        ['clinicDate', 'DESC'],
+        ['id', 'DESC'],
+      ],
+      offset,
+      limit: 1000,
+    });
     const [views] = await Promise.all([adminViews(rows), auditShown(actor, 'booking.appointment.export', from, rows)]);
     for (const v of views) {
-      ws.addRow({ ...v, window: `${v.windowStart}-${v.windowEnd}`, gender: v.patientGender ? (v.patientGender === 'M' ? '男' : '女') : '', fee: (v.feeFen / 100).toFixed(2), paidAt: v.paidAt ? new Date(v.paidAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '' });
+      ws.addRow({
+        ...v,
+        window: `${v.windowStart}-${v.windowEnd}`,
+        gender: v.patientGender ? (v.patientGender === 'M' ? '男' : '女') : '',
+        fee: (v.feeFen / 100).toFixed(2),
+        paidAt: v.paidAt
+          ? new Date(v.paidAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+          : '',
+      });
     }
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
@@ -97,38 +160,91 @@ export async function getAppointment(actor: AdminActor, id: number, from: ReadOr
 
 export async function followUpsOf(actor: AdminActor, appointmentId: number) {
   await scopedAppointment(actor, appointmentId);
-  return (await FollowUp.findAll({ where: { appointmentId }, order: [['planDate', 'ASC'], ['id', 'ASC']] })).map((f) => f.get({ plain: true }));
+  return (
+    await FollowUp.findAll({
+      where: { appointmentId },
+      order: [
+        ['planDate', 'ASC'],
+        ['id', 'ASC'],
+      ],
+    })
+  ).map((f) => f.get({ plain: true }));
 }
 
-export async function addFollowUp(actor: AdminActor, appointmentId: number, input: { planDate: string; content: string }) {
+export async function addFollowUp(
+  actor: AdminActor,
+  appointmentId: number,
+  input: { planDate: string; content: string },
+) {
   const a = await scopedAppointment(actor, appointmentId);
-  if (!['booked', 'visited', 'no_show'].includes(a.status)) throw unprocessable('NOT_FOLLOWABLE', '只有已预约或已就诊的预约可以添加随访');
-  return (await FollowUp.create({ appointmentId, planDate: input.planDate, content: input.content, result: null, status: 'planned', createdBy: actor.userId })).get({ plain: true });
+  if (!['booked', 'visited', 'no_show'].includes(a.status))
+    throw unprocessable('NOT_FOLLOWABLE', '只有已预约或已就诊的预约可以添加随访');
+  return (
+    await FollowUp.create({
+      appointmentId,
+      planDate: input.planDate,
+      content: input.content,
+      result: null,
+      status: 'planned',
+      createdBy: actor.userId,
+    })
+  ).get({ plain: true });
 }
 
-export async function updateFollowUp(actor: AdminActor, id: number, input: { planDate?: string; content?: string; result?: string | null; status?: FollowUp['status'] }) {
+export async function updateFollowUp(
+  actor: AdminActor,
+  id: number,
+  input: { planDate?: string; content?: string; result?: string | null; status?: FollowUp['status'] },
+) {
   const f = await FollowUp.findByPk(id);
   if (!f) throw notFound('随访记录不存在');
   await scopedAppointment(actor, f.appointmentId);
-  if (input.status === 'done' && !(input.result ?? f.result)) throw unprocessable('RESULT_REQUIRED', '完成随访请填写随访结果');
+  if (input.status === 'done' && !(input.result ?? f.result))
+    throw unprocessable('RESULT_REQUIRED', '完成随访请填写随访结果');
   await f.update(input);
   return f.get({ plain: true });
 }
 
-export async function listFollowUps(actor: AdminActor, q: { page: number; pageSize: number; status?: FollowUp['status']; from?: string; to?: string }) {
+export async function listFollowUps(
+  actor: AdminActor,
+  q: { page: number; pageSize: number; status?: FollowUp['status']; from?: string; to?: string },
+) {
   const appts = await Appointment.findAll({ where: appointmentScopeWhere(actor), attributes: ['id'] });
   const where: WhereOptions = {
     appointmentId: appts.map((a) => a.id),
     ...(q.status ? { status: q.status } : {}),
-    ...(q.from || q.to ? { planDate: { ...(q.from ? { [Op.gte]: q.from } : {}), ...(q.to ? { [Op.lte]: q.to } : {}) } } : {}),
+    ...(q.from || q.to
+      ? { planDate: { ...(q.from ? { [Op.gte]: q.from } : {}), ...(q.to ? { [Op.lte]: q.to } : {}) } }
+      : {}),
   };
-  const { rows, count } = await FollowUp.findAndCountAll({ where, order: [['planDate', 'ASC'], ['id', 'ASC']], offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
-  const views = new Map((await appointmentViews(await Appointment.findAll({ where: { id: rows.map((r) => r.appointmentId) } }))).map((v) => [v.id, v]));
+  const { rows, count } = await FollowUp.findAndCountAll({
+    where,
+    order: [
+      ['planDate', 'ASC'],
+      ['id', 'ASC'],
+    ],
+    offset: (q.page - 1) * q.pageSize,
+    limit: q.pageSize,
+  });
+  const views = new Map(
+    (await appointmentViews(await Appointment.findAll({ where: { id: rows.map((r) => r.appointmentId) } }))).map(
+      (v) => [v.id, v],
+    ),
+  );
   return {
     items: rows.map((f) => {
       const v = views.get(f.appointmentId);
-      return { ...f.get({ plain: true }), appointmentNo: v?.no ?? '', deptName: v?.deptName ?? '', patientName: v?.patientName ?? '', doctorName: v?.doctorName ?? '', clinicDate: v?.clinicDate ?? '' };
+      return {
+        ...f.get({ plain: true }),
+        appointmentNo: v?.no ?? '',
+        deptName: v?.deptName ?? '',
+        patientName: v?.patientName ?? '',
+        doctorName: v?.doctorName ?? '',
+        clinicDate: v?.clinicDate ?? '',
+      };
     }),
-    total: count, page: q.page, pageSize: q.pageSize,
+    total: count,
+    page: q.page,
+    pageSize: q.pageSize,
   };
 }

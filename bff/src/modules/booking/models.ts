@@ -1,5 +1,10 @@
 import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
 } from 'sequelize';
 import type { Period } from '../scheduling/models';
 
@@ -7,7 +12,8 @@ import type { Period } from '../scheduling/models';
  * pending_payment → booked → visited | no_show; pending_payment → expired; pending/booked → cancelled;
  * pending/booked → stopped (the doctor's session was called off). Only pending_payment and booked hold a slot.
  */
-export type AppointmentStatus = 'pending_payment' | 'booked' | 'visited' | 'no_show' | 'cancelled' | 'expired' | 'stopped';
+export type AppointmentStatus =
+  'pending_payment' | 'booked' | 'visited' | 'no_show' | 'cancelled' | 'expired' | 'stopped';
 export const HOLDING: AppointmentStatus[] = ['pending_payment', 'booked'];
 
 export class Appointment extends Model<InferAttributes<Appointment>, InferCreationAttributes<Appointment>> {
@@ -74,26 +80,60 @@ const str = (n: number) => ({ type: DataTypes.STRING(n), allowNull: false });
 export function initBookingModels(sequelize: Sequelize) {
   Appointment.init(
     {
-      id, no: str(32), userId: int(), patientId: int(), scheduleId: int(), doctorId: int(), deptId: int(), seqNo: int(),
-      activeSeq: DataTypes.INTEGER, activePerson: DataTypes.STRING(64), clinicDate: { type: DataTypes.DATEONLY, allowNull: false },
-      period: str(8), windowStart: str(5), windowEnd: str(5), feeFen: int(), status: str(20), holdExpiresAt: DataTypes.DATE,
-      paidAt: DataTypes.DATE, paidOrderId: DataTypes.INTEGER, cancelledAt: DataTypes.DATE, cancelReason: DataTypes.STRING(255), visitedAt: DataTypes.DATE,
+      id,
+      no: str(32),
+      userId: int(),
+      patientId: int(),
+      scheduleId: int(),
+      doctorId: int(),
+      deptId: int(),
+      seqNo: int(),
+      activeSeq: DataTypes.INTEGER,
+      activePerson: DataTypes.STRING(64),
+      clinicDate: { type: DataTypes.DATEONLY, allowNull: false },
+      period: str(8),
+      windowStart: str(5),
+      windowEnd: str(5),
+      feeFen: int(),
+      status: str(20),
+      holdExpiresAt: DataTypes.DATE,
+      paidAt: DataTypes.DATE,
+      paidOrderId: DataTypes.INTEGER,
+      cancelledAt: DataTypes.DATE,
+      cancelReason: DataTypes.STRING(255),
+      visitedAt: DataTypes.DATE,
       fromWaitlist: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
-      createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'appointment', underscored: true },
   );
   WaitlistEntry.init(
     {
-      id, scheduleId: int(), userId: int(), patientId: int(), activePerson: DataTypes.STRING(64), status: str(16),
-      appointmentId: DataTypes.INTEGER, offeredAt: DataTypes.DATE, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+      id,
+      scheduleId: int(),
+      userId: int(),
+      patientId: int(),
+      activePerson: DataTypes.STRING(64),
+      status: str(16),
+      appointmentId: DataTypes.INTEGER,
+      offeredAt: DataTypes.DATE,
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'waitlist_entry', underscored: true },
   );
   FollowUp.init(
     {
-      id, appointmentId: int(), planDate: { type: DataTypes.DATEONLY, allowNull: false }, content: str(500), result: DataTypes.STRING(500),
-      status: str(16), createdBy: int(), createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+      id,
+      appointmentId: int(),
+      planDate: { type: DataTypes.DATEONLY, allowNull: false },
+      content: str(500),
+      result: DataTypes.STRING(500),
+      status: str(16),
+      createdBy: int(),
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'follow_up', underscored: true },
   );

@@ -6,8 +6,12 @@ import { bookingAdminRoutes } from './admin.routes';
 import { expireHolds, highestHeldSeat, registerAppointmentPayments, stopSchedule } from './service';
 
 export const BOOKING_PERMS = {
-  appointmentList: 'booking:appointment:list', appointmentExport: 'booking:appointment:export', appointmentMark: 'booking:appointment:mark',
-  followupList: 'booking:followup:list', followupAdd: 'booking:followup:add', followupEdit: 'booking:followup:edit',
+  appointmentList: 'booking:appointment:list',
+  appointmentExport: 'booking:appointment:export',
+  appointmentMark: 'booking:appointment:mark',
+  followupList: 'booking:followup:list',
+  followupAdd: 'booking:followup:add',
+  followupEdit: 'booking:followup:edit',
 } as const;
 
 /** Appointments on scheduling's slots, the waitlist, follow-ups; pays through payment (subject type 'appointment'). */

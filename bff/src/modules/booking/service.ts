@@ -17,10 +17,12 @@ import type { PayOrder } from '../payment/models';
 import * as payment from '../payment/service';
 
 const cfg = () => infra().config;
-const appointmentNo = () => `AP${shanghaiDate().replaceAll('-', '')}${crypto.randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12)}`;
+const appointmentNo = () =>
+  `AP${shanghaiDate().replaceAll('-', '')}${crypto.randomBytes(9).toString('base64url').replace(/[-_]/g, 'x').slice(0, 12)}`;
 
 /** Per-appointment serialisation for state changes that race: pay notification, hold expiry, cancel. */
-export const withAppointmentLock = <T>(id: number, fn: () => Promise<T>) => infra().kv.withLock(`appointment:${id}`, fn, { ttlMs: 30_000, waitMs: 15_000 });
+export const withAppointmentLock = <T>(id: number, fn: () => Promise<T>) =>
+  infra().kv.withLock(`appointment:${id}`, fn, { ttlMs: 30_000, waitMs: 15_000 });
 
 export function cancelDeadline(a: { clinicDate: string; period: string }, s: { startTime: string }) {
   return new Date(shanghaiInstant(a.clinicDate, s.startTime).getTime() - cfg().BOOKING_CANCEL_CUTOFF_MINUTES * 60_000);
@@ -31,21 +33,34 @@ export function cancelDeadline(a: { clinicDate: string; period: string }, s: { s
  * APPOINTMENT) when they accepted one — the mini-program asks right after a booking.
  */
 export async function notify(userId: number, title: string, content: string, t?: Transaction, appointmentId?: number) {
-  await notifyPatient(userId, {
-    title, content,
-    link: appointmentId ? { type: 'appointment', id: appointmentId } : undefined,
-    template: {
-      id: templateId('APPOINTMENT'), data: { thing1: title, thing2: content },
-      page: appointmentId ? `packages/booking/pages/detail/index?id=${appointmentId}` : 'packages/booking/pages/notices/index',
+  await notifyPatient(
+    userId,
+    {
+      title,
+      content,
+      link: appointmentId ? { type: 'appointment', id: appointmentId } : undefined,
+      template: {
+        id: templateId('APPOINTMENT'),
+        data: { thing1: title, thing2: content },
+        page: appointmentId
+          ? `packages/booking/pages/detail/index?id=${appointmentId}`
+          : 'packages/booking/pages/notices/index',
+      },
     },
-  }, { transaction: t });
+    { transaction: t },
+  );
 }
 
 /** Views of appointments; a related row that is gone (deleted member, removed schedule …) shows as empty, never fails. */
 export async function appointmentViews(rows: Appointment[], shownPatients?: Promise<Pick<Patient, 'id' | 'name'>[]>) {
   const [schedules, patients, doctors, depts, posts, refunds] = await Promise.all([
     Schedule.findAll({ where: { id: [...new Set(rows.map((r) => r.scheduleId))] } }),
-    shownPatients ?? Patient.findAll({ where: { id: [...new Set(rows.map((r) => r.patientId))] }, attributes: ['id', 'name'], paranoid: false }),
+    shownPatients ??
+      Patient.findAll({
+        where: { id: [...new Set(rows.map((r) => r.patientId))] },
+        attributes: ['id', 'name'],
+        paranoid: false,
+      }),
     User.findAll({ where: { id: [...new Set(rows.map((r) => r.doctorId))] }, attributes: ['id', 'name', 'postId'] }),
     Dept.findAll({ where: { id: [...new Set(rows.map((r) => r.deptId))] }, attributes: ['id', 'name'] }),
     Post.findAll({ attributes: ['id', 'name'] }),
@@ -63,15 +78,35 @@ export async function appointmentViews(rows: Appointment[], shownPatients?: Prom
     const paid = refunds.get(a.id) ?? [];
     const doctor = dMap.get(a.doctorId);
     return {
-      id: a.id, no: a.no, status: a.status, statusLabel: STATUS_LABEL[a.status],
-      patientId: a.patientId, patientName: pMap.get(a.patientId) ?? '', doctorId: a.doctorId, doctorName: doctor?.name ?? '',
-      doctorTitle: doctor?.postId ? postMap.get(doctor.postId) ?? null : null, deptId: a.deptId, deptName: deptMap.get(a.deptId) ?? '',
-      scheduleId: a.scheduleId, clinicDate: a.clinicDate, period: a.period, periodLabel: PERIOD_LABEL[a.period],
-      windowStart: a.windowStart, windowEnd: a.windowEnd, seqNo: a.seqNo, feeFen: a.feeFen, location: s?.location ?? null,
-      holdExpiresAt: a.status === 'pending_payment' ? a.holdExpiresAt : null, paidAt: a.paidAt ?? null,
-      cancelDeadline: deadline, canCancel: (a.status === 'pending_payment' || a.status === 'booked') && deadline.getTime() > now,
-      cancelReason: a.cancelReason ?? null, refund: bookingRefund(paid.filter((r) => !r.duplicate)), refunds: paid,
-      fromWaitlist: a.fromWaitlist, createdAt: a.createdAt,
+      id: a.id,
+      no: a.no,
+      status: a.status,
+      statusLabel: STATUS_LABEL[a.status],
+      patientId: a.patientId,
+      patientName: pMap.get(a.patientId) ?? '',
+      doctorId: a.doctorId,
+      doctorName: doctor?.name ?? '',
+      doctorTitle: doctor?.postId ? (postMap.get(doctor.postId) ?? null) : null,
+      deptId: a.deptId,
+      deptName: deptMap.get(a.deptId) ?? '',
+      scheduleId: a.scheduleId,
+      clinicDate: a.clinicDate,
+      period: a.period,
+      periodLabel: PERIOD_LABEL[a.period],
+      windowStart: a.windowStart,
+      windowEnd: a.windowEnd,
+      seqNo: a.seqNo,
+      feeFen: a.feeFen,
+      location: s?.location ?? null,
+      holdExpiresAt: a.status === 'pending_payment' ? a.holdExpiresAt : null,
+      paidAt: a.paidAt ?? null,
+      cancelDeadline: deadline,
+      canCancel: (a.status === 'pending_payment' || a.status === 'booked') && deadline.getTime() > now,
+      cancelReason: a.cancelReason ?? null,
+      refund: bookingRefund(paid.filter((r) => !r.duplicate)),
+      refunds: paid,
+      fromWaitlist: a.fromWaitlist,
+      createdAt: a.createdAt,
     };
   });
 }
@@ -88,9 +123,14 @@ function bookingRefund(refunds: { status: 'processing' | 'success' | 'failed'; a
  * The waitlist is read first: an offer turns a waiting entry into a booking in one commit, so in this order the
  * two reads can't both miss it.
  */
-guardPatientRemoval(async (patientId, t) =>
-  (await WaitlistEntry.count({ where: { patientId, status: 'waiting' }, transaction: t })) > 0
-  || (await Appointment.count({ where: { patientId, status: HOLDING, clinicDate: { [Op.gte]: shanghaiDate() } }, transaction: t })) > 0);
+guardPatientRemoval(
+  async (patientId, t) =>
+    (await WaitlistEntry.count({ where: { patientId, status: 'waiting' }, transaction: t })) > 0 ||
+    (await Appointment.count({
+      where: { patientId, status: HOLDING, clinicDate: { [Op.gte]: shanghaiDate() } },
+      transaction: t,
+    })) > 0,
+);
 
 async function ownPatient(actor: MpActor, patientId: number) {
   const p = await Patient.findOne({ where: { id: patientId, userId: actor.userId } });
@@ -102,11 +142,17 @@ async function ownPatient(actor: MpActor, patientId: number) {
 export async function suspendedUntil(userId: number): Promise<Date | null> {
   const { NO_SHOW_LIMIT, NO_SHOW_WINDOW_DAYS, NO_SHOW_SUSPEND_DAYS } = cfg();
   const since = addDays(shanghaiDate(), -(NO_SHOW_WINDOW_DAYS + NO_SHOW_SUSPEND_DAYS));
-  const dates = (await Appointment.findAll({ where: { userId, status: 'no_show', clinicDate: { [Op.gte]: since } }, attributes: ['clinicDate'], order: [['clinicDate', 'ASC']] }))
-    .map((a) => shanghaiInstant(a.clinicDate).getTime());
+  const dates = (
+    await Appointment.findAll({
+      where: { userId, status: 'no_show', clinicDate: { [Op.gte]: since } },
+      attributes: ['clinicDate'],
+      order: [['clinicDate', 'ASC']],
+    })
+  ).map((a) => shanghaiInstant(a.clinicDate).getTime());
   let until: number | null = null;
   for (let i = NO_SHOW_LIMIT - 1; i < dates.length; i++) {
-    if (dates[i] - dates[i - NO_SHOW_LIMIT + 1] <= NO_SHOW_WINDOW_DAYS * 86400_000) until = dates[i] + NO_SHOW_SUSPEND_DAYS * 86400_000;
+    if (dates[i] - dates[i - NO_SHOW_LIMIT + 1] <= NO_SHOW_WINDOW_DAYS * 86400_000)
+      until = dates[i] + NO_SHOW_SUSPEND_DAYS * 86400_000;
   }
   return until && until > Date.now() ? new Date(until) : null;
 }
@@ -117,18 +163,26 @@ function assertBookable(s: Schedule | null): asserts s is Schedule {
   if (s.releaseAt.getTime() > Date.now()) {
     throw conflict('NOT_RELEASED', '号源尚未开放，请到放号时间再来', { releaseAt: s.releaseAt.toISOString() });
   }
-  if (shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now()) throw conflict('SESSION_PASSED', '该时段已结束');
+  if (shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now())
+    throw conflict('SESSION_PASSED', '该时段已结束');
 }
 
 async function assertUnderLimit(userId: number, t?: Transaction) {
-  const active = await Appointment.count({ where: { userId, status: HOLDING, clinicDate: { [Op.gte]: shanghaiDate() } }, transaction: t });
-  if (active >= cfg().BOOKING_MAX_ACTIVE) throw conflict('BOOKING_LIMIT', `最多同时保留 ${cfg().BOOKING_MAX_ACTIVE} 个未就诊的预约`);
+  const active = await Appointment.count({
+    where: { userId, status: HOLDING, clinicDate: { [Op.gte]: shanghaiDate() } },
+    transaction: t,
+  });
+  if (active >= cfg().BOOKING_MAX_ACTIVE)
+    throw conflict('BOOKING_LIMIT', `最多同时保留 ${cfg().BOOKING_MAX_ACTIVE} 个未就诊的预约`);
 }
 
 /** Checked before any lock is taken; the limit is checked again under the account lock (lockAccountFor). */
 async function checkPatientRules(actor: MpActor) {
   const until = await suspendedUntil(actor.userId);
-  if (until) throw forbidden('BOOKING_SUSPENDED', `因多次爽约，预约功能暂停至 ${shanghaiDate(until)}`, { until: until.toISOString() });
+  if (until)
+    throw forbidden('BOOKING_SUSPENDED', `因多次爽约，预约功能暂停至 ${shanghaiDate(until)}`, {
+      until: until.toISOString(),
+    });
   await assertUnderLimit(actor.userId);
 }
 
@@ -154,7 +208,9 @@ async function lockAccountFor(actor: MpActor, patientId: number, t: Transaction)
  */
 async function lowestFreeSeq(s: Schedule, person: string, t: Transaction) {
   const held = await Appointment.findAll({
-    where: { scheduleId: s.id, activeSeq: { [Op.ne]: null } }, attributes: ['activeSeq', 'activePerson'], transaction: t,
+    where: { scheduleId: s.id, activeSeq: { [Op.ne]: null } },
+    attributes: ['activeSeq', 'activePerson'],
+    transaction: t,
   });
   if (held.some((h) => h.activePerson === person)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
   const taken = new Set(held.map((h) => h.activeSeq));
@@ -165,15 +221,34 @@ async function lowestFreeSeq(s: Schedule, person: string, t: Transaction) {
 }
 
 /** Gives the lowest free slot to a family member as a new appointment (unpaid hold, or booked if free of charge). */
-async function holdLowestSlot(s: Schedule, patient: Patient, opts: { userId: number; holdMinutes: number; fromWaitlist: boolean }, t: Transaction) {
+async function holdLowestSlot(
+  s: Schedule,
+  patient: Patient,
+  opts: { userId: number; holdMinutes: number; fromWaitlist: boolean },
+  t: Transaction,
+) {
   const { seq, window: w } = await lowestFreeSeq(s, patient.idCardHash, t);
   const free = s.feeFen === 0;
   const a = await Appointment.create(
     {
-      no: appointmentNo(), userId: opts.userId, patientId: patient.id, scheduleId: s.id, doctorId: s.doctorId, deptId: s.deptId, seqNo: seq,
-      activeSeq: seq, activePerson: patient.idCardHash, clinicDate: s.clinicDate, period: s.period, windowStart: w.start, windowEnd: w.end,
-      feeFen: s.feeFen, status: free ? 'booked' : 'pending_payment', holdExpiresAt: free ? null : new Date(Date.now() + opts.holdMinutes * 60_000),
-      paidAt: null, fromWaitlist: opts.fromWaitlist,
+      no: appointmentNo(),
+      userId: opts.userId,
+      patientId: patient.id,
+      scheduleId: s.id,
+      doctorId: s.doctorId,
+      deptId: s.deptId,
+      seqNo: seq,
+      activeSeq: seq,
+      activePerson: patient.idCardHash,
+      clinicDate: s.clinicDate,
+      period: s.period,
+      windowStart: w.start,
+      windowEnd: w.end,
+      feeFen: s.feeFen,
+      status: free ? 'booked' : 'pending_payment',
+      holdExpiresAt: free ? null : new Date(Date.now() + opts.holdMinutes * 60_000),
+      paidAt: null,
+      fromWaitlist: opts.fromWaitlist,
     },
     { transaction: t },
   );
@@ -187,7 +262,8 @@ function uniqueViolation(err: unknown) {
 
 export async function takeSlot(actor: MpActor, input: { scheduleId: number; patientId: number }) {
   const limit = await infra().kv.hit(`booking:user:${actor.userId}`, cfg().BOOKING_RATE_PER_USER_PER_MIN, 60);
-  if (!limit.allowed) throw new AppError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { retryAfterSeconds: limit.retryAfterSec });
+  if (!limit.allowed)
+    throw new AppError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { retryAfterSeconds: limit.retryAfterSec });
   const member = await ownPatient(actor, input.patientId);
   const fast = await Schedule.findByPk(input.scheduleId);
   assertBookable(fast);
@@ -196,23 +272,35 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
   await checkPatientRules(actor);
   let appt: Appointment;
   try {
-    appt = await tx(async (t) => {
-      const s = await Schedule.findByPk(input.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
-      assertBookable(s);
-      // Those who queued for the lock while the last slots went are sent away after one indexed look-up.
-      if (s.bookedCount >= s.slotCount) {
-        if (await Appointment.count({ where: { scheduleId: s.id, activePerson: member.idCardHash }, transaction: t })) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
-        throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
-      }
-      const patient = await lockAccountFor(actor, input.patientId, t);
-      return holdLowestSlot(s, patient, { userId: actor.userId, holdMinutes: cfg().BOOKING_HOLD_MINUTES, fromWaitlist: false }, t);
-    }, { readCommitted: true });
+    appt = await tx(
+      async (t) => {
+        const s = await Schedule.findByPk(input.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
+        assertBookable(s);
+        // Those who queued for the lock while the last slots went are sent away after one indexed look-up.
+        if (s.bookedCount >= s.slotCount) {
+          if (await Appointment.count({ where: { scheduleId: s.id, activePerson: member.idCardHash }, transaction: t }))
+            throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+          throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+        }
+        const patient = await lockAccountFor(actor, input.patientId, t);
+        return holdLowestSlot(
+          s,
+          patient,
+          { userId: actor.userId, holdMinutes: cfg().BOOKING_HOLD_MINUTES, fromWaitlist: false },
+          t,
+        );
+      },
+      { readCommitted: true },
+    );
   } catch (err) {
     if (uniqueViolation(err)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
     throw err;
   }
   const view = (await appointmentViews([appt]))[0];
-  const payment = appt.status === 'pending_payment' ? await withAppointmentLock(appt.id, () => ensurePayment(appt)).catch(paymentUnavailable) : null;
+  const payment =
+    appt.status === 'pending_payment'
+      ? await withAppointmentLock(appt.id, () => ensurePayment(appt)).catch(paymentUnavailable)
+      : null;
   return { appointment: view, payment };
 }
 
@@ -228,18 +316,34 @@ export async function payAppointment(actor: MpActor, id: number) {
   if (!owned) throw notFound('预约不存在');
   return withAppointmentLock(id, async () => {
     const a = (await Appointment.findByPk(id))!;
-    if (a.status !== 'pending_payment') throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
-    if (a.holdExpiresAt && a.holdExpiresAt.getTime() <= Date.now()) throw conflict('HOLD_EXPIRED', '支付时间已过，号源已释放');
+    if (a.status !== 'pending_payment')
+      throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
+    if (a.holdExpiresAt && a.holdExpiresAt.getTime() <= Date.now())
+      throw conflict('HOLD_EXPIRED', '支付时间已过，号源已释放');
     return { payment: await ensurePayment(a) };
   });
 }
 
-export async function listMyAppointments(actor: MpActor, q: { page: number; pageSize: number; status?: 'upcoming' | 'pending' | 'done' | 'cancelled' }) {
+export async function listMyAppointments(
+  actor: MpActor,
+  q: { page: number; pageSize: number; status?: 'upcoming' | 'pending' | 'done' | 'cancelled' },
+) {
   const groups: Record<string, AppointmentStatus[]> = {
-    upcoming: ['booked'], pending: ['pending_payment'], done: ['visited', 'no_show'], cancelled: ['cancelled', 'expired', 'stopped'],
+    upcoming: ['booked'],
+    pending: ['pending_payment'],
+    done: ['visited', 'no_show'],
+    cancelled: ['cancelled', 'expired', 'stopped'],
   };
   const where = { userId: actor.userId, ...(q.status ? { status: groups[q.status] } : {}) };
-  const { rows, count } = await Appointment.findAndCountAll({ where, order: [['clinicDate', 'DESC'], ['id', 'DESC']], offset: (q.page - 1) * q.pageSize, limit: q.pageSize });
+  const { rows, count } = await Appointment.findAndCountAll({
+    where,
+    order: [
+      ['clinicDate', 'DESC'],
+      ['id', 'DESC'],
+    ],
+    offset: (q.page - 1) * q.pageSize,
+    limit: q.pageSize,
+  });
   return { items: await appointmentViews(rows), total: count, page: q.page, pageSize: q.pageSize };
 }
 
@@ -257,15 +361,18 @@ export async function getMyAppointment(actor: MpActor, id: number) {
  * Returns whether this call released the slot.
  */
 export async function releaseSlot(a: Appointment, status: AppointmentStatus, reason: string | null): Promise<boolean> {
-  return tx(async (t) => {
-    await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE, attributes: ['id'] });
-    const [n] = await Appointment.update(
-      { status, activeSeq: null, activePerson: null, cancelledAt: new Date(), cancelReason: reason },
-      { where: { id: a.id, status: HOLDING }, transaction: t },
-    );
-    if (n) await Schedule.decrement('bookedCount', { by: 1, where: { id: a.scheduleId }, transaction: t });
-    return n > 0;
-  }, { readCommitted: true });
+  return tx(
+    async (t) => {
+      await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE, attributes: ['id'] });
+      const [n] = await Appointment.update(
+        { status, activeSeq: null, activePerson: null, cancelledAt: new Date(), cancelReason: reason },
+        { where: { id: a.id, status: HOLDING }, transaction: t },
+      );
+      if (n) await Schedule.decrement('bookedCount', { by: 1, where: { id: a.scheduleId }, transaction: t });
+      return n > 0;
+    },
+    { readCommitted: true },
+  );
 }
 
 export async function cancelMyAppointment(actor: MpActor, id: number) {
@@ -275,7 +382,8 @@ export async function cancelMyAppointment(actor: MpActor, id: number) {
     const a = (await Appointment.findByPk(id))!;
     if (!HOLDING.includes(a.status)) throw conflict('NOT_CANCELLABLE', `该预约${STATUS_LABEL[a.status]}，不能取消`);
     const s = await Schedule.findByPk(a.scheduleId);
-    if (cancelDeadline(a, { startTime: s?.startTime ?? a.windowStart }).getTime() <= Date.now()) throw conflict('CANCEL_TOO_LATE', '已过取消截止时间，不能取消');
+    if (cancelDeadline(a, { startTime: s?.startTime ?? a.windowStart }).getTime() <= Date.now())
+      throw conflict('CANCEL_TOO_LATE', '已过取消截止时间，不能取消');
     // Orders still open are closed first; one paid in the meantime wins, and is refunded below with the rest.
     await closeForAppointment(a);
     await a.reload();
@@ -301,11 +409,16 @@ const subjectOf = (a: Appointment): payment.PaySubject => ({ type: APPOINTMENT, 
 async function ensurePayment(a: Appointment) {
   const dept = await Dept.findByPk(a.deptId);
   return payment.ensurePayment({
-    subject: subjectOf(a), no: a.no, userId: a.userId, amountFen: a.feeFen,
-    description: `医云挂号-${dept?.name ?? '门诊'}-${a.clinicDate}`, timeExpire: a.holdExpiresAt ?? new Date(Date.now() + 15 * 60_000),
+    subject: subjectOf(a),
+    no: a.no,
+    userId: a.userId,
+    amountFen: a.feeFen,
+    description: `医云挂号-${dept?.name ?? '门诊'}-${a.clinicDate}`,
+    timeExpire: a.holdExpiresAt ?? new Date(Date.now() + 15 * 60_000),
     assertPayable: async () => {
       await a.reload();
-      if (a.status !== 'pending_payment') throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
+      if (a.status !== 'pending_payment')
+        throw conflict('NOT_PAYABLE', a.status === 'booked' ? '该预约已支付' : '该预约已失效，不能支付');
     },
     applyFound: (order, paidAt) => applyFoundPayment(a, order, paidAt),
   });
@@ -322,7 +435,8 @@ async function applyFoundPayment(a: Appointment, order: PayOrder, paidAt: Date) 
 }
 
 /** Closes an appointment's open orders at WeChat Pay (see applyFoundPayment); under the appointment lock. */
-const closeForAppointment = (a: Appointment) => payment.closeForSubject(subjectOf(a), (order, paidAt) => applyFoundPayment(a, order, paidAt));
+const closeForAppointment = (a: Appointment) =>
+  payment.closeForSubject(subjectOf(a), (order, paidAt) => applyFoundPayment(a, order, paidAt));
 
 /** Full refund of everything paid for an appointment (duplicates included); repeat calls are no-ops. */
 const refundForAppointment = (a: Appointment, reason: string) => payment.refundForSubject(subjectOf(a), reason);
@@ -332,7 +446,11 @@ async function refundDuplicate(a: Appointment, order: PayOrder) {
   const { created } = await payment.refundOrder(order, '重复支付，全额退款');
   if (created) {
     infra().log.warn({ appointment: a.id, outTradeNo: order.outTradeNo }, 'duplicate payment refunded');
-    await notify(a.userId, '重复支付退款', `您为 ${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约重复支付了 ${(order.amountFen / 100).toFixed(2)} 元，多付的款项将原路退回。`);
+    await notify(
+      a.userId,
+      '重复支付退款',
+      `您为 ${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约重复支付了 ${(order.amountFen / 100).toFixed(2)} 元，多付的款项将原路退回。`,
+    );
   }
 }
 
@@ -374,20 +492,43 @@ export async function applyPayment(a: Appointment, orderId: number, paidAt: Date
   }
   if (a.status !== 'expired') return 'refund';
   try {
-    const again = await tx(async (t) => {
-      const s = await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
-      await lockOwner(a.userId, t);
-      const patient = await Patient.findByPk(a.patientId, { transaction: t });
-      if (!patient || !s || s.status !== 'open' || s.bookedCount >= s.slotCount) return false;
-      // The paid appointment keeps its number and order; it just gets a slot again.
-      const { seq, window: w } = await lowestFreeSeq(s, patient.idCardHash, t);
-      await a.update({ status: 'booked', paidAt, paidOrderId: orderId, holdExpiresAt: null, seqNo: seq, activeSeq: seq, activePerson: patient.idCardHash,
-        windowStart: w.start, windowEnd: w.end, cancelledAt: null, cancelReason: null }, { transaction: t });
-      await s.increment('bookedCount', { by: 1, transaction: t });
-      return true;
-    }, { readCommitted: true });
+    const again = await tx(
+      async (t) => {
+        const s = await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
+        await lockOwner(a.userId, t);
+        const patient = await Patient.findByPk(a.patientId, { transaction: t });
+        if (!patient || !s || s.status !== 'open' || s.bookedCount >= s.slotCount) return false;
+        // The paid appointment keeps its number and order; it just gets a slot again.
+        const { seq, window: w } = await lowestFreeSeq(s, patient.idCardHash, t);
+        await a.update(
+          {
+            status: 'booked',
+            paidAt,
+            paidOrderId: orderId,
+            holdExpiresAt: null,
+            seqNo: seq,
+            activeSeq: seq,
+            activePerson: patient.idCardHash,
+            windowStart: w.start,
+            windowEnd: w.end,
+            cancelledAt: null,
+            cancelReason: null,
+          },
+          { transaction: t },
+        );
+        await s.increment('bookedCount', { by: 1, transaction: t });
+        return true;
+      },
+      { readCommitted: true },
+    );
     if (again) {
-      await notify(a.userId, '预约成功', `支付已到账，已为您保留 ${a.clinicDate} ${PERIOD_LABEL[a.period]} 的号源。`, undefined, a.id);
+      await notify(
+        a.userId,
+        '预约成功',
+        `支付已到账，已为您保留 ${a.clinicDate} ${PERIOD_LABEL[a.period]} 的号源。`,
+        undefined,
+        a.id,
+      );
       return 'booked';
     }
   } catch (err) {
@@ -399,19 +540,32 @@ export async function applyPayment(a: Appointment, orderId: number, paidAt: Date
 
 /** A payment confirmed by WeChat Pay (notification or reconciliation): applied under the appointment lock, then refunds. */
 export async function onPaid(order: PayOrder, paidAt: Date): Promise<PaymentOutcome> {
-  const outcome = await withAppointmentLock(order.subjectId, async () => applyPayment((await Appointment.findByPk(order.subjectId))!, order.id, paidAt));
+  const outcome = await withAppointmentLock(order.subjectId, async () =>
+    applyPayment((await Appointment.findByPk(order.subjectId))!, order.id, paidAt),
+  );
   const a = (await Appointment.findByPk(order.subjectId))!;
   if (outcome === 'duplicate') await refundDuplicate(a, order);
   if (outcome === 'refund') {
     const { created } = await refundForAppointment(a, '号源已释放，费用原路退回');
-    if (created) await notify(a.userId, '费用退回', `您的预约已${STATUS_LABEL[a.status]}，支付的 ${(a.feeFen / 100).toFixed(2)} 元将原路退回。`, undefined, a.id);
+    if (created)
+      await notify(
+        a.userId,
+        '费用退回',
+        `您的预约已${STATUS_LABEL[a.status]}，支付的 ${(a.feeFen / 100).toFixed(2)} 元将原路退回。`,
+        undefined,
+        a.id,
+      );
   }
   return outcome;
 }
 
 /** Job: holds not paid in time are closed at WeChat Pay and their slots freed — unless WeChat says they were paid. */
 export async function expireHolds(limit = 200) {
-  const due = await Appointment.findAll({ where: { status: 'pending_payment', holdExpiresAt: { [Op.lte]: new Date() } }, order: [['holdExpiresAt', 'ASC']], limit });
+  const due = await Appointment.findAll({
+    where: { status: 'pending_payment', holdExpiresAt: { [Op.lte]: new Date() } },
+    order: [['holdExpiresAt', 'ASC']],
+    limit,
+  });
   let expired = 0;
   const schedules = new Set<number>();
   for (const d of due) {
@@ -423,7 +577,13 @@ export async function expireHolds(limit = 200) {
       await a.reload();
       if (a.status !== 'pending_payment') return;
       if (!(await releaseSlot(a, 'expired', '超时未支付'))) return;
-      await notify(a.userId, '预约已过期', `${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约未在规定时间内支付，号源已释放。`, undefined, a.id);
+      await notify(
+        a.userId,
+        '预约已过期',
+        `${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约未在规定时间内支付，号源已释放。`,
+        undefined,
+        a.id,
+      );
       expired++;
       schedules.add(a.scheduleId);
     }).catch((err) => infra().log.error({ err, appointment: d.id }, 'hold expiry failed'));
@@ -441,11 +601,26 @@ export async function joinWaitlist(actor: MpActor, input: { scheduleId: number; 
   if (s.bookedCount < s.slotCount) throw conflict('SLOT_AVAILABLE', '还有号源，可以直接预约');
   await checkPatientRules(actor);
   try {
-    const e = await tx(async (t) => {
-      const patient = await lockAccountFor(actor, input.patientId, t);
-      if (await Appointment.findOne({ where: { scheduleId: s.id, activePerson: patient.idCardHash }, transaction: t })) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
-      return WaitlistEntry.create({ scheduleId: s.id, userId: actor.userId, patientId: patient.id, activePerson: patient.idCardHash, status: 'waiting' }, { transaction: t });
-    }, { readCommitted: true });
+    const e = await tx(
+      async (t) => {
+        const patient = await lockAccountFor(actor, input.patientId, t);
+        if (
+          await Appointment.findOne({ where: { scheduleId: s.id, activePerson: patient.idCardHash }, transaction: t })
+        )
+          throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+        return WaitlistEntry.create(
+          {
+            scheduleId: s.id,
+            userId: actor.userId,
+            patientId: patient.id,
+            activePerson: patient.idCardHash,
+            status: 'waiting',
+          },
+          { transaction: t },
+        );
+      },
+      { readCommitted: true },
+    );
     return waitlistView(e);
   } catch (err) {
     if (uniqueViolation(err)) throw conflict('ALREADY_WAITING', '该就诊人已在候补队列中');
@@ -454,13 +629,32 @@ export async function joinWaitlist(actor: MpActor, input: { scheduleId: number; 
 }
 
 async function waitlistView(e: WaitlistEntry) {
-  const ahead = e.status === 'waiting' ? await WaitlistEntry.count({ where: { scheduleId: e.scheduleId, status: 'waiting', id: { [Op.lt]: e.id } } }) : 0;
-  const [s, patient] = await Promise.all([Schedule.findByPk(e.scheduleId), Patient.findByPk(e.patientId, { attributes: ['name'], paranoid: false })]);
-  const [doctor, dept] = await Promise.all([User.findByPk(s!.doctorId, { attributes: ['name'] }), Dept.findByPk(s!.deptId, { attributes: ['name'] })]);
+  const ahead =
+    e.status === 'waiting'
+      ? await WaitlistEntry.count({ where: { scheduleId: e.scheduleId, status: 'waiting', id: { [Op.lt]: e.id } } })
+      : 0;
+  const [s, patient] = await Promise.all([
+    Schedule.findByPk(e.scheduleId),
+    Patient.findByPk(e.patientId, { attributes: ['name'], paranoid: false }),
+  ]);
+  const [doctor, dept] = await Promise.all([
+    User.findByPk(s!.doctorId, { attributes: ['name'] }),
+    Dept.findByPk(s!.deptId, { attributes: ['name'] }),
+  ]);
   return {
-    id: e.id, scheduleId: e.scheduleId, patientId: e.patientId, patientName: patient?.name ?? '', doctorName: doctor?.name ?? '', deptName: dept?.name ?? '',
-    clinicDate: s!.clinicDate, period: s!.period, periodLabel: PERIOD_LABEL[s!.period], status: e.status,
-    position: e.status === 'waiting' ? ahead + 1 : null, appointmentId: e.appointmentId ?? null, createdAt: e.createdAt,
+    id: e.id,
+    scheduleId: e.scheduleId,
+    patientId: e.patientId,
+    patientName: patient?.name ?? '',
+    doctorName: doctor?.name ?? '',
+    deptName: dept?.name ?? '',
+    clinicDate: s!.clinicDate,
+    period: s!.period,
+    periodLabel: PERIOD_LABEL[s!.period],
+    status: e.status,
+    position: e.status === 'waiting' ? ahead + 1 : null,
+    appointmentId: e.appointmentId ?? null,
+    createdAt: e.createdAt,
   };
 }
 
@@ -470,29 +664,63 @@ export async function myWaitlist(actor: MpActor) {
 }
 
 export async function leaveWaitlist(actor: MpActor, id: number) {
-  const [n] = await WaitlistEntry.update({ status: 'cancelled', activePerson: null }, { where: { id, userId: actor.userId, status: 'waiting' } });
+  const [n] = await WaitlistEntry.update(
+    { status: 'cancelled', activePerson: null },
+    { where: { id, userId: actor.userId, status: 'waiting' } },
+  );
   if (!n) throw notFound('候补记录不存在或已处理');
 }
 
 /** A slot came free: the first in the waitlist gets it as an unpaid hold and is asked to pay. */
 export async function offerFreedSlots(scheduleId: number) {
   for (;;) {
-    const offered = await tx(async (t) => {
-      const s = await Schedule.findByPk(scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
-      if (!s || s.status !== 'open' || s.bookedCount >= s.slotCount || shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now()) return null;
-      const entry = await WaitlistEntry.findOne({ where: { scheduleId, status: 'waiting' }, order: [['id', 'ASC']], transaction: t, lock: t.LOCK.UPDATE });
-      if (!entry) return null;
-      // A member deleted meanwhile, or a person who holds a seat here already (from another account), is passed over.
-      const patient = await Patient.findByPk(entry.patientId, { transaction: t });
-      if (!patient || (await Appointment.findOne({ where: { scheduleId, activePerson: patient.idCardHash }, transaction: t }))) {
-        await entry.update({ status: 'closed', activePerson: null }, { transaction: t });
-        return { entry, appointment: null };
-      }
-      const a = await holdLowestSlot(s, patient, { userId: entry.userId, holdMinutes: cfg().WAITLIST_OFFER_MINUTES, fromWaitlist: true }, t);
-      await entry.update({ status: 'offered', activePerson: null, appointmentId: a.id, offeredAt: new Date() }, { transaction: t });
-      await notify(entry.userId, '候补成功', `${s.clinicDate} ${PERIOD_LABEL[s.period]}的号源已为${patient.name}保留，请在 ${cfg().WAITLIST_OFFER_MINUTES} 分钟内完成支付。`, t, a.id);
-      return { entry, appointment: a };
-    }, { readCommitted: true });
+    const offered = await tx(
+      async (t) => {
+        const s = await Schedule.findByPk(scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
+        if (
+          !s ||
+          s.status !== 'open' ||
+          s.bookedCount >= s.slotCount ||
+          shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now()
+        )
+          return null;
+        const entry = await WaitlistEntry.findOne({
+          where: { scheduleId, status: 'waiting' },
+          order: [['id', 'ASC']],
+          transaction: t,
+          lock: t.LOCK.UPDATE,
+        });
+        if (!entry) return null;
+        // A member deleted meanwhile, or a person who holds a seat here already (from another account), is passed over.
+        const patient = await Patient.findByPk(entry.patientId, { transaction: t });
+        if (
+          !patient ||
+          (await Appointment.findOne({ where: { scheduleId, activePerson: patient.idCardHash }, transaction: t }))
+        ) {
+          await entry.update({ status: 'closed', activePerson: null }, { transaction: t });
+          return { entry, appointment: null };
+        }
+        const a = await holdLowestSlot(
+          s,
+          patient,
+          { userId: entry.userId, holdMinutes: cfg().WAITLIST_OFFER_MINUTES, fromWaitlist: true },
+          t,
+        );
+        await entry.update(
+          { status: 'offered', activePerson: null, appointmentId: a.id, offeredAt: new Date() },
+          { transaction: t },
+        );
+        await notify(
+          entry.userId,
+          '候补成功',
+          `${s.clinicDate} ${PERIOD_LABEL[s.period]}的号源已为${patient.name}保留，请在 ${cfg().WAITLIST_OFFER_MINUTES} 分钟内完成支付。`,
+          t,
+          a.id,
+        );
+        return { entry, appointment: a };
+      },
+      { readCommitted: true },
+    );
     if (!offered) return;
   }
 }
@@ -501,7 +729,9 @@ export async function offerFreedSlots(scheduleId: number) {
 
 /** The highest slot number a live booking holds on a schedule (0 for none); scheduling asks before shrinking it. */
 export async function highestHeldSeat(scheduleId: number, t: Transaction) {
-  return ((await Appointment.max('seqNo', { where: { scheduleId, status: HOLDING }, transaction: t })) as number | null) ?? 0;
+  return (
+    ((await Appointment.max('seqNo', { where: { scheduleId, status: HOLDING }, transaction: t })) as number | null) ?? 0
+  );
 }
 
 export async function stopSchedule(actor: AdminActor, id: number, reason: string) {
@@ -510,8 +740,21 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
     const s = (await Schedule.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;
     if (s.status === 'stopped') throw conflict('SCHEDULE_STOPPED', '该排班已停诊');
     const holding = await Appointment.findAll({ where: { scheduleId: id, status: HOLDING }, transaction: t });
-    for (const a of holding) await a.update({ status: 'stopped', activeSeq: null, activePerson: null, cancelledAt: new Date(), cancelReason: `停诊：${reason}` }, { transaction: t });
-    await WaitlistEntry.update({ status: 'closed', activePerson: null }, { where: { scheduleId: id, status: 'waiting' }, transaction: t });
+    for (const a of holding)
+      await a.update(
+        {
+          status: 'stopped',
+          activeSeq: null,
+          activePerson: null,
+          cancelledAt: new Date(),
+          cancelReason: `停诊：${reason}`,
+        },
+        { transaction: t },
+      );
+    await WaitlistEntry.update(
+      { status: 'closed', activePerson: null },
+      { where: { scheduleId: id, status: 'waiting' }, transaction: t },
+    );
     await s.update({ status: 'stopped', stopReason: reason, bookedCount: 0 }, { transaction: t });
     return holding.map((a) => a.id);
   });
@@ -522,7 +765,13 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
       await closeForAppointment(a);
       const paid = (await refundForAppointment(a, '医生停诊')).refunds.length > 0;
       if (paid) refunded++;
-      await notify(a.userId, '医生停诊通知', `很抱歉，您预约的 ${a.clinicDate} ${PERIOD_LABEL[a.period]}门诊因“${reason}”停诊${paid ? '，挂号费将原路退回' : ''}。`, undefined, a.id);
+      await notify(
+        a.userId,
+        '医生停诊通知',
+        `很抱歉，您预约的 ${a.clinicDate} ${PERIOD_LABEL[a.period]}门诊因“${reason}”停诊${paid ? '，挂号费将原路退回' : ''}。`,
+        undefined,
+        a.id,
+      );
     }).catch((err) => infra().log.error({ err, appointmentId }, 'stop-schedule follow-up failed'));
   }
   return { cancelled: affected.length, refunded };
@@ -535,7 +784,8 @@ export function appointmentScopeWhere(actor: AdminActor): WhereOptions {
 export async function markVisit(actor: AdminActor, id: number, status: 'visited' | 'no_show') {
   const a = await Appointment.findOne({ where: { [Op.and]: [{ id }, appointmentScopeWhere(actor)] } });
   if (!a) throw notFound('预约不存在');
-  if (a.status !== 'booked' && !(a.status === 'visited' || a.status === 'no_show')) throw conflict('NOT_MARKABLE', `该预约${STATUS_LABEL[a.status]}，不能标记就诊`);
+  if (a.status !== 'booked' && !(a.status === 'visited' || a.status === 'no_show'))
+    throw conflict('NOT_MARKABLE', `该预约${STATUS_LABEL[a.status]}，不能标记就诊`);
   if (a.clinicDate > shanghaiDate()) throw conflict('NOT_MARKABLE', '还未到就诊日期');
   await a.update({ status, visitedAt: status === 'visited' ? new Date() : null });
   return (await appointmentViews([a]))[0];

@@ -4,7 +4,9 @@ import { monitorRoutes } from './admin.routes';
 import { pruneLogs } from './service';
 
 export const MONITOR_PERMS = {
-  operlogList: 'monitor:operlog:list', logininforList: 'monitor:logininfor:list', onlineList: 'monitor:online:list',
+  operlogList: 'monitor:operlog:list',
+  logininforList: 'monitor:logininfor:list',
+  onlineList: 'monitor:online:list',
   onlineForceLogout: 'monitor:online:forceLogout',
 } as const;
 

@@ -14,14 +14,28 @@ export function patientView(p: Patient) {
   const { fieldCrypto } = infra();
   const age = ageOn(p.birthDate);
   return {
-    id: p.id, name: p.name, idCardMasked: maskIdCard(fieldCrypto.decrypt(p.idCardEnc)), phoneMasked: maskPhone(fieldCrypto.decrypt(p.phoneEnc)),
-    relation: p.relation, gender: p.gender, birthDate: p.birthDate, age, needsGuardian: age < GUARDIAN_AGE, isDefault: p.isDefault,
+    id: p.id,
+    name: p.name,
+    idCardMasked: maskIdCard(fieldCrypto.decrypt(p.idCardEnc)),
+    phoneMasked: maskPhone(fieldCrypto.decrypt(p.phoneEnc)),
+    relation: p.relation,
+    gender: p.gender,
+    birthDate: p.birthDate,
+    age,
+    needsGuardian: age < GUARDIAN_AGE,
+    isDefault: p.isDefault,
     createdAt: p.createdAt,
   };
 }
 
 export async function listPatients(actor: MpActor) {
-  const rows = await Patient.findAll({ where: { userId: actor.userId }, order: [['isDefault', 'DESC'], ['id', 'ASC']] });
+  const rows = await Patient.findAll({
+    where: { userId: actor.userId },
+    order: [
+      ['isDefault', 'DESC'],
+      ['id', 'ASC'],
+    ],
+  });
   return { items: rows.map(patientView), total: rows.length, page: 1, pageSize: MAX_PATIENTS };
 }
 
@@ -45,10 +59,14 @@ export async function getPatient(actor: MpActor, id: number) {
 export function lockOwner(userId: number, t: Transaction) {
   return MpUser.findByPk(userId, { transaction: t, lock: t.LOCK.UPDATE, attributes: ['id'] });
 }
-const ownerTx = <T>(userId: number, fn: (t: Transaction) => Promise<T>) => tx(async (t) => {
-  await lockOwner(userId, t);
-  return fn(t);
-}, { readCommitted: true });
+const ownerTx = <T>(userId: number, fn: (t: Transaction) => Promise<T>) =>
+  tx(
+    async (t) => {
+      await lockOwner(userId, t);
+      return fn(t);
+    },
+    { readCommitted: true },
+  );
 
 /** Whether something live (a booking, a waitlist place …) still needs this family member; registered by other domains. */
 export type RemovalGuard = (patientId: number, t: Transaction) => Promise<boolean>;
@@ -73,12 +91,19 @@ export async function addPatient(actor: MpActor, input: PatientCreate) {
     const live = all.filter((p) => !p.deletedAt);
     if (live.length >= MAX_PATIENTS) throw conflict('PATIENT_LIMIT', `最多添加 ${MAX_PATIENTS} 位就诊人`);
     if (live.some((p) => p.idCardHash === idHash)) throw conflict('PATIENT_DUPLICATE', '该身份证号的就诊人已添加');
-    if (input.relation === 'self' && live.some((p) => p.relation === 'self')) throw conflict('SELF_EXISTS', '已添加过“本人”，请选择其他关系');
+    if (input.relation === 'self' && live.some((p) => p.relation === 'self'))
+      throw conflict('SELF_EXISTS', '已添加过“本人”，请选择其他关系');
     const makeDefault = input.isDefault === true || live.length === 0;
     if (makeDefault) await clearDefault(live, t);
     const fields = {
-      name: input.name, idCardEnc: fieldCrypto.encrypt(idCard), phoneEnc: fieldCrypto.encrypt(input.phone), phoneHash: fieldCrypto.blindIndex(input.phone),
-      relation: input.relation, gender: check.gender, birthDate: check.birthDate, isDefault: makeDefault,
+      name: input.name,
+      idCardEnc: fieldCrypto.encrypt(idCard),
+      phoneEnc: fieldCrypto.encrypt(input.phone),
+      phoneHash: fieldCrypto.blindIndex(input.phone),
+      relation: input.relation,
+      gender: check.gender,
+      birthDate: check.birthDate,
+      isDefault: makeDefault,
     };
     // The same person deleted before comes back as the same row, with their past appointments.
     const deleted = all.find((p) => p.deletedAt && p.idCardHash === idHash);
@@ -97,14 +122,22 @@ export async function updatePatient(actor: MpActor, id: number, input: PatientUp
     const p = await Patient.findOne({ where: { id, userId: actor.userId }, transaction: t });
     if (!p) throw notFound('就诊人不存在');
     if (input.relation === 'self' && p.relation !== 'self') {
-      const self = await Patient.count({ where: { userId: actor.userId, relation: 'self', id: { [Op.ne]: id } }, transaction: t });
+      const self = await Patient.count({
+        where: { userId: actor.userId, relation: 'self', id: { [Op.ne]: id } },
+        transaction: t,
+      });
       if (self) throw conflict('SELF_EXISTS', '已添加过“本人”，请选择其他关系');
     }
-    return p.update({
-      ...(input.name ? { name: input.name } : {}),
-      ...(input.relation ? { relation: input.relation } : {}),
-      ...(input.phone ? { phoneEnc: fieldCrypto.encrypt(input.phone), phoneHash: fieldCrypto.blindIndex(input.phone) } : {}),
-    }, { transaction: t });
+    return p.update(
+      {
+        ...(input.name ? { name: input.name } : {}),
+        ...(input.relation ? { relation: input.relation } : {}),
+        ...(input.phone
+          ? { phoneEnc: fieldCrypto.encrypt(input.phone), phoneHash: fieldCrypto.blindIndex(input.phone) }
+          : {}),
+      },
+      { transaction: t },
+    );
   });
   return patientView(row);
 }
@@ -133,7 +166,10 @@ export async function setDefaultPatient(actor: MpActor, id: number) {
     const members = await Patient.findAll({ where: { userId: actor.userId }, transaction: t });
     const p = members.find((m) => m.id === id);
     if (!p) throw notFound('就诊人不存在');
-    await clearDefault(members.filter((m) => m.id !== id), t);
+    await clearDefault(
+      members.filter((m) => m.id !== id),
+      t,
+    );
     return p.update({ isDefault: true }, { transaction: t });
   });
   return patientView(row);

@@ -1,5 +1,10 @@
 import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
 } from 'sequelize';
 
 /** created → paid → refunding → refunded; created → closed. States only move forward. */
@@ -53,21 +58,47 @@ const str = (n: number) => ({ type: DataTypes.STRING(n), allowNull: false });
 export function initPaymentModels(sequelize: Sequelize) {
   PayOrder.init(
     {
-      id, outTradeNo: str(32), subjectType: { type: DataTypes.STRING(32), allowNull: false }, subjectId: int(), userId: int(), openid: str(64), amountFen: int(), description: str(127), status: str(16),
-      prepayId: DataTypes.STRING(64), transactionId: DataTypes.STRING(64), timeExpire: { type: DataTypes.DATE, allowNull: false },
-      paidAt: DataTypes.DATE, closedAt: DataTypes.DATE, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+      id,
+      outTradeNo: str(32),
+      subjectType: { type: DataTypes.STRING(32), allowNull: false },
+      subjectId: int(),
+      userId: int(),
+      openid: str(64),
+      amountFen: int(),
+      description: str(127),
+      status: str(16),
+      prepayId: DataTypes.STRING(64),
+      transactionId: DataTypes.STRING(64),
+      timeExpire: { type: DataTypes.DATE, allowNull: false },
+      paidAt: DataTypes.DATE,
+      closedAt: DataTypes.DATE,
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'pay_order', underscored: true },
   );
   PayRefund.init(
     {
-      id, outRefundNo: str(64), orderId: int(), amountFen: int(), reason: DataTypes.STRING(80), status: str(16), refundId: DataTypes.STRING(64),
-      succeededAt: DataTypes.DATE, createdAt: DataTypes.DATE, updatedAt: DataTypes.DATE,
+      id,
+      outRefundNo: str(64),
+      orderId: int(),
+      amountFen: int(),
+      reason: DataTypes.STRING(80),
+      status: str(16),
+      refundId: DataTypes.STRING(64),
+      succeededAt: DataTypes.DATE,
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'pay_refund', underscored: true },
   );
   PayNotification.init(
-    { id: { type: DataTypes.STRING(64), primaryKey: true }, eventType: str(32), outNo: str(64), createdAt: DataTypes.DATE },
+    {
+      id: { type: DataTypes.STRING(64), primaryKey: true },
+      eventType: str(32),
+      outNo: str(64),
+      createdAt: DataTypes.DATE,
+    },
     { sequelize, tableName: 'pay_notification', underscored: true, updatedAt: false },
   );
 }

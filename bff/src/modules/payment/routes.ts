@@ -6,7 +6,12 @@ import { handleNotification } from './service';
 
 /** WeChat Pay calls this. It wants 200/204 for "got it", anything else (with {code:'FAIL'}) to retry later. */
 export function paymentRoutes(t: RouteTree) {
-  t.add({ method: 'post', path: '/notify', summary: '微信支付回调（支付、退款通知）', auth: 'public', status: 204,
+  t.add({
+    method: 'post',
+    path: '/notify',
+    summary: '微信支付回调（支付、退款通知）',
+    auth: 'public',
+    status: 204,
     handler: async ({ ctx }) => {
       const raw = (ctx.request as Context['request'] & { rawBody?: string }).rawBody;
       try {
@@ -18,5 +23,6 @@ export function paymentRoutes(t: RouteTree) {
         }
         throw err;
       }
-    } });
+    },
+  });
 }

@@ -1,6 +1,12 @@
 import { Op } from 'sequelize';
 import { infra, tx } from '../../infra';
-import { WechatPayError, WechatPayNotifyError, type HeaderBag, type JsapiPayParams, type Transaction } from '../../infra/wechatpay';
+import {
+  WechatPayError,
+  WechatPayNotifyError,
+  type HeaderBag,
+  type JsapiPayParams,
+  type Transaction,
+} from '../../infra/wechatpay';
 import { AppError } from '../../http/errors';
 import { MpUser } from '../auth/models';
 import { PayNotification, PayOrder, PayRefund } from './models';
@@ -60,7 +66,8 @@ function pay() {
   if (!p) throw new AppError(503, 'PAYMENT_UNAVAILABLE', '支付服务未配置');
   return p;
 }
-const orderLock = <T>(outTradeNo: string, fn: () => Promise<T>) => infra().kv.withLock(`pay:${outTradeNo}`, fn, { ttlMs: 30_000, waitMs: 15_000 });
+const orderLock = <T>(outTradeNo: string, fn: () => Promise<T>) =>
+  infra().kv.withLock(`pay:${outTradeNo}`, fn, { ttlMs: 30_000, waitMs: 15_000 });
 
 function gatewayFailure(err: unknown): never {
   if (err instanceof WechatPayError) {
@@ -84,20 +91,33 @@ export async function ensurePayment(req: OrderRequest): Promise<JsapiPayParams> 
   const { client, notifyUrl } = pay();
   const orders = await PayOrder.findAll({ where: ofSubject(req.subject), order: [['id', 'ASC']] });
   const live = [...orders].reverse().find((o) => o.status === 'created');
-  const usable = live?.prepayId && live.timeExpire.getTime() > Date.now() && Date.now() - live.createdAt.getTime() < PREPAY_USABLE_MS;
+  const usable =
+    live?.prepayId &&
+    live.timeExpire.getTime() > Date.now() &&
+    Date.now() - live.createdAt.getTime() < PREPAY_USABLE_MS;
   if (usable && !orders.some((o) => o.status === 'paid')) return client.payParams(live.prepayId!);
 
   await closeForSubject(req.subject, req.applyFound);
   await req.assertPayable();
   const user = await MpUser.findByPk(req.userId);
   const order = await PayOrder.create({
-    outTradeNo: `${req.no}P${orders.length + 1}`, ...ofSubject(req.subject), userId: req.userId, openid: user!.openid, amountFen: req.amountFen,
-    description: req.description.slice(0, 127), status: 'created', timeExpire: req.timeExpire,
+    outTradeNo: `${req.no}P${orders.length + 1}`,
+    ...ofSubject(req.subject),
+    userId: req.userId,
+    openid: user!.openid,
+    amountFen: req.amountFen,
+    description: req.description.slice(0, 127),
+    status: 'created',
+    timeExpire: req.timeExpire,
   });
   try {
     const { prepayId } = await client.jsapi({
-      outTradeNo: order.outTradeNo, description: order.description, amountFen: order.amountFen, openid: order.openid,
-      timeExpire: order.timeExpire, notifyUrl,
+      outTradeNo: order.outTradeNo,
+      description: order.description,
+      amountFen: order.amountFen,
+      openid: order.openid,
+      timeExpire: order.timeExpire,
+      notifyUrl,
     });
     await order.update({ prepayId });
     return client.payParams(prepayId);
@@ -110,7 +130,13 @@ export async function ensurePayment(req: OrderRequest): Promise<JsapiPayParams> 
 /** Checks WeChat's answer against our order: same merchant, same app, same amount, really paid. */
 function matches(order: PayOrder, t: Transaction) {
   const { client } = pay();
-  return t.trade_state === 'SUCCESS' && t.mchid === client.mchid && t.appid === client.appid && t.amount?.total === order.amountFen && t.out_trade_no === order.outTradeNo;
+  return (
+    t.trade_state === 'SUCCESS' &&
+    t.mchid === client.mchid &&
+    t.appid === client.appid &&
+    t.amount?.total === order.amountFen &&
+    t.out_trade_no === order.outTradeNo
+  );
 }
 
 const successTime = (t: Transaction) => (t.success_time ? new Date(t.success_time) : new Date());
@@ -158,12 +184,18 @@ async function settleOrder(order: PayOrder): Promise<Date | null> {
  * handed to `applyFound`, and the owning domain decides (book on it, refund a duplicate, or leave the refund to
  * the caller). Called under the subject's lock.
  */
-export async function closeForSubject(subject: PaySubject, applyFound: (order: PayOrder, paidAt: Date) => Promise<void>): Promise<void> {
+export async function closeForSubject(
+  subject: PaySubject,
+  applyFound: (order: PayOrder, paidAt: Date) => Promise<void>,
+): Promise<void> {
   if (!infra().pay) return;
-  const orders = await PayOrder.findAll({ where: { ...ofSubject(subject), status: ['created', 'paid'] }, order: [['id', 'ASC']] });
+  const orders = await PayOrder.findAll({
+    where: { ...ofSubject(subject), status: ['created', 'paid'] },
+    order: [['id', 'ASC']],
+  });
   for (const order of orders) {
     // An order already paid whose notification is still on its way counts as found, like one paid at close time.
-    const paidAt = order.status === 'paid' ? order.paidAt ?? new Date() : await settleOrder(order);
+    const paidAt = order.status === 'paid' ? (order.paidAt ?? new Date()) : await settleOrder(order);
     if (!paidAt) continue;
     await applyFound(order, paidAt);
   }
@@ -181,10 +213,24 @@ export async function refundOrder(order: PayOrder, reason: string): Promise<{ re
     let refund = await PayRefund.findOne({ where: { outRefundNo } });
     if (refund?.status === 'success') return { refund, created: false };
     const created = !refund;
-    if (!refund) refund = await PayRefund.create({ outRefundNo, orderId: order.id, amountFen: order.amountFen, reason: reason.slice(0, 80), status: 'processing' });
+    if (!refund)
+      refund = await PayRefund.create({
+        outRefundNo,
+        orderId: order.id,
+        amountFen: order.amountFen,
+        reason: reason.slice(0, 80),
+        status: 'processing',
+      });
     if (order.status === 'paid') await order.update({ status: 'refunding' });
     try {
-      const r = await client.refund({ outTradeNo: order.outTradeNo, outRefundNo, totalFen: order.amountFen, refundFen: order.amountFen, reason: refund.reason ?? undefined, notifyUrl });
+      const r = await client.refund({
+        outTradeNo: order.outTradeNo,
+        outRefundNo,
+        totalFen: order.amountFen,
+        refundFen: order.amountFen,
+        reason: refund.reason ?? undefined,
+        notifyUrl,
+      });
       await applyRefundState(refund, order, r.status, r.refund_id, r.success_time);
     } catch (err) {
       // Stays "processing": the reconciliation job asks WeChat again and, if need be, re-submits with the same number.
@@ -196,7 +242,10 @@ export async function refundOrder(order: PayOrder, reason: string): Promise<{ re
 
 /** Full refund of everything paid for a subject (every paid order, duplicates included); repeat calls are no-ops. */
 export async function refundForSubject(subject: PaySubject, reason: string) {
-  const orders = await PayOrder.findAll({ where: { ...ofSubject(subject), status: [...PAID_STATES] }, order: [['id', 'ASC']] });
+  const orders = await PayOrder.findAll({
+    where: { ...ofSubject(subject), status: [...PAID_STATES] },
+    order: [['id', 'ASC']],
+  });
   const refunds: PayRefund[] = [];
   let created = 0;
   for (const order of orders) {
@@ -207,9 +256,19 @@ export async function refundForSubject(subject: PaySubject, reason: string) {
   return { refunds, created };
 }
 
-async function applyRefundState(refund: PayRefund, order: PayOrder, status: string, refundId?: string, successTime?: string) {
+async function applyRefundState(
+  refund: PayRefund,
+  order: PayOrder,
+  status: string,
+  refundId?: string,
+  successTime?: string,
+) {
   if (status === 'SUCCESS') {
-    await refund.update({ status: 'success', refundId: refundId ?? refund.refundId, succeededAt: successTime ? new Date(successTime) : new Date() });
+    await refund.update({
+      status: 'success',
+      refundId: refundId ?? refund.refundId,
+      succeededAt: successTime ? new Date(successTime) : new Date(),
+    });
     await order.update({ status: 'refunded' });
     await subjectHandlers.get(order.subjectType)?.onOrderRefunded?.(order, refund);
   } else if (status === 'CLOSED' || status === 'ABNORMAL') {
@@ -237,7 +296,10 @@ export interface RefundView {
 export async function refundsOf(type: string, subjects: { id: number; paidOrderId: number | null }[]) {
   const out = new Map<number, RefundView[]>();
   if (!subjects.length) return out;
-  const orders = await PayOrder.findAll({ where: { subjectType: type, subjectId: subjects.map((a) => a.id), status: ['refunding', 'refunded'] }, attributes: ['id', 'subjectId'] });
+  const orders = await PayOrder.findAll({
+    where: { subjectType: type, subjectId: subjects.map((a) => a.id), status: ['refunding', 'refunded'] },
+    attributes: ['id', 'subjectId'],
+  });
   if (!orders.length) return out;
   const byOrder = new Map(orders.map((o) => [o.id, o.subjectId]));
   const paidOrder = new Map(subjects.map((a) => [a.id, a.paidOrderId]));
@@ -246,8 +308,13 @@ export async function refundsOf(type: string, subjects: { id: number; paidOrderI
     const kept = paidOrder.get(subjectId);
     const list = out.get(subjectId) ?? [];
     list.push({
-      outRefundNo: r.outRefundNo, amountFen: r.amountFen, status: r.status, duplicate: kept != null && kept !== r.orderId, reason: r.reason,
-      createdAt: r.createdAt, succeededAt: r.succeededAt ?? null,
+      outRefundNo: r.outRefundNo,
+      amountFen: r.amountFen,
+      status: r.status,
+      duplicate: kept != null && kept !== r.orderId,
+      reason: r.reason,
+      createdAt: r.createdAt,
+      succeededAt: r.succeededAt ?? null,
     });
     out.set(subjectId, list);
   }
@@ -269,7 +336,10 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
     const fresh = await orderLock(order.outTradeNo, async () => {
       if (await PayNotification.findByPk(n.id)) return false;
       await tx(async (tr) => {
-        await PayNotification.create({ id: n.id, eventType: n.eventType, outNo: order.outTradeNo }, { transaction: tr });
+        await PayNotification.create(
+          { id: n.id, eventType: n.eventType, outNo: order.outTradeNo },
+          { transaction: tr },
+        );
       });
       await markPaid(order, t);
       return true;
@@ -294,8 +364,13 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
 export async function reconcilePayments() {
   if (!infra().pay) return { paid: 0, closed: 0, refunds: 0 };
   const { client } = pay();
-  let paid = 0, closed = 0, refunds = 0;
-  const stale = await PayOrder.findAll({ where: { status: 'created', createdAt: { [Op.lte]: new Date(Date.now() - 60_000) } }, limit: 200 });
+  let paid = 0,
+    closed = 0,
+    refunds = 0;
+  const stale = await PayOrder.findAll({
+    where: { status: 'created', createdAt: { [Op.lte]: new Date(Date.now() - 60_000) } },
+    limit: 200,
+  });
   for (const order of stale) {
     const t = await client.queryOrder(order.outTradeNo).catch(() => undefined);
     if (t === undefined) continue;
@@ -304,7 +379,11 @@ export async function reconcilePayments() {
         await handlersFor(order.subjectType).onOrderPaid(order, successTime(t));
         paid++;
       }
-    } else if (!t || t.trade_state === 'CLOSED' || (order.timeExpire.getTime() < Date.now() && t.trade_state === 'NOTPAY')) {
+    } else if (
+      !t ||
+      t.trade_state === 'CLOSED' ||
+      (order.timeExpire.getTime() < Date.now() && t.trade_state === 'NOTPAY')
+    ) {
       if (t?.trade_state === 'NOTPAY') await client.closeOrder(order.outTradeNo).catch(() => undefined);
       await order.update({ status: 'closed', closedAt: new Date() });
       await subjectHandlers.get(order.subjectType)?.onOrderClosed?.(order);
@@ -317,16 +396,30 @@ export async function reconcilePayments() {
   for (const handlers of subjectHandlers.values()) {
     for (const id of (await handlers.unappliedPaidOrders?.(200)) ?? []) {
       const order = (await PayOrder.findByPk(id))!;
-      await handlers.onOrderPaid(order, order.paidAt ?? new Date()).catch((err) => infra().log.error({ err, order: id }, 'applying a paid order failed'));
+      await handlers
+        .onOrderPaid(order, order.paidAt ?? new Date())
+        .catch((err) => infra().log.error({ err, order: id }, 'applying a paid order failed'));
     }
   }
-  for (const refund of await PayRefund.findAll({ where: { status: 'processing', updatedAt: { [Op.lte]: new Date(Date.now() - 60_000) } }, limit: 200 })) {
+  for (const refund of await PayRefund.findAll({
+    where: { status: 'processing', updatedAt: { [Op.lte]: new Date(Date.now() - 60_000) } },
+    limit: 200,
+  })) {
     const order = (await PayOrder.findByPk(refund.orderId))!;
     const r = await client.queryRefund(refund.outRefundNo).catch(() => undefined);
     if (r === undefined) continue;
     if (r === null) {
       // WeChat never got it: submit again under the same out_refund_no.
-      const again = await client.refund({ outTradeNo: order.outTradeNo, outRefundNo: refund.outRefundNo, totalFen: order.amountFen, refundFen: refund.amountFen, reason: refund.reason ?? undefined, notifyUrl: pay().notifyUrl }).catch(() => null);
+      const again = await client
+        .refund({
+          outTradeNo: order.outTradeNo,
+          outRefundNo: refund.outRefundNo,
+          totalFen: order.amountFen,
+          refundFen: refund.amountFen,
+          reason: refund.reason ?? undefined,
+          notifyUrl: pay().notifyUrl,
+        })
+        .catch(() => null);
       if (again) await applyRefundState(refund, order, again.status, again.refund_id, again.success_time);
     } else await applyRefundState(refund, order, r.status, r.refund_id, r.success_time);
     refunds++;

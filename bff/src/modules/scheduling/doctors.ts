@@ -8,10 +8,26 @@ import { doctorIds } from './service';
 export async function listDoctors(actor: AdminActor, deptId?: number) {
   const ids = await doctorIds();
   const users = await User.findAll({
-    where: { [Op.and]: [{ id: [...ids], status: 'active' }, dataScopeWhere(actor, { dept: 'deptId', user: 'id' }), deptId ? { deptId: await subtreeIds(deptId) } : {}] },
-    order: [['deptId', 'ASC'], ['id', 'ASC']],
+    where: {
+      [Op.and]: [
+        { id: [...ids], status: 'active' },
+        dataScopeWhere(actor, { dept: 'deptId', user: 'id' }),
+        deptId ? { deptId: await subtreeIds(deptId) } : {},
+      ],
+    },
+    order: [
+      ['deptId', 'ASC'],
+      ['id', 'ASC'],
+    ],
   });
   const depts = new Map((await Dept.findAll({ attributes: ['id', 'name'] })).map((d) => [d.id, d.name]));
   const posts = new Map((await Post.findAll({ attributes: ['id', 'name'] })).map((p) => [p.id, p.name]));
-  return users.map((u) => ({ id: u.id, name: u.name, username: u.username, deptId: u.deptId!, deptName: depts.get(u.deptId!) ?? '', title: u.postId ? posts.get(u.postId) ?? null : null }));
+  return users.map((u) => ({
+    id: u.id,
+    name: u.name,
+    username: u.username,
+    deptId: u.deptId!,
+    deptName: depts.get(u.deptId!) ?? '',
+    title: u.postId ? (posts.get(u.postId) ?? null) : null,
+  }));
 }

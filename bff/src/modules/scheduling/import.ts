@@ -15,14 +15,42 @@ import { csvRows, xlsxRows, type Cell, type SheetRow } from './sheet-rows';
 
 export const MAX_IMPORT_ROWS = 10_000;
 const PREVIEW_TTL_SEC = 30 * 60;
-const HEADERS = ['医生账号', '医生姓名', '日期', '时段', '开始时间', '结束时间', '号源数', '挂号费(元)', '放号时间', '就诊地点'] as const;
+const HEADERS = [
+  '医生账号',
+  '医生姓名',
+  '日期',
+  '时段',
+  '开始时间',
+  '结束时间',
+  '号源数',
+  '挂号费(元)',
+  '放号时间',
+  '就诊地点',
+] as const;
 /** A sheet may say 上午 or am. */
-const PERIODS: Record<string, Period> = Object.fromEntries(SHARED_PERIODS.flatMap((p) => [[PERIOD_LABEL[p], p], [p, p]]));
-const DEFAULT_TIMES: Record<Period, [string, string]> = { am: ['08:00', '12:00'], pm: ['13:30', '17:30'], eve: ['18:00', '21:00'] };
+const PERIODS: Record<string, Period> = Object.fromEntries(
+  SHARED_PERIODS.flatMap((p) => [
+    [PERIOD_LABEL[p], p],
+    [p, p],
+  ]),
+);
+const DEFAULT_TIMES: Record<Period, [string, string]> = {
+  am: ['08:00', '12:00'],
+  pm: ['13:30', '17:30'],
+  eve: ['18:00', '21:00'],
+};
 
 interface Candidate {
-  doctorId: number; deptId: number; clinicDate: string; period: Period; startTime: string; endTime: string;
-  slotCount: number; feeFen: number; releaseAt: string; location: string | null;
+  doctorId: number;
+  deptId: number;
+  clinicDate: string;
+  period: Period;
+  startTime: string;
+  endTime: string;
+  slotCount: number;
+  feeFen: number;
+  releaseAt: string;
+  location: string | null;
 }
 interface StoredPreview {
   actorId: number;
@@ -38,7 +66,11 @@ function text(v: Cell): string {
   if (v == null) return '';
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((r) => r.text).join('').trim();
+    if ('richText' in v)
+      return v.richText
+        .map((r) => r.text)
+        .join('')
+        .trim();
     if ('text' in v) return String(v.text).trim();
     if ('result' in v) return text(v.result as Cell);
     return '';
@@ -82,7 +114,8 @@ function parseDateTime(v: Cell): Date | null {
 async function readSheet(buffer: Buffer, filename: string): Promise<SheetRow[]> {
   const rows = /\.csv$/i.test(filename) ? csvRows(buffer) : /\.xlsx$/i.test(filename) ? xlsxRows(buffer) : undefined;
   if (!rows) throw new AppError(415, 'IMPORT_TYPE', '只支持 .xlsx 或 .csv 文件');
-  const tooLarge = () => unprocessable('IMPORT_TOO_LARGE', `一次最多导入 ${MAX_IMPORT_ROWS} 行`, { maxRows: MAX_IMPORT_ROWS });
+  const tooLarge = () =>
+    unprocessable('IMPORT_TOO_LARGE', `一次最多导入 ${MAX_IMPORT_ROWS} 行`, { maxRows: MAX_IMPORT_ROWS });
   let headerSeen = false;
   const body: SheetRow[] = [];
   let blank = 0;
@@ -94,7 +127,10 @@ async function readSheet(buffer: Buffer, filename: string): Promise<SheetRow[]> 
         const got = row === 1 ? first10.map(text) : [];
         // A wrong file is told apart at its first row, not after reading all of it.
         if (HEADERS.some((h, i) => got[i] !== h)) {
-          throw unprocessable('IMPORT_HEADER', `表头应为：${HEADERS.join('、')}。请使用下载的模板`, { expected: HEADERS, got });
+          throw unprocessable('IMPORT_HEADER', `表头应为：${HEADERS.join('、')}。请使用下载的模板`, {
+            expected: HEADERS,
+            got,
+          });
         }
         if (row === 1) continue;
       }
@@ -123,11 +159,16 @@ export async function previewImport(actor: AdminActor, filename: string, buffer:
   const usernames = [...new Set(body.map((r) => text(r.cells[0])))];
   const doctors = new Map((await User.findAll({ where: { username: usernames } })).map((u) => [u.username, u]));
   const isDoctor = await doctorIds();
-  const dates = body.map((r) => parseDate(r.cells[2])).filter((d): d is string => !!d).sort();
+  const dates = body
+    .map((r) => parseDate(r.cells[2]))
+    .filter((d): d is string => !!d)
+    .sort();
   const existing = new Map<string, Schedule>();
   if (dates.length) {
     const ids = [...doctors.values()].map((d) => d.id);
-    for (const s of await Schedule.findAll({ where: { doctorId: ids, clinicDate: { [Op.between]: [dates[0], dates[dates.length - 1]] } } })) {
+    for (const s of await Schedule.findAll({
+      where: { doctorId: ids, clinicDate: { [Op.between]: [dates[0], dates[dates.length - 1]] } },
+    })) {
       existing.set(`${s.doctorId}|${s.clinicDate}|${s.period}`, s);
     }
   }
@@ -141,9 +182,16 @@ export async function previewImport(actor: AdminActor, filename: string, buffer:
     const errors: string[] = [];
     const [username, name, , periodText, , , slotText, feeText, , locationText] = cells.map(text);
     const data = {
-      doctorUsername: username, doctorName: name, clinicDate: parseDate(cells[2]) ?? text(cells[2]), period: periodText,
-      startTime: parseTime(cells[4]) ?? text(cells[4]), endTime: parseTime(cells[5]) ?? text(cells[5]), slotCount: null as number | null,
-      feeYuan: feeText, releaseAt: text(cells[8]), location: locationText,
+      doctorUsername: username,
+      doctorName: name,
+      clinicDate: parseDate(cells[2]) ?? text(cells[2]),
+      period: periodText,
+      startTime: parseTime(cells[4]) ?? text(cells[4]),
+      endTime: parseTime(cells[5]) ?? text(cells[5]),
+      slotCount: null as number | null,
+      feeYuan: feeText,
+      releaseAt: text(cells[8]),
+      location: locationText,
     };
     const doctor = doctors.get(username);
     if (!username) errors.push('缺少医生账号');
@@ -160,7 +208,8 @@ export async function previewImport(actor: AdminActor, filename: string, buffer:
     if (!startTime) errors.push('开始时间格式应为 HH:MM');
     if (!endTime) errors.push('结束时间格式应为 HH:MM');
     const slotCount = /^\d+$/.test(slotText) ? Number(slotText) : NaN;
-    if (!Number.isInteger(slotCount) || slotCount < 1 || slotCount > MAX_SLOTS) errors.push(`号源数应为 1–${MAX_SLOTS} 的整数`);
+    if (!Number.isInteger(slotCount) || slotCount < 1 || slotCount > MAX_SLOTS)
+      errors.push(`号源数应为 1–${MAX_SLOTS} 的整数`);
     else data.slotCount = slotCount;
     const feeFen = /^\d+(\.\d{1,2})?$/.test(feeText) ? Math.round(Number(feeText) * 100) : NaN;
     if (Number.isNaN(feeFen)) errors.push('挂号费应为数字（元，最多两位小数）');
@@ -178,13 +227,26 @@ export async function previewImport(actor: AdminActor, filename: string, buffer:
       const dup = seen.get(key);
       const had = existing.get(key);
       const cand: Candidate = {
-        doctorId: doctor.id, deptId: doctor.deptId!, clinicDate, period, startTime, endTime, slotCount, feeFen,
-        releaseAt: releaseAt.toISOString(), location: locationText || null,
+        doctorId: doctor.id,
+        deptId: doctor.deptId!,
+        clinicDate,
+        period,
+        startTime,
+        endTime,
+        slotCount,
+        feeFen,
+        releaseAt: releaseAt.toISOString(),
+        location: locationText || null,
       };
       if (dup) errors.push(`与第 ${dup} 行重复（同一医生同一时段）`);
       else if (had) {
-        const same = had.startTime === startTime && had.endTime === endTime && had.slotCount === slotCount && had.feeFen === feeFen &&
-          had.releaseAt.getTime() === releaseAt.getTime() && (had.location ?? null) === cand.location;
+        const same =
+          had.startTime === startTime &&
+          had.endTime === endTime &&
+          had.slotCount === slotCount &&
+          had.feeFen === feeFen &&
+          had.releaseAt.getTime() === releaseAt.getTime() &&
+          (had.location ?? null) === cand.location;
         if (same) {
           action = 'unchanged';
           unchanged++;
@@ -198,11 +260,21 @@ export async function previewImport(actor: AdminActor, filename: string, buffer:
     reports.push({ row, ok: errors.length === 0, errors, action: errors.length ? 'skip' : action, data });
   }
   const previewId = crypto.randomUUID();
-  await infra().kv.set(`schedule-import:${previewId}`, { actorId: actor.userId, filename, creates, unchanged } satisfies StoredPreview, PREVIEW_TTL_SEC);
+  await infra().kv.set(
+    `schedule-import:${previewId}`,
+    { actorId: actor.userId, filename, creates, unchanged } satisfies StoredPreview,
+    PREVIEW_TTL_SEC,
+  );
   const invalid = reports.filter((r) => !r.ok);
   return {
-    previewId, filename, total: reports.length, valid: reports.length - invalid.length, invalid: invalid.length,
-    toCreate: creates.length, unchanged, rows: [...invalid, ...reports.filter((r) => r.ok).slice(0, 500)],
+    previewId,
+    filename,
+    total: reports.length,
+    valid: reports.length - invalid.length,
+    invalid: invalid.length,
+    toCreate: creates.length,
+    unchanged,
+    rows: [...invalid, ...reports.filter((r) => r.ok).slice(0, 500)],
   };
 }
 
@@ -217,7 +289,9 @@ export async function commitImport(actor: AdminActor, previewId: string) {
     await tx(async (t) => {
       for (let i = 0; i < preview.creates.length; i += 500) {
         await Schedule.bulkCreate(
-          preview.creates.slice(i, i + 500).map((c) => ({ ...c, releaseAt: new Date(c.releaseAt), createdBy: actor.userId })),
+          preview.creates
+            .slice(i, i + 500)
+            .map((c) => ({ ...c, releaseAt: new Date(c.releaseAt), createdBy: actor.userId })),
           { transaction: t },
         );
       }
@@ -238,7 +312,18 @@ export async function importTemplate(format: 'xlsx' | 'csv'): Promise<Buffer> {
   ws.addRow([...HEADERS]);
   // Two weeks out: beyond the demo's seeded week, so the example rows import as they are.
   const d = addDays(shanghaiDate(), 14);
-  ws.addRow(['doctor', '张晓明', d, '上午', '08:00', '12:00', '30', '25', `${addDays(d, -7)} 08:00`, '门诊楼 2 层 心内科 3 诊室']);
+  ws.addRow([
+    'doctor',
+    '张晓明',
+    d,
+    '上午',
+    '08:00',
+    '12:00',
+    '30',
+    '25',
+    `${addDays(d, -7)} 08:00`,
+    '门诊楼 2 层 心内科 3 诊室',
+  ]);
   ws.addRow(['chief', '李建国', d, '下午', '13:30', '17:30', '20', '50', '', '门诊楼 2 层 心内科专家诊室']);
   ws.columns.forEach((c, i) => (c.width = [12, 10, 12, 8, 10, 10, 8, 12, 18, 28][i]));
   ws.getRow(1).font = { bold: true };

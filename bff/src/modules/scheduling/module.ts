@@ -4,8 +4,11 @@ import { schedulingMpRoutes } from './mp.routes';
 import { schedulingRoutes } from './admin.routes';
 
 export const SCHEDULING_PERMS = {
-  scheduleList: 'scheduling:schedule:list', scheduleAdd: 'scheduling:schedule:add', scheduleEdit: 'scheduling:schedule:edit',
-  scheduleStop: 'scheduling:schedule:stop', scheduleImport: 'scheduling:schedule:import',
+  scheduleList: 'scheduling:schedule:list',
+  scheduleAdd: 'scheduling:schedule:add',
+  scheduleEdit: 'scheduling:schedule:edit',
+  scheduleStop: 'scheduling:schedule:stop',
+  scheduleImport: 'scheduling:schedule:import',
 } as const;
 
 /** Doctors' clinic sessions and their slots (号源). */

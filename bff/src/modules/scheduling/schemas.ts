@@ -50,11 +50,18 @@ const scheduleFields = {
   releaseAt: z.iso.datetime({ offset: true }),
   location: z.string().trim().max(100).nullable().optional(),
 };
-export const ScheduleCreate = z.strictObject({ doctorId: z.number().int().positive(), clinicDate: Day, period: Period, ...scheduleFields });
+export const ScheduleCreate = z.strictObject({
+  doctorId: z.number().int().positive(),
+  clinicDate: Day,
+  period: Period,
+  ...scheduleFields,
+});
 export const ScheduleUpdate = z
-  .strictObject(Object.fromEntries(Object.entries(scheduleFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as {
-    [K in keyof typeof scheduleFields]: z.ZodOptional<(typeof scheduleFields)[K]>;
-  })
+  .strictObject(
+    Object.fromEntries(Object.entries(scheduleFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as {
+      [K in keyof typeof scheduleFields]: z.ZodOptional<(typeof scheduleFields)[K]>;
+    },
+  )
   .refine((v) => Object.keys(v).length > 0, '至少修改一项');
 export const StopBody = z.strictObject({ reason: z.string().trim().min(2, '请填写停诊原因').max(200) });
 
@@ -65,8 +72,16 @@ export const ImportRowReport = z.object({
   errors: z.array(z.string()),
   action: z.enum(['create', 'unchanged', 'skip']).describe('what commit will do with the row'),
   data: z.object({
-    doctorUsername: z.string(), doctorName: z.string(), clinicDate: z.string(), period: z.string(), startTime: z.string(),
-    endTime: z.string(), slotCount: z.number().nullable(), feeYuan: z.string(), releaseAt: z.string(), location: z.string(),
+    doctorUsername: z.string(),
+    doctorName: z.string(),
+    clinicDate: z.string(),
+    period: z.string(),
+    startTime: z.string(),
+    endTime: z.string(),
+    slotCount: z.number().nullable(),
+    feeYuan: z.string(),
+    releaseAt: z.string(),
+    location: z.string(),
   }),
 });
 export const ImportPreview = z.object({
@@ -77,7 +92,9 @@ export const ImportPreview = z.object({
   invalid: z.number().int(),
   toCreate: z.number().int(),
   unchanged: z.number().int(),
-  rows: z.array(ImportRowReport).describe('every row with errors first, then the valid ones (at most 500 valid rows listed)'),
+  rows: z
+    .array(ImportRowReport)
+    .describe('every row with errors first, then the valid ones (at most 500 valid rows listed)'),
 });
 export type ImportPreview = z.infer<typeof ImportPreview>;
 export const ImportQuery = z.object({ filename: z.string().trim().min(1).max(200) });
@@ -85,7 +102,12 @@ export const PreviewParams = z.object({ previewId: z.uuid() });
 export const ImportResult = z.object({ created: z.number().int(), unchanged: z.number().int() });
 
 // ----- mini-program browsing -----
-export const BookingDept = z.object({ id: z.number().int(), name: z.string(), parentName: z.string().nullable(), doctorCount: z.number().int() });
+export const BookingDept = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  parentName: z.string().nullable(),
+  doctorCount: z.number().int(),
+});
 export const DeptSearch = z.object({ keyword: z.string().trim().max(20).optional() });
 export const DoctorCard = z.object({
   id: z.number().int(),

@@ -21,11 +21,26 @@ export async function scheduleViews(rows: Schedule[]): Promise<ScheduleView[]> {
   const dn = new Map(depts.map((d) => [d.id, d.name]));
   const now = Date.now();
   return rows.map((s) => ({
-    id: s.id, doctorId: s.doctorId, doctorName: doc.get(s.doctorId)?.name ?? '', doctorTitle: posts.get(doc.get(s.doctorId)?.postId ?? 0) ?? null,
-    deptId: s.deptId, deptName: dn.get(s.deptId) ?? '', clinicDate: s.clinicDate, period: s.period, periodLabel: PERIOD_LABEL[s.period],
-    startTime: s.startTime, endTime: s.endTime, slotCount: s.slotCount, bookedCount: s.bookedCount,
-    remaining: s.status === 'open' ? Math.max(0, s.slotCount - s.bookedCount) : 0, feeFen: s.feeFen, releaseAt: s.releaseAt,
-    released: s.releaseAt.getTime() <= now, location: s.location, status: s.status, stopReason: s.stopReason ?? null,
+    id: s.id,
+    doctorId: s.doctorId,
+    doctorName: doc.get(s.doctorId)?.name ?? '',
+    doctorTitle: posts.get(doc.get(s.doctorId)?.postId ?? 0) ?? null,
+    deptId: s.deptId,
+    deptName: dn.get(s.deptId) ?? '',
+    clinicDate: s.clinicDate,
+    period: s.period,
+    periodLabel: PERIOD_LABEL[s.period],
+    startTime: s.startTime,
+    endTime: s.endTime,
+    slotCount: s.slotCount,
+    bookedCount: s.bookedCount,
+    remaining: s.status === 'open' ? Math.max(0, s.slotCount - s.bookedCount) : 0,
+    feeFen: s.feeFen,
+    releaseAt: s.releaseAt,
+    released: s.releaseAt.getTime() <= now,
+    location: s.location,
+    status: s.status,
+    stopReason: s.stopReason ?? null,
   }));
 }
 
@@ -33,22 +48,40 @@ export async function scheduleViews(rows: Schedule[]): Promise<ScheduleView[]> {
 
 export async function listSchedules(
   actor: AdminActor,
-  q: { page: number; pageSize: number; deptId?: number; doctorId?: number; from?: string; to?: string; status?: 'open' | 'stopped' },
+  q: {
+    page: number;
+    pageSize: number;
+    deptId?: number;
+    doctorId?: number;
+    from?: string;
+    to?: string;
+    status?: 'open' | 'stopped';
+  },
 ) {
   const where: WhereOptions[] = [dataScopeWhere(actor, { dept: 'deptId', user: 'doctorId' })];
   if (q.deptId) where.push({ deptId: await subtreeIds(q.deptId) });
   if (q.doctorId) where.push({ doctorId: q.doctorId });
-  if (q.from || q.to) where.push({ clinicDate: { ...(q.from ? { [Op.gte]: q.from } : {}), ...(q.to ? { [Op.lte]: q.to } : {}) } });
+  if (q.from || q.to)
+    where.push({ clinicDate: { ...(q.from ? { [Op.gte]: q.from } : {}), ...(q.to ? { [Op.lte]: q.to } : {}) } });
   if (q.status) where.push({ status: q.status });
   const { rows, count } = await Schedule.findAndCountAll({
-    where: { [Op.and]: where }, order: [['clinicDate', 'ASC'], ['period', 'ASC'], ['id', 'ASC']], offset: (q.page - 1) * q.pageSize, limit: q.pageSize,
+    where: { [Op.and]: where },
+    order: [
+      ['clinicDate', 'ASC'],
+      ['period', 'ASC'],
+      ['id', 'ASC'],
+    ],
+    offset: (q.page - 1) * q.pageSize,
+    limit: q.pageSize,
   });
   return { items: await scheduleViews(rows), total: count, page: q.page, pageSize: q.pageSize };
 }
 
 /** A schedule inside the actor's data scope (their departments, or their own sessions). */
 export async function scopedSchedule(actor: AdminActor, id: number) {
-  const s = await Schedule.findOne({ where: { [Op.and]: [{ id }, dataScopeWhere(actor, { dept: 'deptId', user: 'doctorId' })] } });
+  const s = await Schedule.findOne({
+    where: { [Op.and]: [{ id }, dataScopeWhere(actor, { dept: 'deptId', user: 'doctorId' })] },
+  });
   if (!s) throw notFound('排班不存在');
   return s;
 }
@@ -69,21 +102,39 @@ export async function doctorIds(): Promise<Set<number>> {
   return new Set(ids);
 }
 
-export function checkTimes(s: { startTime: string; endTime: string; slotCount: number; clinicDate: string; releaseAt: Date }) {
+export function checkTimes(s: {
+  startTime: string;
+  endTime: string;
+  slotCount: number;
+  clinicDate: string;
+  releaseAt: Date;
+}) {
   const errors: string[] = [];
   const span = minutes(s.endTime) - minutes(s.startTime);
   if (span <= 0) errors.push('结束时间应晚于开始时间');
   else if (span < s.slotCount) errors.push('号源过多：每个号源至少 1 分钟');
-  if (s.releaseAt.getTime() >= shanghaiInstant(s.clinicDate, s.startTime).getTime()) errors.push('放号时间应早于就诊开始时间');
+  if (s.releaseAt.getTime() >= shanghaiInstant(s.clinicDate, s.startTime).getTime())
+    errors.push('放号时间应早于就诊开始时间');
   return errors;
 }
 
 export async function createSchedule(
   actor: AdminActor,
-  input: { doctorId: number; clinicDate: string; period: Period; startTime: string; endTime: string; slotCount: number; feeFen: number; releaseAt: string; location?: string | null },
+  input: {
+    doctorId: number;
+    clinicDate: string;
+    period: Period;
+    startTime: string;
+    endTime: string;
+    slotCount: number;
+    feeFen: number;
+    releaseAt: string;
+    location?: string | null;
+  },
 ) {
   const doctor = await User.findByPk(input.doctorId);
-  if (!doctor || doctor.status !== 'active' || !(await doctorIds()).has(doctor.id)) throw unprocessable('INVALID_DOCTOR', '所选医生不存在或未启用');
+  if (!doctor || doctor.status !== 'active' || !(await doctorIds()).has(doctor.id))
+    throw unprocessable('INVALID_DOCTOR', '所选医生不存在或未启用');
   if (!inScope(actor, doctor.deptId)) throw forbidden('OUT_OF_SCOPE', '只能为本科室的医生排班');
   if (input.clinicDate < shanghaiDate()) throw unprocessable('DATE_IN_PAST', '不能为过去的日期排班');
   const releaseAt = new Date(input.releaseAt);
@@ -93,8 +144,17 @@ export async function createSchedule(
     throw conflict('SCHEDULE_EXISTS', '该医生在该时段已有排班');
   }
   const s = await Schedule.create({
-    doctorId: doctor.id, deptId: doctor.deptId!, clinicDate: input.clinicDate, period: input.period, startTime: input.startTime,
-    endTime: input.endTime, slotCount: input.slotCount, feeFen: input.feeFen, releaseAt, location: input.location ?? null, createdBy: actor.userId,
+    doctorId: doctor.id,
+    deptId: doctor.deptId!,
+    clinicDate: input.clinicDate,
+    period: input.period,
+    startTime: input.startTime,
+    endTime: input.endTime,
+    slotCount: input.slotCount,
+    feeFen: input.feeFen,
+    releaseAt,
+    location: input.location ?? null,
+    createdBy: actor.userId,
   });
   return (await scheduleViews([s]))[0];
 }
@@ -119,12 +179,20 @@ function scheduleBookings() {
 }
 
 /** 停诊: the schedule and everything booked on it (booking's part, see ScheduleBookings). */
-export const stopSchedule = (actor: AdminActor, id: number, reason: string) => scheduleBookings().stop(actor, id, reason);
+export const stopSchedule = (actor: AdminActor, id: number, reason: string) =>
+  scheduleBookings().stop(actor, id, reason);
 
 export async function updateSchedule(
   actor: AdminActor,
   id: number,
-  input: { startTime?: string; endTime?: string; slotCount?: number; feeFen?: number; releaseAt?: string; location?: string | null },
+  input: {
+    startTime?: string;
+    endTime?: string;
+    slotCount?: number;
+    feeFen?: number;
+    releaseAt?: string;
+    location?: string | null;
+  },
 ) {
   const updated = await tx(async (t) => {
     const s = await Schedule.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
@@ -132,19 +200,31 @@ export async function updateSchedule(
     if (s.status === 'stopped') throw conflict('SCHEDULE_STOPPED', '已停诊的排班不能修改');
     if (s.bookedCount > 0) {
       const maxSeq = await scheduleBookings().highestHeldSeat(id, t);
-      if (input.slotCount !== undefined && input.slotCount < maxSeq) throw conflict('SLOTS_IN_USE', `已有患者预约到第 ${maxSeq} 号，号源数不能少于 ${maxSeq}`);
-      if (input.feeFen !== undefined && input.feeFen !== s.feeFen) throw conflict('FEE_LOCKED', '已有患者预约，不能修改挂号费');
+      if (input.slotCount !== undefined && input.slotCount < maxSeq)
+        throw conflict('SLOTS_IN_USE', `已有患者预约到第 ${maxSeq} 号，号源数不能少于 ${maxSeq}`);
+      if (input.feeFen !== undefined && input.feeFen !== s.feeFen)
+        throw conflict('FEE_LOCKED', '已有患者预约，不能修改挂号费');
       if ((input.startTime && input.startTime !== s.startTime) || (input.endTime && input.endTime !== s.endTime)) {
         throw conflict('TIME_LOCKED', '已有患者预约，不能修改就诊时间，请停诊后重新排班');
       }
     }
     const next = {
-      startTime: input.startTime ?? s.startTime, endTime: input.endTime ?? s.endTime, slotCount: input.slotCount ?? s.slotCount,
-      clinicDate: s.clinicDate, releaseAt: input.releaseAt ? new Date(input.releaseAt) : s.releaseAt,
+      startTime: input.startTime ?? s.startTime,
+      endTime: input.endTime ?? s.endTime,
+      slotCount: input.slotCount ?? s.slotCount,
+      clinicDate: s.clinicDate,
+      releaseAt: input.releaseAt ? new Date(input.releaseAt) : s.releaseAt,
     };
     const errors = checkTimes(next);
     if (errors.length) throw unprocessable('INVALID_SCHEDULE', errors.join('；'));
-    await s.update({ ...next, ...(input.feeFen !== undefined ? { feeFen: input.feeFen } : {}), ...(input.location !== undefined ? { location: input.location } : {}) }, { transaction: t });
+    await s.update(
+      {
+        ...next,
+        ...(input.feeFen !== undefined ? { feeFen: input.feeFen } : {}),
+        ...(input.location !== undefined ? { location: input.location } : {}),
+      },
+      { transaction: t },
+    );
     return s;
   });
   return (await scheduleViews([updated]))[0];
@@ -158,11 +238,26 @@ export async function bookingDepartments(keyword?: string) {
   const doctors = await User.findAll({ where: { id: [...ids], status: 'active' }, attributes: ['id', 'deptId'] });
   const counts = new Map<number, number>();
   for (const d of doctors) if (d.deptId) counts.set(d.deptId, (counts.get(d.deptId) ?? 0) + 1);
-  const depts = await Dept.findAll({ where: { id: [...counts.keys()], status: 'active', ...(keyword ? { name: { [Op.like]: `%${keyword}%` } } : {}) }, order: [['orderNum', 'ASC'], ['id', 'ASC']] });
-  const parents = new Map((await Dept.findAll({ where: { id: depts.map((d) => d.parentId).filter((x): x is number => x != null) } })).map((p) => [p.id, p]));
+  const depts = await Dept.findAll({
+    where: { id: [...counts.keys()], status: 'active', ...(keyword ? { name: { [Op.like]: `%${keyword}%` } } : {}) },
+    order: [
+      ['orderNum', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
+  const parents = new Map(
+    (await Dept.findAll({ where: { id: depts.map((d) => d.parentId).filter((x): x is number => x != null) } })).map(
+      (p) => [p.id, p],
+    ),
+  );
   return depts.map((d) => {
     const parent = d.parentId ? parents.get(d.parentId) : undefined;
-    return { id: d.id, name: d.name, parentName: parent && parent.type === 'department' ? parent.name : null, doctorCount: counts.get(d.id) ?? 0 };
+    return {
+      id: d.id,
+      name: d.name,
+      parentName: parent && parent.type === 'department' ? parent.name : null,
+      doctorCount: counts.get(d.id) ?? 0,
+    };
   });
 }
 
@@ -175,26 +270,46 @@ async function openSchedules(where: WhereOptions) {
   const { from, to } = bookingWindow();
   return Schedule.findAll({
     where: { ...where, clinicDate: { [Op.between]: [from, to] } },
-    order: [['clinicDate', 'ASC'], ['period', 'ASC']],
+    order: [
+      ['clinicDate', 'ASC'],
+      ['period', 'ASC'],
+    ],
   });
 }
 
 export async function doctorsOfDept(deptId: number) {
   const ids = await doctorIds();
-  const users = await User.findAll({ where: { deptId, status: 'active', id: [...ids] }, order: [['postId', 'ASC'], ['id', 'ASC']] });
-  const profiles = new Map((await DoctorProfile.findAll({ where: { userId: users.map((u) => u.id) } })).map((p) => [p.userId, p]));
+  const users = await User.findAll({
+    where: { deptId, status: 'active', id: [...ids] },
+    order: [
+      ['postId', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
+  const profiles = new Map(
+    (await DoctorProfile.findAll({ where: { userId: users.map((u) => u.id) } })).map((p) => [p.userId, p]),
+  );
   const posts = new Map((await Post.findAll()).map((p) => [p.id, p.name]));
   const dept = await Dept.findByPk(deptId);
   const schedules = await openSchedules({ doctorId: users.map((u) => u.id), status: 'open' });
   const now = Date.now();
   return users.map((u) => {
-    const mine = schedules.filter((s) => s.doctorId === u.id && shanghaiInstant(s.clinicDate, s.endTime).getTime() > now);
+    const mine = schedules.filter(
+      (s) => s.doctorId === u.id && shanghaiInstant(s.clinicDate, s.endTime).getTime() > now,
+    );
     const free = mine.find((s) => s.bookedCount < s.slotCount && s.releaseAt.getTime() <= now);
     const p = profiles.get(u.id);
     return {
-      id: u.id, name: u.name, title: u.postId ? posts.get(u.postId) ?? null : null, deptId, deptName: dept?.name ?? '',
-      specialty: p?.specialty ?? null, intro: p?.intro ?? null, avatarUrl: p?.avatarUrl ?? null,
-      nextAvailableDate: free?.clinicDate ?? null, minFeeFen: mine.length ? Math.min(...mine.map((s) => s.feeFen)) : null,
+      id: u.id,
+      name: u.name,
+      title: u.postId ? (posts.get(u.postId) ?? null) : null,
+      deptId,
+      deptName: dept?.name ?? '',
+      specialty: p?.specialty ?? null,
+      intro: p?.intro ?? null,
+      avatarUrl: p?.avatarUrl ?? null,
+      nextAvailableDate: free?.clinicDate ?? null,
+      minFeeFen: mine.length ? Math.min(...mine.map((s) => s.feeFen)) : null,
     };
   });
 }

@@ -32,10 +32,15 @@ function* pieces(buffer: Buffer, size: number) {
 /** The first worksheet's rows (rows with no cells at all are not in an xlsx file, so not here either). */
 export async function* xlsxRows(buffer: Buffer): AsyncGenerator<SheetRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(sheetsLast(buffer)), {
-    worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore',
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
   });
   for await (const worksheet of reader) {
-    for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) yield { row: row.number, cells: (row.values as Cell[]).slice(1) };
+    for await (const row of worksheet as AsyncIterable<ExcelJS.Row>)
+      yield { row: row.number, cells: (row.values as Cell[]).slice(1) };
     return;
   }
 }
@@ -54,12 +59,20 @@ function sheetsLast(zip: Buffer): Buffer[] {
     .filter((e) => /^xl\/worksheets\/sheet\d+\.xml$/.test(e.name))
     .sort((a, b) => Number(/\d+/.exec(a.name)![0]) - Number(/\d+/.exec(b.name)![0]));
   // Without the workbook's relations the reader would fall back to temporary files; no real workbook lacks them.
-  if (!part('xl/_rels/workbook.xml.rels') || !part('xl/workbook.xml') || !sheets.length) throw new Error('not an xlsx workbook');
-  const first = ['xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/styles.xml'].map(part).filter((e) => e !== undefined);
+  if (!part('xl/_rels/workbook.xml.rels') || !part('xl/workbook.xml') || !sheets.length)
+    throw new Error('not an xlsx workbook');
+  const first = ['xl/_rels/workbook.xml.rels', 'xl/workbook.xml', 'xl/styles.xml']
+    .map(part)
+    .filter((e) => e !== undefined);
   const sharedStrings = part('xl/sharedStrings.xml');
   return [
     ...first.map((e) => e.bytes),
-    sharedStrings ? sharedStrings.bytes : storedEntry('xl/sharedStrings.xml', '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>'),
+    sharedStrings
+      ? sharedStrings.bytes
+      : storedEntry(
+          'xl/sharedStrings.xml',
+          '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"/>',
+        ),
     ...sheets.map((e) => e.bytes),
   ];
 }

@@ -56,7 +56,8 @@ async function scopeOf(user: User, roles: Role[]): Promise<Scope> {
     const s: DataScope = role.dataScope;
     if (s === 'dept' && user.deptId) deptIds.add(user.deptId);
     else if (s === 'dept_and_below' && user.deptId) (await subtreeIds(user.deptId)).forEach((d) => deptIds.add(d));
-    else if (s === 'custom') (await RoleDept.findAll({ where: { roleId: role.id } })).forEach((l) => deptIds.add(l.deptId));
+    else if (s === 'custom')
+      (await RoleDept.findAll({ where: { roleId: role.id } })).forEach((l) => deptIds.add(l.deptId));
   }
   // Every scope includes the user's own records ('self' is only that).
   return { all: false, deptIds: [...deptIds].sort((a, b) => a - b), selfUserId: user.id };

@@ -9,7 +9,13 @@ const SCOPE_RANK = { self: 0, dept: 1, custom: 1, dept_and_below: 2, all: 3 } as
  * must be theirs, its data scope no wider than theirs, and a custom scope only over their departments.
  */
 export async function grantableRoles(actor: AdminActor): Promise<Role[]> {
-  const roles = await Role.findAll({ where: { status: 'active' }, order: [['orderNum', 'ASC'], ['id', 'ASC']] });
+  const roles = await Role.findAll({
+    where: { status: 'active' },
+    order: [
+      ['orderNum', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
   if (actor.perms.has(ALL_PERMS)) return roles;
   const mine = await Role.findAll({ where: { key: actor.roles } });
   const myRank = Math.max(-1, ...mine.map((r) => SCOPE_RANK[r.dataScope]));
@@ -18,7 +24,10 @@ export async function grantableRoles(actor: AdminActor): Promise<Role[]> {
   const customDepts = await RoleDept.findAll({ where: { roleId: roles.map((r) => r.id) } });
   return roles.filter((role) => {
     if (role.key === 'admin' || SCOPE_RANK[role.dataScope] > myRank) return false;
-    const perms = links.filter((l) => l.roleId === role.id).map((l) => menus.get(l.menuId)).filter((p): p is string => !!p);
+    const perms = links
+      .filter((l) => l.roleId === role.id)
+      .map((l) => menus.get(l.menuId))
+      .filter((p): p is string => !!p);
     if (!perms.every((p) => hasPerm(actor, p))) return false;
     if (role.dataScope === 'custom' && !actor.scope.all) {
       const scope = actor.scope.deptIds;

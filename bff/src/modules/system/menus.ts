@@ -5,23 +5,46 @@ import { Menu, RoleMenu } from './models';
 import { buildTree } from './tree';
 import type { MenuItem } from './schemas';
 
-type MenuInput = Partial<Pick<MenuItem, 'parentId' | 'name' | 'type' | 'path' | 'component' | 'perms' | 'icon' | 'orderNum' | 'visible' | 'status'>>;
+type MenuInput = Partial<
+  Pick<
+    MenuItem,
+    'parentId' | 'name' | 'type' | 'path' | 'component' | 'perms' | 'icon' | 'orderNum' | 'visible' | 'status'
+  >
+>;
 
 /** The menu as the console sees it: the columns of MenuItem, not the row's timestamps. */
 function toItem(m: Menu): MenuItem {
   return {
-    id: m.id, parentId: m.parentId, name: m.name, type: m.type, path: m.path, component: m.component, perms: m.perms, icon: m.icon,
-    orderNum: m.orderNum, visible: m.visible, status: m.status, children: [],
+    id: m.id,
+    parentId: m.parentId,
+    name: m.name,
+    type: m.type,
+    path: m.path,
+    component: m.component,
+    perms: m.perms,
+    icon: m.icon,
+    orderNum: m.orderNum,
+    visible: m.visible,
+    status: m.status,
+    children: [],
   };
 }
 
 export async function menuTree(): Promise<MenuItem[]> {
-  const rows = await Menu.findAll({ order: [['orderNum', 'ASC'], ['id', 'ASC']] });
+  const rows = await Menu.findAll({
+    order: [
+      ['orderNum', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
   return buildTree(rows.map(toItem));
 }
 
 /** A directory holds directories and menus, a menu holds buttons, a button holds nothing. */
-async function checkShape(m: { parentId: number | null; type: 'D' | 'M' | 'B'; path?: string | null; component?: string | null }, selfId?: number) {
+async function checkShape(
+  m: { parentId: number | null; type: 'D' | 'M' | 'B'; path?: string | null; component?: string | null },
+  selfId?: number,
+) {
   if (m.parentId != null) {
     const parent = await Menu.findByPk(m.parentId);
     if (!parent) throw unprocessable('INVALID_PARENT', '上级菜单不存在');
@@ -42,8 +65,16 @@ async function checkShape(m: { parentId: number | null; type: 'D' | 'M' | 'B'; p
 export async function createMenu(input: MenuInput & { parentId: number | null; name: string; type: 'D' | 'M' | 'B' }) {
   await checkShape(input);
   const m = await Menu.create({
-    parentId: input.parentId, name: input.name, type: input.type, path: input.path ?? null, component: input.component ?? null,
-    perms: input.perms ?? null, icon: input.icon ?? null, orderNum: input.orderNum ?? 0, visible: input.visible ?? true, status: input.status ?? 'active',
+    parentId: input.parentId,
+    name: input.name,
+    type: input.type,
+    path: input.path ?? null,
+    component: input.component ?? null,
+    perms: input.perms ?? null,
+    icon: input.icon ?? null,
+    orderNum: input.orderNum ?? 0,
+    visible: input.visible ?? true,
+    status: input.status ?? 'active',
   });
   await invalidateAuthz();
   return toItem(m);

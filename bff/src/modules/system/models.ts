@@ -1,5 +1,10 @@
 import {
-  DataTypes, Model, type CreationOptional, type InferAttributes, type InferCreationAttributes, type Sequelize,
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
 } from 'sequelize';
 
 type Attrs<M extends Model> = InferAttributes<M>;
@@ -153,48 +158,87 @@ export function initSystemModels(sequelize: Sequelize) {
   const opts = (tableName: string, timestamps = true) => ({ sequelize, tableName, underscored: true, timestamps });
   Dept.init(
     {
-      id, parentId: DataTypes.INTEGER, path: { type: DataTypes.STRING(500), allowNull: false, defaultValue: '' },
-      name: { type: DataTypes.STRING(50), allowNull: false }, type: { type: DataTypes.STRING(16), allowNull: false },
-      orderNum, leader: DataTypes.STRING(32), phone: DataTypes.STRING(32), status, ...ts,
+      id,
+      parentId: DataTypes.INTEGER,
+      path: { type: DataTypes.STRING(500), allowNull: false, defaultValue: '' },
+      name: { type: DataTypes.STRING(50), allowNull: false },
+      type: { type: DataTypes.STRING(16), allowNull: false },
+      orderNum,
+      leader: DataTypes.STRING(32),
+      phone: DataTypes.STRING(32),
+      status,
+      ...ts,
     },
     opts('sys_dept'),
   );
   Post.init(
-    { id, code: { type: DataTypes.STRING(32), allowNull: false }, name: { type: DataTypes.STRING(50), allowNull: false }, orderNum, status, ...ts },
+    {
+      id,
+      code: { type: DataTypes.STRING(32), allowNull: false },
+      name: { type: DataTypes.STRING(50), allowNull: false },
+      orderNum,
+      status,
+      ...ts,
+    },
     opts('sys_post'),
   );
   User.init(
     {
-      id, username: { type: DataTypes.STRING(32), allowNull: false }, name: { type: DataTypes.STRING(32), allowNull: false },
-      deptId: DataTypes.INTEGER, postId: DataTypes.INTEGER, phoneEnc: DataTypes.TEXT, phoneHash: DataTypes.STRING(64),
-      email: DataTypes.STRING(128), passwordHash: { type: DataTypes.STRING(255), allowNull: false },
+      id,
+      username: { type: DataTypes.STRING(32), allowNull: false },
+      name: { type: DataTypes.STRING(32), allowNull: false },
+      deptId: DataTypes.INTEGER,
+      postId: DataTypes.INTEGER,
+      phoneEnc: DataTypes.TEXT,
+      phoneHash: DataTypes.STRING(64),
+      email: DataTypes.STRING(128),
+      passwordHash: { type: DataTypes.STRING(255), allowNull: false },
       status: { type: DataTypes.STRING(16), allowNull: false },
-      failedLogins: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 }, lockedUntil: DataTypes.DATE,
-      mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false }, mpUserId: DataTypes.INTEGER, ...ts,
+      failedLogins: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      lockedUntil: DataTypes.DATE,
+      mustChangePassword: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      mpUserId: DataTypes.INTEGER,
+      ...ts,
     },
     opts('sys_user'),
   );
   DoctorProfile.init(
     {
-      userId: { type: DataTypes.INTEGER, primaryKey: true }, specialty: DataTypes.STRING(200), intro: DataTypes.TEXT,
-      avatarUrl: DataTypes.STRING(512), ...ts,
+      userId: { type: DataTypes.INTEGER, primaryKey: true },
+      specialty: DataTypes.STRING(200),
+      intro: DataTypes.TEXT,
+      avatarUrl: DataTypes.STRING(512),
+      ...ts,
     },
     opts('doctor_profile'),
   );
   Role.init(
     {
-      id, key: { type: DataTypes.STRING(32), allowNull: false }, name: { type: DataTypes.STRING(32), allowNull: false },
-      orderNum, dataScope: { type: DataTypes.STRING(24), allowNull: false }, status,
-      builtin: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false }, ...ts,
+      id,
+      key: { type: DataTypes.STRING(32), allowNull: false },
+      name: { type: DataTypes.STRING(32), allowNull: false },
+      orderNum,
+      dataScope: { type: DataTypes.STRING(24), allowNull: false },
+      status,
+      builtin: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      ...ts,
     },
     opts('sys_role'),
   );
   Menu.init(
     {
-      id, parentId: DataTypes.INTEGER, name: { type: DataTypes.STRING(50), allowNull: false },
-      type: { type: DataTypes.STRING(1), allowNull: false }, path: DataTypes.STRING(200), component: DataTypes.STRING(200),
-      perms: DataTypes.STRING(100), icon: DataTypes.STRING(64), orderNum,
-      visible: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true }, status, ...ts,
+      id,
+      parentId: DataTypes.INTEGER,
+      name: { type: DataTypes.STRING(50), allowNull: false },
+      type: { type: DataTypes.STRING(1), allowNull: false },
+      path: DataTypes.STRING(200),
+      component: DataTypes.STRING(200),
+      perms: DataTypes.STRING(100),
+      icon: DataTypes.STRING(64),
+      orderNum,
+      visible: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
+      status,
+      ...ts,
     },
     opts('sys_menu'),
   );
@@ -206,23 +250,43 @@ export function initSystemModels(sequelize: Sequelize) {
   RoleDept.init(link('roleId', 'deptId') as never, opts('sys_role_dept', false));
   UserRole.init(link('userId', 'roleId') as never, opts('sys_user_role', false));
   DictType.init(
-    { id, type: { type: DataTypes.STRING(64), allowNull: false }, name: { type: DataTypes.STRING(64), allowNull: false }, status, remark: DataTypes.STRING(255), ...ts },
+    {
+      id,
+      type: { type: DataTypes.STRING(64), allowNull: false },
+      name: { type: DataTypes.STRING(64), allowNull: false },
+      status,
+      remark: DataTypes.STRING(255),
+      ...ts,
+    },
     opts('sys_dict_type'),
   );
   DictItem.init(
     {
-      id, dictType: { type: DataTypes.STRING(64), allowNull: false }, label: { type: DataTypes.STRING(64), allowNull: false },
-      value: { type: DataTypes.STRING(64), allowNull: false }, orderNum, cssClass: DataTypes.STRING(32), status, ...ts,
+      id,
+      dictType: { type: DataTypes.STRING(64), allowNull: false },
+      label: { type: DataTypes.STRING(64), allowNull: false },
+      value: { type: DataTypes.STRING(64), allowNull: false },
+      orderNum,
+      cssClass: DataTypes.STRING(32),
+      status,
+      ...ts,
     },
     opts('sys_dict_item'),
   );
   StaffApplication.init(
     {
-      id, mpUserId: { type: DataTypes.INTEGER, allowNull: false }, userId: DataTypes.INTEGER,
+      id,
+      mpUserId: { type: DataTypes.INTEGER, allowNull: false },
+      userId: DataTypes.INTEGER,
       username: { type: DataTypes.STRING(32), allowNull: false },
-      name: { type: DataTypes.STRING(32), allowNull: false }, deptId: { type: DataTypes.INTEGER, allowNull: false },
-      postId: DataTypes.INTEGER, status: { type: DataTypes.STRING(16), allowNull: false }, reason: DataTypes.STRING(255),
-      reviewedBy: DataTypes.INTEGER, reviewedAt: DataTypes.DATE, ...ts,
+      name: { type: DataTypes.STRING(32), allowNull: false },
+      deptId: { type: DataTypes.INTEGER, allowNull: false },
+      postId: DataTypes.INTEGER,
+      status: { type: DataTypes.STRING(16), allowNull: false },
+      reason: DataTypes.STRING(255),
+      reviewedBy: DataTypes.INTEGER,
+      reviewedAt: DataTypes.DATE,
+      ...ts,
     },
     opts('sys_staff_application'),
   );

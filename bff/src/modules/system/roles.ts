@@ -8,9 +8,18 @@ import { listUsersWhere } from './user-lists';
 
 export async function roleViews(roles: Role[]) {
   const ids = roles.map((r) => r.id);
-  const [menus, depts] = await Promise.all([RoleMenu.findAll({ where: { roleId: ids } }), RoleDept.findAll({ where: { roleId: ids } })]);
+  const [menus, depts] = await Promise.all([
+    RoleMenu.findAll({ where: { roleId: ids } }),
+    RoleDept.findAll({ where: { roleId: ids } }),
+  ]);
   return roles.map((r) => ({
-    id: r.id, key: r.key, name: r.name, orderNum: r.orderNum, dataScope: r.dataScope, status: r.status, builtin: r.builtin,
+    id: r.id,
+    key: r.key,
+    name: r.name,
+    orderNum: r.orderNum,
+    dataScope: r.dataScope,
+    status: r.status,
+    builtin: r.builtin,
     menuIds: menus.filter((m) => m.roleId === r.id).map((m) => m.menuId),
     deptIds: depts.filter((d) => d.roleId === r.id).map((d) => d.deptId),
     createdAt: r.createdAt,
@@ -18,7 +27,12 @@ export async function roleViews(roles: Role[]) {
 }
 
 export async function listRoles() {
-  const rows = await Role.findAll({ order: [['orderNum', 'ASC'], ['id', 'ASC']] });
+  const rows = await Role.findAll({
+    order: [
+      ['orderNum', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
   return roleViews(rows);
 }
 
@@ -41,18 +55,35 @@ async function checkRefs(menuIds?: number[], deptIds?: number[]) {
   }
 }
 
-type RoleInput = { name?: string; orderNum?: number; status?: 'active' | 'disabled'; dataScope?: DataScope; menuIds?: number[]; deptIds?: number[] };
+type RoleInput = {
+  name?: string;
+  orderNum?: number;
+  status?: 'active' | 'disabled';
+  dataScope?: DataScope;
+  menuIds?: number[];
+  deptIds?: number[];
+};
 
 export async function createRole(input: RoleInput & { key: string; name: string }) {
   if (await Role.findOne({ where: { key: input.key } })) throw conflict('ROLE_KEY_TAKEN', '角色标识已存在');
   await checkRefs(input.menuIds, input.deptIds);
   const role = await tx(async (t) => {
     const r = await Role.create(
-      { key: input.key, name: input.name, orderNum: input.orderNum ?? 0, status: input.status ?? 'active', dataScope: input.dataScope ?? 'self', builtin: false },
+      {
+        key: input.key,
+        name: input.name,
+        orderNum: input.orderNum ?? 0,
+        status: input.status ?? 'active',
+        dataScope: input.dataScope ?? 'self',
+        builtin: false,
+      },
       { transaction: t },
     );
-    for (const menuId of new Set(input.menuIds ?? [])) await RoleMenu.create({ roleId: r.id, menuId }, { transaction: t });
-    if (r.dataScope === 'custom') for (const deptId of new Set(input.deptIds ?? [])) await RoleDept.create({ roleId: r.id, deptId }, { transaction: t });
+    for (const menuId of new Set(input.menuIds ?? []))
+      await RoleMenu.create({ roleId: r.id, menuId }, { transaction: t });
+    if (r.dataScope === 'custom')
+      for (const deptId of new Set(input.deptIds ?? []))
+        await RoleDept.create({ roleId: r.id, deptId }, { transaction: t });
     return r;
   });
   return getRole(role.id);
@@ -63,12 +94,17 @@ export async function updateRole(actor: AdminActor, id: number, input: RoleInput
   if (role.key === 'admin' && (input.menuIds || input.dataScope || input.status === 'disabled')) {
     throw forbidden('BUILTIN_ROLE', '超级管理员角色的权限与数据范围不可修改');
   }
-  if (actor.roles.includes(role.key) && input.status === 'disabled') throw conflict('SELF_OPERATION', '不能停用自己所属的角色');
+  if (actor.roles.includes(role.key) && input.status === 'disabled')
+    throw conflict('SELF_OPERATION', '不能停用自己所属的角色');
   await checkRefs(input.menuIds, input.deptIds);
   await tx(async (t) => {
     await role.update(
-      { ...(input.name ? { name: input.name } : {}), ...(input.orderNum !== undefined ? { orderNum: input.orderNum } : {}),
-        ...(input.status ? { status: input.status } : {}), ...(input.dataScope ? { dataScope: input.dataScope } : {}) },
+      {
+        ...(input.name ? { name: input.name } : {}),
+        ...(input.orderNum !== undefined ? { orderNum: input.orderNum } : {}),
+        ...(input.status ? { status: input.status } : {}),
+        ...(input.dataScope ? { dataScope: input.dataScope } : {}),
+      },
       { transaction: t },
     );
     if (input.menuIds) {
@@ -76,7 +112,10 @@ export async function updateRole(actor: AdminActor, id: number, input: RoleInput
       for (const menuId of new Set(input.menuIds)) await RoleMenu.create({ roleId: id, menuId }, { transaction: t });
     }
     if (input.deptIds || input.dataScope) {
-      const keep = role.dataScope === 'custom' ? input.deptIds ?? (await RoleDept.findAll({ where: { roleId: id }, transaction: t })).map((d) => d.deptId) : [];
+      const keep =
+        role.dataScope === 'custom'
+          ? (input.deptIds ?? (await RoleDept.findAll({ where: { roleId: id }, transaction: t })).map((d) => d.deptId))
+          : [];
       await RoleDept.destroy({ where: { roleId: id }, transaction: t });
       for (const deptId of new Set(keep)) await RoleDept.create({ roleId: id, deptId }, { transaction: t });
     }

@@ -8,12 +8,17 @@ export const Password = z
   .string()
   .min(1, '请输入密码')
   .max(PASSWORD_MAX_LENGTH, `密码最多 ${PASSWORD_MAX_LENGTH} 位`)
-  .describe(`at least ${PASSWORD_MIN_LENGTH} characters, not containing the username, not guessable (zxcvbn score >= 3); else 422 WEAK_PASSWORD`);
+  .describe(
+    `at least ${PASSWORD_MIN_LENGTH} characters, not containing the username, not guessable (zxcvbn score >= 3); else 422 WEAK_PASSWORD`,
+  );
 
 const Username = z.string().trim().regex(USERNAME_RE, USERNAME_MESSAGE);
 const Id = z.number().int().positive();
 const DataScope = z.enum(['all', 'custom', 'dept', 'dept_and_below', 'self']);
-const PermString = z.string().trim().regex(/^[A-Za-z][\w-]*(:[A-Za-z*][\w-]*){1,3}$/, '权限标识格式如 system:user:add');
+const PermString = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z][\w-]*(:[A-Za-z*][\w-]*){1,3}$/, '权限标识格式如 system:user:add');
 
 // ----- users -----
 export const SysUser = z.object({
@@ -36,7 +41,11 @@ export const SysUserPage = pageOf(SysUser);
 export const UserQuery = PageQuery.extend({
   name: z.string().trim().max(32).optional(),
   username: z.string().trim().max(32).optional(),
-  phone: z.string().trim().regex(/^\d{11}$/, '请输入完整的 11 位手机号').optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\d{11}$/, '请输入完整的 11 位手机号')
+    .optional(),
   deptId: z.coerce.number().int().positive().optional(),
   status: z.enum(['active', 'disabled', 'pending', 'rejected']).optional(),
 });
@@ -78,7 +87,10 @@ export const Role = z.object({
 });
 export type Role = z.infer<typeof Role>;
 export const RoleCreate = z.strictObject({
-  key: z.string().trim().regex(/^[a-z][a-z0-9_]{1,31}$/, '角色标识为小写字母、数字、下划线'),
+  key: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_]{1,31}$/, '角色标识为小写字母、数字、下划线'),
   name: z.string().trim().min(2).max(32),
   orderNum: z.number().int().min(0).max(9999).default(0),
   status: Status.default('active'),
@@ -114,17 +126,38 @@ export interface MenuItem {
 }
 export const MenuItem: z.ZodType<MenuItem> = z.lazy(() =>
   z.object({
-    id: z.number().int(), parentId: z.number().int().nullable(), name: z.string(), type: z.enum(['D', 'M', 'B']),
-    path: z.string().nullable(), component: z.string().nullable(), perms: z.string().nullable(), icon: z.string().nullable(),
-    orderNum: z.number().int(), visible: z.boolean(), status: Status, children: z.array(MenuItem),
+    id: z.number().int(),
+    parentId: z.number().int().nullable(),
+    name: z.string(),
+    type: z.enum(['D', 'M', 'B']),
+    path: z.string().nullable(),
+    component: z.string().nullable(),
+    perms: z.string().nullable(),
+    icon: z.string().nullable(),
+    orderNum: z.number().int(),
+    visible: z.boolean(),
+    status: Status,
+    children: z.array(MenuItem),
   }),
 );
 const menuFields = {
   parentId: Id.nullable(),
   name: z.string().trim().min(1).max(50),
   type: z.enum(['D', 'M', 'B']),
-  path: z.string().trim().max(200).regex(/^[\w/:.-]*$/, '路由地址只能包含字母、数字和 / : - _').nullable().optional(),
-  component: z.string().trim().max(200).regex(/^[\w/-]*$/, '组件路径格式如 system/user/index').nullable().optional(),
+  path: z
+    .string()
+    .trim()
+    .max(200)
+    .regex(/^[\w/:.-]*$/, '路由地址只能包含字母、数字和 / : - _')
+    .nullable()
+    .optional(),
+  component: z
+    .string()
+    .trim()
+    .max(200)
+    .regex(/^[\w/-]*$/, '组件路径格式如 system/user/index')
+    .nullable()
+    .optional(),
   perms: PermString.nullable().optional(),
   icon: z.string().trim().max(64).nullable().optional(),
   orderNum: z.number().int().min(0).max(9999).default(0),
@@ -152,8 +185,15 @@ export interface Dept {
 }
 export const Dept: z.ZodType<Dept> = z.lazy(() =>
   z.object({
-    id: z.number().int(), parentId: z.number().int().nullable(), name: z.string(), type: z.enum(['institution', 'department']),
-    orderNum: z.number().int(), leader: z.string().nullable(), phone: z.string().nullable(), status: Status, children: z.array(Dept),
+    id: z.number().int(),
+    parentId: z.number().int().nullable(),
+    name: z.string(),
+    type: z.enum(['institution', 'department']),
+    orderNum: z.number().int(),
+    leader: z.string().nullable(),
+    phone: z.string().nullable(),
+    status: Status,
+    children: z.array(Dept),
   }),
 );
 export const DeptCreate = z.strictObject({
@@ -162,7 +202,12 @@ export const DeptCreate = z.strictObject({
   type: z.enum(['institution', 'department']).default('department'),
   orderNum: z.number().int().min(0).max(9999).default(0),
   leader: z.string().trim().max(32).nullable().optional(),
-  phone: z.string().trim().regex(/^[\d-]{5,20}$/, '联系电话格式不正确').nullable().optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[\d-]{5,20}$/, '联系电话格式不正确')
+    .nullable()
+    .optional(),
   status: Status.default('active'),
 });
 export const DeptUpdate = z
@@ -171,7 +216,12 @@ export const DeptUpdate = z
     name: z.string().trim().min(2).max(50).optional(),
     orderNum: z.number().int().min(0).max(9999).optional(),
     leader: z.string().trim().max(32).nullable().optional(),
-    phone: z.string().trim().regex(/^[\d-]{5,20}$/, '联系电话格式不正确').nullable().optional(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^[\d-]{5,20}$/, '联系电话格式不正确')
+      .nullable()
+      .optional(),
     status: Status.optional(),
   })
   .refine((v) => Object.keys(v).length > 0, '至少修改一项');
@@ -180,13 +230,24 @@ export interface DeptNode {
   name: string;
   children: DeptNode[];
 }
-export const DeptNode: z.ZodType<DeptNode> = z.lazy(() => z.object({ id: z.number().int(), name: z.string(), children: z.array(DeptNode) }));
+export const DeptNode: z.ZodType<DeptNode> = z.lazy(() =>
+  z.object({ id: z.number().int(), name: z.string(), children: z.array(DeptNode) }),
+);
 
 // ----- positions -----
-export const Post = z.object({ id: z.number().int(), code: z.string(), name: z.string(), orderNum: z.number().int(), status: Status });
+export const Post = z.object({
+  id: z.number().int(),
+  code: z.string(),
+  name: z.string(),
+  orderNum: z.number().int(),
+  status: Status,
+});
 export type Post = z.infer<typeof Post>;
 export const PostCreate = z.strictObject({
-  code: z.string().trim().regex(/^[a-z][a-z0-9_]{1,31}$/, '岗位编码为小写字母、数字、下划线'),
+  code: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_]{1,31}$/, '岗位编码为小写字母、数字、下划线'),
   name: z.string().trim().min(2).max(50),
   orderNum: z.number().int().min(0).max(9999).default(0),
   status: Status.default('active'),
@@ -196,18 +257,34 @@ export const PostOption = z.object({ id: z.number().int(), name: z.string() });
 export type PostOption = z.infer<typeof PostOption>;
 
 // ----- dictionaries -----
-export const DictType = z.object({ id: z.number().int(), type: z.string(), name: z.string(), status: Status, remark: z.string().nullable() });
+export const DictType = z.object({
+  id: z.number().int(),
+  type: z.string(),
+  name: z.string(),
+  status: Status,
+  remark: z.string().nullable(),
+});
 export type DictType = z.infer<typeof DictType>;
 export const DictTypeCreate = z.strictObject({
-  type: z.string().trim().regex(/^[a-z][a-z0-9_]{1,63}$/, '字典类型为小写字母、数字、下划线'),
+  type: z
+    .string()
+    .trim()
+    .regex(/^[a-z][a-z0-9_]{1,63}$/, '字典类型为小写字母、数字、下划线'),
   name: z.string().trim().min(1).max(64),
   status: Status.default('active'),
   remark: z.string().trim().max(255).nullable().optional(),
 });
-export const DictTypeUpdate = DictTypeCreate.omit({ type: true }).partial().refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export const DictTypeUpdate = DictTypeCreate.omit({ type: true })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, '至少修改一项');
 export const DictItem = z.object({
-  id: z.number().int(), dictType: z.string(), label: z.string(), value: z.string(), orderNum: z.number().int(),
-  cssClass: z.string().nullable(), status: Status,
+  id: z.number().int(),
+  dictType: z.string(),
+  label: z.string(),
+  value: z.string(),
+  orderNum: z.number().int(),
+  cssClass: z.string().nullable(),
+  status: Status,
 });
 export type DictItem = z.infer<typeof DictItem>;
 export const DictItemCreate = z.strictObject({
@@ -218,9 +295,14 @@ export const DictItemCreate = z.strictObject({
   cssClass: z.enum(['primary', 'success', 'info', 'warning', 'danger']).nullable().optional(),
   status: Status.default('active'),
 });
-export const DictItemUpdate = DictItemCreate.omit({ dictType: true }).partial().refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export const DictItemUpdate = DictItemCreate.omit({ dictType: true })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, '至少修改一项');
 export const DictItemQuery = PageQuery.extend({ dictType: z.string().trim().min(1).max(64) });
-export const DictTypeQuery = PageQuery.extend({ name: z.string().trim().max(64).optional(), type: z.string().trim().max(64).optional() });
+export const DictTypeQuery = PageQuery.extend({
+  name: z.string().trim().max(64).optional(),
+  type: z.string().trim().max(64).optional(),
+});
 export const DictOption = z.object({ label: z.string(), value: z.string(), cssClass: z.string().nullable() });
 
 // ----- staff applications -----
@@ -248,6 +330,12 @@ export const StaffApplyBody = z.strictObject({
   password: Password,
   phone: Phone.optional(),
 });
-export const StaffApplicationQuery = PageQuery.extend({ status: z.enum(['pending', 'approved', 'rejected']).optional() });
-export const ApproveBody = z.strictObject({ deptId: Id, postId: Id.nullable().optional(), roleIds: z.array(Id).max(20) });
+export const StaffApplicationQuery = PageQuery.extend({
+  status: z.enum(['pending', 'approved', 'rejected']).optional(),
+});
+export const ApproveBody = z.strictObject({
+  deptId: Id,
+  postId: Id.nullable().optional(),
+  roleIds: z.array(Id).max(20),
+});
 export const RejectBody = z.strictObject({ reason: z.string().trim().min(2, '请填写驳回原因').max(255) });

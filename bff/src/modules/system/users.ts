@@ -11,11 +11,25 @@ import { listUsersWhere, userViews } from './user-lists';
 
 export { userViews };
 
-type UserInput = { name?: string; deptId?: number; postId?: number | null; phone?: string | null; email?: string | null };
+type UserInput = {
+  name?: string;
+  deptId?: number;
+  postId?: number | null;
+  phone?: string | null;
+  email?: string | null;
+};
 
 export async function listUsers(
   actor: AdminActor,
-  q: { page: number; pageSize: number; name?: string; username?: string; phone?: string; deptId?: number; status?: User['status'] },
+  q: {
+    page: number;
+    pageSize: number;
+    name?: string;
+    username?: string;
+    phone?: string;
+    deptId?: number;
+    status?: User['status'];
+  },
 ) {
   const filters: WhereOptions[] = [];
   if (q.name) filters.push({ name: { [Op.like]: `%${q.name}%` } });
@@ -28,7 +42,9 @@ export async function listUsers(
 
 /** A user the actor may see; anyone outside their data scope doesn't exist for them. */
 export async function scopedUser(actor: AdminActor, id: number) {
-  const u = await User.findOne({ where: { [Op.and]: [{ id }, dataScopeWhere(actor, { dept: 'deptId', user: 'id' })] } });
+  const u = await User.findOne({
+    where: { [Op.and]: [{ id }, dataScopeWhere(actor, { dept: 'deptId', user: 'id' })] },
+  });
   if (!u) throw notFound('用户不存在');
   return u;
 }
@@ -39,7 +55,8 @@ async function manageableUser(actor: AdminActor, id: number) {
   if (!actor.perms.has(ALL_PERMS)) {
     const held = await UserRole.findAll({ where: { userId: id } });
     const grantable = new Set((await grantableRoles(actor)).map((r) => r.id));
-    if (held.some((g) => !grantable.has(g.roleId))) throw forbidden('USER_NOT_MANAGEABLE', '该用户拥有高于您的角色，无法操作');
+    if (held.some((g) => !grantable.has(g.roleId)))
+      throw forbidden('USER_NOT_MANAGEABLE', '该用户拥有高于您的角色，无法操作');
   }
   return u;
 }
@@ -60,10 +77,15 @@ async function assertPostUsable(postId: number | null | undefined) {
 function phoneFields(phone: string | null | undefined) {
   if (phone === undefined) return {};
   const { fieldCrypto } = infra();
-  return phone === null ? { phoneEnc: null, phoneHash: null } : { phoneEnc: fieldCrypto.encrypt(phone), phoneHash: fieldCrypto.blindIndex(phone) };
+  return phone === null
+    ? { phoneEnc: null, phoneHash: null }
+    : { phoneEnc: fieldCrypto.encrypt(phone), phoneHash: fieldCrypto.blindIndex(phone) };
 }
 
-export async function createUser(actor: AdminActor, input: UserInput & { username: string; password: string; deptId: number; roleIds?: number[] }) {
+export async function createUser(
+  actor: AdminActor,
+  input: UserInput & { username: string; password: string; deptId: number; roleIds?: number[] },
+) {
   await assertDeptUsable(actor, input.deptId);
   await assertPostUsable(input.postId);
   await assertGrantable(actor, input.roleIds ?? []);
@@ -73,12 +95,22 @@ export async function createUser(actor: AdminActor, input: UserInput & { usernam
   const user = await tx(async (t) => {
     const u = await User.create(
       {
-        username: input.username, name: input.name!, deptId: input.deptId, postId: input.postId ?? null, ...phoneFields(input.phone ?? null),
-        email: input.email ?? null, passwordHash, status: 'active', lockedUntil: null, mustChangePassword: true, mpUserId: null,
+        username: input.username,
+        name: input.name!,
+        deptId: input.deptId,
+        postId: input.postId ?? null,
+        ...phoneFields(input.phone ?? null),
+        email: input.email ?? null,
+        passwordHash,
+        status: 'active',
+        lockedUntil: null,
+        mustChangePassword: true,
+        mpUserId: null,
       } as never,
       { transaction: t },
     );
-    for (const roleId of new Set(input.roleIds ?? [])) await UserRole.create({ userId: u.id, roleId }, { transaction: t });
+    for (const roleId of new Set(input.roleIds ?? []))
+      await UserRole.create({ userId: u.id, roleId }, { transaction: t });
     return u;
   });
   if (input.roleIds?.length) await invalidateAuthz();
@@ -90,8 +122,10 @@ export async function updateUser(actor: AdminActor, id: number, input: UserInput
   if (input.deptId !== undefined && input.deptId !== u.deptId) await assertDeptUsable(actor, input.deptId);
   if (input.postId !== undefined) await assertPostUsable(input.postId);
   await u.update({
-    ...(input.name ? { name: input.name } : {}), ...(input.deptId ? { deptId: input.deptId } : {}),
-    ...(input.postId !== undefined ? { postId: input.postId } : {}), ...(input.email !== undefined ? { email: input.email } : {}),
+    ...(input.name ? { name: input.name } : {}),
+    ...(input.deptId ? { deptId: input.deptId } : {}),
+    ...(input.postId !== undefined ? { postId: input.postId } : {}),
+    ...(input.email !== undefined ? { email: input.email } : {}),
     ...phoneFields(input.phone),
   });
   if (input.deptId !== undefined) await invalidateAuthz();
@@ -120,7 +154,8 @@ const forgetLoginFailures = (username: string) => sessionControl().forgetLoginFa
 export async function setUserStatus(actor: AdminActor, id: number, status: 'active' | 'disabled') {
   if (id === actor.userId) throw new AppError(409, 'SELF_OPERATION', '不能停用自己的账号');
   const u = await manageableUser(actor, id);
-  if (u.status === 'pending' || u.status === 'rejected') throw conflict('USER_NOT_ACTIVE', '待审核的账号请在“人员申请”中处理');
+  if (u.status === 'pending' || u.status === 'rejected')
+    throw conflict('USER_NOT_ACTIVE', '待审核的账号请在“人员申请”中处理');
   await u.update({ status });
   if (status === 'disabled') await endSessions(id, 'account_disabled');
   return (await userViews([u]))[0];
@@ -129,7 +164,11 @@ export async function setUserStatus(actor: AdminActor, id: number, status: 'acti
 export async function resetUserPassword(actor: AdminActor, id: number, password: string) {
   const u = await manageableUser(actor, id);
   assertAcceptablePassword(password, { username: u.username, name: u.name });
-  await u.update({ passwordHash: await hashPassword(password), mustChangePassword: id !== actor.userId, lockedUntil: null });
+  await u.update({
+    passwordHash: await hashPassword(password),
+    mustChangePassword: id !== actor.userId,
+    lockedUntil: null,
+  });
   await forgetLoginFailures(u.username);
   if (id !== actor.userId) await endSessions(id, 'password_reset');
 }
@@ -148,7 +187,8 @@ export async function setUserRoles(actor: AdminActor, id: number, roleIds: numbe
   await assertGrantable(actor, unique);
   if (id === actor.userId && actor.perms.has(ALL_PERMS)) {
     const adminRole = await Role.findOne({ where: { key: 'admin' } });
-    if (adminRole && !unique.includes(adminRole.id)) throw new AppError(409, 'SELF_OPERATION', '不能移除自己的超级管理员角色');
+    if (adminRole && !unique.includes(adminRole.id))
+      throw new AppError(409, 'SELF_OPERATION', '不能移除自己的超级管理员角色');
   }
   await tx(async (t) => {
     await UserRole.destroy({ where: { userId: id }, transaction: t });

@@ -7,4 +7,10 @@ export interface AppointmentFilters {
   patientName: string
   no: string
 }
-export const emptyFilters = (): AppointmentFilters => ({ deptId: undefined, doctorId: undefined, status: '', patientName: '', no: '' })
+export const emptyFilters = (): AppointmentFilters => ({
+  deptId: undefined,
+  doctorId: undefined,
+  status: '',
+  patientName: '',
+  no: '',
+})

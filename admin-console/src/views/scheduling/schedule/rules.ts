@@ -7,7 +7,8 @@ const toMin = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5))
 /** mirrors the BFF's checks (scheduling/service.ts checkTimes) so the problem shows before a round trip */
 export function scheduleRules(form: ScheduleFormModel): FormRules<ScheduleFormModel> {
   const endAfterStart: FormItemRule = {
-    validator: (_r, v: string, cb) => (!v || !form.startTime || toMin(v) > toMin(form.startTime) ? cb() : cb(new Error('结束时间应晚于开始时间'))),
+    validator: (_r, v: string, cb) =>
+      !v || !form.startTime || toMin(v) > toMin(form.startTime) ? cb() : cb(new Error('结束时间应晚于开始时间')),
     trigger: 'change',
   }
   const slotsFit: FormItemRule = {
@@ -19,7 +20,9 @@ export function scheduleRules(form: ScheduleFormModel): FormRules<ScheduleFormMo
   }
   const releaseBeforeStart: FormItemRule = {
     validator: (_r, v: string, cb) =>
-      !v || !form.clinicDate || !form.startTime || v < `${form.clinicDate} ${form.startTime}` ? cb() : cb(new Error('放号时间应早于就诊开始时间')),
+      !v || !form.clinicDate || !form.startTime || v < `${form.clinicDate} ${form.startTime}`
+        ? cb()
+        : cb(new Error('放号时间应早于就诊开始时间')),
     trigger: 'change',
   }
   return {

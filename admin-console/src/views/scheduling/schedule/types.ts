@@ -15,7 +15,11 @@ export interface ScheduleFormModel {
   location: string
 }
 
-export const DEFAULT_TIMES: Record<Period, [string, string]> = { am: ['08:00', '12:00'], pm: ['13:30', '17:30'], eve: ['18:00', '21:00'] }
+export const DEFAULT_TIMES: Record<Period, [string, string]> = {
+  am: ['08:00', '12:00'],
+  pm: ['13:30', '17:30'],
+  eve: ['18:00', '21:00'],
+}
 
 export const emptyScheduleForm = (): ScheduleFormModel => ({
   doctorId: undefined,

@@ -4,7 +4,10 @@ import type { DictItemFormModel, DictTypeFormModel } from './types'
 
 export const dictTypeRules: FormRules<DictTypeFormModel> = {
   name: [required('请输入字典名称')],
-  type: [required('请输入字典类型'), { pattern: /^[a-z][a-z0-9_]{1,63}$/, message: '小写字母开头，字母、数字、下划线', trigger: 'blur' }],
+  type: [
+    required('请输入字典类型'),
+    { pattern: /^[a-z][a-z0-9_]{1,63}$/, message: '小写字母开头，字母、数字、下划线', trigger: 'blur' },
+  ],
 }
 export const dictItemRules: FormRules<DictItemFormModel> = {
   label: [required('请输入字典标签')],

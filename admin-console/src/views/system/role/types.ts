@@ -17,4 +17,11 @@ export interface RoleFormModel {
   dataScope: DataScope
   deptIds: number[]
 }
-export const emptyRoleForm = (): RoleFormModel => ({ key: '', name: '', orderNum: 0, status: 'active', dataScope: 'self', deptIds: [] })
+export const emptyRoleForm = (): RoleFormModel => ({
+  key: '',
+  name: '',
+  orderNum: 0,
+  status: 'active',
+  dataScope: 'self',
+  deptIds: [],
+})
