@@ -131,10 +131,16 @@ export interface ChildBff {
  * Runs bff/src/server.ts (through tsx) — or, with `compiled`, the plain JavaScript of `npm run build`
  * (bff/dist/server.mjs, with plain node) — in a child process with exactly `env` (plus PATH) and waits until it listens.
  */
-export async function startChildBff(env: NodeJS.ProcessEnv, opts: { compiled?: boolean } = {}): Promise<ChildBff> {
-  const args = opts.compiled
-    ? [path.join(root, 'bff/dist/server.mjs')]
-    : ['--import', 'tsx', path.join(root, 'bff/src/server.ts')];
+export async function startChildBff(
+  env: NodeJS.ProcessEnv,
+  opts: { compiled?: boolean; nodeArgs?: string[] } = {},
+): Promise<ChildBff> {
+  const args = [
+    ...(opts.nodeArgs ?? []),
+    ...(opts.compiled
+      ? [path.join(root, 'bff/dist/server.mjs')]
+      : ['--import', 'tsx', path.join(root, 'bff/src/server.ts')]),
+  ];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },

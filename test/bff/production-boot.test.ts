@@ -1,0 +1,137 @@
+/**
+ * A production boot never loads simulator code. The lint rule forbids static imports of bff/src/simulators; this
+ * proves it at run time: the compiled BFF (npm run build) is started in production mode on MariaDB + Redis, talking
+ * to WeChat and WeChat Pay through their real protocols (here the test's own spec-faithful servers), with a
+ * module-loading hook that records every ES module the process loads. The simulators' chunks exist in bff/dist and
+ * an embedded boot does load them — so the check can fail — but the production process never does.
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Redis from 'ioredis';
+import { buildBff } from '../../scripts/build-bff.mjs';
+import { generateApiV3Key, generateMerchantIdentity } from '../../bff/src/infra/wechatpay';
+import { FakeWechat } from '../../bff/src/simulators/wechat-server';
+import { FakeWechatPay } from '../../bff/src/simulators/wechatpay-gateway';
+import { createDatabase, http, startChildBff, type ChildBff } from '../support/child';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const dist = path.join(root, 'bff/dist');
+const register = path.join(root, 'test/support/load-trace/register.mjs');
+const SIMULATOR_CHUNK = /^(wechat-server|wechatpay-gateway)-[\w-]+\.mjs$/;
+
+function loaded(trace: string) {
+  return fs
+    .readFileSync(trace, 'utf8')
+    .split('\n')
+    .filter((u) => u.startsWith('file://'))
+    .map((u) => new URL(u).pathname);
+}
+const ours = (files: string[]) => files.filter((f) => f.startsWith(dist + path.sep)).map((f) => path.relative(dist, f));
+
+describe('production boot (compiled, MariaDB + Redis, real protocols)', function () {
+  this.timeout(180_000);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'yiyun-prodboot-'));
+  const APPID = 'wx_prodboot_app';
+  const SECRET = crypto.randomBytes(16).toString('hex');
+  const wechat = new FakeWechat({ apps: { [APPID]: SECRET } });
+  const merchant = generateMerchantIdentity();
+  const apiV3Key = generateApiV3Key();
+  const pay = new FakeWechatPay({
+    mchid: '1900000777',
+    appid: APPID,
+    merchantSerial: merchant.serial,
+    merchantPublicKeyPem: merchant.publicKeyPem,
+    apiV3Key,
+    retryScheduleMs: [],
+  });
+  let db: Awaited<ReturnType<typeof createDatabase>> | undefined;
+  const running: ChildBff[] = [];
+  const prefix = `yiyun_prodboot_${crypto.randomBytes(3).toString('hex')}:`;
+
+  before(async () => {
+    await buildBff();
+    db = await createDatabase('yiyun_prodboot');
+  });
+  after(async () => {
+    for (const b of running) await b.stop();
+    await wechat.close();
+    await pay.close();
+    await db?.drop();
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const keys: string[] = [];
+    for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 500 })) keys.push(...(batch as string[]));
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('the simulators are separate chunks of the build, and an embedded (demo) boot loads them', async () => {
+    const chunks = fs.readdirSync(dist).filter((f) => SIMULATOR_CHUNK.test(f));
+    assert.equal(chunks.length, 2, `expected the two simulator chunks in bff/dist, found ${fs.readdirSync(dist)}`);
+    const trace = path.join(tmp, 'embedded.trace');
+    const bff = await startChildBff(
+      { NODE_ENV: 'test', DATA_DIR: path.join(tmp, 'data'), YIYUN_LOAD_TRACE: trace },
+      { compiled: true, nodeArgs: ['--import', register] },
+    );
+    running.push(bff);
+    assert.equal((await http(bff.url, 'GET', '/readyz')).status, 200);
+    const files = ours(loaded(trace));
+    assert.ok(files.includes('server.mjs'), `the trace records our own code: ${files}`);
+    assert.deepEqual(files.filter((f) => SIMULATOR_CHUNK.test(f)).sort(), chunks.sort());
+  });
+
+  it('a production boot serves patients and staff without loading a line of simulator code', async () => {
+    const trace = path.join(tmp, 'production.trace');
+    const bff = await startChildBff(
+      {
+        NODE_ENV: 'production',
+        DATABASE_URL: `mysql://root@127.0.0.1:3306/${db!.name}`,
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        REDIS_PREFIX: prefix,
+        MIGRATE_ON_START: 'true',
+        JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+        DATA_KEY: crypto.randomBytes(32).toString('base64'),
+        ADMIN_INITIAL_PASSWORD: 'Initial-Prod-Boot-2468',
+        WECHAT_APPID: APPID,
+        WECHAT_SECRET: SECRET,
+        WECHAT_API_BASE: await wechat.listen(0),
+        WECHATPAY_MCHID: '1900000777',
+        WECHATPAY_MERCHANT_SERIAL: merchant.serial,
+        WECHATPAY_PRIVATE_KEY: merchant.privateKeyPem,
+        WECHATPAY_APIV3_KEY: apiV3Key,
+        WECHATPAY_PLATFORM_KEYS: JSON.stringify(pay.platformPublicKeys),
+        WECHATPAY_API_BASE: await pay.listen(0),
+        YIYUN_LOAD_TRACE: trace,
+      },
+      { compiled: true, nodeArgs: ['--import', register] },
+    );
+    running.push(bff);
+    assert.doesNotMatch(bff.output(), /SIMULATED/);
+    assert.deepEqual((await http(bff.url, 'GET', '/readyz')).body.checks, { database: true, cache: true });
+
+    const mp = await http(bff.url, 'POST', '/api/mp/auth/login', { body: { code: wechat.issueLoginCode() } });
+    assert.equal(mp.status, 200, JSON.stringify(mp.body));
+    const admin = await http(bff.url, 'POST', '/api/admin/auth/login', {
+      body: { username: 'admin', password: 'Initial-Prod-Boot-2468' },
+    });
+    assert.equal(admin.status, 200, JSON.stringify(admin.body));
+    // The simulated endpoints the demo mounts are not there.
+    assert.equal((await http(bff.url, 'POST', '/sim-wechat/__sim/login', { body: { openid: 'x' } })).status, 404);
+
+    const files = ours(loaded(trace));
+    assert.ok(files.includes('server.mjs'), `the trace records our own code: ${files}`);
+    assert.deepEqual(
+      files.filter((f) => SIMULATOR_CHUNK.test(f)),
+      [],
+      'production loaded simulator code',
+    );
+    assert.deepEqual(
+      loaded(trace).filter((f) => f.includes(`${path.sep}simulators${path.sep}`)),
+      [],
+      'production loaded a simulator source file',
+    );
+  });
+});
