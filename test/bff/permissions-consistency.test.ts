@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { call } from '../support/api';
-import { MENUS, type MenuSeed } from '../../db/seeds/menus';
+import { MENUS } from '../../db/seeds/menus';
+import { menuPerms } from '../../bff/src/kernel/menus';
 
 /**
  * A permission string is written in three places: the route that checks it, the menu seed that grants it to a
@@ -16,13 +17,7 @@ const UI_ONLY: Record<string, string> = {};
 const root = path.resolve(import.meta.dirname, '../..');
 const PERM = /['"`]([a-z]+:[a-zA-Z]+:[a-zA-Z]+)['"`]/g;
 
-function seedPerms(nodes: MenuSeed[], into = new Set<string>()) {
-  for (const n of nodes) {
-    if (n.perms) into.add(n.perms);
-    if (n.children) seedPerms(n.children, into);
-  }
-  return into;
-}
+const seedPerms = menuPerms;
 
 function consoleSources(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -54,7 +49,7 @@ describe('permission strings agree across routes, menu seed and console', () => 
     const missing = [...routes]
       .filter(([perm]) => !seeded.has(perm))
       .map(([perm, where]) => `${perm} (${where.join(', ')})`);
-    assert.deepEqual(missing, [], 'permissions checked by routes but absent from db/seeds/menus.ts');
+    assert.deepEqual(missing, [], 'permissions checked by routes but absent from every module’s menus (menu-seed.ts)');
   });
 
   it('every permission in the menu seed is checked by a route, or is listed as UI-only with a reason', async () => {

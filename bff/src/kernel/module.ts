@@ -1,6 +1,7 @@
 import type { Sequelize } from 'sequelize';
 import type { RouteTree } from '../http/route';
 import type { JobDef } from '../infra/jobs';
+import type { MenuSeed } from './menus';
 
 export type { JobDef };
 
@@ -29,6 +30,11 @@ export interface ModuleManifest {
   otherRoutes?: OtherRoutes[];
   /** Background jobs, registered with the one job runner (BullMQ on Redis, timers embedded). */
   jobs?: JobDef[];
+  /**
+   * The console pages and buttons the domain brings (kernel/menus.ts assembles every module's into one tree, which
+   * db/seeds syncs at each start). Top-level directories with the same path from several modules are joined.
+   */
+  menus?: MenuSeed[];
   /** Every permission string the domain's routes check, as typed constants. */
   permissions: Readonly<Record<string, string>>;
   /**

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../kernel/module';
+import { BOOKING_MENUS } from './menu-seed';
 import { registerScheduleBookings } from '../scheduling/service';
 import { initBookingModels } from './models';
 import { bookingMpRoutes } from './mp.routes';
@@ -16,6 +17,7 @@ export const BOOKING_PERMS = {
 
 /** Appointments on scheduling's slots, the waitlist, follow-ups; pays through payment (subject type 'appointment'). */
 export const bookingModule: ModuleManifest = {
+  menus: BOOKING_MENUS,
   name: 'booking',
   initModels: initBookingModels,
   mpRoutes: bookingMpRoutes,

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../kernel/module';
+import { MONITOR_MENUS } from './menu-seed';
 import { initMonitorModels } from './models';
 import { monitorRoutes } from './admin.routes';
 import { pruneLogs } from './service';
@@ -12,6 +13,7 @@ export const MONITOR_PERMS = {
 
 /** Operation and login logs, online sessions. */
 export const monitorModule: ModuleManifest = {
+  menus: MONITOR_MENUS,
   name: 'monitor',
   initModels: initMonitorModels,
   adminRoutes: monitorRoutes,

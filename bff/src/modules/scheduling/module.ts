@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../kernel/module';
+import { SCHEDULING_MENUS } from './menu-seed';
 import { initSchedulingModels } from './models';
 import { schedulingMpRoutes } from './mp.routes';
 import { schedulingRoutes } from './admin.routes';
@@ -13,6 +14,7 @@ export const SCHEDULING_PERMS = {
 
 /** Doctors' clinic sessions and their slots (号源). */
 export const schedulingModule: ModuleManifest = {
+  menus: SCHEDULING_MENUS,
   name: 'scheduling',
   initModels: initSchedulingModels,
   mpRoutes: schedulingMpRoutes,

@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../kernel/module';
+import { SYSTEM_MENUS } from './menu-seed';
 import { initSystemModels } from './models';
 import { systemMpRoutes } from './mp.routes';
 import { systemRoutes } from './admin.routes';
@@ -39,6 +40,7 @@ export const SYSTEM_PERMS = {
 
 /** Staff accounts, roles, menus, departments, positions, dictionaries, staff applications. */
 export const systemModule: ModuleManifest = {
+  menus: SYSTEM_MENUS,
   name: 'system',
   initModels: initSystemModels,
   mpRoutes: systemMpRoutes,

@@ -1,0 +1,66 @@
+/** The console's menu tree is assembled from the modules' manifests (kernel/menus.ts). */
+import assert from 'node:assert/strict';
+import { assembleMenus, btn, type MenuSeed } from '../../bff/src/kernel/menus';
+import { MODULES } from '../../bff/src/modules';
+import { MENUS } from '../../db/seeds/menus';
+
+const page = (name: string, perms: string): MenuSeed => ({ name, type: 'M', path: name, perms });
+
+describe('menus from module manifests', () => {
+  it('joins directories several modules contribute to, in module order, and sorts the top level by order', () => {
+    const tree = assembleMenus([
+      {
+        name: 'a',
+        menus: [
+          {
+            name: '门诊',
+            type: 'D',
+            path: '/clinic',
+            order: 20,
+            roles: ['physician'],
+            children: [page('排班', 'a:x:list')],
+          },
+        ],
+      },
+      { name: 'b', menus: [{ name: '首页', type: 'M', path: '/home', order: 0 }] },
+      {
+        name: 'c',
+        menus: [
+          { name: '门诊', type: 'D', path: '/clinic', roles: ['dept_admin'], children: [page('预约', 'c:y:list')] },
+        ],
+      },
+    ]);
+    assert.deepEqual(
+      tree.map((m) => m.name),
+      ['首页', '门诊'],
+    );
+    assert.deepEqual(
+      tree[1].children!.map((m) => m.name),
+      ['排班', '预约'],
+    );
+    assert.deepEqual(tree[1].roles, ['physician', 'dept_admin']);
+  });
+
+  it('refuses two modules naming one directory differently', () => {
+    assert.throws(
+      () =>
+        assembleMenus([
+          { name: 'a', menus: [{ name: '门诊管理', type: 'D', path: '/clinic' }] },
+          { name: 'b', menus: [{ name: '诊所', type: 'D', path: '/clinic', children: [btn('x', 'b:x:y')] }] },
+        ]),
+      /module b declares directory \/clinic as "诊所", unlike module a \("门诊管理"\)/,
+    );
+  });
+
+  it('the seeded tree is exactly what the modules contribute: each page once, in the sidebar order', () => {
+    const names = (items: MenuSeed[]): string[] => items.flatMap((m) => [m.name, ...names(m.children ?? [])]);
+    const contributed = MODULES.flatMap((m) => names(m.menus ?? []));
+    const seeded = names(MENUS);
+    // Shared directories appear once in the tree but in each contributor's list.
+    assert.deepEqual([...new Set(seeded)].sort(), [...new Set(contributed)].sort());
+    assert.deepEqual(
+      MENUS.map((m) => m.name).filter((n) => ['首页', '系统管理', '门诊管理', '系统监控'].includes(n)),
+      ['首页', '系统管理', '门诊管理', '系统监控'],
+    );
+  });
+});
