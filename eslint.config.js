@@ -43,6 +43,12 @@ const domainBans = (domain) => {
     `${domain} may not import ${DOMAIN_ABOVE[domain].join(', ')} (see docs/ARCHITECTURE.md)`,
   );
 };
+// bff/src/shared is bundled into the console and the mini-program: one `node:` or sequelize import would break (or
+// bloat) both front-end builds, so it may import its own files only (and types of nothing else).
+const sharedOnlyItself = ban(
+  '^(?!\\./)',
+  'bff/src/shared is bundled into both front-ends: it imports nothing but its own files (./…)',
+);
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
 export default tseslint.config(
@@ -80,6 +86,7 @@ export default tseslint.config(
     files: [`bff/src/modules/${d}/**/*.ts`],
     rules: restrict(noTestCode, noSimulators, domainBans(d)),
   })),
+  { files: ['bff/src/shared/**/*.ts'], rules: restrict(sharedOnlyItself) },
   // The simulators are stand-alone servers: they may not lean on the BFF either.
   { files: ['bff/src/simulators/**/*.ts'], rules: restrict(noTestCode, noDomains, noKernel) },
 );
