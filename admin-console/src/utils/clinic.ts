@@ -13,7 +13,7 @@ export {
   shanghaiWall,
   weekdayOf,
 } from '@bff/shared/time'
-export { PERIOD_LABEL as PERIOD_LABELS } from '@bff/shared/clinic'
+export { PERIOD_LABEL as PERIOD_LABELS, genderLabel } from '@bff/shared/clinic'
 
 /** 2500 → '¥25.00' */
 export const formatFen = (fen: number | null | undefined): string => (fen == null ? '—' : `¥${(fen / 100).toFixed(2)}`)

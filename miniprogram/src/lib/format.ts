@@ -1,23 +1,12 @@
 import { PHONE_RE } from '@bff/shared/rules'
 
-export type Relation = 'self' | 'spouse' | 'parent' | 'child' | 'sibling' | 'other'
+import { RELATIONS as CODES, RELATION_LABEL, type Relation } from '@bff/shared/clinic'
 
-export const RELATIONS: { value: Relation; label: string }[] = [
-  { value: 'self', label: '本人' },
-  { value: 'spouse', label: '配偶' },
-  { value: 'parent', label: '父母' },
-  { value: 'child', label: '子女' },
-  { value: 'sibling', label: '兄弟姐妹' },
-  { value: 'other', label: '其他' },
-]
-
-export function relationLabel(value: string): string {
-  return RELATIONS.find((r) => r.value === value)?.label ?? '其他'
-}
-
-export function genderLabel(g: string): string {
-  return g === 'M' ? '男' : g === 'F' ? '女' : ''
-}
+export { genderLabel, relationLabel, type Relation } from '@bff/shared/clinic'
+export const RELATIONS: { value: Relation; label: string }[] = CODES.map((value) => ({
+  value,
+  label: RELATION_LABEL[value],
+}))
 
 export function isMobile(phone: string): boolean {
   return PHONE_RE.test(phone.trim())

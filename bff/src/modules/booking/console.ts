@@ -6,6 +6,7 @@ import type { AdminActor } from '../../http/actor';
 import { notFound, unprocessable } from '../../http/errors';
 import { Patient } from '../patient/models';
 import { ageOn } from '../../shared/idcard';
+import { genderLabel } from '../../shared/clinic';
 import { Appointment, FollowUp } from './models';
 import { appointmentScopeWhere, appointmentViews } from './service';
 import { subtreeIds } from '../system/authz';
@@ -135,7 +136,7 @@ export async function exportAppointments(actor: AdminActor, q: Query, from: Read
       ws.addRow({
         ...v,
         window: `${v.windowStart}-${v.windowEnd}`,
-        gender: v.patientGender ? (v.patientGender === 'M' ? '男' : '女') : '',
+        gender: genderLabel(v.patientGender),
         fee: (v.feeFen / 100).toFixed(2),
         paidAt: v.paidAt
           ? new Date(v.paidAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')

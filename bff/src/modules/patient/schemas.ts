@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PersonName, Phone, pageOf } from '../../http/schemas';
+import { RELATIONS } from '../../shared/clinic';
 
-export const RELATIONS = ['self', 'spouse', 'parent', 'child', 'sibling', 'other'] as const;
 export const Relation = z.enum(RELATIONS);
 
 const Name = PersonName.regex(/^[\p{Script=Han}A-Za-z·.\s]+$/u, '姓名只能包含汉字、字母和间隔号');

@@ -44,4 +44,4 @@ export interface DoctorRow {
   deptName: string
 }
 
-export const PERIOD_ORDER: Record<Period, number> = { am: 0, pm: 1, eve: 2 }
+export { PERIOD_ORDER } from '@bff/shared/clinic'
