@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ESLint } from 'eslint';
 import { checkIdCard, withCheckChar } from '../../bff/src/shared/idcard';
 import { ErrorCode } from '../../bff/src/shared/error-codes';
+import { shanghaiGreeting, shanghaiRfc3339 } from '../../bff/src/shared/time';
 
 /**
  * bff/src/shared is bundled into the console and the WeChat mini-program, so it may import nothing but its own
@@ -50,6 +51,17 @@ describe('bff/src/shared: rules the three apps share', () => {
       ok: false,
       message: '身份证号码中的出生日期不正确，请核对',
     });
+  });
+
+  it('China-time words and stamps: the greeting by the hour in Beijing, RFC 3339 with +08:00', () => {
+    const at = (utc: string) => new Date(`2026-12-02T${utc}:00Z`);
+    assert.deepEqual(
+      ['21:30', '23:00', '02:59', '03:00', '04:59', '05:00', '09:59', '10:00', '16:00'].map((t) =>
+        shanghaiGreeting(at(t)),
+      ),
+      ['夜深了', '早上好', '早上好', '中午好', '中午好', '下午好', '下午好', '晚上好', '夜深了'],
+    );
+    assert.equal(shanghaiRfc3339(new Date('2026-12-02T16:30:05.123Z')), '2026-12-03T00:30:05+08:00');
   });
 
   it('every error code the BFF throws is in ErrorCode', () => {

@@ -13,6 +13,7 @@
  *    decrypted here with node:crypto against pre-loaded keys only.
  */
 import crypto from 'node:crypto';
+import { shanghaiRfc3339 } from '../shared/time';
 import Pay from 'wechatpay-node-v3';
 import { PayRequest } from 'wechatpay-node-v3/dist/lib/pay-request.js';
 import type { Output } from 'wechatpay-node-v3/dist/lib/interface-v2';
@@ -531,9 +532,7 @@ function assertFen(n: number, name: string) {
 }
 
 /** RFC 3339 in Beijing time (yyyy-MM-ddTHH:mm:ss+08:00), the format WeChat Pay expects for time_expire. */
-export function rfc3339(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
-}
+export const rfc3339 = (d: Date) => shanghaiRfc3339(d);
 
 /**
  * A simulated merchant identity (API key pair and certificate serial) for the embedded demo and the tests.

@@ -25,6 +25,17 @@ export function shanghaiParts(at: Date | string | number): { date: string; time:
   return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
 }
 
+/** RFC 3339 on Beijing's clock (yyyy-MM-ddTHH:mm:ss+08:00), the form WeChat Pay uses (time_expire, success_time). */
+export function shanghaiRfc3339(at: Date | number): string {
+  return new Date(new Date(at).getTime() + OFFSET_MS).toISOString().replace(/\.\d{3}Z$/, '+08:00');
+}
+
+/** 早上好 / 中午好 / 下午好 / 晚上好 by the hour in China (夜深了 before 06:00). */
+export function shanghaiGreeting(at: Date | number = new Date()): string {
+  const h = new Date(new Date(at).getTime() + OFFSET_MS).getUTCHours();
+  return h < 6 ? '夜深了' : h < 11 ? '早上好' : h < 13 ? '中午好' : h < 18 ? '下午好' : '晚上好';
+}
+
 /** An ISO instant → 'YYYY-MM-DD HH:MM' in China, for forms and tables ('' for none or an invalid one). */
 export function shanghaiWall(iso: string | null | undefined): string {
   if (!iso || Number.isNaN(new Date(iso).getTime())) return '';

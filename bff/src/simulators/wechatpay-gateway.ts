@@ -21,6 +21,7 @@
  * (hold, delay, deliver, duplicate, reorder, tamper, render).
  */
 import type http from 'node:http';
+import { shanghaiRfc3339 } from '../shared/time';
 import { closeServer, listenLocally } from './listen';
 import crypto from 'node:crypto';
 import Koa from 'koa';
@@ -162,9 +163,7 @@ const nonceStr = (len = 32) => {
 };
 const nowSec = () => Math.floor(Date.now() / 1000);
 /** RFC 3339 in Beijing time, the format every WeChat Pay time field uses. */
-export function rfc3339(ms: number): string {
-  return new Date(ms + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
-}
+export const rfc3339 = (ms: number) => shanghaiRfc3339(ms);
 const digits = (n: number) => Array.from(crypto.randomBytes(n), (b) => String(b % 10)).join('');
 const beijingDate = (ms = Date.now()) => rfc3339(ms).slice(0, 10).replace(/-/g, '');
 
