@@ -441,6 +441,26 @@ describe('admin console (real Chromium)', function () {
     assert.ok(page.url().endsWith('/admin/monitor/operlog'));
   });
 
+  it('admin edits a dictionary item: the label is saved and the item stays in its dictionary', async () => {
+    const s = await consoleFor('admin', '/system/dict-data/mp_patient_relation');
+    const { page } = s;
+    const table = page.locator(
+      '[data-test=page-system-dict-data][data-dict-type=mp_patient_relation] [data-test=dict-item-table]',
+    );
+    const row = table.locator('.el-table__row', { hasText: '兄弟姐妹' });
+    await row.getByRole('button', { name: '编辑' }).click();
+    const form = page.locator('[data-test=dict-item-form]');
+    await form.locator('.el-form-item', { hasText: '数据标签' }).locator('input').fill('兄弟姐妹（含堂表）');
+    const saved = page.waitForResponse(
+      (r) => r.url().includes('/api/admin/system/dict-items/') && r.request().method() === 'PUT',
+    );
+    await form.getByRole('button', { name: '保存' }).click();
+    assert.equal((await saved).status(), 200, 'the update is accepted (it used to send the dictionary type: 400)');
+    await page.waitForSelector('.el-message--success');
+    await table.locator('.el-table__row', { hasText: '兄弟姐妹（含堂表）' }).waitFor();
+    assert.equal(await page.locator('.el-message--error').count(), 0);
+  });
+
   it('every main page renders for the admin (screenshots)', async () => {
     const s = await consoleFor('admin');
     const pages: [string, string][] = [

@@ -1,6 +1,22 @@
 import { del, get, post, put } from './http'
 import type { PageQuery as PageQuerySchema } from '@bff/http/schemas'
-import type { UserCreate, UserQuery as UserQuerySchema, UserUpdate } from '@bff/modules/system/schemas'
+import type {
+  DeptCreate,
+  DeptUpdate,
+  DictItemCreate,
+  DictItemUpdate,
+  DictTypeCreate,
+  DictTypeUpdate,
+  MenuCreate,
+  MenuUpdate,
+  PostCreate,
+  PostUpdate,
+  RoleCreate,
+  RoleUpdate,
+  UserCreate,
+  UserQuery as UserQuerySchema,
+  UserUpdate,
+} from '@bff/modules/system/schemas'
 import type { z } from 'zod'
 import type {
   Dept,
@@ -21,25 +37,25 @@ export type UserQuery = Partial<z.output<typeof UserQuerySchema>>
 export type UserCreateBody = z.input<typeof UserCreate>
 export type UserUpdateBody = z.input<typeof UserUpdate>
 
-export type RoleBody = Pick<Role, 'key' | 'name' | 'orderNum' | 'status' | 'menuIds' | 'dataScope' | 'deptIds'>
-export type MenuBody = Omit<MenuItem, 'id' | 'children'>
-export type DeptBody = Omit<Dept, 'id' | 'children'>
-export type PostBody = Omit<Post, 'id'>
-export type DictTypeBody = Omit<DictType, 'id'>
-export type DictItemBody = Omit<DictItem, 'id'>
+export type RoleBody = z.input<typeof RoleCreate>
+export type MenuBody = z.input<typeof MenuCreate>
+export type DeptBody = z.input<typeof DeptCreate>
+export type PostBody = z.input<typeof PostCreate>
+export type DictTypeBody = z.input<typeof DictTypeCreate>
+export type DictItemBody = z.input<typeof DictItemCreate>
 
 /** Generic CRUD over one resource path, so each entity below is one line, not five. */
-function crud<T, B>(path: string) {
+function crud<T, Create, Update>(path: string) {
   return {
     get: (id: number) => get<T>(`${path}/${id}`),
-    create: (body: B) => post<T>(path, body),
-    update: (id: number, body: Partial<B>) => put<T>(`${path}/${id}`, body),
+    create: (body: Create) => post<T>(path, body),
+    update: (id: number, body: Update) => put<T>(`${path}/${id}`, body),
     remove: (id: number) => del(`${path}/${id}`),
   }
 }
 
 export const userApi = {
-  ...crud<SysUser, UserCreateBody>('/system/users'),
+  ...crud<SysUser, UserCreateBody, UserUpdateBody>('/system/users'),
   update: (id: number, body: UserUpdateBody) => put<SysUser>(`/system/users/${id}`, body),
   list: (q: UserQuery) => get<Page<SysUser>>('/system/users', q),
   setStatus: (id: number, status: 'active' | 'disabled') => put<SysUser>(`/system/users/${id}/status`, { status }),
@@ -49,7 +65,7 @@ export const userApi = {
 }
 
 export const roleApi = {
-  ...crud<Role, RoleBody>('/system/roles'),
+  ...crud<Role, RoleBody, z.input<typeof RoleUpdate>>('/system/roles'),
   /** every role (not paged: a clinic has a handful) */
   list: () => get<Role[]>('/system/roles'),
   grantable: () => get<Role[]>('/system/roles/grantable'),
@@ -57,17 +73,17 @@ export const roleApi = {
 }
 
 export const menuApi = {
-  ...crud<MenuItem, MenuBody>('/system/menus'),
+  ...crud<MenuItem, MenuBody, z.input<typeof MenuUpdate>>('/system/menus'),
   tree: () => get<MenuItem[]>('/system/menus'),
 }
 
 export const deptApi = {
-  ...crud<Dept, DeptBody>('/system/depts'),
+  ...crud<Dept, DeptBody, z.input<typeof DeptUpdate>>('/system/depts'),
   tree: () => get<Dept[]>('/system/depts'),
 }
 
 export const postApi = {
-  ...crud<Post, PostBody>('/system/posts'),
+  ...crud<Post, PostBody, z.input<typeof PostUpdate>>('/system/posts'),
   list: (q: PageQuery = {}) => get<Page<Post>>('/system/posts', q),
   /** for pickers: quietly empty if the caller can't list positions */
   options: () =>
@@ -78,12 +94,12 @@ export const postApi = {
 }
 
 export const dictTypeApi = {
-  ...crud<DictType, DictTypeBody>('/system/dict-types'),
+  ...crud<DictType, DictTypeBody, z.input<typeof DictTypeUpdate>>('/system/dict-types'),
   list: (q: PageQuery & { name?: string; type?: string } = {}) => get<Page<DictType>>('/system/dict-types', q),
 }
 
 export const dictItemApi = {
-  ...crud<DictItem, DictItemBody>('/system/dict-items'),
+  ...crud<DictItem, DictItemBody, z.input<typeof DictItemUpdate>>('/system/dict-items'),
   list: (q: PageQuery & { dictType: string; label?: string }) => get<Page<DictItem>>('/system/dict-items', q),
 }
 
