@@ -7,6 +7,7 @@ import { notFound, unprocessable } from '../../http/errors';
 import { Patient } from '../patient/models';
 import { ageOn } from '../../shared/idcard';
 import { genderLabel } from '../../shared/clinic';
+import { shanghaiRfc3339 } from '../../shared/time';
 import { Appointment, FollowUp } from './models';
 import { appointmentScopeWhere, appointmentViews } from './service';
 import { subtreeIds } from '../system/authz';
@@ -138,9 +139,7 @@ export async function exportAppointments(actor: AdminActor, q: Query, from: Read
         window: `${v.windowStart}-${v.windowEnd}`,
         gender: genderLabel(v.patientGender),
         fee: (v.feeFen / 100).toFixed(2),
-        paidAt: v.paidAt
-          ? new Date(v.paidAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
-          : '',
+        paidAt: v.paidAt ? shanghaiRfc3339(v.paidAt).slice(0, 19).replace('T', ' ') : '',
       });
     }
   }
