@@ -8,7 +8,6 @@ import { createApp } from './app';
 import { MODULES, initModuleModels, setUpModules } from './modules';
 import { seedBase } from '../../db/seeds/base';
 import { seedDemo } from '../../db/seeds/demo';
-import { seedDemoSchedules } from '../../db/seeds/schedules';
 import { WechatPayClient, generateApiV3Key, generateMerchantIdentity } from './infra/wechatpay';
 import { attachRealtime } from './kernel/realtime';
 import type { RealtimeHub } from './kernel/realtime/hub';
@@ -49,7 +48,10 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   else await seedBase();
 
   for (const m of MODULES) for (const job of m.jobs ?? []) infra.jobs.register(job);
-  if (config.seedDemo) infra.jobs.define('demo-schedule-roll', 6 * 3600_000, () => seedDemoSchedules());
+  if (config.seedDemo)
+    for (const m of MODULES)
+      if (m.seed?.demo && m.seed.demoRefreshMs)
+        infra.jobs.define(`demo-seed-${m.name}`, m.seed.demoRefreshMs, m.seed.demo);
   await infra.jobs.start();
 
   const app = createApp(infra);

@@ -13,6 +13,7 @@ import {
   UserRole,
 } from '../../bff/src/modules/system/models';
 import { MENUS, type MenuSeed, type RoleKey } from './menus';
+import { MODULES } from '../../bff/src/modules';
 import type { Transaction } from 'sequelize';
 import { invalidateAuthz } from '../../bff/src/modules/system/authz';
 
@@ -130,6 +131,7 @@ export async function seedMenus() {
 export async function seedBase(): Promise<boolean> {
   if ((await Role.count()) > 0) {
     await seedMenus();
+    await seedModulesBase();
     return false;
   }
   await tx(async (t) => {
@@ -175,5 +177,11 @@ export async function seedBase(): Promise<boolean> {
     const role = await Role.findOne({ where: { key: 'admin' } });
     await UserRole.create({ userId: admin.id, roleId: role!.id });
   }
+  await seedModulesBase();
   return true;
+}
+
+/** Every module's reference data (its manifest's `seed.base`), in module order; each is idempotent. */
+async function seedModulesBase() {
+  for (const m of MODULES) await m.seed?.base?.();
 }

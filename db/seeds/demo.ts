@@ -2,7 +2,7 @@ import { infra, tx } from '../../bff/src/infra';
 import { hashPassword } from '../../bff/src/infra/crypto';
 import { Dept, DoctorProfile, Post, Role, User, UserRole } from '../../bff/src/modules/system/models';
 import { seedBase } from './base';
-import { seedDemoSchedules } from './schedules';
+import { MODULES } from '../../bff/src/modules';
 
 /** Demo accounts (embedded/demo mode only). Documented in README.md. */
 export const DEMO_ACCOUNTS = [
@@ -71,11 +71,16 @@ const DOCTORS: [string, string, string, string][] = [
 const DOCTOR_POSTS = ['chief', 'associate_chief', 'attending', 'resident'];
 const DEMO_PASSWORD = 'Willow-Cloud-9753';
 
+/** Every module's demo data, in module order, once the demo hospital is there (each is idempotent). */
+export async function seedModulesDemo() {
+  for (const m of MODULES) await m.seed?.demo?.();
+}
+
 /** Demo data: a hospital with its department tree, one account per built-in role and a dozen doctors. */
 export async function seedDemo() {
   await seedBase();
   if ((await User.count()) > 0) {
-    await seedDemoSchedules();
+    await seedModulesDemo();
     return false;
   }
   const { fieldCrypto, log } = infra();
@@ -159,7 +164,7 @@ export async function seedDemo() {
       );
     }
   });
-  await seedDemoSchedules();
+  await seedModulesDemo();
   log.info(
     'demo data seeded (demo accounts: admin/Harbor-Lamp-2468, deptadmin/Maple-River-1357, chief/Cedar-Stone-8642, doctor/Willow-Cloud-9753)',
   );

@@ -1,7 +1,7 @@
 import { Op } from 'sequelize';
-import { Post, Role, User, UserRole } from '../../bff/src/modules/system/models';
-import { Schedule, type Period } from '../../bff/src/modules/scheduling/models';
-import { addDays, shanghaiDate, shanghaiInstant } from '../../bff/src/shared/time';
+import { Post, Role, User, UserRole } from '../system/models';
+import { Schedule, type Period } from './models';
+import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time';
 
 const FEES: Record<string, number> = { chief: 5000, associate_chief: 3000, attending: 2000, resident: 1000 };
 const SESSIONS: { period: Period; start: string; end: string; slots: number }[] = [
