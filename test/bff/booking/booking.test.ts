@@ -124,6 +124,7 @@ describe('booking: browse, take a slot, pay, cancel, refund', () => {
       date: shanghaiDate(),
       startTime: `${String(hh).padStart(2, '0')}:00`,
       endTime: '23:59',
+      slotCount: 60, // numbers ahead of the clock for the rest of the day
       releaseAt: new Date(Date.now() - 86400_000).toISOString(),
     });
     const p = await patient();
@@ -444,6 +445,7 @@ describe('booking: waitlist, stop, console', () => {
       date: shanghaiDate(),
       startTime: '00:00',
       endTime: '23:59',
+      slotCount: 288, // a number ahead of the clock until 23:54
       feeFen: 0,
       releaseAt: new Date(Date.now() - 86400_000).toISOString(),
     });

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, literal, type Transaction, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
 import type { AdminActor, MpActor } from '../../http/actor';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors';
@@ -338,12 +338,15 @@ export async function listMyAppointments(
     cancelled: ['cancelled', 'expired', 'stopped'],
   };
   const where = { userId: actor.userId, ...(q.status ? { status: groups[q.status] } : {}) };
-  // visits still ahead: the soonest first (today above tomorrow); the rest: the latest first
+  // visits still ahead: the soonest first (today above tomorrow), a past day never marked visited after them;
+  // the rest: the latest first
   const ahead = q.status === 'upcoming' || q.status === 'pending';
+  const past = literal(`CASE WHEN clinic_date < ${Appointment.sequelize!.escape(shanghaiDate())} THEN 1 ELSE 0 END`);
   const { rows, count } = await Appointment.findAndCountAll({
     where,
     order: ahead
       ? [
+          [past, 'ASC'],
           ['clinicDate', 'ASC'],
           ['windowStart', 'ASC'],
           ['id', 'ASC'],
