@@ -2,7 +2,8 @@
  * What a patient reads while booking, in the h5 build (real Chromium, real BFF) — issue 15: the confirm page states
  * the cancellation deadline, or "当日号不可退" for a session under way, before paying (defect 1); a day whose only
  * session is stopped says 停诊 like its card (4); the weekday appears once and every date is written one way (6);
- * 我的预约 › 待就诊 shows the soonest visit first (7).
+ * 我的预约 › 待就诊 shows the soonest visit first (7); and from its feature lists, 首页's next-visit card and 我的消息
+ * with the unread count in 我的.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -171,5 +172,48 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
     assert.match(dates[0]!, /^明天/);
     assert.ok(dates.length >= 2);
     await shot('mine-order');
+  });
+
+  it('首页 shows the next visit as a card with its day, window and number; 我的 shows unread messages', async () => {
+    const t = await token();
+    const upcoming = (await call('GET', '/api/mp/appointments?status=upcoming', { token: t })).body.items as {
+      id: number;
+      seqNo: number;
+      windowStart: string;
+      windowEnd: string;
+    }[];
+    const next = upcoming[0]!; // tomorrow's, booked by the test before
+    await open('/');
+    const card = on('.next-visit');
+    await card.waitFor();
+    const text = await card.innerText();
+    assert.match(text, /下次就诊/);
+    assert.match(text, /明天 \d+月\d+日 上午/);
+    assert.ok(text.includes(`${next.windowStart}–${next.windowEnd}`), text);
+    assert.equal((await on('.next-visit-no').innerText()).trim(), String(next.seqNo));
+    await shot('home-next-visit');
+    await card.click();
+    await on('.bk-seq', `第 ${next.seqNo} 号`).waitFor();
+
+    // a booking its doctor then stops leaves the patient a message
+    const patientId = (await call('GET', '/api/mp/patients', { token: t })).body.items[0].id as number;
+    const doctor = await physician('郑消息');
+    const s = await newSchedule(doctor.id, { date: day(5), feeFen: 0 });
+    assert.equal(
+      (await call('POST', '/api/mp/appointments', { token: t, body: { scheduleId: s.id, patientId } })).status,
+      201,
+    );
+    const stop = await call('POST', `/api/admin/scheduling/schedules/${s.id}/stop`, {
+      token: await admin(),
+      body: { reason: '医生外出会诊' },
+    });
+    assert.ok(stop.status < 300, JSON.stringify(stop.body));
+    const unread = (await call('GET', '/api/mp/notices', { token: t })).body.unread as number;
+    assert.ok(unread > 0, 'the stop left a message');
+    await open('/pages/me/index');
+    assert.equal((await on('.menu-notices .me-unread').innerText()).trim(), `${unread} 条未读`);
+    await shot('me-unread');
+    await on('.menu-notices').click();
+    await on('.bk-notice').waitFor();
   });
 });

@@ -36,8 +36,8 @@ export const getSchedule = (id: number) => http.get<ScheduleView>(`/api/mp/booki
 
 export const takeSlot = (body: z.input<typeof TakeSlotBody>, opts?: RequestOptions) =>
   http.post<{ appointment: Appointment; payment: PayParams | null }>('/api/mp/appointments', body, opts)
-export const myAppointments = (status: MyStatus) =>
-  http.get<Page<Appointment>>(`/api/mp/appointments?status=${status}&pageSize=50`)
+export const myAppointments = (status: MyStatus, opts?: RequestOptions) =>
+  http.get<Page<Appointment>>(`/api/mp/appointments?status=${status}&pageSize=50`, opts)
 export const getAppointment = (id: number, opts?: RequestOptions) =>
   http.get<Appointment>(`/api/mp/appointments/${id}`, opts)
 export const payAppointment = (id: number, opts?: RequestOptions) =>
@@ -50,7 +50,8 @@ export const joinWaitlist = (body: z.input<typeof TakeSlotBody>, opts?: RequestO
 export const myWaitlist = () => http.get<WaitlistEntry[]>('/api/mp/waitlist')
 export const leaveWaitlist = (id: number) => http.del(`/api/mp/waitlist/${id}`)
 
-export const myNotices = () => http.get<Page<Notice> & { unread: number }>('/api/mp/notices?pageSize=50')
+export const myNotices = (opts?: RequestOptions) =>
+  http.get<Page<Notice> & { unread: number }>('/api/mp/notices?pageSize=50', opts)
 export const readNotice = (id: number) => http.post<void>(`/api/mp/notices/${id}/read`)
 
 // ----- wording shared by the booking screens -----
