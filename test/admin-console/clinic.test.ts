@@ -21,7 +21,7 @@ import {
   type ConsoleSession,
   type DemoUser,
 } from '../support/browser';
-import { addDays, shanghaiDate } from '../../bff/src/shared/time';
+import { addDays, shanghaiDate, shanghaiParts } from '../../bff/src/shared/time';
 
 let baseUrl = '';
 const open: ConsoleSession[] = [];
@@ -328,14 +328,16 @@ describe('门诊管理 console pages (real Chromium)', function () {
     });
     assert.equal(status, 403);
   });
-  it('预约管理: an appointment booked and paid through the mini-program is found, marked visited, followed up and exported', async () => {
+  it('预约管理: an appointment booked and paid through the mini-program is found, marked visited, followed up and exported', async function () {
+    // today's session gives only numbers still ahead of the clock: the last of 288 starts at 23:54
+    if (shanghaiParts(Date.now()).time > '23:50') this.skip();
     // a fresh doctor of 心血管内科 with a session today, booked by a patient through the real mp API and paid at WeChat Pay
     const doctor = await newDoctor('心血管内科');
     const session = await newSchedule(doctor.id, {
       date: shanghaiDate(),
       startTime: '00:00',
       endTime: '23:59',
-      slotCount: 8,
+      slotCount: 288,
       feeFen: 2500,
       releaseAt: new Date(Date.now() - 86400_000).toISOString(),
     });
@@ -366,7 +368,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
       '测试医生',
       '心血管内科',
       `${shanghaiDate()} 上午`,
-      '第 1 号',
+      `第 ${appt.seqNo} 号`,
       '¥25.00',
       '已预约',
     ])

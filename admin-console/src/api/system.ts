@@ -20,12 +20,14 @@ import type {
 import type { z } from 'zod'
 import type {
   Dept,
+  DeptOption,
   DictItem,
   DictOption,
   DictType,
   MenuItem,
   Page,
   Post,
+  PostOption,
   Role,
   StaffApplication,
   SysUser,
@@ -80,17 +82,15 @@ export const menuApi = {
 export const deptApi = {
   ...crud<Dept, DeptBody, z.input<typeof DeptUpdate>>('/system/depts'),
   tree: () => get<Dept[]>('/system/depts'),
+  /** the departments in the caller's data scope for filters and pickers: any console user may read them */
+  options: () => get<DeptOption[]>('/system/depts/options'),
 }
 
 export const postApi = {
   ...crud<Post, PostBody, z.input<typeof PostUpdate>>('/system/posts'),
   list: (q: PageQuery = {}) => get<Page<Post>>('/system/posts', q),
-  /** for pickers: quietly empty if the caller can't list positions */
-  options: () =>
-    get<Page<Post>>('/system/posts', { pageSize: 100 }, { silent: true }).then(
-      (p) => p.items,
-      () => [] as Post[],
-    ),
+  /** active positions for pickers: any console user may read them */
+  options: () => get<PostOption[]>('/system/posts/options'),
 }
 
 export const dictTypeApi = {

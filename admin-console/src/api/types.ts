@@ -28,7 +28,10 @@ export type Role = Wire<System.Role>
 export type DataScope = Role['dataScope']
 export type MenuItem = System.MenuItem
 export type Dept = System.Dept
+/** a department as pickers and filters show it: name and place in the tree */
+export type DeptOption = System.DeptNode
 export type Post = System.Post
+export type PostOption = System.PostOption
 export type DictType = System.DictType
 export type DictItem = System.DictItem
 export type DictOption = { label: string; value: string; cssClass: string | null }

@@ -1,15 +1,14 @@
 import { ref, shallowRef } from 'vue'
 import { deptApi } from '@/api/system'
-import type { Dept } from '@/api/types'
+import type { Dept, DeptOption } from '@/api/types'
 
-/** The department tree within the caller's data scope, for filters and pickers. */
-export function useDepts() {
-  const tree = shallowRef<Dept[]>([])
+function useTree<T>(fetch: () => Promise<T[]>) {
+  const tree = shallowRef<T[]>([])
   const loading = ref(false)
   async function load(): Promise<void> {
     loading.value = true
     try {
-      tree.value = await deptApi.tree()
+      tree.value = await fetch()
     } catch {
       tree.value = []
     } finally {
@@ -18,3 +17,9 @@ export function useDepts() {
   }
   return { tree, loading, load }
 }
+
+/** The department tree within the caller's data scope with every field, for 部门管理 and role data scopes. */
+export const useDepts = () => useTree<Dept>(deptApi.tree)
+
+/** The departments within the caller's data scope by name, for filters and pickers (any console user may read). */
+export const useDeptOptions = () => useTree<DeptOption>(deptApi.options)

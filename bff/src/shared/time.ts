@@ -72,3 +72,17 @@ export function slotWindow(s: { startTime: string; endTime: string; slotCount: n
   const span = (minutes(s.endTime) - start) / s.slotCount;
   return { start: hhmm(Math.floor(start + span * (seq - 1))), end: hhmm(Math.floor(start + span * seq)) };
 }
+
+/**
+ * The first number (1-based) of a session whose window has not begun at `now`: a session under way gives only
+ * numbers still ahead, never one whose time is past. `slotCount + 1` when every window has begun.
+ */
+export function firstNumberAhead(
+  s: { clinicDate: string; startTime: string; endTime: string; slotCount: number },
+  now: number = Date.now(),
+): number {
+  const day = shanghaiInstant(s.clinicDate).getTime();
+  let seq = 1;
+  while (seq <= s.slotCount && day + minutes(slotWindow(s, seq).start) * 60_000 <= now) seq++;
+  return seq;
+}

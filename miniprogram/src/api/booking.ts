@@ -7,7 +7,6 @@ import type {
   Notice as NoticeS,
   TakeSlotBody,
 } from '@bff/modules/booking/schemas'
-import { addDays, shanghaiDate } from '@bff/shared/time'
 import type {
   BookingDept as BookingDeptS,
   DoctorCard as DoctorCardS,
@@ -37,8 +36,8 @@ export const getSchedule = (id: number) => http.get<ScheduleView>(`/api/mp/booki
 
 export const takeSlot = (body: z.input<typeof TakeSlotBody>, opts?: RequestOptions) =>
   http.post<{ appointment: Appointment; payment: PayParams | null }>('/api/mp/appointments', body, opts)
-export const myAppointments = (status: MyStatus) =>
-  http.get<Page<Appointment>>(`/api/mp/appointments?status=${status}&pageSize=50`)
+export const myAppointments = (status: MyStatus, opts?: RequestOptions) =>
+  http.get<Page<Appointment>>(`/api/mp/appointments?status=${status}&pageSize=50`, opts)
 export const getAppointment = (id: number, opts?: RequestOptions) =>
   http.get<Appointment>(`/api/mp/appointments/${id}`, opts)
 export const payAppointment = (id: number, opts?: RequestOptions) =>
@@ -51,7 +50,8 @@ export const joinWaitlist = (body: z.input<typeof TakeSlotBody>, opts?: RequestO
 export const myWaitlist = () => http.get<WaitlistEntry[]>('/api/mp/waitlist')
 export const leaveWaitlist = (id: number) => http.del(`/api/mp/waitlist/${id}`)
 
-export const myNotices = () => http.get<Page<Notice> & { unread: number }>('/api/mp/notices?pageSize=50')
+export const myNotices = (opts?: RequestOptions) =>
+  http.get<Page<Notice> & { unread: number }>('/api/mp/notices?pageSize=50', opts)
 export const readNotice = (id: number) => http.post<void>(`/api/mp/notices/${id}/read`)
 
 // ----- wording shared by the booking screens -----
@@ -59,25 +59,8 @@ export const readNotice = (id: number) => http.post<void>(`/api/mp/notices/${id}
 /** Fee in fen → "25.00". */
 export const yuan = (fen: number) => (fen / 100).toFixed(2)
 
-const WEEK = ['周日', '周一', '周二', '周三', '周四', '周五', '周六']
-/** "2025-06-03" → { md: '6月3日', week: '周二', short: '06-03' } (dates from the BFF are already China dates). */
-export function dayLabel(date: string) {
-  const [y, m, d] = date.split('-').map(Number)
-  const week = WEEK[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]
-  return { md: `${m}月${d}日`, week, short: `${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` }
-}
-
-/** Today's date in China time (plus some days), YYYY-MM-DD. */
-export const chinaToday = (offsetDays = 0): string => addDays(shanghaiDate(), offsetDays)
-
-/** "今天" / "明天" / "后天" or "6月3日 周二". */
-export function friendlyDay(date: string): string {
-  if (date === chinaToday()) return `今天 ${dayLabel(date).md}`
-  if (date === chinaToday(1)) return `明天 ${dayLabel(date).md}`
-  if (date === chinaToday(2)) return `后天 ${dayLabel(date).md}`
-  const l = dayLabel(date)
-  return `${l.md} ${l.week}`
-}
+// the date wording lives with the app's other formats (one format everywhere)
+export { chinaToday, dayLabel, friendlyDay } from '@/lib/format'
 
 /** Seconds left until an ISO time, never negative. */
 export const secondsUntil = (iso: string | null | undefined) =>

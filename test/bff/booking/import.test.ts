@@ -255,6 +255,17 @@ describe('schedule import: files past the row limit', () => {
     assert.equal(one.body.rows[0].data.clinicDate, day);
     assert.equal(one.body.rows[0].data.startTime, '18:30');
 
+    // A release time typed as an Excel date cell previews in Beijing time like the rest of the page, not as
+    // "2026-12-15T08:00:00.000Z" (issue 15, defect 8).
+    const release = addDays(day, -1);
+    const [ry, rm, rd] = release.split('-').map(Number);
+    const releaseCell = await xlsx([
+      ['doctor', '张晓明', day, '下午', '13:30', '17:30', 5, 10, new Date(Date.UTC(ry!, rm! - 1, rd!, 8, 0)), ''],
+    ]);
+    const withRelease = await upload(admin, releaseCell, 'release.xlsx');
+    assert.equal(withRelease.status, 201, JSON.stringify(withRelease.body));
+    assert.equal(withRelease.body.rows[0].data.releaseAt, `${release} 08:00`);
+
     const lines = [HEADER.join(','), ...Array.from({ length: 10_000 }, () => `doctor,张晓明,${day},上午,,,20,25,,`)];
     const atLimit = await upload(admin, lines.join('\n'), 'limit.csv');
     assert.equal(atLimit.status, 201, JSON.stringify(atLimit.body).slice(0, 300));

@@ -28,11 +28,13 @@ async function addMember(token: string, idCard: string, extra: Record<string, un
 }
 const book = (token: string, scheduleId: number, patientId: number) =>
   call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
+// 288 five-minute numbers: a number is still ahead of the clock (bookable) until 23:54
 const todaySession = (doctorId: number) =>
   newSchedule(doctorId, {
     date: shanghaiDate(),
     startTime: '00:00',
     endTime: '23:59',
+    slotCount: 288,
     feeFen: 0,
     releaseAt: new Date(Date.now() - 86400_000).toISOString(),
   });

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Op, QueryTypes, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, literal, type Transaction, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
 import type { AdminActor, MpActor } from '../../http/actor';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors';
@@ -9,8 +9,8 @@ import { Patient } from '../patient/models';
 import { guardPatientRemoval, lockOwner } from '../patient/service';
 import { Schedule } from '../scheduling/models';
 import { APPOINTMENT_STATUS_LABEL as STATUS_LABEL, PERIOD_LABEL } from '../../shared/clinic';
-import { scopedSchedule } from '../scheduling/service';
-import { addDays, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
+import { cancelDeadlineOf, scopedSchedule } from '../scheduling/service';
+import { addDays, firstNumberAhead, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import { Appointment, HOLDING, WaitlistEntry, type AppointmentStatus } from './models';
 import { notify as notifyPatient, templateId } from '../../kernel/notifications';
 import type { PayOrder } from '../payment/models';
@@ -25,7 +25,7 @@ export const withAppointmentLock = <T>(id: number, fn: () => Promise<T>) =>
   infra().kv.withLock(`appointment:${id}`, fn, { ttlMs: 30_000, waitMs: 15_000 });
 
 export function cancelDeadline(a: { clinicDate: string; period: string }, s: { startTime: string }) {
-  return new Date(shanghaiInstant(a.clinicDate, s.startTime).getTime() - cfg().BOOKING_CANCEL_CUTOFF_MINUTES * 60_000);
+  return cancelDeadlineOf({ clinicDate: a.clinicDate, startTime: s.startTime });
 }
 
 /**
@@ -165,6 +165,8 @@ function assertBookable(s: Schedule | null): asserts s is Schedule {
   }
   if (shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now())
     throw conflict('SESSION_PASSED', '该时段已结束');
+  if (firstNumberAhead(s) > s.slotCount)
+    throw conflict('SESSION_CLOSED', '该时段的号都已到就诊时间，停止预约，请选择其他时段');
 }
 
 async function assertUnderLimit(userId: number, t?: Transaction) {
@@ -214,7 +216,8 @@ async function lowestFreeSeq(s: Schedule, person: string, t: Transaction) {
   });
   if (held.some((h) => h.activePerson === person)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
   const taken = new Set(held.map((h) => h.activeSeq));
-  let seq = 1;
+  // a session under way gives only numbers whose window is still ahead
+  let seq = firstNumberAhead(s);
   while (taken.has(seq)) seq++;
   if (seq > s.slotCount) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
   return { seq, window: slotWindow(s, seq) };
@@ -335,12 +338,23 @@ export async function listMyAppointments(
     cancelled: ['cancelled', 'expired', 'stopped'],
   };
   const where = { userId: actor.userId, ...(q.status ? { status: groups[q.status] } : {}) };
+  // visits still ahead: the soonest first (today above tomorrow), a past day never marked visited after them;
+  // the rest: the latest first
+  const ahead = q.status === 'upcoming' || q.status === 'pending';
+  const past = literal(`CASE WHEN clinic_date < ${Appointment.sequelize!.escape(shanghaiDate())} THEN 1 ELSE 0 END`);
   const { rows, count } = await Appointment.findAndCountAll({
     where,
-    order: [
-      ['clinicDate', 'DESC'],
-      ['id', 'DESC'],
-    ],
+    order: ahead
+      ? [
+          [past, 'ASC'],
+          ['clinicDate', 'ASC'],
+          ['windowStart', 'ASC'],
+          ['id', 'ASC'],
+        ]
+      : [
+          ['clinicDate', 'DESC'],
+          ['id', 'DESC'],
+        ],
     offset: (q.page - 1) * q.pageSize,
     limit: q.pageSize,
   });
@@ -677,13 +691,7 @@ export async function offerFreedSlots(scheduleId: number) {
     const offered = await tx(
       async (t) => {
         const s = await Schedule.findByPk(scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
-        if (
-          !s ||
-          s.status !== 'open' ||
-          s.bookedCount >= s.slotCount ||
-          shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now()
-        )
-          return null;
+        if (!s || s.status !== 'open' || s.bookedCount >= s.slotCount || firstNumberAhead(s) > s.slotCount) return null;
         const entry = await WaitlistEntry.findOne({
           where: { scheduleId, status: 'waiting' },
           order: [['id', 'ASC']],
@@ -700,12 +708,17 @@ export async function offerFreedSlots(scheduleId: number) {
           await entry.update({ status: 'closed', activePerson: null }, { transaction: t });
           return { entry, appointment: null };
         }
+        // a number freed in a session under way may lie behind the clock: no offer then (nothing was written yet)
         const a = await holdLowestSlot(
           s,
           patient,
           { userId: entry.userId, holdMinutes: cfg().WAITLIST_OFFER_MINUTES, fromWaitlist: true },
           t,
-        );
+        ).catch((err: unknown) => {
+          if (err instanceof AppError && err.code === 'SLOT_FULL') return null;
+          throw err;
+        });
+        if (!a) return null;
         await entry.update(
           { status: 'offered', activePerson: null, appointmentId: a.id, offeredAt: new Date() },
           { transaction: t },

@@ -8,7 +8,7 @@ import { inScope } from '../system/authz';
 import { User } from '../system/models';
 import { Schedule, type Period } from './models';
 import { checkTimes, doctorIds } from './service';
-import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time';
+import { addDays, shanghaiDate, shanghaiInstant, shanghaiWall } from '../../shared/time';
 import { PERIOD_LABEL, PERIODS as SHARED_PERIODS } from '../../shared/clinic';
 import { MAX_FEE_FEN, MAX_SLOTS, type ImportPreview } from './schemas';
 import { csvRows, xlsxRows, type Cell, type SheetRow } from './sheet-rows';
@@ -96,6 +96,12 @@ function parseTime(v: Cell): string | null {
   const m = /^(\d{1,2})[:：](\d{2})$/.exec(text(v));
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null;
   return `${pad(Number(m[1]))}:${m[2]}`;
+}
+
+/** A release-time cell for the preview: 'YYYY-MM-DD HH:MM' in China when it parses, else what was typed. */
+function showDateTime(v: Cell): string {
+  const at = parseDateTime(v);
+  return at ? shanghaiWall(at.toISOString()) : text(v);
 }
 
 function parseDateTime(v: Cell): Date | null {
@@ -190,7 +196,8 @@ export async function previewImport(actor: AdminActor, filename: string, buffer:
       endTime: parseTime(cells[5]) ?? text(cells[5]),
       slotCount: null as number | null,
       feeYuan: feeText,
-      releaseAt: text(cells[8]),
+      // as the console shows every time: China wall clock (an Excel date cell would print as ISO UTC)
+      releaseAt: showDateTime(cells[8]),
       location: locationText,
     };
     const doctor = doctors.get(username);

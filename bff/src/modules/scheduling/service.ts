@@ -6,8 +6,27 @@ import { dataScopeWhere, inScope, subtreeIds } from '../system/authz';
 import { Dept, DoctorProfile, Post, User, UserRole, Role } from '../system/models';
 import { Schedule, type Period } from './models';
 import { PERIOD_LABEL } from '../../shared/clinic';
-import { addDays, minutes, shanghaiDate, shanghaiInstant } from '../../shared/time';
+import { addDays, firstNumberAhead, minutes, shanghaiDate, shanghaiInstant } from '../../shared/time';
 import type { ScheduleView } from './schemas';
+
+/**
+ * Until when a booking of this session may be cancelled with a full refund (BOOKING_CANCEL_CUTOFF_MINUTES before
+ * it starts). Booking enforces it; the mini-program states it before the patient pays.
+ */
+export function cancelDeadlineOf(s: { clinicDate: string; startTime: string }): Date {
+  return new Date(
+    shanghaiInstant(s.clinicDate, s.startTime).getTime() - infra().config.BOOKING_CANCEL_CUTOFF_MINUTES * 60_000,
+  );
+}
+
+/**
+ * Numbers a patient can still take: free ones whose window is still ahead (booking hands out the lowest free one
+ * from the first number ahead, so the taken ones are the lowest).
+ */
+function numbersLeft(s: Schedule, now: number): number {
+  if (s.status !== 'open') return 0;
+  return Math.max(0, Math.min(s.slotCount - s.bookedCount, s.slotCount - firstNumberAhead(s, now) + 1));
+}
 
 export async function scheduleViews(rows: Schedule[]): Promise<ScheduleView[]> {
   if (!rows.length) return [];
@@ -34,7 +53,9 @@ export async function scheduleViews(rows: Schedule[]): Promise<ScheduleView[]> {
     endTime: s.endTime,
     slotCount: s.slotCount,
     bookedCount: s.bookedCount,
-    remaining: s.status === 'open' ? Math.max(0, s.slotCount - s.bookedCount) : 0,
+    remaining: numbersLeft(s, now),
+    closed: firstNumberAhead(s, now) > s.slotCount,
+    cancelDeadline: cancelDeadlineOf(s),
     feeFen: s.feeFen,
     releaseAt: s.releaseAt,
     released: s.releaseAt.getTime() <= now,
@@ -297,7 +318,7 @@ export async function doctorsOfDept(deptId: number) {
     const mine = schedules.filter(
       (s) => s.doctorId === u.id && shanghaiInstant(s.clinicDate, s.endTime).getTime() > now,
     );
-    const free = mine.find((s) => s.bookedCount < s.slotCount && s.releaseAt.getTime() <= now);
+    const free = mine.find((s) => numbersLeft(s, now) > 0 && s.releaseAt.getTime() <= now);
     const p = profiles.get(u.id);
     return {
       id: u.id,

@@ -17,7 +17,7 @@ import {
 import { createRole, deleteRole, getRole, listRoles, roleViews, updateRole, usersOfRole } from './roles';
 import { grantableRoles } from './grants';
 import { createMenu, deleteMenu, menuTree, updateMenu } from './menus';
-import { createDept, deleteDept, deptTree, updateDept } from './depts';
+import { createDept, deleteDept, deptOptions, deptTree, updateDept } from './depts';
 import { createPost, deletePost, listPosts, postOptions, updatePost } from './posts';
 import {
   createDictItem,
@@ -278,6 +278,14 @@ export function systemRoutes(t: RouteTree) {
     handler: ({ actor }) => deptTree(actor),
   });
   t.add({
+    method: 'get',
+    path: '/system/depts/options',
+    summary: '部门选项（数据范围内，用于筛选和表单）',
+    auth: a,
+    response: z.array(S.DeptNode),
+    handler: ({ actor }) => deptOptions(actor),
+  });
+  t.add({
     method: 'post',
     path: '/system/depts',
     summary: '新增部门',
@@ -315,9 +323,8 @@ export function systemRoutes(t: RouteTree) {
   t.add({
     method: 'get',
     path: '/system/posts/options',
-    summary: '岗位选项（用于用户表单、审核）',
+    summary: '岗位选项（用于用户表单、审核；任何控制台用户可读）',
     auth: a,
-    perm: 'system:user:list',
     response: z.array(S.PostOption),
     handler: () => postOptions(),
   });

@@ -31,6 +31,15 @@ export async function deptTree(actor: AdminActor): Promise<Dept[]> {
   return buildTree(rows.map(view));
 }
 
+/**
+ * The same forest as names only, for the department filters and pickers of forms (用户管理, 人员申请): reference
+ * data every console user needs where they may see users, so it asks no permission beyond a console login.
+ */
+export async function deptOptions(actor: AdminActor): Promise<DeptNode[]> {
+  const strip = (n: Dept): DeptNode => ({ id: n.id, name: n.name, children: n.children.map(strip) });
+  return (await deptTree(actor)).map(strip);
+}
+
 /** Active departments for pickers in the mini-program (staff application). */
 export async function publicDeptTree(): Promise<DeptNode[]> {
   const rows = await DeptModel.findAll({

@@ -1,0 +1,219 @@
+/**
+ * What a patient reads while booking, in the h5 build (real Chromium, real BFF) — issue 15: the confirm page states
+ * the cancellation deadline, or "当日号不可退" for a session under way, before paying (defect 1); a day whose only
+ * session is stopped says 停诊 like its card (4); the weekday appears once and every date is written one way (6);
+ * 我的预约 › 待就诊 shows the soonest visit first (7); and from its feature lists, 首页's next-visit card and 我的消息
+ * with the unread count in 我的.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startStack } from '../support/stack';
+import { call, unique } from '../support/api';
+import { admin, deptId, newSchedule } from '../support/booking';
+import { makeIdCard } from '../support/idcard';
+import { addDays, shanghaiDate, shanghaiInstant, shanghaiParts } from '../../bff/src/shared/time';
+import { launchChromium, settle } from './browser';
+import { ensureBuilt, root } from './build';
+
+const shots = path.join(root, 'test/artifacts/screenshots');
+const day = (n: number) => addDays(shanghaiDate(), n);
+const WEEKDAY = /周[一二三四五六日]/g;
+
+async function physician(name: string) {
+  const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as {
+    id: number;
+    key: string;
+  }[];
+  const r = await call('POST', '/api/admin/system/users', {
+    token: await admin(),
+    body: {
+      username: unique('dr'),
+      name,
+      password: 'Sunlit-Harbor-42',
+      deptId: await deptId('心血管内科'),
+      roleIds: [roles.find((x) => x.key === 'physician')!.id],
+    },
+  });
+  if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+  return r.body as { id: number };
+}
+
+describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', function () {
+  this.timeout(120_000);
+  let baseUrl: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  const on = (selector: string, hasText?: string | RegExp): Locator =>
+    page
+      .locator(selector, hasText ? { hasText } : undefined)
+      .filter({ visible: true })
+      .first();
+  const shot = async (name: string) => {
+    await settle(page);
+    await page.screenshot({ path: path.join(shots, `mp-ux-${name}.png`), fullPage: true });
+  };
+  const open = async (p: string) => {
+    await page.goto(`${baseUrl}/h5${p}`);
+  };
+  async function token(): Promise<string> {
+    await page.waitForFunction(() => !!localStorage.getItem('yiyun.mp.tokens'));
+    const parsed = JSON.parse((await page.evaluate(() => localStorage.getItem('yiyun.mp.tokens')))!);
+    return (parsed.data ?? parsed).accessToken;
+  }
+
+  before(async function () {
+    this.timeout(15 * 60_000);
+    ensureBuilt('h5');
+    fs.mkdirSync(shots, { recursive: true });
+    baseUrl = (await startStack()).baseUrl;
+    browser = await launchChromium();
+    context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await open('/');
+    await on('.home-entry', '预约挂号').waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('confirm page: the weekday once, and until when the booking can be cancelled', async () => {
+    const doctor = await physician('钱确认');
+    const date = day(4); // not 今天/明天/后天: the date is written with its weekday
+    const s = await newSchedule(doctor.id, { date });
+    await open(`/packages/booking/pages/confirm/index?scheduleId=${s.id}`);
+    const dateRow = on('.bk-summary .bk-row', '日期').locator('.bk-row-v');
+    await dateRow.waitFor();
+    const text = await dateRow.innerText();
+    const [, m, d] = date.split('-').map(Number);
+    assert.equal(text.match(WEEKDAY)?.length, 1, `the weekday once in the date: ${text}`);
+    assert.match(text, new RegExp(`^${m}月${d}日 周.$`));
+    assert.match(await on('.bk-cancel-rule').innerText(), new RegExp(`${m}月${d}日 周. 08:00 前可取消，全额退款`));
+    await shot('confirm-deadline');
+  });
+
+  it('confirm page of a session under way: 当日号不可退, stated before paying', async function () {
+    const now = shanghaiParts(Date.now()).time;
+    if (now < '00:15' || now > '23:40') this.skip(); // a session can't straddle midnight
+    const doctor = await physician('孙当日');
+    const s = await newSchedule(doctor.id, {
+      date: day(0),
+      startTime: '00:00',
+      endTime: '23:59',
+      slotCount: 288,
+      releaseAt: shanghaiInstant(day(-1), '20:00').toISOString(),
+    });
+    await open(`/packages/booking/pages/confirm/index?scheduleId=${s.id}`);
+    const rule = on('.bk-cancel-rule');
+    await rule.waitFor();
+    assert.match(await rule.innerText(), /当日号不可退/);
+    assert.doesNotMatch(await on('.bk-note').innerText(), /全额退款/, 'no promise of a refund anywhere');
+    await shot('confirm-same-day');
+  });
+
+  it('doctor page: a day whose session is stopped says 停诊 on its chip and its card; release times read like dates', async () => {
+    const doctor = await physician('周停诊');
+    const stopped = await newSchedule(doctor.id, { date: day(2) });
+    const stop = await call('POST', `/api/admin/scheduling/schedules/${stopped.id}/stop`, {
+      token: await admin(),
+      body: { reason: '医生外出会诊' },
+    });
+    assert.ok(stop.status < 300, JSON.stringify(stop.body));
+    // a session released later, to show its release time
+    await newSchedule(doctor.id, {
+      date: day(3),
+      releaseAt: shanghaiInstant(day(1), '08:00').toISOString(),
+    });
+    await open(`/packages/booking/pages/doctor/index?id=${doctor.id}`);
+    const chip = on('.bk-day', addDays(shanghaiDate(), 2).slice(5));
+    await chip.waitFor();
+    assert.match(await chip.innerText(), /停诊/);
+    await chip.click();
+    assert.match(await on('.bk-session').innerText(), /停诊/);
+    await shot('doctor-stopped');
+
+    await on('.bk-day', day(3).slice(5)).click();
+    const release = await on('.bk-release-at').innerText();
+    const [, m, d] = day(1).split('-').map(Number);
+    assert.equal(release.trim(), `明天 ${m}月${d}日 08:00 放号`, 'the same date wording as everywhere else');
+  });
+
+  it('我的预约 › 待就诊: the soonest visit first', async () => {
+    const doctor = await physician('吴顺序');
+    const t = await token();
+    const member = await call('POST', '/api/mp/patients', {
+      token: t,
+      body: { name: '吴顺序', idCard: makeIdCard('1970-02-03', 417), phone: '13700002222', relation: 'self' },
+    });
+    assert.equal(member.status, 201, JSON.stringify(member.body));
+    const later = await newSchedule(doctor.id, { date: day(3), feeFen: 0 });
+    const sooner = await newSchedule(doctor.id, { date: day(1), feeFen: 0 });
+    for (const s of [later, sooner]) {
+      const r = await call('POST', '/api/mp/appointments', {
+        token: t,
+        body: { scheduleId: s.id, patientId: member.body.id },
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+    }
+    await open('/packages/booking/pages/mine/index');
+    await on('.bk-appt').waitFor();
+    const dates = await page.locator('.bk-appt .bk-appt-date').filter({ visible: true }).allInnerTexts();
+    assert.match(dates[0]!, /^明天/);
+    assert.ok(dates.length >= 2);
+    await shot('mine-order');
+  });
+
+  it('首页 shows the next visit as a card with its day, window and number; 我的 shows unread messages', async () => {
+    const t = await token();
+    const upcoming = (await call('GET', '/api/mp/appointments?status=upcoming', { token: t })).body.items as {
+      id: number;
+      seqNo: number;
+      windowStart: string;
+      windowEnd: string;
+    }[];
+    const next = upcoming[0]!; // tomorrow's, booked by the test before
+    await open('/');
+    const card = on('.next-visit');
+    await card.waitFor();
+    const text = await card.innerText();
+    assert.match(text, /下次就诊/);
+    assert.match(text, /明天 \d+月\d+日 上午/);
+    assert.ok(text.includes(`${next.windowStart}–${next.windowEnd}`), text);
+    assert.equal((await on('.next-visit-no').innerText()).trim(), String(next.seqNo));
+    await shot('home-next-visit');
+    await card.click();
+    await on('.bk-seq', `第 ${next.seqNo} 号`).waitFor();
+
+    // a booking its doctor then stops leaves the patient a message
+    const patientId = (await call('GET', '/api/mp/patients', { token: t })).body.items[0].id as number;
+    const doctor = await physician('郑消息');
+    const s = await newSchedule(doctor.id, { date: day(5), feeFen: 0 });
+    assert.equal(
+      (await call('POST', '/api/mp/appointments', { token: t, body: { scheduleId: s.id, patientId } })).status,
+      201,
+    );
+    const stop = await call('POST', `/api/admin/scheduling/schedules/${s.id}/stop`, {
+      token: await admin(),
+      body: { reason: '医生外出会诊' },
+    });
+    assert.ok(stop.status < 300, JSON.stringify(stop.body));
+    const unread = (await call('GET', '/api/mp/notices', { token: t })).body.unread as number;
+    assert.ok(unread > 0, 'the stop left a message');
+    await open('/pages/me/index');
+    assert.equal((await on('.menu-notices .me-unread').innerText()).trim(), `${unread} 条未读`);
+    await shot('me-unread');
+    await on('.menu-notices').click();
+    await on('.bk-notice').waitFor();
+  });
+});
