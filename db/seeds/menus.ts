@@ -187,6 +187,38 @@ export const MENUS: MenuSeed[] = [
     ],
   },
   {
+    name: '在线问诊',
+    type: 'D',
+    path: '/consult',
+    icon: 'ChatDotRound',
+    roles: ['dept_admin', 'chief_physician', 'physician'],
+    children: [
+      {
+        name: '问诊工作台',
+        type: 'M',
+        path: 'workbench',
+        component: 'consult/workbench/index',
+        icon: 'ChatLineRound',
+        perms: 'consult:workbench:list',
+        roles: ['chief_physician', 'physician'],
+        children: [btn('回复问诊', 'consult:workbench:reply', ['chief_physician', 'physician'])],
+      },
+      {
+        name: '问诊数据',
+        type: 'M',
+        path: 'messages',
+        component: 'consult/messages/index',
+        icon: 'Document',
+        perms: 'consult:message:list',
+        roles: ['dept_admin', 'chief_physician'],
+        children: [
+          btn('删除消息', 'consult:message:remove', ['dept_admin']),
+          btn('添加系统消息', 'consult:message:add', ['dept_admin', 'chief_physician']),
+        ],
+      },
+    ],
+  },
+  {
     name: '系统监控',
     type: 'D',
     path: '/monitor',
