@@ -81,6 +81,7 @@ export class Conversation {
   private pending = new Map<number, ChatMessage>();
   private waiters: { n: number; resolve: () => void }[] = [];
   receipts: Frame[] = [];
+  private receiptWaiters: { match: (r: Frame) => boolean; resolve: (r: Frame) => void }[] = [];
   statuses: Frame[] = [];
   /** How many times a message with an already applied seq arrived (live frame and catch-up overlapping). */
   overlaps = 0;
@@ -106,6 +107,22 @@ export class Conversation {
       if (this.messages.length >= w.n) {
         this.waiters.splice(this.waiters.indexOf(w), 1);
         w.resolve();
+      }
+  }
+
+  /** Resolves with the first receipt event (received or still to come) matching `match`. */
+  receipt(match: (r: Frame) => boolean): Promise<Frame> {
+    const found = this.receipts.find(match);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => this.receiptWaiters.push({ match, resolve }));
+  }
+
+  onReceipt(r: Frame) {
+    this.receipts.push(r);
+    for (const w of [...this.receiptWaiters])
+      if (w.match(r)) {
+        this.receiptWaiters.splice(this.receiptWaiters.indexOf(w), 1);
+        w.resolve(r);
       }
   }
 
@@ -154,7 +171,7 @@ export class ChatClient {
     if (d.event === 'message') {
       conv.apply([d.message]);
       if (conv.hasGap) void this.sync(conv);
-    } else if (d.event === 'receipt') conv.receipts.push(d);
+    } else if (d.event === 'receipt') conv.onReceipt(d);
     else if (d.event === 'status') conv.statuses.push(d);
   }
 
