@@ -28,13 +28,14 @@ const kernelNoDomains = ban(
  * registerSessionControl).
  */
 const DOMAIN_ABOVE = {
-  system: ['auth', 'patient', 'monitor', 'payment', 'scheduling', 'booking'],
-  auth: ['patient', 'monitor', 'payment', 'scheduling', 'booking'],
-  patient: ['monitor', 'payment', 'scheduling', 'booking'],
-  monitor: ['patient', 'payment', 'scheduling', 'booking'],
-  payment: ['patient', 'monitor', 'scheduling', 'booking'],
-  scheduling: ['patient', 'monitor', 'payment', 'booking'],
-  booking: ['monitor'],
+  system: ['auth', 'patient', 'monitor', 'payment', 'scheduling', 'booking', 'consult'],
+  auth: ['patient', 'monitor', 'payment', 'scheduling', 'booking', 'consult'],
+  patient: ['monitor', 'payment', 'scheduling', 'booking', 'consult'],
+  monitor: ['patient', 'payment', 'scheduling', 'booking', 'consult'],
+  payment: ['patient', 'monitor', 'scheduling', 'booking', 'consult'],
+  scheduling: ['patient', 'monitor', 'payment', 'booking', 'consult'],
+  booking: ['monitor', 'consult'],
+  consult: ['monitor'],
 };
 const domainBans = (domain) => {
   const above = DOMAIN_ABOVE[domain].join('|');

@@ -106,6 +106,29 @@ const EnvSchema = z.object({
   NO_SHOW_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   NO_SHOW_SUSPEND_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   WAITLIST_OFFER_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** An open consultation with no message for this long is closed by the idle job. */
+  CONSULT_IDLE_CLOSE_HOURS: z.coerce
+    .number()
+    .min(0.001)
+    .max(24 * 30)
+    .default(48),
+  /** A paid consultation the doctor has not answered within this is closed and refunded in full. */
+  CONSULT_ANSWER_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 1440)
+    .default(1440),
+  /** A patient may ask a visit's doctor a free follow-up question for this many days after the visit. */
+  CONSULT_FOLLOWUP_DAYS: z.coerce.number().int().min(0).max(365).default(7),
+  /** A doctor's reply not delivered to the patient's app within this is sent as a WeChat subscribe message. */
+  CONSULT_NOTIFY_AFTER_SEC: z.coerce.number().int().min(0).max(86_400).default(60),
+  CONSULT_IMAGE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(20 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
   /** How often the WebSocket endpoint pings; a socket silent for a whole interval after a ping is dropped. */
   WS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   ADMIN_DIST: z.string().optional(),

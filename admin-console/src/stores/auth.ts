@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import { authApi } from '@/api/auth'
 import { resetSessionEnded } from '@/api/http'
 import { tokens } from '@/api/tokens'
+import { stopConsultBadge } from '@/composables/useConsultBadge'
 import type { AdminLoginBody, Me, MenuNode } from '@/api/types'
 
 export const ALL_PERMISSIONS = '*:*:*'
@@ -70,6 +71,7 @@ export const useAuthStore = defineStore('auth', () => {
   }
 
   function reset(): void {
+    stopConsultBadge()
     tokens.clear()
     loggedIn.value = false
     me.value = null

@@ -2,6 +2,8 @@ import type { Component } from 'vue'
 import {
   Avatar,
   Calendar,
+  ChatDotRound,
+  ChatLineRound,
   Collection,
   FirstAidKit,
   Connection,
@@ -29,6 +31,9 @@ import {
 // only the icons listed here are bundled.
 const ICONS: Record<string, Component> = {
   homefilled: HomeFilled,
+  chatdotround: ChatDotRound,
+  chatlineround: ChatLineRound,
+  message: ChatDotRound,
   dashboard: House,
   home: House,
   house: House,

@@ -1,0 +1,413 @@
+/**
+ * The rest of a consultation's life on one BFF: receipts and unread counts (the physician's live badge), images
+ * (type and size checked, served only to participants), the console's data management (audited reads, soft delete,
+ * system messages), the reply notice for an absent patient, fees (paid through WeChat Pay, refunded if the doctor
+ * does not answer in time), the free follow-up window after a visit, and closing by the doctor.
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { startStack, type Stack } from '../../support/stack';
+import { adminLogin, call, loginAs, mpLogin, replaceInitialPassword, unique } from '../../support/api';
+import { makeIdCard } from '../../support/idcard';
+import { newDoctor, newSchedule, patient } from '../../support/booking';
+import { ChatClient, Socket } from '../../support/chat';
+import { User } from '../../../bff/src/modules/system/models';
+import { DataAccessLog } from '../../../bff/src/kernel/audit';
+import { Appointment } from '../../../bff/src/modules/booking/models';
+import { PayOrder } from '../../../bff/src/modules/payment/models';
+import { Consultation } from '../../../bff/src/modules/consult/models';
+import { OperLog } from '../../../bff/src/modules/monitor/models';
+import { closeLapsedConsultations, notifyUndeliveredReplies } from '../../../bff/src/modules/consult/service';
+
+type Patient = { token: string; userId?: number; patientId: number };
+
+async function open(p: Patient, body: Record<string, number>) {
+  const r = await call('POST', '/api/mp/consult/consultations', { token: p.token, body });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body as { consultation: { id: number; status: string; kind: string; feeFen: number }; payment: unknown };
+}
+
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), crypto.randomBytes(200)]);
+
+async function upload(base: string, path: string, token: string, body: Buffer, type = 'image/png') {
+  const res = await fetch(base + path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': type },
+    body: new Uint8Array(body),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+/** A physician of their own (initial password replaced), for tests that change a doctor's settings. */
+async function ownDoctor(dept = '消化内科') {
+  const d = await newDoctor(dept);
+  await replaceInitialPassword(d.username, 'Sunlit-Harbor-42', 'Amber-Falcon-5820');
+  return { ...d, token: (await adminLogin(d.username, 'Amber-Falcon-5820')).accessToken };
+}
+
+describe('consult: receipts, images, console, notices, fees', function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  let doctorToken: string;
+  let doctorId: number;
+
+  before(async () => {
+    stack = await startStack();
+    doctorToken = await loginAs('doctor');
+    doctorId = (await User.findOne({ where: { username: 'doctor' } }))!.id;
+  });
+
+  it("counts unread per side and pushes the physician's badge live; read receipts clear it and reach the patient", async () => {
+    const p = await patient();
+    const { consultation: c } = await open(p, { doctorId, patientId: p.patientId });
+    const doctorSocket = await Socket.open(stack.baseUrl, doctorToken);
+    const dc = await ChatClient.connect(stack.baseUrl, p.token);
+    try {
+      const personal = `admin-user:${doctorId}`;
+      assert.equal((await doctorSocket.request({ type: 'subscribe', channel: personal })).type, 'subscribed');
+      const before = (await call('GET', '/api/admin/consult/workbench/unread', { token: doctorToken })).body;
+      const conv = await dc.join(c.id);
+      await dc.send(c.id, '第一问');
+      const badge = await doctorSocket.frame((f) => f.type === 'message' && f.data.type === 'consult.unread');
+      assert.equal(badge.data.unread, before.unread + 1);
+      await dc.send(c.id, '第二问');
+      await doctorSocket.frame((f) => f.type === 'message' && f.data.unread === before.unread + 2);
+
+      const list = await call('GET', '/api/admin/consult/workbench', { token: doctorToken });
+      const mine = list.body.items.find((x: { id: number }) => x.id === c.id);
+      assert.equal(mine.unread, 2);
+      assert.equal(mine.lastMessage, '第二问');
+      // Unread first.
+      assert.ok(list.body.items[0].unread >= 1);
+
+      // The doctor reads up to seq 2: the badge drops and the patient hears of it.
+      const r = await call('POST', `/api/admin/consult/workbench/${c.id}/receipts`, {
+        token: doctorToken,
+        body: { seq: 2, kind: 'read' },
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      await doctorSocket.frame((f) => f.type === 'message' && f.data.unread === before.unread);
+      await conv.receipt((x) => x.side === 'doctor' && x.kind === 'read' && x.seq === 2);
+      // A receipt never moves a mark back.
+      await call('POST', `/api/admin/consult/workbench/${c.id}/receipts`, { token: doctorToken, body: { seq: 1 } });
+      const view = (await call('GET', `/api/mp/consult/consultations/${c.id}`, { token: p.token })).body;
+      assert.equal(view.peerReadSeq, 2);
+
+      // The doctor answers; the patient's list counts it unread until the patient reads it.
+      await call('POST', `/api/admin/consult/workbench/${c.id}/messages`, {
+        token: doctorToken,
+        body: { clientMsgId: crypto.randomUUID(), text: '收到，请详细说说' },
+      });
+      const mp = (await call('GET', '/api/mp/consult/consultations?status=live', { token: p.token })).body;
+      assert.equal(mp.items.find((x: { id: number }) => x.id === c.id).unread, 1);
+      const read = await dc.socket.request({ type: 'consult.read', consultationId: c.id, seq: 3 });
+      assert.deepEqual(
+        { type: read.type, seq: read.seq, kind: read.kind },
+        { type: 'consult.receipt', seq: 3, kind: 'read' },
+      );
+      const after = (await call('GET', '/api/mp/consult/consultations?status=live', { token: p.token })).body;
+      assert.equal(after.items.find((x: { id: number }) => x.id === c.id).unread, 0);
+    } finally {
+      doctorSocket.kill();
+      dc.close();
+    }
+  });
+
+  it('takes images after checking their bytes and size, and shows them only to the participants', async () => {
+    const p = await patient();
+    const other = await patient();
+    const { consultation: c } = await open(p, { doctorId, patientId: p.patientId });
+    const id = crypto.randomUUID();
+    const ok = await upload(
+      stack.baseUrl,
+      `/api/mp/consult/consultations/${c.id}/images?clientMsgId=${id}`,
+      p.token,
+      PNG,
+    );
+    assert.equal(ok.status, 200, JSON.stringify(ok.body));
+    assert.equal(ok.body.message.kind, 'image');
+    assert.equal(ok.body.message.hasImage, true);
+    const again = await upload(
+      stack.baseUrl,
+      `/api/mp/consult/consultations/${c.id}/images?clientMsgId=${id}`,
+      p.token,
+      PNG,
+    );
+    assert.equal(again.body.duplicate, true);
+    assert.equal(again.body.message.id, ok.body.message.id);
+
+    const path = `/consult/consultations/${c.id}/messages/${ok.body.message.id}/image`;
+    const mine = await fetch(`${stack.baseUrl}/api/mp${path}`, { headers: { authorization: `Bearer ${p.token}` } });
+    assert.equal(mine.status, 200);
+    assert.equal(mine.headers.get('content-type'), 'image/png');
+    assert.ok(Buffer.from(await mine.arrayBuffer()).equals(PNG));
+    const doctors = await fetch(
+      `${stack.baseUrl}/api/admin/consult/workbench/${c.id}/messages/${ok.body.message.id}/image`,
+      {
+        headers: { authorization: `Bearer ${doctorToken}` },
+      },
+    );
+    assert.equal(doctors.status, 200);
+    const theirs = await fetch(`${stack.baseUrl}/api/mp${path}`, {
+      headers: { authorization: `Bearer ${other.token}` },
+    });
+    assert.equal(theirs.status, 404);
+
+    // A text file renamed and labelled as an image is refused by its bytes.
+    const fake = await upload(
+      stack.baseUrl,
+      `/api/mp/consult/consultations/${c.id}/images?clientMsgId=${crypto.randomUUID()}`,
+      p.token,
+      Buffer.from('<script>alert(1)</script>'),
+    );
+    assert.equal(fake.status, 415);
+    assert.equal(fake.body.error.code, 'IMAGE_TYPE');
+    const big = await upload(
+      stack.baseUrl,
+      `/api/mp/consult/consultations/${c.id}/images?clientMsgId=${crypto.randomUUID()}`,
+      p.token,
+      Buffer.concat([PNG, Buffer.alloc(stack.running.infra.config.CONSULT_IMAGE_MAX_BYTES)]),
+    );
+    assert.equal(big.status, 413);
+    const noId = await upload(stack.baseUrl, `/api/mp/consult/consultations/${c.id}/images`, p.token, PNG);
+    assert.equal(noId.status, 400);
+    assert.equal(noId.body.error.code, 'VALIDATION_FAILED');
+  });
+
+  it('lets data management view (audited), hide a message (kept, audited) and add a system message', async () => {
+    const p = await patient();
+    const { consultation: c } = await open(p, { doctorId, patientId: p.patientId });
+    const clientMsgId = crypto.randomUUID();
+    const sent = await call('POST', `/api/mp/consult/consultations/${c.id}/messages`, {
+      token: p.token,
+      body: { clientMsgId, text: '我的手机号是 13800001234，请打给我' },
+    });
+    const admin = await loginAs('admin');
+    const before = await DataAccessLog.count({ where: { subjectType: 'consultation' } });
+    const conv = await call('GET', `/api/admin/consult/consultations/${c.id}`, { token: admin });
+    assert.equal(conv.status, 200, JSON.stringify(conv.body));
+    assert.equal(conv.body.messages[0].text, '我的手机号是 13800001234，请打给我');
+    assert.equal(conv.body.messages[0].senderName, '王患者');
+    const logged = await DataAccessLog.findAll({
+      where: { subjectType: 'consultation', what: 'consult.conversation.view' },
+      order: [['id', 'DESC']],
+      limit: 1,
+    });
+    assert.equal(logged[0].subjectIds, String(c.id));
+    assert.equal(logged[0].patientId, p.patientId);
+
+    const search = await call(
+      'GET',
+      `/api/admin/consult/messages?content=${encodeURIComponent('手机号')}&sender=${encodeURIComponent('王患者')}`,
+      {
+        token: admin,
+      },
+    );
+    assert.equal(search.status, 200, JSON.stringify(search.body));
+    assert.ok(search.body.items.some((m: { id: number }) => m.id === sent.body.message.id));
+    assert.ok((await DataAccessLog.count({ where: { subjectType: 'consultation' } })) > before + 1);
+
+    const noReason = await call(
+      'PUT',
+      `/api/admin/consult/consultations/${c.id}/messages/${sent.body.message.id}/hide`,
+      {
+        token: admin,
+        body: {},
+      },
+    );
+    assert.equal(noReason.status, 400);
+    const hidden = await call('PUT', `/api/admin/consult/consultations/${c.id}/messages/${sent.body.message.id}/hide`, {
+      token: admin,
+      body: { reason: '含有个人隐私信息' },
+    });
+    assert.equal(hidden.status, 200, JSON.stringify(hidden.body));
+    assert.equal(hidden.body.hidden, true);
+    assert.equal(hidden.body.text, '我的手机号是 13800001234，请打给我', 'staff still see what was hidden');
+    const twice = await call('PUT', `/api/admin/consult/consultations/${c.id}/messages/${sent.body.message.id}/hide`, {
+      token: admin,
+      body: { reason: '含有个人隐私信息' },
+    });
+    assert.equal(twice.status, 409);
+
+    const sys = await call('POST', `/api/admin/consult/consultations/${c.id}/system-messages`, {
+      token: admin,
+      body: { text: '温馨提示：请勿在问诊中发送手机号等隐私信息' },
+    });
+    assert.equal(sys.status, 201, JSON.stringify(sys.body));
+    assert.equal(sys.body.sender, 'system');
+
+    const h = (await call('GET', `/api/mp/consult/consultations/${c.id}/messages`, { token: p.token })).body;
+    assert.deepEqual(
+      h.items.map((m: { seq: number; hidden: boolean; text: string | null; sender: string }) => [
+        m.seq,
+        m.sender,
+        m.hidden,
+        m.text,
+      ]),
+      [
+        [1, 'patient', true, null],
+        [2, 'system', false, '温馨提示：请勿在问诊中发送手机号等隐私信息'],
+      ],
+    );
+    // The hide is in the operation log (with its reason); no message content is, the doctor's replies included.
+    const ops = await OperLog.findAll({ where: { module: 'consult' } });
+    assert.ok(ops.some((o) => o.path.endsWith('/hide') && o.params?.includes('含有个人隐私信息')));
+    assert.ok(!ops.some((o) => o.params?.includes('13800001234')));
+    // A physician has no data-management permission.
+    assert.equal((await call('GET', '/api/admin/consult/messages', { token: doctorToken })).status, 403);
+  });
+
+  it('tells a patient whose app did not receive a reply through a notice and a WeChat subscribe message, once', async () => {
+    const openid = unique('o_consult_');
+    const login = await mpLogin(openid);
+    const made = await call('POST', '/api/mp/patients', {
+      token: login.accessToken,
+      body: {
+        name: '钱患者',
+        idCard: makeIdCard('1982-04-0' + (1 + crypto.randomInt(8)), crypto.randomInt(999)),
+        phone: '13700003333',
+        relation: 'self',
+      },
+    });
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const p = { token: login.accessToken, patientId: made.body.id as number };
+    const tmpl = (await call('GET', '/api/mp/notifications/templates?names=CONSULT_REPLY', { token: p.token })).body
+      .templates.CONSULT_REPLY as string;
+    stack.fake.answerSubscribeRequest(openid, { [tmpl]: 'accept' });
+    await call('POST', '/api/mp/notifications/subscriptions', {
+      token: p.token,
+      body: { errMsg: 'requestSubscribeMessage:ok', [tmpl]: 'accept' },
+    });
+    const { consultation: c } = await open(p, { doctorId, patientId: p.patientId });
+    for (const text of ['请按时服药', '一周后复查'])
+      await call('POST', `/api/admin/consult/workbench/${c.id}/messages`, {
+        token: doctorToken,
+        body: { clientMsgId: crypto.randomUUID(), text },
+      });
+    const later = new Date(Date.now() + 3600_000);
+    await notifyUndeliveredReplies(later);
+    await notifyUndeliveredReplies(later); // a second run finds nothing new
+    const sent = stack.fake.sentMessages.filter((m) => m.touser === openid);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].page, `packages/consult/pages/chat/index?id=${c.id}`);
+    assert.ok(!JSON.stringify(sent[0].data).includes('服药'), 'the reply itself is not sent through WeChat');
+    const notices = (await call('GET', '/api/mp/notices', { token: p.token })).body;
+    assert.deepEqual(notices.items[0].link, { type: 'consultation', id: String(c.id) });
+
+    // A reply the app received (delivery receipt) is not notified.
+    await call('POST', `/api/admin/consult/workbench/${c.id}/messages`, {
+      token: doctorToken,
+      body: { clientMsgId: crypto.randomUUID(), text: '有问题随时联系' },
+    });
+    await call('POST', `/api/mp/consult/consultations/${c.id}/receipts`, {
+      token: p.token,
+      body: { seq: 3, kind: 'delivered' },
+    });
+    await notifyUndeliveredReplies(later);
+    assert.equal(stack.fake.sentMessages.filter((m) => m.touser === openid).length, 1);
+  });
+
+  it('charges the doctor’s fee through WeChat Pay and refunds it in full when the doctor does not answer in time', async () => {
+    const d = await ownDoctor();
+    const set = await call('PUT', '/api/admin/consult/workbench/settings', {
+      token: d.token,
+      body: { feeFen: 3000, accepting: true },
+    });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    const offer = (await call('GET', `/api/mp/consult/doctors/${d.id}`, { token: (await patient()).token })).body;
+    assert.equal(offer.feeFen, 3000);
+
+    const p = await patient();
+    const opened = await open(p, { doctorId: d.id, patientId: p.patientId });
+    assert.equal(opened.consultation.status, 'pending_payment');
+    assert.equal(opened.consultation.kind, 'paid');
+    assert.ok(opened.payment, 'pay parameters for wx.requestPayment');
+    const c = opened.consultation;
+    const early = await call('POST', `/api/mp/consult/consultations/${c.id}/messages`, {
+      token: p.token,
+      body: { clientMsgId: crypto.randomUUID(), text: '还没付钱' },
+    });
+    assert.equal(early.status, 409);
+    assert.equal(early.body.error.code, 'CONSULT_CLOSED');
+    // Opening again returns the same pending consultation.
+    assert.equal((await open(p, { doctorId: d.id, patientId: p.patientId })).consultation.id, c.id);
+
+    const order = (await PayOrder.findOne({ where: { subjectType: 'consultation', subjectId: c.id } }))!;
+    await stack.pay.pay(order.outTradeNo);
+    await stack.pay.settled();
+    const paid = (await call('GET', `/api/mp/consult/consultations/${c.id}`, { token: p.token })).body;
+    assert.equal(paid.status, 'open');
+    assert.ok(paid.answerDeadline);
+
+    await call('POST', `/api/mp/consult/consultations/${c.id}/messages`, {
+      token: p.token,
+      body: { clientMsgId: crypto.randomUUID(), text: '医生请回复' },
+    });
+    const config = stack.running.infra.config;
+    await closeLapsedConsultations(new Date(Date.now() + config.CONSULT_ANSWER_MINUTES * 60_000 + 60_000));
+    await stack.pay.settled();
+    const closed = (await Consultation.findByPk(c.id))!;
+    assert.equal(closed.status, 'closed');
+    assert.equal(closed.closeReason, 'unanswered');
+    await order.reload();
+    assert.ok(['refunding', 'refunded'].includes(order.status), order.status);
+    const h = (await call('GET', `/api/mp/consult/consultations/${c.id}/messages`, { token: p.token })).body;
+    assert.equal(h.items.at(-1).sender, 'system');
+    assert.match(h.items.at(-1).text, /全额退回/);
+  });
+
+  it('opens a free follow-up from a visited appointment, and lets the doctor close it', async () => {
+    const d = await ownDoctor('内分泌科');
+    await call('PUT', '/api/admin/consult/workbench/settings', {
+      token: d.token,
+      body: { feeFen: 5000, accepting: true },
+    });
+    const s = await newSchedule(d.id, { feeFen: 0 });
+    const p = await patient();
+    const booked = await call('POST', '/api/mp/appointments', {
+      token: p.token,
+      body: { scheduleId: s.id, patientId: p.patientId },
+    });
+    assert.equal(booked.status, 201, JSON.stringify(booked.body));
+    // The visit itself (the clinic day would have to pass for the console to mark it).
+    await Appointment.update(
+      { status: 'visited', visitedAt: new Date() },
+      { where: { id: booked.body.appointment.id } },
+    );
+    const opened = await open(p, { appointmentId: booked.body.appointment.id });
+    assert.equal(opened.consultation.kind, 'followup');
+    assert.equal(opened.consultation.status, 'open');
+    assert.equal(opened.consultation.feeFen, 0);
+    assert.equal(opened.payment, null);
+    const someoneElse = await patient();
+    const refused = await call('POST', '/api/mp/consult/consultations', {
+      token: someoneElse.token,
+      body: { appointmentId: booked.body.appointment.id },
+    });
+    assert.equal(refused.status, 404);
+
+    const c = opened.consultation;
+    const closed = await call('POST', `/api/admin/consult/workbench/${c.id}/close`, { token: d.token });
+    assert.equal(closed.status, 200, JSON.stringify(closed.body));
+    assert.equal(closed.body.status, 'closed');
+    assert.equal(closed.body.closeReason, 'doctor');
+    const late = await call('POST', `/api/mp/consult/consultations/${c.id}/messages`, {
+      token: p.token,
+      body: { clientMsgId: crypto.randomUUID(), text: '还有一个问题' },
+    });
+    assert.equal(late.status, 409);
+    // Closed, the pair is free again: a new consultation (paid this time, the window still open → follow-up).
+    const again = await open(p, { appointmentId: booked.body.appointment.id });
+    assert.notEqual(again.consultation.id, c.id);
+  });
+
+  it('closes a conversation left idle, with a system message', async () => {
+    const p = await patient();
+    const { consultation: c } = await open(p, { doctorId, patientId: p.patientId });
+    const hours = stack.running.infra.config.CONSULT_IDLE_CLOSE_HOURS;
+    await closeLapsedConsultations(new Date(Date.now() + hours * 3600_000 + 60_000));
+    const after = (await call('GET', `/api/mp/consult/consultations/${c.id}`, { token: p.token })).body;
+    assert.equal(after.status, 'closed');
+    assert.equal(after.closeReason, 'idle');
+  });
+});
