@@ -25,16 +25,18 @@ const kernelNoDomains = ban(
 /**
  * Domains from the bottom up: a domain may import those below it, never one above. booking → scheduling → system,
  * booking → payment (payment calls back through registerPaySubject), auth → system (system calls back through
- * registerSessionControl).
+ * registerSessionControl), education → booking (宣教处方 from an appointment), learning → education.
  */
 const DOMAIN_ABOVE = {
-  system: ['auth', 'patient', 'monitor', 'payment', 'scheduling', 'booking'],
-  auth: ['patient', 'monitor', 'payment', 'scheduling', 'booking'],
-  patient: ['monitor', 'payment', 'scheduling', 'booking'],
-  monitor: ['patient', 'payment', 'scheduling', 'booking'],
-  payment: ['patient', 'monitor', 'scheduling', 'booking'],
-  scheduling: ['patient', 'monitor', 'payment', 'booking'],
-  booking: ['monitor'],
+  system: ['auth', 'patient', 'monitor', 'payment', 'scheduling', 'booking', 'education', 'learning'],
+  auth: ['patient', 'monitor', 'payment', 'scheduling', 'booking', 'education', 'learning'],
+  patient: ['monitor', 'payment', 'scheduling', 'booking', 'education', 'learning'],
+  monitor: ['patient', 'payment', 'scheduling', 'booking', 'education', 'learning'],
+  payment: ['patient', 'monitor', 'scheduling', 'booking', 'education', 'learning'],
+  scheduling: ['patient', 'monitor', 'payment', 'booking', 'education', 'learning'],
+  booking: ['monitor', 'education', 'learning'],
+  education: ['monitor', 'learning'],
+  learning: ['monitor'],
 };
 const domainBans = (domain) => {
   const above = DOMAIN_ABOVE[domain].join('|');

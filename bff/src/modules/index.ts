@@ -8,6 +8,8 @@ import { monitorModule } from './monitor/module';
 import { schedulingModule } from './scheduling/module';
 import { bookingModule } from './booking/module';
 import { paymentModule } from './payment/module';
+import { educationModule } from './education/module';
+import { learningModule } from './learning/module';
 
 /**
  * Every domain of the BFF (after the kernel services that own tables and routes), the one file that imports them all. app.ts mounts their routes, server.ts defines
@@ -22,6 +24,8 @@ export const MODULES: readonly ModuleManifest[] = [
   schedulingModule,
   bookingModule,
   paymentModule,
+  educationModule,
+  learningModule,
 ];
 
 /** Defines every module's models on the connection (servers, scripts and tests that reach the database). */

@@ -1,0 +1,16 @@
+import type { ModuleManifest } from '../../kernel/module';
+import { initLearningModels } from './models';
+import { LEARNING_PERMS, learningAdminRoutes } from './admin.routes';
+
+export { LEARNING_PERMS };
+
+/**
+ * Learning tasks: a chief physician assigns published education (education's articles and videos) to the
+ * physicians of departments in their scope; progress is tracked by the server; completion, export, reminders.
+ */
+export const learningModule: ModuleManifest = {
+  name: 'learning',
+  initModels: initLearningModels,
+  adminRoutes: learningAdminRoutes,
+  permissions: LEARNING_PERMS,
+};
