@@ -3,6 +3,7 @@ import { hashPassword } from '../../bff/src/infra/crypto';
 import { Dept, DoctorProfile, Post, Role, User, UserRole } from '../../bff/src/modules/system/models';
 import { seedBase } from './base';
 import { seedDemoSchedules } from './schedules';
+import { seedDemoEducation } from './education';
 
 /** Demo accounts (embedded/demo mode only). Documented in README.md. */
 export const DEMO_ACCOUNTS = [
@@ -76,6 +77,7 @@ export async function seedDemo() {
   await seedBase();
   if ((await User.count()) > 0) {
     await seedDemoSchedules();
+    await seedDemoEducation();
     return false;
   }
   const { fieldCrypto, log } = infra();
@@ -160,6 +162,7 @@ export async function seedDemo() {
     }
   });
   await seedDemoSchedules();
+  await seedDemoEducation();
   log.info(
     'demo data seeded (demo accounts: admin/Harbor-Lamp-2468, deptadmin/Maple-River-1357, chief/Cedar-Stone-8642, doctor/Willow-Cloud-9753)',
   );

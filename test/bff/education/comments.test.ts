@@ -21,7 +21,10 @@ describe('education: comments, moderation and the sensitive-word list', () => {
       [blockWord, 'block'],
       [reviewWord, 'review'],
     ]) {
-      const r = await call('POST', '/api/admin/education/sensitive-words', { token: deptadmin, body: { word, action } });
+      const r = await call('POST', '/api/admin/education/sensitive-words', {
+        token: deptadmin,
+        body: { word, action },
+      });
       assert.equal(r.status, 201, JSON.stringify(r.body));
     }
   });
@@ -41,8 +44,12 @@ describe('education: comments, moderation and the sensitive-word list', () => {
     assert.equal(blank.body.error.code, 'INVALID_WORD');
     const doctor = await doctorToken();
     assert.equal(
-      (await call('POST', '/api/admin/education/sensitive-words', { token: doctor, body: { word: 'x', action: 'block' } }))
-        .status,
+      (
+        await call('POST', '/api/admin/education/sensitive-words', {
+          token: doctor,
+          body: { word: 'x', action: 'block' },
+        })
+      ).status,
       403,
     );
     const w = await call('POST', '/api/admin/education/sensitive-words', {
@@ -60,7 +67,10 @@ describe('education: comments, moderation and the sensitive-word list', () => {
       body: { word: w.body.word, action: 'review' },
     });
     assert.equal(upd.body.action, 'review');
-    assert.equal((await call('DELETE', `/api/admin/education/sensitive-words/${w.body.id}`, { token: deptadmin })).status, 204);
+    assert.equal(
+      (await call('DELETE', `/api/admin/education/sensitive-words/${w.body.id}`, { token: deptadmin })).status,
+      204,
+    );
   });
 
   it('normalizes spaces, punctuation and full-width characters before matching', () => {
@@ -95,7 +105,8 @@ describe('education: comments, moderation and the sensitive-word list', () => {
     const held = await comment(author.accessToken, pub.id, `我有${reviewWord.split('').join(' ')}想分享`);
     assert.equal(held.status, 201);
     assert.equal(held.body.status, 'pending');
-    const mine = (await call('GET', `/api/mp/education/contents/${pub.id}/comments`, { token: author.accessToken })).body;
+    const mine = (await call('GET', `/api/mp/education/contents/${pub.id}/comments`, { token: author.accessToken }))
+      .body;
     assert.deepEqual(
       mine.items.map((c: { id: number; status: string; mine: boolean }) => [c.id, c.status, c.mine]),
       [
@@ -124,7 +135,10 @@ describe('education: comments, moderation and the sensitive-word list', () => {
     );
     const now = (await call('GET', `/api/mp/education/contents/${pub.id}/comments`, { token: other.accessToken })).body;
     assert.equal(now.total, 2);
-    assert.equal((await call('GET', `/api/mp/education/contents/${pub.id}`, { token: other.accessToken })).body.commentCount, 2);
+    assert.equal(
+      (await call('GET', `/api/mp/education/contents/${pub.id}`, { token: other.accessToken })).body.commentCount,
+      2,
+    );
   });
 
   it('moderates: search by content, commenter and time; reply as the institution; soft delete, logged', async () => {
@@ -137,9 +151,13 @@ describe('education: comments, moderation and the sensitive-word list', () => {
     const chief = await chiefToken();
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
     const byText = (
-      await call('GET', `/api/admin/education/comments?keyword=${encodeURIComponent(marker)}&from=${today}&to=${today}`, {
-        token: chief,
-      })
+      await call(
+        'GET',
+        `/api/admin/education/comments?keyword=${encodeURIComponent(marker)}&from=${today}&to=${today}`,
+        {
+          token: chief,
+        },
+      )
     ).body;
     assert.deepEqual(
       byText.items.map((x: { id: number }) => x.id),
@@ -182,7 +200,9 @@ describe('education: comments, moderation and the sensitive-word list', () => {
       })
     ).body;
     assert.equal(withDeleted.items[0].deleted, true);
-    const log = await OperLog.findOne({ where: { path: `/api/admin/education/comments/${c.id}`, method: 'DELETE', status: 'success' } });
+    const log = await OperLog.findOne({
+      where: { path: `/api/admin/education/comments/${c.id}`, method: 'DELETE', status: 'success' },
+    });
     assert.ok(log, 'the deletion is in the operation log');
     assert.equal(log!.target, String(c.id));
   });

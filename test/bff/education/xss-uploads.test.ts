@@ -42,7 +42,11 @@ export const XSS_PAYLOADS = [
 
 /** What must never survive in stored HTML. */
 export function assertInert(html: string, payload: string) {
-  assert.doesNotMatch(html, /<\s*(script|iframe|object|embed|form|input|svg|math|style|meta|link|base|body)\b/i, payload);
+  assert.doesNotMatch(
+    html,
+    /<\s*(script|iframe|object|embed|form|input|svg|math|style|meta|link|base|body)\b/i,
+    payload,
+  );
   assert.doesNotMatch(html, /\son[a-z]+\s*=/i, payload);
   assert.doesNotMatch(html, /javascript:|data:/i, payload);
   assert.doesNotMatch(html, /url\s*\(/i, payload);
@@ -82,7 +86,7 @@ describe('education: rich text is sanitized when stored; uploads are typed, limi
       fetch(`${baseUrl}/api/admin/files?kind=${kind}&filename=a.png`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
-        body,
+        body: new Uint8Array(body),
       });
     const ok = await up('image', png);
     assert.equal(ok.status, 201);
@@ -121,7 +125,7 @@ describe('education: rich text is sanitized when stored; uploads are typed, limi
     const r = await fetch(`${baseUrl}/api/admin/files?kind=video`, {
       method: 'POST',
       headers: { authorization: `Bearer ${chief}`, 'content-type': 'application/octet-stream' },
-      body: mp4,
+      body: new Uint8Array(mp4),
     });
     assert.equal(r.status, 201, await r.clone().text());
     const v = (await r.json()) as { url: string; mime: string };

@@ -98,6 +98,8 @@ export async function serveFile(ctx: Context, name: string) {
   const f = m ? await StoredFile.findByPk(m[1]) : null;
   if (!f || f.ext !== m![2]) throw notFound('文件不存在');
   ctx.respond = false;
+  // Koa starts every response at 404; send sets 206 and 304 itself but leaves a full answer at the status it finds.
+  ctx.res.statusCode = 200;
   ctx.set('X-Content-Type-Options', 'nosniff');
   ctx.set('Content-Type', f.mime);
   ctx.set('Content-Disposition', 'inline');

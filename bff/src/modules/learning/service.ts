@@ -313,10 +313,10 @@ async function progressRow(actor: AdminActor, contentId: number) {
 
 const progressOut = (p: LearningProgress, extra: { waitSeconds?: number } = {}) => ({
   contentId: p.contentId,
-  percent: p.percent,
+  percent: p.percent ?? 0,
   completed: !!p.completedAt,
-  completedAt: p.completedAt,
-  position: p.lastPosition,
+  completedAt: p.completedAt ?? null,
+  position: p.lastPosition ?? 0,
   waitSeconds: extra.waitSeconds ?? 0,
 });
 
