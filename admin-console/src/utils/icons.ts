@@ -2,6 +2,7 @@ import type { Component } from 'vue'
 import {
   Avatar,
   Calendar,
+  ChatLineSquare,
   Collection,
   FirstAidKit,
   Connection,
@@ -17,12 +18,14 @@ import {
   Notebook,
   OfficeBuilding,
   Postcard,
+  Reading,
   Setting,
   Stamp,
   Tickets,
   User,
   UserFilled,
   View,
+  Warning,
 } from '@element-plus/icons-vue'
 
 // Menu icons are strings in the database. Element Plus names (HomeFilled) and RuoYi's (tree-table) both work;
@@ -67,6 +70,10 @@ const ICONS: Record<string, Component> = {
   files: Files,
   view: View,
   notebook: Notebook,
+  reading: Reading,
+  education: Reading,
+  chatlinesquare: ChatLineSquare,
+  warning: Warning,
 }
 
 export function menuIcon(name: string | null | undefined): Component {

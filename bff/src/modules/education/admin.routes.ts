@@ -2,7 +2,15 @@ import { z } from 'zod';
 import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
 import * as S from './schemas';
-import { contentRevisions, createContent, getContent, listContents, setContentStatus, updateContent } from './content';
+import {
+  contentRevisions,
+  createContent,
+  getContent,
+  listContents,
+  setContentStatus,
+  updateContent,
+  writableDepts,
+} from './content';
 import { approveComment, deleteComment, moderationList, replyComment } from './comments';
 import { addWord, listWords, removeWord, updateWord } from './words';
 import { prescribe, prescriptionsOf } from './prescriptions';
@@ -35,6 +43,15 @@ export function educationAdminRoutes(t: RouteTree) {
     query: S.AdminContentQuery,
     response: S.AdminContentPage,
     handler: ({ actor, query }) => listContents(actor, query),
+  });
+  t.add({
+    method: 'get',
+    path: '/education/depts',
+    summary: '可编写宣教内容的科室（数据范围内及本科室）',
+    auth: a,
+    perm: P.contentList,
+    response: z.array(S.DeptOption),
+    handler: ({ actor }) => writableDepts(actor),
   });
   t.add({
     method: 'get',

@@ -121,6 +121,19 @@ export async function contentRevisions(actor: AdminActor, id: number) {
   }));
 }
 
+/** Departments the actor may write for: their data scope, plus their own department. */
+export async function writableDepts(actor: AdminActor) {
+  const depts = await Dept.findAll({
+    where: { status: 'active', type: 'department' },
+    attributes: ['id', 'name'],
+    order: [
+      ['orderNum', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
+  return depts.filter((d) => inScope(actor, d.id) || d.id === actor.deptId).map((d) => ({ id: d.id, name: d.name }));
+}
+
 /** A physician drafts for their own department; a publisher anywhere in their scope. */
 async function checkDept(actor: AdminActor, deptId: number) {
   const d = await Dept.findByPk(deptId);

@@ -40,6 +40,8 @@ export const ContentInput = z.object({
 });
 export const ContentUpdate = ContentInput.omit({ kind: true });
 
+export const DeptOption = z.object({ id: z.number().int(), name: z.string() });
+
 export const StaffCard = z.object({
   id: z.number().int(),
   name: z.string(),

@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { RouteTree } from '../../http/route';
 import { IdParams, PageQuery } from '../../http/schemas';
 import * as S from './schemas';
 import {
+  assignableDepts,
   createTask,
   exportTask,
   finishArticle,
@@ -33,6 +35,15 @@ export function learningAdminRoutes(t: RouteTree) {
     query: S.TaskQuery,
     response: S.TaskPage,
     handler: ({ actor, query }) => listTasks(actor, query),
+  });
+  t.add({
+    method: 'get',
+    path: '/learning/depts',
+    summary: '可布置学习任务的科室（数据范围内）',
+    auth: a,
+    perm: P.taskAdd,
+    response: z.array(z.object({ id: z.number().int(), name: z.string() })),
+    handler: ({ actor }) => assignableDepts(actor),
   });
   t.add({
     method: 'post',

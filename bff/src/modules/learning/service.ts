@@ -27,6 +27,19 @@ const bucketSecOf = (duration: number) => Math.max(5, Math.ceil(duration / MAX_B
 
 // ---- creating and following tasks (the chief physician) ----
 
+/** Departments the actor may assign tasks to: those in their data scope. */
+export async function assignableDepts(actor: AdminActor) {
+  const depts = await Dept.findAll({
+    where: { status: 'active', type: 'department' },
+    attributes: ['id', 'name'],
+    order: [
+      ['orderNum', 'ASC'],
+      ['id', 'ASC'],
+    ],
+  });
+  return depts.filter((d) => inScope(actor, d.id)).map((d) => ({ id: d.id, name: d.name }));
+}
+
 export async function createTask(
   actor: AdminActor,
   input: { title: string; description: string; deadline: string; deptIds: number[]; contentIds: number[] },
