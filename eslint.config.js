@@ -25,17 +25,19 @@ const kernelNoDomains = ban(
 /**
  * Domains from the bottom up: a domain may import those below it, never one above. booking → scheduling → system,
  * booking → payment (payment calls back through registerPaySubject), auth → system (system calls back through
- * registerSessionControl).
+ * registerSessionControl), education → booking (宣教处方 from an appointment), learning → education.
  */
 const DOMAIN_ABOVE = {
-  system: ['auth', 'patient', 'monitor', 'payment', 'scheduling', 'booking', 'consult'],
-  auth: ['patient', 'monitor', 'payment', 'scheduling', 'booking', 'consult'],
-  patient: ['monitor', 'payment', 'scheduling', 'booking', 'consult'],
-  monitor: ['patient', 'payment', 'scheduling', 'booking', 'consult'],
-  payment: ['patient', 'monitor', 'scheduling', 'booking', 'consult'],
-  scheduling: ['patient', 'monitor', 'payment', 'booking', 'consult'],
-  booking: ['monitor', 'consult'],
-  consult: ['monitor'],
+  system: ['auth', 'patient', 'monitor', 'payment', 'scheduling', 'booking', 'consult', 'education', 'learning'],
+  auth: ['patient', 'monitor', 'payment', 'scheduling', 'booking', 'consult', 'education', 'learning'],
+  patient: ['monitor', 'payment', 'scheduling', 'booking', 'consult', 'education', 'learning'],
+  monitor: ['patient', 'payment', 'scheduling', 'booking', 'consult', 'education', 'learning'],
+  payment: ['patient', 'monitor', 'scheduling', 'booking', 'consult', 'education', 'learning'],
+  scheduling: ['patient', 'monitor', 'payment', 'booking', 'consult', 'education', 'learning'],
+  booking: ['monitor', 'consult', 'education', 'learning'],
+  consult: ['monitor', 'education', 'learning'],
+  education: ['monitor', 'learning', 'consult'],
+  learning: ['monitor', 'consult'],
 };
 const domainBans = (domain) => {
   const above = DOMAIN_ABOVE[domain].join('|');

@@ -131,6 +131,8 @@ const EnvSchema = z.object({
     .default(5 * 1024 * 1024),
   /** How often the WebSocket endpoint pings; a socket silent for a whole interval after a ping is dropped. */
   WS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /** Published health education older than this since its last review is flagged for re-review in the console. */
+  EDU_REVIEW_INTERVAL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   ADMIN_DIST: z.string().optional(),
   H5_DIST: z.string().optional(),
 });

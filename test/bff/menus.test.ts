@@ -39,6 +39,25 @@ describe('menus from module manifests', () => {
       ['排班', '预约'],
     );
     assert.deepEqual(tree[1].roles, ['physician', 'dept_admin']);
+    // A module may add a button to another module's page: the page is found by its path under the same directory.
+    const withButton = assembleMenus([
+      { name: 'a', menus: [{ name: '门诊', type: 'D', path: '/clinic', children: [page('预约', 'a:y:list')] }] },
+      {
+        name: 'b',
+        menus: [
+          {
+            name: '门诊',
+            type: 'D',
+            path: '/clinic',
+            children: [{ name: '预约', type: 'M', path: '预约', children: [btn('宣教', 'b:z:add')] }],
+          },
+        ],
+      },
+    ]);
+    assert.deepEqual(
+      withButton[0].children!.map((m) => [m.name, m.perms, m.children?.map((c) => c.perms)]),
+      [['预约', 'a:y:list', ['b:z:add']]],
+    );
   });
 
   it('refuses two modules naming one directory differently', () => {
@@ -48,7 +67,7 @@ describe('menus from module manifests', () => {
           { name: 'a', menus: [{ name: '门诊管理', type: 'D', path: '/clinic' }] },
           { name: 'b', menus: [{ name: '诊所', type: 'D', path: '/clinic', children: [btn('x', 'b:x:y')] }] },
         ]),
-      /module b declares directory \/clinic as "诊所", unlike module a \("门诊管理"\)/,
+      /module b declares \/clinic as "诊所" with name 诊所, unlike module a \("门诊管理", 门诊管理\)/,
     );
   });
 

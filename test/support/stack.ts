@@ -93,6 +93,10 @@ async function boot(): Promise<Stack> {
     await admin.query(`CREATE DATABASE \`${runId}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
     await admin.end();
     Object.assign(env, { DATABASE_URL: `mysql://root@127.0.0.1:3306/${runId}`, REDIS_URL, REDIS_PREFIX: `${runId}:` });
+    // Uploads land under DATA_DIR: a private one per run, not the checkout's data/ that `npm start` uses.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'yiyun-data-'));
+    env.DATA_DIR = dataDir;
+    cleanups.push(async () => fs.rmSync(dataDir, { recursive: true, force: true }));
     cleanups.push(async () => {
       const c = await mysql.createConnection(MYSQL);
       await c.query(`DROP DATABASE IF EXISTS \`${runId}\``);

@@ -4,6 +4,7 @@ import {
   Calendar,
   ChatDotRound,
   ChatLineRound,
+  ChatLineSquare,
   Collection,
   FirstAidKit,
   Connection,
@@ -19,12 +20,14 @@ import {
   Notebook,
   OfficeBuilding,
   Postcard,
+  Reading,
   Setting,
   Stamp,
   Tickets,
   User,
   UserFilled,
   View,
+  Warning,
 } from '@element-plus/icons-vue'
 
 // Menu icons are strings in the database. Element Plus names (HomeFilled) and RuoYi's (tree-table) both work;
@@ -72,6 +75,10 @@ const ICONS: Record<string, Component> = {
   files: Files,
   view: View,
   notebook: Notebook,
+  reading: Reading,
+  education: Reading,
+  chatlinesquare: ChatLineSquare,
+  warning: Warning,
 }
 
 export function menuIcon(name: string | null | undefined): Component {

@@ -28,36 +28,36 @@ export const btn = (name: string, perms: string, roles: RoleKey[] = []): MenuSee
 });
 
 /**
- * Joins the modules' contributions into one tree. Several modules may contribute to the same top-level directory
- * (the same `path`): its children are appended in module order, and the directory's roles are the union. Top-level
- * entries are sorted by `order` (stable, so equal orders keep module order).
+ * Joins the modules' contributions into one tree. Several modules may contribute to the same directory or page (the
+ * same type and `path` at the same level — e.g. booking's 预约管理 page under scheduling's 门诊管理, or a button
+ * education adds to that page): it appears once, its children appended in module order, its roles the union. A
+ * later declaration may leave out icon, order and the rest, but what it gives must agree. Top-level entries are
+ * sorted by `order` (stable, so equal orders keep module order).
  */
 export function assembleMenus(contributions: readonly { name: string; menus?: MenuSeed[] }[]): MenuSeed[] {
-  const top: MenuSeed[] = [];
-  const dirs = new Map<string, { entry: MenuSeed; from: string }>();
-  for (const c of contributions) {
-    for (const m of c.menus ?? []) {
-      if (m.type !== 'D') {
-        top.push(m);
+  const owners = new WeakMap<MenuSeed, string>();
+  const join = (into: MenuSeed[], items: readonly MenuSeed[], from: string) => {
+    for (const m of items) {
+      const same = m.type !== 'B' && m.path ? into.find((e) => e.type === m.type && e.path === m.path) : undefined;
+      if (!same) {
+        const entry: MenuSeed = { ...m, ...(m.roles ? { roles: [...m.roles] } : {}), children: [] };
+        owners.set(entry, from);
+        into.push(entry);
+        join(entry.children!, m.children ?? [], from);
+        if (!m.children) delete entry.children;
         continue;
       }
-      if (!m.path) throw new Error(`module ${c.name}: a top-level directory needs a path (${m.name})`);
-      const seen = dirs.get(m.path);
-      if (!seen) {
-        const entry = { ...m, roles: [...(m.roles ?? [])], children: [...(m.children ?? [])] };
-        dirs.set(m.path, { entry, from: c.name });
-        top.push(entry);
-        continue;
-      }
-      const d = seen.entry;
-      if (d.name !== m.name || (m.icon && d.icon !== m.icon) || (m.order !== undefined && d.order !== m.order))
-        throw new Error(
-          `module ${c.name} declares directory ${m.path} as "${m.name}", unlike module ${seen.from} ("${d.name}")`,
-        );
-      for (const r of m.roles ?? []) if (!d.roles!.includes(r)) d.roles!.push(r);
-      d.children!.push(...(m.children ?? []));
+      for (const key of ['name', 'icon', 'order', 'component', 'perms', 'visible'] as const)
+        if (m[key] !== undefined && m[key] !== same[key])
+          throw new Error(
+            `module ${from} declares ${m.path} as "${m.name}" with ${key} ${String(m[key])}, unlike module ${owners.get(same)} ("${same.name}", ${String(same[key])})`,
+          );
+      for (const r of m.roles ?? []) if (!(same.roles ??= []).includes(r)) same.roles.push(r);
+      join((same.children ??= []), m.children ?? [], from);
     }
-  }
+  };
+  const top: MenuSeed[] = [];
+  for (const c of contributions) join(top, c.menus ?? [], c.name);
   return top
     .map((m, i) => ({ m, i }))
     .sort((a, b) => (a.m.order ?? 100) - (b.m.order ?? 100) || a.i - b.i)

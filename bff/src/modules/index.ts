@@ -9,6 +9,8 @@ import { schedulingModule } from './scheduling/module';
 import { bookingModule } from './booking/module';
 import { paymentModule } from './payment/module';
 import { consultModule } from './consult/module';
+import { educationModule } from './education/module';
+import { learningModule } from './learning/module';
 
 /**
  * Every domain of the BFF (after the kernel services that own tables and routes), the one file that imports them all. app.ts mounts their routes, server.ts defines
@@ -24,6 +26,8 @@ export const MODULES: readonly ModuleManifest[] = [
   bookingModule,
   paymentModule,
   consultModule,
+  educationModule,
+  learningModule,
 ];
 
 /** Defines every module's models on the connection (servers, scripts and tests that reach the database). */

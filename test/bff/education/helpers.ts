@@ -1,0 +1,58 @@
+/** Fixtures for the education and learning tests: staff of given roles and departments, content through the API. */
+import { call, adminLogin, loginAs, replaceInitialPassword, unique } from '../../support/api';
+import { admin, deptId } from '../../support/booking';
+
+export async function roleId(key: string) {
+  const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as {
+    id: number;
+    key: string;
+  }[];
+  return roles.find((r) => r.key === key)!.id;
+}
+
+/** A console user with one built-in role in a department, past their initial password, logged in. */
+export async function staff(role: 'chief_physician' | 'physician', dept: string) {
+  const username = unique('edu');
+  const r = await call('POST', '/api/admin/system/users', {
+    token: await admin(),
+    body: {
+      username,
+      name: role === 'chief_physician' ? '主任测试' : '医师测试',
+      password: 'Sunlit-Harbor-42',
+      deptId: await deptId(dept),
+      roleIds: [await roleId(role)],
+    },
+  });
+  if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+  await replaceInitialPassword(username, 'Sunlit-Harbor-42', 'Quiet-Meadow-731');
+  const login = await adminLogin(username, 'Quiet-Meadow-731');
+  return { id: r.body.id as number, username, token: login.accessToken, deptId: r.body.deptId as number };
+}
+
+export const chiefToken = () => loginAs('chief');
+export const doctorToken = () => loginAs('doctor');
+
+export async function draft(token: string, over: Record<string, unknown> = {}) {
+  const r = await call('POST', '/api/admin/education/contents', {
+    token,
+    body: {
+      kind: 'article',
+      title: unique('高血压的家庭监测'),
+      summary: '',
+      body: '<p>每天早晚各测一次血压，记录下来，复诊时带给医生。</p>',
+      deptId: await deptId('心血管内科'),
+      tags: ['高血压', '慢病管理'],
+      ...over,
+    },
+  });
+  if (r.status !== 201) throw new Error(`draft: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body as { id: number; status: string; [k: string]: any };
+}
+
+export async function published(over: Record<string, unknown> = {}) {
+  const chief = await chiefToken();
+  const d = await draft(chief, over);
+  const r = await call('POST', `/api/admin/education/contents/${d.id}/publish`, { token: chief });
+  if (r.status !== 200) throw new Error(`publish: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body as { id: number; [k: string]: any };
+}

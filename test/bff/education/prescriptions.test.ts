@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { call } from '../../support/api';
+import { startStack } from '../../support/stack';
+import { newDoctor, newSchedule, patient } from '../../support/booking';
+import { PayOrder } from '../../../bff/src/modules/payment/models';
+import { PatientNotice } from '../../../bff/src/kernel/notifications';
+import { chiefToken, draft, published, staff } from './helpers';
+
+async function bookedAppointment() {
+  const doctor = await newDoctor();
+  const s = await newSchedule(doctor.id);
+  const p = await patient();
+  const r = await call('POST', '/api/mp/appointments', {
+    token: p.token,
+    body: { scheduleId: s.id, patientId: p.patientId },
+  });
+  if (r.status !== 201) throw new Error(JSON.stringify(r.body));
+  return { p, appointmentId: r.body.appointment.id as number };
+}
+
+async function pay(appointmentId: number) {
+  const { pay } = await startStack();
+  const order = await PayOrder.findOne({
+    where: { subjectType: 'appointment', subjectId: appointmentId },
+    order: [['id', 'DESC']],
+  });
+  await pay.pay(order!.outTradeNo);
+  await pay.settled();
+}
+
+describe('education: 宣教处方 sent from an appointment', () => {
+  it('sends published items to the patient, who is notified, reads them, and the physician sees it', async () => {
+    const chief = await chiefToken();
+    const { p, appointmentId } = await bookedAppointment();
+    const a = await published();
+    const v = await published({
+      kind: 'video',
+      body: '',
+      videoUrl: 'https://media.example.org/x.mp4',
+      durationSec: 60,
+    });
+    const send = (contentIds: number[], token = chief) =>
+      call('POST', '/api/admin/education/prescriptions', { token, body: { appointmentId, contentIds } });
+    const unpaid = await send([a.id]);
+    assert.equal(unpaid.status, 422);
+    assert.equal(unpaid.body.error.code, 'NOT_PRESCRIBABLE');
+    await pay(appointmentId);
+    const d = await draft(chief);
+    assert.equal((await send([d.id])).body.error.code, 'CONTENT_STATE');
+    const sent = await send([a.id, v.id]);
+    assert.equal(sent.status, 201);
+    assert.equal(sent.body.length, 2);
+    assert.equal((await send([a.id])).body.length, 2, 'sending the same item again adds nothing');
+    const notices = await PatientNotice.findAll({ where: { userId: p.userId, linkType: 'edu_prescription' } });
+    assert.equal(notices.length, 1);
+    assert.match(notices[0]!.content, new RegExp(a.title));
+
+    const mine = (await call('GET', '/api/mp/education/prescriptions', { token: p.token })).body;
+    assert.deepEqual(mine.items.map((x: { content: { id: number } }) => x.content.id).sort(), [a.id, v.id].sort());
+    assert.ok(
+      mine.items.every((x: { readAt: unknown; doctorName: string }) => x.readAt === null && x.doctorName === '李建国'),
+    );
+    await call('GET', `/api/mp/education/contents/${a.id}`, { token: p.token });
+    const seen = (
+      await call('GET', `/api/admin/education/prescriptions?appointmentId=${appointmentId}`, { token: chief })
+    ).body;
+    assert.ok(seen.find((x: { contentId: number }) => x.contentId === a.id).readAt);
+    assert.equal(seen.find((x: { contentId: number }) => x.contentId === v.id).readAt, null);
+
+    const resp = await staff('chief_physician', '呼吸内科');
+    assert.equal((await send([a.id], resp.token)).status, 404);
+    assert.equal(
+      (await call('GET', `/api/admin/education/prescriptions?appointmentId=${appointmentId}`, { token: resp.token }))
+        .status,
+      404,
+    );
+  });
+});
