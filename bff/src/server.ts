@@ -15,6 +15,7 @@ import type { RealtimeHub } from './kernel/realtime/hub';
 import { authenticateToken, isTokenStillValid } from './modules/auth/authenticate';
 import { setOpenidLookup } from './kernel/notifications';
 import { MpUser } from './modules/auth/models';
+import { jobStore } from './modules/monitor/jobs';
 
 export interface Running {
   infra: Infra;
@@ -48,6 +49,8 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   if (config.seedDemo) await seedDemo();
   else await seedBase();
 
+  // Settings and run log of every job live in the monitor module's tables (系统监控 › 定时任务).
+  infra.jobs.useStore(jobStore);
   for (const m of MODULES) for (const job of m.jobs ?? []) infra.jobs.register(job);
   if (config.seedDemo) infra.jobs.define('demo-schedule-roll', 6 * 3600_000, () => seedDemoSchedules());
   await infra.jobs.start();

@@ -219,6 +219,19 @@ export const MENUS: MenuSeed[] = [
         perms: 'monitor:logininfor:list',
         children: [btn('账号解锁', 'system:user:unlock')],
       },
+      {
+        name: '定时任务',
+        type: 'M',
+        path: 'job',
+        component: 'monitor/job/index',
+        icon: 'Timer',
+        perms: 'monitor:job:list',
+        children: [
+          btn('修改任务', 'monitor:job:edit'),
+          btn('暂停/恢复', 'monitor:job:changeStatus'),
+          btn('执行一次', 'monitor:job:run'),
+        ],
+      },
     ],
   },
 ];

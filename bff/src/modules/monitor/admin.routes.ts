@@ -1,6 +1,15 @@
 import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
 import {
+  CronPreview,
+  CronPreviewQuery,
+  Job,
+  JobList,
+  JobParams,
+  JobQueued,
+  JobRunPage,
+  JobRunQuery,
+  JobUpdate,
   LoginLogPage,
   LoginLogQuery,
   OnlinePage,
@@ -11,6 +20,8 @@ import {
   SessionParams,
 } from './schemas';
 import { forceLogout, getOperLog, listLoginLogs, listOnline, listOperLogs } from './service';
+import { cronPreview, listJobRuns, listJobs, runJobOnce, setJobPaused, updateJob } from './jobs';
+import { MONITOR_PERMS as P } from './perms';
 
 export function monitorRoutes(t: RouteTree) {
   t.add({
@@ -18,7 +29,7 @@ export function monitorRoutes(t: RouteTree) {
     path: '/monitor/oper-logs',
     summary: '操作日志',
     auth: 'admin',
-    perm: 'monitor:operlog:list',
+    perm: P.operlogList,
     query: OperLogQuery,
     response: OperLogPage,
     handler: ({ query }) => listOperLogs(query),
@@ -28,7 +39,7 @@ export function monitorRoutes(t: RouteTree) {
     path: '/monitor/oper-logs/:id',
     summary: '操作日志详情',
     auth: 'admin',
-    perm: 'monitor:operlog:list',
+    perm: P.operlogList,
     params: IdParams,
     response: OperLog,
     handler: ({ params }) => getOperLog(params.id),
@@ -38,7 +49,7 @@ export function monitorRoutes(t: RouteTree) {
     path: '/monitor/login-logs',
     summary: '登录日志',
     auth: 'admin',
-    perm: 'monitor:logininfor:list',
+    perm: P.logininforList,
     query: LoginLogQuery,
     response: LoginLogPage,
     handler: ({ query }) => listLoginLogs(query),
@@ -48,7 +59,7 @@ export function monitorRoutes(t: RouteTree) {
     path: '/monitor/online',
     summary: '在线用户',
     auth: 'admin',
-    perm: 'monitor:online:list',
+    perm: P.onlineList,
     query: OnlineQuery,
     response: OnlinePage,
     handler: ({ actor, query }) => listOnline(actor, query),
@@ -58,9 +69,92 @@ export function monitorRoutes(t: RouteTree) {
     path: '/monitor/online/:sessionId',
     summary: '强制下线',
     auth: 'admin',
-    perm: 'monitor:online:forceLogout',
+    perm: P.onlineForceLogout,
     params: SessionParams,
     audit: 'monitor',
     handler: async ({ actor, params }) => void (await forceLogout(actor, params.sessionId)),
+  });
+
+  jobRoutes(t);
+}
+
+function jobRoutes(t: RouteTree) {
+  t.add({
+    method: 'get',
+    path: '/monitor/jobs',
+    summary: '定时任务列表',
+    auth: 'admin',
+    perm: P.jobList,
+    response: JobList,
+    handler: () => listJobs(),
+  });
+  t.add({
+    method: 'get',
+    path: '/monitor/jobs/cron-preview',
+    summary: '校验 cron 表达式并给出接下来五次运行时间',
+    auth: 'admin',
+    perm: P.jobList,
+    query: CronPreviewQuery,
+    response: CronPreview,
+    handler: ({ query }) => cronPreview(query.cron),
+  });
+  t.add({
+    method: 'put',
+    path: '/monitor/jobs/:name',
+    summary: '修改定时任务（cron、并发策略）',
+    auth: 'admin',
+    perm: P.jobEdit,
+    params: JobParams,
+    body: JobUpdate,
+    response: Job,
+    audit: 'monitor',
+    handler: ({ params, body }) => updateJob(params.name, body),
+  });
+  t.add({
+    method: 'post',
+    path: '/monitor/jobs/:name/pause',
+    summary: '暂停定时任务',
+    auth: 'admin',
+    perm: P.jobChangeStatus,
+    params: JobParams,
+    response: Job,
+    status: 200,
+    audit: 'monitor',
+    handler: ({ params }) => setJobPaused(params.name, true),
+  });
+  t.add({
+    method: 'post',
+    path: '/monitor/jobs/:name/resume',
+    summary: '恢复定时任务',
+    auth: 'admin',
+    perm: P.jobChangeStatus,
+    params: JobParams,
+    response: Job,
+    status: 200,
+    audit: 'monitor',
+    handler: ({ params }) => setJobPaused(params.name, false),
+  });
+  t.add({
+    method: 'post',
+    path: '/monitor/jobs/:name/run',
+    summary: '立即执行一次',
+    auth: 'admin',
+    perm: P.jobRun,
+    params: JobParams,
+    status: 202,
+    response: JobQueued,
+    audit: 'monitor',
+    handler: ({ params }) => runJobOnce(params.name),
+  });
+  t.add({
+    method: 'get',
+    path: '/monitor/jobs/:name/runs',
+    summary: '定时任务运行日志',
+    auth: 'admin',
+    perm: P.jobList,
+    params: JobParams,
+    query: JobRunQuery,
+    response: JobRunPage,
+    handler: ({ params, query }) => listJobRuns(params.name, query),
   });
 }

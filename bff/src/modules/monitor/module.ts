@@ -2,19 +2,16 @@ import type { ModuleManifest } from '../../kernel/module';
 import { initMonitorModels } from './models';
 import { monitorRoutes } from './admin.routes';
 import { pruneLogs } from './service';
+import { MONITOR_PERMS } from './perms';
 
-export const MONITOR_PERMS = {
-  operlogList: 'monitor:operlog:list',
-  logininforList: 'monitor:logininfor:list',
-  onlineList: 'monitor:online:list',
-  onlineForceLogout: 'monitor:online:forceLogout',
-} as const;
+export { MONITOR_PERMS };
 
-/** Operation and login logs, online sessions. */
+/** Operation and login logs, online sessions, scheduled jobs. */
 export const monitorModule: ModuleManifest = {
   name: 'monitor',
   initModels: initMonitorModels,
   adminRoutes: monitorRoutes,
-  jobs: [{ name: 'log-retention', everyMs: 6 * 3600_000, handler: pruneLogs }],
+  // Daily at 03:30 Beijing time, when the clinic is closed.
+  jobs: [{ name: 'log-retention', cron: '0 30 3 * * *', handler: pruneLogs }],
   permissions: MONITOR_PERMS,
 };

@@ -65,3 +65,52 @@ export type OnlineSession = z.infer<typeof OnlineSession>;
 export const OnlineQuery = PageQuery.extend({ username: z.string().max(64).optional() });
 export const OnlinePage = pageOf(OnlineSession);
 export const SessionParams = z.object({ sessionId: z.uuid() });
+
+const ScheduleView = z.object({
+  cron: z.string().nullable().describe('cron expression (Asia/Shanghai), or null for an interval'),
+  everyMs: z.number().int().nullable(),
+});
+export const Job = z.object({
+  name: z.string(),
+  title: z.string(),
+  schedule: ScheduleView.describe('the schedule in force'),
+  defaultSchedule: ScheduleView.describe('as declared in code'),
+  customCron: z.string().nullable().describe('set in the console; null: the code schedule'),
+  overridden: z.boolean().describe('JOB_EVERY_SEC replaces the schedule on this installation'),
+  paused: z.boolean(),
+  concurrency: z.enum(['forbid', 'allow']),
+  runCount: z.number().int(),
+  failCount: z.number().int(),
+  lastRunAt: z.date().nullable(),
+  lastStatus: z.enum(['success', 'failed']).nullable(),
+  lastDurationMs: z.number().int().nullable(),
+  nextRuns: z.array(z.date()),
+});
+export type Job = z.infer<typeof Job>;
+export const JobList = z.array(Job);
+export const JobParams = z.object({ name: z.string().regex(/^[\w-]{1,64}$/, '任务名称无效') });
+export const CronText = z.string().trim().min(1, '请输入 cron 表达式').max(128, 'cron 表达式过长');
+export const JobUpdate = z
+  .object({
+    cron: CronText.nullable().optional().describe('null restores the schedule declared in code'),
+    concurrency: z.enum(['forbid', 'allow']).optional(),
+  })
+  .refine((b) => b.cron !== undefined || b.concurrency !== undefined, '没有要修改的内容');
+export const JobQueued = z.object({ name: z.string(), queuedAt: z.date() });
+export const CronPreviewQuery = z.object({ cron: CronText });
+export const CronPreview = z.object({ cron: z.string(), nextRuns: z.array(z.date()) });
+export const JobRunView = z.object({
+  id: z.number().int(),
+  jobName: z.string(),
+  trigger: z.enum(['schedule', 'manual']),
+  scheduledAt: z.date().nullable(),
+  startedAt: z.date(),
+  durationMs: z.number().int().nullable(),
+  status: z.enum(['running', 'success', 'failed', 'skipped']),
+  result: z.string().nullable(),
+  error: z.string().nullable(),
+  instance: z.string(),
+});
+export type JobRunView = z.infer<typeof JobRunView>;
+export const JobRunQuery = PageQuery.extend({ status: z.enum(['running', 'success', 'failed', 'skipped']).optional() });
+export const JobRunPage = pageOf(JobRunView);
