@@ -232,6 +232,23 @@ export const MENUS: MenuSeed[] = [
           btn('执行一次', 'monitor:job:run'),
         ],
       },
+      {
+        name: '服务监控',
+        type: 'M',
+        path: 'server',
+        component: 'monitor/server/index',
+        icon: 'Cpu',
+        perms: 'monitor:server:list',
+      },
+      {
+        name: '缓存监控',
+        type: 'M',
+        path: 'cache',
+        component: 'monitor/cache/index',
+        icon: 'Coin',
+        perms: 'monitor:cache:list',
+        children: [btn('清理命名空间', 'monitor:cache:clear')],
+      },
     ],
   },
 ];

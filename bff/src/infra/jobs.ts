@@ -3,6 +3,7 @@ import { Cron } from 'croner';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
 import { LockBusyError } from './kv';
+import { metrics } from './metrics';
 import type { Logger } from './logger';
 
 export type JobHandler = () => Promise<unknown>;
@@ -196,8 +197,10 @@ abstract class JobTable {
     });
     if (trigger === 'schedule' && setting?.paused) return undefined;
     const run = { name, trigger, scheduledAt, instance: INSTANCE_ID };
-    const finished = (runId: number | undefined, outcome: RunOutcome) =>
-      runId === undefined ? undefined : this.bookkeep(name, () => this.store?.finished(runId, name, outcome));
+    const finished = (runId: number | undefined, outcome: RunOutcome) => {
+      metrics().jobRuns.inc({ job: name, status: outcome.status });
+      return runId === undefined ? undefined : this.bookkeep(name, () => this.store?.finished(runId, name, outcome));
+    };
     const body = async () => {
       const started = Date.now();
       const runId = await this.bookkeep(name, () => this.store?.started(run));

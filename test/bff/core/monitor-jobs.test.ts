@@ -191,3 +191,28 @@ describe('monitor: scheduled jobs (定时任务)', function () {
     assert.ok(paths.includes('/api/admin/monitor/jobs/log-retention/pause'), JSON.stringify(paths));
   });
 });
+
+describe('monitor: server and cache pages on this stack (embedded mode describes the in-process cache)', () => {
+  it('answers the server page with this instance and the cache page for the mode in use', async () => {
+    const stack = await startStack();
+    const admin = await loginAs('admin');
+    const server = await call('GET', '/api/admin/monitor/server', { token: admin });
+    assert.equal(server.status, 200, JSON.stringify(server.body));
+    assert.ok(server.body.instances.some((i: { self: boolean; stale: boolean }) => i.self && !i.stale));
+    const cache = await call('GET', '/api/admin/monitor/cache', { token: admin });
+    assert.equal(cache.status, 200, JSON.stringify(cache.body));
+    if (stack.mode === 'embedded') {
+      assert.equal(server.body.mode, 'embedded');
+      assert.equal(server.body.dbPool, null);
+      assert.equal(cache.body.mode, 'embedded');
+      assert.equal(cache.body.redis, null);
+      assert.match(cache.body.description, /进程内/);
+      const clear = await call('DELETE', '/api/admin/monitor/cache/namespaces/rl', { token: admin });
+      assert.equal(clear.status, 409);
+      assert.equal(clear.body.error.code, 'CACHE_EMBEDDED');
+    } else {
+      assert.equal(cache.body.mode, 'redis');
+      assert.ok(cache.body.namespaces.items.length > 0);
+    }
+  });
+});

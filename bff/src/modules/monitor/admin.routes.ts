@@ -1,6 +1,10 @@
 import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
 import {
+  CacheInfo,
+  NamespaceCleared,
+  NamespaceParams,
+  ServerInfo,
   CronPreview,
   CronPreviewQuery,
   Job,
@@ -22,6 +26,8 @@ import {
 import { forceLogout, getOperLog, listLoginLogs, listOnline, listOperLogs } from './service';
 import { cronPreview, listJobRuns, listJobs, runJobOnce, setJobPaused, updateJob } from './jobs';
 import { MONITOR_PERMS as P } from './perms';
+import { serverInfo } from './server-info';
+import { cacheInfo, clearNamespace } from './cache';
 
 export function monitorRoutes(t: RouteTree) {
   t.add({
@@ -76,6 +82,35 @@ export function monitorRoutes(t: RouteTree) {
   });
 
   jobRoutes(t);
+  t.add({
+    method: 'get',
+    path: '/monitor/server',
+    summary: '服务监控：主机、进程、数据库连接池、请求量与各实例心跳',
+    auth: 'admin',
+    perm: P.serverList,
+    response: ServerInfo,
+    handler: () => serverInfo(),
+  });
+  t.add({
+    method: 'get',
+    path: '/monitor/cache',
+    summary: '缓存监控：Redis INFO、命令统计、各命名空间键数（SCAN）',
+    auth: 'admin',
+    perm: P.cacheList,
+    response: CacheInfo,
+    handler: () => cacheInfo(),
+  });
+  t.add({
+    method: 'delete',
+    path: '/monitor/cache/namespaces/:name',
+    summary: '清理一个缓存命名空间',
+    auth: 'admin',
+    perm: P.cacheClear,
+    params: NamespaceParams,
+    response: NamespaceCleared,
+    audit: 'monitor',
+    handler: ({ params }) => clearNamespace(params.name),
+  });
 }
 
 function jobRoutes(t: RouteTree) {

@@ -8,4 +8,7 @@ export const MONITOR_PERMS = {
   jobEdit: 'monitor:job:edit',
   jobChangeStatus: 'monitor:job:changeStatus',
   jobRun: 'monitor:job:run',
+  serverList: 'monitor:server:list',
+  cacheList: 'monitor:cache:list',
+  cacheClear: 'monitor:cache:clear',
 } as const;

@@ -114,3 +114,97 @@ export const JobRunView = z.object({
 export type JobRunView = z.infer<typeof JobRunView>;
 export const JobRunQuery = PageQuery.extend({ status: z.enum(['running', 'success', 'failed', 'skipped']).optional() });
 export const JobRunPage = pageOf(JobRunView);
+
+const num = z.number();
+export const Instance = z.object({
+  id: z.string(),
+  hostname: z.string(),
+  pid: z.number().int(),
+  url: z.string(),
+  node: z.string(),
+  startedAt: z.date(),
+  lastSeen: z.date(),
+  rssBytes: num,
+  load1: num,
+  eventLoopP99Ms: num,
+  requestsLastHour: z.number().int(),
+  errorsLastHour: z.number().int(),
+  self: z.boolean().describe('the instance that answered this request'),
+  stale: z.boolean().describe('missed three heartbeats'),
+});
+const RequestCounts = z.object({ requests: z.number().int(), errors: z.number().int() });
+export const ServerInfo = z.object({
+  instance: z.string(),
+  mode: z.enum(['embedded', 'production']),
+  os: z.object({
+    hostname: z.string(),
+    platform: z.string(),
+    arch: z.string(),
+    cpuModel: z.string(),
+    cpuCount: z.number().int(),
+    cpuUsagePercent: num,
+    load: z.array(num),
+    memTotalBytes: num,
+    memFreeBytes: num,
+    uptimeSec: num,
+  }),
+  disk: z.object({ path: z.string(), totalBytes: num, freeBytes: num }).nullable(),
+  process: z.object({
+    node: z.string(),
+    pid: z.number().int(),
+    uptimeSec: num,
+    rssBytes: num,
+    heapUsedBytes: num,
+    heapTotalBytes: num,
+    externalBytes: num,
+    eventLoopLagMs: z.object({ mean: num, p50: num, p99: num, max: num }),
+  }),
+  dbPool: z
+    .object({
+      dialect: z.string(),
+      max: z.number().int(),
+      size: z.number().int(),
+      available: z.number().int(),
+      using: z.number().int(),
+      waiting: z.number().int(),
+    })
+    .nullable()
+    .describe('null in embedded mode (SQLite has one connection)'),
+  requests: z.object({
+    perMinute: z.array(RequestCounts.extend({ at: z.date() })).describe('this instance, oldest first; errors = 5xx'),
+    lastHour: RequestCounts,
+    allInstancesLastHour: RequestCounts,
+  }),
+  instances: z.array(Instance),
+});
+export type ServerInfo = z.infer<typeof ServerInfo>;
+
+export const CacheInfo = z.object({
+  mode: z.enum(['embedded', 'redis']),
+  description: z.string(),
+  redis: z
+    .object({
+      version: z.string(),
+      mode: z.string(),
+      uptimeSec: num,
+      connectedClients: num,
+      usedMemoryBytes: num,
+      usedMemoryHuman: z.string(),
+      peakMemoryHuman: z.string(),
+      maxMemoryBytes: num,
+      keyspaceHits: num,
+      keyspaceMisses: num,
+      hitRate: num.nullable(),
+      totalKeys: num,
+      opsPerSec: num,
+    })
+    .nullable(),
+  commandStats: z.array(z.object({ command: z.string(), calls: num, usec: num })),
+  namespaces: z.object({
+    truncated: z.boolean().describe('SCAN stopped at its limit; counts are partial'),
+    items: z.array(z.object({ name: z.string(), keys: z.number().int(), protected: z.boolean() })),
+  }),
+});
+export type CacheInfo = z.infer<typeof CacheInfo>;
+export const NamespaceParams = z.object({ name: z.string().regex(/^[\w-]{1,64}$/, '命名空间无效') });
+export const NamespaceCleared = z.object({ name: z.string(), deleted: z.number().int() });
