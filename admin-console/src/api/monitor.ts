@@ -1,5 +1,5 @@
 import { del, get, post, put } from './http'
-import type { Job, JobRun, LoginLog, OnlineSession, OperLog, Page } from './types'
+import type { CacheInfo, Job, JobRun, LoginLog, OnlineSession, OperLog, Page, ServerInfo } from './types'
 import type {
   LoginLogQuery as LoginLogQuerySchema,
   OperLogQuery as OperLogQuerySchema,
@@ -34,4 +34,14 @@ export const jobApi = {
   run: (name: string) => post<{ name: string; queuedAt: string }>(`/monitor/jobs/${encodeURIComponent(name)}/run`),
   runs: (name: string, q: PageQuery & { status?: JobRun['status'] }) =>
     get<Page<JobRun>>(`/monitor/jobs/${encodeURIComponent(name)}/runs`, q),
+}
+
+export const serverApi = {
+  get: () => get<ServerInfo>('/monitor/server'),
+}
+
+export const cacheApi = {
+  get: () => get<CacheInfo>('/monitor/cache'),
+  clear: (name: string) =>
+    del<{ name: string; deleted: number }>(`/monitor/cache/namespaces/${encodeURIComponent(name)}`),
 }

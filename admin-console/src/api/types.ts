@@ -39,3 +39,5 @@ export type LoginLog = Wire<Monitor.LoginLog>
 export type OnlineSession = Wire<Monitor.OnlineSession>
 export type Job = Wire<Monitor.Job>
 export type JobRun = Wire<Monitor.JobRunView>
+export type ServerInfo = Wire<Monitor.ServerInfo>
+export type CacheInfo = Wire<Monitor.CacheInfo>
