@@ -36,9 +36,38 @@ export async function up({ context: qi }: { context: QueryInterface }) {
   });
   await qi.addIndex('sys_job_run', ['job_name', 'id']);
   await qi.addIndex('sys_job_run', ['started_at']);
+
+  // Statistics roll-ups kept by the stats-rollup job: one row per day (Asia/Shanghai) and department; dept_id 0
+  // holds what belongs to no department (new patients). The dashboard and 统计分析 read these, never the live tables.
+  await qi.createTable('stats_daily', {
+    id,
+    day: { type: DataTypes.DATEONLY, allowNull: false },
+    dept_id: int(),
+    new_patients: { ...int(), defaultValue: 0 },
+    bookings: { ...int(), defaultValue: 0 },
+    cancellations: { ...int(), defaultValue: 0 },
+    payments: { ...int(), defaultValue: 0 },
+    paid_fen: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
+    refunds: { ...int(), defaultValue: 0 },
+    refunded_fen: { type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 },
+    updated_at: date(false),
+  });
+  await qi.addIndex('stats_daily', ['day', 'dept_id'], { unique: true, name: 'stats_daily_day_dept' });
+  // The roll-up reads a day's rows by these timestamps.
+  await qi.addIndex('appointment', ['created_at'], { name: 'appointment_created_at_stats' });
+  await qi.addIndex('appointment', ['cancelled_at'], { name: 'appointment_cancelled_at_stats' });
+  await qi.addIndex('pay_order', ['paid_at'], { name: 'pay_order_paid_at_stats' });
+  await qi.addIndex('pay_refund', ['succeeded_at'], { name: 'pay_refund_succeeded_at_stats' });
+  await qi.addIndex('mp_patient', ['created_at'], { name: 'mp_patient_created_at_stats' });
 }
 
 export async function down({ context: qi }: { context: QueryInterface }) {
+  await qi.removeIndex('mp_patient', 'mp_patient_created_at_stats');
+  await qi.removeIndex('pay_refund', 'pay_refund_succeeded_at_stats');
+  await qi.removeIndex('pay_order', 'pay_order_paid_at_stats');
+  await qi.removeIndex('appointment', 'appointment_cancelled_at_stats');
+  await qi.removeIndex('appointment', 'appointment_created_at_stats');
+  await qi.dropTable('stats_daily');
   await qi.dropTable('sys_job_run');
   await qi.dropTable('sys_job');
 }

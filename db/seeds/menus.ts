@@ -249,6 +249,14 @@ export const MENUS: MenuSeed[] = [
         perms: 'monitor:cache:list',
         children: [btn('清理命名空间', 'monitor:cache:clear')],
       },
+      {
+        name: '统计分析',
+        type: 'M',
+        path: 'stats',
+        component: 'monitor/stats/index',
+        icon: 'DataLine',
+        perms: 'monitor:stats:list',
+      },
     ],
   },
 ];

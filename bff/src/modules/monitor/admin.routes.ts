@@ -1,6 +1,9 @@
 import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
 import {
+  StatsQuery,
+  StatsRange,
+  StatsToday,
   CacheInfo,
   NamespaceCleared,
   NamespaceParams,
@@ -28,6 +31,7 @@ import { cronPreview, listJobRuns, listJobs, runJobOnce, setJobPaused, updateJob
 import { MONITOR_PERMS as P } from './perms';
 import { serverInfo } from './server-info';
 import { cacheInfo, clearNamespace } from './cache';
+import { statsRange, statsToday } from './stats';
 
 export function monitorRoutes(t: RouteTree) {
   t.add({
@@ -191,5 +195,23 @@ function jobRoutes(t: RouteTree) {
     query: JobRunQuery,
     response: JobRunPage,
     handler: ({ params, query }) => listJobRuns(params.name, query),
+  });
+  t.add({
+    method: 'get',
+    path: '/monitor/stats',
+    summary: '统计分析：按日、按科室（来自统计汇总，不扫描业务表）',
+    auth: 'admin',
+    perm: P.statsList,
+    query: StatsQuery,
+    response: StatsRange,
+    handler: ({ actor, query }) => statsRange(actor, query),
+  });
+  t.add({
+    method: 'get',
+    path: '/monitor/stats/today',
+    summary: '首页：今日数据（按当前用户的数据范围）',
+    auth: 'admin',
+    response: StatsToday,
+    handler: ({ actor }) => statsToday(actor),
   });
 }

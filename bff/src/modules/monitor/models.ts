@@ -46,6 +46,7 @@ export function initMonitorModels(sequelize: Sequelize) {
     { sequelize, tableName: 'sys_oper_log', underscored: true, updatedAt: false },
   );
   initJobModels(sequelize);
+  initStatsModels(sequelize);
 }
 
 /** A job registered in code, with what the console may change about it and its run counts. */
@@ -108,5 +109,42 @@ export function initJobModels(sequelize: Sequelize) {
       instance: { type: DataTypes.STRING(128), allowNull: false },
     },
     { sequelize, tableName: 'sys_job_run', underscored: true, timestamps: false },
+  );
+}
+
+/** One day (Asia/Shanghai) of one department's figures, kept by the stats-rollup job. */
+export class StatsDaily extends Model<InferAttributes<StatsDaily>, InferCreationAttributes<StatsDaily>> {
+  declare id: CreationOptional<number>;
+  declare day: string;
+  declare deptId: number;
+  declare newPatients: number;
+  declare bookings: number;
+  declare cancellations: number;
+  declare payments: number;
+  declare paidFen: number;
+  declare refunds: number;
+  declare refundedFen: number;
+  declare updatedAt: Date;
+}
+
+export function initStatsModels(sequelize: Sequelize) {
+  // Fresh objects per attribute: Sequelize writes the column name into the definition it is given.
+  const count = () => ({ type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 });
+  const fen = () => ({ type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 });
+  StatsDaily.init(
+    {
+      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      day: { type: DataTypes.DATEONLY, allowNull: false },
+      deptId: { type: DataTypes.INTEGER, allowNull: false },
+      newPatients: count(),
+      bookings: count(),
+      cancellations: count(),
+      payments: count(),
+      paidFen: fen(),
+      refunds: count(),
+      refundedFen: fen(),
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { sequelize, tableName: 'stats_daily', underscored: true, createdAt: false },
   );
 }

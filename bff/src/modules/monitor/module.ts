@@ -3,6 +3,7 @@ import { initMonitorModels } from './models';
 import { monitorRoutes } from './admin.routes';
 import { pruneLogs } from './service';
 import { MONITOR_PERMS } from './perms';
+import { rollUpRecent } from './stats';
 
 export { MONITOR_PERMS };
 
@@ -12,6 +13,10 @@ export const monitorModule: ModuleManifest = {
   initModels: initMonitorModels,
   adminRoutes: monitorRoutes,
   // Daily at 03:30 Beijing time, when the clinic is closed.
-  jobs: [{ name: 'log-retention', cron: '0 30 3 * * *', handler: pruneLogs }],
+  jobs: [
+    { name: 'log-retention', cron: '0 30 3 * * *', handler: pruneLogs },
+    // Every ten minutes: the dashboard's "today" is at most ten minutes behind.
+    { name: 'stats-rollup', cron: '0 */10 * * * *', handler: rollUpRecent },
+  ],
   permissions: MONITOR_PERMS,
 };

@@ -11,4 +11,5 @@ export const MONITOR_PERMS = {
   serverList: 'monitor:server:list',
   cacheList: 'monitor:cache:list',
   cacheClear: 'monitor:cache:clear',
+  statsList: 'monitor:stats:list',
 } as const;

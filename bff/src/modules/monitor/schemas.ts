@@ -208,3 +208,34 @@ export const CacheInfo = z.object({
 export type CacheInfo = z.infer<typeof CacheInfo>;
 export const NamespaceParams = z.object({ name: z.string().regex(/^[\w-]{1,64}$/, '命名空间无效') });
 export const NamespaceCleared = z.object({ name: z.string(), deleted: z.number().int() });
+
+const day = z.iso.date();
+const StatsCounts = z.object({
+  newPatients: z.number().int(),
+  bookings: z.number().int(),
+  cancellations: z.number().int(),
+  payments: z.number().int(),
+  paidFen: z.number().int(),
+  refunds: z.number().int(),
+  refundedFen: z.number().int(),
+});
+export const StatsQuery = z.object({
+  from: day.describe('first day, Asia/Shanghai'),
+  to: day.describe('last day, Asia/Shanghai'),
+  deptId: z.coerce.number().int().min(1).optional(),
+});
+export const StatsRange = z.object({
+  from: z.string(),
+  to: z.string(),
+  days: z.array(StatsCounts.extend({ day: z.string() })),
+  depts: z.array(StatsCounts.extend({ deptId: z.number().int(), deptName: z.string() })),
+  totals: StatsCounts,
+  updatedAt: z.date().nullable().describe('when the roll-up job last refreshed these rows'),
+});
+export type StatsRange = z.infer<typeof StatsRange>;
+export const StatsToday = StatsCounts.extend({
+  day: z.string(),
+  allDepartments: z.boolean().describe('false: the figures cover the caller’s departments only'),
+  updatedAt: z.date().nullable(),
+});
+export type StatsToday = z.infer<typeof StatsToday>;
