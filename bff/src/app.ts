@@ -17,6 +17,8 @@ import { openApiDocument } from './http/openapi';
 import { MODULES } from './modules';
 import { authenticateAdmin, authenticateMp } from './modules/auth/authenticate';
 import { recordOperation } from './modules/monitor/service';
+import { BUSINESS_OUTCOMES } from './modules/monitor/outcomes';
+import { metrics } from './infra/metrics';
 
 declare module 'koa' {
   interface DefaultContext {
@@ -87,6 +89,7 @@ export function createApp(infra: Infra) {
       ctx.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started }, 'request');
     }
   });
+  app.use(requestMetrics());
   app.use(errorMiddleware());
   app.use(urlLengthLimit());
   // upgrade-insecure-requests makes the browser fetch every asset over https; on a clinic's LAN (plain http under a
@@ -145,6 +148,27 @@ export function createApp(infra: Infra) {
     ctx.status = ok ? 200 : 503;
     ctx.body = { status: ok ? 'ready' : 'not ready', checks };
   });
+  // Prometheus scrapes with `Authorization: Bearer <METRICS_TOKEN>`; without a configured token the endpoint is off.
+  base.get('/metrics', async (ctx) => {
+    const expected = config.METRICS_TOKEN;
+    if (!expected) {
+      ctx.status = 404;
+      ctx.body = { error: { code: 'NOT_FOUND', message: '未启用 /metrics（请配置 METRICS_TOKEN）' } };
+      return;
+    }
+    const given = /^Bearer (.+)$/.exec(ctx.get('authorization'))?.[1] ?? '';
+    const a = crypto.createHash('sha256').update(given).digest();
+    const b = crypto.createHash('sha256').update(expected).digest();
+    if (!given || !crypto.timingSafeEqual(a, b)) {
+      ctx.status = 401;
+      ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
+      ctx.body = { error: { code: 'UNAUTHENTICATED', message: '需要正确的 METRICS_TOKEN' } };
+      return;
+    }
+    const m = metrics();
+    ctx.type = m.registry.contentType;
+    ctx.body = await m.registry.metrics();
+  });
   base.get('/api/openapi.json', (ctx) => {
     ctx.body = openApiDocument();
   });
@@ -173,6 +197,33 @@ export function createApp(infra: Infra) {
   app.use(spa('/admin', config.adminDist));
   app.use(spa('/h5', config.h5Dist));
   return app;
+}
+
+/**
+ * Request duration by route pattern and status (Prometheus), the last hour's request and error counts (server
+ * page), and the business outcomes of the calls listed in monitor/outcomes.ts. Outside errorMiddleware, so it sees
+ * the status and error code the client gets.
+ */
+function requestMetrics(): Koa.Middleware {
+  const outcomes = new Map(BUSINESS_OUTCOMES.map((o) => [`${o.method} ${o.route}`, o]));
+  return async (ctx, next) => {
+    if (!ctx.path.startsWith('/api/')) return next();
+    const m = metrics();
+    const end = m.httpDuration.startTimer();
+    try {
+      await next();
+    } finally {
+      const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
+      end({ method: ctx.method, route: String(route), status: String(ctx.status) });
+      m.requests.record(ctx.status);
+      const o = outcomes.get(`${ctx.method} ${String(route)}`);
+      if (o) {
+        const code = (ctx.body as { error?: { code?: string } } | undefined)?.error?.code;
+        const outcome = ctx.status < 400 ? 'ok' : (code ?? String(ctx.status));
+        (o.metric === 'booking' ? m.bookingOutcomes : m.payments).inc({ action: o.action, outcome });
+      }
+    }
+  };
 }
 
 /**

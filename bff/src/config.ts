@@ -92,6 +92,10 @@ const EnvSchema = z.object({
   CSP_UPGRADE_INSECURE: bool.default(false),
   ADMIN_INITIAL_PASSWORD: z.string().min(12).optional(),
   OPER_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
+  /** Bearer token Prometheus sends to GET /metrics; without one, /metrics is off. */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  /** How often each BFF instance reports itself (系统监控 › 服务监控 lists instances; 3 missed beats = stale). */
+  HEARTBEAT_SEC: z.coerce.number().int().min(1).max(3600).default(10),
   BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(120).default(15),
   BOOKING_MAX_ACTIVE: z.coerce.number().int().min(1).max(50).default(5),
   BOOKING_CANCEL_CUTOFF_MINUTES: z.coerce

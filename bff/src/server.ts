@@ -14,6 +14,9 @@ import type { RealtimeHub } from './kernel/realtime/hub';
 import { authenticateToken, isTokenStillValid } from './modules/auth/authenticate';
 import { setOpenidLookup } from './kernel/notifications';
 import { MpUser } from './modules/auth/models';
+import { jobStore } from './modules/monitor/jobs';
+import { countWsConnectionsWith } from './infra/metrics';
+import { startHeartbeat } from './modules/monitor/server-info';
 
 export interface Running {
   infra: Infra;
@@ -47,6 +50,8 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   if (config.seedDemo) await seedDemo();
   else await seedBase();
 
+  // Settings and run log of every job live in the monitor module's tables (系统监控 › 定时任务).
+  infra.jobs.useStore(jobStore);
   for (const m of MODULES) for (const job of m.jobs ?? []) infra.jobs.register(job);
   if (config.seedDemo)
     for (const m of MODULES)
@@ -60,10 +65,12 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   server.on('clientError', answerUnparsableRequest);
   setOpenidLookup(async (userId) => (await MpUser.findByPk(userId, { attributes: ['openid'] }))?.openid);
   const realtime = attachRealtime(server, infra, { authenticate: authenticateToken, stillValid: isTokenStillValid });
+  countWsConnectionsWith(() => realtime.connections);
   await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   infra.pay!.notifyUrl = config.WECHATPAY_NOTIFY_URL ?? `${url}/api/pay/notify`;
+  const heartbeat = startHeartbeat(url);
   log.info(
     { url, mode: config.embedded ? 'embedded (SQLite, in-process cache)' : 'production (MySQL, Redis)' },
     'Yiyun BFF listening',
@@ -74,6 +81,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
     (stopping ??= (async () => {
       // Stop accepting, let in-flight requests finish, then close idle keep-alive sockets and the infra.
       // WebSockets first: they are told to reconnect elsewhere, and the server would otherwise wait for them.
+      await heartbeat.stop();
       await realtime.close();
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();

@@ -1,5 +1,5 @@
-import { del, get } from './http'
-import type { LoginLog, OnlineSession, OperLog, Page } from './types'
+import { del, get, post, put } from './http'
+import type { CacheInfo, Job, JobRun, LoginLog, OnlineSession, OperLog, Page, ServerInfo } from './types'
 import type {
   LoginLogQuery as LoginLogQuerySchema,
   OperLogQuery as OperLogQuerySchema,
@@ -22,4 +22,26 @@ export const loginLogApi = {
 export const onlineApi = {
   list: (q: PageQuery & { username?: string } = {}) => get<Page<OnlineSession>>('/monitor/online', q),
   forceLogout: (sessionId: string) => del(`/monitor/online/${encodeURIComponent(sessionId)}`),
+}
+
+export const jobApi = {
+  list: () => get<Job[]>('/monitor/jobs'),
+  preview: (cron: string) => get<{ cron: string; nextRuns: string[] }>('/monitor/jobs/cron-preview', { cron }),
+  update: (name: string, body: { cron?: string | null; concurrency?: Job['concurrency'] }) =>
+    put<Job>(`/monitor/jobs/${encodeURIComponent(name)}`, body),
+  pause: (name: string) => post<Job>(`/monitor/jobs/${encodeURIComponent(name)}/pause`),
+  resume: (name: string) => post<Job>(`/monitor/jobs/${encodeURIComponent(name)}/resume`),
+  run: (name: string) => post<{ name: string; queuedAt: string }>(`/monitor/jobs/${encodeURIComponent(name)}/run`),
+  runs: (name: string, q: PageQuery & { status?: JobRun['status'] }) =>
+    get<Page<JobRun>>(`/monitor/jobs/${encodeURIComponent(name)}/runs`, q),
+}
+
+export const serverApi = {
+  get: () => get<ServerInfo>('/monitor/server'),
+}
+
+export const cacheApi = {
+  get: () => get<CacheInfo>('/monitor/cache'),
+  clear: (name: string) =>
+    del<{ name: string; deleted: number }>(`/monitor/cache/namespaces/${encodeURIComponent(name)}`),
 }

@@ -40,3 +40,7 @@ export type StaffApplication = Wire<System.StaffApplication>
 export type OperLog = Wire<Monitor.OperLog>
 export type LoginLog = Wire<Monitor.LoginLog>
 export type OnlineSession = Wire<Monitor.OnlineSession>
+export type Job = Wire<Monitor.Job>
+export type JobRun = Wire<Monitor.JobRunView>
+export type ServerInfo = Wire<Monitor.ServerInfo>
+export type CacheInfo = Wire<Monitor.CacheInfo>

@@ -89,12 +89,13 @@ export async function initInfra(config: Config, opts: InfraOptions = {}): Promis
     // BullMQ needs its own connection with maxRetriesPerRequest: null (blocking commands) and no command timeout.
     jobs = new BullJobRunner(new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }), config.REDIS_PREFIX, log, {
       everySec: config.JOB_EVERY_SEC,
+      lock: kv,
       checkEveryMs: config.JOB_SCHEDULE_CHECK_SEC * 1000,
     });
   } else {
     kv = new MemoryKv();
     pubsub = new MemoryPubSub();
-    jobs = new TimerJobRunner(log, { everySec: config.JOB_EVERY_SEC });
+    jobs = new TimerJobRunner(log, { everySec: config.JOB_EVERY_SEC, lock: kv });
   }
   current = {
     config,

@@ -45,4 +45,106 @@ export function initMonitorModels(sequelize: Sequelize) {
     },
     { sequelize, tableName: 'sys_oper_log', underscored: true, updatedAt: false },
   );
+  initJobModels(sequelize);
+  initStatsModels(sequelize);
+}
+
+/** A job registered in code, with what the console may change about it and its run counts. */
+export class JobRow extends Model<InferAttributes<JobRow>, InferCreationAttributes<JobRow>> {
+  declare name: string;
+  declare cron: string | null;
+  declare paused: CreationOptional<boolean>;
+  declare concurrency: 'forbid' | 'allow';
+  declare runCount: CreationOptional<number>;
+  declare failCount: CreationOptional<number>;
+  declare lastRunAt: CreationOptional<Date | null>;
+  declare lastStatus: CreationOptional<'success' | 'failed' | null>;
+  declare lastDurationMs: CreationOptional<number | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+}
+
+/** One run of a job. Written by the runners only (through the job store). */
+export class JobRun extends Model<InferAttributes<JobRun>, InferCreationAttributes<JobRun>> {
+  declare id: CreationOptional<number>;
+  declare jobName: string;
+  declare trigger: 'schedule' | 'manual';
+  declare scheduledAt: Date | null;
+  declare startedAt: Date;
+  declare durationMs: number | null;
+  declare status: 'running' | 'success' | 'failed' | 'skipped';
+  declare result: string | null;
+  declare error: string | null;
+  declare instance: string;
+}
+
+export function initJobModels(sequelize: Sequelize) {
+  JobRow.init(
+    {
+      name: { type: DataTypes.STRING(64), primaryKey: true },
+      cron: DataTypes.STRING(128),
+      paused: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      concurrency: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'forbid' },
+      runCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      failCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+      lastRunAt: DataTypes.DATE,
+      lastStatus: DataTypes.STRING(8),
+      lastDurationMs: DataTypes.INTEGER,
+      createdAt: DataTypes.DATE,
+      updatedAt: DataTypes.DATE,
+    },
+    { sequelize, tableName: 'sys_job', underscored: true },
+  );
+  JobRun.init(
+    {
+      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      jobName: { type: DataTypes.STRING(64), allowNull: false },
+      trigger: { type: DataTypes.STRING(8), allowNull: false, field: 'run_trigger' },
+      scheduledAt: DataTypes.DATE,
+      startedAt: { type: DataTypes.DATE, allowNull: false },
+      durationMs: DataTypes.INTEGER,
+      status: { type: DataTypes.STRING(8), allowNull: false },
+      result: DataTypes.TEXT,
+      error: DataTypes.TEXT,
+      instance: { type: DataTypes.STRING(128), allowNull: false },
+    },
+    { sequelize, tableName: 'sys_job_run', underscored: true, timestamps: false },
+  );
+}
+
+/** One day (Asia/Shanghai) of one department's figures, kept by the stats-rollup job. */
+export class StatsDaily extends Model<InferAttributes<StatsDaily>, InferCreationAttributes<StatsDaily>> {
+  declare id: CreationOptional<number>;
+  declare day: string;
+  declare deptId: number;
+  declare newPatients: number;
+  declare bookings: number;
+  declare cancellations: number;
+  declare payments: number;
+  declare paidFen: number;
+  declare refunds: number;
+  declare refundedFen: number;
+  declare updatedAt: Date;
+}
+
+export function initStatsModels(sequelize: Sequelize) {
+  // Fresh objects per attribute: Sequelize writes the column name into the definition it is given.
+  const count = () => ({ type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 });
+  const fen = () => ({ type: DataTypes.BIGINT, allowNull: false, defaultValue: 0 });
+  StatsDaily.init(
+    {
+      id: { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true },
+      day: { type: DataTypes.DATEONLY, allowNull: false },
+      deptId: { type: DataTypes.INTEGER, allowNull: false },
+      newPatients: count(),
+      bookings: count(),
+      cancellations: count(),
+      payments: count(),
+      paidFen: fen(),
+      refunds: count(),
+      refundedFen: fen(),
+      updatedAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { sequelize, tableName: 'stats_daily', underscored: true, createdAt: false },
+  );
 }

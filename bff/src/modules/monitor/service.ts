@@ -8,6 +8,7 @@ import { AdminSession, LoginLog } from '../auth/models';
 import { Dept, User } from '../system/models';
 import { dataScopeWhere } from '../system/authz';
 import { revokeFamily } from '../auth/tokens';
+import { pruneJobRuns } from './jobs';
 
 const SECRET_KEY = /pass(word)?|secret|token|code$/i;
 
@@ -188,5 +189,6 @@ export async function pruneLogs() {
   const cutoff = new Date(Date.now() - infra().config.OPER_LOG_RETENTION_DAYS * 86400_000);
   const oper = await OperLog.destroy({ where: { createdAt: { [Op.lt]: cutoff } } });
   const login = await LoginLog.destroy({ where: { createdAt: { [Op.lt]: cutoff } } });
-  return { oper, login };
+  const jobRuns = await pruneJobRuns(cutoff);
+  return { oper, login, jobRuns };
 }

@@ -1,0 +1,184 @@
+import { Op, QueryTypes } from 'sequelize';
+import { infra, tx } from '../../infra';
+import type { AdminActor } from '../../http/actor';
+import { badRequest } from '../../http/errors';
+import { Dept } from '../system/models';
+import { StatsDaily } from './models';
+
+/**
+ * Statistics roll-ups: per day (Asia/Shanghai) and department, kept by the stats-rollup job, read by the dashboard
+ * and 统计分析. The job reads the live tables by indexed time ranges (raw SQL: monitor sits below booking and
+ * payment and imports neither; it only counts their rows).
+ */
+const DAY_MS = 86_400_000;
+const SHANGHAI_MS = 8 * 3600_000; // China has no daylight saving time
+
+/** 'YYYY-MM-DD' of an instant in Beijing time. */
+export const shanghaiDay = (d: Date) => new Date(d.getTime() + SHANGHAI_MS).toISOString().slice(0, 10);
+/** The UTC instant a Beijing day starts. */
+const dayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - SHANGHAI_MS);
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+
+type Counts = {
+  newPatients: number;
+  bookings: number;
+  cancellations: number;
+  payments: number;
+  paidFen: number;
+  refunds: number;
+  refundedFen: number;
+};
+const ZERO: Counts = {
+  newPatients: 0,
+  bookings: 0,
+  cancellations: 0,
+  payments: 0,
+  paidFen: 0,
+  refunds: 0,
+  refundedFen: 0,
+};
+
+function dayExpr(column: string) {
+  return infra().sequelize.getDialect() === 'sqlite'
+    ? `date(${column}, '+8 hours')`
+    : `DATE_FORMAT(DATE_ADD(${column}, INTERVAL 8 HOUR), '%Y-%m-%d')`;
+}
+
+/** Recomputes the roll-up rows of the Beijing days [from, to] from the live tables, replacing what was there. */
+export async function rollUp(from: string, to: string) {
+  const { sequelize } = infra();
+  const range = { from: dayStart(from), to: dayStart(addDays(to, 1)) };
+  const q = <T extends object>(sql: string) =>
+    sequelize.query<T & { day: string; deptId: number }>(sql, { type: QueryTypes.SELECT, replacements: range });
+  const rows = new Map<string, Counts & { day: string; deptId: number }>();
+  const add = (day: string | Date, deptId: number, k: keyof Counts, v: number | string | null) => {
+    const d = typeof day === 'string' ? day.slice(0, 10) : day.toISOString().slice(0, 10);
+    const key = `${d}|${deptId}`;
+    const row = rows.get(key) ?? { ...ZERO, day: d, deptId };
+    row[k] += Number(v ?? 0);
+    rows.set(key, row);
+  };
+  const A = dayExpr('created_at');
+  for (const r of await q<{ n: number }>(
+    `SELECT ${A} AS day, 0 AS deptId, COUNT(*) AS n FROM mp_patient
+      WHERE created_at >= :from AND created_at < :to GROUP BY ${A}`,
+  ))
+    add(r.day, 0, 'newPatients', r.n);
+  for (const r of await q<{ n: number }>(
+    `SELECT ${A} AS day, dept_id AS deptId, COUNT(*) AS n FROM appointment
+      WHERE created_at >= :from AND created_at < :to GROUP BY ${A}, dept_id`,
+  ))
+    add(r.day, r.deptId, 'bookings', r.n);
+  const C = dayExpr('cancelled_at');
+  for (const r of await q<{ n: number }>(
+    `SELECT ${C} AS day, dept_id AS deptId, COUNT(*) AS n FROM appointment
+      WHERE cancelled_at >= :from AND cancelled_at < :to GROUP BY ${C}, dept_id`,
+  ))
+    add(r.day, r.deptId, 'cancellations', r.n);
+  const P = dayExpr('o.paid_at');
+  for (const r of await q<{ n: number; fen: number }>(
+    `SELECT ${P} AS day, COALESCE(a.dept_id, 0) AS deptId, COUNT(*) AS n, SUM(o.amount_fen) AS fen
+       FROM pay_order o LEFT JOIN appointment a ON o.subject_type = 'appointment' AND a.id = o.subject_id
+      WHERE o.paid_at >= :from AND o.paid_at < :to GROUP BY ${P}, COALESCE(a.dept_id, 0)`,
+  )) {
+    add(r.day, r.deptId, 'payments', r.n);
+    add(r.day, r.deptId, 'paidFen', r.fen);
+  }
+  const R = dayExpr('f.succeeded_at');
+  for (const r of await q<{ n: number; fen: number }>(
+    `SELECT ${R} AS day, COALESCE(a.dept_id, 0) AS deptId, COUNT(*) AS n, SUM(f.amount_fen) AS fen
+       FROM pay_refund f JOIN pay_order o ON o.id = f.order_id
+       LEFT JOIN appointment a ON o.subject_type = 'appointment' AND a.id = o.subject_id
+      WHERE f.status = 'success' AND f.succeeded_at >= :from AND f.succeeded_at < :to
+      GROUP BY ${R}, COALESCE(a.dept_id, 0)`,
+  )) {
+    add(r.day, r.deptId, 'refunds', r.n);
+    add(r.day, r.deptId, 'refundedFen', r.fen);
+  }
+  const now = new Date();
+  await tx(async (t) => {
+    await StatsDaily.destroy({ where: { day: { [Op.between]: [from, to] } }, transaction: t });
+    const all = [...rows.values()].map((r) => ({ ...r, updatedAt: now }));
+    for (let i = 0; i < all.length; i += 1000) await StatsDaily.bulkCreate(all.slice(i, i + 1000), { transaction: t });
+  });
+  return { from, to, rows: rows.size };
+}
+
+/** How far back the first roll-up reaches when the table is empty (an installation upgraded with history). */
+const BACKFILL_DAYS = 400;
+
+/** The job: today and yesterday every run (late payments and refunds land on them); the history once. */
+export async function rollUpRecent() {
+  const today = shanghaiDay(new Date());
+  const any = await StatsDaily.findOne({ attributes: ['id'] });
+  return rollUp(addDays(today, any ? -1 : -BACKFILL_DAYS), today);
+}
+
+/** The departments an actor's statistics cover: all, or those of their data scope (own department at least). */
+function deptFilter(actor: AdminActor): number[] | null {
+  if (actor.scope.all) return null;
+  const ids = new Set(actor.scope.deptIds);
+  if (actor.deptId) ids.add(actor.deptId);
+  return [...ids];
+}
+
+const sumOf = (rows: StatsDaily[]) =>
+  rows.reduce<Counts>(
+    (t, r) => ({
+      newPatients: t.newPatients + r.newPatients,
+      bookings: t.bookings + r.bookings,
+      cancellations: t.cancellations + r.cancellations,
+      payments: t.payments + r.payments,
+      paidFen: t.paidFen + Number(r.paidFen),
+      refunds: t.refunds + r.refunds,
+      refundedFen: t.refundedFen + Number(r.refundedFen),
+    }),
+    { ...ZERO },
+  );
+
+const MAX_RANGE_DAYS = 366;
+
+/** 统计分析: totals per day and per department over [from, to] (Beijing days), within the caller's data scope. */
+export async function statsRange(actor: AdminActor, q: { from: string; to: string; deptId?: number }) {
+  if (q.from > q.to) throw badRequest('VALIDATION_FAILED', '开始日期不能晚于结束日期');
+  if ((Date.parse(q.to) - Date.parse(q.from)) / DAY_MS >= MAX_RANGE_DAYS)
+    throw badRequest('VALIDATION_FAILED', `日期范围不能超过 ${MAX_RANGE_DAYS} 天`);
+  const scope = deptFilter(actor);
+  const depts = q.deptId !== undefined ? [q.deptId].filter((d) => !scope || scope.includes(d)) : scope;
+  const rows = await StatsDaily.findAll({
+    where: {
+      day: { [Op.between]: [q.from, q.to] },
+      // new patients (dept 0) belong to no department: shown to those who see every department
+      ...(depts ? { deptId: depts } : {}),
+    },
+    order: [['day', 'ASC']],
+  });
+  const byDay = new Map<string, StatsDaily[]>();
+  const byDept = new Map<number, StatsDaily[]>();
+  for (const r of rows) {
+    byDay.set(r.day, [...(byDay.get(r.day) ?? []), r]);
+    if (r.deptId) byDept.set(r.deptId, [...(byDept.get(r.deptId) ?? []), r]);
+  }
+  const days: (Counts & { day: string })[] = [];
+  for (let d = q.from; d <= q.to; d = addDays(d, 1)) days.push({ day: d, ...sumOf(byDay.get(d) ?? []) });
+  const names = new Map(
+    (await Dept.findAll({ where: { id: [...byDept.keys()] }, attributes: ['id', 'name'] })).map((d) => [d.id, d.name]),
+  );
+  const updated = rows.reduce<Date | null>((m, r) => (!m || r.updatedAt > m ? r.updatedAt : m), null);
+  return {
+    from: q.from,
+    to: q.to,
+    days,
+    depts: [...byDept].map(([deptId, rs]) => ({ deptId, deptName: names.get(deptId) ?? `#${deptId}`, ...sumOf(rs) })),
+    totals: sumOf(rows),
+    updatedAt: updated,
+  };
+}
+
+/** The dashboard: today's figures in the caller's data scope, from the roll-ups. */
+export async function statsToday(actor: AdminActor) {
+  const day = shanghaiDay(new Date());
+  const r = await statsRange(actor, { from: day, to: day });
+  return { day, ...r.totals, allDepartments: actor.scope.all, updatedAt: r.updatedAt };
+}

@@ -1,0 +1,111 @@
+/**
+ * 系统监控 in real Chromium for the administrator: 服务监控 and 缓存监控 render with data and charts, 服务监控 polls
+ * while shown and stops when left (kept alive in its tab), and 定时任务 lists the jobs and previews a cron.
+ * The page's clock is Playwright's fake clock, so "five seconds later" is a jump, not a wait.
+ */
+import assert from 'node:assert/strict';
+import { startStack } from '../support/stack';
+import {
+  clickMenu,
+  closeBrowser,
+  ensureConsoleBuilt,
+  field,
+  loginAs,
+  newConsole,
+  screenshot,
+  type ConsoleSession,
+} from '../support/browser';
+
+describe('系统监控 pages in the console (real Chromium)', function () {
+  this.timeout(240_000);
+  let session: ConsoleSession | undefined;
+
+  before(() => ensureConsoleBuilt());
+  after(async () => {
+    await session?.close().catch(() => undefined);
+    await closeBrowser();
+  });
+
+  it('服务监控 shows live figures and instances, polls while shown and stops polling when left', async () => {
+    const { baseUrl } = await startStack();
+    session = await newConsole(baseUrl);
+    const { page } = session;
+    await page.clock.install();
+    let serverCalls = 0;
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/admin/monitor/server') serverCalls += 1;
+    });
+    await loginAs(session, 'admin');
+    await clickMenu(page, '服务监控');
+    await page.waitForSelector('[data-test=server-requests-hour]');
+    await page.waitForSelector('[data-test=server-chart] canvas');
+    assert.ok(Number(await page.locator('[data-test=server-requests-hour]').innerText()) > 0);
+    assert.equal(await page.locator('[data-test=server-instances] .el-table__row').count(), 1);
+    assert.equal((await page.locator('[data-test=server-instances] .el-tag').last().innerText()).trim(), '正常');
+    await page.waitForSelector('[data-test=server-db-pool]');
+    await screenshot(page, 'monitor-server');
+
+    // live: five seconds on, the page asks again
+    const before = serverCalls;
+    const next = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/admin/monitor/server');
+    await page.clock.runFor(5_500);
+    await next;
+    assert.ok(serverCalls > before);
+
+    // left (the tab keeps the page alive in the background): no more polling, however long
+    await clickMenu(page, '定时任务');
+    await page.waitForSelector('[data-test="job-row-log-retention"]');
+    const afterLeaving = serverCalls;
+    await page.clock.runFor(60_000);
+    // a round trip the page does make, so any request the jump had triggered would have been sent by now
+    await Promise.all([
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/api/admin/monitor/jobs'),
+      page.click('[data-test=job-refresh]'),
+    ]);
+    assert.equal(serverCalls, afterLeaving, 'the server page kept polling after it was left');
+
+    // back on the page: polling resumes
+    const resumed = page.waitForRequest((r) => new URL(r.url()).pathname === '/api/admin/monitor/server');
+    await clickMenu(page, '服务监控');
+    await resumed;
+  });
+
+  it('定时任务 lists jobs with counts and checks a cron with croner, showing the next five run times', async () => {
+    const { page } = session!;
+    await clickMenu(page, '定时任务');
+    await page.waitForSelector('[data-test="job-row-log-retention"]');
+    assert.equal((await page.locator('[data-test="job-schedule-log-retention"]').innerText()).trim(), '0 30 3 * * *');
+    assert.equal((await page.locator('[data-test="job-status-log-retention"]').innerText()).trim(), '运行中');
+    await page.click('[data-test="job-edit-log-retention"]');
+    await page.waitForSelector('[data-test=job-cron-dialog] [data-test=job-next-runs] .run');
+    assert.equal(await page.locator('[data-test=job-next-runs] .run').count(), 5);
+    await page.fill(field('job-cron-input'), 'every monday');
+    await page.clock.runFor(400); // the field is checked 300 ms after typing stops
+    await page.waitForSelector('[data-test=job-cron-dialog] .el-form-item__error');
+    assert.ok(await page.locator('[data-test=job-cron-save]').isDisabled());
+    await page.fill(field('job-cron-input'), '0 0 8 * * 1');
+    await page.clock.runFor(400);
+    await page.waitForFunction(() => document.querySelectorAll('[data-test=job-next-runs] .run').length === 5);
+    assert.match(await page.locator('[data-test=job-next-runs]').innerText(), /08:00:00/);
+    await screenshot(page, 'monitor-job-cron');
+    await page.click('[data-test=job-cron-cancel]');
+    await page.clock.runFor(1000); // the dialog's closing transition
+    await page.waitForSelector('[data-test=job-cron-dialog]', { state: 'hidden' });
+  });
+
+  it('缓存监控 shows Redis INFO, the command chart and key counts per namespace (or the in-process cache)', async () => {
+    const { mode } = await startStack();
+    const { page } = session!;
+    await clickMenu(page, '缓存监控');
+    await page.waitForSelector('[data-test=cache-description]');
+    if (mode === 'embedded') {
+      assert.match(await page.locator('[data-test=cache-description]').innerText(), /进程内/);
+      return;
+    }
+    await page.waitForSelector('[data-test=cache-redis]');
+    await page.waitForSelector('[data-test=cache-chart] canvas');
+    await page.waitForSelector('[data-test="ns-bull"]');
+    assert.match(await page.locator('[data-test=cache-hit-rate]').innerText(), /%|—/);
+    await screenshot(page, 'monitor-cache');
+  });
+});
