@@ -9,7 +9,7 @@ import { Patient } from '../patient/models';
 import { guardPatientRemoval, lockOwner } from '../patient/service';
 import { Schedule } from '../scheduling/models';
 import { APPOINTMENT_STATUS_LABEL as STATUS_LABEL, PERIOD_LABEL } from '../../shared/clinic';
-import { scopedSchedule } from '../scheduling/service';
+import { freeSeats, scheduleChanged, scopedSchedule } from '../scheduling/service';
 import { addDays, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import { Appointment, HOLDING, WaitlistEntry, type AppointmentStatus } from './models';
 import { notify as notifyPatient, templateId } from '../../kernel/notifications';
@@ -264,10 +264,12 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
   const limit = await infra().kv.hit(`booking:user:${actor.userId}`, cfg().BOOKING_RATE_PER_USER_PER_MIN, 60);
   if (!limit.allowed)
     throw new AppError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { retryAfterSeconds: limit.retryAfterSec });
+  // The 08:00 rush: once a session is full, the admission counter refuses without the database or the row lock.
+  const free = await freeSeats(input.scheduleId);
+  if (free !== undefined && free <= 0) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
   const member = await ownPatient(actor, input.patientId);
   const fast = await Schedule.findByPk(input.scheduleId);
   assertBookable(fast);
-  // The 07:59 rush: once a session is full, refuse without touching the lock.
   if (fast.bookedCount >= fast.slotCount) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
   await checkPatientRules(actor);
   let appt: Appointment;
@@ -296,6 +298,7 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
     if (uniqueViolation(err)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
     throw err;
   }
+  await scheduleChanged({ id: appt.scheduleId, doctorId: appt.doctorId, deptId: appt.deptId }, -1);
   const view = (await appointmentViews([appt]))[0];
   const payment =
     appt.status === 'pending_payment'
@@ -361,7 +364,7 @@ export async function getMyAppointment(actor: MpActor, id: number) {
  * Returns whether this call released the slot.
  */
 export async function releaseSlot(a: Appointment, status: AppointmentStatus, reason: string | null): Promise<boolean> {
-  return tx(
+  const released = await tx(
     async (t) => {
       await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE, attributes: ['id'] });
       const [n] = await Appointment.update(
@@ -373,6 +376,9 @@ export async function releaseSlot(a: Appointment, status: AppointmentStatus, rea
     },
     { readCommitted: true },
   );
+  // The seat goes back to the admission counter (and the listings) once the database has it back.
+  if (released) await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, +1);
+  return released;
 }
 
 export async function cancelMyAppointment(actor: MpActor, id: number) {
@@ -522,6 +528,7 @@ export async function applyPayment(a: Appointment, orderId: number, paidAt: Date
       { readCommitted: true },
     );
     if (again) {
+      await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, -1);
       await notify(
         a.userId,
         '预约成功',
@@ -722,6 +729,8 @@ export async function offerFreedSlots(scheduleId: number) {
       { readCommitted: true },
     );
     if (!offered) return;
+    const a = offered.appointment;
+    if (a) await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, -1);
   }
 }
 
@@ -756,10 +765,11 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
       { where: { scheduleId: id, status: 'waiting' }, transaction: t },
     );
     await s.update({ status: 'stopped', stopReason: reason, bookedCount: 0 }, { transaction: t });
-    return holding.map((a) => a.id);
+    return { ids: holding.map((a) => a.id), schedule: s };
   });
+  await scheduleChanged(affected.schedule, 'recount');
   let refunded = 0;
-  for (const appointmentId of affected) {
+  for (const appointmentId of affected.ids) {
     await withAppointmentLock(appointmentId, async () => {
       const a = (await Appointment.findByPk(appointmentId))!;
       await closeForAppointment(a);
@@ -774,7 +784,7 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
       );
     }).catch((err) => infra().log.error({ err, appointmentId }, 'stop-schedule follow-up failed'));
   }
-  return { cancelled: affected.length, refunded };
+  return { cancelled: affected.ids.length, refunded };
 }
 
 export function appointmentScopeWhere(actor: AdminActor): WhereOptions {

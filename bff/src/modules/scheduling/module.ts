@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../../kernel/module';
 import { initSchedulingModels } from './models';
 import { schedulingMpRoutes } from './mp.routes';
 import { schedulingRoutes } from './admin.routes';
+import { watchBrowseSources } from './service';
 
 export const SCHEDULING_PERMS = {
   scheduleList: 'scheduling:schedule:list',
@@ -18,4 +19,7 @@ export const schedulingModule: ModuleManifest = {
   mpRoutes: schedulingMpRoutes,
   adminRoutes: schedulingRoutes,
   permissions: SCHEDULING_PERMS,
+  setup() {
+    watchBrowseSources();
+  },
 };
