@@ -9,7 +9,7 @@ import { Patient } from '../patient/models';
 import { guardPatientRemoval, lockOwner } from '../patient/service';
 import { Schedule } from '../scheduling/models';
 import { APPOINTMENT_STATUS_LABEL as STATUS_LABEL, PERIOD_LABEL } from '../../shared/clinic';
-import { freeSeats, scheduleChanged, scopedSchedule } from '../scheduling/service';
+import { admitBooking, endAdmission, listingsChanged, scheduleChanged, scopedSchedule } from '../scheduling/service';
 import { addDays, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import { Appointment, HOLDING, WaitlistEntry, type AppointmentStatus } from './models';
 import { notify as notifyPatient, templateId } from '../../kernel/notifications';
@@ -147,6 +147,7 @@ export async function suspendedUntil(userId: number): Promise<Date | null> {
       where: { userId, status: 'no_show', clinicDate: { [Op.gte]: since } },
       attributes: ['clinicDate'],
       order: [['clinicDate', 'ASC']],
+      raw: true,
     })
   ).map((a) => shanghaiInstant(a.clinicDate).getTime());
   let until: number | null = null;
@@ -211,6 +212,8 @@ async function lowestFreeSeq(s: Schedule, person: string, t: Transaction) {
     where: { scheduleId: s.id, activeSeq: { [Op.ne]: null } },
     attributes: ['activeSeq', 'activePerson'],
     transaction: t,
+    // Read under the row lock by every winner of a rush: plain rows, no model instances to build.
+    raw: true,
   });
   if (held.some((h) => h.activePerson === person)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
   const taken = new Set(held.map((h) => h.activeSeq));
@@ -264,17 +267,41 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
   const limit = await infra().kv.hit(`booking:user:${actor.userId}`, cfg().BOOKING_RATE_PER_USER_PER_MIN, 60);
   if (!limit.allowed)
     throw new AppError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { retryAfterSeconds: limit.retryAfterSec });
-  // The 08:00 rush: once a session is full, the admission counter refuses without the database or the row lock.
-  const free = await freeSeats(input.scheduleId);
-  if (free !== undefined && free <= 0) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+  // The 08:00 rush: only as many requests as there are free seats go on to the database; the others are refused
+  // from the admission counter without a query or the row lock.
+  const admission = await admitBooking(input.scheduleId, actor.userId);
+  if (admission === 'full') throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+  let appt: Appointment;
+  try {
+    appt = await takeSlotInDatabase(actor, input);
+  } catch (err) {
+    if (admission === 'admitted') {
+      const full = err instanceof AppError && err.code === 'SLOT_FULL';
+      await endAdmission(input.scheduleId, actor.userId, full ? 'recount' : 'returned');
+    }
+    throw err;
+  }
+  if (admission === 'admitted') {
+    await endAdmission(input.scheduleId, actor.userId, 'taken');
+    await listingsChanged(appt);
+  } else await scheduleChanged({ id: appt.scheduleId, doctorId: appt.doctorId, deptId: appt.deptId }, -1);
+  const view = (await appointmentViews([appt]))[0];
+  const payment =
+    appt.status === 'pending_payment'
+      ? await withAppointmentLock(appt.id, () => ensurePayment(appt)).catch(paymentUnavailable)
+      : null;
+  return { appointment: view, payment };
+}
+
+/** The booking itself, decided by the database: the schedule's row lock, then the account's, then the lowest free number. */
+async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; patientId: number }) {
   const member = await ownPatient(actor, input.patientId);
   const fast = await Schedule.findByPk(input.scheduleId);
   assertBookable(fast);
   if (fast.bookedCount >= fast.slotCount) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
   await checkPatientRules(actor);
-  let appt: Appointment;
   try {
-    appt = await tx(
+    return await tx(
       async (t) => {
         const s = await Schedule.findByPk(input.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
         assertBookable(s);
@@ -298,13 +325,6 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
     if (uniqueViolation(err)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
     throw err;
   }
-  await scheduleChanged({ id: appt.scheduleId, doctorId: appt.doctorId, deptId: appt.deptId }, -1);
-  const view = (await appointmentViews([appt]))[0];
-  const payment =
-    appt.status === 'pending_payment'
-      ? await withAppointmentLock(appt.id, () => ensurePayment(appt)).catch(paymentUnavailable)
-      : null;
-  return { appointment: view, payment };
 }
 
 /** The booking stands even if WeChat Pay is briefly unreachable: the patient can pay from 我的预约. */

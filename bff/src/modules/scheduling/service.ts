@@ -1,5 +1,6 @@
 import { Op, type ModelStatic, type Transaction, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
+import type { Admit, AdmissionEnd } from '../../infra/admission';
 import type { AdminActor } from '../../http/actor';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { dataScopeWhere, inScope, subtreeIds } from '../system/authz';
@@ -72,16 +73,28 @@ export function listingsChanged(s: { doctorId: number; deptId: number }) {
   return infra().cache.invalidate(doctorNs(s.doctorId), deptNs(s.deptId));
 }
 
-/**
- * The free seats of a session as the admission counter knows them (no database read unless it has to be rebuilt),
- * or undefined when that is unknown. Only ever used to refuse a full session early: the booking transaction
- * decides.
- */
+/** What the admission counter needs when it has to be rebuilt: the session's free seats, from the database. */
+async function countFreeSeats(scheduleId: number) {
+  const s = await Schedule.findByPk(scheduleId, { attributes: ['status', 'slotCount', 'bookedCount'], raw: true });
+  return s && s.status === 'open' ? s.slotCount - s.bookedCount : null;
+}
+
+/** The free seats of a session as the admission counter knows them, or undefined when that is unknown. */
 export function freeSeats(scheduleId: number): Promise<number | undefined> {
-  return infra().admission.free(seatKey(scheduleId), async () => {
-    const s = await Schedule.findByPk(scheduleId, { attributes: ['status', 'slotCount', 'bookedCount'], raw: true });
-    return s && s.status === 'open' ? s.slotCount - s.bookedCount : null;
-  });
+  return infra().admission.free(seatKey(scheduleId), () => countFreeSeats(scheduleId));
+}
+
+/**
+ * Whether a booking request for a session may go on to the database (infra/admission.ts): 'full' is refused at once;
+ * 'admitted' holds a seat of the counter until `endAdmission`; 'in-flight' and 'unknown' go on without one.
+ */
+export function admitBooking(scheduleId: number, holder: number): Promise<Admit> {
+  return infra().admission.admit(seatKey(scheduleId), String(holder), () => countFreeSeats(scheduleId));
+}
+
+/** Ends an admitted booking request: the seat was taken, goes back, or the counter is to be rebuilt. */
+export function endAdmission(scheduleId: number, holder: number, end: AdmissionEnd): Promise<void> {
+  return infra().admission.done(seatKey(scheduleId), String(holder), end);
 }
 
 /**
