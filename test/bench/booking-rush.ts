@@ -13,13 +13,16 @@
  * `--embedded`: one BFF process on SQLite with in-process infrastructure (600 patients, 50 slots), against a
  * one-process hello-world.
  *
+ * `--compiled`: the BFF compiled as production runs it (`npm run build`, node on bff/dist/server.mjs), not through
+ * tsx — what a production figure should be (NODE_ENV stays 'test': production mode refuses the demo seed and the
+ * simulated WeChat login the set-up uses).
  * Settings (environment): BENCH_PATIENTS, BENCH_SLOTS, BENCH_CONNECTIONS (per BFF process, default 100),
  * BENCH_SECONDS (each read, default 10), BENCH_WARMUP (seconds of unmeasured listing reads before the rush,
  * default 2), BENCH_PORT (first port, default 3301), BENCH_LOG_LEVEL (the BFF's, default info as in production),
  * BENCH_PROFILE=<dir> (CPU profiles of the BFF processes, and phases.json saying when each phase ran:
  * `npm run bench:profile -- <dir>` summarises them).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -45,6 +48,8 @@ import { DEMO_ACCOUNTS, seedDemo } from '../../db/seeds/demo';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const EMBEDDED = process.argv.includes('--embedded');
+/** `--compiled`: the BFF as production runs it (`npm run build`, plain node on bff/dist/server.mjs, no tsx). */
+const COMPILED = process.argv.includes('--compiled');
 
 function setting(name: string, fallback: number, min = 1) {
   const v = Number(process.env[name] ?? fallback);
@@ -118,11 +123,20 @@ function startBff(port: number) {
   const prof = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
   // Started the way `npm start` starts it; request logs go to /dev/null, errors to our stderr.
   return track(
-    spawn(process.execPath, [...prof, '--import', 'tsx', path.join(root, 'bff/src/server.ts')], {
-      cwd: root,
-      env: { ...env, PORT: String(port) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    }),
+    spawn(
+      process.execPath,
+      [
+        ...prof,
+        ...(COMPILED
+          ? [path.join(root, 'bff/dist/server.mjs')]
+          : ['--import', 'tsx', path.join(root, 'bff/src/server.ts')]),
+      ],
+      {
+        cwd: root,
+        env: { ...env, PORT: String(port) },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    ),
     port,
     'bff',
   );
@@ -358,6 +372,11 @@ function line(m: Measured) {
 
 async function main() {
   for (const port of PORTS) await assertPortFree(port);
+  if (COMPILED) {
+    // The same build `npm start` makes for production (skipped when bff/dist is up to date).
+    const built = spawnSync(process.execPath, [path.join(root, 'scripts/build-bff.mjs')], { stdio: 'inherit' });
+    if (built.status !== 0) throw new Error('npm run build failed');
+  }
   if (PROFILE_DIR) fs.mkdirSync(PROFILE_DIR, { recursive: true });
   let admin: mysql.Connection | undefined;
   if (!EMBEDDED) {
@@ -432,8 +451,9 @@ async function main() {
     const where = EMBEDDED
       ? 'embedded: 1 BFF process, SQLite, in-process cache and jobs'
       : `${PORTS.length} BFF processes, MariaDB + Redis`;
+    const form = COMPILED ? 'compiled (bff/dist, plain node)' : 'TypeScript through tsx';
     console.log(
-      `\nYiyun registration rush — ${int(PATIENTS)} patients, ${SLOTS} slots, ${CONNECTIONS} connections per process, ${where}`,
+      `\nYiyun registration rush — ${int(PATIENTS)} patients, ${SLOTS} slots, ${CONNECTIONS} connections per process, ${where}; BFF ${form}`,
     );
     console.log(
       `${os.cpus().length} cores, load average ${os

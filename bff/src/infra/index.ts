@@ -7,6 +7,8 @@ import { MemoryKv, RedisKv, type Kv } from './kv';
 import { MemoryPubSub, RedisPubSub, type PubSub } from './pubsub';
 import { BullJobRunner, TimerJobRunner, type JobRunner } from './jobs';
 import { FieldCrypto } from './crypto';
+import { LayeredCache, type Cache } from './cache';
+import { MemoryAdmission, RedisAdmission, type Admission } from './admission';
 import { WechatClient } from './wechat';
 import type { WechatPayClient } from './wechatpay';
 
@@ -16,6 +18,10 @@ export interface Infra {
   sequelize: Sequelize;
   kv: Kv;
   pubsub: PubSub;
+  /** The hot reads everyone makes at once (listings), invalidated across processes (infra/cache.ts). */
+  cache: Cache;
+  /** Free-seat counters in front of the booking transaction (infra/admission.ts). */
+  admission: Admission;
   jobs: JobRunner;
   fieldCrypto: FieldCrypto;
   wechat: WechatClient;
@@ -64,6 +70,7 @@ export async function initInfra(config: Config, opts: InfraOptions = {}): Promis
   let kv: Kv;
   let pubsub: PubSub;
   let jobs: JobRunner;
+  let admission: Admission;
   if (config.secretsFile?.generated) {
     log.warn(
       { file: config.secretsFile.path },
@@ -86,6 +93,7 @@ export async function initInfra(config: Config, opts: InfraOptions = {}): Promis
     watchConnection(redis, 'cache', log);
     kv = new RedisKv(redis, config.REDIS_PREFIX);
     pubsub = new RedisPubSub(redis, config.REDIS_PREFIX);
+    admission = new RedisAdmission(redis, config.REDIS_PREFIX);
     // BullMQ needs its own connection with maxRetriesPerRequest: null (blocking commands) and no command timeout.
     jobs = new BullJobRunner(new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }), config.REDIS_PREFIX, log, {
       everySec: config.JOB_EVERY_SEC,
@@ -95,6 +103,7 @@ export async function initInfra(config: Config, opts: InfraOptions = {}): Promis
   } else {
     kv = new MemoryKv();
     pubsub = new MemoryPubSub();
+    admission = new MemoryAdmission();
     jobs = new TimerJobRunner(log, { everySec: config.JOB_EVERY_SEC, lock: kv });
   }
   current = {
@@ -103,6 +112,8 @@ export async function initInfra(config: Config, opts: InfraOptions = {}): Promis
     sequelize,
     kv,
     pubsub,
+    cache: new LayeredCache({ pubsub, log, redis, prefix: config.REDIS_PREFIX }),
+    admission,
     jobs,
     redis,
     fieldCrypto: new FieldCrypto(config.DATA_KEY),
@@ -116,6 +127,7 @@ export async function closeInfra() {
   const i = current;
   current = undefined;
   await i.jobs.close();
+  await i.cache.close();
   await i.pubsub.close();
   await i.kv.close();
   i.redis?.disconnect();

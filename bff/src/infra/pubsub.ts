@@ -8,6 +8,8 @@ export type Handler = (message: unknown) => void;
 export interface PubSub {
   publish(channel: string, message: unknown): Promise<void>;
   subscribe(channel: string, handler: Handler): Promise<() => Promise<void>>;
+  /** Called each time the subscription connection is (re)established: messages sent while it was down are lost. */
+  onReconnect?(fn: () => void): void;
   close(): Promise<void>;
 }
 
@@ -36,7 +38,13 @@ export class RedisPubSub implements PubSub {
     if (!set) {
       set = new Set();
       this.handlers.set(channel, set);
-      await this.sub.subscribe(this.prefix + channel);
+      try {
+        await this.sub.subscribe(this.prefix + channel);
+      } catch (err) {
+        // Not subscribed after all: forget the channel, so that trying again really subscribes.
+        this.handlers.delete(channel);
+        throw new DependencyUnavailableError('cache', err);
+      }
     }
     set.add(handler);
     return async () => {
@@ -46,6 +54,9 @@ export class RedisPubSub implements PubSub {
         await this.sub.unsubscribe(this.prefix + channel);
       }
     };
+  }
+  onReconnect(fn: () => void) {
+    this.sub.on('ready', fn);
   }
   async close() {
     this.sub.disconnect();

@@ -9,7 +9,14 @@ import { Patient } from '../patient/models';
 import { guardPatientRemoval, lockOwner } from '../patient/service';
 import { Schedule } from '../scheduling/models';
 import { APPOINTMENT_STATUS_LABEL as STATUS_LABEL, PERIOD_LABEL } from '../../shared/clinic';
-import { cancelDeadlineOf, scopedSchedule } from '../scheduling/service';
+import {
+  admitBooking,
+  cancelDeadlineOf,
+  endAdmission,
+  listingsChanged,
+  scheduleChanged,
+  scopedSchedule,
+} from '../scheduling/service';
 import { addDays, firstNumberAhead, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import { Appointment, HOLDING, WaitlistEntry, type AppointmentStatus } from './models';
 import { notify as notifyPatient, templateId } from '../../kernel/notifications';
@@ -147,6 +154,7 @@ export async function suspendedUntil(userId: number): Promise<Date | null> {
       where: { userId, status: 'no_show', clinicDate: { [Op.gte]: since } },
       attributes: ['clinicDate'],
       order: [['clinicDate', 'ASC']],
+      raw: true,
     })
   ).map((a) => shanghaiInstant(a.clinicDate).getTime());
   let until: number | null = null;
@@ -213,6 +221,8 @@ async function lowestFreeSeq(s: Schedule, person: string, t: Transaction) {
     where: { scheduleId: s.id, activeSeq: { [Op.ne]: null } },
     attributes: ['activeSeq', 'activePerson'],
     transaction: t,
+    // Read under the row lock by every winner of a rush: plain rows, no model instances to build.
+    raw: true,
   });
   if (held.some((h) => h.activePerson === person)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
   const taken = new Set(held.map((h) => h.activeSeq));
@@ -267,15 +277,41 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
   const limit = await infra().kv.hit(`booking:user:${actor.userId}`, cfg().BOOKING_RATE_PER_USER_PER_MIN, 60);
   if (!limit.allowed)
     throw new AppError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { retryAfterSeconds: limit.retryAfterSec });
+  // The 08:00 rush: only as many requests as there are free seats go on to the database; the others are refused
+  // from the admission counter without a query or the row lock.
+  const admission = await admitBooking(input.scheduleId, actor.userId);
+  if (admission === 'full') throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+  let appt: Appointment;
+  try {
+    appt = await takeSlotInDatabase(actor, input);
+  } catch (err) {
+    if (admission === 'admitted') {
+      const full = err instanceof AppError && err.code === 'SLOT_FULL';
+      await endAdmission(input.scheduleId, actor.userId, full ? 'recount' : 'returned');
+    }
+    throw err;
+  }
+  if (admission === 'admitted') {
+    await endAdmission(input.scheduleId, actor.userId, 'taken');
+    await listingsChanged(appt);
+  } else await scheduleChanged({ id: appt.scheduleId, doctorId: appt.doctorId, deptId: appt.deptId }, -1);
+  const view = (await appointmentViews([appt]))[0];
+  const payment =
+    appt.status === 'pending_payment'
+      ? await withAppointmentLock(appt.id, () => ensurePayment(appt)).catch(paymentUnavailable)
+      : null;
+  return { appointment: view, payment };
+}
+
+/** The booking itself, decided by the database: the schedule's row lock, then the account's, then the lowest free number. */
+async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; patientId: number }) {
   const member = await ownPatient(actor, input.patientId);
   const fast = await Schedule.findByPk(input.scheduleId);
   assertBookable(fast);
-  // The 07:59 rush: once a session is full, refuse without touching the lock.
   if (fast.bookedCount >= fast.slotCount) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
   await checkPatientRules(actor);
-  let appt: Appointment;
   try {
-    appt = await tx(
+    return await tx(
       async (t) => {
         const s = await Schedule.findByPk(input.scheduleId, { transaction: t, lock: t.LOCK.UPDATE });
         assertBookable(s);
@@ -299,12 +335,6 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
     if (uniqueViolation(err)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
     throw err;
   }
-  const view = (await appointmentViews([appt]))[0];
-  const payment =
-    appt.status === 'pending_payment'
-      ? await withAppointmentLock(appt.id, () => ensurePayment(appt)).catch(paymentUnavailable)
-      : null;
-  return { appointment: view, payment };
 }
 
 /** The booking stands even if WeChat Pay is briefly unreachable: the patient can pay from 我的预约. */
@@ -375,7 +405,7 @@ export async function getMyAppointment(actor: MpActor, id: number) {
  * Returns whether this call released the slot.
  */
 export async function releaseSlot(a: Appointment, status: AppointmentStatus, reason: string | null): Promise<boolean> {
-  return tx(
+  const released = await tx(
     async (t) => {
       await Schedule.findByPk(a.scheduleId, { transaction: t, lock: t.LOCK.UPDATE, attributes: ['id'] });
       const [n] = await Appointment.update(
@@ -387,6 +417,9 @@ export async function releaseSlot(a: Appointment, status: AppointmentStatus, rea
     },
     { readCommitted: true },
   );
+  // The seat goes back to the admission counter (and the listings) once the database has it back.
+  if (released) await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, +1);
+  return released;
 }
 
 export async function cancelMyAppointment(actor: MpActor, id: number) {
@@ -536,6 +569,7 @@ export async function applyPayment(a: Appointment, orderId: number, paidAt: Date
       { readCommitted: true },
     );
     if (again) {
+      await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, -1);
       await notify(
         a.userId,
         '预约成功',
@@ -735,6 +769,8 @@ export async function offerFreedSlots(scheduleId: number) {
       { readCommitted: true },
     );
     if (!offered) return;
+    const a = offered.appointment;
+    if (a) await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, -1);
   }
 }
 
@@ -769,10 +805,11 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
       { where: { scheduleId: id, status: 'waiting' }, transaction: t },
     );
     await s.update({ status: 'stopped', stopReason: reason, bookedCount: 0 }, { transaction: t });
-    return holding.map((a) => a.id);
+    return { ids: holding.map((a) => a.id), schedule: s };
   });
+  await scheduleChanged(affected.schedule, 'recount');
   let refunded = 0;
-  for (const appointmentId of affected) {
+  for (const appointmentId of affected.ids) {
     await withAppointmentLock(appointmentId, async () => {
       const a = (await Appointment.findByPk(appointmentId))!;
       await closeForAppointment(a);
@@ -787,7 +824,7 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
       );
     }).catch((err) => infra().log.error({ err, appointmentId }, 'stop-schedule follow-up failed'));
   }
-  return { cancelled: affected.length, refunded };
+  return { cancelled: affected.ids.length, refunded };
 }
 
 export function appointmentScopeWhere(actor: AdminActor): WhereOptions {

@@ -7,7 +7,7 @@ import { AppError, conflict, notFound, unprocessable } from '../../http/errors';
 import { inScope } from '../system/authz';
 import { User } from '../system/models';
 import { Schedule, type Period } from './models';
-import { checkTimes, doctorIds } from './service';
+import { checkTimes, doctorIds, listingsChanged } from './service';
 import { addDays, shanghaiDate, shanghaiInstant, shanghaiWall } from '../../shared/time';
 import { PERIOD_LABEL, PERIODS as SHARED_PERIODS } from '../../shared/clinic';
 import { MAX_FEE_FEN, MAX_SLOTS, type ImportPreview } from './schemas';
@@ -309,6 +309,9 @@ export async function commitImport(actor: AdminActor, previewId: string) {
     }
     throw err;
   }
+  // New sessions appear in their doctors' and departments' listings everywhere.
+  const touched = new Map(preview.creates.map((c) => [`${c.doctorId}:${c.deptId}`, c]));
+  for (const c of touched.values()) await listingsChanged(c);
   return { created: preview.creates.length, unchanged: preview.unchanged };
 }
 

@@ -4,6 +4,7 @@ import { seedDemoSchedules } from './demo-seed';
 import { initSchedulingModels } from './models';
 import { schedulingMpRoutes } from './mp.routes';
 import { schedulingRoutes } from './admin.routes';
+import { watchBrowseSources } from './service';
 
 export const SCHEDULING_PERMS = {
   scheduleList: 'scheduling:schedule:list',
@@ -28,4 +29,7 @@ export const schedulingModule: ModuleManifest = {
   mpRoutes: schedulingMpRoutes,
   adminRoutes: schedulingRoutes,
   permissions: SCHEDULING_PERMS,
+  setup() {
+    watchBrowseSources();
+  },
 };

@@ -1,5 +1,6 @@
-import { Op, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, type ModelStatic, type Transaction, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
+import type { Admit, AdmissionEnd } from '../../infra/admission';
 import type { AdminActor } from '../../http/actor';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { dataScopeWhere, inScope, subtreeIds } from '../system/authz';
@@ -23,7 +24,10 @@ export function cancelDeadlineOf(s: { clinicDate: string; startTime: string }): 
  * Numbers a patient can still take: free ones whose window is still ahead (booking hands out the lowest free one
  * from the first number ahead, so the taken ones are the lowest).
  */
-function numbersLeft(s: Schedule, now: number): number {
+function numbersLeft(
+  s: Pick<Schedule, 'status' | 'slotCount' | 'bookedCount' | 'clinicDate' | 'startTime' | 'endTime'>,
+  now: number,
+): number {
   if (s.status !== 'open') return 0;
   return Math.max(0, Math.min(s.slotCount - s.bookedCount, s.slotCount - firstNumberAhead(s, now) + 1));
 }
@@ -63,6 +67,92 @@ export async function scheduleViews(rows: Schedule[]): Promise<ScheduleView[]> {
     status: s.status,
     stopReason: s.stopReason ?? null,
   }));
+}
+
+// ----- what patients read at the same moment: cached (infra/cache.ts), invalidated by every change -----
+
+/** Departments, doctors, titles and grants: everything the listings show besides the sessions themselves. */
+const BROWSE = 'browse';
+const doctorNs = (doctorId: number) => `sched:doctor:${doctorId}`;
+const deptNs = (deptId: number) => `sched:dept:${deptId}`;
+const seatKey = (scheduleId: number) => `schedule:${scheduleId}`;
+
+/**
+ * After a change to a session is committed (a seat taken or given back, an edit, a 停诊, an import): the listings
+ * that show it are reloaded in every BFF process, and the admission counter follows (−1 / +1 a seat, or 'recount'
+ * to rebuild it from the database when the session's size or status changed).
+ */
+export async function scheduleChanged(
+  s: { id: number; doctorId: number; deptId: number },
+  seats?: number | 'recount',
+): Promise<void> {
+  const { admission } = infra();
+  if (seats === 'recount') await admission.forget(seatKey(s.id));
+  else if (seats) await admission.change(seatKey(s.id), seats);
+  await listingsChanged(s);
+}
+
+/** The listings showing a doctor's sessions are reloaded in every BFF process (a session added, changed, stopped). */
+export function listingsChanged(s: { doctorId: number; deptId: number }) {
+  return infra().cache.invalidate(doctorNs(s.doctorId), deptNs(s.deptId));
+}
+
+/** What the admission counter needs when it has to be rebuilt: the session's free seats, from the database. */
+async function countFreeSeats(scheduleId: number) {
+  const s = await Schedule.findByPk(scheduleId, { attributes: ['status', 'slotCount', 'bookedCount'], raw: true });
+  return s && s.status === 'open' ? s.slotCount - s.bookedCount : null;
+}
+
+/** The free seats of a session as the admission counter knows them, or undefined when that is unknown. */
+export function freeSeats(scheduleId: number): Promise<number | undefined> {
+  return infra().admission.free(seatKey(scheduleId), () => countFreeSeats(scheduleId));
+}
+
+/**
+ * Whether a booking request for a session may go on to the database (infra/admission.ts): 'full' is refused at once;
+ * 'admitted' holds a seat of the counter until `endAdmission`; 'in-flight' and 'unknown' go on without one.
+ */
+export function admitBooking(scheduleId: number, holder: number): Promise<Admit> {
+  return infra().admission.admit(seatKey(scheduleId), String(holder), () => countFreeSeats(scheduleId));
+}
+
+/** Ends an admitted booking request: the seat was taken, goes back, or the counter is to be rebuilt. */
+export function endAdmission(scheduleId: number, holder: number, end: AdmissionEnd): Promise<void> {
+  return infra().admission.done(seatKey(scheduleId), String(holder), end);
+}
+
+/**
+ * Any write to what the listings show besides sessions (a department renamed or disabled, a doctor edited, moved or
+ * given a role, a title renamed) drops every cached listing. These models belong to system, which knows nothing of
+ * scheduling, so scheduling watches them (hooks, after the commit when there is a transaction).
+ */
+export function watchBrowseSources() {
+  const changed = (...args: unknown[]) => {
+    const opts = args[args.length - 1] as { transaction?: Transaction | null } | undefined;
+    const run = () => void infra().cache.invalidate(BROWSE);
+    if (opts?.transaction) opts.transaction.afterCommit(run);
+    else run();
+  };
+  const models: ModelStatic<any>[] = [Dept, User, DoctorProfile, Post, Role, UserRole];
+  for (const m of models)
+    for (const hook of [
+      'afterSave',
+      'afterDestroy',
+      'afterRestore',
+      'afterUpsert',
+      'afterBulkCreate',
+      'afterBulkUpdate',
+      'afterBulkDestroy',
+      'afterBulkRestore',
+    ] as const)
+      m.addHook(hook, `scheduling-cache-${hook}`, changed);
+}
+
+/** A schedule view as the cache keeps it (JSON): dates are strings, and whether it is released is decided per read. */
+type StoredView = Omit<ScheduleView, 'releaseAt'> & { releaseAt: string };
+function liveView(v: StoredView, now: number): ScheduleView {
+  const releaseAt = new Date(v.releaseAt);
+  return { ...v, releaseAt, released: releaseAt.getTime() <= now };
 }
 
 // ----- console -----
@@ -177,6 +267,7 @@ export async function createSchedule(
     location: input.location ?? null,
     createdBy: actor.userId,
   });
+  await scheduleChanged(s);
   return (await scheduleViews([s]))[0];
 }
 
@@ -248,28 +339,43 @@ export async function updateSchedule(
     );
     return s;
   });
+  await scheduleChanged(updated, 'recount');
   return (await scheduleViews([updated]))[0];
 }
 
 // ----- mini-program browsing -----
 
 /** Departments that have doctors, searchable by name (科室搜索). */
-export async function bookingDepartments(keyword?: string) {
+export function bookingDepartments(keyword?: string) {
+  return infra().cache.get([BROWSE], `booking-depts:${keyword ?? ''}`, 300, () => loadBookingDepartments(keyword));
+}
+
+async function loadBookingDepartments(keyword?: string) {
   const ids = await doctorIds();
-  const doctors = await User.findAll({ where: { id: [...ids], status: 'active' }, attributes: ['id', 'deptId'] });
+  const doctors = await User.findAll({
+    where: { id: [...ids], status: 'active' },
+    attributes: ['id', 'deptId'],
+    raw: true,
+  });
   const counts = new Map<number, number>();
   for (const d of doctors) if (d.deptId) counts.set(d.deptId, (counts.get(d.deptId) ?? 0) + 1);
   const depts = await Dept.findAll({
     where: { id: [...counts.keys()], status: 'active', ...(keyword ? { name: { [Op.like]: `%${keyword}%` } } : {}) },
+    attributes: ['id', 'name', 'parentId'],
     order: [
       ['orderNum', 'ASC'],
       ['id', 'ASC'],
     ],
+    raw: true,
   });
   const parents = new Map(
-    (await Dept.findAll({ where: { id: depts.map((d) => d.parentId).filter((x): x is number => x != null) } })).map(
-      (p) => [p.id, p],
-    ),
+    (
+      await Dept.findAll({
+        where: { id: depts.map((d) => d.parentId).filter((x): x is number => x != null) },
+        attributes: ['id', 'name', 'type'],
+        raw: true,
+      })
+    ).map((p) => [p.id, p]),
   );
   return depts.map((d) => {
     const parent = d.parentId ? parents.get(d.parentId) : undefined;
@@ -298,41 +404,82 @@ async function openSchedules(where: WhereOptions) {
   });
 }
 
+/**
+ * The doctors of a department with their next bookable day. What is cached is what doesn't depend on the clock
+ * (doctors, and each open session's day, end, fee and whether seats are left); what is bookable now is decided per
+ * read.
+ */
 export async function doctorsOfDept(deptId: number) {
-  const ids = await doctorIds();
-  const users = await User.findAll({
-    where: { deptId, status: 'active', id: [...ids] },
-    order: [
-      ['postId', 'ASC'],
-      ['id', 'ASC'],
-    ],
-  });
-  const profiles = new Map(
-    (await DoctorProfile.findAll({ where: { userId: users.map((u) => u.id) } })).map((p) => [p.userId, p]),
+  const { from } = bookingWindow();
+  const { doctors, sessions } = await infra().cache.get(
+    [BROWSE, deptNs(deptId)],
+    `dept-doctors:${deptId}:${from}`,
+    30,
+    () => loadDoctorsOfDept(deptId),
   );
-  const posts = new Map((await Post.findAll()).map((p) => [p.id, p.name]));
-  const dept = await Dept.findByPk(deptId);
-  const schedules = await openSchedules({ doctorId: users.map((u) => u.id), status: 'open' });
   const now = Date.now();
-  return users.map((u) => {
-    const mine = schedules.filter(
-      (s) => s.doctorId === u.id && shanghaiInstant(s.clinicDate, s.endTime).getTime() > now,
+  return doctors.map((d) => {
+    const mine = sessions.filter(
+      (s) => s.doctorId === d.id && shanghaiInstant(s.clinicDate, s.endTime).getTime() > now,
     );
-    const free = mine.find((s) => numbersLeft(s, now) > 0 && s.releaseAt.getTime() <= now);
-    const p = profiles.get(u.id);
+    const free = mine.find((s) => numbersLeft(s, now) > 0 && s.releaseAtMs <= now);
     return {
-      id: u.id,
-      name: u.name,
-      title: u.postId ? (posts.get(u.postId) ?? null) : null,
-      deptId,
-      deptName: dept?.name ?? '',
-      specialty: p?.specialty ?? null,
-      intro: p?.intro ?? null,
-      avatarUrl: p?.avatarUrl ?? null,
+      ...d,
       nextAvailableDate: free?.clinicDate ?? null,
       minFeeFen: mine.length ? Math.min(...mine.map((s) => s.feeFen)) : null,
     };
   });
+}
+
+async function loadDoctorsOfDept(deptId: number) {
+  const ids = await doctorIds();
+  const users = await User.findAll({
+    where: { deptId, status: 'active', id: [...ids] },
+    attributes: ['id', 'name', 'postId'],
+    order: [
+      ['postId', 'ASC'],
+      ['id', 'ASC'],
+    ],
+    raw: true,
+  });
+  const [profileRows, postRows, dept, schedules] = await Promise.all([
+    DoctorProfile.findAll({
+      where: { userId: users.map((u) => u.id) },
+      attributes: ['userId', 'specialty', 'intro', 'avatarUrl'],
+      raw: true,
+    }),
+    Post.findAll({ attributes: ['id', 'name'], raw: true }),
+    Dept.findByPk(deptId, { attributes: ['name'], raw: true }),
+    openSchedules({ doctorId: users.map((u) => u.id), status: 'open' }),
+  ]);
+  const profiles = new Map(profileRows.map((p) => [p.userId, p]));
+  const posts = new Map(postRows.map((p) => [p.id, p.name]));
+  return {
+    doctors: users.map((u) => {
+      const p = profiles.get(u.id);
+      return {
+        id: u.id,
+        name: u.name,
+        title: u.postId ? (posts.get(u.postId) ?? null) : null,
+        deptId,
+        deptName: dept?.name ?? '',
+        specialty: p?.specialty ?? null,
+        intro: p?.intro ?? null,
+        avatarUrl: p?.avatarUrl ?? null,
+      };
+    }),
+    sessions: schedules.map((s) => ({
+      doctorId: s.doctorId,
+      clinicDate: s.clinicDate,
+      startTime: s.startTime,
+      endTime: s.endTime,
+      status: s.status,
+      slotCount: s.slotCount,
+      bookedCount: s.bookedCount,
+      feeFen: s.feeFen,
+      releaseAtMs: s.releaseAt.getTime(),
+    })),
+  };
 }
 
 export async function doctorCard(doctorId: number) {
@@ -341,10 +488,18 @@ export async function doctorCard(doctorId: number) {
   return (await doctorsOfDept(u.deptId)).find((d) => d.id === doctorId)!;
 }
 
-/** A doctor's sessions within the booking window, with what is left of each. */
+/** A doctor's sessions within the booking window, with what is left of each (what everyone refreshes at 07:59). */
 export async function doctorSchedules(doctorId: number) {
-  if (!(await doctorIds()).has(doctorId)) throw notFound('医生不存在');
-  return scheduleViews(await openSchedules({ doctorId }));
+  const { from } = bookingWindow();
+  const views = await infra().cache.get(
+    [BROWSE, doctorNs(doctorId)],
+    `doctor-schedules:${doctorId}:${from}`,
+    30,
+    async () => ((await doctorIds()).has(doctorId) ? scheduleViews(await openSchedules({ doctorId })) : null),
+  );
+  if (!views) throw notFound('医生不存在');
+  const now = Date.now();
+  return (views as unknown as StoredView[]).map((v) => liveView(v, now));
 }
 
 export async function publicSchedule(id: number) {
