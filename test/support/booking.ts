@@ -8,8 +8,16 @@ import { signAccess } from '../../bff/src/modules/auth/tokens';
 import { infra } from '../../bff/src/infra';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 
-let adminToken: string | undefined;
-export const admin = async () => (adminToken ??= await loginAs('admin'));
+// One admin login shared by the helpers below, renewed well before its access token (15 min) runs out: a slow
+// full run reaches the mini-program tests more than 15 minutes after the first booking test logged in.
+let adminToken: { token: string; at: number } | undefined;
+export async function admin() {
+  if (!adminToken || Date.now() - adminToken.at > 5 * 60_000) {
+    const at = Date.now();
+    adminToken = { token: await loginAs('admin'), at };
+  }
+  return adminToken.token;
+}
 
 export async function deptId(name: string): Promise<number> {
   const tree = (await call('GET', '/api/admin/system/depts', { token: await admin() })).body;
