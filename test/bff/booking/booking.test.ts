@@ -59,7 +59,7 @@ describe('booking: browse, take a slot, pay, cancel, refund', () => {
     const r1 = await book(a.token, s.id, a.patientId);
     assert.equal(r1.status, 201);
     assert.equal(r1.body.appointment.seqNo, 1);
-    assert.equal(r1.body.appointment.status, 'pending_payment');
+    assert.equal(r1.body.appointment.status, 'pending_payment', JSON.stringify(r1.body));
     assert.equal(r1.body.appointment.windowStart, '08:00');
     assert.ok(new Date(r1.body.appointment.holdExpiresAt).getTime() > Date.now() + 14 * 60_000);
     assert.match(r1.body.payment.package, /^prepay_id=/);

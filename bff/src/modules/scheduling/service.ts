@@ -149,10 +149,18 @@ export function watchBrowseSources() {
 }
 
 /** A schedule view as the cache keeps it (JSON): dates are strings, and whether it is released is decided per read. */
-type StoredView = Omit<ScheduleView, 'releaseAt'> & { releaseAt: string };
+/** A view as the cache holds it (JSON: instants as strings); what depends on the clock is worked out per read. */
+type StoredView = Omit<ScheduleView, 'releaseAt' | 'cancelDeadline'> & { releaseAt: string; cancelDeadline: string };
 function liveView(v: StoredView, now: number): ScheduleView {
   const releaseAt = new Date(v.releaseAt);
-  return { ...v, releaseAt, released: releaseAt.getTime() <= now };
+  return {
+    ...v,
+    releaseAt,
+    cancelDeadline: new Date(v.cancelDeadline),
+    released: releaseAt.getTime() <= now,
+    remaining: numbersLeft(v, now),
+    closed: firstNumberAhead(v, now) > v.slotCount,
+  };
 }
 
 // ----- console -----
