@@ -3,7 +3,7 @@
  * the cancellation deadline, or "当日号不可退" for a session under way, before paying (defect 1); a day whose only
  * session is stopped says 停诊 like its card (4); the weekday appears once and every date is written one way (6);
  * 我的预约 › 待就诊 shows the soonest visit first (7); and from its feature lists, 首页's next-visit card and 我的消息
- * with the unread count in 我的.
+ * with the unread count in 我的, the h5 title bar with 返回.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -215,5 +215,29 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
     await shot('me-unread');
     await on('.menu-notices').click();
     await on('.bk-notice').waitFor();
+  });
+
+  it('h5 title bar: each page’s title, and 返回 on a sub-page takes the patient back', async () => {
+    await open('/pages/me/index');
+    const bar = on('#taro-navigation-bar');
+    await bar.waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('#taro-navigation-bar .taro-navigation-bar-title')?.textContent === '我的',
+    );
+    assert.equal(
+      await page.locator('.taro-navigation-bar-back').isVisible(),
+      false,
+      'a tab page has nowhere to go back',
+    );
+    await on('.menu-notices').click();
+    await page.waitForFunction(
+      () => document.querySelector('#taro-navigation-bar .taro-navigation-bar-title')?.textContent === '我的消息',
+    );
+    await shot('title-bar');
+    await on('.taro-navigation-bar-back').click();
+    await on('.me-profile').waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('#taro-navigation-bar .taro-navigation-bar-title')?.textContent === '我的',
+    );
   });
 });
