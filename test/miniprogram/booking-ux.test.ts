@@ -13,7 +13,7 @@ import { startStack } from '../support/stack';
 import { call, unique } from '../support/api';
 import { admin, deptId, newSchedule } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
-import { addDays, shanghaiDate, shanghaiInstant, shanghaiParts } from '../../bff/src/shared/time';
+import { addDays, chinaDay, shanghaiDate, shanghaiInstant, shanghaiParts } from '../../bff/src/shared/time';
 import { launchChromium, settle } from './browser';
 import { ensureBuilt, root } from './build';
 
@@ -208,8 +208,14 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
       body: { reason: '医生外出会诊' },
     });
     assert.ok(stop.status < 300, JSON.stringify(stop.body));
-    const unread = (await call('GET', '/api/mp/notices', { token: t })).body.unread as number;
+    const notices = (await call('GET', '/api/mp/notices', { token: t })).body;
+    const unread = notices.unread as number;
     assert.ok(unread > 0, 'the stop left a message');
+    assert.match(
+      notices.items[0].content,
+      new RegExp(`您预约的 ${chinaDay(day(5))} 上午门诊`),
+      'dates read as on screen',
+    );
     await open('/pages/me/index');
     assert.equal((await on('.menu-notices .me-unread').innerText()).trim(), `${unread} 条未读`);
     await shot('me-unread');

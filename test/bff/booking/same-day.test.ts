@@ -8,6 +8,7 @@ import { call } from '../../support/api';
 import { newDoctor, newSchedule, patient } from '../../support/booking';
 import {
   addDays,
+  chinaDay,
   firstNumberAhead,
   shanghaiDate,
   shanghaiInstant,
@@ -99,6 +100,12 @@ describe('booking: a session already under way', () => {
       assert.equal(w.status, 409);
       assert.equal(w.body.error.code, 'SESSION_CLOSED');
     });
+  });
+
+  it('chinaDay: the one way a clinic day is written (messages and the mini-program)', () => {
+    assert.equal(chinaDay('2026-12-06', '2026-12-02'), '12月6日 周日');
+    assert.equal(chinaDay('2026-12-03', '2026-12-02'), '12月3日 周四', 'no leading zero');
+    assert.equal(chinaDay('2027-01-04', '2026-12-02'), '2027年1月4日 周一', 'the year when not this one');
   });
 
   it('a future session states its deadline: start minus the cut-off', async () => {
