@@ -28,6 +28,8 @@ export default defineAppConfig({
     'pages/booking/index': { network: 'all', packages: ['packages/booking'] },
   },
   window: {
+    // WeChat's own default; said out loud because the h5 build shows its title bar (with 返回 on sub-pages) only then
+    navigationStyle: 'default',
     navigationBarTitleText: '医云',
     navigationBarBackgroundColor: '#ffffff',
     navigationBarTextStyle: 'black',

@@ -3,7 +3,7 @@
  * the cancellation deadline, or "当日号不可退" for a session under way, before paying (defect 1); a day whose only
  * session is stopped says 停诊 like its card (4); the weekday appears once and every date is written one way (6);
  * 我的预约 › 待就诊 shows the soonest visit first (7); and from its feature lists, 首页's next-visit card and 我的消息
- * with the unread count in 我的.
+ * with the unread count in 我的, the h5 title bar with 返回.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -13,7 +13,7 @@ import { startStack } from '../support/stack';
 import { call, unique } from '../support/api';
 import { admin, deptId, newSchedule } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
-import { addDays, shanghaiDate, shanghaiInstant, shanghaiParts } from '../../bff/src/shared/time';
+import { addDays, chinaDay, shanghaiDate, shanghaiInstant, shanghaiParts } from '../../bff/src/shared/time';
 import { launchChromium, settle } from './browser';
 import { ensureBuilt, root } from './build';
 
@@ -208,12 +208,42 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
       body: { reason: '医生外出会诊' },
     });
     assert.ok(stop.status < 300, JSON.stringify(stop.body));
-    const unread = (await call('GET', '/api/mp/notices', { token: t })).body.unread as number;
+    const notices = (await call('GET', '/api/mp/notices', { token: t })).body;
+    const unread = notices.unread as number;
     assert.ok(unread > 0, 'the stop left a message');
+    assert.match(
+      notices.items[0].content,
+      new RegExp(`您预约的 ${chinaDay(day(5))} 上午门诊`),
+      'dates read as on screen',
+    );
     await open('/pages/me/index');
     assert.equal((await on('.menu-notices .me-unread').innerText()).trim(), `${unread} 条未读`);
     await shot('me-unread');
     await on('.menu-notices').click();
     await on('.bk-notice').waitFor();
+  });
+
+  it('h5 title bar: each page’s title, and 返回 on a sub-page takes the patient back', async () => {
+    await open('/pages/me/index');
+    const bar = on('#taro-navigation-bar');
+    await bar.waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('#taro-navigation-bar .taro-navigation-bar-title')?.textContent === '我的',
+    );
+    assert.equal(
+      await page.locator('.taro-navigation-bar-back').isVisible(),
+      false,
+      'a tab page has nowhere to go back',
+    );
+    await on('.menu-notices').click();
+    await page.waitForFunction(
+      () => document.querySelector('#taro-navigation-bar .taro-navigation-bar-title')?.textContent === '我的消息',
+    );
+    await shot('title-bar');
+    await on('.taro-navigation-bar-back').click();
+    await on('.me-profile').waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('#taro-navigation-bar .taro-navigation-bar-title')?.textContent === '我的',
+    );
   });
 });

@@ -57,6 +57,16 @@ export function weekdayOf(date: string): number {
   return (new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7;
 }
 export const mondayOf = (date: string): string => addDays(date, -weekdayOf(date));
+
+const WEEKDAY = ['周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+/**
+ * How a clinic day is written for people, in messages and in the mini-program alike: '12月6日 周日' (the year in
+ * front when it is not this one). The one wording; the mini-program adds 今天/明天 in front of near days.
+ */
+export function chinaDay(date: string, today: string = shanghaiDate()): string {
+  const [y, m, d] = ymd(date);
+  return `${date.slice(0, 4) === today.slice(0, 4) ? '' : `${y}年`}${m}月${d}日 ${WEEKDAY[weekdayOf(date)]}`;
+}
 export const firstOfMonth = (date: string): string => `${date.slice(0, 8)}01`;
 export function lastOfMonth(date: string): string {
   const [y, m] = ymd(date);

@@ -1,5 +1,5 @@
 import { PHONE_RE } from '@bff/shared/rules'
-import { addDays, shanghaiDate, shanghaiParts } from '@bff/shared/time'
+import { addDays, chinaDay, shanghaiDate, shanghaiParts } from '@bff/shared/time'
 
 import { RELATIONS as CODES, RELATION_LABEL, type Relation } from '@bff/shared/clinic'
 
@@ -15,25 +15,20 @@ export function isMobile(phone: string): boolean {
 
 // ----- dates: the one way the app writes a day and a time (dates from the BFF are China dates, instants UTC) -----
 
-const WEEK = ['周日', '周一', '周二', '周三', '周四', '周五', '周六']
-
 /** "2025-06-03" → { md: '6月3日', week: '周二', short: '06-03' } */
 export function dayLabel(date: string) {
-  const [y, m, d] = date.split('-').map(Number)
-  const week = WEEK[new Date(Date.UTC(y, m - 1, d)).getUTCDay()]
-  return { md: `${m}月${d}日`, week, short: `${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` }
+  const [, m, d] = date.split('-').map(Number)
+  const [md, week] = chinaDay(date, date).split(' ')
+  return { md, week, short: `${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` }
 }
 
 /** Today's date in China time (plus some days), YYYY-MM-DD. */
 export const chinaToday = (offsetDays = 0): string => addDays(shanghaiDate(), offsetDays)
 
-/** "今天 6月3日" / "明天 6月4日" / "后天 6月5日", else "6月6日 周五" ("2027年1月4日 周一" in another year). */
+/** "今天 6月3日" / "明天 6月4日" / "后天 6月5日", else chinaDay: "6月6日 周五" ("2027年1月4日 周一" in another year). */
 export function friendlyDay(date: string): string {
-  const l = dayLabel(date)
   const near = ['今天', '明天', '后天'].find((_, i) => date === chinaToday(i))
-  if (near) return `${near} ${l.md}`
-  const year = date.slice(0, 4) === chinaToday().slice(0, 4) ? '' : `${date.slice(0, 4)}年`
-  return `${year}${l.md} ${l.week}`
+  return near ? `${near} ${dayLabel(date).md}` : chinaDay(date)
 }
 
 /** An instant (ISO, UTC) as people read it in China: friendlyDay and the time, "今天 6月3日 08:00"; '' for none. */

@@ -8,6 +8,7 @@ import { call } from '../../support/api';
 import { newDoctor, newSchedule, patient } from '../../support/booking';
 import {
   addDays,
+  chinaDay,
   firstNumberAhead,
   shanghaiDate,
   shanghaiInstant,
@@ -51,11 +52,17 @@ describe('booking: a session already under way', () => {
         releaseAt,
       });
       const p = await patient();
+      const session = { clinicDate: today, startTime: '00:00', endTime: '23:59', slotCount: 288 };
+      // the clock may pass a window's start while the request is on its way: bracket it
+      const first = firstNumberAhead(session);
       const view = (await call('GET', `/api/mp/booking/schedules/${s.id}`, { token: p.token })).body;
-      const first = firstNumberAhead({ clinicDate: today, startTime: '00:00', endTime: '23:59', slotCount: 288 });
+      const firstAfter = firstNumberAhead(session);
       assert.ok(first > 1);
       assert.equal(view.closed, false);
-      assert.ok(view.remaining <= 288 - first + 1 && view.remaining >= 288 - first, 'only the numbers still ahead');
+      assert.ok(
+        view.remaining <= 288 - first + 1 && view.remaining >= 288 - firstAfter + 1,
+        `only the numbers still ahead: ${view.remaining}`,
+      );
       assert.equal(view.cancelDeadline, shanghaiInstant(today, '00:00').toISOString(), 'cancellable until it starts');
       assert.ok(new Date(view.cancelDeadline).getTime() < Date.now(), 'which is past: a same-day number is final');
 
@@ -99,6 +106,12 @@ describe('booking: a session already under way', () => {
       assert.equal(w.status, 409);
       assert.equal(w.body.error.code, 'SESSION_CLOSED');
     });
+  });
+
+  it('chinaDay: the one way a clinic day is written (messages and the mini-program)', () => {
+    assert.equal(chinaDay('2026-12-06', '2026-12-02'), '12月6日 周日');
+    assert.equal(chinaDay('2026-12-03', '2026-12-02'), '12月3日 周四', 'no leading zero');
+    assert.equal(chinaDay('2027-01-04', '2026-12-02'), '2027年1月4日 周一', 'the year when not this one');
   });
 
   it('a future session states its deadline: start minus the cut-off', async () => {

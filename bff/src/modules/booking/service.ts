@@ -17,7 +17,7 @@ import {
   scheduleChanged,
   scopedSchedule,
 } from '../scheduling/service';
-import { addDays, firstNumberAhead, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
+import { addDays, chinaDay, firstNumberAhead, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import { Appointment, HOLDING, WaitlistEntry, type AppointmentStatus } from './models';
 import { notify as notifyPatient, templateId } from '../../kernel/notifications';
 import type { PayOrder } from '../payment/models';
@@ -496,7 +496,7 @@ async function refundDuplicate(a: Appointment, order: PayOrder) {
     await notify(
       a.userId,
       '重复支付退款',
-      `您为 ${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约重复支付了 ${(order.amountFen / 100).toFixed(2)} 元，多付的款项将原路退回。`,
+      `您为 ${chinaDay(a.clinicDate)} ${PERIOD_LABEL[a.period]}的预约重复支付了 ${(order.amountFen / 100).toFixed(2)} 元，多付的款项将原路退回。`,
     );
   }
 }
@@ -573,7 +573,7 @@ export async function applyPayment(a: Appointment, orderId: number, paidAt: Date
       await notify(
         a.userId,
         '预约成功',
-        `支付已到账，已为您保留 ${a.clinicDate} ${PERIOD_LABEL[a.period]} 的号源。`,
+        `支付已到账，已为您保留 ${chinaDay(a.clinicDate)} ${PERIOD_LABEL[a.period]} 的号源。`,
         undefined,
         a.id,
       );
@@ -628,7 +628,7 @@ export async function expireHolds(limit = 200) {
       await notify(
         a.userId,
         '预约已过期',
-        `${a.clinicDate} ${PERIOD_LABEL[a.period]}的预约未在规定时间内支付，号源已释放。`,
+        `${chinaDay(a.clinicDate)} ${PERIOD_LABEL[a.period]}的预约未在规定时间内支付，号源已释放。`,
         undefined,
         a.id,
       );
@@ -760,7 +760,7 @@ export async function offerFreedSlots(scheduleId: number) {
         await notify(
           entry.userId,
           '候补成功',
-          `${s.clinicDate} ${PERIOD_LABEL[s.period]}的号源已为${patient.name}保留，请在 ${cfg().WAITLIST_OFFER_MINUTES} 分钟内完成支付。`,
+          `${chinaDay(s.clinicDate)} ${PERIOD_LABEL[s.period]}的号源已为${patient.name}保留，请在 ${cfg().WAITLIST_OFFER_MINUTES} 分钟内完成支付。`,
           t,
           a.id,
         );
@@ -818,7 +818,7 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
       await notify(
         a.userId,
         '医生停诊通知',
-        `很抱歉，您预约的 ${a.clinicDate} ${PERIOD_LABEL[a.period]}门诊因“${reason}”停诊${paid ? '，挂号费将原路退回' : ''}。`,
+        `很抱歉，您预约的 ${chinaDay(a.clinicDate)} ${PERIOD_LABEL[a.period]}门诊因“${reason}”停诊${paid ? '，挂号费将原路退回' : ''}。`,
         undefined,
         a.id,
       );
