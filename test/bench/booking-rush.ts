@@ -127,8 +127,9 @@ function startBff(port: number) {
       process.execPath,
       [
         ...prof,
+        // Compiled: as `NODE_ENV=production npm start` runs it (scripts/start.mjs).
         ...(COMPILED
-          ? [path.join(root, 'bff/dist/server.mjs')]
+          ? ['--enable-source-maps', path.join(root, 'bff/dist/server.mjs')]
           : ['--import', 'tsx', path.join(root, 'bff/src/server.ts')]),
       ],
       {
@@ -451,7 +452,7 @@ async function main() {
     const where = EMBEDDED
       ? 'embedded: 1 BFF process, SQLite, in-process cache and jobs'
       : `${PORTS.length} BFF processes, MariaDB + Redis`;
-    const form = COMPILED ? 'compiled (bff/dist, plain node)' : 'TypeScript through tsx';
+    const form = COMPILED ? 'compiled (bff/dist, node --enable-source-maps)' : 'TypeScript through tsx';
     console.log(
       `\nYiyun registration rush — ${int(PATIENTS)} patients, ${SLOTS} slots, ${CONNECTIONS} connections per process, ${where}; BFF ${form}`,
     );

@@ -144,8 +144,11 @@ export function watchBrowseSources() {
       'afterBulkUpdate',
       'afterBulkDestroy',
       'afterBulkRestore',
-    ] as const)
+    ] as const) {
+      // Named, and replaced rather than added twice when the app is set up again in one process.
+      m.removeHook(hook, `scheduling-cache-${hook}`);
       m.addHook(hook, `scheduling-cache-${hook}`, changed);
+    }
 }
 
 /** A schedule view as the cache keeps it (JSON): dates are strings, and whether it is released is decided per read. */

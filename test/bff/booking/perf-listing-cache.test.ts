@@ -1,0 +1,52 @@
+/**
+ * The cached listings follow what system changes (departments, doctors, grants) — system knows nothing of
+ * scheduling; scheduling's hooks on its models invalidate the listings after each commit.
+ */
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import { call } from '../../support/api';
+import { admin, newDoctor, patient } from '../../support/booking';
+import { Dept } from '../../../bff/src/modules/system/models';
+
+interface BookingDept {
+  id: number;
+  name: string;
+  doctorCount: number;
+}
+
+describe('booking: cached listings follow department and doctor changes at once', () => {
+  it('a new department with a doctor appears, a rename shows, the doctor is listed', async () => {
+    const p = await patient();
+    const departments = async () => {
+      const r = await call('GET', '/api/mp/booking/departments', { token: p.token });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body as BookingDept[];
+    };
+    const before = await departments(); // cached from here on
+    const name = `缓存科${crypto.randomBytes(3).toString('hex')}`;
+    const parent = (await Dept.findOne({ where: { name: '内科' } }))!;
+    const created = await call('POST', '/api/admin/system/depts', {
+      token: await admin(),
+      body: { parentId: parent.id, name, type: 'department' },
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.ok(!before.some((d) => d.name === name));
+
+    const doctor = await newDoctor(name);
+    const listed = (await departments()).find((d) => d.id === created.body.id);
+    assert.equal(listed?.doctorCount, 1, 'a new doctor (a user and a grant) shows at once');
+
+    const renamed = await call('PUT', `/api/admin/system/depts/${created.body.id}`, {
+      token: await admin(),
+      body: { name: `${name}新` },
+    });
+    assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+    assert.equal((await departments()).find((d) => d.id === created.body.id)?.name, `${name}新`);
+
+    const doctors = await call('GET', `/api/mp/booking/doctors?deptId=${created.body.id}`, { token: p.token });
+    assert.deepEqual(
+      doctors.body.map((d: { id: number; deptName: string }) => [d.id, d.deptName]),
+      [[doctor.id, `${name}新`]],
+    );
+  });
+});
