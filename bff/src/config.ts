@@ -92,6 +92,8 @@ const EnvSchema = z.object({
   CSP_UPGRADE_INSECURE: bool.default(false),
   ADMIN_INITIAL_PASSWORD: z.string().min(12).optional(),
   OPER_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).default(180),
+  /** Scheduled job run logs (hold expiry alone runs every 15 s) are kept this long. */
+  JOB_RUN_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** Bearer token Prometheus sends to GET /metrics; without one, /metrics is off. */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   /** How often each BFF instance reports itself (系统监控 › 服务监控 lists instances; 3 missed beats = stale). */

@@ -108,4 +108,19 @@ describe('系统监控 pages in the console (real Chromium)', function () {
     assert.match(await page.locator('[data-test=cache-hit-rate]').innerText(), /%|—/);
     await screenshot(page, 'monitor-cache');
   });
+
+  it('统计分析 charts the roll-ups over a date range, and the home page shows today’s figures', async () => {
+    const { page } = session!;
+    await clickMenu(page, '统计分析');
+    await page.waitForSelector('[data-test=stats-chart-daily] canvas');
+    await page.waitForSelector('[data-test=stats-chart-dept] canvas');
+    assert.match(await page.locator('[data-test=stats-bookings]').innerText(), /^\d+$/);
+    await screenshot(page, 'monitor-stats');
+    await clickMenu(page, '首页');
+    await page.waitForSelector('[data-test=today-stats]');
+    await page.waitForFunction(() =>
+      /^\d+$/.test(document.querySelector('[data-test=today-bookings]')?.textContent ?? ''),
+    );
+    assert.match(await page.locator('[data-test=today-new-patients]').innerText(), /^\d+$/);
+  });
 });

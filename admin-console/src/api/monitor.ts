@@ -1,5 +1,16 @@
 import { del, get, post, put } from './http'
-import type { CacheInfo, Job, JobRun, LoginLog, OnlineSession, OperLog, Page, ServerInfo } from './types'
+import type {
+  CacheInfo,
+  StatsRange,
+  StatsToday,
+  Job,
+  JobRun,
+  LoginLog,
+  OnlineSession,
+  OperLog,
+  Page,
+  ServerInfo,
+} from './types'
 import type {
   LoginLogQuery as LoginLogQuerySchema,
   OperLogQuery as OperLogQuerySchema,
@@ -44,4 +55,9 @@ export const cacheApi = {
   get: () => get<CacheInfo>('/monitor/cache'),
   clear: (name: string) =>
     del<{ name: string; deleted: number }>(`/monitor/cache/namespaces/${encodeURIComponent(name)}`),
+}
+
+export const statsApi = {
+  range: (q: { from: string; to: string; deptId?: number }) => get<StatsRange>('/monitor/stats', q),
+  today: () => get<StatsToday>('/monitor/stats/today'),
 }

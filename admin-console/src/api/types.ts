@@ -44,3 +44,5 @@ export type Job = Wire<Monitor.Job>
 export type JobRun = Wire<Monitor.JobRunView>
 export type ServerInfo = Wire<Monitor.ServerInfo>
 export type CacheInfo = Wire<Monitor.CacheInfo>
+export type StatsRange = Wire<Monitor.StatsRange>
+export type StatsToday = Wire<Monitor.StatsToday>

@@ -8,6 +8,8 @@ import { Redis } from 'ioredis';
 import { startStack, type Stack } from '../../support/stack';
 import { call, loginAs } from '../../support/api';
 import { until } from '../../support/child';
+import { LoginLog } from '../../../bff/src/modules/auth/models';
+import { JobRun } from '../../../bff/src/modules/monitor/models';
 
 interface Run {
   id: number;
@@ -214,5 +216,50 @@ describe('monitor: server and cache pages on this stack (embedded mode describes
       assert.equal(cache.body.mode, 'redis');
       assert.ok(cache.body.namespaces.items.length > 0);
     }
+  });
+});
+
+describe('monitor: log retention (log-retention job)', () => {
+  it('prunes login logs older than OPER_LOG_RETENTION_DAYS (180) and job runs older than JOB_RUN_RETENTION_DAYS (30), keeping recent ones', async () => {
+    const stack = await startStack();
+    const day = 86400_000;
+    const oldLogin = await LoginLog.create({
+      username: 'retention-old',
+      userId: null,
+      ip: null,
+      userAgent: null,
+      status: 'fail',
+      message: 'old',
+      createdAt: new Date(Date.now() - 181 * day),
+    });
+    const keptLogin = await LoginLog.create({
+      username: 'retention-kept',
+      userId: null,
+      ip: null,
+      userAgent: null,
+      status: 'fail',
+      message: 'kept',
+      createdAt: new Date(Date.now() - 179 * day),
+    });
+    const run = (ageDays: number) =>
+      JobRun.create({
+        jobName: 'log-retention',
+        trigger: 'manual',
+        scheduledAt: null,
+        startedAt: new Date(Date.now() - ageDays * day),
+        durationMs: 1,
+        status: 'success',
+        result: null,
+        error: null,
+        instance: 'test',
+      });
+    const oldRun = await run(31);
+    const keptRun = await run(29);
+    const result = (await stack.running.infra.jobs.runNow('log-retention')) as { login: number; jobRuns: number };
+    assert.ok(result.login >= 1 && result.jobRuns >= 1, JSON.stringify(result));
+    assert.equal(await LoginLog.findByPk(oldLogin.id), null);
+    assert.ok(await LoginLog.findByPk(keptLogin.id));
+    assert.equal(await JobRun.findByPk(oldRun.id), null);
+    assert.ok(await JobRun.findByPk(keptRun.id));
   });
 });

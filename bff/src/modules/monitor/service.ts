@@ -189,6 +189,6 @@ export async function pruneLogs() {
   const cutoff = new Date(Date.now() - infra().config.OPER_LOG_RETENTION_DAYS * 86400_000);
   const oper = await OperLog.destroy({ where: { createdAt: { [Op.lt]: cutoff } } });
   const login = await LoginLog.destroy({ where: { createdAt: { [Op.lt]: cutoff } } });
-  const jobRuns = await pruneJobRuns(cutoff);
+  const jobRuns = await pruneJobRuns(new Date(Date.now() - infra().config.JOB_RUN_RETENTION_DAYS * 86400_000));
   return { oper, login, jobRuns };
 }
