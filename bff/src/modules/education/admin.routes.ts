@@ -7,6 +7,7 @@ import {
   createContent,
   getContent,
   listContents,
+  publishedOptions,
   setContentStatus,
   updateContent,
   writableDepts,
@@ -43,6 +44,16 @@ export function educationAdminRoutes(t: RouteTree) {
     query: S.AdminContentQuery,
     response: S.AdminContentPage,
     handler: ({ actor, query }) => listContents(actor, query),
+  });
+  t.add({
+    method: 'get',
+    path: '/education/published-options',
+    summary: '已发布内容（供宣教处方、学习任务选择）',
+    auth: a,
+    perm: P.contentList,
+    query: S.OptionQuery,
+    response: z.array(S.PublishedOption),
+    handler: ({ query }) => publishedOptions(query.keyword),
   });
   t.add({
     method: 'get',
