@@ -170,7 +170,7 @@ export const MENUS: MenuSeed[] = [
           btn('导出预约', 'booking:appointment:export', ['dept_admin', 'chief_physician']),
           btn('标记就诊', 'booking:appointment:mark', ['dept_admin', 'chief_physician', 'physician']),
           btn('查看宣教处方', 'edu:prescription:list', ['dept_admin', 'chief_physician', 'physician']),
-          btn('开具宣教处方', 'edu:prescription:add', ['chief_physician', 'physician']),
+          btn('开具宣教处方', 'edu:prescription:add', ['dept_admin', 'chief_physician', 'physician']),
         ],
       },
       {
@@ -204,9 +204,9 @@ export const MENUS: MenuSeed[] = [
         perms: 'edu:content:list',
         roles: ['dept_admin', 'chief_physician', 'physician'],
         children: [
-          btn('编写草稿', 'edu:content:add', ['chief_physician', 'physician']),
+          btn('编写草稿', 'edu:content:add', ['dept_admin', 'chief_physician', 'physician']),
           btn('审核发布', 'edu:content:publish', ['chief_physician']),
-          btn('上传图片视频', 'common:file:upload', ['chief_physician', 'physician']),
+          btn('上传图片视频', 'common:file:upload', ['dept_admin', 'chief_physician', 'physician']),
         ],
       },
       {
@@ -258,7 +258,8 @@ export const MENUS: MenuSeed[] = [
         component: 'learning/my/index',
         icon: 'Notebook',
         perms: 'learning:my:list',
-        roles: ['chief_physician', 'physician'],
+        // Department admins hold every physician permission, so they may still grant the physician role.
+        roles: ['dept_admin', 'chief_physician', 'physician'],
       },
     ],
   },
