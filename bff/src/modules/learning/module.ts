@@ -1,6 +1,7 @@
 import type { ModuleManifest } from '../../kernel/module';
 import { initLearningModels } from './models';
 import { LEARNING_PERMS, learningAdminRoutes } from './admin.routes';
+import { remindDueTasks } from './service';
 
 export { LEARNING_PERMS };
 
@@ -12,5 +13,7 @@ export const learningModule: ModuleManifest = {
   name: 'learning',
   initModels: initLearningModels,
   adminRoutes: learningAdminRoutes,
+  // 09:00 Beijing time: the day before a deadline, those who have not finished are reminded.
+  jobs: [{ name: 'learning-deadline-reminder', cron: '0 0 9 * * *', handler: () => remindDueTasks() }],
   permissions: LEARNING_PERMS,
 };
