@@ -22,10 +22,12 @@ export default defineAppConfig({
         'pages/notices/index',
       ],
     },
+    { root: 'packages/education', pages: ['pages/detail/index', 'pages/mine/index'] },
   ],
   preloadRule: {
     'pages/me/index': { network: 'all', packages: ['packages/patient'] },
     'pages/booking/index': { network: 'all', packages: ['packages/booking'] },
+    'pages/education/index': { network: 'all', packages: ['packages/education'] },
   },
   window: {
     // WeChat's own default; said out loud because the h5 build shows its title bar (with 返回 on sub-pages) only then

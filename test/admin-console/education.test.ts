@@ -68,9 +68,12 @@ describe('console: 健康宣教 and 学习任务', () => {
     await page.fill(field('content-title'), title);
     const editor = page.locator('[data-test=rich-body] .tiptap');
     await editor.click();
-    await page.keyboard.type('天气转冷，血压容易波动。');
+    await page.keyboard.type('天气转冷，血压容易波动。坚持服药');
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+ArrowLeft');
     await page.click('[data-test=rich-bold]');
-    await page.keyboard.type('坚持服药');
+    await page.waitForFunction(
+      () => document.querySelector('[data-test=rich-body] strong')?.textContent === '坚持服药',
+    );
     await page.click('[data-test=content-save]');
     const row = page.locator('[data-test=content-table] .el-table__row', { hasText: title });
     await row.waitFor();

@@ -336,10 +336,8 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
   });
 
   it('shows what is coming on the tabs not built yet', async () => {
-    for (const [tabName, title, file] of [
-      ['问诊', '在线问诊', 'consult'],
-      ['科普', '健康科普', 'education'],
-    ] as const) {
+    // 科普 is built (test/miniprogram/education.test.ts); 问诊 is still to come.
+    for (const [tabName, title, file] of [['问诊', '在线问诊', 'consult']] as const) {
       await tab(tabName);
       await on('.coming-title', title).waitFor();
       assert.ok(await on('.coming-tag', '即将上线').isVisible());

@@ -16,6 +16,8 @@ export type SensitiveWord = Wire<z.infer<typeof S.Word>>
 export type WordBody = z.input<typeof S.WordInput>
 export type WordQuery = Partial<z.output<typeof S.WordQuery>>
 export type DeptOption = z.infer<typeof S.DeptOption>
+export type PublishedOption = z.infer<typeof S.PublishedOption>
+export type Prescription = Wire<z.infer<typeof S.Prescription>>
 export type UploadedFile = { id: string; kind: 'image' | 'video'; mime: string; size: number; url: string }
 
 export const CONTENT_STATUSES: { value: ContentStatus; label: string; tag: 'info' | 'success' | 'warning' }[] = [
@@ -38,11 +40,18 @@ export const contentApi = {
   get: (id: number) => get<EduContentDetail>(`/education/contents/${id}`),
   revisions: (id: number) => get<EduRevision[]>(`/education/contents/${id}/revisions`),
   depts: () => get<DeptOption[]>('/education/depts'),
+  published: (keyword?: string) => get<PublishedOption[]>('/education/published-options', { keyword }),
   create: (body: ContentBody) => post<EduContentDetail>('/education/contents', body),
   update: (id: number, body: Omit<ContentBody, 'kind'>) => put<EduContentDetail>(`/education/contents/${id}`, body),
   publish: (id: number) => post<EduContentDetail>(`/education/contents/${id}/publish`),
   offline: (id: number) => post<EduContentDetail>(`/education/contents/${id}/offline`),
   review: (id: number) => post<EduContentDetail>(`/education/contents/${id}/review`),
+}
+
+export const prescriptionApi = {
+  list: (appointmentId: number) => get<Prescription[]>('/education/prescriptions', { appointmentId }),
+  send: (appointmentId: number, contentIds: number[]) =>
+    post<Prescription[]>('/education/prescriptions', { appointmentId, contentIds }),
 }
 
 export const commentApi = {

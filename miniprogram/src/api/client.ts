@@ -123,6 +123,7 @@ export async function request<T>(method: Method, path: string, opts: RequestOpti
 export const http = {
   get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
   post: <T>(path: string, data?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, data }),
+  put: <T>(path: string, data?: unknown, opts?: RequestOptions) => request<T>('PUT', path, { ...opts, data }),
   patch: <T>(path: string, data?: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, data }),
   del: <T = void>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
 }

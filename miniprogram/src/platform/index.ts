@@ -13,6 +13,7 @@ export {
   useLoad,
   useRouter,
   usePullDownRefresh,
+  useShareAppMessage,
 } from './nav'
 export { wechatLoginCode, simulatedPhoneCode, usesSimulatedWeChat, requestSubscribe } from './wechat'
 export { default as PhoneNumberButton } from './PhoneNumberButton.vue'

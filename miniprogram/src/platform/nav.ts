@@ -1,6 +1,6 @@
 import Taro from '@tarojs/taro'
 
-export { useDidShow, useLoad, useRouter, usePullDownRefresh } from '@tarojs/taro'
+export { useDidShow, useLoad, useRouter, usePullDownRefresh, useShareAppMessage } from '@tarojs/taro'
 
 /** Every screen's path in one place, so a moved page is a one-line change. */
 export const routes = {
@@ -19,6 +19,8 @@ export const routes = {
   bookingConfirm: '/packages/booking/pages/confirm/index',
   appointment: '/packages/booking/pages/detail/index',
   notices: '/packages/booking/pages/notices/index',
+  eduDetail: '/packages/education/pages/detail/index',
+  eduMine: '/packages/education/pages/mine/index',
 } as const
 
 const tabs: string[] = [routes.home, routes.booking, routes.consult, routes.education, routes.me]

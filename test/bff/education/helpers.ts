@@ -29,8 +29,14 @@ export async function staff(role: 'chief_physician' | 'physician', dept: string)
   return { id: r.body.id as number, username, token: login.accessToken, deptId: r.body.deptId as number };
 }
 
-export const chiefToken = () => loginAs('chief');
-export const doctorToken = () => loginAs('doctor');
+// One login per role and process: the BFF limits logins per user (LOGIN_RATE_PER_USER_PER_MIN).
+const tokens = new Map<string, Promise<string>>();
+const tokenOf = (role: 'chief' | 'doctor') => {
+  if (!tokens.has(role)) tokens.set(role, loginAs(role));
+  return tokens.get(role)!;
+};
+export const chiefToken = () => tokenOf('chief');
+export const doctorToken = () => tokenOf('doctor');
 
 export async function draft(token: string, over: Record<string, unknown> = {}) {
   const r = await call('POST', '/api/admin/education/contents', {

@@ -8,6 +8,7 @@ import { PatientNotice } from '../../../bff/src/kernel/notifications';
 import { User } from '../../../bff/src/modules/system/models';
 import { MpUser } from '../../../bff/src/modules/auth/models';
 import { addDays, shanghaiDate } from '../../../bff/src/shared/time';
+import { remindDueTasks } from '../../../bff/src/modules/learning/service';
 import { chiefToken, doctorToken, published, staff } from './helpers';
 
 const LONG_ARTICLE = `<p>${'规律服药，定期复查血压。'.repeat(100)}</p>`;
@@ -189,5 +190,31 @@ describe('learning: tasks for a department, progress kept by the server', () => 
     assert.equal(notice!.linkType, 'learning_task');
     const doctor = await doctorToken();
     assert.equal((await call('POST', `/api/admin/learning/tasks/${task.id}/remind`, { token: doctor })).status, 403);
+  });
+
+  it('reminds the unfinished the day before the deadline (the daily job)', async () => {
+    const chief = await chiefToken();
+    const a = await published();
+    const late = await staff('physician', '心血管内科');
+    const mp = await MpUser.create({
+      openid: unique('o_staff_'),
+      unionid: null,
+      sessionKeyEnc: null,
+      nickname: '医生',
+      avatarUrl: null,
+      phoneEnc: null,
+      phoneHash: null,
+    });
+    await User.update({ mpUserId: mp.id }, { where: { id: late.id } });
+    const due = (await newTask(chief, [a.id], { deadline: addDays(shanghaiDate(), 1) })).body;
+    const later = (await newTask(chief, [a.id], { deadline: addDays(shanghaiDate(), 5) })).body;
+    const r = await remindDueTasks();
+    assert.ok(r.tasks >= 1 && r.reminded >= 1);
+    const notices = await PatientNotice.findAll({ where: { userId: mp.id, linkType: 'learning_task' } });
+    assert.deepEqual(
+      notices.map((n) => n.linkId),
+      [String(due.id)],
+      `only the task due tomorrow (${due.id}), not the later one (${later.id})`,
+    );
   });
 });

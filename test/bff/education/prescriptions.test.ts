@@ -4,6 +4,7 @@ import { startStack } from '../../support/stack';
 import { newDoctor, newSchedule, patient } from '../../support/booking';
 import { PayOrder } from '../../../bff/src/modules/payment/models';
 import { PatientNotice } from '../../../bff/src/kernel/notifications';
+import { DataAccessLog } from '../../../bff/src/kernel/audit';
 import { chiefToken, draft, published, staff } from './helpers';
 
 async function bookedAppointment() {
@@ -66,6 +67,10 @@ describe('education: 宣教处方 sent from an appointment', () => {
     ).body;
     assert.ok(seen.find((x: { contentId: number }) => x.contentId === a.id).readAt);
     assert.equal(seen.find((x: { contentId: number }) => x.contentId === v.id).readAt, null);
+    const audited = await DataAccessLog.findAll({
+      where: { what: 'education.prescription.list', patientId: p.patientId },
+    });
+    assert.ok(audited.length >= 1, 'console reads of a patient’s 宣教处方 are audited');
 
     const resp = await staff('chief_physician', '呼吸内科');
     assert.equal((await send([a.id], resp.token)).status, 404);

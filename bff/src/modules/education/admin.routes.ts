@@ -1,3 +1,4 @@
+import type { Context } from 'koa';
 import { z } from 'zod';
 import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
@@ -7,6 +8,7 @@ import {
   createContent,
   getContent,
   listContents,
+  publishedOptions,
   setContentStatus,
   updateContent,
   writableDepts,
@@ -14,6 +16,8 @@ import {
 import { approveComment, deleteComment, moderationList, replyComment } from './comments';
 import { addWord, listWords, removeWord, updateWord } from './words';
 import { prescribe, prescriptionsOf } from './prescriptions';
+
+const readOrigin = (ctx: Context) => ({ ip: ctx.ip, requestId: ctx.state.requestId as string | undefined });
 
 export const EDU_PERMS = {
   contentList: 'edu:content:list',
@@ -43,6 +47,16 @@ export function educationAdminRoutes(t: RouteTree) {
     query: S.AdminContentQuery,
     response: S.AdminContentPage,
     handler: ({ actor, query }) => listContents(actor, query),
+  });
+  t.add({
+    method: 'get',
+    path: '/education/published-options',
+    summary: '已发布内容（供宣教处方、学习任务选择）',
+    auth: a,
+    perm: P.contentList,
+    query: S.OptionQuery,
+    response: z.array(S.PublishedOption),
+    handler: ({ query }) => publishedOptions(query.keyword),
   });
   t.add({
     method: 'get',
@@ -209,7 +223,7 @@ export function educationAdminRoutes(t: RouteTree) {
     perm: P.prescriptionList,
     query: S.PrescriptionQuery,
     response: z.array(S.Prescription),
-    handler: ({ actor, query }) => prescriptionsOf(actor, query.appointmentId),
+    handler: ({ actor, query, ctx }) => prescriptionsOf(actor, query.appointmentId, readOrigin(ctx)),
   });
   t.add({
     method: 'post',
@@ -220,6 +234,6 @@ export function educationAdminRoutes(t: RouteTree) {
     body: S.PrescriptionInput,
     response: z.array(S.Prescription),
     audit: 'education',
-    handler: ({ actor, body }) => prescribe(actor, body),
+    handler: ({ actor, body, ctx }) => prescribe(actor, body, readOrigin(ctx)),
   });
 }

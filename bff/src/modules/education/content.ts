@@ -121,6 +121,18 @@ export async function contentRevisions(actor: AdminActor, id: number) {
   }));
 }
 
+/** Published items for pickers (宣教处方, learning tasks): any department's, since patients may read them all. */
+export async function publishedOptions(keyword?: string) {
+  const rows = await EduContent.findAll({
+    where: { status: 'published', ...(keyword ? { title: { [Op.like]: `%${keyword}%` } } : {}) },
+    attributes: ['id', 'title', 'kind', 'deptId'],
+    order: [['publishedAt', 'DESC']],
+    limit: 100,
+  });
+  const depts = await deptNames();
+  return rows.map((c) => ({ id: c.id, title: c.title, kind: c.kind, deptName: depts.get(c.deptId) ?? '' }));
+}
+
 /** Departments the actor may write for: their data scope, plus their own department. */
 export async function writableDepts(actor: AdminActor) {
   const depts = await Dept.findAll({

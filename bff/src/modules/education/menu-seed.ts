@@ -13,7 +13,7 @@ export const EDUCATION_MENUS: MenuSeed[] = [
         path: 'appointment',
         children: [
           btn('查看宣教处方', 'edu:prescription:list', ['dept_admin', 'chief_physician', 'physician']),
-          btn('开具宣教处方', 'edu:prescription:add', ['chief_physician', 'physician']),
+          btn('开具宣教处方', 'edu:prescription:add', ['dept_admin', 'chief_physician', 'physician']),
         ],
       },
     ],
@@ -35,9 +35,9 @@ export const EDUCATION_MENUS: MenuSeed[] = [
         perms: 'edu:content:list',
         roles: ['dept_admin', 'chief_physician', 'physician'],
         children: [
-          btn('编写草稿', 'edu:content:add', ['chief_physician', 'physician']),
+          btn('编写草稿', 'edu:content:add', ['dept_admin', 'chief_physician', 'physician']),
           btn('审核发布', 'edu:content:publish', ['chief_physician']),
-          btn('上传图片视频', 'common:file:upload', ['chief_physician', 'physician']),
+          btn('上传图片视频', 'common:file:upload', ['dept_admin', 'chief_physician', 'physician']),
         ],
       },
       {

@@ -3,6 +3,7 @@ import { tx } from '../../infra';
 import type { AdminActor, MpActor } from '../../http/actor';
 import { notFound, unprocessable } from '../../http/errors';
 import { notify } from '../../kernel/notifications';
+import { auditReads, type ReadOrigin } from '../../kernel/audit';
 import { Appointment } from '../booking/models';
 import { appointmentScopeWhere } from '../booking/service';
 import { User } from '../system/models';
@@ -38,7 +39,11 @@ async function views(rows: EduPrescription[]) {
  * 宣教处方: after a visit the physician sends published articles or videos to the appointment's patient, who is told
  * through the kernel's notifications. Sending the same item again for the same appointment is a no-op.
  */
-export async function prescribe(actor: AdminActor, input: { appointmentId: number; contentIds: number[] }) {
+export async function prescribe(
+  actor: AdminActor,
+  input: { appointmentId: number; contentIds: number[] },
+  from: ReadOrigin,
+) {
   const a = await scopedAppointment(actor, input.appointmentId);
   if (!['booked', 'visited'].includes(a.status))
     throw unprocessable('NOT_PRESCRIBABLE', '只能为已预约或已就诊的患者开具宣教处方');
@@ -73,12 +78,20 @@ export async function prescribe(actor: AdminActor, input: { appointmentId: numbe
       { transaction: t },
     );
   });
-  return prescriptionsOf(actor, a.id);
+  return prescriptionsOf(actor, a.id, from);
 }
 
-export async function prescriptionsOf(actor: AdminActor, appointmentId: number) {
+/** What a patient was sent and read is theirs: each console read is recorded (kernel audit). */
+export async function prescriptionsOf(actor: AdminActor, appointmentId: number, from: ReadOrigin) {
   await scopedAppointment(actor, appointmentId);
-  return views(await EduPrescription.findAll({ where: { appointmentId }, order: [['id', 'ASC']] }));
+  const rows = await EduPrescription.findAll({ where: { appointmentId }, order: [['id', 'ASC']] });
+  await auditReads(actor, {
+    ...from,
+    what: 'education.prescription.list',
+    subjectType: 'edu_prescription',
+    subjects: rows.map((p) => ({ patientId: p.patientId, subjectId: p.id })),
+  });
+  return views(rows);
 }
 
 /** 我的宣教: what physicians sent this patient, newest first, with whether it was read. */

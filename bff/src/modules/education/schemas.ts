@@ -42,6 +42,14 @@ export const ContentUpdate = ContentInput.omit({ kind: true });
 
 export const DeptOption = z.object({ id: z.number().int(), name: z.string() });
 
+export const PublishedOption = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  kind: ContentKind,
+  deptName: z.string(),
+});
+export const OptionQuery = z.object({ keyword: z.string().trim().max(50).optional() });
+
 export const StaffCard = z.object({
   id: z.number().int(),
   name: z.string(),

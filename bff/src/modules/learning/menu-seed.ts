@@ -28,7 +28,8 @@ export const LEARNING_MENUS: MenuSeed[] = [
         component: 'learning/my/index',
         icon: 'Notebook',
         perms: 'learning:my:list',
-        roles: ['chief_physician', 'physician'],
+        // Department admins hold every physician permission, so they may still grant the physician role.
+        roles: ['dept_admin', 'chief_physician', 'physician'],
       },
     ],
   },

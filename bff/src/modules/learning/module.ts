@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../../kernel/module';
 import { LEARNING_MENUS } from './menu-seed';
 import { initLearningModels } from './models';
 import { LEARNING_PERMS, learningAdminRoutes } from './admin.routes';
+import { remindDueTasks } from './service';
 
 export { LEARNING_PERMS };
 
@@ -14,5 +15,7 @@ export const learningModule: ModuleManifest = {
   initModels: initLearningModels,
   adminRoutes: learningAdminRoutes,
   menus: LEARNING_MENUS,
+  // 09:00 Beijing time: the day before a deadline, those who have not finished are reminded.
+  jobs: [{ name: 'learning-deadline-reminder', cron: '0 0 9 * * *', handler: () => remindDueTasks() }],
   permissions: LEARNING_PERMS,
 };

@@ -9,7 +9,7 @@ import { Dept, User } from '../system/models';
 import { doctorIds } from '../scheduling/service';
 import { EduContent } from '../education/models';
 import { plainText } from '../education/sanitize';
-import { shanghaiDate } from '../../shared/time';
+import { addDays, shanghaiDate } from '../../shared/time';
 import { LearningProgress, LearningTask, LearningTaskDept, LearningTaskItem } from './models';
 
 /** A video counts as watched at 90 %; an article after this many characters a second of reading, within bounds. */
@@ -221,7 +221,18 @@ export async function exportTask(actor: AdminActor, id: number): Promise<Buffer>
  * linked when they applied). Those without a linked account are counted, so the creator knows to tell them.
  */
 export async function remindTask(actor: AdminActor, id: number) {
-  const task = await scopedTask(actor, id);
+  return remindUnfinished(await scopedTask(actor, id));
+}
+
+/** The daily job: the day before a task's deadline, everyone who has not finished it is reminded. */
+export async function remindDueTasks() {
+  const tasks = await LearningTask.findAll({ where: { deadline: addDays(shanghaiDate(), 1) } });
+  let reminded = 0;
+  for (const task of tasks) reminded += (await remindUnfinished(task)).reminded;
+  return { tasks: tasks.length, reminded };
+}
+
+async function remindUnfinished(task: LearningTask) {
   const { rows } = await progressTable(task);
   const pending = rows.filter((r) => r.status !== 'done');
   let reminded = 0;

@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '健康科普', enableShareAppMessage: true })

@@ -1,0 +1,123 @@
+/**
+ * 科普 in the patient app's h5 build, real Chromium against the real BFF: a patient finds a published article by
+ * search, reads it (author and reviewer shown; stored XSS payloads inert), likes it and comments — a comment held by
+ * a review word shows as pending to its author only.
+ */
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { startStack, type Stack } from '../support/stack';
+import { call, loginAs, unique } from '../support/api';
+import { deptId } from '../support/booking';
+import { launchChromium, settle } from './browser';
+import { ensureBuilt } from './build';
+import { XSS_PAYLOADS } from '../bff/education/xss-payloads';
+
+before(function () {
+  this.timeout(15 * 60_000);
+  ensureBuilt('h5');
+});
+
+describe('miniprogram h5: 科普 reading, likes and comments (Chromium, real BFF)', function () {
+  this.timeout(120_000);
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const dialogs: string[] = [];
+  const on = (selector: string, hasText?: string | RegExp): Locator =>
+    page
+      .locator(selector, hasText ? { hasText } : undefined)
+      .filter({ visible: true })
+      .first();
+
+  before(async function () {
+    this.timeout(180_000);
+    stack = await startStack();
+    browser = await launchChromium();
+    context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('finds an article, reads it safely, likes it and comments', async () => {
+    const marker = unique('科普');
+    const reviewWord = unique('偏方');
+    const deptadmin = await loginAs('deptadmin');
+    await call('POST', '/api/admin/education/sensitive-words', {
+      token: deptadmin,
+      body: { word: reviewWord, action: 'review' },
+    });
+    const chief = await loginAs('chief');
+    const d = await call('POST', '/api/admin/education/contents', {
+      token: chief,
+      body: {
+        kind: 'article',
+        title: `${marker}：血压计怎么选`,
+        body: `<p>上臂式电子血压计更准确。</p>${XSS_PAYLOADS.join('')}<img src=x onerror="window.__xss=1">`,
+        deptId: await deptId('心血管内科'),
+        tags: ['高血压'],
+      },
+    });
+    assert.equal(
+      (await call('POST', `/api/admin/education/contents/${d.body.id}/publish`, { token: chief })).status,
+      200,
+    );
+
+    await page.goto(`${stack.baseUrl}/h5/`);
+    await page.locator('.weui-tabbar__item', { hasText: '科普' }).click();
+    await on('.edu-search input').fill(marker);
+    const item = on('.edu-item', marker);
+    await item.waitFor();
+    await item.click();
+
+    await on('.edu-title', marker).waitFor();
+    const credit = await on('.edu-credit').innerText();
+    assert.match(credit, /作者：李建国 主任医师 · 心血管内科 · 医云示范医院/);
+    assert.match(credit, /审核：李建国/);
+    const body = on('.edu-body');
+    await body.waitFor();
+    assert.match(await body.innerText(), /上臂式电子血压计更准确/);
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.edu-body img')].every((i) => (i as HTMLImageElement).complete),
+    );
+    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    assert.deepEqual(dialogs, []);
+
+    await on('.edu-like').click();
+    await page.waitForFunction(() => document.querySelector('.edu-like')?.textContent?.includes('已赞 1'));
+
+    await on('.edu-post input').fill('写得很清楚，谢谢医生');
+    await on('.edu-send').click();
+    await on('.edu-comment', '写得很清楚').waitFor();
+    await on('.edu-post input').fill(`我家有${reviewWord}`);
+    await on('.edu-send').click();
+    const held = on('.edu-comment', reviewWord);
+    await held.waitFor();
+    assert.match(await held.innerText(), /审核中，仅自己可见/);
+    await settle(page);
+
+    // Another patient sees the published comment only; the like and the read were counted by the server.
+    const other = await (await import('../support/api')).mpLogin();
+    const seen = (await call('GET', `/api/mp/education/contents/${d.body.id}/comments`, { token: other.accessToken }))
+      .body;
+    assert.deepEqual(
+      seen.items.map((c: { text: string }) => c.text),
+      ['写得很清楚，谢谢医生'],
+    );
+    const detail = (await call('GET', `/api/mp/education/contents/${d.body.id}`, { token: other.accessToken })).body;
+    assert.equal(detail.likeCount, 1);
+    assert.ok(detail.readCount >= 2);
+  });
+});
