@@ -22,10 +22,12 @@ export default defineAppConfig({
         'pages/notices/index',
       ],
     },
+    { root: 'packages/consult', pages: ['pages/start/index', 'pages/chat/index'] },
   ],
   preloadRule: {
     'pages/me/index': { network: 'all', packages: ['packages/patient'] },
     'pages/booking/index': { network: 'all', packages: ['packages/booking'] },
+    'pages/consult/index': { network: 'all', packages: ['packages/consult'] },
   },
   window: {
     navigationBarTitleText: '医云',
