@@ -17,6 +17,7 @@ import { launchChromium, settle } from './browser';
 import { ensureBuilt, root } from './build';
 
 const shots = path.join(root, 'test/artifacts/screenshots');
+const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 before(function () {
   this.timeout(15 * 60_000);
@@ -137,6 +138,22 @@ describe('consultation in the browser: h5 patient and console doctor talking', f
     assert.deepEqual(doctorSide, ['msg-1:patient', 'msg-2:doctor', 'msg-3:patient', 'msg-4:doctor']);
     // The doctor read everything: the patient's own messages show 已读.
     await on('.cs-msg-patient[data-seq="3"]', '已读').waitFor();
+
+    // A photo from the app: picked, uploaded as the request body, shown to both sides (fetched with the token).
+    const chooser = page.waitForEvent('filechooser');
+    await on('.cs-photo').click();
+    await (await chooser).setFiles({ name: 'rash.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1X1, 'base64') });
+    await on('.cs-msg-patient[data-seq="5"] .cs-img').waitFor();
+    await dp.locator('[data-test=msg-5] img').waitFor();
+    // Loaded, not a broken image: the BFF served the bytes to both participants.
+    await page.waitForFunction(() => {
+      const img = document.querySelector('.cs-msg-patient[data-seq="5"] img') as HTMLImageElement | null;
+      return !!img && img.complete && img.naturalWidth === 1;
+    });
+    await dp.waitForFunction(() => {
+      const img = document.querySelector('[data-test=msg-5] img') as HTMLImageElement | null;
+      return !!img && img.complete && img.naturalWidth === 1;
+    });
 
     await settle(page);
     await page.screenshot({ path: path.join(shots, 'consult-h5-chat.png') });

@@ -9,7 +9,9 @@ import type {
   SendResult as SendResultS,
 } from '@bff/modules/consult/schemas'
 import type { z } from 'zod'
-import { http } from './client'
+import { apiBase, authorizedImage, uploadBytes } from '@/platform'
+import { freshAccessToken, http } from './client'
+import { toApiError } from './errors'
 import { appSocket } from './realtime'
 import type { Json, Page } from './types'
 
@@ -65,3 +67,24 @@ export function markRead(consultationId: number, seq: number, kind: 'read' | 'de
 }
 
 export const yuanOf = (fen: number) => (fen / 100).toFixed(2)
+
+/** Sends a photo: the request body is the image itself; the BFF checks its bytes and size. */
+export async function sendImage(consultationId: number, clientMsgId: string, bytes: ArrayBuffer): Promise<ChatMessage> {
+  const url = `${apiBase}/api/mp/consult/consultations/${consultationId}/images?clientMsgId=${clientMsgId}`
+  let res = await uploadBytes(url, bytes, await freshAccessToken())
+  if (res.status === 401) res = await uploadBytes(url, bytes, await freshAccessToken(true))
+  if (res.status >= 400) throw toApiError(res.status, res.data)
+  return (res.data as SendResult).message
+}
+
+const images = new Map<number, Promise<string>>()
+/** A displayable source for an image message (fetched once per message with the token). */
+export function imageSource(consultationId: number, messageId: number): Promise<string> {
+  let p = images.get(messageId)
+  if (!p) {
+    p = freshAccessToken().then((token) => authorizedImage(apiBase + imagePath(consultationId, messageId), token))
+    p.catch(() => images.delete(messageId))
+    images.set(messageId, p)
+  }
+  return p
+}
