@@ -66,9 +66,14 @@ describe('permissions: every admin route × every built-in role', () => {
       return tree.map((n) => `${n.name}${n.children.length ? `(${n.children.map((c) => c.name).join(',')})` : ''}`);
     };
     const clinic = '门诊管理(排班管理,预约管理,随访管理)';
-    assert.deepEqual(await names('doctor'), ['首页', clinic]);
-    assert.deepEqual(await names('chief'), ['首页', '系统管理(用户管理)', clinic]);
-    assert.deepEqual(await names('deptadmin'), ['首页', '系统管理(用户管理,部门管理,人员申请)', clinic]);
+    assert.deepEqual(await names('doctor'), ['首页', clinic, '在线问诊(问诊工作台)']);
+    assert.deepEqual(await names('chief'), ['首页', '系统管理(用户管理)', clinic, '在线问诊(问诊工作台,问诊数据)']);
+    assert.deepEqual(await names('deptadmin'), [
+      '首页',
+      '系统管理(用户管理,部门管理,人员申请)',
+      clinic,
+      '在线问诊(问诊工作台,问诊数据)',
+    ]);
     const admin = await names('admin');
     assert.ok(
       admin.some((n) =>
@@ -260,7 +265,7 @@ describe('administration: an admin builds a department, a user and a role grant'
     const menus = (await call('GET', '/api/admin/me/menus', { token: login.accessToken })).body as { name: string }[];
     assert.deepEqual(
       menus.map((m) => m.name),
-      ['首页', '系统管理', '门诊管理'],
+      ['首页', '系统管理', '门诊管理', '在线问诊'],
     );
     // Audited: the writes are in the operation log with the phone masked.
     const logs = (await call('GET', `/api/admin/monitor/oper-logs?username=admin&pageSize=50`, { token: admin })).body
