@@ -23,11 +23,13 @@ export default defineAppConfig({
       ],
     },
     { root: 'packages/education', pages: ['pages/detail/index', 'pages/mine/index'] },
+    { root: 'packages/consult', pages: ['pages/start/index', 'pages/chat/index'] },
   ],
   preloadRule: {
     'pages/me/index': { network: 'all', packages: ['packages/patient'] },
     'pages/booking/index': { network: 'all', packages: ['packages/booking'] },
     'pages/education/index': { network: 'all', packages: ['packages/education'] },
+    'pages/consult/index': { network: 'all', packages: ['packages/consult'] },
   },
   window: {
     // WeChat's own default; said out loud because the h5 build shows its title bar (with 返回 on sub-pages) only then

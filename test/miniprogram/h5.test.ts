@@ -335,14 +335,11 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     assert.equal(sixth.body.error.code, 'PATIENT_LIMIT');
   });
 
-  it('shows what is coming on the tabs not built yet', async () => {
-    // 科普 is built (test/miniprogram/education.test.ts); 问诊 is still to come.
-    for (const [tabName, title, file] of [['问诊', '在线问诊', 'consult']] as const) {
-      await tab(tabName);
-      await on('.coming-title', title).waitFor();
-      assert.ok(await on('.coming-tag', '即将上线').isVisible());
-      await shot(file);
-    }
+  it('the 问诊 tab shows a new user where to start (科普: test/miniprogram/education.test.ts)', async () => {
+    await tab('问诊');
+    await on('.cs-action-title', '找医生问诊').waitFor();
+    await on('.state-title', '还没有问诊记录').waitFor();
+    await shot('consult');
     assert.deepEqual(consoleErrors, [], 'no script errors or failed requests along the way');
   });
 });

@@ -66,10 +66,18 @@ export const consultDataApi = {
   imageUrl: (id: number, messageId: number) => `/consult/consultations/${id}/messages/${messageId}/image`,
 }
 
-/** An image behind the console's auth: fetched with the token, shown from an object URL. */
+/**
+ * An image behind the console's auth: fetched with the token and shown as a data: URL (the CSP allows data: images,
+ * not blob: ones).
+ */
 export async function imageObjectUrl(path: string): Promise<string> {
   const res = await http.get<Blob>(path, { responseType: 'blob', silent: true })
-  return URL.createObjectURL(res.data)
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader()
+    reader.onload = () => resolve(String(reader.result))
+    reader.onerror = () => reject(reader.error)
+    reader.readAsDataURL(res.data)
+  })
 }
 
 export const newClientMsgId = (): string =>

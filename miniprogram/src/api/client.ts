@@ -83,6 +83,15 @@ function refresh(): Promise<void> {
   return refreshInFlight
 }
 
+/** A live access token for the app's socket: logs in or refreshes first when needed (the socket can't retry a 401). */
+export async function freshAccessToken(forceRefresh = false): Promise<string> {
+  if (loginInFlight) await loginInFlight
+  if (refreshInFlight) await refreshInFlight
+  if (!currentTokens()) await login()
+  else if (forceRefresh) await refresh()
+  return currentTokens()!.accessToken
+}
+
 export function hasSession(): boolean {
   return currentTokens() !== null
 }

@@ -19,3 +19,5 @@ export { wechatLoginCode, simulatedPhoneCode, usesSimulatedWeChat, requestSubscr
 export { default as PhoneNumberButton } from './PhoneNumberButton.vue'
 export { apiBase } from './config'
 export { requestPayment, isPayCancel, type WxPayParams } from './payment'
+export { openSocket, onAppShow, onAppHide, type RawSocket } from './socket'
+export { chooseImageBytes, uploadBytes, authorizedImage } from './files'

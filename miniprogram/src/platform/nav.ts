@@ -21,6 +21,8 @@ export const routes = {
   notices: '/packages/booking/pages/notices/index',
   eduDetail: '/packages/education/pages/detail/index',
   eduMine: '/packages/education/pages/mine/index',
+  consultStart: '/packages/consult/pages/start/index',
+  consultChat: '/packages/consult/pages/chat/index',
 } as const
 
 const tabs: string[] = [routes.home, routes.booking, routes.consult, routes.education, routes.me]

@@ -67,9 +67,21 @@ describe('permissions: every admin route × every built-in role', () => {
     };
     const clinic = '门诊管理(排班管理,预约管理,随访管理)';
     const education = '健康宣教(宣教内容,评论管理,关键词管理,学习任务,我的学习)';
-    assert.deepEqual(await names('doctor'), ['首页', clinic, '健康宣教(宣教内容,我的学习)']);
-    assert.deepEqual(await names('chief'), ['首页', '系统管理(用户管理)', clinic, education]);
-    assert.deepEqual(await names('deptadmin'), ['首页', '系统管理(用户管理,部门管理,人员申请)', clinic, education]);
+    assert.deepEqual(await names('doctor'), ['首页', clinic, '在线问诊(问诊工作台)', '健康宣教(宣教内容,我的学习)']);
+    assert.deepEqual(await names('chief'), [
+      '首页',
+      '系统管理(用户管理)',
+      clinic,
+      '在线问诊(问诊工作台,问诊数据)',
+      education,
+    ]);
+    assert.deepEqual(await names('deptadmin'), [
+      '首页',
+      '系统管理(用户管理,部门管理,人员申请)',
+      clinic,
+      '在线问诊(问诊工作台,问诊数据)',
+      education,
+    ]);
     const admin = await names('admin');
     assert.ok(
       admin.some((n) =>
@@ -264,7 +276,7 @@ describe('administration: an admin builds a department, a user and a role grant'
     const menus = (await call('GET', '/api/admin/me/menus', { token: login.accessToken })).body as { name: string }[];
     assert.deepEqual(
       menus.map((m) => m.name),
-      ['首页', '系统管理', '门诊管理', '健康宣教'],
+      ['首页', '系统管理', '门诊管理', '在线问诊', '健康宣教'],
     );
     // Audited: the writes are in the operation log with the phone masked.
     const logs = (await call('GET', `/api/admin/monitor/oper-logs?username=admin&pageSize=50`, { token: admin })).body

@@ -17,8 +17,9 @@ export const CONSULT_MENUS: MenuSeed[] = [
         component: 'consult/workbench/index',
         icon: 'ChatLineRound',
         perms: 'consult:workbench:list',
-        roles: ['chief_physician', 'physician'],
-        children: [btn('回复问诊', 'consult:workbench:reply', ['chief_physician', 'physician'])],
+        // Department admins hold it too: a role is grantable only by someone who holds all of its permissions.
+        roles: ['dept_admin', 'chief_physician', 'physician'],
+        children: [btn('回复问诊', 'consult:workbench:reply', ['dept_admin', 'chief_physician', 'physician'])],
       },
       {
         name: '问诊数据',

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { AppError } from '../../http/errors';
 import { registerChannel, registerMessageType, type RealtimeActor } from '../../kernel/realtime';
+import { auditRead } from '../../kernel/audit';
 import { Consultation } from './models';
 import { ReceiptFrame, SendFrame, SyncFrame } from './schemas';
 import { historyOf, isParticipant, messageView, participantConsultation, receipt, sendText } from './service';
@@ -51,6 +52,15 @@ export function registerConsultRealtime() {
     const f = parse(SyncFrame, frame);
     const c = await participantConsultation(actor, f.consultationId);
     const h = await historyOf(c, { afterSeq: f.afterSeq, limit: f.limit });
+    // A console user reading a conversation over the socket is a read of medical data like any other.
+    if (actor.kind === 'admin' && h.rows.length)
+      await auditRead(actor, {
+        what: 'consult.conversation.sync',
+        ip: '',
+        patientId: c.patientId,
+        subjectType: 'consultation',
+        subjectId: c.id,
+      });
     reply({
       type: 'consult.history',
       consultationId: c.id,
