@@ -28,13 +28,14 @@ const kernelNoDomains = ban(
  * registerSessionControl).
  */
 const DOMAIN_ABOVE = {
-  system: ['auth', 'patient', 'monitor', 'payment', 'scheduling', 'booking'],
-  auth: ['patient', 'monitor', 'payment', 'scheduling', 'booking'],
-  patient: ['monitor', 'payment', 'scheduling', 'booking'],
-  monitor: ['patient', 'payment', 'scheduling', 'booking'],
-  payment: ['patient', 'monitor', 'scheduling', 'booking'],
-  scheduling: ['patient', 'monitor', 'payment', 'booking'],
-  booking: ['monitor'],
+  system: ['auth', 'patient', 'monitor', 'payment', 'scheduling', 'booking', 'records'],
+  auth: ['patient', 'monitor', 'payment', 'scheduling', 'booking', 'records'],
+  patient: ['monitor', 'payment', 'scheduling', 'booking', 'records'],
+  monitor: ['patient', 'payment', 'scheduling', 'booking', 'records'],
+  payment: ['patient', 'monitor', 'scheduling', 'booking', 'records'],
+  scheduling: ['patient', 'monitor', 'payment', 'booking', 'records'],
+  booking: ['monitor', 'records'],
+  records: ['monitor'],
 };
 const domainBans = (domain) => {
   const above = DOMAIN_ABOVE[domain].join('|');

@@ -8,6 +8,7 @@ import { monitorModule } from './monitor/module';
 import { schedulingModule } from './scheduling/module';
 import { bookingModule } from './booking/module';
 import { paymentModule } from './payment/module';
+import { recordsModule } from './records/module';
 
 /**
  * Every domain of the BFF (after the kernel services that own tables and routes), the one file that imports them all. app.ts mounts their routes, server.ts defines
@@ -22,6 +23,7 @@ export const MODULES: readonly ModuleManifest[] = [
   schedulingModule,
   bookingModule,
   paymentModule,
+  recordsModule,
 ];
 
 /** Defines every module's models on the connection (servers, scripts and tests that reach the database). */
