@@ -65,7 +65,7 @@ describe('permissions: every admin route × every built-in role', () => {
       }[];
       return tree.map((n) => `${n.name}${n.children.length ? `(${n.children.map((c) => c.name).join(',')})` : ''}`);
     };
-    const clinic = '门诊管理(排班管理,预约管理,随访管理)';
+    const clinic = '门诊管理(排班管理,预约管理,随访管理,接诊工作台,病历查询)';
     assert.deepEqual(await names('doctor'), ['首页', clinic]);
     assert.deepEqual(await names('chief'), ['首页', '系统管理(用户管理)', clinic]);
     assert.deepEqual(await names('deptadmin'), ['首页', '系统管理(用户管理,部门管理,人员申请)', clinic]);

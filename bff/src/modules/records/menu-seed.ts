@@ -1,5 +1,7 @@
-import { btn, type MenuSeed } from '../../kernel/menus';
+import { btn, type MenuSeed, type RoleKey } from '../../kernel/menus';
 import { RECORDS_PERMS as P } from './perms';
+
+const CLINICAL: RoleKey[] = ['dept_admin', 'chief_physician', 'physician'];
 
 /** 门诊管理 › 接诊工作台 (the physician's clinic today, the record and prescription editor, a patient's access history). */
 export const RECORDS_MENUS: MenuSeed[] = [
@@ -15,13 +17,15 @@ export const RECORDS_MENUS: MenuSeed[] = [
         component: 'records/workbench/index',
         icon: 'FirstAidKit',
         perms: P.clinicList,
-        roles: ['chief_physician', 'physician'],
+        // A dept admin holds every permission a physician does (a role is grantable only by a holder of all its
+        // permissions); who writes a record is decided by the record: its own physician only.
+        roles: CLINICAL,
         children: [
-          btn('叫号', P.clinicCall, ['chief_physician', 'physician']),
-          btn('书写病历', P.visitEdit, ['chief_physician', 'physician']),
-          btn('签名病历', P.visitSign, ['chief_physician', 'physician']),
-          btn('修订病历', P.visitAmend, ['chief_physician', 'physician']),
-          btn('编辑健康档案', P.profileEdit, ['chief_physician', 'physician']),
+          btn('叫号', P.clinicCall, CLINICAL),
+          btn('书写病历', P.visitEdit, CLINICAL),
+          btn('签名病历', P.visitSign, CLINICAL),
+          btn('修订病历', P.visitAmend, CLINICAL),
+          btn('编辑健康档案', P.profileEdit, CLINICAL),
         ],
       },
       {
