@@ -22,6 +22,8 @@ export default defineAppConfig({
         'pages/notices/index',
       ],
     },
+    // 我的病历: every family member's signed records, prescriptions and health profile (issue 14).
+    { root: 'packages/records', pages: ['pages/index/index', 'pages/detail/index'] },
   ],
   preloadRule: {
     'pages/me/index': { network: 'all', packages: ['packages/patient'] },

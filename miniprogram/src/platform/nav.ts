@@ -19,6 +19,8 @@ export const routes = {
   bookingConfirm: '/packages/booking/pages/confirm/index',
   appointment: '/packages/booking/pages/detail/index',
   notices: '/packages/booking/pages/notices/index',
+  records: '/packages/records/pages/index/index',
+  recordDetail: '/packages/records/pages/detail/index',
 } as const
 
 const tabs: string[] = [routes.home, routes.booking, routes.consult, routes.education, routes.me]
