@@ -147,6 +147,12 @@ describe('records: the clinic today, writing, signing, amending', () => {
     const signed = await call('POST', `/api/admin/records/visits/${id}/sign`, { token: doc.token, body: {} });
     assert.equal(signed.body.status, 'signed');
     assert.equal(signed.body.version, 1);
+    // The patient gets a notice that the record is there, and nothing of what is in it.
+    const notices = (await call('GET', '/api/mp/notices', { token: p.token })).body;
+    const notice = notices.items.find((n: { link: { type: string } | null }) => n.link?.type === 'visit_record');
+    assert.deepEqual(notice.link, { type: 'visit_record', id: String(id) });
+    assert.match(notice.content, /我的病历/);
+    assert.doesNotMatch(notice.content, /高血压|头晕/);
     // Signed: no edit in place, neither the record nor its prescription.
     const edit = await call('PUT', `/api/admin/records/visits/${id}`, {
       token: doc.token,

@@ -3,6 +3,7 @@ import { infra, tx } from '../../infra';
 import type { AdminActor, MpActor } from '../../http/actor';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { auditRead, auditReads, type ReadOrigin } from '../../kernel/audit';
+import { notify } from '../../kernel/notifications';
 import { Appointment } from '../booking/models';
 import { markVisit } from '../booking/service';
 import { Patient } from '../patient/models';
@@ -342,6 +343,18 @@ export async function signRecord(actor: AdminActor, id: number, opts: { acknowle
       { transaction },
     );
     await r.update({ status: 'signed', version: 1, signedAt: new Date() }, { transaction });
+    // The patient is told the record is there — never what is in it (a notice is not encrypted).
+    const owner = await Patient.findByPk(r.patientId, { paranoid: false, transaction });
+    if (owner)
+      await notify(
+        owner.userId,
+        {
+          title: '就诊记录已生成',
+          content: `${owner.name}在 ${r.clinicDate} 的就诊记录已由医生签名，可在「我的 › 我的病历」中查看。`,
+          link: { type: 'visit_record', id: r.id },
+        },
+        { transaction },
+      );
   });
   const a = await Appointment.findByPk(r.appointmentId);
   if (a?.status === 'booked') await markVisit(actor, a.id, 'visited');
