@@ -2,6 +2,7 @@ import type { AccessLogPage as AccessLogPageSchema } from '@bff/kernel/audit/sch
 import type {
   AmendBody,
   CallNextResult as CallNextSchema,
+  DraftSaved as DraftSavedSchema,
   Drug as DrugSchema,
   Icd10 as Icd10Schema,
   PrescriptionView as PrescriptionSchema,
@@ -24,6 +25,7 @@ export type Icd10 = z.infer<typeof Icd10Schema>
 export type Drug = z.infer<typeof DrugSchema>
 export type VisitRecord = Wire<z.infer<typeof VisitRecordSchema>>
 export type Prescription = z.infer<typeof PrescriptionSchema>
+export type DraftSaved = Wire<z.infer<typeof DraftSavedSchema>>
 export type RecordSummary = Wire<z.infer<typeof RecordSummarySchema>>
 export type RecordVersion = Wire<z.infer<typeof RecordVersionSchema>>
 export type Profile = Wire<z.infer<typeof ProfileSchema>>
@@ -39,7 +41,7 @@ export const recordsApi = {
   noShow: (appointmentId: number) => put<void>(`/records/clinic/appointments/${appointmentId}/no-show`),
   open: (appointmentId: number) => post<VisitRecord>('/records/visits', { appointmentId }),
   get: (id: number) => get<VisitRecord>(`/records/visits/${id}`),
-  saveDraft: (id: number, body: ContentBody) => put<VisitRecord>(`/records/visits/${id}`, body, { silent: true }),
+  saveDraft: (id: number, body: ContentBody) => put<DraftSaved>(`/records/visits/${id}`, body, { silent: true }),
   savePrescription: (id: number, items: RxInput[]) =>
     put<Prescription>(`/records/visits/${id}/prescription`, { items }),
   sign: (id: number, acknowledgeAllergy = false) =>

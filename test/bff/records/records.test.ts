@@ -326,6 +326,11 @@ describe('records: the clinic today, writing, signing, amending', () => {
       .body.id;
     await call('PUT', `/api/admin/records/visits/${id}`, { token: doc.token, body: content() });
     await call('POST', `/api/admin/records/visits/${id}/sign`, { token: doc.token, body: {} });
+    // Opening and signing answer with the record (and the patient's allergies): reads too, audited.
+    for (const what of ['records.visit.open', 'records.visit.sign'])
+      assert.equal(await DataAccessLog.count({ where: { patientId: p.patientId, what, actorId: doc.id } }), 1, what);
+    // Autosave answers with what was saved only: no read, no row.
+    assert.equal(await DataAccessLog.count({ where: { patientId: p.patientId, what: 'records.visit.view' } }), 0);
     const before = await DataAccessLog.count({ where: { patientId: p.patientId } });
 
     // The patient reads their own: nothing is audited.

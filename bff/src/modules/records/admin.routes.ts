@@ -93,7 +93,7 @@ export function recordsAdminRoutes(t: RouteTree) {
     response: S.VisitRecord,
     status: 200,
     audit: 'records',
-    handler: ({ actor, body }) => openRecord(actor, body.appointmentId),
+    handler: ({ actor, body, ctx }) => openRecord(actor, body.appointmentId, readOrigin(ctx)),
   });
   t.add({
     method: 'get',
@@ -128,7 +128,7 @@ export function recordsAdminRoutes(t: RouteTree) {
     perm: P.visitEdit,
     params: IdParams,
     body: S.RecordContent,
-    response: S.VisitRecord,
+    response: S.DraftSaved,
     // Autosave runs every few seconds: the record's own versions say who wrote what; the operation log would
     // otherwise copy the clinical text into a table that is not encrypted.
     audit: false,
@@ -144,7 +144,7 @@ export function recordsAdminRoutes(t: RouteTree) {
     body: S.RxBody,
     response: S.PrescriptionView,
     audit: false,
-    handler: ({ actor, params, body }) => savePrescription(actor, params.id, body.items),
+    handler: ({ actor, params, body, ctx }) => savePrescription(actor, params.id, body.items, readOrigin(ctx)),
   });
   t.add({
     method: 'post',
@@ -157,7 +157,7 @@ export function recordsAdminRoutes(t: RouteTree) {
     response: S.VisitRecord,
     status: 200,
     audit: 'records',
-    handler: ({ actor, params, body }) => signRecord(actor, params.id, body),
+    handler: ({ actor, params, body, ctx }) => signRecord(actor, params.id, body, readOrigin(ctx)),
   });
   t.add({
     method: 'post',
@@ -170,7 +170,7 @@ export function recordsAdminRoutes(t: RouteTree) {
     response: S.VisitRecord,
     status: 200,
     audit: false,
-    handler: ({ actor, params, body }) => amendRecord(actor, params.id, body),
+    handler: ({ actor, params, body, ctx }) => amendRecord(actor, params.id, body, readOrigin(ctx)),
   });
   t.add({
     method: 'get',

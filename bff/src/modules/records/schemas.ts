@@ -115,6 +115,14 @@ export const VisitRecord = z.object({
   prescription: PrescriptionView,
   allergies: z.array(Allergy),
 });
+/** What an autosave answers: the saved content with the diagnoses named, and the record's state. */
+export const DraftSaved = z.object({
+  id: z.number().int(),
+  status: z.enum(['draft', 'signed']),
+  version: z.number().int(),
+  updatedAt: z.date(),
+  content: RecordContentView,
+});
 export const RecordSummary = z.object({
   id: z.number().int(),
   appointmentId: z.number().int(),

@@ -235,12 +235,22 @@ async function authoredRecord(actor: AdminActor, id: number) {
   return r;
 }
 
+/** What a staff write answers with shows the record (and the patient's allergies): that is a read too, audited. */
+async function shown(actor: AdminActor, what: string, from: ReadOrigin, r: VisitRecord) {
+  const [view] = await Promise.all([recordView(r), auditRecord(actor, what, from, r)]);
+  return view;
+}
+
 /** Opens (or returns) the record of an appointment with this physician, today or earlier. */
-export async function openRecord(actor: AdminActor, appointmentId: number) {
+export async function openRecord(actor: AdminActor, appointmentId: number, from: ReadOrigin) {
+  return shown(actor, 'records.visit.open', from, await openRecordRow(actor, appointmentId));
+}
+
+async function openRecordRow(actor: AdminActor, appointmentId: number): Promise<VisitRecord> {
   const a = await Appointment.findByPk(appointmentId);
   if (!a || a.doctorId !== actor.userId) throw notFound('预约不存在或不是您的患者');
   const existing = await VisitRecord.findOne({ where: { appointmentId } });
-  if (existing) return recordView(existing);
+  if (existing) return existing;
   if (a.status !== 'booked' && a.status !== 'visited')
     throw conflict('NOT_RECORDABLE', '只有已预约或已就诊的预约可以书写病历');
   if (a.clinicDate > shanghaiDate()) throw conflict('NOT_RECORDABLE', '还未到就诊日期');
@@ -254,11 +264,11 @@ export async function openRecord(actor: AdminActor, appointmentId: number) {
       status: 'draft',
       contentEnc: seal(EMPTY_CONTENT),
     });
-    return recordView(r);
+    return r;
   } catch (e) {
     // Two tabs opened it at once: the unique index kept one, which both get.
     if (!(e instanceof UniqueConstraintError)) throw e;
-    return recordView((await VisitRecord.findOne({ where: { appointmentId } }))!);
+    return (await VisitRecord.findOne({ where: { appointmentId } }))!;
   }
 }
 
@@ -277,10 +287,16 @@ export async function saveDraft(actor: AdminActor, id: number, input: RecordCont
     if (r.status !== 'draft') throw conflict('RECORD_SIGNED', '病历已签名，不能直接修改，请提交修订');
     await r.update({ contentEnc: seal(content) }, { transaction });
   });
-  return recordView(r);
+  // Autosave answers with what was saved (diagnoses named), not the whole record: nothing else is read.
+  return { id: r.id, status: r.status, version: r.version, updatedAt: r.updatedAt, content };
 }
 
-export async function savePrescription(actor: AdminActor, id: number, input: Parameters<typeof checkedItems>[0]) {
+export async function savePrescription(
+  actor: AdminActor,
+  id: number,
+  input: Parameters<typeof checkedItems>[0],
+  from: ReadOrigin,
+) {
   const items = await checkedItems(input);
   const r = await authoredRecord(actor, id);
   await tx(async (transaction) => {
@@ -288,7 +304,7 @@ export async function savePrescription(actor: AdminActor, id: number, input: Par
     if (r.status !== 'draft') throw conflict('RECORD_SIGNED', '病历已签名，处方不能直接修改，请提交修订');
     await writeItems(r, items, transaction);
   });
-  return (await recordView(r)).prescription;
+  return (await shown(actor, 'records.prescription.edit', from, r)).prescription;
 }
 
 async function writeItems(r: VisitRecord, items: RxItem[], transaction: Parameters<Parameters<typeof tx>[0]>[0]) {
@@ -321,7 +337,12 @@ async function assertSignable(
 }
 
 /** Signing locks the record and its prescription as version 1; the appointment becomes 已就诊. */
-export async function signRecord(actor: AdminActor, id: number, opts: { acknowledgeAllergy: boolean }) {
+export async function signRecord(
+  actor: AdminActor,
+  id: number,
+  opts: { acknowledgeAllergy: boolean },
+  from: ReadOrigin,
+) {
   const r = await authoredRecord(actor, id);
   if (r.status !== 'draft') throw conflict('RECORD_SIGNED', '病历已签名');
   const content = open<RecordContentView>(r.contentEnc);
@@ -358,7 +379,7 @@ export async function signRecord(actor: AdminActor, id: number, opts: { acknowle
   });
   const a = await Appointment.findByPk(r.appointmentId);
   if (a?.status === 'booked') await markVisit(actor, a.id, 'visited');
-  return recordView(r);
+  return shown(actor, 'records.visit.sign', from, r);
 }
 
 /** 病历修订: a signed record changes only as a new signed version; the earlier ones stay as they were. */
@@ -371,6 +392,7 @@ export async function amendRecord(
     items?: Parameters<typeof checkedItems>[0];
     acknowledgeAllergy: boolean;
   },
+  from: ReadOrigin,
 ) {
   const content = await codedContent(input.content);
   const items = input.items ? await checkedItems(input.items) : undefined;
@@ -396,7 +418,7 @@ export async function amendRecord(
     await r.update({ contentEnc: seal(content), version, signedAt: new Date() }, { transaction });
     if (items) await writeItems(r, items, transaction);
   });
-  return recordView(r);
+  return shown(actor, 'records.visit.amend', from, r);
 }
 
 export async function recordVersions(actor: AdminActor, id: number, from: ReadOrigin) {
@@ -534,7 +556,7 @@ export async function callNext(actor: AdminActor) {
   );
   const next = waiting.filter((a) => !opened.has(a.id)).sort(byPeriodAndNumber)[0];
   if (!next) throw conflict('QUEUE_EMPTY', '今天没有待诊的患者');
-  const r = await openRecord(actor, next.id);
+  const r = await openRecordRow(actor, next.id);
   return { appointmentId: next.id, recordId: r.id };
 }
 
