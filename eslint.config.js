@@ -28,16 +28,28 @@ const kernelNoDomains = ban(
  * registerSessionControl), education → booking (宣教处方 from an appointment), learning → education.
  */
 const DOMAIN_ABOVE = {
-  system: ['auth', 'patient', 'monitor', 'payment', 'scheduling', 'booking', 'consult', 'education', 'learning'],
-  auth: ['patient', 'monitor', 'payment', 'scheduling', 'booking', 'consult', 'education', 'learning'],
-  patient: ['monitor', 'payment', 'scheduling', 'booking', 'consult', 'education', 'learning'],
-  monitor: ['patient', 'payment', 'scheduling', 'booking', 'consult', 'education', 'learning'],
-  payment: ['patient', 'monitor', 'scheduling', 'booking', 'consult', 'education', 'learning'],
-  scheduling: ['patient', 'monitor', 'payment', 'booking', 'consult', 'education', 'learning'],
-  booking: ['monitor', 'consult', 'education', 'learning'],
-  consult: ['monitor', 'education', 'learning'],
-  education: ['monitor', 'learning', 'consult'],
-  learning: ['monitor', 'consult'],
+  system: [
+    'auth',
+    'patient',
+    'monitor',
+    'payment',
+    'scheduling',
+    'booking',
+    'consult',
+    'education',
+    'learning',
+    'records',
+  ],
+  auth: ['patient', 'monitor', 'payment', 'scheduling', 'booking', 'consult', 'education', 'learning', 'records'],
+  patient: ['monitor', 'payment', 'scheduling', 'booking', 'consult', 'education', 'learning', 'records'],
+  monitor: ['patient', 'payment', 'scheduling', 'booking', 'consult', 'education', 'learning', 'records'],
+  payment: ['patient', 'monitor', 'scheduling', 'booking', 'consult', 'education', 'learning', 'records'],
+  scheduling: ['patient', 'monitor', 'payment', 'booking', 'consult', 'education', 'learning', 'records'],
+  booking: ['monitor', 'consult', 'education', 'learning', 'records'],
+  consult: ['monitor', 'education', 'learning', 'records'],
+  education: ['monitor', 'learning', 'consult', 'records'],
+  learning: ['monitor', 'consult', 'records'],
+  records: ['monitor', 'consult', 'education', 'learning'],
 };
 const domainBans = (domain) => {
   const above = DOMAIN_ABOVE[domain].join('|');

@@ -24,6 +24,8 @@ export default defineAppConfig({
     },
     { root: 'packages/education', pages: ['pages/detail/index', 'pages/mine/index'] },
     { root: 'packages/consult', pages: ['pages/start/index', 'pages/chat/index'] },
+    // 我的病历: every family member's signed records, prescriptions and health profile (issue 14).
+    { root: 'packages/records', pages: ['pages/index/index', 'pages/detail/index'] },
   ],
   preloadRule: {
     'pages/me/index': { network: 'all', packages: ['packages/patient'] },

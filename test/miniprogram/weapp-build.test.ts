@@ -85,8 +85,8 @@ describe('miniprogram weapp build', function () {
       assert.ok(bytes <= WECHAT_LIMITS.perPackage, `${root}: ${bytes} bytes ≤ 2 MB`);
     }
     assert.ok(sizes.total <= WECHAT_LIMITS.total, `total ${sizes.total} bytes ≤ 20 MB`);
-    // main + the patient, staff, booking, consult and education subpackages
-    assert.ok(sizes.packages.main > 0 && Object.keys(sizes.packages).length === 6, Object.keys(sizes.packages).join());
+    // main + the patient, staff, booking, consult, education and records subpackages
+    assert.ok(sizes.packages.main > 0 && Object.keys(sizes.packages).length === 7, Object.keys(sizes.packages).join());
     const js = fs.readdirSync(distWeapp, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
     for (const f of js) {
       assert.ok(

@@ -11,6 +11,7 @@ import { paymentModule } from './payment/module';
 import { consultModule } from './consult/module';
 import { educationModule } from './education/module';
 import { learningModule } from './learning/module';
+import { recordsModule } from './records/module';
 
 /**
  * Every domain of the BFF (after the kernel services that own tables and routes), the one file that imports them all. app.ts mounts their routes, server.ts defines
@@ -28,6 +29,7 @@ export const MODULES: readonly ModuleManifest[] = [
   consultModule,
   educationModule,
   learningModule,
+  recordsModule,
 ];
 
 /** Defines every module's models on the connection (servers, scripts and tests that reach the database). */

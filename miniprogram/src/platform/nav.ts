@@ -23,6 +23,8 @@ export const routes = {
   eduMine: '/packages/education/pages/mine/index',
   consultStart: '/packages/consult/pages/start/index',
   consultChat: '/packages/consult/pages/chat/index',
+  records: '/packages/records/pages/index/index',
+  recordDetail: '/packages/records/pages/detail/index',
 } as const
 
 const tabs: string[] = [routes.home, routes.booking, routes.consult, routes.education, routes.me]

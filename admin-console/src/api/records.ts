@@ -1,0 +1,60 @@
+import type { AccessLogPage as AccessLogPageSchema } from '@bff/kernel/audit/schemas'
+import type {
+  AmendBody,
+  CallNextResult as CallNextSchema,
+  DraftSaved as DraftSavedSchema,
+  Drug as DrugSchema,
+  Icd10 as Icd10Schema,
+  PrescriptionView as PrescriptionSchema,
+  Profile as ProfileSchema,
+  ProfileBody,
+  Queue as QueueSchema,
+  RecordContent,
+  RecordSummary as RecordSummarySchema,
+  RecordVersion as RecordVersionSchema,
+  RxItemInput,
+  VisitRecord as VisitRecordSchema,
+} from '@bff/modules/records/schemas'
+import type { z } from 'zod'
+import { get, post, put } from './http'
+import type { Page, Wire } from './types'
+
+export type Queue = Wire<z.infer<typeof QueueSchema>>
+export type QueueEntry = Queue['items'][number]
+export type Icd10 = z.infer<typeof Icd10Schema>
+export type Drug = z.infer<typeof DrugSchema>
+export type VisitRecord = Wire<z.infer<typeof VisitRecordSchema>>
+export type Prescription = z.infer<typeof PrescriptionSchema>
+export type DraftSaved = Wire<z.infer<typeof DraftSavedSchema>>
+export type RecordSummary = Wire<z.infer<typeof RecordSummarySchema>>
+export type RecordVersion = Wire<z.infer<typeof RecordVersionSchema>>
+export type Profile = Wire<z.infer<typeof ProfileSchema>>
+export type AccessLog = Wire<z.infer<typeof AccessLogPageSchema>>['items'][number]
+export type ContentBody = z.input<typeof RecordContent>
+export type RxInput = z.input<typeof RxItemInput>
+export type ProfileInput = z.input<typeof ProfileBody>
+export type AmendInput = z.input<typeof AmendBody>
+
+export const recordsApi = {
+  today: () => get<Queue>('/records/clinic/today'),
+  callNext: () => post<z.infer<typeof CallNextSchema>>('/records/clinic/call-next'),
+  noShow: (appointmentId: number) => put<void>(`/records/clinic/appointments/${appointmentId}/no-show`),
+  open: (appointmentId: number) => post<VisitRecord>('/records/visits', { appointmentId }),
+  get: (id: number) => get<VisitRecord>(`/records/visits/${id}`),
+  saveDraft: (id: number, body: ContentBody) => put<DraftSaved>(`/records/visits/${id}`, body, { silent: true }),
+  savePrescription: (id: number, items: RxInput[]) =>
+    put<Prescription>(`/records/visits/${id}/prescription`, { items }),
+  sign: (id: number, acknowledgeAllergy = false) =>
+    post<VisitRecord>(`/records/visits/${id}/sign`, { acknowledgeAllergy }, { silent: true }),
+  amend: (id: number, body: AmendInput) =>
+    post<VisitRecord>(`/records/visits/${id}/amendments`, body, { silent: true }),
+  versions: (id: number) => get<RecordVersion[]>(`/records/visits/${id}/versions`),
+  ofPatient: (patientId: number, page = 1, pageSize = 20) =>
+    get<Page<RecordSummary>>('/records/visits', { patientId, page, pageSize }),
+  profile: (patientId: number) => get<Profile>(`/records/patients/${patientId}/profile`),
+  saveProfile: (patientId: number, body: ProfileInput) => put<Profile>(`/records/patients/${patientId}/profile`, body),
+  accessLogs: (patientId: number, page = 1, pageSize = 20) =>
+    get<Page<AccessLog>>(`/records/patients/${patientId}/access-logs`, { page, pageSize }),
+  icd10: (keyword: string) => get<Icd10[]>('/records/icd10', { keyword, limit: 20 }),
+  drugs: (keyword: string) => get<Drug[]>('/records/drugs', { keyword, limit: 20 }),
+}

@@ -1,0 +1,96 @@
+/**
+ * 接诊工作台 in real Chromium against the real BFF: a physician calls the first booked patient of today, writes the
+ * visit record with an ICD-10 diagnosis found by its pinyin initials, prescribes a drug found the same way (the
+ * quantity computed on screen), signs; the patient then reads the signed record and prescription through the
+ * mini-program API.
+ */
+import assert from 'node:assert/strict';
+import { startStack } from '../support/stack';
+import { call } from '../support/api';
+import { bookedToday, patient, physician } from '../support/records';
+import {
+  closeBrowser,
+  ensureConsoleBuilt,
+  field,
+  loginAs,
+  newConsole,
+  screenshot,
+  type ConsoleSession,
+} from '../support/browser';
+
+let baseUrl = '';
+const open: ConsoleSession[] = [];
+
+describe('接诊工作台: write and sign a record with a diagnosis and a prescription (real Chromium)', function () {
+  before(async function () {
+    ensureConsoleBuilt();
+    baseUrl = (await startStack()).baseUrl;
+  });
+  afterEach(async () => {
+    while (open.length) await open.pop()!.close();
+  });
+  after(async () => {
+    await closeBrowser();
+  });
+
+  it('calls the patient, writes, prescribes, signs; the patient sees the signed record', async () => {
+    const doc = await physician();
+    const p = await patient();
+    await bookedToday(doc, p, 1);
+    const s = await newConsole(baseUrl);
+    open.push(s);
+    await loginAs(s, { username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
+    const { page } = s;
+    await page.waitForSelector('[data-test=page-clinic-workbench]');
+    await page.waitForSelector('[data-test="wb-state-1"]');
+    assert.equal((await page.textContent('[data-test="wb-state-1"]'))?.trim(), '待诊');
+
+    await page.click('[data-test=wb-call-next]');
+    await page.waitForSelector('[data-test=wb-status][data-status=draft]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-test="wb-state-1"]')?.textContent?.trim() === '就诊中',
+    );
+    assert.equal((await page.textContent('[data-test=wb-patient]'))?.trim(), '王患者');
+
+    await page.fill(field('wb-complaint'), '反复头晕 2 周');
+    await page.fill(field('wb-hpi'), '晨起明显，无胸痛');
+    await page.fill(field('wb-advice'), '低盐饮食，2 周后复诊');
+    // Diagnosis by pinyin initials.
+    await page.click('[data-test=wb-diagnoses]');
+    await page.keyboard.type('YFXGXY');
+    await page.locator('.el-select-dropdown__item:visible', { hasText: 'I10 原发性高血压' }).click();
+    await page.keyboard.press('Escape');
+    // Autosave says so once the draft is on the server.
+    await page.waitForFunction(() =>
+      /已自动保存/.test(document.querySelector('[data-test=wb-saved]')?.textContent ?? ''),
+    );
+
+    // A drug by pinyin initials; the quantity is dose × frequency × days.
+    await page.click('[data-test=wb-rx-add]');
+    await page.click('[data-test=wb-rx-drug-0]');
+    await page.keyboard.type('AMXLJN');
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '阿莫西林胶囊' }).first().click();
+    // default 2 粒 tid; 3 days (the row's default) → 18
+    await page.waitForFunction(() => document.querySelector('[data-test=wb-rx-qty-0]')?.textContent?.trim() === '18');
+    await page.click('[data-test=wb-rx-save]');
+    await page.waitForSelector('.el-message');
+    assert.match((await page.textContent('.el-message'))!, /处方已保存/);
+
+    await page.click('[data-test=wb-sign]');
+    await page.locator('.el-message-box .el-button--primary').click();
+    await page.waitForSelector('[data-test=wb-status][data-status=signed]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-test="wb-state-1"]')?.textContent?.trim() === '已完成',
+    );
+    await screenshot(page, 'clinic-workbench-signed');
+
+    // The patient sees it (signed, with the diagnosis and the drug).
+    const list = (await call('GET', `/api/mp/records/patients/${p.patientId}/visits`, { token: p.token })).body;
+    assert.equal(list.length, 1);
+    const rec = (await call('GET', `/api/mp/records/visits/${list[0].id}`, { token: p.token })).body;
+    assert.equal(rec.content.chiefComplaint, '反复头晕 2 周');
+    assert.deepEqual(rec.content.diagnoses, [{ code: 'I10', name: '原发性高血压' }]);
+    assert.equal(rec.prescription[0].name, '阿莫西林胶囊');
+    assert.equal(rec.prescription[0].quantity, 18);
+  });
+});
