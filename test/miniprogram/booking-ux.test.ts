@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startStack } from '../support/stack';
-import { call, unique } from '../support/api';
-import { admin, deptId, newSchedule } from '../support/booking';
+import { call } from '../support/api';
+import { admin, newDoctor, newSchedule } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
 import { addDays, chinaDay, shanghaiDate, shanghaiInstant, shanghaiParts } from '../../bff/src/shared/time';
 import { launchChromium, settle } from './browser';
@@ -20,25 +20,6 @@ import { ensureBuilt, root } from './build';
 const shots = path.join(root, 'test/artifacts/screenshots');
 const day = (n: number) => addDays(shanghaiDate(), n);
 const WEEKDAY = /周[一二三四五六日]/g;
-
-async function physician(name: string) {
-  const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as {
-    id: number;
-    key: string;
-  }[];
-  const r = await call('POST', '/api/admin/system/users', {
-    token: await admin(),
-    body: {
-      username: unique('dr'),
-      name,
-      password: 'Sunlit-Harbor-42',
-      deptId: await deptId('心血管内科'),
-      roleIds: [roles.find((x) => x.key === 'physician')!.id],
-    },
-  });
-  if (r.status !== 201) throw new Error(JSON.stringify(r.body));
-  return r.body as { id: number };
-}
 
 describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', function () {
   this.timeout(120_000);
@@ -89,7 +70,7 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
   });
 
   it('confirm page: the weekday once, and until when the booking can be cancelled', async () => {
-    const doctor = await physician('钱确认');
+    const doctor = await newDoctor('心血管内科', '钱确认');
     const date = day(4); // not 今天/明天/后天: the date is written with its weekday
     const s = await newSchedule(doctor.id, { date });
     await open(`/packages/booking/pages/confirm/index?scheduleId=${s.id}`);
@@ -106,7 +87,7 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
   it('confirm page of a session under way: 当日号不可退, stated before paying', async function () {
     const now = shanghaiParts(Date.now()).time;
     if (now < '00:15' || now > '23:40') this.skip(); // a session can't straddle midnight
-    const doctor = await physician('孙当日');
+    const doctor = await newDoctor('心血管内科', '孙当日');
     const s = await newSchedule(doctor.id, {
       date: day(0),
       startTime: '00:00',
@@ -123,7 +104,7 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
   });
 
   it('doctor page: a day whose session is stopped says 停诊 on its chip and its card; release times read like dates', async () => {
-    const doctor = await physician('周停诊');
+    const doctor = await newDoctor('心血管内科', '周停诊');
     const stopped = await newSchedule(doctor.id, { date: day(2) });
     const stop = await call('POST', `/api/admin/scheduling/schedules/${stopped.id}/stop`, {
       token: await admin(),
@@ -150,7 +131,7 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
   });
 
   it('我的预约 › 待就诊: the soonest visit first', async () => {
-    const doctor = await physician('吴顺序');
+    const doctor = await newDoctor('心血管内科', '吴顺序');
     const t = await token();
     const member = await call('POST', '/api/mp/patients', {
       token: t,
@@ -197,7 +178,7 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
 
     // a booking its doctor then stops leaves the patient a message
     const patientId = (await call('GET', '/api/mp/patients', { token: t })).body.items[0].id as number;
-    const doctor = await physician('郑消息');
+    const doctor = await newDoctor('心血管内科', '郑消息');
     const s = await newSchedule(doctor.id, { date: day(5), feeFen: 0 });
     assert.equal(
       (await call('POST', '/api/mp/appointments', { token: t, body: { scheduleId: s.id, patientId } })).status,

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
-import { call, unique } from '../support/api';
-import { admin, deptId, newSchedule, patient, tomorrow } from '../support/booking';
+import { call } from '../support/api';
+import { newDoctor, newSchedule, patient, tomorrow } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
 import { launchChromium, settle } from './browser';
 import { ensureBuilt, root } from './build';
@@ -21,26 +21,6 @@ before(function () {
   this.timeout(15 * 60_000);
   ensureBuilt('h5');
 });
-
-/** A doctor with a name no other test uses, so the UI can pick it out of 心血管内科's list. */
-async function namedDoctor(name: string) {
-  const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as {
-    id: number;
-    key: string;
-  }[];
-  const r = await call('POST', '/api/admin/system/users', {
-    token: await admin(),
-    body: {
-      username: unique('dr'),
-      name,
-      password: 'Sunlit-Harbor-42',
-      deptId: await deptId('心血管内科'),
-      roleIds: [roles.find((x) => x.key === 'physician')!.id],
-    },
-  });
-  if (r.status !== 201) throw new Error(JSON.stringify(r.body));
-  return r.body as { id: number };
-}
 
 const SURNAMES = '赵钱孙周吴郑冯陈褚卫蒋沈韩杨朱秦许何吕施张孔曹严华金魏陶姜';
 const GIVEN = '明远志诚嘉怡文博思雨浩然子轩梓涵若曦晨阳';
@@ -102,7 +82,7 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     fs.mkdirSync(shots, { recursive: true });
     stack = await startStack();
     doctorName = randomName();
-    doctorId = (await namedDoctor(doctorName)).id;
+    doctorId = (await newDoctor('心血管内科', doctorName)).id;
     browser = await launchChromium();
     context = await browser.newContext({
       viewport: { width: 390, height: 844 },

@@ -31,7 +31,8 @@ export async function deptId(name: string): Promise<number> {
   return find(tree)!;
 }
 
-export async function newDoctor(dept = '心血管内科') {
+/** A physician in `dept`; give a `name` no other test uses when a screen must pick the doctor out of a list. */
+export async function newDoctor(dept = '心血管内科', name = '测试医生') {
   const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as {
     id: number;
     key: string;
@@ -40,7 +41,7 @@ export async function newDoctor(dept = '心血管内科') {
     token: await admin(),
     body: {
       username: unique('dr'),
-      name: '测试医生',
+      name,
       password: 'Sunlit-Harbor-42',
       deptId: await deptId(dept),
       roleIds: [roles.find((x) => x.key === 'physician')!.id],
