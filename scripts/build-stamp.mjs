@@ -36,26 +36,40 @@ export function buildState(build) {
   for (const name of build.env ?? []) hash.update(`${name}=${process.env[name] ?? ''}\0`);
   const digest = hash.digest('hex');
   const stampFile = path.join(stampDir, `${build.name}.json`);
+  const outputFile = path.join(dir, build.output);
+  // The stamp names the output it vouches for (its mtime): a stamp shared with another checkout (hard-linked or
+  // copied node_modules) or an output replaced by hand then no longer passes for this build.
+  const outputMtime = () => fs.statSync(outputFile, { throwIfNoEntry: false })?.mtimeMs;
   let recorded;
   try {
-    recorded = JSON.parse(fs.readFileSync(stampFile, 'utf8')).hash;
+    recorded = JSON.parse(fs.readFileSync(stampFile, 'utf8'));
   } catch {
     recorded = undefined;
   }
-  const exists = fs.existsSync(path.join(dir, build.output));
-  return {
-    fresh: exists && recorded === digest,
-    reason: !exists
+  const mtime = outputMtime();
+  const reason =
+    mtime === undefined
       ? 'not built yet'
       : recorded === undefined
         ? 'built from unknown sources'
-        : recorded === digest
-          ? 'up to date'
-          : 'sources changed',
+        : recorded.hash !== digest
+          ? 'sources changed'
+          : recorded.outputMtimeMs !== mtime
+            ? 'the output is not the one recorded'
+            : 'up to date';
+  return {
+    fresh: reason === 'up to date',
+    reason,
     /** Call after a successful build. */
     record() {
       fs.mkdirSync(stampDir, { recursive: true });
-      fs.writeFileSync(stampFile, JSON.stringify({ hash: digest, builtAt: new Date().toISOString() }));
+      // Written to a new file and renamed: a hard-linked stamp of another checkout is left alone.
+      const tmp = `${stampFile}.${process.pid}`;
+      fs.writeFileSync(
+        tmp,
+        JSON.stringify({ hash: digest, outputMtimeMs: outputMtime(), builtAt: new Date().toISOString() }),
+      );
+      fs.renameSync(tmp, stampFile);
     },
   };
 }
