@@ -142,7 +142,9 @@ describe('records: the clinic today, writing, signing, amending', () => {
       { code: 'E78.5', name: '高脂血症' },
     ]);
     const row = (await VisitRecord.findByPk(id))!;
-    assert.ok(!row.contentEnc.includes('头晕') && !row.contentEnc.includes('I10'), 'the record is encrypted at rest');
+    // Base64 ciphertext can hold "I10" by chance; a quoted JSON value or a Chinese word it can never hold.
+    assert.ok(!row.contentEnc.includes('头晕') && !row.contentEnc.includes('"I10"'), 'the record is encrypted at rest');
+    assert.match(row.contentEnc, /^v1(:[A-Za-z0-9+/=]+){3}$/, 'the stored record is ciphertext only');
 
     const signed = await call('POST', `/api/admin/records/visits/${id}/sign`, { token: doc.token, body: {} });
     assert.equal(signed.body.status, 'signed');
