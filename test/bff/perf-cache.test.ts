@@ -277,7 +277,12 @@ describe('caches and the admission counter across two BFF processes (MariaDB + a
     assert.equal(refused.body.error?.code, 'SLOT_FULL');
     const r = new Redis(redis.url);
     try {
-      assert.equal(await r.get(`${prefix}adm:schedule:${s.id}`), '0', 'the counter was rebuilt: no seat left');
+      // the pool of free numbers: a sorted set holding only its sentinel
+      assert.deepEqual(
+        await r.zrange(`${prefix}seats:schedule:${s.id}`, '0', '-1'),
+        ['_'],
+        'the pool was rebuilt: no number left',
+      );
     } finally {
       r.disconnect();
     }

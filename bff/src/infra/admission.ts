@@ -1,123 +1,198 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Admission counters: how many seats of a session are still free, kept where every BFF process reaches them without
- * the database (Redis in production, this process's memory in embedded mode). The database stays the truth behind
- * every booking; the counter decides only who may try:
+ * Admission: the free numbers (tickets) of a session, kept where every BFF process reaches them without the database
+ * (Redis in production, this process's memory in embedded mode). The database stays the truth behind every booking
+ * (its unique index on (session, number)); the pool decides who may try, and with which number:
  *
- * - `admit` takes a seat from the counter for a request ('admitted': it goes on to the database's row lock and
- *   unique indexes as before). With no seat left it answers 'full' — refused at once, no database, no lock — unless
- *   the same holder (account) has an admitted request still in flight ('in-flight': that one may yet fail, so the
- *   database answers this one too, e.g. "already booked" for a double tap). A missing counter (first use, expired,
- *   Redis restarted) is rebuilt from `count` (a database read); 'unknown' when that can't be done (the store is
- *   down, or a change raced the rebuild), and the caller goes to the database as before.
- * - `done` ends an admitted request: 'taken' (it booked the seat), 'returned' (it failed; the seat goes back) or
- *   'recount' (the database said full although the counter had a seat: drop the counter, rebuild it next time).
- * - `change` adjusts the counter after a commit made outside admission (+1 a seat given back by an expiry or a
- *   cancellation, −1 a seat taken by a waitlist offer or a late payment); a missing counter stays missing.
- * - A change sequence per counter makes a rebuild that read the database before a change not stored, so a rebuild
- *   never overwrites a newer change; counters expire (`ttlSec`), so a seat lost with a crashed process comes back
- *   at the next rebuild.
+ * - `admit` hands a request the lowest ticket whose score is at least `minScore` ('admitted' with that ticket: it
+ *   goes on to the database and inserts exactly that number). With none left it answers 'full' — refused at once, no
+ *   database; 'passed' when free tickets are left but all below `minScore` — unless the same holder (account) has an
+ *   admitted request still in flight ('in-flight': that one may yet fail, so the database answers this one too, e.g.
+ *   "already booked" for a double tap). A missing pool (first
+ *   use, expired, Redis restarted) is rebuilt from `load` (a database read); 'unknown' when that can't be done (the
+ *   store is down, or a change raced the rebuild), and the caller goes to the database's own way of choosing.
+ * - A ticket handed out is leased (`LEASE_SEC`) until `done`: a rebuild meanwhile leaves it out, so a number in
+ *   flight is not handed out twice. `done` ends it: 'taken' (booked), 'returned' (the request failed; the ticket goes
+ *   back) or 'recount' (the database disagreed — full, or the number already held: drop the pool, rebuild it).
+ * - `take` / `give` follow a commit made outside admission (a number taken by a waitlist offer, a late payment or a
+ *   request that went to the database without a ticket; a number freed by an expiry or a cancellation); a missing
+ *   pool stays missing.
+ * - A change sequence per pool makes a rebuild that read the database before a change not stored, so a rebuild never
+ *   overwrites a newer change; pools expire (`ttlSec`), so a ticket lost with a crashed process comes back at the
+ *   next rebuild.
  */
-export type Admit = 'admitted' | 'full' | 'in-flight' | 'unknown';
+export interface Ticket {
+  /** The number itself (≥ 1). */
+  n: number;
+  /** Orders the tickets (lowest first); `admit` skips those below its `minScore`. Unique per pool. */
+  score: number;
+}
+export type Admit = { answer: 'admitted'; ticket: Ticket } | { answer: 'full' | 'passed' | 'in-flight' | 'unknown' };
 export type AdmissionEnd = 'taken' | 'returned' | 'recount';
+/** The free tickets from the database; null when the session takes no bookings (the database answers). */
+export type LoadTickets = () => Promise<Ticket[] | null>;
 
 export interface Admission {
-  admit(key: string, holder: string, count: () => Promise<number | null>): Promise<Admit>;
-  done(key: string, holder: string, end: AdmissionEnd): Promise<void>;
-  /** The counter as it stands, rebuilt with `count` when missing; undefined when unknown. */
-  free(key: string, count: () => Promise<number | null>): Promise<number | undefined>;
-  change(key: string, delta: number): Promise<void>;
+  admit(key: string, holder: string, minScore: number, load: LoadTickets): Promise<Admit>;
+  done(key: string, holder: string, ticket: Ticket, end: AdmissionEnd): Promise<void>;
+  /** How many tickets the pool holds, rebuilt with `load` when missing; undefined when unknown. */
+  free(key: string, load: LoadTickets): Promise<number | undefined>;
+  take(key: string, n: number): Promise<void>;
+  give(key: string, ticket: Ticket): Promise<void>;
   forget(key: string): Promise<void>;
 }
 
-const COUNTER_TTL_SEC = 60;
+const POOL_TTL_SEC = 60;
 const SEQ_TTL_SEC = 3_600;
+/** An admitted request is expected to end well within this; a mark or lease left by a crashed process lapses. */
+const LEASE_SEC = 30;
 
-const CHANGE = `redis.call('incr', KEYS[2]) redis.call('expire', KEYS[2], ARGV[2])
-if redis.call('exists', KEYS[1]) == 1 then return redis.call('incrby', KEYS[1], ARGV[1]) end
-return false`;
-const ADMIT = `local v = redis.call('get', KEYS[1])
-if not v then return -1 end
-if tonumber(v) > 0 then
-  redis.call('decr', KEYS[1])
-  redis.call('incr', KEYS[2]) redis.call('expire', KEYS[2], ARGV[1])
-  return 1
+// The pool is a sorted set (score → number) with a sentinel member at -inf, so an empty pool still exists.
+const ADMIT = `if redis.call('exists', KEYS[1]) == 0 then return -1 end
+local t = redis.call('zrangebyscore', KEYS[1], ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+if t[1] then
+  redis.call('zrem', KEYS[1], t[1])
+  redis.call('incr', KEYS[2]) redis.call('expire', KEYS[2], ARGV[2])
+  redis.call('zadd', KEYS[3], ARGV[3], t[1]) redis.call('expire', KEYS[3], ARGV[2])
+  return t
 end
-if tonumber(redis.call('get', KEYS[2]) or '0') > 0 then return 2 end
+if tonumber(redis.call('get', KEYS[2]) or '0') > 0 then return -2 end
+if redis.call('zcard', KEYS[1]) > 1 then return -3 end
 return 0`;
 const DONE = `if redis.call('decr', KEYS[2]) <= 0 then redis.call('del', KEYS[2]) end
+redis.call('zrem', KEYS[4], ARGV[2])
 if ARGV[1] == 'returned' then
-  redis.call('incr', KEYS[3]) redis.call('expire', KEYS[3], ARGV[2])
-  if redis.call('exists', KEYS[1]) == 1 then redis.call('incr', KEYS[1]) end
+  redis.call('incr', KEYS[3]) redis.call('expire', KEYS[3], ARGV[4])
+  if redis.call('exists', KEYS[1]) == 1 then redis.call('zadd', KEYS[1], ARGV[3], ARGV[2]) end
 elseif ARGV[1] == 'recount' then
-  redis.call('incr', KEYS[3]) redis.call('expire', KEYS[3], ARGV[2])
+  redis.call('incr', KEYS[3]) redis.call('expire', KEYS[3], ARGV[4])
   redis.call('del', KEYS[1])
 end
 return 0`;
-const ADMIT_ANSWER: Record<number, Admit> = { 1: 'admitted', 0: 'full', 2: 'in-flight' };
-/** An admitted request is expected to end well within this; a mark left by a crashed process lapses. */
-const HOLDER_TTL_SEC = 30;
-const REBUILD = `if (redis.call('get', KEYS[2]) or '') ~= ARGV[3] then return 0 end
-if redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2], 'NX') then return 1 end
+const TAKE = `redis.call('incr', KEYS[2]) redis.call('expire', KEYS[2], ARGV[2])
+if redis.call('exists', KEYS[1]) == 1 then redis.call('zrem', KEYS[1], ARGV[1]) end
 return 0`;
+const GIVE = `redis.call('incr', KEYS[2]) redis.call('expire', KEYS[2], ARGV[3])
+if redis.call('exists', KEYS[1]) == 1 then redis.call('zadd', KEYS[1], ARGV[2], ARGV[1]) end
+return 0`;
+// Stored only if no change came since the caller read the sequence and no other rebuild got there first; tickets
+// leased to requests in flight stay out.
+const REBUILD = `if (redis.call('get', KEYS[2]) or '') ~= ARGV[1] then return 0 end
+if redis.call('exists', KEYS[1]) == 1 then return 0 end
+redis.call('zremrangebyscore', KEYS[3], '-inf', ARGV[3])
+local add = {'-inf', '_'}
+for i = 4, #ARGV, 2 do
+  if not redis.call('zscore', KEYS[3], ARGV[i + 1]) then add[#add + 1] = ARGV[i] add[#add + 1] = ARGV[i + 1] end
+end
+redis.call('zadd', KEYS[1], unpack(add))
+redis.call('expire', KEYS[1], ARGV[2])
+return 1`;
 
 export class RedisAdmission implements Admission {
   constructor(
     private redis: Redis,
     private prefix: string,
-    private ttlSec = COUNTER_TTL_SEC,
+    private ttlSec = POOL_TTL_SEC,
   ) {}
   private keys(key: string) {
-    return [`${this.prefix}adm:${key}`, `${this.prefix}adm:${key}:seq`];
+    const base = `${this.prefix}seats:${key}`;
+    return { pool: base, seq: `${base}:seq`, leases: `${base}:out` };
   }
   private holderKey(key: string, holder: string) {
-    return `${this.prefix}adm:${key}:h:${holder}`;
+    return `${this.prefix}seats:${key}:h:${holder}`;
   }
-  async admit(key: string, holder: string, count: () => Promise<number | null>): Promise<Admit> {
-    const [counter] = this.keys(key);
+  async admit(key: string, holder: string, minScore: number, load: LoadTickets): Promise<Admit> {
+    const { pool, leases } = this.keys(key);
     const run = async () =>
-      (await this.redis.eval(ADMIT, 2, counter, this.holderKey(key, holder), String(HOLDER_TTL_SEC))) as number;
+      (await this.redis.eval(
+        ADMIT,
+        3,
+        pool,
+        this.holderKey(key, holder),
+        leases,
+        String(minScore),
+        String(LEASE_SEC),
+        String(Date.now() + LEASE_SEC * 1000),
+      )) as number | [string, string];
     try {
       let r = await run();
       if (r === -1) {
-        if ((await this.free(key, count)) === undefined) return 'unknown';
+        if ((await this.free(key, load)) === undefined) return { answer: 'unknown' };
         r = await run();
       }
-      return ADMIT_ANSWER[r] ?? 'unknown';
+      if (Array.isArray(r)) return { answer: 'admitted', ticket: { n: Number(r[0]), score: Number(r[1]) } };
+      return { answer: r === 0 ? 'full' : r === -3 ? 'passed' : r === -2 ? 'in-flight' : 'unknown' };
     } catch {
-      return 'unknown';
+      // No answer (e.g. timed out) — the script may still have run and leased a ticket nobody will end.
+      await this.reset(key);
+      return { answer: 'unknown' };
     }
   }
-  async done(key: string, holder: string, end: AdmissionEnd) {
-    const [counter, seq] = this.keys(key);
+  async done(key: string, holder: string, ticket: Ticket, end: AdmissionEnd) {
+    const { pool, seq, leases } = this.keys(key);
     await this.redis
-      .eval(DONE, 3, counter, this.holderKey(key, holder), seq, end, String(SEQ_TTL_SEC))
-      .catch(() => undefined);
+      .eval(
+        DONE,
+        4,
+        pool,
+        this.holderKey(key, holder),
+        seq,
+        leases,
+        end,
+        String(ticket.n),
+        String(ticket.score),
+        String(SEQ_TTL_SEC),
+      )
+      .catch(() => this.reset(key));
   }
-  async free(key: string, count: () => Promise<number | null>) {
-    const [counter, seq] = this.keys(key);
+  async free(key: string, load: LoadTickets) {
+    const { pool, seq, leases } = this.keys(key);
     try {
-      const [v, s] = await this.redis.mget(counter, seq);
-      if (v !== null) return Number(v);
-      const n = await count();
-      if (n === null) return undefined;
-      await this.redis.eval(REBUILD, 2, counter, seq, String(n), String(this.ttlSec), s ?? '');
-      return n;
+      const count = await this.redis.zcard(pool);
+      if (count > 0) return count - 1;
+      const s = await this.redis.get(seq);
+      const tickets = await load();
+      if (tickets === null) return undefined;
+      const args = tickets.flatMap((t) => [String(t.score), String(t.n)]);
+      await this.redis.eval(REBUILD, 3, pool, seq, leases, s ?? '', String(this.ttlSec), String(Date.now()), ...args);
+      const after = await this.redis.zcard(pool);
+      return after > 0 ? after - 1 : tickets.length;
     } catch {
       return undefined;
     }
   }
-  async change(key: string, delta: number) {
-    const [counter, seq] = this.keys(key);
-    await this.redis.eval(CHANGE, 2, counter, seq, String(delta), String(SEQ_TTL_SEC)).catch(() => undefined);
+  async take(key: string, n: number) {
+    const { pool, seq } = this.keys(key);
+    await this.redis.eval(TAKE, 2, pool, seq, String(n), String(SEQ_TTL_SEC)).catch(() => this.reset(key));
+  }
+  async give(key: string, ticket: Ticket) {
+    const { pool, seq } = this.keys(key);
+    await this.redis
+      .eval(GIVE, 2, pool, seq, String(ticket.n), String(ticket.score), String(SEQ_TTL_SEC))
+      .catch(() => this.reset(key));
+  }
+  /**
+   * A change that may or may not have reached the pool (no answer): pool and leases are dropped, so the next admit
+   * rebuilds from the database; numbers then in flight may be handed out twice, and the database's unique index
+   * sends the second to the database-chosen path — slower, never wrong.
+   */
+  private async reset(key: string) {
+    const { pool, seq, leases } = this.keys(key);
+    await this.redis
+      .multi()
+      .del(pool, leases)
+      .incr(seq)
+      .expire(seq, SEQ_TTL_SEC)
+      .exec()
+      .catch(() => undefined);
   }
   async forget(key: string) {
-    const [counter, seq] = this.keys(key);
+    const { pool, seq } = this.keys(key);
     // The sequence moves too, so a rebuild that read the database before this is not stored.
     await this.redis
       .multi()
-      .del(counter)
+      .del(pool)
       .incr(seq)
       .expire(seq, SEQ_TTL_SEC)
       .exec()
@@ -125,54 +200,79 @@ export class RedisAdmission implements Admission {
   }
 }
 
+/** The same in this process's memory (embedded mode: one process). */
 export class MemoryAdmission implements Admission {
-  private counters = new Map<string, { n: number; exp: number }>();
+  /** Tickets sorted by score, lowest first. */
+  private pools = new Map<string, { tickets: Ticket[]; exp: number }>();
   private seqs = new Map<string, number>();
   private holders = new Map<string, number>();
-  constructor(private ttlSec = COUNTER_TTL_SEC) {}
+  /** Tickets in flight per pool: number → lease expiry. */
+  private leases = new Map<string, Map<number, number>>();
+  constructor(private ttlSec = POOL_TTL_SEC) {}
   private live(key: string) {
-    const c = this.counters.get(key);
+    const c = this.pools.get(key);
     if (c && c.exp > Date.now()) return c;
-    this.counters.delete(key);
+    this.pools.delete(key);
     return undefined;
   }
-  async admit(key: string, holder: string, count: () => Promise<number | null>): Promise<Admit> {
-    if (!this.live(key) && (await this.free(key, count)) === undefined) return 'unknown';
-    const c = this.live(key);
-    if (!c) return 'unknown';
-    const h = `${key}|${holder}`;
-    if (c.n > 0) {
-      c.n--;
-      this.holders.set(h, (this.holders.get(h) ?? 0) + 1);
-      return 'admitted';
-    }
-    return (this.holders.get(h) ?? 0) > 0 ? 'in-flight' : 'full';
+  private bump(key: string) {
+    this.seqs.set(key, (this.seqs.get(key) ?? 0) + 1);
   }
-  async done(key: string, holder: string, end: AdmissionEnd) {
+  async admit(key: string, holder: string, minScore: number, load: LoadTickets): Promise<Admit> {
+    if (!this.live(key) && (await this.free(key, load)) === undefined) return { answer: 'unknown' };
+    const c = this.live(key);
+    if (!c) return { answer: 'unknown' };
+    const h = `${key}|${holder}`;
+    const i = c.tickets.findIndex((t) => t.score >= minScore);
+    if (i >= 0) {
+      const [ticket] = c.tickets.splice(i, 1);
+      this.holders.set(h, (this.holders.get(h) ?? 0) + 1);
+      if (!this.leases.has(key)) this.leases.set(key, new Map());
+      this.leases.get(key)!.set(ticket.n, Date.now() + LEASE_SEC * 1000);
+      return { answer: 'admitted', ticket };
+    }
+    if ((this.holders.get(h) ?? 0) > 0) return { answer: 'in-flight' };
+    return { answer: c.tickets.length ? 'passed' : 'full' };
+  }
+  async done(key: string, holder: string, ticket: Ticket, end: AdmissionEnd) {
     const h = `${key}|${holder}`;
     const left = (this.holders.get(h) ?? 0) - 1;
     if (left > 0) this.holders.set(h, left);
     else this.holders.delete(h);
-    if (end === 'returned') await this.change(key, +1);
+    this.leases.get(key)?.delete(ticket.n);
+    if (end === 'returned') await this.give(key, ticket);
     else if (end === 'recount') await this.forget(key);
   }
-  async free(key: string, count: () => Promise<number | null>) {
+  async free(key: string, load: LoadTickets) {
     const c = this.live(key);
-    if (c) return c.n;
+    if (c) return c.tickets.length;
     const seq = this.seqs.get(key) ?? 0;
-    const n = await count();
-    if (n === null) return undefined;
-    if ((this.seqs.get(key) ?? 0) === seq && !this.live(key))
-      this.counters.set(key, { n, exp: Date.now() + this.ttlSec * 1000 });
-    return n;
+    const tickets = await load();
+    if (tickets === null) return undefined;
+    if ((this.seqs.get(key) ?? 0) === seq && !this.live(key)) {
+      const now = Date.now();
+      const leased = this.leases.get(key) ?? new Map<number, number>();
+      for (const [n, exp] of leased) if (exp <= now) leased.delete(n);
+      const kept = tickets.filter((t) => !leased.has(t.n)).sort((a, b) => a.score - b.score);
+      this.pools.set(key, { tickets: kept, exp: now + this.ttlSec * 1000 });
+      return kept.length;
+    }
+    return tickets.length;
   }
-  async change(key: string, delta: number) {
-    this.seqs.set(key, (this.seqs.get(key) ?? 0) + 1);
+  async take(key: string, n: number) {
+    this.bump(key);
     const c = this.live(key);
-    if (c) c.n += delta;
+    if (c) c.tickets = c.tickets.filter((t) => t.n !== n);
+  }
+  async give(key: string, ticket: Ticket) {
+    this.bump(key);
+    const c = this.live(key);
+    if (!c || c.tickets.some((t) => t.n === ticket.n)) return;
+    const i = c.tickets.findIndex((t) => t.score > ticket.score);
+    c.tickets.splice(i < 0 ? c.tickets.length : i, 0, ticket);
   }
   async forget(key: string) {
-    this.seqs.set(key, (this.seqs.get(key) ?? 0) + 1);
-    this.counters.delete(key);
+    this.bump(key);
+    this.pools.delete(key);
   }
 }

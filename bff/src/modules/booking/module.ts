@@ -4,7 +4,7 @@ import { registerScheduleBookings } from '../scheduling/service';
 import { initBookingModels } from './models';
 import { bookingMpRoutes } from './mp.routes';
 import { bookingAdminRoutes } from './admin.routes';
-import { expireHolds, highestHeldSeat, registerAppointmentPayments, stopSchedule } from './service';
+import { expireHolds, heldNumbers, highestHeldSeat, registerAppointmentPayments, stopSchedule } from './service';
 
 export const BOOKING_PERMS = {
   appointmentList: 'booking:appointment:list',
@@ -26,6 +26,6 @@ export const bookingModule: ModuleManifest = {
   permissions: BOOKING_PERMS,
   setup() {
     registerAppointmentPayments();
-    registerScheduleBookings({ highestHeldSeat, stop: stopSchedule });
+    registerScheduleBookings({ highestHeldSeat, heldNumbers, stop: stopSchedule });
   },
 };

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Op, QueryTypes, literal, type Transaction, type WhereOptions } from 'sequelize';
+import { Op, QueryTypes, col, literal, type Transaction, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
 import type { AdminActor, MpActor } from '../../http/actor';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors';
@@ -233,38 +233,46 @@ async function lowestFreeSeq(s: Schedule, person: string, t: Transaction) {
   return { seq, window: slotWindow(s, seq) };
 }
 
-/** Gives the lowest free slot to a family member as a new appointment (unpaid hold, or booked if free of charge). */
+/** A new appointment of a family member on number `seq` (unpaid hold, or booked if free of charge). */
+function newAppointment(
+  s: Schedule,
+  patient: Patient,
+  seq: number,
+  opts: { userId: number; holdMinutes: number; fromWaitlist: boolean },
+) {
+  const w = slotWindow(s, seq);
+  const free = s.feeFen === 0;
+  return {
+    no: appointmentNo(),
+    userId: opts.userId,
+    patientId: patient.id,
+    scheduleId: s.id,
+    doctorId: s.doctorId,
+    deptId: s.deptId,
+    seqNo: seq,
+    activeSeq: seq,
+    activePerson: patient.idCardHash,
+    clinicDate: s.clinicDate,
+    period: s.period,
+    windowStart: w.start,
+    windowEnd: w.end,
+    feeFen: s.feeFen,
+    status: (free ? 'booked' : 'pending_payment') as AppointmentStatus,
+    holdExpiresAt: free ? null : new Date(Date.now() + opts.holdMinutes * 60_000),
+    paidAt: null,
+    fromWaitlist: opts.fromWaitlist,
+  };
+}
+
+/** Gives the lowest free slot to a family member as a new appointment; the caller holds the schedule's row lock. */
 async function holdLowestSlot(
   s: Schedule,
   patient: Patient,
   opts: { userId: number; holdMinutes: number; fromWaitlist: boolean },
   t: Transaction,
 ) {
-  const { seq, window: w } = await lowestFreeSeq(s, patient.idCardHash, t);
-  const free = s.feeFen === 0;
-  const a = await Appointment.create(
-    {
-      no: appointmentNo(),
-      userId: opts.userId,
-      patientId: patient.id,
-      scheduleId: s.id,
-      doctorId: s.doctorId,
-      deptId: s.deptId,
-      seqNo: seq,
-      activeSeq: seq,
-      activePerson: patient.idCardHash,
-      clinicDate: s.clinicDate,
-      period: s.period,
-      windowStart: w.start,
-      windowEnd: w.end,
-      feeFen: s.feeFen,
-      status: free ? 'booked' : 'pending_payment',
-      holdExpiresAt: free ? null : new Date(Date.now() + opts.holdMinutes * 60_000),
-      paidAt: null,
-      fromWaitlist: opts.fromWaitlist,
-    },
-    { transaction: t },
-  );
+  const { seq } = await lowestFreeSeq(s, patient.idCardHash, t);
+  const a = await Appointment.create(newAppointment(s, patient, seq, opts), { transaction: t });
   await s.increment('bookedCount', { by: 1, transaction: t });
   return a;
 }
@@ -273,28 +281,40 @@ function uniqueViolation(err: unknown) {
   return (err as Error).name === 'SequelizeUniqueConstraintError';
 }
 
+/** A unique violation of (schedule, number): the number is held already (MariaDB names the index, SQLite the column). */
+function numberHeld(err: unknown) {
+  const e = err as Error & { parent?: Error; fields?: unknown };
+  return /appointment_slot_once|active_seq/.test(`${e.parent?.message ?? ''} ${e.message} ${JSON.stringify(e.fields)}`);
+}
+
 export async function takeSlot(actor: MpActor, input: { scheduleId: number; patientId: number }) {
   const limit = await infra().kv.hit(`booking:user:${actor.userId}`, cfg().BOOKING_RATE_PER_USER_PER_MIN, 60);
   if (!limit.allowed)
     throw new AppError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { retryAfterSeconds: limit.retryAfterSec });
-  // The 08:00 rush: only as many requests as there are free seats go on to the database; the others are refused
-  // from the admission counter without a query or the row lock.
+  // The 08:00 rush: only as many requests as there are free numbers go on to the database, each with its number in
+  // hand; the others are refused from the admission pool without a query.
   const admission = await admitBooking(input.scheduleId, actor.userId);
-  if (admission === 'full') throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
-  let appt: Appointment;
-  try {
-    appt = await takeSlotInDatabase(actor, input);
-  } catch (err) {
-    if (admission === 'admitted') {
-      const full = err instanceof AppError && err.code === 'SLOT_FULL';
-      await endAdmission(input.scheduleId, actor.userId, full ? 'recount' : 'returned');
+  if (admission.answer === 'passed') assertBookable(await Schedule.findByPk(input.scheduleId)); // closed, stopped …
+  if (admission.answer === 'full' || admission.answer === 'passed')
+    throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+  let appt: Appointment | 'disagrees' = 'disagrees';
+  if (admission.answer === 'admitted') {
+    const { ticket } = admission;
+    try {
+      appt = await takeNumberInDatabase(actor, input, ticket.n);
+    } catch (err) {
+      await endAdmission(input.scheduleId, actor.userId, ticket, 'returned');
+      throw err;
     }
-    throw err;
+    await endAdmission(input.scheduleId, actor.userId, ticket, appt === 'disagrees' ? 'recount' : 'taken');
+    if (appt !== 'disagrees') await listingsChanged(appt);
   }
-  if (admission === 'admitted') {
-    await endAdmission(input.scheduleId, actor.userId, 'taken');
-    await listingsChanged(appt);
-  } else await scheduleChanged({ id: appt.scheduleId, doctorId: appt.doctorId, deptId: appt.deptId }, -1);
+  if (appt === 'disagrees') {
+    // No number in hand (the pool is unknown, or this account has a request in flight), or the database disagreed
+    // with the pool: the database chooses the number under the session's row lock, and the pool follows.
+    appt = await takeSlotInDatabase(actor, input);
+    await scheduleChanged({ id: appt.scheduleId, doctorId: appt.doctorId, deptId: appt.deptId }, { taken: appt.seqNo });
+  }
   const view = (await appointmentViews([appt]))[0];
   const payment =
     appt.status === 'pending_payment'
@@ -303,7 +323,65 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
   return { appointment: view, payment };
 }
 
-/** The booking itself, decided by the database: the schedule's row lock, then the account's, then the lowest free number. */
+const DISAGREES = new Error('the database disagrees with the admission pool');
+
+/**
+ * The booking of an admitted request, on the number the admission pool handed it, so nothing is chosen under a lock:
+ * the account's row lock (limit, member still there), the insert — the unique indexes refuse a number or a person
+ * already held — and last the session's booked count, by a conditional update that re-checks that the session is
+ * open, unchanged and not full. The session's row lock is held from that one statement to the commit, where the
+ * database-chosen path below holds it for all eight. 'disagrees' when the database doesn't agree with the pool (the
+ * number is held, the session is full or was changed meanwhile): the caller then lets the database choose.
+ */
+async function takeNumberInDatabase(
+  actor: MpActor,
+  input: { scheduleId: number; patientId: number },
+  seq: number,
+): Promise<Appointment | 'disagrees'> {
+  await ownPatient(actor, input.patientId);
+  const s = await Schedule.findByPk(input.scheduleId);
+  assertBookable(s);
+  if (s.bookedCount >= s.slotCount || seq > s.slotCount) return 'disagrees';
+  await checkPatientRules(actor);
+  try {
+    return await tx(
+      async (t) => {
+        const patient = await lockAccountFor(actor, input.patientId, t);
+        const a = await Appointment.create(
+          newAppointment(s, patient, seq, {
+            userId: actor.userId,
+            holdMinutes: cfg().BOOKING_HOLD_MINUTES,
+            fromWaitlist: false,
+          }),
+          { transaction: t },
+        );
+        const [counted] = await Schedule.update(
+          { bookedCount: literal('booked_count + 1') },
+          {
+            where: {
+              id: s.id,
+              status: 'open',
+              slotCount: s.slotCount,
+              startTime: s.startTime,
+              endTime: s.endTime,
+              bookedCount: { [Op.lt]: col('slot_count') },
+            },
+            transaction: t,
+          },
+        );
+        if (!counted) throw DISAGREES;
+        return a;
+      },
+      { readCommitted: true },
+    );
+  } catch (err) {
+    if (err === DISAGREES || (uniqueViolation(err) && numberHeld(err))) return 'disagrees';
+    if (uniqueViolation(err)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+    throw err;
+  }
+}
+
+/** The booking decided by the database: the schedule's row lock, then the account's, then the lowest free number. */
 async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; patientId: number }) {
   const member = await ownPatient(actor, input.patientId);
   const fast = await Schedule.findByPk(input.scheduleId);
@@ -418,7 +496,11 @@ export async function releaseSlot(a: Appointment, status: AppointmentStatus, rea
     { readCommitted: true },
   );
   // The seat goes back to the admission counter (and the listings) once the database has it back.
-  if (released) await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, +1);
+  if (released)
+    await scheduleChanged(
+      { id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId },
+      { freed: { n: a.seqNo, clinicDate: a.clinicDate, windowStart: a.windowStart } },
+    );
   return released;
 }
 
@@ -569,7 +651,7 @@ export async function applyPayment(a: Appointment, orderId: number, paidAt: Date
       { readCommitted: true },
     );
     if (again) {
-      await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, -1);
+      await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, { taken: a.seqNo });
       await notify(
         a.userId,
         '预约成功',
@@ -770,11 +852,21 @@ export async function offerFreedSlots(scheduleId: number) {
     );
     if (!offered) return;
     const a = offered.appointment;
-    if (a) await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, -1);
+    if (a) await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, { taken: a.seqNo });
   }
 }
 
 // ----- console -----
+
+/** The numbers live bookings hold on a schedule; scheduling rebuilds the admission pool from them. */
+export async function heldNumbers(scheduleId: number) {
+  const rows = await Appointment.findAll({
+    where: { scheduleId, activeSeq: { [Op.ne]: null } },
+    attributes: ['activeSeq'],
+    raw: true,
+  });
+  return rows.map((r) => r.activeSeq!);
+}
 
 /** The highest slot number a live booking holds on a schedule (0 for none); scheduling asks before shrinking it. */
 export async function highestHeldSeat(scheduleId: number, t: Transaction) {

@@ -1,13 +1,13 @@
 import { Op, type ModelStatic, type Transaction, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
-import type { Admit, AdmissionEnd } from '../../infra/admission';
+import type { Admit, AdmissionEnd, Ticket } from '../../infra/admission';
 import type { AdminActor } from '../../http/actor';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { dataScopeWhere, inScope, subtreeIds } from '../system/authz';
 import { Dept, DoctorProfile, Post, User, UserRole, Role } from '../system/models';
 import { Schedule, type Period } from './models';
 import { PERIOD_LABEL } from '../../shared/clinic';
-import { addDays, firstNumberAhead, minutes, shanghaiDate, shanghaiInstant } from '../../shared/time';
+import { addDays, firstNumberAhead, minutes, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import type { ScheduleView } from './schemas';
 
 /**
@@ -78,17 +78,31 @@ const deptNs = (deptId: number) => `sched:dept:${deptId}`;
 const seatKey = (scheduleId: number) => `schedule:${scheduleId}`;
 
 /**
- * After a change to a session is committed (a seat taken or given back, an edit, a 停诊, an import): the listings
- * that show it are reloaded in every BFF process, and the admission counter follows (−1 / +1 a seat, or 'recount'
- * to rebuild it from the database when the session's size or status changed).
+ * The admission pool's order of a session's numbers (infra/admission.ts): by the instant the number's window starts,
+ * then by the number, so a pool can hand out "the lowest free number whose window is still ahead" — the same-day rule
+ * — without reading the session.
  */
-export async function scheduleChanged(
-  s: { id: number; doctorId: number; deptId: number },
-  seats?: number | 'recount',
-): Promise<void> {
+const SCORE_PER_MINUTE = 1000; // > MAX_SLOTS
+export function seatTicket(s: { clinicDate: string }, n: number, windowStart: string): Ticket {
+  return { n, score: (shanghaiInstant(s.clinicDate, windowStart).getTime() / 60_000) * SCORE_PER_MINUTE + n };
+}
+/** The lowest score of a number whose window starts after `now`. */
+const aheadOf = (now: number) => (Math.floor(now / 60_000) + 1) * SCORE_PER_MINUTE;
+
+/** A change to a session's seats: a number taken or freed outside admission, or 'recount' (size or status changed). */
+export type SeatChange =
+  'recount' | { taken: number } | { freed: { n: number; clinicDate: string; windowStart: string } };
+
+/**
+ * After a change to a session is committed (a seat taken or given back, an edit, a 停诊, an import): the listings
+ * that show it are reloaded in every BFF process, and the admission pool follows (a number out or back in, or
+ * rebuilt from the database when the session's size or status changed).
+ */
+export async function scheduleChanged(s: { id: number; doctorId: number; deptId: number }, seats?: SeatChange) {
   const { admission } = infra();
   if (seats === 'recount') await admission.forget(seatKey(s.id));
-  else if (seats) await admission.change(seatKey(s.id), seats);
+  else if (seats && 'taken' in seats) await admission.take(seatKey(s.id), seats.taken);
+  else if (seats) await admission.give(seatKey(s.id), seatTicket(seats.freed, seats.freed.n, seats.freed.windowStart));
   await listingsChanged(s);
 }
 
@@ -97,28 +111,38 @@ export function listingsChanged(s: { doctorId: number; deptId: number }) {
   return infra().cache.invalidate(doctorNs(s.doctorId), deptNs(s.deptId));
 }
 
-/** What the admission counter needs when it has to be rebuilt: the session's free seats, from the database. */
-async function countFreeSeats(scheduleId: number) {
-  const s = await Schedule.findByPk(scheduleId, { attributes: ['status', 'slotCount', 'bookedCount'], raw: true });
-  return s && s.status === 'open' ? s.slotCount - s.bookedCount : null;
+/** What the admission pool needs when it has to be rebuilt: the session's free numbers, from the database. */
+async function loadFreeNumbers(scheduleId: number): Promise<Ticket[] | null> {
+  const s = await Schedule.findByPk(scheduleId, {
+    attributes: ['status', 'slotCount', 'clinicDate', 'startTime', 'endTime'],
+    raw: true,
+  });
+  if (!s || s.status !== 'open') return null;
+  const held = new Set(await scheduleBookings().heldNumbers(scheduleId));
+  const free: Ticket[] = [];
+  for (let n = 1; n <= s.slotCount; n++) if (!held.has(n)) free.push(seatTicket(s, n, slotWindow(s, n).start));
+  return free;
 }
 
-/** The free seats of a session as the admission counter knows them, or undefined when that is unknown. */
+/** The free numbers of a session as the admission pool knows them, or undefined when that is unknown. */
 export function freeSeats(scheduleId: number): Promise<number | undefined> {
-  return infra().admission.free(seatKey(scheduleId), () => countFreeSeats(scheduleId));
+  return infra().admission.free(seatKey(scheduleId), () => loadFreeNumbers(scheduleId));
 }
 
 /**
- * Whether a booking request for a session may go on to the database (infra/admission.ts): 'full' is refused at once;
- * 'admitted' holds a seat of the counter until `endAdmission`; 'in-flight' and 'unknown' go on without one.
+ * Whether a booking request for a session may go on to the database, and with which number (infra/admission.ts):
+ * 'full' is refused at once; 'admitted' holds the lowest free number whose window is still ahead until
+ * `endAdmission`; 'in-flight' and 'unknown' go on without one (the database chooses under the session's row lock).
  */
 export function admitBooking(scheduleId: number, holder: number): Promise<Admit> {
-  return infra().admission.admit(seatKey(scheduleId), String(holder), () => countFreeSeats(scheduleId));
+  return infra().admission.admit(seatKey(scheduleId), String(holder), aheadOf(Date.now()), () =>
+    loadFreeNumbers(scheduleId),
+  );
 }
 
-/** Ends an admitted booking request: the seat was taken, goes back, or the counter is to be rebuilt. */
-export function endAdmission(scheduleId: number, holder: number, end: AdmissionEnd): Promise<void> {
-  return infra().admission.done(seatKey(scheduleId), String(holder), end);
+/** Ends an admitted booking request: the number was taken, goes back, or the pool is to be rebuilt. */
+export function endAdmission(scheduleId: number, holder: number, ticket: Ticket, end: AdmissionEnd): Promise<void> {
+  return infra().admission.done(seatKey(scheduleId), String(holder), ticket, end);
 }
 
 /**
@@ -289,6 +313,8 @@ export async function createSchedule(
 export interface ScheduleBookings {
   /** The highest slot number a live booking holds on the schedule (0 for none), read inside `t`. */
   highestHeldSeat(scheduleId: number, t: Transaction): Promise<number>;
+  /** The numbers live bookings hold on the schedule (to rebuild the admission pool). */
+  heldNumbers(scheduleId: number): Promise<number[]>;
   /** Stops a schedule: its bookings are cancelled and refunded and the patients told. */
   stop(actor: AdminActor, scheduleId: number, reason: string): Promise<{ cancelled: number; refunded: number }>;
 }
