@@ -44,7 +44,8 @@ async function ticketOf(scheduleId: number, n: number) {
   return seatTicket(s, n, slotWindow(s, n).start);
 }
 
-describe('booking: numbers handed out with the admission', () => {
+describe('booking: numbers handed out with the admission', function () {
+  this.timeout(180_000); // the first test boots the stack
   it('the winner books the number the pool gave it, not one the database would choose', async () => {
     const { running } = await startStack();
     const doctor = await newDoctor();
