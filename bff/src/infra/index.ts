@@ -9,6 +9,7 @@ import { BullJobRunner, TimerJobRunner, type JobRunner } from './jobs';
 import { FieldCrypto } from './crypto';
 import { LayeredCache, type Cache } from './cache';
 import { MemoryAdmission, RedisAdmission, type Admission } from './admission';
+import { LocalMemo, type Memo } from './memo';
 import { WechatClient } from './wechat';
 import type { WechatPayClient } from './wechatpay';
 
@@ -20,8 +21,10 @@ export interface Infra {
   pubsub: PubSub;
   /** The hot reads everyone makes at once (listings), invalidated across processes (infra/cache.ts). */
   cache: Cache;
-  /** Free-seat counters in front of the booking transaction (infra/admission.ts). */
+  /** The free numbers of sessions, handed out in front of the booking transaction (infra/admission.ts). */
   admission: Admission;
+  /** About a second of what every request asks again (login states), dropped across processes (infra/memo.ts). */
+  memo: Memo;
   jobs: JobRunner;
   fieldCrypto: FieldCrypto;
   wechat: WechatClient;
@@ -114,6 +117,7 @@ export async function initInfra(config: Config, opts: InfraOptions = {}): Promis
     pubsub,
     cache: new LayeredCache({ pubsub, log, redis, prefix: config.REDIS_PREFIX }),
     admission,
+    memo: new LocalMemo(pubsub, log, !!redis),
     jobs,
     redis,
     fieldCrypto: new FieldCrypto(config.DATA_KEY),
@@ -128,6 +132,7 @@ export async function closeInfra() {
   current = undefined;
   await i.jobs.close();
   await i.cache.close();
+  await i.memo.close();
   await i.pubsub.close();
   await i.kv.close();
   i.redis?.disconnect();

@@ -1,9 +1,10 @@
 import type { Context } from 'koa';
+import type { Transaction } from 'sequelize';
 import { infra } from '../../infra';
 import jwt from 'jsonwebtoken';
 import { AppError, unauthenticated } from '../../http/errors';
 import type { AdminActor, MpActor } from '../../http/actor';
-import { verifyAccess, revokeFamily, isLoginRevoked, type AccessClaims } from './tokens';
+import { verifyAccess, revokeFamily, isLoginRevoked, loginTag, loginMemoMs, type AccessClaims } from './tokens';
 import { AdminSession } from './models';
 import { User } from '../system/models';
 import { loadAuthz } from '../system/authz';
@@ -38,14 +39,27 @@ type AdminLogin =
   | { live: true; session: AdminSession; user: User }
   | { live: false; end?: { sessionId: string; reason: 'idle_timeout' | 'account_disabled' } };
 
+/** Memo tag of every console login's rows: any write to a staff account drops them in every process. */
+export const STAFF_TAG = 'staff-users';
+
+/**
+ * A console session's row and its user's, memoised for a second in this process: dropped in every process when the
+ * login ends (revokeFamily) or any staff account changes (watchStaffAccounts), so neither waits for the memo to lapse.
+ */
+function loginRows(sid: string) {
+  return infra().memo.get(`admin-login:${sid}`, [loginTag(sid), STAFF_TAG], loginMemoMs(), async () => {
+    const session = await AdminSession.findByPk(sid);
+    return { session, user: session ? await User.findByPk(session.userId) : null };
+  });
+}
+
 /** The one statement of what keeps a console login alive; read-only, the callers decide what an ended login costs. */
 async function adminLogin(claims: AccessClaims, now: number): Promise<AdminLogin> {
-  const session = claims.sid ? await AdminSession.findByPk(claims.sid) : null;
+  const { session, user } = claims.sid ? await loginRows(claims.sid) : { session: null, user: null };
   if (!session || session.revokedAt || session.userId !== Number(claims.sub)) return { live: false };
   const idleMs = infra().config.ADMIN_IDLE_TIMEOUT_MIN * 60_000;
   if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + idleMs <= now)
     return { live: false, end: { sessionId: session.id, reason: 'idle_timeout' } };
-  const user = await User.findByPk(session.userId);
   if (!user || user.status !== 'active')
     return { live: false, end: { sessionId: session.id, reason: 'account_disabled' } };
   return { live: true, session, user };
@@ -97,5 +111,32 @@ export async function isTokenStillValid(token: string): Promise<boolean> {
   } catch (err) {
     if (err instanceof AppError && err.status === 401) return false;
     throw err;
+  }
+}
+
+/**
+ * Staff accounts belong to system, which knows nothing of logins; auth watches them (hooks, after the commit when
+ * there is a transaction), so a disabled account, a new department or a password change is seen by the next
+ * request in every process.
+ */
+export function watchStaffAccounts() {
+  const changed = (...args: unknown[]) => {
+    const opts = args[args.length - 1] as { transaction?: Transaction | null } | undefined;
+    const run = () => void infra().memo.drop(STAFF_TAG);
+    if (opts?.transaction) opts.transaction.afterCommit(run);
+    else run();
+  };
+  for (const hook of [
+    'afterSave',
+    'afterDestroy',
+    'afterRestore',
+    'afterUpsert',
+    'afterBulkUpdate',
+    'afterBulkDestroy',
+    'afterBulkRestore',
+  ] as const) {
+    // Named, and replaced rather than added twice when the app is set up again in one process.
+    User.removeHook(hook, `auth-memo-${hook}`);
+    User.addHook(hook, `auth-memo-${hook}`, changed);
   }
 }

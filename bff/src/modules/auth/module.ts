@@ -4,6 +4,7 @@ import { initAuthModels } from './models';
 import { mpAuthRoutes } from './mp.routes';
 import { adminAuthRoutes } from './admin.routes';
 import { endUserSessions, forgetLoginFailures } from './service';
+import { watchStaffAccounts } from './authenticate';
 
 /** Logins, tokens and sessions of patients (WeChat) and staff (password), built on system's accounts. */
 export const authModule: ModuleManifest = {
@@ -14,5 +15,6 @@ export const authModule: ModuleManifest = {
   permissions: {},
   setup() {
     registerSessionControl({ endSessions: endUserSessions, forgetLoginFailures });
+    watchStaffAccounts();
   },
 };

@@ -20,7 +20,10 @@ export interface AccessClaims {
 let key: { secret: string; obj: crypto.KeyObject } | undefined;
 function hmacKey() {
   const secret = infra().config.JWT_SECRET;
-  if (key?.secret !== secret) key = { secret, obj: crypto.createSecretKey(Buffer.from(secret, 'utf8')) };
+  if (key?.secret !== secret) {
+    key = { secret, obj: crypto.createSecretKey(Buffer.from(secret, 'utf8')) };
+    verified.clear();
+  }
   return key.obj;
 }
 
@@ -35,10 +38,29 @@ export function signAccess(aud: Audience, subjectId: number, sid?: string) {
   });
 }
 
+/**
+ * Tokens this process has verified, with their claims, until they expire: an access token is immutable and its
+ * signature needs checking once, not on every request (what can end it early — a logout — is the login state's
+ * business, below). Bounded; cleared when the secret changes.
+ */
+const verified = new Map<string, AccessClaims & { exp: number }>();
+const MAX_VERIFIED = 20_000;
+
 export function verifyAccess(token: string, aud: Audience): AccessClaims {
+  const memoKey = `${aud} ${token}`;
+  const known = verified.get(memoKey);
+  if (known && known.exp * 1000 > Date.now()) return known;
   try {
-    return jwt.verify(token, hmacKey(), { algorithms: ['HS256'], audience: aud, issuer: ISSUER }) as AccessClaims;
+    const claims = jwt.verify(token, hmacKey(), {
+      algorithms: ['HS256'],
+      audience: aud,
+      issuer: ISSUER,
+    }) as AccessClaims & { exp: number };
+    if (verified.size >= MAX_VERIFIED) verified.clear();
+    verified.set(memoKey, claims);
+    return claims;
   } catch (err) {
+    verified.delete(memoKey);
     if (err instanceof jwt.TokenExpiredError) throw unauthenticated('TOKEN_EXPIRED', '登录状态已过期，请刷新');
     throw unauthenticated('UNAUTHENTICATED', '登录凭证无效，请重新登录');
   }
@@ -87,10 +109,21 @@ export async function revokeFamily(familyId: string, reason: string) {
   // Written last and unconditionally: a request that read "live" from the database before the update above can only
   // cache that with setIfAbsent, so whichever comes second, the cache ends up saying revoked.
   await infra().kv.set(loginStateKey(familyId), REVOKED, revokedCacheSec());
+  // …and every process forgets what it memoised about this login (its state, a console session's rows).
+  await infra().memo.drop(loginTag(familyId));
 }
 
-/** Whether a patient's login (a refresh-token family) has been ended. */
-export async function isLoginRevoked(familyId: string): Promise<boolean> {
+/** The memo tag of everything a process remembers about one login (infra/memo.ts). */
+export const loginTag = (familyId: string) => `login:${familyId}`;
+/** How long a process believes what it read about a login without asking again (a drop ends it at once). */
+export const loginMemoMs = () => infra().config.AUTH_MEMO_MS;
+
+/** Whether a patient's login (a refresh-token family) has been ended; memoised for a second in this process. */
+export function isLoginRevoked(familyId: string): Promise<boolean> {
+  return infra().memo.get(`mp-login:${familyId}`, [loginTag(familyId)], loginMemoMs(), () => loginRevoked(familyId));
+}
+
+async function loginRevoked(familyId: string): Promise<boolean> {
   const { kv } = infra();
   const cached = await kv.get<string>(loginStateKey(familyId));
   if (cached !== undefined) return cached === REVOKED;
