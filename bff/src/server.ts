@@ -18,6 +18,9 @@ import { jobStore } from './modules/monitor/jobs';
 import { countWsConnectionsWith } from './infra/metrics';
 import { startHeartbeat } from './modules/monitor/server-info';
 
+/** How long an idle keep-alive connection stays open (see startServer). */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 export interface Running {
   infra: Infra;
   server: http.Server;
@@ -61,7 +64,12 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
 
   const app = createApp(infra);
   const server = http.createServer(app.callback());
-  server.keepAliveTimeout = 65_000;
+  // Idle keep-alive connections are kept longer than common load-balancer idle timeouts (60 s), so the balancer
+  // closes first and never sends on a socket we are closing. The time allowed for a request's headers must exceed
+  // it (Node's default headersTimeout, 60 s, does not): otherwise a request arriving on a connection idle for
+  // more than 60 s can be cut off mid-headers.
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
   server.on('clientError', answerUnparsableRequest);
   setOpenidLookup(async (userId) => (await MpUser.findByPk(userId, { attributes: ['openid'] }))?.openid);
   const realtime = attachRealtime(server, infra, { authenticate: authenticateToken, stillValid: isTokenStillValid });

@@ -144,7 +144,7 @@ function startBff(port: number) {
 }
 
 const HELLO = `import Koa from 'koa'; const app = new Koa(); app.use((ctx) => { ctx.body = { hello: 'world' }; });
-const server = app.listen(Number(process.env.PORT), '127.0.0.1'); server.keepAliveTimeout = 65000;`;
+const server = app.listen(Number(process.env.PORT), '127.0.0.1'); server.keepAliveTimeout = 65000; server.headersTimeout = 66000;`;
 function startHello(port: number) {
   return track(
     spawn(process.execPath, ['--input-type=module', '-e', HELLO], {
