@@ -9,7 +9,7 @@ import { ageOn } from '../../shared/idcard';
 import { genderLabel } from '../../shared/clinic';
 import { shanghaiRfc3339 } from '../../shared/time';
 import { Appointment, FollowUp } from './models';
-import { appointmentScopeWhere, appointmentViews } from './service';
+import { appointmentScopeWhere, appointmentViews, plainAppointments, type AppointmentRow } from './service';
 import { subtreeIds } from '../system/authz';
 import { auditReads, type ReadOrigin } from '../../kernel/audit';
 
@@ -49,13 +49,19 @@ async function whereOf(actor: AdminActor, q: Query): Promise<WhereOptions> {
 }
 
 /** Deleted family members still show (soft delete); a row that is gone altogether shows as '—', never a 500. */
-async function adminViews(rows: Appointment[]) {
-  // The patients are read once, in full, and handed to appointmentViews: it would otherwise read their names again.
-  const shown = Patient.findAll({ where: { id: [...new Set(rows.map((r) => r.patientId))] }, paranoid: false });
+async function adminViews(rows: AppointmentRow[]) {
+  // The patients are read once, as plain rows, and handed to appointmentViews: it would otherwise read their names
+  // again.
+  const shown = Patient.findAll({
+    where: { id: [...new Set(rows.map((r) => r.patientId))] },
+    attributes: ['id', 'name', 'phoneEnc', 'gender', 'birthDate'],
+    paranoid: false,
+    raw: true,
+  });
   const [views, shownPatients, followUps] = await Promise.all([
     appointmentViews(rows, shown),
     shown,
-    FollowUp.findAll({ where: { appointmentId: rows.map((r) => r.id) }, attributes: ['appointmentId'] }),
+    FollowUp.findAll({ where: { appointmentId: rows.map((r) => r.id) }, attributes: ['appointmentId'], raw: true }),
   ]);
   const patients = new Map(shownPatients.map((p) => [p.id, p]));
   const counts = new Map<number, number>();
@@ -74,7 +80,7 @@ async function adminViews(rows: Appointment[]) {
 }
 
 /** Appointments are medical data: every console read is recorded, one row per patient shown (kernel audit). */
-const auditShown = (actor: AdminActor, what: string, from: ReadOrigin, rows: Appointment[]) =>
+const auditShown = (actor: AdminActor, what: string, from: ReadOrigin, rows: AppointmentRow[]) =>
   auditReads(actor, {
     ...from,
     what,
@@ -91,9 +97,11 @@ export async function listAppointments(actor: AdminActor, q: Query, from: ReadOr
     ],
     offset: (q.page - 1) * q.pageSize,
     limit: q.pageSize,
+    raw: true,
   });
+  const plain = plainAppointments(rows);
   // The audit row is written while the views are built; both settle before anything is returned.
-  const [items] = await Promise.all([adminViews(rows), auditShown(actor, 'booking.appointment.list', from, rows)]);
+  const [items] = await Promise.all([adminViews(plain), auditShown(actor, 'booking.appointment.list', from, plain)]);
   return { items, total: count, page: q.page, pageSize: q.pageSize };
 }
 

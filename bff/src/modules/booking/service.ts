@@ -58,19 +58,75 @@ export async function notify(userId: number, title: string, content: string, t?:
   );
 }
 
-/** Views of appointments; a related row that is gone (deleted member, removed schedule …) shows as empty, never fails. */
-export async function appointmentViews(rows: Appointment[], shownPatients?: Promise<Pick<Patient, 'id' | 'name'>[]>) {
+/** What a view of an appointment reads: a model instance, or a plain row (`plainAppointments`). */
+export type AppointmentRow = Pick<
+  Appointment,
+  | 'id'
+  | 'no'
+  | 'status'
+  | 'userId'
+  | 'patientId'
+  | 'doctorId'
+  | 'deptId'
+  | 'scheduleId'
+  | 'clinicDate'
+  | 'period'
+  | 'windowStart'
+  | 'windowEnd'
+  | 'seqNo'
+  | 'feeFen'
+  | 'holdExpiresAt'
+  | 'paidAt'
+  | 'paidOrderId'
+  | 'cancelReason'
+  | 'fromWaitlist'
+  | 'createdAt'
+>;
+
+const asDate = (v: Date | string | null | undefined) => (v == null ? null : v instanceof Date ? v : new Date(v));
+
+/**
+ * Appointments read with `raw: true` — no model instances to build for a page of them — as the model gives them:
+ * SQLite hands plain rows' dates back as text and its booleans as 0/1.
+ */
+export function plainAppointments(rows: Appointment[]): AppointmentRow[] {
+  return rows.map((r) => ({
+    ...r,
+    holdExpiresAt: asDate(r.holdExpiresAt),
+    paidAt: asDate(r.paidAt),
+    createdAt: asDate(r.createdAt)!,
+    fromWaitlist: Boolean(r.fromWaitlist),
+  }));
+}
+
+/**
+ * Views of appointments; a related row that is gone (deleted member, removed schedule …) shows as empty, never fails.
+ * The related rows are read as plain rows: they are only looked at.
+ */
+export async function appointmentViews(
+  rows: AppointmentRow[],
+  shownPatients?: Promise<Pick<Patient, 'id' | 'name'>[]>,
+) {
   const [schedules, patients, doctors, depts, posts, refunds] = await Promise.all([
-    Schedule.findAll({ where: { id: [...new Set(rows.map((r) => r.scheduleId))] } }),
+    Schedule.findAll({
+      where: { id: [...new Set(rows.map((r) => r.scheduleId))] },
+      attributes: ['id', 'startTime', 'location'],
+      raw: true,
+    }),
     shownPatients ??
       Patient.findAll({
         where: { id: [...new Set(rows.map((r) => r.patientId))] },
         attributes: ['id', 'name'],
         paranoid: false,
+        raw: true,
       }),
-    User.findAll({ where: { id: [...new Set(rows.map((r) => r.doctorId))] }, attributes: ['id', 'name', 'postId'] }),
-    Dept.findAll({ where: { id: [...new Set(rows.map((r) => r.deptId))] }, attributes: ['id', 'name'] }),
-    Post.findAll({ attributes: ['id', 'name'] }),
+    User.findAll({
+      where: { id: [...new Set(rows.map((r) => r.doctorId))] },
+      attributes: ['id', 'name', 'postId'],
+      raw: true,
+    }),
+    Dept.findAll({ where: { id: [...new Set(rows.map((r) => r.deptId))] }, attributes: ['id', 'name'], raw: true }),
+    Post.findAll({ attributes: ['id', 'name'], raw: true }),
     payment.refundsOf(APPOINTMENT, rows),
   ]);
   const sMap = new Map(schedules.map((s) => [s.id, s]));
@@ -465,8 +521,9 @@ export async function listMyAppointments(
         ],
     offset: (q.page - 1) * q.pageSize,
     limit: q.pageSize,
+    raw: true,
   });
-  return { items: await appointmentViews(rows), total: count, page: q.page, pageSize: q.pageSize };
+  return { items: await appointmentViews(plainAppointments(rows)), total: count, page: q.page, pageSize: q.pageSize };
 }
 
 export async function getMyAppointment(actor: MpActor, id: number) {

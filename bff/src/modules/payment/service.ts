@@ -299,11 +299,18 @@ export async function refundsOf(type: string, subjects: { id: number; paidOrderI
   const orders = await PayOrder.findAll({
     where: { subjectType: type, subjectId: subjects.map((a) => a.id), status: ['refunding', 'refunded'] },
     attributes: ['id', 'subjectId'],
+    raw: true,
   });
   if (!orders.length) return out;
   const byOrder = new Map(orders.map((o) => [o.id, o.subjectId]));
   const paidOrder = new Map(subjects.map((a) => [a.id, a.paidOrderId]));
-  for (const r of await PayRefund.findAll({ where: { orderId: orders.map((o) => o.id) }, order: [['id', 'ASC']] })) {
+  // Plain rows (SQLite gives their dates as text)
+  const refunds = await PayRefund.findAll({
+    where: { orderId: orders.map((o) => o.id) },
+    order: [['id', 'ASC']],
+    raw: true,
+  });
+  for (const r of refunds) {
     const subjectId = byOrder.get(r.orderId)!;
     const kept = paidOrder.get(subjectId);
     const list = out.get(subjectId) ?? [];
@@ -313,8 +320,8 @@ export async function refundsOf(type: string, subjects: { id: number; paidOrderI
       status: r.status,
       duplicate: kept != null && kept !== r.orderId,
       reason: r.reason,
-      createdAt: r.createdAt,
-      succeededAt: r.succeededAt ?? null,
+      createdAt: new Date(r.createdAt),
+      succeededAt: r.succeededAt == null ? null : new Date(r.succeededAt),
     });
     out.set(subjectId, list);
   }
