@@ -1,4 +1,8 @@
-import type { AdminAppointment as AdminAppointmentSchema, AdminAppointmentQuery, MarkBody } from '@bff/modules/booking/schemas'
+import type {
+  AdminAppointment as AdminAppointmentSchema,
+  AdminAppointmentQuery,
+  MarkBody,
+} from '@bff/modules/booking/schemas'
 // An appointment's follow-ups are follow-up plans now (bff/src/modules/followup); this API is kept for them.
 import type {
   LegacyFollowUp as FollowUpSchema,

@@ -74,7 +74,11 @@ describe('follow-up plans: planning, questionnaires, results', () => {
     await bad({ ...base }, 400, 'VALIDATION_FAILED');
     await bad({ ...base, type: 'questionnaire', dates: [today()] }, 400, 'VALIDATION_FAILED');
     await bad({ ...base, dates: [addDays(today(), -1)] }, 422, 'FOLLOWUP_DATE_PAST');
-    await bad({ ...base, rule: { everyDays: 30, months: 1, startDate: addDays(today(), -90) } }, 422, 'FOLLOWUP_NO_DATES');
+    await bad(
+      { ...base, rule: { everyDays: 30, months: 1, startDate: addDays(today(), -90) } },
+      422,
+      'FOLLOWUP_NO_DATES',
+    );
     await bad({ ...base, appointmentId: 999999999, dates: [today()] }, 404, 'NOT_FOUND');
     const off = await newQuestionnaire(author.token, '停用的问卷');
     assert.equal(
@@ -271,7 +275,10 @@ describe('follow-up plans: role × scope × patient', () => {
         `${who.name} lists the follow-up`,
       );
       const legacy = await call('GET', '/api/admin/booking/follow-ups?pageSize=100', { token: who.token });
-      assert.equal(legacy.body.items.some((t: { id: number }) => t.id === taskId), SEES[key]);
+      assert.equal(
+        legacy.body.items.some((t: { id: number }) => t.id === taskId),
+        SEES[key],
+      );
     }
   });
 
