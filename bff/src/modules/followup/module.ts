@@ -7,6 +7,7 @@ import { followupMpRoutes } from './mp.routes';
 import { followUpCounts, sealLegacyFollowUps } from './legacy';
 import { markOverdueFollowups, remindDueFollowups } from './service';
 import { FOLLOWUP_PERMS } from './perms';
+import { seedDemoFollowup } from './demo-seed';
 
 export { FOLLOWUP_PERMS };
 
@@ -19,7 +20,7 @@ export const followupModule: ModuleManifest = {
   name: 'followup',
   menus: FOLLOWUP_MENUS,
   // Seals the follow-ups migration 0012 carried over from booking in clear (nothing to do once they are sealed).
-  seed: { base: async () => void (await sealLegacyFollowUps()) },
+  seed: { base: async () => void (await sealLegacyFollowUps()), demo: seedDemoFollowup },
   initModels: initFollowupModels,
   mpRoutes: followupMpRoutes,
   adminRoutes: followupAdminRoutes,
