@@ -282,6 +282,18 @@ describe('follow-up plans: role × scope × patient', () => {
     }
   });
 
+  it('every staff read of follow-ups is audited, the old API’s too', async () => {
+    const count = (what: string) => DataAccessLog.count({ where: { patientId: owner.patientId, what } });
+    const before = await count('followup.task.list');
+    await call('GET', `/api/admin/booking/appointments/${apptId}/follow-ups`, { token: author.token });
+    await call('GET', '/api/admin/booking/follow-ups?pageSize=100', { token: author.token });
+    await call('GET', '/api/admin/followup/tasks?pageSize=100', { token: author.token });
+    assert.equal(await count('followup.task.list'), before + 3);
+    const plans = await count('followup.plan.view');
+    await call('GET', `/api/admin/followup/plans/${planId}`, { token: author.token });
+    assert.equal(await count('followup.plan.view'), plans + 1);
+  });
+
   it('writes: plan, result, cancel only within scope (404 otherwise); export needs its permission (403)', async () => {
     for (const [key, who] of Object.entries(staff)) {
       const r = await call('POST', '/api/admin/followup/plans', {

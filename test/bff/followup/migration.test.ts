@@ -44,7 +44,7 @@ describe('migration 0012: old follow-ups become follow-up plans', function () {
   });
   after(async () => cleanup?.());
 
-  const rows = <T>(sql: string) => seq.query<T>(sql, { type: QueryTypes.SELECT });
+  const rows = <T extends object>(sql: string): Promise<T[]> => seq.query<T>(sql, { type: QueryTypes.SELECT });
 
   it('carries every old follow-up over, with its id, and back again on down', async () => {
     const migrator = createMigrator(seq);

@@ -186,7 +186,7 @@ export function followupAdminRoutes(t: RouteTree) {
     perm: P.list,
     params: IdParams,
     response: z.array(S.LegacyFollowUp),
-    handler: ({ actor, params }) => followUpsOf(actor, params.id),
+    handler: ({ actor, params, ctx }) => followUpsOf(actor, params.id, readOrigin(ctx)),
   });
   t.add({
     method: 'post',
@@ -220,6 +220,6 @@ export function followupAdminRoutes(t: RouteTree) {
     perm: P.list,
     query: S.LegacyQuery,
     response: S.LegacyPage,
-    handler: ({ actor, query }) => listFollowUps(actor, query),
+    handler: ({ actor, query, ctx }) => listFollowUps(actor, query, readOrigin(ctx)),
   });
 }

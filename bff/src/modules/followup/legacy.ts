@@ -7,6 +7,7 @@ import { Op, QueryTypes, type WhereOptions } from 'sequelize';
 import { infra } from '../../infra';
 import type { AdminActor } from '../../http/actor';
 import { conflict, notFound, unprocessable } from '../../http/errors';
+import { auditReads, type ReadOrigin } from '../../kernel/audit';
 import { Appointment } from '../booking/models';
 import { appointmentScopeWhere, appointmentViews } from '../booking/service';
 import { VisitRecord } from '../records/models';
@@ -40,9 +41,20 @@ const ORDER: [string, string][] = [
   ['id', 'ASC'],
 ];
 
-export async function followUpsOf(actor: AdminActor, appointmentId: number) {
+/** Staff reads of follow-ups are reads of patient data: one audit row per patient shown (kernel audit). */
+const audited = (actor: AdminActor, what: string, from: ReadOrigin, tasks: FollowupTask[]) =>
+  auditReads(actor, {
+    ...from,
+    what,
+    subjectType: 'followup_task',
+    subjects: tasks.map((t) => ({ patientId: t.patientId, subjectId: t.id })),
+  });
+
+export async function followUpsOf(actor: AdminActor, appointmentId: number, from: ReadOrigin) {
   await scopedAppointment(actor, appointmentId);
-  return legacyViews(await FollowupTask.findAll({ where: { appointmentId }, order: ORDER }));
+  const tasks = await FollowupTask.findAll({ where: { appointmentId }, order: ORDER });
+  const [views] = await Promise.all([legacyViews(tasks), audited(actor, 'followup.task.list', from, tasks)]);
+  return views;
 }
 
 export async function addFollowUp(
@@ -128,6 +140,7 @@ export async function updateFollowUp(
 export async function listFollowUps(
   actor: AdminActor,
   q: { page: number; pageSize: number; status?: FollowupStatus; from?: string; to?: string },
+  from: ReadOrigin,
 ) {
   const appts = await Appointment.findAll({ where: appointmentScopeWhere(actor), attributes: ['id'] });
   const where: WhereOptions = {
@@ -146,6 +159,7 @@ export async function listFollowUps(
   const [items, views] = await Promise.all([
     legacyViews(rows),
     appointmentViews(await Appointment.findAll({ where: { id: rows.map((r) => r.appointmentId) } })),
+    audited(actor, 'followup.task.list', from, rows),
   ]);
   const byId = new Map(views.map((v) => [v.id, v]));
   return {
