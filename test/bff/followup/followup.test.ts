@@ -23,7 +23,8 @@ describe('follow-up plans: planning, questionnaires, results', () => {
   let apptId: number;
   let questionnaireId: number;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(300_000); // boots the shared stack, logs in seven staff (slow hashes) on a busy machine
     author = await physician('心血管内科');
     owner = await patientWithOpenid('李随访');
     apptId = (await bookedToday(author, owner, 1)).id;
@@ -217,7 +218,8 @@ describe('follow-up plans: role × scope × patient', () => {
   let apptId: number;
   let qId: number;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(300_000); // boots the shared stack, logs in seven staff (slow hashes) on a busy machine
     author = await physician('心血管内科');
     const colleague = await physician('心血管内科');
     const otherDept = await physician('呼吸内科');
