@@ -26,6 +26,8 @@ export default defineAppConfig({
     { root: 'packages/consult', pages: ['pages/start/index', 'pages/chat/index'] },
     // 我的病历: every family member's signed records, prescriptions and health profile (issue 14).
     { root: 'packages/records', pages: ['pages/index/index', 'pages/detail/index'] },
+    // 我的随访: every family member's follow-up plans; questionnaires to answer.
+    { root: 'packages/followup', pages: ['pages/index/index', 'pages/task/index'] },
   ],
   preloadRule: {
     'pages/me/index': { network: 'all', packages: ['packages/patient'] },

@@ -387,9 +387,9 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.waitForSelector('[data-test=appt-drawer]');
     assert.equal(await page.locator('[data-test=appt-drawer-no]').innerText(), no);
     await page.click('[data-test=followup-add]');
-    await page.waitForSelector('[data-test=followup-dialog]');
+    await page.waitForSelector('[data-test=followup-plan-dialog]');
     await page.fill(field('followup-content'), '一周后电话随访，询问血压控制情况');
-    await page.click('[data-test=followup-submit]');
+    await page.click('[data-test=followup-plan-submit]');
     const item = page.locator('[data-test=followup-list] [data-test^="followup-"][data-status=planned]').first();
     await item.waitFor();
     const fuId = Number((await item.getAttribute('data-test'))!.replace('followup-', ''));
@@ -426,7 +426,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
     assert.equal(ws.getRow(2).getCell(2).value, '已就诊');
   });
 
-  it('随访管理: lists planned follow-ups by status and date, and records a result', async () => {
+  it('随访管理: lists planned follow-ups by view and date, and records a result', async () => {
     const doctor = await newDoctor('心血管内科');
     const session = await newSchedule(doctor.id, {
       date: shanghaiDate(),
@@ -451,7 +451,8 @@ describe('门诊管理 console pages (real Chromium)', function () {
 
     const { page } = await consoleFor('chief', '/clinic/follow-up');
     await page.waitForSelector('[data-test=fu-table]');
-    // only planned ones by default; narrowed to the plan date
+    // 待随访 (planned, from today on), narrowed to the plan date
+    await page.click('[data-test=fu-view-planned]');
     const range = page.locator(field('fu-filter-dates')).first();
     await range.click();
     await range.fill(planDate);
@@ -474,9 +475,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.waitForSelector('.el-message--success');
     // done ones leave the 待随访 list; shown under 已完成 with the result
     await page.waitForSelector(`[data-test=fu-row-${fu.body.id}]`, { state: 'detached' });
-    await page.click('[data-test=fu-filter-status]');
-    await page.locator('.el-select-dropdown__item:visible', { hasText: /^已完成$/ }).click();
-    await page.click('[data-test=query-search]');
+    await page.click('[data-test=fu-view-done]');
     await page.waitForSelector(`[data-test=fu-row-${fu.body.id}]`);
     assert.equal(await page.locator(`[data-test=fu-result-${fu.body.id}]`).innerText(), '心电图正常，三个月后复诊');
     const stored = (

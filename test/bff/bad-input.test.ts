@@ -46,7 +46,8 @@ const TABLES = [
   'pay_order',
   'pay_refund',
   'waitlist_entry',
-  'follow_up',
+  'followup_plan',
+  'followup_task',
   'sys_staff_application',
 ];
 

@@ -1,13 +1,16 @@
 import type {
   AdminAppointment as AdminAppointmentSchema,
   AdminAppointmentQuery,
-  FollowUp as FollowUpSchema,
-  FollowUpCreate,
-  FollowUpPage,
-  FollowUpQuery as FollowUpQuerySchema,
-  FollowUpUpdate,
   MarkBody,
 } from '@bff/modules/booking/schemas'
+// An appointment's follow-ups are follow-up plans now (bff/src/modules/followup); this API is kept for them.
+import type {
+  LegacyFollowUp as FollowUpSchema,
+  LegacyCreate as FollowUpCreate,
+  LegacyPage as FollowUpPage,
+  LegacyQuery as FollowUpQuerySchema,
+  LegacyUpdate as FollowUpUpdate,
+} from '@bff/modules/followup/schemas'
 import { APPOINTMENT_STATUS_LABEL } from '@bff/shared/clinic'
 import type { z } from 'zod'
 import { get, post, put } from './http'
@@ -41,6 +44,7 @@ export const APPOINTMENT_STATUSES: {
 ]
 export const FOLLOW_UP_STATUSES: { value: FollowUpStatus; label: string; tag: 'success' | 'info' | 'warning' }[] = [
   { value: 'planned', label: '待随访', tag: 'warning' },
+  { value: 'overdue', label: '已逾期', tag: 'warning' },
   { value: 'done', label: '已完成', tag: 'success' },
   { value: 'cancelled', label: APPOINTMENT_STATUS_LABEL.cancelled, tag: 'info' },
 ]

@@ -12,6 +12,7 @@ import { consultModule } from './consult/module';
 import { educationModule } from './education/module';
 import { learningModule } from './learning/module';
 import { recordsModule } from './records/module';
+import { followupModule } from './followup/module';
 
 /**
  * Every domain of the BFF (after the kernel services that own tables and routes), the one file that imports them all. app.ts mounts their routes, server.ts defines
@@ -30,6 +31,7 @@ export const MODULES: readonly ModuleManifest[] = [
   educationModule,
   learningModule,
   recordsModule,
+  followupModule,
 ];
 
 /** Defines every module's models on the connection (servers, scripts and tests that reach the database). */

@@ -25,6 +25,8 @@ export const routes = {
   consultChat: '/packages/consult/pages/chat/index',
   records: '/packages/records/pages/index/index',
   recordDetail: '/packages/records/pages/detail/index',
+  followup: '/packages/followup/pages/index/index',
+  followupTask: '/packages/followup/pages/task/index',
 } as const
 
 const tabs: string[] = [routes.home, routes.booking, routes.consult, routes.education, routes.me]

@@ -1,18 +1,9 @@
 import type { Context } from 'koa';
-import { z } from 'zod';
 import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
 import * as S from './schemas';
 import { markVisit } from './service';
-import {
-  addFollowUp,
-  exportAppointments,
-  followUpsOf,
-  getAppointment,
-  listAppointments,
-  listFollowUps,
-  updateFollowUp,
-} from './console';
+import { exportAppointments, getAppointment, listAppointments } from './console';
 
 const readOrigin = (ctx: Context) => ({ ip: ctx.ip, requestId: ctx.state.requestId as string | undefined });
 
@@ -62,49 +53,5 @@ export function bookingAdminRoutes(t: RouteTree) {
     response: S.Appointment,
     audit: 'booking',
     handler: ({ actor, params, body }) => markVisit(actor, params.id, body.status),
-  });
-  t.add({
-    method: 'get',
-    path: '/booking/appointments/:id/follow-ups',
-    summary: '预约的随访记录',
-    auth: a,
-    perm: 'booking:followup:list',
-    params: IdParams,
-    response: z.array(S.FollowUp),
-    handler: ({ actor, params }) => followUpsOf(actor, params.id),
-  });
-  t.add({
-    method: 'post',
-    path: '/booking/appointments/:id/follow-ups',
-    summary: '新增随访计划',
-    auth: a,
-    perm: 'booking:followup:add',
-    params: IdParams,
-    body: S.FollowUpCreate,
-    response: S.FollowUp,
-    audit: 'booking',
-    handler: ({ actor, params, body }) => addFollowUp(actor, params.id, body),
-  });
-  t.add({
-    method: 'put',
-    path: '/booking/follow-ups/:id',
-    summary: '更新随访（结果、状态）',
-    auth: a,
-    perm: 'booking:followup:edit',
-    params: IdParams,
-    body: S.FollowUpUpdate,
-    response: S.FollowUp,
-    audit: 'booking',
-    handler: ({ actor, params, body }) => updateFollowUp(actor, params.id, body),
-  });
-  t.add({
-    method: 'get',
-    path: '/booking/follow-ups',
-    summary: '随访列表',
-    auth: a,
-    perm: 'booking:followup:list',
-    query: S.FollowUpQuery,
-    response: S.FollowUpPage,
-    handler: ({ actor, query }) => listFollowUps(actor, query),
   });
 }

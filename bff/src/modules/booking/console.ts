@@ -8,7 +8,7 @@ import { Patient } from '../patient/models';
 import { ageOn } from '../../shared/idcard';
 import { genderLabel } from '../../shared/clinic';
 import { shanghaiRfc3339 } from '../../shared/time';
-import { Appointment, FollowUp } from './models';
+import { Appointment } from './models';
 import { appointmentScopeWhere, appointmentViews, plainAppointments, type AppointmentRow } from './service';
 import { subtreeIds } from '../system/authz';
 import { auditReads, type ReadOrigin } from '../../kernel/audit';
@@ -25,6 +25,15 @@ type Query = {
   no?: string;
 };
 export const MAX_EXPORT_ROWS = 50_000;
+
+/**
+ * How many follow-ups each appointment has: follow-up plans live in the followup domain (above booking), which
+ * registers its counter here from its manifest's setup(). Without it every appointment shows 0.
+ */
+let followUpCounter: (appointmentIds: number[]) => Promise<Map<number, number>> = async () => new Map();
+export function registerFollowUpCounter(fn: typeof followUpCounter) {
+  followUpCounter = fn;
+}
 
 async function whereOf(actor: AdminActor, q: Query): Promise<WhereOptions> {
   const parts: WhereOptions[] = [appointmentScopeWhere(actor)];
@@ -61,11 +70,10 @@ async function adminViews(rows: AppointmentRow[]) {
   const [views, shownPatients, followUps] = await Promise.all([
     appointmentViews(rows, shown),
     shown,
-    FollowUp.findAll({ where: { appointmentId: rows.map((r) => r.id) }, attributes: ['appointmentId'], raw: true }),
+    followUpCounter(rows.map((r) => r.id)),
   ]);
   const patients = new Map(shownPatients.map((p) => [p.id, p]));
-  const counts = new Map<number, number>();
-  for (const f of followUps) counts.set(f.appointmentId, (counts.get(f.appointmentId) ?? 0) + 1);
+  const counts = followUps;
   const { fieldCrypto } = infra();
   return views.map((v) => {
     const p = patients.get(v.patientId);
@@ -164,95 +172,4 @@ export async function getAppointment(actor: AdminActor, id: number, from: ReadOr
   const a = await scopedAppointment(actor, id);
   const [[view]] = await Promise.all([adminViews([a]), auditShown(actor, 'booking.appointment.view', from, [a])]);
   return view;
-}
-
-export async function followUpsOf(actor: AdminActor, appointmentId: number) {
-  await scopedAppointment(actor, appointmentId);
-  return (
-    await FollowUp.findAll({
-      where: { appointmentId },
-      order: [
-        ['planDate', 'ASC'],
-        ['id', 'ASC'],
-      ],
-    })
-  ).map((f) => f.get({ plain: true }));
-}
-
-export async function addFollowUp(
-  actor: AdminActor,
-  appointmentId: number,
-  input: { planDate: string; content: string },
-) {
-  const a = await scopedAppointment(actor, appointmentId);
-  if (!['booked', 'visited', 'no_show'].includes(a.status))
-    throw unprocessable('NOT_FOLLOWABLE', '只有已预约或已就诊的预约可以添加随访');
-  return (
-    await FollowUp.create({
-      appointmentId,
-      planDate: input.planDate,
-      content: input.content,
-      result: null,
-      status: 'planned',
-      createdBy: actor.userId,
-    })
-  ).get({ plain: true });
-}
-
-export async function updateFollowUp(
-  actor: AdminActor,
-  id: number,
-  input: { planDate?: string; content?: string; result?: string | null; status?: FollowUp['status'] },
-) {
-  const f = await FollowUp.findByPk(id);
-  if (!f) throw notFound('随访记录不存在');
-  await scopedAppointment(actor, f.appointmentId);
-  if (input.status === 'done' && !(input.result ?? f.result))
-    throw unprocessable('RESULT_REQUIRED', '完成随访请填写随访结果');
-  await f.update(input);
-  return f.get({ plain: true });
-}
-
-export async function listFollowUps(
-  actor: AdminActor,
-  q: { page: number; pageSize: number; status?: FollowUp['status']; from?: string; to?: string },
-) {
-  const appts = await Appointment.findAll({ where: appointmentScopeWhere(actor), attributes: ['id'] });
-  const where: WhereOptions = {
-    appointmentId: appts.map((a) => a.id),
-    ...(q.status ? { status: q.status } : {}),
-    ...(q.from || q.to
-      ? { planDate: { ...(q.from ? { [Op.gte]: q.from } : {}), ...(q.to ? { [Op.lte]: q.to } : {}) } }
-      : {}),
-  };
-  const { rows, count } = await FollowUp.findAndCountAll({
-    where,
-    order: [
-      ['planDate', 'ASC'],
-      ['id', 'ASC'],
-    ],
-    offset: (q.page - 1) * q.pageSize,
-    limit: q.pageSize,
-  });
-  const views = new Map(
-    (await appointmentViews(await Appointment.findAll({ where: { id: rows.map((r) => r.appointmentId) } }))).map(
-      (v) => [v.id, v],
-    ),
-  );
-  return {
-    items: rows.map((f) => {
-      const v = views.get(f.appointmentId);
-      return {
-        ...f.get({ plain: true }),
-        appointmentNo: v?.no ?? '',
-        deptName: v?.deptName ?? '',
-        patientName: v?.patientName ?? '',
-        doctorName: v?.doctorName ?? '',
-        clinicDate: v?.clinicDate ?? '',
-      };
-    }),
-    total: count,
-    page: q.page,
-    pageSize: q.pageSize,
-  };
 }

@@ -60,18 +60,6 @@ export class WaitlistEntry extends Model<InferAttributes<WaitlistEntry>, InferCr
   declare updatedAt: CreationOptional<Date>;
 }
 
-export class FollowUp extends Model<InferAttributes<FollowUp>, InferCreationAttributes<FollowUp>> {
-  declare id: CreationOptional<number>;
-  declare appointmentId: number;
-  declare planDate: string;
-  declare content: string;
-  declare result: string | null;
-  declare status: 'planned' | 'done' | 'cancelled';
-  declare createdBy: number;
-  declare createdAt: CreationOptional<Date>;
-  declare updatedAt: CreationOptional<Date>;
-}
-
 const id = { type: DataTypes.INTEGER, autoIncrement: true, primaryKey: true };
 // Fresh objects per attribute: Sequelize writes the column name into the definition it is given.
 const int = () => ({ type: DataTypes.INTEGER, allowNull: false });
@@ -122,19 +110,5 @@ export function initBookingModels(sequelize: Sequelize) {
       updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'waitlist_entry', underscored: true },
-  );
-  FollowUp.init(
-    {
-      id,
-      appointmentId: int(),
-      planDate: { type: DataTypes.DATEONLY, allowNull: false },
-      content: str(500),
-      result: DataTypes.STRING(500),
-      status: str(16),
-      createdBy: int(),
-      createdAt: DataTypes.DATE,
-      updatedAt: DataTypes.DATE,
-    },
-    { sequelize, tableName: 'follow_up', underscored: true },
   );
 }

@@ -10,12 +10,9 @@ export const BOOKING_PERMS = {
   appointmentList: 'booking:appointment:list',
   appointmentExport: 'booking:appointment:export',
   appointmentMark: 'booking:appointment:mark',
-  followupList: 'booking:followup:list',
-  followupAdd: 'booking:followup:add',
-  followupEdit: 'booking:followup:edit',
 } as const;
 
-/** Appointments on scheduling's slots, the waitlist, follow-ups; pays through payment (subject type 'appointment'). */
+/** Appointments on scheduling's slots, the waitlist; pays through payment (subject type 'appointment'). */
 export const bookingModule: ModuleManifest = {
   menus: BOOKING_MENUS,
   name: 'booking',

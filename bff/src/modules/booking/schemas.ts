@@ -110,38 +110,3 @@ export const AdminAppointment = Appointment.extend({
 });
 export const AdminAppointmentPage = pageOf(AdminAppointment);
 export const MarkBody = z.strictObject({ status: z.enum(['visited', 'no_show']) });
-
-export const FollowUp = z.object({
-  id: z.number().int(),
-  appointmentId: z.number().int(),
-  planDate: z.string(),
-  content: z.string(),
-  result: z.string().nullable(),
-  status: z.enum(['planned', 'done', 'cancelled']),
-  createdBy: z.number().int(),
-  createdAt: z.date(),
-  updatedAt: z.date(),
-});
-export const FollowUpCreate = z.strictObject({ planDate: z.iso.date(), content: z.string().trim().min(2).max(500) });
-export const FollowUpUpdate = z
-  .strictObject({
-    planDate: z.iso.date().optional(),
-    content: z.string().trim().min(2).max(500).optional(),
-    result: z.string().trim().max(500).nullable().optional(),
-    status: z.enum(['planned', 'done', 'cancelled']).optional(),
-  })
-  .refine((v) => Object.keys(v).length > 0, '至少修改一项');
-export const FollowUpQuery = PageQuery.extend({
-  status: z.enum(['planned', 'done', 'cancelled']).optional(),
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
-});
-export const FollowUpPage = pageOf(
-  FollowUp.extend({
-    appointmentNo: z.string(),
-    deptName: z.string(),
-    patientName: z.string(),
-    doctorName: z.string(),
-    clinicDate: z.string(),
-  }),
-);
