@@ -8,7 +8,6 @@ const text = (max: number) => z.string().trim().max(max, `不能超过 ${max} �
 
 // ---- reports (检验 lab tests, 检查 examinations) ----
 export const REPORT_KINDS = ['lab', 'exam'] as const;
-export const REPORT_KIND_LABEL: Record<(typeof REPORT_KINDS)[number], string> = { lab: '检验', exam: '检查' };
 export const ReportKind = z.enum(REPORT_KINDS);
 export const ReportItem = z.strictObject({
   name: text(50).min(1, '请填写项目名称'),
