@@ -15,8 +15,17 @@ import type {
   RxItemInput,
   VisitRecord as VisitRecordSchema,
 } from '@bff/modules/records/schemas'
+import type {
+  MpReport as MpReportSchema,
+  Report as ReportSchema,
+  ReportBody,
+  Template as TemplateSchema,
+  TemplateBody,
+  TemplateUpdate,
+} from '@bff/modules/records/documents.schemas'
+import { downloadFile } from '@/utils/download'
 import type { z } from 'zod'
-import { get, post, put } from './http'
+import { del, get, http, post, put } from './http'
 import type { Page, Wire } from './types'
 
 export type Queue = Wire<z.infer<typeof QueueSchema>>
@@ -57,4 +66,39 @@ export const recordsApi = {
     get<Page<AccessLog>>(`/records/patients/${patientId}/access-logs`, { page, pageSize }),
   icd10: (keyword: string) => get<Icd10[]>('/records/icd10', { keyword, limit: 20 }),
   drugs: (keyword: string) => get<Drug[]>('/records/drugs', { keyword, limit: 20 }),
+}
+
+// ---- print, reports, templates (documents.routes.ts) ----
+
+export type Report = Wire<z.infer<typeof ReportSchema>>
+export type MpReport = Wire<z.infer<typeof MpReportSchema>>
+export type ReportInput = z.input<typeof ReportBody>
+export type Template = Wire<z.infer<typeof TemplateSchema>>
+export type TemplateInput = z.input<typeof TemplateBody>
+export type TemplateChange = z.input<typeof TemplateUpdate>
+export type TemplateQuery = { page: number; pageSize: number; deptId?: number; keyword?: string }
+
+export const recordDocsApi = {
+  /** The PDF goes to the browser as a file (the console's CSP keeps blob: pages out); the reader prints from there. */
+  printRecord: (id: number) => downloadFile(`/records/visits/${id}/print/record`, undefined, `门诊病历-${id}.pdf`),
+  printPrescription: (id: number) =>
+    downloadFile(`/records/visits/${id}/print/prescription`, undefined, `处方笺-${id}.pdf`),
+  reports: (recordId: number) => get<Report[]>(`/records/visits/${recordId}/reports`),
+  addReport: (recordId: number, body: ReportInput) => post<Report>(`/records/visits/${recordId}/reports`, body),
+  /** The file itself is the request body; the BFF sniffs its type (PDF, JPEG, PNG, WebP) and refuses past 10 MB. */
+  async uploadReport(recordId: number, file: File, q: { kind: 'lab' | 'exam'; title: string }): Promise<Report> {
+    const { data } = await http.post<Report>(`/records/visits/${recordId}/reports/file`, file, {
+      params: { ...q, filename: file.name },
+      headers: { 'Content-Type': 'application/octet-stream' },
+      timeout: 120_000,
+    })
+    return data
+  },
+  reportFile: (r: Report) => downloadFile(`/records/reports/${r.id}/file`, undefined, r.file?.name ?? `报告-${r.id}`),
+  templates: (q: TemplateQuery) => get<Page<Template>>('/records/templates', q),
+  createTemplate: (body: TemplateInput) => post<Template>('/records/templates', body),
+  updateTemplate: (id: number, body: TemplateChange) => put<Template>(`/records/templates/${id}`, body),
+  removeTemplate: (id: number) => del(`/records/templates/${id}`),
+  applyTemplate: (recordId: number, templateId: number) =>
+    post<DraftSaved>(`/records/visits/${recordId}/template`, { templateId }),
 }

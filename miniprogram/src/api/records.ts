@@ -5,7 +5,9 @@ import type {
   Profile as ProfileS,
   RecordSummary as RecordSummaryS,
 } from '@bff/modules/records/schemas'
-import { http } from './client'
+import type { MpReport as MpReportS } from '@bff/modules/records/documents.schemas'
+import { apiBase, openAuthorizedFile } from '@/platform'
+import { freshAccessToken, http } from './client'
 import type { Json } from './types'
 
 export type RecordSummary = Json<z.infer<typeof RecordSummaryS>>
@@ -19,3 +21,15 @@ export const myVisit = (id: number) => http.get<MpRecord>(`/api/mp/records/visit
 export const myPrescriptions = (patientId: number) =>
   http.get<MpPrescription[]>(`/api/mp/records/patients/${patientId}/prescriptions`)
 export const myProfile = (patientId: number) => http.get<HealthProfile>(`/api/mp/records/patients/${patientId}/profile`)
+
+export type MpReport = Json<z.infer<typeof MpReportS>>
+/** Reports of the member's signed visits only. */
+export const myReports = (patientId: number) => http.get<MpReport[]>(`/api/mp/records/patients/${patientId}/reports`)
+/** A report's file, fetched with the token (it is served only to the patient's own account). */
+export const openReportFile = async (r: MpReport) =>
+  openAuthorizedFile(
+    `${apiBase}/api/mp/records/reports/${r.id}/file`,
+    await freshAccessToken(),
+    r.file?.mime ?? '',
+    r.file?.name ?? `报告-${r.id}`,
+  )

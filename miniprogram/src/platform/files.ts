@@ -73,3 +73,29 @@ export async function authorizedImage(url: string, token: string): Promise<strin
   if (r.statusCode !== 200) throw new Error(`image ${r.statusCode}`)
   return r.tempFilePath
 }
+
+/**
+ * Opens a file served only to its owner (a report's PDF or image), fetched with the token: in the mini-program a
+ * temporary file (wx.downloadFile with the header) shown by wx.openDocument or wx.previewImage; in h5 the bytes
+ * are handed to the browser as a download (the BFF's CSP keeps blob: pages out).
+ */
+export async function openAuthorizedFile(url: string, token: string, mime: string, name: string): Promise<void> {
+  if (process.env.TARO_ENV === 'h5') {
+    const res = await fetch(url, { headers: { Authorization: `Bearer ${token}` } })
+    if (!res.ok) throw new Error(`file ${res.status}`)
+    const href = URL.createObjectURL(await res.blob())
+    const a = document.createElement('a')
+    a.href = href
+    a.download = name
+    a.style.display = 'none'
+    document.body.appendChild(a)
+    a.click()
+    a.remove()
+    setTimeout(() => URL.revokeObjectURL(href), 10_000)
+    return
+  }
+  const r = await Taro.downloadFile({ url, header: { Authorization: `Bearer ${token}` } })
+  if (r.statusCode !== 200) throw new Error(`file ${r.statusCode}`)
+  if (mime === 'application/pdf') await Taro.openDocument({ filePath: r.tempFilePath, fileType: 'pdf' })
+  else await Taro.previewImage({ urls: [r.tempFilePath] })
+}

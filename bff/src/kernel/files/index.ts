@@ -1,3 +1,3 @@
-export { storeUpload, serveFile, fileOfUrl, fileView, FILE_RULES } from './service';
+export { storeUpload, serveFile, sendStoredFile, fileOfUrl, fileView, FILE_RULES, isPrivateKind } from './service';
 export { initFileModels, StoredFile, type FileKind } from './models';
 export { fileAdminRoutes, filePublicRoutes, FILE_UPLOAD } from './routes';

@@ -7,7 +7,12 @@ import {
   type Sequelize,
 } from 'sequelize';
 
-export type FileKind = 'image' | 'video';
+/**
+ * image, video: public by an unguessable name (covers, article images). report: private medical files (test and
+ * examination reports) — kept in their own folder, never served by the public /files route; the domain that owns
+ * one serves it after its own access check (sendStoredFile).
+ */
+export type FileKind = 'image' | 'video' | 'report';
 
 /** An uploaded file: the bytes live under DATA_DIR/uploads (outside any web root), this row says what they are. */
 export class StoredFile extends Model<InferAttributes<StoredFile>, InferCreationAttributes<StoredFile>> {

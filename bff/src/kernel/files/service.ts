@@ -14,9 +14,21 @@ import { StoredFile, type FileKind } from './models';
 export const FILE_RULES: Record<FileKind, { mimes: string[]; maxBytes: number; label: string }> = {
   image: { mimes: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'], maxBytes: 5 * 1024 * 1024, label: '图片' },
   video: { mimes: ['video/mp4', 'video/webm', 'video/quicktime'], maxBytes: 300 * 1024 * 1024, label: '视频' },
+  report: {
+    mimes: ['application/pdf', 'image/jpeg', 'image/png', 'image/webp'],
+    maxBytes: 10 * 1024 * 1024,
+    label: 'PDF 或图片',
+  },
 };
 
+/** Kinds whose files are medical data: stored apart and never served by name. */
+const PRIVATE_KINDS: ReadonlySet<FileKind> = new Set<FileKind>(['report']);
+export const isPrivateKind = (kind: FileKind) => PRIVATE_KINDS.has(kind);
+
 export const uploadDir = () => path.resolve(infra().config.DATA_DIR, 'uploads');
+/** Private files live beside the public ones, in a folder nothing serves statically either. */
+export const privateDir = () => path.resolve(infra().config.DATA_DIR, 'private-uploads');
+const dirOf = (kind: FileKind) => (isPrivateKind(kind) ? privateDir() : uploadDir());
 const fileUrl = (f: StoredFile) => `/files/${f.id}.${f.ext}`;
 
 export const fileView = (f: StoredFile) => ({
@@ -34,9 +46,9 @@ class TooLarge extends Error {}
  * refusing past the kind's limit, then sniffs the real type from the first bytes. Anything not on the kind's list is
  * deleted and refused, whatever name or Content-Type the client gave it.
  */
-export async function storeUpload(
+export async function storeUpload<K extends FileKind>(
   uploaderId: number,
-  kind: FileKind,
+  kind: K,
   body: Readable,
   opts: { declaredLength?: number; originalName?: string },
 ) {
@@ -44,7 +56,7 @@ export async function storeUpload(
   const tooLarge = () =>
     new AppError(413, 'FILE_TOO_LARGE', `${rule.label}不能超过 ${Math.round(rule.maxBytes / 1024 / 1024)} MB`);
   if (opts.declaredLength && opts.declaredLength > rule.maxBytes) throw tooLarge();
-  const dir = uploadDir();
+  const dir = dirOf(kind);
   await fs.promises.mkdir(dir, { recursive: true });
   const id = crypto.randomUUID();
   const tmp = path.join(dir, `${id}.part`);
@@ -75,7 +87,7 @@ export async function storeUpload(
       originalName: opts.originalName?.slice(0, 255) ?? null,
       uploaderId,
     });
-    return fileView(f);
+    return { ...fileView(f), kind };
   } catch (err) {
     await fs.promises.rm(tmp, { force: true });
     if (err instanceof TooLarge) throw tooLarge();
@@ -96,7 +108,23 @@ export async function fileOfUrl(url: string) {
 export async function serveFile(ctx: Context, name: string) {
   const m = /^([0-9a-f-]{36})\.(\w{1,16})$/.exec(name);
   const f = m ? await StoredFile.findByPk(m[1]) : null;
-  if (!f || f.ext !== m![2]) throw notFound('文件不存在');
+  // A private file is not found by its name, whoever asks.
+  if (!f || f.ext !== m![2] || isPrivateKind(f.kind)) throw notFound('文件不存在');
+  await sendFile(ctx, f, { maxAge: 7 * 86400_000, immutable: true });
+}
+
+/**
+ * A private stored file (a report's PDF or image), for a caller whose access its domain has already checked:
+ * never cached by a shared cache, always the sniffed type.
+ */
+export async function sendStoredFile(ctx: Context, fileId: string) {
+  const f = await StoredFile.findByPk(fileId);
+  if (!f) throw notFound('文件不存在');
+  ctx.set('Cache-Control', 'private, no-store');
+  await sendFile(ctx, f, { maxAge: 0, immutable: false });
+}
+
+async function sendFile(ctx: Context, f: StoredFile, cache: { maxAge: number; immutable: boolean }) {
   ctx.respond = false;
   // Koa starts every response at 404; send sets 206 and 304 itself but leaves a full answer at the status it finds.
   ctx.res.statusCode = 200;
@@ -105,9 +133,10 @@ export async function serveFile(ctx: Context, name: string) {
   ctx.set('Content-Disposition', 'inline');
   await new Promise<void>((resolve, reject) => {
     const stream = send(ctx.req, `${f.id}.${f.ext}`, {
-      root: uploadDir(),
-      maxAge: 7 * 86400_000,
-      immutable: true,
+      root: dirOf(f.kind),
+      maxAge: cache.maxAge,
+      immutable: cache.immutable,
+      cacheControl: cache.maxAge > 0,
       dotfiles: 'deny',
     });
     stream.on('headers', (res) => res.setHeader('Content-Type', f.mime));

@@ -26,7 +26,20 @@ export const RECORDS_MENUS: MenuSeed[] = [
           btn('签名病历', P.visitSign, CLINICAL),
           btn('修订病历', P.visitAmend, CLINICAL),
           btn('编辑健康档案', P.profileEdit, CLINICAL),
+          btn('打印病历与处方', P.visitPrint, CLINICAL),
+          btn('录入检查检验报告', P.reportEdit, CLINICAL),
         ],
+      },
+      {
+        name: '病历模板',
+        type: 'M',
+        path: 'templates',
+        component: 'records/templates/index',
+        icon: 'Notebook',
+        perms: P.templateList,
+        // Physicians apply their department's templates; chiefs and dept admins keep them, within their scope.
+        roles: CLINICAL,
+        children: [btn('编辑模板', P.templateEdit, ['dept_admin', 'chief_physician'])],
       },
       {
         name: '病历查询',

@@ -5,6 +5,10 @@ import { recordsAdminRoutes } from './admin.routes';
 import { recordsMpRoutes } from './mp.routes';
 import { seedDictionaries } from './dicts';
 import { RECORDS_PERMS } from './perms';
+import { recordsDocumentAdminRoutes, recordsDocumentMpRoutes } from './documents.routes';
+import { initReportModels } from './reports';
+import { initTemplateModels } from './templates';
+import { seedRecordsDemo } from './demo-seed';
 
 export { RECORDS_PERMS };
 
@@ -15,9 +19,20 @@ export { RECORDS_PERMS };
 export const recordsModule: ModuleManifest = {
   name: 'records',
   menus: RECORDS_MENUS,
-  seed: { base: seedDictionaries },
-  initModels: initRecordsModels,
-  mpRoutes: recordsMpRoutes,
-  adminRoutes: recordsAdminRoutes,
+  // demo: today's queue of the demo physician (booked demo patients), so 接诊工作台 opens on real work.
+  seed: { base: seedDictionaries, demo: seedRecordsDemo, demoRefreshMs: 6 * 3600_000 },
+  initModels: (sequelize) => {
+    initRecordsModels(sequelize);
+    initReportModels(sequelize);
+    initTemplateModels(sequelize);
+  },
+  mpRoutes: (t) => {
+    recordsMpRoutes(t);
+    recordsDocumentMpRoutes(t);
+  },
+  adminRoutes: (t) => {
+    recordsAdminRoutes(t);
+    recordsDocumentAdminRoutes(t);
+  },
   permissions: RECORDS_PERMS,
 };

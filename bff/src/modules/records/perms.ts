@@ -6,6 +6,10 @@ export const RECORDS_PERMS = {
   visitEdit: 'records:visit:edit',
   visitSign: 'records:visit:sign',
   visitAmend: 'records:visit:amend',
+  visitPrint: 'records:visit:print',
+  reportEdit: 'records:report:edit',
+  templateList: 'records:template:list',
+  templateEdit: 'records:template:edit',
   profileEdit: 'records:profile:edit',
   accessList: 'records:access:list',
 } as const;

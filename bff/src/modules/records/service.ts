@@ -18,8 +18,8 @@ import type { ProfileData, RecordContentInput, RecordContentView, RxItem } from 
 // ---------------------------------------------------------------------------------------------------------------
 // Encrypted documents. Nothing clinical is stored or logged in clear.
 
-const seal = (v: unknown) => infra().fieldCrypto.encrypt(JSON.stringify(v));
-const open = <T>(s: string): T => JSON.parse(infra().fieldCrypto.decrypt(s)) as T;
+export const seal = (v: unknown) => infra().fieldCrypto.encrypt(JSON.stringify(v));
+export const open = <T>(s: string): T => JSON.parse(infra().fieldCrypto.decrypt(s)) as T;
 
 const EMPTY_PROFILE: ProfileData = {
   allergies: [],
@@ -93,7 +93,7 @@ export async function myProfile(actor: MpActor, patientId: number) {
 // Visit records
 
 /** Diagnoses are coded: every code must be in the ICD-10 dictionary, and each is stored with its name. */
-async function codedContent(input: RecordContentInput): Promise<RecordContentView> {
+export async function codedContent(input: RecordContentInput): Promise<RecordContentView> {
   const codes = [...new Set(input.diagnoses.map((d) => d.code.toUpperCase()))];
   const found = codes.length ? await Icd10.findAll({ where: { code: codes } }) : [];
   const byCode = new Map(found.map((r) => [r.code.toUpperCase(), r]));
@@ -184,7 +184,7 @@ async function names(r: VisitRecord) {
   return { doctorName: doctor?.name ?? '—', deptName: dept?.name ?? '—' };
 }
 
-async function recordView(r: VisitRecord) {
+export async function recordView(r: VisitRecord) {
   const [patient, n, items, profile] = await Promise.all([
     Patient.findByPk(r.patientId, { paranoid: false }),
     names(r),
@@ -217,7 +217,7 @@ const auditRecord = (actor: AdminActor, what: string, from: ReadOrigin, r: Visit
   auditRead(actor, { ...from, what, patientId: r.patientId, subjectType: 'visit_record', subjectId: r.id });
 
 /** A record the actor may see (their patient, or in their data scope), else 404. */
-async function visibleRecord(actor: AdminActor, id: number) {
+export async function visibleRecord(actor: AdminActor, id: number) {
   const r = await VisitRecord.findByPk(id);
   if (!r) throw notFound('病历不存在');
   // A draft is its author's working copy: nobody else reads it.
@@ -229,7 +229,7 @@ async function visibleRecord(actor: AdminActor, id: number) {
 }
 
 /** The record's own physician writes it; anyone else is refused (an amendment is signed by them too). */
-async function authoredRecord(actor: AdminActor, id: number) {
+export async function authoredRecord(actor: AdminActor, id: number) {
   const r = await visibleRecord(actor, id);
   if (r.doctorId !== actor.userId) throw forbidden('NOT_RECORD_AUTHOR', '只有接诊医生可以书写或修改此病历');
   return r;
