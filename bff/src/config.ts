@@ -141,6 +141,8 @@ const EnvSchema = z.object({
   WS_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /** Published health education older than this since its last review is flagged for re-review in the console. */
   EDU_REVIEW_INTERVAL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  /** Comments one patient (WeChat account) may post per minute, blocked attempts included; more → 429. */
+  EDU_COMMENT_RATE_PER_MIN: z.coerce.number().int().min(1).max(1000).default(5),
   ADMIN_DIST: z.string().optional(),
   H5_DIST: z.string().optional(),
 });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startStack } from '../support/stack';
 import { call } from '../support/api';
 import { bookedToday, patient, physician } from '../support/records';
+import { published } from '../bff/education/helpers';
 import {
   closeBrowser,
   ensureConsoleBuilt,
@@ -92,5 +93,38 @@ describe('接诊工作台: write and sign a record with a diagnosis and a prescr
     assert.deepEqual(rec.content.diagnoses, [{ code: 'I10', name: '原发性高血压' }]);
     assert.equal(rec.prescription[0].name, '阿莫西林胶囊');
     assert.equal(rec.prescription[0].quantity, 18);
+  });
+
+  it('sends 宣教处方 from the visit record: chosen articles reach the patient’s 我的宣教', async () => {
+    const doc = await physician();
+    const p = await patient();
+    const appt = await bookedToday(doc, p, 1);
+    const rec = await call('POST', '/api/admin/records/visits', { token: doc.token, body: { appointmentId: appt.id } });
+    assert.equal(rec.status, 200, JSON.stringify(rec.body));
+    const article = await published({ title: `高血压饮食${Date.now().toString(36)}` });
+
+    const s = await newConsole(baseUrl);
+    open.push(s);
+    await loginAs(s, { username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
+    const { page } = s;
+    await page.click('[data-test="wb-open-1"]');
+    await page.waitForSelector('[data-test=wb-status][data-status=draft]');
+    const panel = page.locator('[data-test=rx-panel]');
+    await panel.getByText('还没有开具宣教处方').waitFor();
+    await page.click('[data-test=rx-select]');
+    await page.keyboard.type(article.title);
+    await page.locator('.el-select-dropdown__item:visible', { hasText: article.title }).click();
+    await page.keyboard.press('Escape');
+    await page.click('[data-test=rx-send]');
+    const row = page.locator(`[data-test="rx-${article.id}"]`);
+    await row.waitFor();
+    assert.match((await row.textContent())!, /未读/);
+    await screenshot(page, 'clinic-workbench-edu-prescription');
+
+    const mine = (await call('GET', '/api/mp/education/prescriptions', { token: p.token })).body;
+    assert.deepEqual(
+      mine.items.map((x: { content: { id: number } }) => x.content.id),
+      [article.id],
+    );
   });
 });

@@ -60,6 +60,62 @@ describe('menus from module manifests', () => {
     );
   });
 
+  it('lets a module add buttons to a page whose owner comes later in the list: the owner fills in the rest', () => {
+    const tree = assembleMenus([
+      {
+        name: 'early',
+        menus: [
+          {
+            name: '门诊',
+            type: 'D',
+            path: '/clinic',
+            children: [
+              { name: '工作台', type: 'M', path: 'wb', children: [btn('宣教', 'early:x:add', ['physician'])] },
+            ],
+          },
+        ],
+      },
+      {
+        name: 'owner',
+        menus: [
+          {
+            name: '门诊',
+            type: 'D',
+            path: '/clinic',
+            icon: 'Clinic',
+            children: [
+              {
+                name: '工作台',
+                type: 'M',
+                path: 'wb',
+                component: 'owner/wb/index',
+                perms: 'owner:wb:list',
+                roles: ['physician'],
+                children: [btn('签名', 'owner:wb:sign', ['physician'])],
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+    const wb = tree[0].children![0];
+    assert.equal(tree[0].icon, 'Clinic');
+    assert.deepEqual(
+      [wb.component, wb.perms, wb.roles, wb.children!.map((c) => c.perms)],
+      ['owner/wb/index', 'owner:wb:list', ['physician'], ['early:x:add', 'owner:wb:sign']],
+    );
+    // Once given, a field must still agree.
+    assert.throws(
+      () =>
+        assembleMenus([
+          { name: 'a', menus: [{ name: '工作台', type: 'M', path: 'wb' }] },
+          { name: 'b', menus: [{ name: '工作台', type: 'M', path: 'wb', component: 'b/wb' }] },
+          { name: 'c', menus: [{ name: '工作台', type: 'M', path: 'wb', component: 'c/wb' }] },
+        ]),
+      /module c declares wb as "工作台" with component c\/wb/,
+    );
+  });
+
   it('refuses two modules naming one directory differently', () => {
     assert.throws(
       () =>

@@ -52,6 +52,14 @@ export const workbenchApi = {
     post<z.infer<typeof Receipt>>(`/consult/workbench/${id}/receipts`, { seq, kind: 'read' }, { silent: true }),
   close: (id: number) => post<Consultation>(`/consult/workbench/${id}/close`),
   imageUrl: (id: number, messageId: number) => `/consult/workbench/${id}/messages/${messageId}/image`,
+  /** The request body is the image itself; the BFF recognises it by its bytes and caps its size. */
+  sendImage: (id: number, clientMsgId: string, file: Blob) =>
+    post<Sent>(`/consult/workbench/${id}/images`, file, {
+      params: { clientMsgId },
+      headers: { 'Content-Type': 'application/octet-stream' },
+      timeout: 120_000,
+      silent: true,
+    }),
 }
 
 export const consultDataApi = {

@@ -30,8 +30,9 @@ export const btn = (name: string, perms: string, roles: RoleKey[] = []): MenuSee
 /**
  * Joins the modules' contributions into one tree. Several modules may contribute to the same directory or page (the
  * same type and `path` at the same level — e.g. booking's 预约管理 page under scheduling's 门诊管理, or a button
- * education adds to that page): it appears once, its children appended in module order, its roles the union. A
- * later declaration may leave out icon, order and the rest, but what it gives must agree. Top-level entries are
+ * education adds to that page): it appears once, its children appended in module order, its roles the union. Any
+ * declaration may leave out icon, order and the rest (a later one fills in what an earlier one left out), but what
+ * two of them give must agree. Top-level entries are
  * sorted by `order` (stable, so equal orders keep module order).
  */
 export function assembleMenus(contributions: readonly { name: string; menus?: MenuSeed[] }[]): MenuSeed[] {
@@ -47,11 +48,16 @@ export function assembleMenus(contributions: readonly { name: string; menus?: Me
         if (!m.children) delete entry.children;
         continue;
       }
-      for (const key of ['name', 'icon', 'order', 'component', 'perms', 'visible'] as const)
-        if (m[key] !== undefined && m[key] !== same[key])
+      for (const key of ['name', 'icon', 'order', 'component', 'perms', 'visible'] as const) {
+        if (m[key] === undefined) continue;
+        // The page's owner may come after a module that only adds buttons to it (education's 宣教处方 on records'
+        // 接诊工作台): what the first declaration left out, a later one fills in.
+        if (same[key] === undefined) Object.assign(same, { [key]: m[key] });
+        else if (m[key] !== same[key])
           throw new Error(
             `module ${from} declares ${m.path} as "${m.name}" with ${key} ${String(m[key])}, unlike module ${owners.get(same)} ("${same.name}", ${String(same[key])})`,
           );
+      }
       for (const r of m.roles ?? []) if (!(same.roles ??= []).includes(r)) same.roles.push(r);
       join((same.children ??= []), m.children ?? [], from);
     }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { call, loginAs, mpLogin, unique } from '../../support/api';
+import { startStack } from '../../support/stack';
 import { OperLog } from '../../../bff/src/modules/monitor/models';
 import { EduComment } from '../../../bff/src/modules/education/models';
 import { MpUser } from '../../../bff/src/modules/auth/models';
@@ -205,6 +206,36 @@ describe('education: comments, moderation and the sensitive-word list', () => {
     });
     assert.ok(log, 'the deletion is in the operation log');
     assert.equal(log!.target, String(c.id));
+  });
+
+  it('limits each patient to EDU_COMMENT_RATE_PER_MIN comments a minute (refused ones count): 429 COMMENT_RATE_LIMITED', async () => {
+    const { running } = await startStack();
+    const perMinute = running.infra.config.EDU_COMMENT_RATE_PER_MIN;
+    const a = await published();
+    const b = await published();
+    const flooder = await mpLogin();
+    const other = await mpLogin();
+    // One refused attempt (blocking word) and the rest accepted, spread over two items: all count.
+    const blocked = await comment(flooder.accessToken, a.id, `找我${blockWord}`);
+    assert.equal(blocked.status, 422);
+    for (let i = 1; i < perMinute; i++) {
+      const ok = await comment(flooder.accessToken, i % 2 ? a.id : b.id, `第 ${i} 条评论`);
+      assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    }
+    const over = await comment(flooder.accessToken, b.id, '再来一条');
+    assert.equal(over.status, 429);
+    assert.equal(over.body.error.code, 'COMMENT_RATE_LIMITED');
+    assert.match(over.body.error.message, /评论太频繁/);
+    assert.equal(over.body.error.details.limitPerMinute, perMinute);
+    const retry = Number(over.headers.get('retry-after'));
+    assert.ok(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+    assert.equal(
+      await EduComment.count({ where: { userId: flooder.user.id } }),
+      perMinute - 1,
+      'the refused comment is not stored',
+    );
+    // Another patient is not affected.
+    assert.equal((await comment(other.accessToken, b.id, '写得很好')).status, 201);
   });
 
   it('keeps another department’s chief physician out of these comments', async () => {

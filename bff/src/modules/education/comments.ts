@@ -1,7 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { tx } from '../../infra';
+import { infra, tx } from '../../infra';
 import type { AdminActor, MpActor } from '../../http/actor';
-import { notFound, unprocessable } from '../../http/errors';
+import { AppError, notFound, unprocessable } from '../../http/errors';
 import { MpUser } from '../auth/models';
 import { EduComment, EduContent, type CommentStatus } from './models';
 import { contentScopeWhere, publishedContent } from './content';
@@ -53,6 +53,15 @@ export async function listComments(actor: MpActor, contentId: number, q: { page:
  */
 export async function postComment(actor: MpActor, contentId: number, text: string) {
   await publishedContent(contentId);
+  // Per patient, across every item, counting refused attempts too: a flood of comments (or probing the word list)
+  // stops here before the filter and the database. Fixed one-minute window in Redis (in-process when embedded).
+  const { kv, config } = infra();
+  const limit = await kv.hit(`edu:comment:user:${actor.userId}`, config.EDU_COMMENT_RATE_PER_MIN, 60);
+  if (!limit.allowed)
+    throw new AppError(429, 'COMMENT_RATE_LIMITED', `评论太频繁，请 ${limit.retryAfterSec} 秒后再试`, {
+      retryAfterSeconds: limit.retryAfterSec,
+      limitPerMinute: config.EDU_COMMENT_RATE_PER_MIN,
+    });
   const screen = await screenText(text);
   if (screen.verdict === 'block') throw unprocessable('COMMENT_BLOCKED', '评论包含不允许发布的内容，请修改后再发');
   const status: CommentStatus = screen.verdict === 'review' ? 'pending' : 'published';

@@ -1,6 +1,9 @@
 import { btn, type MenuSeed } from '../../kernel/menus';
 
-/** 健康宣教 (content, comments, sensitive words), and the 宣教处方 buttons on booking's 预约管理 page. */
+/**
+ * 健康宣教 (content, comments, sensitive words), and the 宣教处方 buttons on booking's 预约管理 page and on records'
+ * 接诊工作台 (the visit record).
+ */
 export const EDUCATION_MENUS: MenuSeed[] = [
   {
     name: '门诊管理',
@@ -11,6 +14,16 @@ export const EDUCATION_MENUS: MenuSeed[] = [
         name: '预约管理',
         type: 'M',
         path: 'appointment',
+        children: [
+          btn('查看宣教处方', 'edu:prescription:list', ['dept_admin', 'chief_physician', 'physician']),
+          btn('开具宣教处方', 'edu:prescription:add', ['dept_admin', 'chief_physician', 'physician']),
+        ],
+      },
+      {
+        // records' 接诊工作台: the same buttons, for 宣教处方 from the visit record (keyed by its appointment)
+        name: '接诊工作台',
+        type: 'M',
+        path: 'workbench',
         children: [
           btn('查看宣教处方', 'edu:prescription:list', ['dept_admin', 'chief_physician', 'physician']),
           btn('开具宣教处方', 'edu:prescription:add', ['dept_admin', 'chief_physician', 'physician']),

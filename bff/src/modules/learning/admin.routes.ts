@@ -15,13 +15,9 @@ import {
   taskDetail,
 } from './service';
 
-export const LEARNING_PERMS = {
-  taskList: 'learning:task:list',
-  taskAdd: 'learning:task:add',
-  taskExport: 'learning:task:export',
-  taskRemind: 'learning:task:remind',
-  myList: 'learning:my:list',
-} as const;
+import { LEARNING_PERMS } from './perms';
+
+export { LEARNING_PERMS };
 
 export function learningAdminRoutes(t: RouteTree) {
   const a = 'admin' as const;

@@ -2,6 +2,7 @@ import type { ModuleManifest } from '../../kernel/module';
 import { LEARNING_MENUS } from './menu-seed';
 import { initLearningModels } from './models';
 import { LEARNING_PERMS, learningAdminRoutes } from './admin.routes';
+import { learningMpRoutes } from './mp.routes';
 import { remindDueTasks } from './service';
 
 export { LEARNING_PERMS };
@@ -14,6 +15,8 @@ export const learningModule: ModuleManifest = {
   name: 'learning',
   initModels: initLearningModels,
   adminRoutes: learningAdminRoutes,
+  // 我的学习 in the mini-program, for staff whose console account is linked to their WeChat user
+  mpRoutes: learningMpRoutes,
   menus: LEARNING_MENUS,
   // 09:00 Beijing time: the day before a deadline, those who have not finished are reminded.
   jobs: [{ name: 'learning-deadline-reminder', cron: '0 0 9 * * *', handler: () => remindDueTasks() }],
