@@ -17,6 +17,7 @@ import { MpUser } from './modules/auth/models';
 import { jobStore } from './modules/monitor/jobs';
 import { countWsConnectionsWith } from './infra/metrics';
 import { startHeartbeat } from './modules/monitor/server-info';
+import { sweepInterruptedRuns } from './modules/monitor/interrupted';
 
 /** How long an idle keep-alive connection stays open (see startServer). */
 export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
@@ -55,6 +56,8 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
 
   // Settings and run log of every job live in the monitor module's tables (系统监控 › 定时任务).
   infra.jobs.useStore(jobStore);
+  // Runs a crashed process left `running` are closed now (and, on Redis, after every heartbeat: see below).
+  await sweepInterruptedRuns().catch((err) => log.warn({ err }, 'could not close interrupted job runs'));
   for (const m of MODULES) for (const job of m.jobs ?? []) infra.jobs.register(job);
   if (config.seedDemo)
     for (const m of MODULES)
@@ -78,7 +81,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   infra.pay!.notifyUrl = config.WECHATPAY_NOTIFY_URL ?? `${url}/api/pay/notify`;
-  const heartbeat = startHeartbeat(url);
+  const heartbeat = startHeartbeat(url, sweepInterruptedRuns);
   log.info(
     { url, mode: config.embedded ? 'embedded (SQLite, in-process cache)' : 'production (MySQL, Redis)' },
     'Yiyun BFF listening',

@@ -59,6 +59,33 @@ describe('audit of reads: data_access_log', () => {
     assert.deepEqual(whats, ['booking.appointment.export', 'booking.appointment.view', 'booking.appointment.list']);
   });
 
+  it('exporting appointments (patients’ data) to Excel is written to the operation log and audited', async () => {
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 3 });
+    const p = await patient();
+    const a = (await book(p.token, s.id, p.patientId)).body.appointment;
+    const admin = await loginAs('admin');
+    const res = await fetch(
+      `${(await startStack()).baseUrl}/api/admin/booking/appointments/export?doctorId=${doctor.id}`,
+      { headers: { authorization: `Bearer ${admin}`, 'x-request-id': 'export-oper-1' } },
+    );
+    assert.equal(res.status, 200);
+    await res.arrayBuffer();
+    const ops = await call('GET', '/api/admin/monitor/oper-logs?module=booking&pageSize=50', { token: admin });
+    const op = (ops.body.items as { path: string; params: Record<string, unknown> }[]).find(
+      (o) => o.path === '/api/admin/booking/appointments/export' && o.params?.doctorId === String(doctor.id),
+    ) as Record<string, unknown> | undefined;
+    assert.ok(op, 'the export is not in the operation log');
+    assert.equal(op.action, '导出预约数据（含患者信息）');
+    assert.equal(op.method, 'GET');
+    assert.equal(op.username, 'admin');
+    assert.equal(op.status, 'success');
+    // and the access log names the patient and the appointment that left in the file
+    const [row] = (await logsOf(admin, p.patientId)).items;
+    assert.equal(row.what, 'booking.appointment.export');
+    assert.deepEqual(row.subjectIds, [String(a.id)]);
+  });
+
   it('a read outside the reader’s data scope shows nothing and logs nothing', async () => {
     const doctor = await newDoctor('骨科');
     const s = await newSchedule(doctor.id);

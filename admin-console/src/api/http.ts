@@ -75,11 +75,13 @@ export function resetSessionEnded(): void {
   sessionEnded = false
 }
 
-function endSession(): void {
+/** What the prompt says: an administrator's force logout is named as such (its own code), anything else expired. */
+function endSession(why?: ApiError): void {
   if (sessionEnded) return
   sessionEnded = true
   tokens.clear()
-  ElMessageBox.alert('登录已过期，请重新登录', '提示', {
+  const forced = why?.code === ErrorCode.SESSION_FORCED_OUT
+  ElMessageBox.alert(forced ? why.message : '登录已过期，请重新登录', forced ? '已下线' : '提示', {
     confirmButtonText: '重新登录',
     type: 'warning',
     showClose: false,
@@ -110,6 +112,7 @@ function toApiError(err: unknown): ApiError {
 
 const SESSION_CODES = new Set<ApiError['code']>([
   ErrorCode.SESSION_REVOKED,
+  ErrorCode.SESSION_FORCED_OUT,
   ErrorCode.REFRESH_TOKEN_INVALID,
   ErrorCode.UNAUTHENTICATED,
 ])
@@ -136,7 +139,7 @@ http.interceptors.response.use(undefined, async (raw: unknown) => {
       return await http.request(config)
     } catch (refreshErr) {
       const e = toApiError(refreshErr)
-      if (e.status === 401) endSession()
+      if (e.status === 401) endSession(e)
       throw e
     }
   }
@@ -146,7 +149,7 @@ http.interceptors.response.use(undefined, async (raw: unknown) => {
     (SESSION_CODES.has(error.code) || error.code === ErrorCode.TOKEN_EXPIRED)
   ) {
     // a request made without any session (e.g. after logout in another tab) also lands here
-    if (tokens.access || tokens.refresh || SESSION_CODES.has(error.code)) endSession()
+    if (tokens.access || tokens.refresh || SESSION_CODES.has(error.code)) endSession(error)
     throw error
   }
   if (error.status === 403 && error.code === ErrorCode.PASSWORD_CHANGE_REQUIRED) {

@@ -18,5 +18,7 @@ export const tokens = {
   clear(): void {
     localStorage.removeItem(ACCESS)
     localStorage.removeItem(REFRESH)
+    // the lists' last searches (composables/useList) belong to this login, not to whoever logs in next
+    for (const k of Object.keys(sessionStorage)) if (k.startsWith('yy-list:')) sessionStorage.removeItem(k)
   },
 }

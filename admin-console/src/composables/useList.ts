@@ -1,4 +1,5 @@
-import { reactive, ref, shallowRef, type UnwrapRef } from 'vue'
+import { getCurrentInstance, reactive, ref, shallowRef, type UnwrapRef } from 'vue'
+import { useRoute } from 'vue-router'
 import type { Page } from '@/api/types'
 
 /**
@@ -8,10 +9,23 @@ import type { Page } from '@/api/types'
 /** what reaches the api: blank filters dropped, so '' and null never need to be valid wire values */
 export type ListParams<Q> = { [K in keyof Q]?: Exclude<Q[K], '' | null> } & { page: number; pageSize: number }
 
-export function useList<T, Q extends object>(fetch: (q: ListParams<Q>) => Promise<Page<T>>, initial: Q, pageSize = 20) {
+export function useList<T, Q extends object>(
+  fetch: (q: ListParams<Q>) => Promise<Page<T>>,
+  initial: Q,
+  pageSize = 20,
+  /** where the last search is kept; by default the page's path and the filters' names */
+  storageKey?: string,
+) {
   const query = reactive({ ...initial }) as UnwrapRef<Q>
   const page = ref(1)
   const size = ref(pageSize)
+  const key = storageKey ?? defaultKey(initial)
+  const saved = key ? restore(key, initial) : undefined
+  if (saved) {
+    Object.assign(query as object, saved.query)
+    page.value = saved.page
+    size.value = saved.pageSize
+  }
   const items = shallowRef<T[]>([])
   const total = ref(0)
   const loading = ref(false)
@@ -23,6 +37,7 @@ export function useList<T, Q extends object>(fetch: (q: ListParams<Q>) => Promis
     loading.value = true
     try {
       const params = { ...clean(query as Q), page: page.value, pageSize: size.value } as ListParams<Q>
+      if (key) persist(key, { query: { ...(query as object) }, page: page.value, pageSize: size.value })
       const res = await fetch(params)
       if (mine !== seq) return // a later search superseded this one
       items.value = res.items
@@ -54,4 +69,46 @@ function clean<Q extends object>(q: Q): Partial<Q> {
   return Object.fromEntries(
     Object.entries(q).filter(([, v]) => v !== '' && v !== null && v !== undefined),
   ) as Partial<Q>
+}
+
+/**
+ * The last search of a list survives a page refresh (F5) for as long as the browser tab lives: it is kept in
+ * sessionStorage, per page and filter set, and read back when the page is set up again. A new tab starts clean.
+ */
+const PREFIX = 'yy-list:'
+type Saved<Q> = { query: Partial<Q>; page: number; pageSize: number }
+
+function defaultKey(initial: object): string | undefined {
+  if (!getCurrentInstance()) return undefined
+  const path = useRoute()?.path
+  return path ? `${PREFIX}${path}:${Object.keys(initial).sort().join(',')}` : undefined
+}
+
+function restore<Q extends object>(key: string, initial: Q): Saved<Q> | undefined {
+  try {
+    const raw = sessionStorage.getItem(key)
+    if (!raw) return undefined
+    const s = JSON.parse(raw) as Saved<Q>
+    // only the filters this page still has, each of the type it starts with (or empty)
+    const query = Object.fromEntries(
+      Object.entries(s.query ?? {}).filter(([k, v]) => {
+        if (!(k in initial)) return false
+        const start = (initial as Record<string, unknown>)[k]
+        return v === null || v === '' || start == null || typeof v === typeof start
+      }),
+    ) as Partial<Q>
+    const page = Number.isInteger(s.page) && s.page > 0 ? s.page : 1
+    const pageSize = Number.isInteger(s.pageSize) && s.pageSize > 0 ? s.pageSize : 20
+    return { query, page, pageSize }
+  } catch {
+    return undefined
+  }
+}
+
+function persist<Q>(key: string, s: Saved<Q>): void {
+  try {
+    sessionStorage.setItem(key, JSON.stringify(s))
+  } catch {
+    // storage full or disabled: the list still works, it just forgets on refresh
+  }
 }

@@ -4,6 +4,7 @@ import { useAuthStore } from '@/stores/auth'
 import { useTabsStore, HOME_PATH } from '@/stores/tabs'
 import { buildFromMenus, detailRoutes, installRoutes, LAYOUT, uninstallRoutes, type SidebarItem } from './dynamic'
 import { shallowRef } from 'vue'
+import { FORBIDDEN_TITLE, pageTitle } from './views'
 
 const staticRoutes: RouteRecordRaw[] = [
   {
@@ -28,7 +29,7 @@ const staticRoutes: RouteRecordRaw[] = [
         path: '/403',
         name: 'Forbidden',
         component: () => import('@/views/error/403.vue'),
-        meta: { title: '无权访问', noTab: true },
+        meta: { title: FORBIDDEN_TITLE, noTab: true },
       },
       // the catch-all decides 403 (a console page this user may not open) vs 404 (no such page) itself
       {
@@ -98,6 +99,7 @@ router.beforeEach(async (to) => {
 })
 
 router.afterEach((to) => {
-  document.title = to.meta.title ? `${to.meta.title} · 医云管理控制台` : '医云管理控制台'
+  const title = pageTitle(to)
+  document.title = title ? `${title} · 医云管理控制台` : '医云管理控制台'
   if (!to.meta.public && to.matched.some((r) => r.name === LAYOUT) && to.name !== 'NotFound') useTabsStore().open(to)
 })

@@ -37,3 +37,14 @@ export function isKnownPage(path: string): boolean {
   if (/^system\/dict-data\/[^/]+$/.test(key)) return true
   return byComponent.has(`${key}/index`)
 }
+
+export const FORBIDDEN_TITLE = '无权限'
+
+/**
+ * The title a page goes by (breadcrumb, browser tab): the catch-all route is 页面不存在 only for a URL that is no
+ * page at all; a console page this user may not open is 无权限, as the page itself says.
+ */
+export function pageTitle(route: { name?: unknown; path: string; meta: { title?: string } }): string | undefined {
+  if (route.name === 'NotFound' && isKnownPage(route.path)) return FORBIDDEN_TITLE
+  return route.meta.title
+}

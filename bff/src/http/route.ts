@@ -29,7 +29,11 @@ export interface RouteDef<A extends Auth, P, Q, B, R = undefined> {
    * the few that user needs (their profile, changing the password, logging out) opt out here.
    */
   allowWithPendingPasswordChange?: boolean;
-  /** Module name for the operation log; admin writes are audited by default. */
+  /**
+   * Module for the operation log (its label is in shared/oper-log-labels.ts). Admin writes are logged by default
+   * (module: the path's first segment); a read is logged only when it names its module here — an export of
+   * patient data is the most sensitive read there is.
+   */
   audit?: string | false;
   handler: (input: {
     params: Out<P>;
@@ -52,6 +56,8 @@ export interface RegisteredRoute {
   body?: z.ZodType;
   response?: z.ZodType;
   status: number;
+  /** The operation-log module when calls of this route are logged (admin writes, and reads that ask for it). */
+  logModule?: string;
 }
 
 /**
@@ -64,6 +70,8 @@ export interface RouteHooks {
   recordOperation(e: {
     actor: AdminActor;
     module: string;
+    /** `METHOD /prefix/pattern`: what the operation log's action label is looked up by */
+    route: string;
     action: string;
     method: string;
     path: string;
@@ -173,6 +181,9 @@ export class RouteTree {
     R extends z.ZodType | undefined = undefined,
   >(def: RouteDef<A, P, Q, B, R>) {
     const status = def.status ?? (def.method === 'post' ? 201 : 200);
+    const audited =
+      def.auth === 'admin' && def.audit !== false && (def.method !== 'get' || typeof def.audit === 'string');
+    const logModule = audited ? def.audit || def.path.split('/')[1] || 'system' : undefined;
     registry.push({
       method: def.method,
       path: this.prefix + def.path,
@@ -185,8 +196,8 @@ export class RouteTree {
       body: def.body,
       response: def.response,
       status,
+      logModule,
     });
-    const audited = def.auth === 'admin' && def.method !== 'get' && def.audit !== false;
     this.router[def.method](def.path, async (ctx: Context) => {
       const started = Date.now();
       let actor: AdminActor | MpActor | undefined;
@@ -228,11 +239,13 @@ export class RouteTree {
         await routeHooks()
           .recordOperation({
             actor: actor as AdminActor,
-            module: def.audit || def.path.split('/')[1] || 'system',
+            module: logModule!,
+            route: `${def.method.toUpperCase()} ${this.prefix}${def.path}`,
             action: def.summary,
             method: def.method.toUpperCase(),
             path: ctx.path,
-            params: { ...ctx.params, ...(ctx.request.body as object) },
+            // a logged read (an export) is described by its query: which rows were taken away
+            params: { ...ctx.params, ...((def.method === 'get' ? ctx.query : ctx.request.body) as object) },
             error,
             ip: ctx.ip,
             durationMs: Date.now() - started,

@@ -157,14 +157,15 @@ describe('identity: console accounts', () => {
     assert.equal(me.status, 200);
     for (const s of mine)
       assert.equal((await call('DELETE', `/api/admin/monitor/online/${s.sessionId}`, { token: admin })).status, 204);
+    // Told why, with its own code: not "login expired" but forced out by an administrator.
     const after = await call('GET', '/api/admin/me', { token: other.accessToken });
     assert.equal(after.status, 401);
-    assert.equal(after.body.error.code, 'SESSION_REVOKED');
-    // Its refresh token is dead too.
-    assert.equal(
-      (await call('POST', '/api/admin/auth/refresh', { body: { refreshToken: other.refreshToken } })).status,
-      401,
-    );
+    assert.equal(after.body.error.code, 'SESSION_FORCED_OUT');
+    assert.match(after.body.error.message, /您已被管理员强制下线/);
+    // Its refresh token is dead too, and says the same.
+    const refreshed = await call('POST', '/api/admin/auth/refresh', { body: { refreshToken: other.refreshToken } });
+    assert.equal(refreshed.status, 401);
+    assert.equal(refreshed.body.error.code, 'SESSION_FORCED_OUT');
 
     const mineAgain = await adminLogin(DEMO.doctor.username, DEMO.doctor.password);
     assert.equal((await call('POST', '/api/admin/auth/logout', { token: mineAgain.accessToken })).status, 204);

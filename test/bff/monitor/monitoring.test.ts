@@ -122,7 +122,9 @@ describe('monitor: metrics, server and cache pages with two BFF processes', func
       (await http(a.url, 'DELETE', `/api/admin/monitor/online/${session.sessionId}`, { token: admin })).status,
       204,
     );
-    assert.equal((await http(b.url, 'GET', '/api/admin/me', { token: chiefOnB })).status, 401);
+    const refused = await http(b.url, 'GET', '/api/admin/me', { token: chiefOnB });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.body.error.code, 'SESSION_FORCED_OUT');
   });
 
   it('the cache page reports Redis INFO and key counts per namespace with SCAN, never KEYS, and clears one namespace', async () => {

@@ -37,7 +37,10 @@ export async function authenticateAdmin(ctx: Context): Promise<AdminActor> {
 
 type AdminLogin =
   | { live: true; session: AdminSession; user: User }
-  | { live: false; end?: { sessionId: string; reason: 'idle_timeout' | 'account_disabled' } };
+  | { live: false; forced?: true; end?: { sessionId: string; reason: 'idle_timeout' | 'account_disabled' } };
+
+/** An administrator ended this login (在线用户 › 强退): said so, with its own code, rather than "login expired". */
+export const forcedOut = () => unauthenticated('SESSION_FORCED_OUT', '您已被管理员强制下线，如有疑问请联系管理员');
 
 /** Memo tag of every console login's rows: any write to a staff account drops them in every process. */
 export const STAFF_TAG = 'staff-users';
@@ -56,7 +59,8 @@ function loginRows(sid: string) {
 /** The one statement of what keeps a console login alive; read-only, the callers decide what an ended login costs. */
 async function adminLogin(claims: AccessClaims, now: number): Promise<AdminLogin> {
   const { session, user } = claims.sid ? await loginRows(claims.sid) : { session: null, user: null };
-  if (!session || session.revokedAt || session.userId !== Number(claims.sub)) return { live: false };
+  if (!session || session.userId !== Number(claims.sub)) return { live: false };
+  if (session.revokedAt) return session.revokeReason === 'forced' ? { live: false, forced: true } : { live: false };
   const idleMs = infra().config.ADMIN_IDLE_TIMEOUT_MIN * 60_000;
   if (session.expiresAt.getTime() <= now || session.lastSeenAt.getTime() + idleMs <= now)
     return { live: false, end: { sessionId: session.id, reason: 'idle_timeout' } };
@@ -69,6 +73,7 @@ export async function authenticateAdminToken(token: string): Promise<AdminActor>
   const now = Date.now();
   const login = await adminLogin(verifyAccess(token, 'admin'), now);
   if (!login.live) {
+    if (login.forced) throw forcedOut();
     if (login.end) await revokeFamily(login.end.sessionId, login.end.reason);
     throw unauthenticated('SESSION_REVOKED', '登录已失效，请重新登录');
   }

@@ -10,6 +10,7 @@ import { AdminSession, LoginLog, MpUser, RefreshToken } from './models';
 import { Dept, Menu, Post, RoleMenu, Role, User } from '../system/models';
 import { assertAcceptablePassword } from '../system/passwords';
 import { issueTokens, newFamilyId, revokeFamily, spendRefreshToken } from './tokens';
+import { forcedOut } from './authenticate';
 import type { MenuNode } from './schemas';
 import { buildTree } from '../system/tree';
 
@@ -237,8 +238,19 @@ export async function adminLogin(input: { username: string; password: string }, 
   return issueTokens('admin', user.id, session.id, session.expiresAt.getTime() - now);
 }
 
+/** A refresh token that is dead because an administrator forced its login out (not spent, not leaked). */
+async function forcedOutToken(refreshToken: string) {
+  const row = await RefreshToken.findOne({ where: { tokenHash: sha256(refreshToken), subjectType: 'admin' } });
+  if (!row || row.usedAt) return false;
+  return (await AdminSession.findByPk(row.familyId))?.revokeReason === 'forced';
+}
+
 export async function adminRefresh(refreshToken: string) {
-  const spent = await spendRefreshToken('admin', refreshToken);
+  const spent = await spendRefreshToken('admin', refreshToken).catch(async (err: unknown) => {
+    if (err instanceof AppError && err.code === 'REFRESH_TOKEN_REUSED' && (await forcedOutToken(refreshToken)))
+      throw forcedOut();
+    throw err;
+  });
   const session = await AdminSession.findByPk(spent.familyId);
   const idleMs = infra().config.ADMIN_IDLE_TIMEOUT_MIN * 60_000;
   if (
@@ -247,6 +259,7 @@ export async function adminRefresh(refreshToken: string) {
     session.expiresAt.getTime() <= Date.now() ||
     session.lastSeenAt.getTime() + idleMs <= Date.now()
   ) {
+    if (session?.revokeReason === 'forced') throw forcedOut();
     if (session && !session.revokedAt) await revokeFamily(session.id, 'idle_timeout');
     throw unauthenticated('SESSION_REVOKED', '登录已失效，请重新登录');
   }

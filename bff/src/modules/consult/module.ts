@@ -6,6 +6,7 @@ import { closeLapsedConsultations, notifyUndeliveredReplies, registerConsultPaym
 import { registerConsultRealtime } from './realtime';
 import { CONSULT_PERMS } from './perms';
 import { CONSULT_MENUS } from './menu-seed';
+import { registerConsultStats } from './stats';
 
 export { CONSULT_PERMS };
 
@@ -28,5 +29,6 @@ export const consultModule: ModuleManifest = {
   setup() {
     registerConsultPayments();
     registerConsultRealtime();
+    registerConsultStats();
   },
 };

@@ -7,6 +7,7 @@ import { Dept } from '../system/models';
 import { EduContent, EduLike, EduPrescription, EduRevision, type ContentKind, type ContentStatus } from './models';
 import { deptNames, staffCards } from './people';
 import { plainText, sanitizeBody } from './sanitize';
+import { countReadToday } from './stats';
 
 export const PUBLISH_PERM = 'edu:content:publish';
 
@@ -342,6 +343,7 @@ export async function publishedContent(id: number) {
 export async function readPublished(actor: MpActor, id: number) {
   const c = await publishedContent(id);
   await EduContent.increment('readCount', { where: { id } });
+  await countReadToday(id, c.deptId);
   await EduPrescription.update(
     { readAt: new Date() },
     { where: { userId: actor.userId, contentId: id, readAt: null } },

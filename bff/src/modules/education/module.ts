@@ -4,6 +4,7 @@ import { EDU_PERMS, educationAdminRoutes } from './admin.routes';
 import { educationMpRoutes } from './mp.routes';
 import { EDUCATION_MENUS } from './menu-seed';
 import { seedDemoEducation } from './demo-seed';
+import { registerEducationStats } from './stats';
 
 export { EDU_PERMS };
 
@@ -20,4 +21,6 @@ export const educationModule: ModuleManifest = {
   // Demo articles and videos, and a starter sensitive-word list.
   seed: { demo: seedDemoEducation },
   permissions: EDU_PERMS,
+  // 统计分析's 宣教阅读 (kernel/stats: monitor may not import education)
+  setup: registerEducationStats,
 };

@@ -68,6 +68,7 @@ export function learningAdminRoutes(t: RouteTree) {
     summary: '导出学习进度（Excel）',
     auth: a,
     perm: P.taskExport,
+    audit: 'learning',
     params: IdParams,
     handler: async ({ actor, params, ctx }) => {
       const buf = await exportTask(actor, params.id);

@@ -31,7 +31,7 @@ import { cronPreview, listJobRuns, listJobs, runJobOnce, setJobPaused, updateJob
 import { MONITOR_PERMS as P } from './perms';
 import { serverInfo } from './server-info';
 import { cacheInfo, clearNamespace } from './cache';
-import { statsRange, statsToday } from './stats';
+import { exportStats, statsRange, statsToday } from './stats';
 
 export function monitorRoutes(t: RouteTree) {
   t.add({
@@ -205,6 +205,21 @@ function jobRoutes(t: RouteTree) {
     query: StatsQuery,
     response: StatsRange,
     handler: ({ actor, query }) => statsRange(actor, query),
+  });
+  t.add({
+    method: 'get',
+    path: '/monitor/stats/export',
+    summary: '导出统计分析（Excel：按日、按科室）',
+    auth: 'admin',
+    perm: P.statsExport,
+    query: StatsQuery,
+    audit: 'monitor',
+    handler: async ({ actor, query, ctx }) => {
+      const r = await exportStats(actor, query);
+      ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      ctx.attachment(`统计分析-${r.from}-${r.to}.xlsx`);
+      return r.buffer;
+    },
   });
   t.add({
     method: 'get',

@@ -82,6 +82,7 @@ export const MONITOR_MENUS: MenuSeed[] = [
         component: 'monitor/stats/index',
         icon: 'DataLine',
         perms: 'monitor:stats:list',
+        children: [btn('导出统计', 'monitor:stats:export')],
       },
     ],
   },

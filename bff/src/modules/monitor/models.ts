@@ -124,6 +124,8 @@ export class StatsDaily extends Model<InferAttributes<StatsDaily>, InferCreation
   declare paidFen: number;
   declare refunds: number;
   declare refundedFen: number;
+  declare consultations: CreationOptional<number>;
+  declare eduReads: CreationOptional<number>;
   declare updatedAt: Date;
 }
 
@@ -143,6 +145,8 @@ export function initStatsModels(sequelize: Sequelize) {
       paidFen: fen(),
       refunds: count(),
       refundedFen: fen(),
+      consultations: count(),
+      eduReads: count(),
       updatedAt: { type: DataTypes.DATE, allowNull: false },
     },
     { sequelize, tableName: 'stats_daily', underscored: true, createdAt: false },

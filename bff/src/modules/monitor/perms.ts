@@ -12,4 +12,5 @@ export const MONITOR_PERMS = {
   cacheList: 'monitor:cache:list',
   cacheClear: 'monitor:cache:clear',
   statsList: 'monitor:stats:list',
+  statsExport: 'monitor:stats:export',
 } as const;

@@ -218,6 +218,8 @@ const StatsCounts = z.object({
   paidFen: z.number().int(),
   refunds: z.number().int(),
   refundedFen: z.number().int(),
+  consultations: z.number().int().describe('consultations opened (图文问诊)'),
+  eduReads: z.number().int().describe('education articles and videos opened by patients'),
 });
 export const StatsQuery = z.object({
   from: day.describe('first day, Asia/Shanghai'),

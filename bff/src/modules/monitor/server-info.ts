@@ -4,7 +4,7 @@ import { infra } from '../../infra';
 import { INSTANCE_ID } from '../../infra/jobs';
 import { metrics } from '../../infra/metrics';
 
-const INSTANCES_KEY = 'monitor:instances';
+export const INSTANCES_KEY = 'monitor:instances';
 /** An instance not heard of for a day is dropped from the list (it was stopped without a goodbye long ago). */
 const FORGET_AFTER_MS = 86_400_000;
 const startedAt = new Date();
@@ -52,7 +52,7 @@ function beat(): Heartbeat {
  * and marks an instance stale after three missed beats. Not a job: a job runs on one instance, this on each.
  * A clean stop removes the entry, so only an instance that died (or lost Redis) shows as stale.
  */
-export function startHeartbeat(url: string) {
+export function startHeartbeat(url: string, afterBeat?: () => Promise<unknown>) {
   selfUrl = url;
   const { redis, config, log } = infra();
   const key = config.REDIS_PREFIX + INSTANCES_KEY;
@@ -65,7 +65,9 @@ export function startHeartbeat(url: string) {
     } catch (err) {
       if (!warned) log.warn({ err }, 'could not write the instance heartbeat');
       warned = true;
+      return;
     }
+    await afterBeat?.().catch((err) => log.warn({ err }, 'after-heartbeat check failed'));
   };
   void tick();
   const timer = setInterval(() => void tick(), config.HEARTBEAT_SEC * 1000);

@@ -9,6 +9,7 @@ import { Dept, User } from '../system/models';
 import { dataScopeWhere } from '../system/authz';
 import { revokeFamily } from '../auth/tokens';
 import { pruneJobRuns } from './jobs';
+import { operActionLabel } from '../../shared/oper-log-labels';
 
 const SECRET_KEY = /pass(word)?|secret|token|code$/i;
 
@@ -30,6 +31,8 @@ export function maskParams(value: unknown, key = ''): unknown {
 export async function recordOperation(e: {
   actor?: AdminActor;
   module: string;
+  /** `METHOD /api/admin/pattern`: the action's label is looked up by it (shared/oper-log-labels.ts) */
+  route?: string;
   action: string;
   method: string;
   path: string;
@@ -44,7 +47,7 @@ export async function recordOperation(e: {
     userId: e.actor?.userId ?? null,
     username: e.actor?.username ?? null,
     module: e.module.slice(0, 32),
-    action: e.action.slice(0, 64),
+    action: (e.route ? operActionLabel(e.route, e.action) : e.action).slice(0, 64),
     method: e.method,
     path: e.path.slice(0, 255),
     target,

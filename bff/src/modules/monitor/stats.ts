@@ -1,9 +1,11 @@
+import ExcelJS from 'exceljs';
 import { col, fn, Op, QueryTypes } from 'sequelize';
 import { infra, tx } from '../../infra';
 import type { AdminActor } from '../../http/actor';
 import { badRequest } from '../../http/errors';
 import { Dept } from '../system/models';
 import { StatsDaily } from './models';
+import { shanghaiDaySql, statsRollups } from '../../kernel/stats';
 
 /**
  * Statistics roll-ups: per day (Asia/Shanghai) and department, kept by the stats-rollup job, read by the dashboard
@@ -28,6 +30,9 @@ type Counts = {
   paidFen: number;
   refunds: number;
   refundedFen: number;
+  /** from consult and education, through the kernel's roll-up registry */
+  consultations: number;
+  eduReads: number;
 };
 const ZERO: Counts = {
   newPatients: 0,
@@ -37,13 +42,11 @@ const ZERO: Counts = {
   paidFen: 0,
   refunds: 0,
   refundedFen: 0,
+  consultations: 0,
+  eduReads: 0,
 };
 
-function dayExpr(column: string) {
-  return infra().sequelize.getDialect() === 'sqlite'
-    ? `date(${column}, '+8 hours')`
-    : `DATE_FORMAT(DATE_ADD(${column}, INTERVAL 8 HOUR), '%Y-%m-%d')`;
-}
+const dayExpr = shanghaiDaySql;
 
 /** Recomputes the roll-up rows of the Beijing days [from, to] from the live tables, replacing what was there. */
 export async function rollUp(from: string, to: string) {
@@ -96,6 +99,15 @@ export async function rollUp(from: string, to: string) {
     add(r.day, r.deptId, 'refunds', r.n);
     add(r.day, r.deptId, 'refundedFen', r.fen);
   }
+  // The domains above monitor count their own rows (consultations, education reads): kernel/stats.
+  for (const [name, rollup] of statsRollups()) {
+    const counts = await rollup({ fromDay: from, toDay: to, ...range }).catch((err) => {
+      // one domain's failing counter must not stop the others' figures
+      infra().log.error({ err, rollup: name }, 'stats roll-up of a domain failed');
+      return [];
+    });
+    for (const c of counts) add(c.day, c.deptId, c.stat, c.n);
+  }
   const now = new Date();
   await tx(async (t) => {
     await StatsDaily.destroy({ where: { day: { [Op.between]: [from, to] } }, transaction: t });
@@ -131,6 +143,8 @@ const COUNT_COLUMNS = {
   paidFen: 'paid_fen',
   refunds: 'refunds',
   refundedFen: 'refunded_fen',
+  consultations: 'consultations',
+  eduReads: 'edu_reads',
 } as const;
 const sums = Object.entries(COUNT_COLUMNS).map(([k, c]) => [fn('SUM', col(c)), k] as [ReturnType<typeof fn>, string]);
 /** SUM() comes back as a string (DECIMAL) from MariaDB and a number from SQLite. */
@@ -200,4 +214,57 @@ export async function statsToday(actor: AdminActor) {
   const day = shanghaiDay(new Date());
   const r = await statsRange(actor, { from: day, to: day });
   return { day, ...r.totals, allDepartments: actor.scope.all, updatedAt: r.updatedAt };
+}
+
+/** The columns of the export, in the order 统计分析 shows them. */
+const EXPORT_COLUMNS: [keyof Counts, string, 'count' | 'yuan'][] = [
+  ['newPatients', '新增患者', 'count'],
+  ['bookings', '预约', 'count'],
+  ['cancellations', '取消', 'count'],
+  ['payments', '支付笔数', 'count'],
+  ['paidFen', '支付金额(元)', 'yuan'],
+  ['refunds', '退款笔数', 'count'],
+  ['refundedFen', '退款金额(元)', 'yuan'],
+  ['consultations', '问诊', 'count'],
+  ['eduReads', '宣教阅读', 'count'],
+];
+
+/**
+ * 统计分析 › 导出: the same figures as the page (same range, department and data scope) as an Excel workbook —
+ * one sheet per day, one per department, totals last. Money in yuan as numbers, so Excel can sum them.
+ */
+export async function exportStats(actor: AdminActor, q: { from: string; to: string; deptId?: number }) {
+  const r = await statsRange(actor, q);
+  const wb = new ExcelJS.Workbook();
+  wb.created = new Date();
+  const value = (c: Counts, k: keyof Counts, kind: 'count' | 'yuan') => (kind === 'yuan' ? c[k] / 100 : c[k]);
+  const sheet = (name: string, first: [string, string, number]) => {
+    const ws = wb.addWorksheet(name);
+    ws.columns = [
+      { header: first[1], key: first[0], width: first[2] },
+      ...EXPORT_COLUMNS.map(([key, header]) => ({ header, key, width: Math.max(10, header.length * 2 + 2) })),
+    ];
+    ws.getRow(1).font = { bold: true };
+    for (const [key, , kind] of EXPORT_COLUMNS) if (kind === 'yuan') ws.getColumn(key).numFmt = '0.00';
+    return ws;
+  };
+  const row = (c: Counts) => Object.fromEntries(EXPORT_COLUMNS.map(([k, , kind]) => [k, value(c, k, kind)]));
+  const days = sheet('按日', ['day', '日期', 12]);
+  for (const d of r.days) days.addRow({ day: d.day, ...row(d) });
+  days.addRow({ day: '合计', ...row(r.totals) }).font = { bold: true };
+  const depts = sheet('按科室', ['deptName', '科室', 16]);
+  for (const d of r.depts) depts.addRow({ deptName: d.deptName, ...row(d) });
+  const about = wb.addWorksheet('说明');
+  about.addRows([
+    ['日期范围', `${r.from} 至 ${r.to}（北京时间）`],
+    ['数据来源', '统计汇总任务 stats-rollup（每 10 分钟更新）'],
+    [
+      '更新于',
+      r.updatedAt ? new Date(r.updatedAt.getTime() + SHANGHAI_MS).toISOString().slice(0, 19).replace('T', ' ') : '—',
+    ],
+    ['范围', actor.scope.all ? '全部科室' : '本人数据范围内的科室（新增患者不属于任何科室，不计入）'],
+  ]);
+  about.getColumn(1).width = 12;
+  about.getColumn(2).width = 48;
+  return { from: r.from, to: r.to, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
 }
