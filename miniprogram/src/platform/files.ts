@@ -73,3 +73,8 @@ export async function authorizedImage(url: string, token: string): Promise<strin
   if (r.statusCode !== 200) throw new Error(`image ${r.statusCode}`)
   return r.tempFilePath
 }
+
+/** A temporary file WeChat handed over (chooseAvatar), read into memory. */
+export function readLocalFile(path: string): ArrayBuffer {
+  return Taro.getFileSystemManager().readFileSync(path) as ArrayBuffer
+}
