@@ -34,3 +34,4 @@ export {
   mapLink,
   callPhone,
 } from './privacy'
+export { makePagesKeyboardScrollable } from './a11y'

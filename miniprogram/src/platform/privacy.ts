@@ -20,12 +20,16 @@ const inWeChat = process.env.TARO_ENV === 'weapp'
 /** Called once at launch: WeChat tells us when it needs the user's agreement. */
 export function listenForPrivacyRequests(): void {
   if (!inWeChat || typeof Taro.onNeedPrivacyAuthorization !== 'function') return
-  Taro.onNeedPrivacyAuthorization((resolve: WxResolve, info?: { referrer?: string }) => {
-    wxResolve = resolve
-    privacyPrompt.referrer = info?.referrer ?? ''
-    privacyPrompt.open = true
-    resolve({ event: 'exposureAuthorization' })
-  })
+  try {
+    Taro.onNeedPrivacyAuthorization((resolve: WxResolve, info?: { referrer?: string }) => {
+      wxResolve = resolve
+      privacyPrompt.referrer = info?.referrer ?? ''
+      privacyPrompt.open = true
+      resolve({ event: 'exposureAuthorization' })
+    })
+  } catch {
+    // a base library before 2.32.3 has no privacy events: WeChat then shows its own dialog
+  }
 }
 
 /** Opens the popup and resolves with the user's answer. */
