@@ -143,6 +143,19 @@ const EnvSchema = z.object({
   EDU_REVIEW_INTERVAL_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   /** Comments one patient (WeChat account) may post per minute, blocked attempts included; more → 429. */
   EDU_COMMENT_RATE_PER_MIN: z.coerce.number().int().min(1).max(1000).default(5),
+  /** What the mini-program's home page says about the hospital (README: what a hospital configures). */
+  HOSPITAL_NAME: z.string().trim().min(1).max(64).default('医云示范医院'),
+  HOSPITAL_ADDRESS: z.string().trim().min(1).max(128).default('上海市徐汇区示范路 100 号'),
+  HOSPITAL_PHONE: z
+    .string()
+    .trim()
+    .regex(/^[\d-]{3,20}$/, 'HOSPITAL_PHONE: digits and dashes, e.g. 021-64000000')
+    .default('021-64000000'),
+  HOSPITAL_HOURS: z.string().trim().min(1).max(128).default('门诊 周一至周日 08:00–12:00，13:30–17:00'),
+  HOSPITAL_LATITUDE: z.coerce.number().min(-90).max(90).default(31.1886),
+  HOSPITAL_LONGITUDE: z.coerce.number().min(-180).max(180).default(121.4365),
+  /** Who answers privacy requests (PIPL: the personal-information contact named in the privacy policy). */
+  PRIVACY_CONTACT: z.string().trim().min(1).max(128).default('privacy@yiyun.example.cn'),
   ADMIN_DIST: z.string().optional(),
   H5_DIST: z.string().optional(),
 });

@@ -32,7 +32,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
       '@': path.resolve(__dirname, '..', 'src'),
       '@bff': path.resolve(__dirname, '..', '..', 'bff', 'src'),
     },
-    copy: { patterns: [], options: {} },
+    // WeChat reads sitemap.json beside app.json (app.config.ts names it); the h5 build has no use for it
+    copy: { patterns: isH5 ? [] : [{ from: 'src/sitemap.json', to: `${outputRoot}/sitemap.json` }], options: {} },
     framework: 'vue3',
     // prebundle crashes `taro build --type h5 --watch` (measured), and gains little on this small app
     compiler: { type: 'webpack5', prebundle: { enable: false } },

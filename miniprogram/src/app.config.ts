@@ -28,13 +28,33 @@ export default defineAppConfig({
     { root: 'packages/records', pages: ['pages/index/index', 'pages/detail/index'] },
     // 我的随访: every family member's follow-up plans; questionnaires to answer.
     { root: 'packages/followup', pages: ['pages/index/index', 'pages/task/index'] },
+    // 我的 › 设置, 隐私政策/用户协议, 关于, 我的订单, 注销账号, 头像昵称, 公告详情 (issue 15).
+    {
+      root: 'packages/me',
+      pages: [
+        'pages/settings/index',
+        'pages/policy/index',
+        'pages/about/index',
+        'pages/orders/index',
+        'pages/delete/index',
+        'pages/profile/index',
+        'pages/announcement/index',
+      ],
+    },
   ],
   preloadRule: {
-    'pages/me/index': { network: 'all', packages: ['packages/patient'] },
+    'pages/me/index': { network: 'all', packages: ['packages/patient', 'packages/me'] },
     'pages/booking/index': { network: 'all', packages: ['packages/booking'] },
     'pages/education/index': { network: 'all', packages: ['packages/education'] },
     'pages/consult/index': { network: 'all', packages: ['packages/consult'] },
   },
+  // WeChat's privacy check: privacy APIs pause until the user agreed in our popup (platform/privacy.ts). It is on for
+  // every mini-program since 2023-09-15; said out loud so DevTools and older base libraries behave the same.
+  __usePrivacyCheck__: true,
+  // Inject only the components a page uses (WeChat's recommendation for start-up time).
+  lazyCodeLoading: 'requiredComponents',
+  // Which pages WeChat search may index: public ones only (src/sitemap.json, copied by config/index.ts).
+  sitemapLocation: 'sitemap.json',
   window: {
     // WeChat's own default; said out loud because the h5 build shows its title bar (with 返回 on sub-pages) only then
     navigationStyle: 'default',

@@ -9,7 +9,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { FakeWechat } from '../../bff/src/simulators/wechat-server';
 import { makeIdCard } from '../support/idcard';
-import { createDatabase, http, PrivateRedis, startChildBff, until, type ChildBff } from '../support/child';
+import { consentAll, createDatabase, http, PrivateRedis, startChildBff, until, type ChildBff } from '../support/child';
 
 const APPID = 'wx_faults_test';
 const SECRET = 'faults-secret-' + crypto.randomBytes(6).toString('hex');
@@ -113,6 +113,7 @@ describe('running through faults (MariaDB + a private Redis)', function () {
   async function mpLogin() {
     const r = await api('POST', '/api/mp/auth/login', { body: { code: fake.issueLoginCode() } });
     assert.equal(r.status, 200, JSON.stringify(r.body));
+    await consentAll(bff.url, r.body.accessToken);
     return r.body as { accessToken: string; refreshToken: string; user: { id: number } };
   }
 

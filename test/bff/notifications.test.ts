@@ -102,9 +102,12 @@ describe('notifications: in-app notice and WeChat subscribe message', () => {
     assert.equal(fake.stats.subscribeSend, calls);
     assert.equal((await sentTo(p.openid)).length, 1);
     const list = await notices(p.token);
-    assert.equal(list.items.length, 2);
-    assert.deepEqual(list.items[0].link, { type: 'appointment', id: String(second.appointmentId) });
-    assert.equal(list.unread, 2);
+    const stops = list.items.filter((n: { title: string }) => n.title === '医生停诊通知');
+    assert.equal(stops.length, 2);
+    assert.deepEqual(stops[0].link, { type: 'appointment', id: String(second.appointmentId) });
+    // each booking also left its in-app 预约待支付 notice (never a subscribe message: the patient was there)
+    assert.equal(list.items.length, 4);
+    assert.equal(list.unread, 4);
   });
 
   it('without an acceptance only the in-app notice is created', async () => {

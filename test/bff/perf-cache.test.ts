@@ -13,7 +13,7 @@ import { FakeWechat } from '../../bff/src/simulators/wechat-server';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 import { makeIdCard } from '../support/idcard';
 import { DEMO } from '../support/api';
-import { createDatabase, http, PrivateRedis, startChildBff, until, type ChildBff } from '../support/child';
+import { consentAll, createDatabase, http, PrivateRedis, startChildBff, until, type ChildBff } from '../support/child';
 
 const APPID = 'wx_perf_test';
 const SECRET = 'perf-secret-' + crypto.randomBytes(6).toString('hex');
@@ -77,6 +77,7 @@ describe('caches and the admission counter across two BFF processes (MariaDB + a
   async function patient(base: string) {
     const login = await http(base, 'POST', '/api/mp/auth/login', { body: { code: fake.issueLoginCode() } });
     assert.equal(login.status, 200, JSON.stringify(login.body));
+    await consentAll(base, login.body.accessToken);
     const idCard = makeIdCard(`1990-0${1 + crypto.randomInt(9)}-1${crypto.randomInt(10)}`, crypto.randomInt(1000));
     const p = await http(base, 'POST', '/api/mp/patients', {
       token: login.body.accessToken,

@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startStack } from '../support/stack';
-import { call } from '../support/api';
+import { call, consentAll } from '../support/api';
 import { admin, newDoctor, newSchedule } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
 import { addDays, chinaDay, shanghaiDate, shanghaiInstant, shanghaiParts } from '../../bff/src/shared/time';
@@ -133,6 +133,7 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
   it('我的预约 › 待就诊: the soonest visit first', async () => {
     const doctor = await newDoctor('心血管内科', '吴顺序');
     const t = await token();
+    await consentAll(t);
     const member = await call('POST', '/api/mp/patients', {
       token: t,
       body: { name: '吴顺序', idCard: makeIdCard('1970-02-03', 417), phone: '13700002222', relation: 'self' },

@@ -163,6 +163,7 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await on('.input-idcard input').fill(makeIdCard('1958-03-21', 321));
     await on('.input-phone input').fill('13912345678');
     await on('.relation-parent').click();
+    await on('.consent-toggle').click(); // the separate consents for ID numbers and health data (PIPL)
     await on('.patient-save').click();
     await on('.bk-patient-on', '王秀英').waitFor();
     assert.match(await on('.bk-summary').innerText(), /门诊楼 2 层/);

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
-import { call } from '../support/api';
+import { call, consentAll } from '../support/api';
 import { makeIdCard } from '../support/idcard';
 import { ensureConsoleBuilt, field, loginAs, newConsole, type ConsoleSession } from '../support/browser';
 import { User } from '../../bff/src/modules/system/models';
@@ -75,6 +75,7 @@ describe('consultation in the browser: h5 patient and console doctor talking', f
     const raw = await page.evaluate(() => localStorage.getItem('yiyun.mp.tokens'));
     const stored = JSON.parse(raw!);
     const token = (stored.data ?? stored).accessToken as string;
+    await consentAll(token);
     const member = await call('POST', '/api/mp/patients', {
       token,
       body: { name: '周晓雨', idCard: makeIdCard('1990-06-15', 512), phone: '13600001111', relation: 'self' },

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startStack } from '../support/stack';
-import { call } from '../support/api';
+import { call, consentAll } from '../support/api';
 import { makeIdCard } from '../support/idcard';
 import { bookedToday, physician } from '../support/records';
 import { Drug } from '../../bff/src/modules/records/models';
@@ -56,6 +56,7 @@ describe('我的病历 (h5, Chromium, real BFF)', function () {
     const login = page.waitForResponse((r) => r.url().endsWith('/api/mp/auth/login'));
     await page.goto(`${baseUrl}/h5/`);
     const { accessToken: token, user } = await (await login).json();
+    await consentAll(token);
     const member = await call('POST', '/api/mp/patients', {
       token,
       body: { name: '赵秀兰', idCard: makeIdCard('1962-04-11', 321), phone: '13700002222', relation: 'self' },

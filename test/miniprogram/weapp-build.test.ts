@@ -63,6 +63,18 @@ describe('miniprogram weapp build', function () {
     }
   });
 
+  it('app.json follows WeChat’s privacy and start-up recommendations, with a sitemap beside it', () => {
+    const raw = app as unknown as Record<string, unknown>;
+    assert.equal(raw.__usePrivacyCheck__, true);
+    assert.equal(raw.lazyCodeLoading, 'requiredComponents');
+    assert.equal(raw.sitemapLocation, 'sitemap.json');
+    const sitemap = JSON.parse(fs.readFileSync(path.join(distWeapp, 'sitemap.json'), 'utf8'));
+    assert.deepEqual(sitemap.rules.at(-1), { action: 'disallow', page: '*' }, 'personal pages are not indexed');
+    assert.ok(sitemap.rules.some((r: { action: string; page: string }) => r.page === 'pages/home/index'));
+    const subs = Object.fromEntries((app.subPackages ?? []).map((s) => [s.root, s.pages]));
+    assert.ok(subs['packages/me']?.includes('pages/settings/index'), '设置 and its pages live in their own subpackage');
+  });
+
   it('every page has its js, json and wxml, and its components resolve', () => {
     const all = [...app.pages, ...(app.subPackages ?? []).flatMap((s) => s.pages.map((p) => `${s.root}/${p}`))];
     assert.ok(all.length >= 10, `${all.length} pages`);
@@ -85,8 +97,8 @@ describe('miniprogram weapp build', function () {
       assert.ok(bytes <= WECHAT_LIMITS.perPackage, `${root}: ${bytes} bytes ≤ 2 MB`);
     }
     assert.ok(sizes.total <= WECHAT_LIMITS.total, `total ${sizes.total} bytes ≤ 20 MB`);
-    // main + the patient, staff, booking, consult, education and records subpackages
-    assert.ok(sizes.packages.main > 0 && Object.keys(sizes.packages).length === 7, Object.keys(sizes.packages).join());
+    // main + the patient, staff, booking, consult, education, records and me (设置, 订单 …) subpackages
+    assert.ok(sizes.packages.main > 0 && Object.keys(sizes.packages).length === 8, Object.keys(sizes.packages).join());
     const js = fs.readdirSync(distWeapp, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
     for (const f of js) {
       assert.ok(

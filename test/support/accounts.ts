@@ -5,6 +5,9 @@
 import crypto from 'node:crypto';
 import { MpUser } from '../../bff/src/modules/auth/models';
 import { signAccess } from '../../bff/src/modules/auth/tokens';
+import { MpConsent } from '../../bff/src/modules/privacy/models';
+import { CONSENT_KINDS, policyDocuments } from '../../bff/src/modules/privacy/documents';
+import { infra } from '../../bff/src/infra';
 import { startStack } from './stack';
 
 export async function mpAccounts(n: number): Promise<{ userId: number; token: string }[]> {
@@ -20,6 +23,11 @@ export async function mpAccounts(n: number): Promise<{ userId: number; token: st
       phoneEnc: null,
       phoneHash: null,
     });
+    // as every patient who adds family members has: agreed to the current privacy documents
+    const docs = policyDocuments(infra().config);
+    await MpConsent.bulkCreate(
+      CONSENT_KINDS.map((kind) => ({ userId: u.id, kind, version: docs[kind].version, granted: true, ip: null })),
+    );
     out.push({ userId: u.id, token: signAccess('mp', u.id) });
   }
   return out;

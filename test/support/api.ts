@@ -68,8 +68,25 @@ export async function loginAs(role: keyof typeof DEMO) {
   return (await adminLogin(DEMO[role].username, DEMO[role].password)).accessToken;
 }
 
-/** A patient: the fake WeChat issues a login code for an openid, the BFF exchanges it. */
-export async function mpLogin(openid?: string) {
+/**
+ * What a patient agrees to before adding family members (privacy policy, user agreement and the separate consents
+ * for ID numbers and health data), at the versions the BFF currently serves.
+ */
+export async function consentAll(token: string) {
+  const answers = [];
+  for (const kind of ['privacy_policy', 'user_agreement', 'health_data', 'id_number']) {
+    const d = await call<{ version: string }>('GET', `/api/mp/privacy/documents/${kind}`);
+    answers.push({ kind, version: d.body.version, granted: true });
+  }
+  const r = await call('POST', '/api/mp/privacy/consents', { token, body: { answers } });
+  if (r.status !== 200) throw new Error(`consent failed: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+/**
+ * A patient: the fake WeChat issues a login code for an openid, the BFF exchanges it. Unless told otherwise they
+ * have agreed to the privacy documents (consentAll), as every patient who adds a family member has.
+ */
+export async function mpLogin(openid?: string, opts: { consent?: boolean } = {}) {
   const stack: Stack = await startStack();
   const code = stack.fake.issueLoginCode(openid);
   const r = await call<{ accessToken: string; refreshToken: string; user: { id: number } }>(
@@ -78,6 +95,7 @@ export async function mpLogin(openid?: string) {
     { body: { code } },
   );
   if (r.status !== 200) throw new Error(`mp login failed: ${r.status} ${JSON.stringify(r.body)}`);
+  if (opts.consent !== false) await consentAll(r.body.accessToken);
   return r.body;
 }
 

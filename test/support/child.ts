@@ -221,3 +221,14 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** The patient agrees to the privacy documents a child BFF serves (needed before adding a family member). */
+export async function consentAll(base: string, token: string) {
+  const answers = [];
+  for (const kind of ['privacy_policy', 'user_agreement', 'health_data', 'id_number']) {
+    const d = await http<{ version: string }>(base, 'GET', `/api/mp/privacy/documents/${kind}`);
+    answers.push({ kind, version: d.body.version, granted: true });
+  }
+  const r = await http(base, 'POST', '/api/mp/privacy/consents', { token, body: { answers } });
+  if (r.status !== 200) throw new Error(`consent failed: ${r.status} ${JSON.stringify(r.body)}`);
+}

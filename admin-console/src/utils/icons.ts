@@ -1,6 +1,7 @@
 import type { Component } from 'vue'
 import {
   Avatar,
+  Bell,
   Calendar,
   ChatDotRound,
   ChatLineRound,
@@ -38,6 +39,8 @@ import {
 // only the icons listed here are bundled.
 const ICONS: Record<string, Component> = {
   homefilled: HomeFilled,
+  bell: Bell,
+  notice: Bell,
   chatdotround: ChatDotRound,
   chatlineround: ChatLineRound,
   message: ChatDotRound,

@@ -4,6 +4,8 @@ import { KERNEL_MODULES } from '../kernel';
 import { systemModule } from './system/module';
 import { authModule } from './auth/module';
 import { patientModule } from './patient/module';
+import { privacyModule } from './privacy/module';
+import { hospitalModule } from './hospital/module';
 import { monitorModule } from './monitor/module';
 import { schedulingModule } from './scheduling/module';
 import { bookingModule } from './booking/module';
@@ -23,6 +25,8 @@ export const MODULES: readonly ModuleManifest[] = [
   systemModule,
   authModule,
   patientModule,
+  privacyModule,
+  hospitalModule,
   monitorModule,
   schedulingModule,
   bookingModule,

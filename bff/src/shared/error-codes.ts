@@ -4,6 +4,9 @@
  * type error on both sides instead of a branch that silently stops matching.
  */
 export const ErrorCode = {
+  CONSENT_REQUIRED: 'CONSENT_REQUIRED',
+  CONSENT_OUTDATED: 'CONSENT_OUTDATED',
+  ACCOUNT_HAS_BOOKINGS: 'ACCOUNT_HAS_BOOKINGS',
   ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
   ACCOUNT_LOCKED: 'ACCOUNT_LOCKED',
   ACCOUNT_PENDING: 'ACCOUNT_PENDING',

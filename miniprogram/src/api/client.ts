@@ -44,8 +44,32 @@ function errorCode(body: unknown): string | undefined {
   return (body as { error?: { code?: string } } | null)?.error?.code
 }
 
+// 退出登录 is remembered: no silent login until the user logs in again from 我的 (loginAgain).
+const LOGGED_OUT_KEY = 'yiyun.mp.loggedOut'
+export const isLoggedOut = (): boolean => storage.get<boolean>(LOGGED_OUT_KEY) === true
+
+/** 退出登录: ends this login at the BFF (its access tokens stop at once) and forgets it on the device. */
+export async function logout(): Promise<void> {
+  const tokens = currentTokens()
+  if (tokens)
+    await send('POST', '/api/mp/auth/logout', { refreshToken: tokens.refreshToken }, true).catch(() => undefined)
+  forgetSession()
+}
+
+/** After 注销账号 or 退出登录: nothing of the session stays on the device. */
+export function forgetSession(): void {
+  saveTokens(null)
+  storage.set(LOGGED_OUT_KEY, true)
+}
+
+export function loginAgain(): Promise<MpLoginResult> {
+  storage.remove(LOGGED_OUT_KEY)
+  return login()
+}
+
 /** Silent WeChat login: wx.login code → BFF → our own tokens. Used on launch and whenever the session is gone. */
 export function login(): Promise<MpLoginResult> {
+  if (isLoggedOut()) return Promise.reject(new ApiError(401, 'LOGGED_OUT', '您已退出登录，请在“我的”页面登录'))
   loginInFlight ??= (async () => {
     const code = await wechatLoginCode().catch(() => {
       throw new ApiError(0, 'WECHAT_LOGIN_FAILED', '微信登录失败，请检查网络后重新进入')

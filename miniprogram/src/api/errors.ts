@@ -2,7 +2,7 @@ import type { ErrorCode } from '@bff/shared/error-codes'
 import { toast } from '@/platform'
 
 /** Codes the mini-program makes up itself, for failures that never reached the BFF. */
-type ClientCode = 'NETWORK' | 'TIMEOUT' | 'SERVER_ERROR' | 'WECHAT_LOGIN_FAILED'
+type ClientCode = 'NETWORK' | 'TIMEOUT' | 'SERVER_ERROR' | 'WECHAT_LOGIN_FAILED' | 'LOGGED_OUT'
 
 export class ApiError extends Error {
   constructor(

@@ -9,6 +9,7 @@ export {
   redirect,
   back,
   stopPullDownRefresh,
+  setTitle,
   useDidShow,
   useLoad,
   useRouter,
@@ -20,4 +21,17 @@ export { default as PhoneNumberButton } from './PhoneNumberButton.vue'
 export { apiBase } from './config'
 export { requestPayment, isPayCancel, type WxPayParams } from './payment'
 export { openSocket, onAppShow, onAppHide, type RawSocket } from './socket'
-export { chooseImageBytes, uploadBytes, authorizedImage, openAuthorizedFile } from './files'
+export { chooseImageBytes, uploadBytes, authorizedImage, openAuthorizedFile, readLocalFile } from './files'
+export {
+  privacyPrompt,
+  PRIVACY_AGREE_BUTTON_ID,
+  listenForPrivacyRequests,
+  askPrivacy,
+  settlePrivacy,
+  requireWechatPrivacy,
+  openWechatPrivacyContract,
+  openMap,
+  mapLink,
+  callPhone,
+} from './privacy'
+export { makePagesKeyboardScrollable } from './a11y'

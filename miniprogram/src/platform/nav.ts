@@ -27,6 +27,13 @@ export const routes = {
   recordDetail: '/packages/records/pages/detail/index',
   followup: '/packages/followup/pages/index/index',
   followupTask: '/packages/followup/pages/task/index',
+  settings: '/packages/me/pages/settings/index',
+  policy: '/packages/me/pages/policy/index',
+  about: '/packages/me/pages/about/index',
+  orders: '/packages/me/pages/orders/index',
+  deleteAccount: '/packages/me/pages/delete/index',
+  profile: '/packages/me/pages/profile/index',
+  announcement: '/packages/me/pages/announcement/index',
 } as const
 
 const tabs: string[] = [routes.home, routes.booking, routes.consult, routes.education, routes.me]
@@ -48,4 +55,9 @@ export function back(): void {
 
 export function stopPullDownRefresh(): void {
   Taro.stopPullDownRefresh()
+}
+
+/** The title bar's text (WeChat's, or the h5 preview's own bar). */
+export function setTitle(title: string): void {
+  void Taro.setNavigationBarTitle({ title })
 }

@@ -17,6 +17,8 @@ export class MpUser extends Model<InferAttributes<MpUser>, InferCreationAttribut
   declare avatarUrl: string | null;
   declare phoneEnc: string | null;
   declare phoneHash: string | null;
+  /** Set when the user deleted their account (注销): the row stays, anonymised, for the records that must be kept. */
+  declare deletedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -71,6 +73,7 @@ export function initAuthModels(sequelize: Sequelize) {
       avatarUrl: DataTypes.STRING(512),
       phoneEnc: DataTypes.TEXT,
       phoneHash: DataTypes.STRING(64),
+      deletedAt: DataTypes.DATE,
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,
     },

@@ -2,7 +2,7 @@ import type { RouteTree } from '../../http/route';
 import { infra } from '../../infra';
 import { AppError } from '../../http/errors';
 import { MpLoginBody, MpLoginResult, MpUser, MpUserPatch, PhoneBody, RefreshBody } from './schemas';
-import { bindPhone, mpLogin, mpLogout, mpMe, mpRefresh, updateMpMe } from './service';
+import { bindPhone, mpLogin, mpLogout, mpMe, mpRefresh, setMpAvatar, updateMpMe } from './service';
 
 export function mpAuthRoutes(t: RouteTree) {
   t.add({
@@ -66,5 +66,14 @@ export function mpAuthRoutes(t: RouteTree) {
     response: MpUser,
     status: 200,
     handler: ({ actor, body }) => bindPhone(actor, body.code),
+  });
+  t.add({
+    method: 'post',
+    path: '/me/avatar',
+    summary: '上传头像（请求体为图片本身，wx chooseAvatar 选择的图片；类型按内容识别）',
+    auth: 'mp',
+    response: MpUser,
+    status: 200,
+    handler: ({ actor, ctx }) => setMpAvatar(actor, ctx.req, Number(ctx.get('content-length')) || undefined),
   });
 }

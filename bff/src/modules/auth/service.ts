@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { Op } from 'sequelize';
 import { infra } from '../../infra';
 import { WechatError, type WechatClient } from '../../infra/wechat';
@@ -13,6 +14,7 @@ import { issueTokens, newFamilyId, revokeFamily, spendRefreshToken } from './tok
 import { forcedOut } from './authenticate';
 import type { MenuNode } from './schemas';
 import { buildTree } from '../system/tree';
+import { storeUpload } from '../../kernel/files';
 
 // ---------- mini-program (patients) ----------
 
@@ -69,7 +71,7 @@ export async function mpLogin(code: string) {
 export async function mpRefresh(refreshToken: string) {
   const spent = await spendRefreshToken('mp', refreshToken);
   const user = await MpUser.findByPk(spent.subjectId);
-  if (!user) throw new AppError(401, 'REFRESH_TOKEN_INVALID', '登录已失效，请重新登录');
+  if (!user || user.deletedAt) throw new AppError(401, 'REFRESH_TOKEN_INVALID', '登录已失效，请重新登录');
   const tokens = await issueTokens('mp', user.id, spent.familyId, mpRefreshTtlMs());
   return { ...tokens, user: mpUserView(user) };
 }
@@ -83,7 +85,7 @@ export async function mpLogout(actor: MpActor, refreshToken: string) {
 
 async function mpUserOf(actor: MpActor) {
   const user = await MpUser.findByPk(actor.userId);
-  if (!user) throw unauthenticated('UNAUTHENTICATED', '用户不存在，请重新登录');
+  if (!user || user.deletedAt) throw unauthenticated('UNAUTHENTICATED', '用户不存在，请重新登录');
   return user;
 }
 
@@ -94,6 +96,14 @@ export async function mpMe(actor: MpActor) {
 export async function updateMpMe(actor: MpActor, patch: { nickname?: string; avatarUrl?: string }) {
   const user = await mpUserOf(actor);
   await user.update(patch);
+  return mpUserView(user);
+}
+
+/** The avatar chosen with WeChat's chooseAvatar (or a photo in the h5 preview): stored as an image upload. */
+export async function setMpAvatar(actor: MpActor, body: Readable, declaredLength?: number) {
+  const user = await mpUserOf(actor);
+  const stored = await storeUpload(actor.userId, 'image', body, { declaredLength, originalName: 'avatar' });
+  await user.update({ avatarUrl: stored.url });
   return mpUserView(user);
 }
 

@@ -4,6 +4,7 @@ import { registerScheduleBookings } from '../scheduling/service';
 import { initBookingModels } from './models';
 import { bookingMpRoutes } from './mp.routes';
 import { bookingAdminRoutes } from './admin.routes';
+import { remindTomorrow } from './notices';
 import { expireHolds, heldNumbers, highestHeldSeat, registerAppointmentPayments, stopSchedule } from './service';
 
 export const BOOKING_PERMS = {
@@ -19,7 +20,11 @@ export const bookingModule: ModuleManifest = {
   initModels: initBookingModels,
   mpRoutes: bookingMpRoutes,
   adminRoutes: bookingAdminRoutes,
-  jobs: [{ name: 'booking-hold-expiry', everyMs: 15_000, handler: () => expireHolds() }],
+  jobs: [
+    { name: 'booking-hold-expiry', everyMs: 15_000, handler: () => expireHolds() },
+    // the day-before reminder: hourly in the daytime (Beijing), so a booking made later that day is reminded too
+    { name: 'booking-visit-reminder', cron: '0 0 8-20 * * *', handler: () => remindTomorrow() },
+  ],
   permissions: BOOKING_PERMS,
   setup() {
     registerAppointmentPayments();

@@ -19,7 +19,7 @@ import {
 } from '../scheduling/service';
 import { addDays, chinaDay, firstNumberAhead, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import { Appointment, HOLDING, WaitlistEntry, type AppointmentStatus } from './models';
-import { notify as notifyPatient, templateId } from '../../kernel/notifications';
+import { notify, notifyBooked, notifyCancelled, notifyPaid, notifyRefunded } from './notices';
 import type { PayOrder } from '../payment/models';
 import * as payment from '../payment/service';
 
@@ -33,29 +33,6 @@ export const withAppointmentLock = <T>(id: number, fn: () => Promise<T>) =>
 
 export function cancelDeadline(a: { clinicDate: string; period: string }, s: { startTime: string }) {
   return cancelDeadlineOf({ clinicDate: a.clinicDate, startTime: s.startTime });
-}
-
-/**
- * Tells a patient about their appointment: a notice in 我的消息 linked to it, and a WeChat subscribe message (template
- * APPOINTMENT) when they accepted one — the mini-program asks right after a booking.
- */
-export async function notify(userId: number, title: string, content: string, t?: Transaction, appointmentId?: number) {
-  await notifyPatient(
-    userId,
-    {
-      title,
-      content,
-      link: appointmentId ? { type: 'appointment', id: appointmentId } : undefined,
-      template: {
-        id: templateId('APPOINTMENT'),
-        data: { thing1: title, thing2: content },
-        page: appointmentId
-          ? `packages/booking/pages/detail/index?id=${appointmentId}`
-          : 'packages/booking/pages/notices/index',
-      },
-    },
-    { transaction: t },
-  );
 }
 
 /** What a view of an appointment reads: a model instance, or a plain row (`plainAppointments`). */
@@ -371,6 +348,7 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
     appt = await takeSlotInDatabase(actor, input);
     await scheduleChanged({ id: appt.scheduleId, doctorId: appt.doctorId, deptId: appt.deptId }, { taken: appt.seqNo });
   }
+  await notifyBooked(appt);
   const view = (await appointmentViews([appt]))[0];
   const payment =
     appt.status === 'pending_payment'
@@ -580,7 +558,11 @@ export async function cancelMyAppointment(actor: MpActor, id: number) {
   });
   const a = (await Appointment.findByPk(id))!;
   // Everything paid for it comes back, duplicates included (each order under its own refund number).
-  await refundForAppointment(a, '患者取消预约');
+  const { refunds } = await refundForAppointment(a, '患者取消预约');
+  await notifyCancelled(
+    a,
+    !refunds.length ? 'none' : refunds.every((r) => r.status === 'success') ? 'done' : 'processing',
+  );
   await offerFreedSlots(a.scheduleId);
   return (await appointmentViews([a]))[0];
 }
@@ -657,7 +639,11 @@ async function unappliedPaidOrders(limit: number) {
 
 /** Tells payment what a paid appointment order does; called once at start from booking's manifest. */
 export function registerAppointmentPayments() {
-  payment.registerPaySubject(APPOINTMENT, { onOrderPaid: onPaid, unappliedPaidOrders });
+  payment.registerPaySubject(APPOINTMENT, {
+    onOrderPaid: onPaid,
+    onOrderRefunded: notifyRefunded,
+    unappliedPaidOrders,
+  });
 }
 
 /**
@@ -674,6 +660,7 @@ export async function applyPayment(a: Appointment, orderId: number, paidAt: Date
   }
   if (a.status === 'pending_payment') {
     await a.update({ status: 'booked', paidAt, paidOrderId: orderId, holdExpiresAt: null });
+    await notifyPaid(a);
     return 'booked';
   }
   if (a.status !== 'expired') return 'refund';
@@ -902,6 +889,7 @@ export async function offerFreedSlots(scheduleId: number) {
           `${chinaDay(s.clinicDate)} ${PERIOD_LABEL[s.period]}的号源已为${patient.name}保留，请在 ${cfg().WAITLIST_OFFER_MINUTES} 分钟内完成支付。`,
           t,
           a.id,
+          { pay: true },
         );
         return { entry, appointment: a };
       },

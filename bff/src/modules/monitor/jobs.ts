@@ -7,6 +7,7 @@ import { JobRow, JobRun } from './models';
 /** How the console names the jobs the modules register; a job missing here shows its code name. */
 const JOB_TITLES: Record<string, string> = {
   'booking-hold-expiry': '释放超时未支付的号源',
+  'booking-visit-reminder': '就诊前一天提醒患者',
   'payment-reconcile': '支付对账（查询微信支付订单）',
   'log-retention': '清理过期的操作与登录日志',
   'stats-rollup': '统计汇总（按日、按科室）',

@@ -74,6 +74,21 @@ const removalGuards: RemovalGuard[] = [];
 export function guardPatientRemoval(guard: RemovalGuard) {
   removalGuards.push(guard);
 }
+/** Whether any domain still needs this family member (a live booking, a waitlist place …). */
+export async function patientInUse(patientId: number, t: Transaction) {
+  for (const inUse of removalGuards) if (await inUse(patientId, t)) return true;
+  return false;
+}
+
+/**
+ * What must hold before an account adds a family member (the privacy domain: separate consent to processing ID
+ * numbers and health data); each throws a 4xx when it does not. Checked inside the account's lock.
+ */
+export type AdditionGuard = (userId: number, t: Transaction) => Promise<void>;
+const additionGuards: AdditionGuard[] = [];
+export function guardPatientAddition(guard: AdditionGuard) {
+  additionGuards.push(guard);
+}
 
 async function clearDefault(members: Patient[], t: Transaction) {
   const ids = members.filter((p) => p.isDefault).map((p) => p.id);
@@ -87,6 +102,7 @@ export async function addPatient(actor: MpActor, input: PatientCreate) {
   const { fieldCrypto } = infra();
   const idHash = fieldCrypto.blindIndex(idCard);
   const row = await ownerTx(actor.userId, async (t) => {
+    for (const allowed of additionGuards) await allowed(actor.userId, t);
     const all = await Patient.findAll({ where: { userId: actor.userId }, paranoid: false, transaction: t });
     const live = all.filter((p) => !p.deletedAt);
     if (live.length >= MAX_PATIENTS) throw conflict('PATIENT_LIMIT', `最多添加 ${MAX_PATIENTS} 位就诊人`);

@@ -264,13 +264,15 @@ async function applyRefundState(
   successTime?: string,
 ) {
   if (status === 'SUCCESS') {
+    // told once: a WeChat notification of a refund already seen as succeeded (by query) changes nothing
+    const already = refund.status === 'success';
     await refund.update({
       status: 'success',
       refundId: refundId ?? refund.refundId,
       succeededAt: successTime ? new Date(successTime) : new Date(),
     });
     await order.update({ status: 'refunded' });
-    await subjectHandlers.get(order.subjectType)?.onOrderRefunded?.(order, refund);
+    if (!already) await subjectHandlers.get(order.subjectType)?.onOrderRefunded?.(order, refund);
   } else if (status === 'CLOSED' || status === 'ABNORMAL') {
     await refund.update({ status: 'failed', refundId: refundId ?? refund.refundId });
   } else if (refundId && !refund.refundId) {

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { RouteTree } from '../../http/route';
+import { pageOf, PageQuery } from '../../http/schemas';
+import { myOrders } from './orders';
+
+const Refund = z.object({
+  outRefundNo: z.string(),
+  amountFen: z.number().int(),
+  status: z.enum(['processing', 'success', 'failed']),
+  reason: z.string().nullable(),
+  createdAt: z.date(),
+  succeededAt: z.date().nullable(),
+});
+const Order = z.object({
+  outTradeNo: z.string(),
+  description: z.string(),
+  amountFen: z.number().int(),
+  status: z.enum(['created', 'paid', 'closed', 'refunding', 'refunded']),
+  subject: z.object({ type: z.string(), id: z.number().int() }),
+  createdAt: z.date(),
+  paidAt: z.date().nullable(),
+  refunds: z.array(Refund),
+});
+
+export function paymentMpRoutes(t: RouteTree) {
+  t.add({
+    method: 'get',
+    path: '/orders',
+    summary: '我的订单（支付与退款，仅本人）',
+    auth: 'mp',
+    query: PageQuery,
+    response: pageOf(Order),
+    handler: ({ actor, query }) => myOrders(actor, query),
+  });
+}

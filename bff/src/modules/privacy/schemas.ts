@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { CONSENT_KINDS } from './kinds';
+
+export const ConsentKind = z.enum(CONSENT_KINDS);
+
+export const PolicyDocument = z.object({
+  kind: ConsentKind,
+  title: z.string(),
+  version: z.string(),
+  purpose: z.string(),
+  sections: z.array(z.object({ heading: z.string(), paragraphs: z.array(z.string()) })),
+});
+export const KindParams = z.object({ kind: ConsentKind });
+
+export const ConsentState = z.object({
+  kind: ConsentKind,
+  title: z.string(),
+  purpose: z.string(),
+  /** the document's current version */
+  version: z.string(),
+  /** agreed to the current version and not withdrawn since */
+  granted: z.boolean(),
+  /** when the latest answer (grant or withdrawal) was recorded; null: never asked */
+  answeredAt: z.date().nullable(),
+  answeredVersion: z.string().nullable(),
+});
+export const ConsentList = z.object({ items: z.array(ConsentState) });
+
+export const ConsentAnswer = z.strictObject({
+  answers: z
+    .array(z.strictObject({ kind: ConsentKind, version: z.string().min(1).max(16), granted: z.boolean() }))
+    .min(1)
+    .max(CONSENT_KINDS.length)
+    .refine((a) => new Set(a.map((x) => x.kind)).size === a.length, '同一项同意只能出现一次'),
+});
+export type ConsentAnswer = z.infer<typeof ConsentAnswer>;
+
+export const DeleteAccountBody = z.strictObject({
+  confirm: z.literal('注销', { error: '请输入“注销”以确认' }),
+});
+export const DeleteAccountResult = z.object({
+  deleted: z.literal(true),
+  erased: z.array(z.string()),
+  kept: z.array(z.string()),
+});
