@@ -4,6 +4,8 @@ import { registerScheduleBookings } from '../scheduling/service';
 import { initBookingModels } from './models';
 import { bookingMpRoutes } from './mp.routes';
 import { bookingAdminRoutes } from './admin.routes';
+import { patientAdminRoutes } from './patient.routes';
+import { initLiftModels } from './lift-model';
 import { expireHolds, highestHeldSeat, registerAppointmentPayments, stopSchedule } from './service';
 
 export const BOOKING_PERMS = {
@@ -13,15 +15,24 @@ export const BOOKING_PERMS = {
   followupList: 'booking:followup:list',
   followupAdd: 'booking:followup:add',
   followupEdit: 'booking:followup:edit',
+  patientList: 'booking:patient:list',
+  patientLift: 'booking:patient:lift',
+  patientPhone: 'booking:patient:phone',
 } as const;
 
 /** Appointments on scheduling's slots, the waitlist, follow-ups; pays through payment (subject type 'appointment'). */
 export const bookingModule: ModuleManifest = {
   menus: BOOKING_MENUS,
   name: 'booking',
-  initModels: initBookingModels,
+  initModels: (sequelize) => {
+    initBookingModels(sequelize);
+    initLiftModels(sequelize);
+  },
   mpRoutes: bookingMpRoutes,
-  adminRoutes: bookingAdminRoutes,
+  adminRoutes: (t) => {
+    bookingAdminRoutes(t);
+    patientAdminRoutes(t);
+  },
   jobs: [{ name: 'booking-hold-expiry', everyMs: 15_000, handler: () => expireHolds() }],
   permissions: BOOKING_PERMS,
   setup() {
