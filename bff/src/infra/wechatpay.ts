@@ -268,6 +268,10 @@ class RebasedPayRequest extends PayRequest {
         `${method} ${url.slice(WECHATPAY_ORIGIN.length)}: ${(err as Error).message}`,
       );
     }
+    if (url.slice(WECHATPAY_ORIGIN.length).startsWith('/v3/billdownload/')) {
+      // A bill file is not signed (WeChat says so): the caller checks it against the hash in the signed tradebill answer.
+      return res.ok ? { status: res.status, data: text } : { status: res.status, data: text, error: text };
+    }
     const check = checkSignature(this.keys, res.headers, text);
     // WeChat signs every answer to a correctly signed request. A 2xx without a valid signature is forged or altered;
     // an unsigned error (401 SIGN_ERROR is never signed) is reported as the error it says it is.
@@ -439,6 +443,29 @@ export class WechatPayClient {
   }
 
   /**
+   * 申请交易账单 + 下载账单: the day's trade bill (ALL: payments and refunds), its SHA1 checked against the signed
+   * answer. null when WeChat has no bill for the day (400 NO_STATEMENT_EXIST: no trade that day).
+   */
+  async tradeBill(billDate: string): Promise<TradeBill | null> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate))
+      throw new WechatPayError(0, 'CLIENT_ERROR', `invalid bill_date ${billDate}`);
+    const out = await this.pay.tradebill({ bill_date: billDate, bill_type: 'ALL' });
+    if (out.status === 400 && (out.data as { code?: string })?.code === 'NO_STATEMENT_EXIST') return null;
+    const meta = out.data as { hash_type?: string; hash_value?: string; download_url?: string } | undefined;
+    if (out.status !== 200 || !meta?.download_url) failure(out, 'tradebill');
+    const file = await this.pay.downloadBill(meta.download_url);
+    if (file.status !== 200 || typeof file.data !== 'string') failure(file, 'downloadBill');
+    const text = file.data as string;
+    const hash = crypto
+      .createHash((meta.hash_type ?? 'SHA1').toLowerCase())
+      .update(text, 'utf8')
+      .digest('hex');
+    if (hash.toLowerCase() !== (meta.hash_value ?? '').toLowerCase())
+      throw new WechatPayError(0, 'BILL_HASH_MISMATCH', `bill ${billDate}: the file does not match its hash`);
+    return parseTradeBill(text);
+  }
+
+  /**
    * Verifies and decrypts a payment or refund notification. Pass the headers and the body exactly as received
    * (the raw bytes, before any JSON parsing). Refuses, in this order: missing pieces (NOTIFY_MALFORMED), a clock more
    * than 5 minutes off (NOTIFY_STALE), a serial that is not pre-loaded (NOTIFY_UNKNOWN_SERIAL), a bad signature
@@ -533,6 +560,66 @@ function assertFen(n: number, name: string) {
 
 /** RFC 3339 in Beijing time (yyyy-MM-ddTHH:mm:ss+08:00), the format WeChat Pay expects for time_expire. */
 export const rfc3339 = (d: Date) => shanghaiRfc3339(d);
+
+/** One line of a trade bill: a payment (SUCCESS) or a refund (REFUND) on the bill's day, amounts in fen. */
+export interface TradeBillRow {
+  time: string;
+  transactionId: string;
+  outTradeNo: string;
+  tradeState: string;
+  amountFen: number;
+  outRefundNo: string | null;
+  refundFen: number;
+  refundStatus: string | null;
+}
+export interface TradeBill {
+  rows: TradeBillRow[];
+  summary: { trades: number; amountFen: number; refundFen: number };
+}
+
+/** The columns of a WeChat Pay v3 trade bill (bill_type ALL), in order. */
+export const TRADE_BILL_HEADER =
+  '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
+export const TRADE_BILL_SUMMARY_HEADER =
+  '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额';
+
+const fenOf = (yuan: string) => Math.round(Number(yuan || '0') * 100);
+
+/**
+ * A trade bill's text: a header line, one line per record (every field prefixed with a backquote so spreadsheets keep
+ * long numbers as text), then the summary header and one summary line.
+ */
+export function parseTradeBill(text: string): TradeBill {
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
+  const cells = (l: string) => l.split(',').map((c) => c.replace(/^`/, '').trim());
+  const summaryAt = lines.findIndex((l) => l.startsWith('总交易单数'));
+  const body = lines.slice(1, summaryAt < 0 ? undefined : summaryAt);
+  const rows = body.map((l) => {
+    const c = cells(l);
+    return {
+      time: c[0],
+      transactionId: c[5],
+      outTradeNo: c[6],
+      tradeState: c[9],
+      amountFen: fenOf(c[12]),
+      outRefundNo: c[15] || null,
+      refundFen: fenOf(c[16]),
+      refundStatus: c[19] || null,
+    };
+  });
+  const sum = summaryAt >= 0 && lines[summaryAt + 1] ? cells(lines[summaryAt + 1]) : [];
+  return {
+    rows,
+    summary: {
+      trades: Number(sum[0] ?? rows.length),
+      amountFen: fenOf(sum[1] ?? '0'),
+      refundFen: fenOf(sum[2] ?? '0'),
+    },
+  };
+}
 
 /**
  * A simulated merchant identity (API key pair and certificate serial) for the embedded demo and the tests.

@@ -164,6 +164,11 @@ const nonceStr = (len = 32) => {
 const nowSec = () => Math.floor(Date.now() / 1000);
 /** RFC 3339 in Beijing time, the format every WeChat Pay time field uses. */
 export const rfc3339 = (ms: number) => shanghaiRfc3339(ms);
+/** WeChat Pay v3 trade bill (bill_type ALL): the record columns and the summary columns, as WeChat writes them. */
+const TRADE_BILL_HEADER =
+  '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
+const TRADE_BILL_SUMMARY_HEADER =
+  '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额';
 const digits = (n: number) => Array.from(crypto.randomBytes(n), (b) => String(b % 10)).join('');
 const beijingDate = (ms = Date.now()) => rfc3339(ms).slice(0, 10).replace(/-/g, '');
 
@@ -290,6 +295,7 @@ export class FakeWechatPay {
   private byPrepay = new Map<string, string>();
   private refunds = new Map<string, RefundRecord>();
   private notices = new Map<string, FakeNotification>();
+  private bills = new Map<string, string>();
   private timers = new Set<NodeJS.Timeout>();
   /** Settles a timer's promise when close() clears it, so settled() never waits on work that won't run. */
   private cancelTimer = new Map<NodeJS.Timeout, () => void>();
@@ -389,6 +395,96 @@ export class FakeWechatPay {
     });
     await this.dispatch(notice, { hold: opts.hold, tamper: opts.tamper });
     return { transaction: this.transactionView(o), notification: notice };
+  }
+
+  /**
+   * Moves an order's payment (and its refunds) `ms` into the past, as if it had happened then: lets a test ask for
+   * yesterday's trade bill without waiting for a day to pass. Test control, like expire().
+   */
+  shiftTimes(outTradeNo: string, ms: number) {
+    const o = this.orders.get(outTradeNo);
+    if (!o) throw new Error(`no order ${outTradeNo}`);
+    o.createdAt -= ms;
+    if (o.successTime !== undefined) o.successTime -= ms;
+    for (const no of o.refundNos) {
+      const r = this.refunds.get(no)!;
+      r.createTime -= ms;
+      if (r.successTime !== undefined) r.successTime -= ms;
+    }
+  }
+
+  /**
+   * The trade bill of a Beijing day (bill_type ALL) as WeChat's file reads: payments that succeeded that day and
+   * refunds that succeeded that day, each field prefixed with a backquote, then the summary. null: no trade that day.
+   */
+  tradeBillText(billDate: string): string | null {
+    const day = (ms: number) => rfc3339(ms).slice(0, 10);
+    const at = (ms: number) => rfc3339(ms).slice(0, 19).replace('T', ' ');
+    const yuan = (fen: number) => (fen / 100).toFixed(2);
+    const lines: { ms: number; cells: string[] }[] = [];
+    const row = (o: Order, ms: number, state: string, r?: RefundRecord) => ({
+      ms,
+      cells: [
+        at(ms),
+        o.appid,
+        o.mchid,
+        '0',
+        '',
+        o.transactionId ?? '',
+        o.outTradeNo,
+        o.payerOpenid ?? o.openid,
+        'JSAPI',
+        state,
+        'OTHERS',
+        'CNY',
+        r ? '0.00' : yuan(o.total),
+        '0.00',
+        r?.refundId ?? '0',
+        r?.outRefundNo ?? '0',
+        r ? yuan(r.refund) : '0.00',
+        '0.00',
+        r ? 'ORIGINAL' : '',
+        r ? r.status : '',
+        o.description.replace(/,/g, '，'),
+        (o.attach ?? '').replace(/,/g, '，'),
+        '0.00',
+        '0.60%',
+        yuan(o.total),
+        r ? yuan(r.refund) : '0.00',
+        '',
+      ],
+    });
+    for (const o of this.orders.values()) {
+      if (o.successTime !== undefined && day(o.successTime) === billDate) lines.push(row(o, o.successTime, 'SUCCESS'));
+      for (const no of o.refundNos) {
+        const r = this.refunds.get(no)!;
+        if (r.status === 'SUCCESS' && r.successTime !== undefined && day(r.successTime) === billDate)
+          lines.push(row(o, r.successTime, 'REFUND', r));
+      }
+    }
+    if (!lines.length) return null;
+    lines.sort((a, b) => a.ms - b.ms);
+    const paid = lines.filter((l) => l.cells[9] === 'SUCCESS').reduce((n, l) => n + Number(l.cells[12]) * 100, 0);
+    const refunded = lines.filter((l) => l.cells[9] === 'REFUND').reduce((n, l) => n + Number(l.cells[16]) * 100, 0);
+    const total = lines.reduce((n, l) => n + (l.cells[9] === 'SUCCESS' ? Number(l.cells[24]) * 100 : 0), 0);
+    return (
+      [
+        TRADE_BILL_HEADER,
+        ...lines.map((l) => l.cells.map((c) => '`' + c).join(',')),
+        TRADE_BILL_SUMMARY_HEADER,
+        [
+          '' + lines.length,
+          yuan(Math.round(paid)),
+          yuan(Math.round(refunded)),
+          '0.00',
+          '0.00',
+          yuan(Math.round(total)),
+          yuan(Math.round(refunded)),
+        ]
+          .map((c) => '`' + c)
+          .join(','),
+      ].join('\r\n') + '\r\n'
+    );
   }
 
   /** Makes an unpaid order's time_expire pass now: WeChat then reports it CLOSED. */
@@ -849,6 +945,28 @@ export class FakeWechatPay {
     router.post('/v3/refund/domestic/refunds', (ctx) => {
       ctx.body = this.createRefund(ctx.state.json);
     });
+    router.get('/v3/bill/tradebill', (ctx) => {
+      const billDate = String(ctx.query.bill_date ?? '');
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate)) throw new GatewayError(400, 'PARAM_ERROR', 'bill_date 格式不正确');
+      if (billDate >= rfc3339(Date.now()).slice(0, 10))
+        throw new GatewayError(400, 'INVALID_REQUEST', '只能下载今天以前的账单');
+      const text = this.tradeBillText(billDate);
+      if (!text) throw new GatewayError(400, 'NO_STATEMENT_EXIST', '当天无交易，账单不存在');
+      const token = crypto.randomBytes(16).toString('hex');
+      this.bills.set(token, text);
+      ctx.body = {
+        hash_type: 'SHA1',
+        hash_value: crypto.createHash('sha1').update(text, 'utf8').digest('hex'),
+        download_url: `https://api.mch.weixin.qq.com/v3/billdownload/file?token=${token}`,
+      };
+    });
+    // The file itself: not signed (WeChat's download answers carry no signature); its hash was in the signed answer.
+    router.get('/v3/billdownload/file', (ctx) => {
+      const text = this.bills.get(String(ctx.query.token ?? ''));
+      if (!text) throw new GatewayError(404, 'RESOURCE_NOT_EXISTS', '账单不存在或已过期');
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = text;
+    });
     router.get('/v3/refund/domestic/refunds/:no', (ctx) => {
       const r = this.refunds.get(ctx.params.no);
       if (!r) throw new GatewayError(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
@@ -944,7 +1062,7 @@ export class FakeWechatPay {
         ctx.status = err.status;
         ctx.body = { code: err.code, message: err.message };
       }
-      this.signResponse(ctx, usePublicKey);
+      if (!(ctx.path.startsWith('/v3/billdownload/') && ctx.status === 200)) this.signResponse(ctx, usePublicKey);
     });
     app.use(router.routes());
     return app;

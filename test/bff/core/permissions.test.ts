@@ -65,9 +65,15 @@ describe('permissions: every admin route × every built-in role', () => {
       }[];
       return tree.map((n) => `${n.name}${n.children.length ? `(${n.children.map((c) => c.name).join(',')})` : ''}`);
     };
-    const clinic = '门诊管理(排班管理,预约管理,随访管理,接诊工作台,病历查询)';
+    // 医生管理 for those who manage a department's doctors; 患者管理 for everyone who sees patients
+    const clinic = '门诊管理(排班管理,医生管理,预约管理,随访管理,患者管理,接诊工作台,病历查询)';
     const education = '健康宣教(宣教内容,评论管理,关键词管理,学习任务,我的学习)';
-    assert.deepEqual(await names('doctor'), ['首页', clinic, '在线问诊(问诊工作台)', '健康宣教(宣教内容,我的学习)']);
+    assert.deepEqual(await names('doctor'), [
+      '首页',
+      '门诊管理(排班管理,预约管理,随访管理,患者管理,接诊工作台,病历查询)',
+      '在线问诊(问诊工作台)',
+      '健康宣教(宣教内容,我的学习)',
+    ]);
     assert.deepEqual(await names('chief'), [
       '首页',
       '系统管理(用户管理)',
@@ -92,6 +98,7 @@ describe('permissions: every admin route × every built-in role', () => {
       admin.some((n) => n.startsWith('系统监控(在线用户,操作日志,登录日志,定时任务,服务监控,缓存监控,统计分析)')),
       JSON.stringify(admin),
     );
+    assert.ok(admin.includes('收费管理(订单管理,对账管理)'), JSON.stringify(admin));
   });
 });
 

@@ -20,6 +20,20 @@ export const BOOKING_MENUS: MenuSeed[] = [
           btn('标记就诊', 'booking:appointment:mark', ['dept_admin', 'chief_physician', 'physician']),
         ],
       },
+      {
+        name: '患者管理',
+        type: 'M',
+        path: 'patient',
+        component: 'booking/patient/index',
+        icon: 'User',
+        perms: 'booking:patient:list',
+        roles: ['dept_admin', 'chief_physician', 'physician'],
+        children: [
+          btn('解除爽约限制', 'booking:patient:lift', ['dept_admin']),
+          // staff who call patients (随访) see one whole number at a time, each reveal in the data-access log
+          btn('查看完整手机号', 'booking:patient:phone', ['dept_admin', 'chief_physician', 'physician']),
+        ],
+      },
     ],
   },
 ];

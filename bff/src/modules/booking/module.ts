@@ -5,21 +5,32 @@ import { initBookingModels } from './models';
 import { bookingMpRoutes } from './mp.routes';
 import { bookingAdminRoutes } from './admin.routes';
 import { remindTomorrow } from './notices';
+import { patientAdminRoutes } from './patient.routes';
+import { initLiftModels } from './lift-model';
 import { expireHolds, heldNumbers, highestHeldSeat, registerAppointmentPayments, stopSchedule } from './service';
 
 export const BOOKING_PERMS = {
   appointmentList: 'booking:appointment:list',
   appointmentExport: 'booking:appointment:export',
   appointmentMark: 'booking:appointment:mark',
+  patientList: 'booking:patient:list',
+  patientLift: 'booking:patient:lift',
+  patientPhone: 'booking:patient:phone',
 } as const;
 
 /** Appointments on scheduling's slots, the waitlist; pays through payment (subject type 'appointment'). */
 export const bookingModule: ModuleManifest = {
   menus: BOOKING_MENUS,
   name: 'booking',
-  initModels: initBookingModels,
+  initModels: (sequelize) => {
+    initBookingModels(sequelize);
+    initLiftModels(sequelize);
+  },
   mpRoutes: bookingMpRoutes,
-  adminRoutes: bookingAdminRoutes,
+  adminRoutes: (t) => {
+    bookingAdminRoutes(t);
+    patientAdminRoutes(t);
+  },
   jobs: [
     { name: 'booking-hold-expiry', everyMs: 15_000, handler: () => expireHolds() },
     // the day-before reminder: hourly in the daytime (Beijing), so a booking made later that day is reminded too

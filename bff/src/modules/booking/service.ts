@@ -20,6 +20,7 @@ import {
 import { addDays, chinaDay, firstNumberAhead, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import { Appointment, HOLDING, WaitlistEntry, type AppointmentStatus } from './models';
 import { notify, notifyBooked, notifyCancelled, notifyPaid, notifyRefunded } from './notices';
+import { SuspensionLift } from './lift-model';
 import type { PayOrder } from '../payment/models';
 import * as payment from '../payment/service';
 
@@ -178,13 +179,23 @@ async function ownPatient(actor: MpActor, patientId: number) {
   return p;
 }
 
-/** 3 no-shows within 30 days suspend booking for 90 days after the third (all configurable). */
+/**
+ * 3 no-shows within 30 days suspend booking for 90 days after the third (all configurable). A suspension lifted in
+ * the console (患者管理) leaves out every no-show up to the day it was lifted.
+ */
 export async function suspendedUntil(userId: number): Promise<Date | null> {
   const { NO_SHOW_LIMIT, NO_SHOW_WINDOW_DAYS, NO_SHOW_SUSPEND_DAYS } = cfg();
   const since = addDays(shanghaiDate(), -(NO_SHOW_WINDOW_DAYS + NO_SHOW_SUSPEND_DAYS));
+  const lift = await SuspensionLift.findOne({
+    where: { userId },
+    order: [['id', 'DESC']],
+    attributes: ['createdAt'],
+    raw: true,
+  });
+  const counted = lift ? { [Op.gte]: since, [Op.gt]: shanghaiDate(lift.createdAt) } : { [Op.gte]: since };
   const dates = (
     await Appointment.findAll({
-      where: { userId, status: 'no_show', clinicDate: { [Op.gte]: since } },
+      where: { userId, status: 'no_show', clinicDate: counted },
       attributes: ['clinicDate'],
       order: [['clinicDate', 'ASC']],
       raw: true,

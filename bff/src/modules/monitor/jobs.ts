@@ -9,6 +9,7 @@ const JOB_TITLES: Record<string, string> = {
   'booking-hold-expiry': '释放超时未支付的号源',
   'booking-visit-reminder': '就诊前一天提醒患者',
   'payment-reconcile': '支付对账（查询微信支付订单）',
+  'payment-daily-bill': '每日对账（下载微信支付交易账单核对）',
   'log-retention': '清理过期的操作与登录日志',
   'stats-rollup': '统计汇总（按日、按科室）',
   'demo-schedule-roll': '演示数据：滚动生成排班',

@@ -1,6 +1,7 @@
 import { Op } from 'sequelize';
-import { Post, Role, User, UserRole } from '../system/models';
+import { DoctorProfile, Post, Role, User, UserRole } from '../system/models';
 import { Schedule, type Period } from './models';
+import { levelFees } from './levels';
 import { addDays, shanghaiDate, shanghaiInstant } from '../../shared/time';
 
 const FEES: Record<string, number> = { chief: 5000, associate_chief: 3000, attending: 2000, resident: 1000 };
@@ -19,6 +20,14 @@ export async function seedDemoSchedules(days = 7) {
   const ids = (await UserRole.findAll({ where: { roleId: roles.map((r) => r.id) } })).map((g) => g.userId);
   const doctors = await User.findAll({ where: { id: ids, status: 'active', deptId: { [Op.ne]: null } } });
   const posts = new Map((await Post.findAll()).map((p) => [p.id, p.code]));
+  // The demo's chief physicians see patients as 专家号 (its fee is the demo's 5000 fen); the rest keep no 号别.
+  for (const doc of doctors.filter((d) => posts.get(d.postId ?? 0) === 'chief')) {
+    const p = await DoctorProfile.findByPk(doc.id);
+    if (!p)
+      await DoctorProfile.create({ userId: doc.id, specialty: null, intro: null, avatarUrl: null, level: 'expert' });
+    else if (p.level === null) await p.update({ level: 'expert' });
+  }
+  const fees = await levelFees(doctors.map((d) => d.id));
   const today = shanghaiDate();
   const last = addDays(today, days - 1);
   const existing = new Set(
@@ -48,7 +57,7 @@ export async function seedDemoSchedules(days = 7) {
           startTime: s.start,
           endTime: s.end,
           slotCount: s.slots,
-          feeFen: FEES[posts.get(doc.postId ?? 0) ?? ''] ?? 1500,
+          feeFen: fees.get(doc.id) ?? FEES[posts.get(doc.postId ?? 0) ?? ''] ?? 1500,
           releaseAt: shanghaiInstant(addDays(date, -7), '08:00'),
           location: `门诊楼 ${(i % 4) + 1} 层 ${(i % 9) + 1} 诊室`,
           createdBy: null,

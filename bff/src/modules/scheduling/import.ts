@@ -8,6 +8,7 @@ import { inScope } from '../system/authz';
 import { User } from '../system/models';
 import { Schedule, type Period } from './models';
 import { checkTimes, doctorIds, listingsChanged } from './service';
+import { levelFees } from './levels';
 import { addDays, shanghaiDate, shanghaiInstant, shanghaiWall } from '../../shared/time';
 import { PERIOD_LABEL, PERIODS as SHARED_PERIODS } from '../../shared/clinic';
 import { MAX_FEE_FEN, MAX_SLOTS, type ImportPreview } from './schemas';
@@ -165,6 +166,8 @@ export async function previewImport(actor: AdminActor, filename: string, buffer:
   const usernames = [...new Set(body.map((r) => text(r.cells[0])))];
   const doctors = new Map((await User.findAll({ where: { username: usernames } })).map((u) => [u.username, u]));
   const isDoctor = await doctorIds();
+  // A doctor with a 号别 is priced by it: the row's fee is then not used (and may be left empty).
+  const levelFee = await levelFees([...doctors.values()].map((d) => d.id));
   const dates = body
     .map((r) => parseDate(r.cells[2]))
     .filter((d): d is string => !!d)
@@ -218,7 +221,9 @@ export async function previewImport(actor: AdminActor, filename: string, buffer:
     if (!Number.isInteger(slotCount) || slotCount < 1 || slotCount > MAX_SLOTS)
       errors.push(`号源数应为 1–${MAX_SLOTS} 的整数`);
     else data.slotCount = slotCount;
-    const feeFen = /^\d+(\.\d{1,2})?$/.test(feeText) ? Math.round(Number(feeText) * 100) : NaN;
+    const fromLevel = doctor ? levelFee.get(doctor.id) : undefined;
+    if (fromLevel !== undefined) data.feeYuan = (fromLevel / 100).toFixed(2);
+    const feeFen = fromLevel ?? (/^\d+(\.\d{1,2})?$/.test(feeText) ? Math.round(Number(feeText) * 100) : NaN);
     if (Number.isNaN(feeFen)) errors.push('挂号费应为数字（元，最多两位小数）');
     else if (feeFen > MAX_FEE_FEN) errors.push('挂号费过高');
     let releaseAt: Date | null = null;

@@ -25,6 +25,20 @@ export const SCHEDULING_MENUS: MenuSeed[] = [
           btn('导入排班', 'scheduling:schedule:import', ['dept_admin', 'chief_physician']),
         ],
       },
+      {
+        name: '医生管理',
+        type: 'M',
+        path: 'doctor',
+        component: 'scheduling/doctor/index',
+        icon: 'Avatar',
+        perms: 'scheduling:doctor:list',
+        roles: ['dept_admin', 'chief_physician'],
+        children: [
+          btn('修改医生资料', 'scheduling:doctor:edit', ['dept_admin']),
+          btn('上传医生照片', 'common:file:upload', ['dept_admin']),
+          btn('修改号别费用', 'scheduling:level:edit'),
+        ],
+      },
     ],
   },
 ];

@@ -57,6 +57,7 @@ export const ScheduleCreate = z.strictObject({
   clinicDate: Day,
   period: Period,
   ...scheduleFields,
+  feeFen: scheduleFields.feeFen.optional().describe('used only for a doctor without a 号别: a 号别 prices the session'),
 });
 export const ScheduleUpdate = z
   .strictObject(
@@ -120,6 +121,8 @@ export const DoctorCard = z.object({
   specialty: z.string().nullable(),
   intro: z.string().nullable(),
   avatarUrl: z.string().nullable(),
+  levelName: z.string().nullable().describe('号别: 普通号 / 专家号 / 特需号, or null when none is set'),
+  levelFeeFen: z.number().int().nullable().describe('the registration fee of the doctor’s 号别'),
   nextAvailableDate: z.string().nullable().describe('first day within the booking window with a free released slot'),
   minFeeFen: z.number().int().nullable(),
 });

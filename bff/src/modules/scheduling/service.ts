@@ -9,6 +9,7 @@ import { Schedule, type Period } from './models';
 import { PERIOD_LABEL } from '../../shared/clinic';
 import { addDays, firstNumberAhead, minutes, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import type { ScheduleView } from './schemas';
+import { ClinicLevel, levelFeeOf } from './levels';
 
 /**
  * Until when a booking of this session may be cancelled with a full refund (BOOKING_CANCEL_CUTOFF_MINUTES before
@@ -157,7 +158,7 @@ export function watchBrowseSources() {
     if (opts?.transaction) opts.transaction.afterCommit(run);
     else run();
   };
-  const models: ModelStatic<any>[] = [Dept, User, DoctorProfile, Post, Role, UserRole];
+  const models: ModelStatic<any>[] = [Dept, User, DoctorProfile, Post, Role, UserRole, ClinicLevel];
   for (const m of models)
     for (const hook of [
       'afterSave',
@@ -273,7 +274,7 @@ export async function createSchedule(
     startTime: string;
     endTime: string;
     slotCount: number;
-    feeFen: number;
+    feeFen?: number;
     releaseAt: string;
     location?: string | null;
   },
@@ -289,6 +290,9 @@ export async function createSchedule(
   if (await Schedule.findOne({ where: { doctorId: doctor.id, clinicDate: input.clinicDate, period: input.period } })) {
     throw conflict('SCHEDULE_EXISTS', '该医生在该时段已有排班');
   }
+  // A doctor with a 号别 is priced by it; the fee given is used only for a doctor without one.
+  const feeFen = (await levelFeeOf(doctor.id)) ?? input.feeFen;
+  if (feeFen === undefined) throw unprocessable('FEE_REQUIRED', '该医生未设置号别，请填写挂号费');
   const s = await Schedule.create({
     doctorId: doctor.id,
     deptId: doctor.deptId!,
@@ -297,7 +301,7 @@ export async function createSchedule(
     startTime: input.startTime,
     endTime: input.endTime,
     slotCount: input.slotCount,
-    feeFen: input.feeFen,
+    feeFen,
     releaseAt,
     location: input.location ?? null,
     createdBy: actor.userId,
@@ -347,6 +351,8 @@ export async function updateSchedule(
     const s = await Schedule.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
     if (!s || !(await scopedSchedule(actor, id))) throw notFound('排班不存在');
     if (s.status === 'stopped') throw conflict('SCHEDULE_STOPPED', '已停诊的排班不能修改');
+    if (input.feeFen !== undefined && input.feeFen !== s.feeFen && (await levelFeeOf(s.doctorId)) !== null)
+      throw conflict('FEE_FROM_LEVEL', '该医生的挂号费由号别决定，请在「医生管理」中修改号别或号别费用');
     if (s.bookedCount > 0) {
       const maxSeq = await scheduleBookings().highestHeldSeat(id, t);
       if (input.slotCount !== undefined && input.slotCount < maxSeq)
@@ -479,30 +485,35 @@ async function loadDoctorsOfDept(deptId: number) {
     ],
     raw: true,
   });
-  const [profileRows, postRows, dept, schedules] = await Promise.all([
+  const [profileRows, postRows, dept, schedules, levelRows] = await Promise.all([
     DoctorProfile.findAll({
       where: { userId: users.map((u) => u.id) },
-      attributes: ['userId', 'specialty', 'intro', 'avatarUrl'],
+      attributes: ['userId', 'specialty', 'intro', 'avatarUrl', 'title', 'level'],
       raw: true,
     }),
     Post.findAll({ attributes: ['id', 'name'], raw: true }),
     Dept.findByPk(deptId, { attributes: ['name'], raw: true }),
     openSchedules({ doctorId: users.map((u) => u.id), status: 'open' }),
+    ClinicLevel.findAll({ attributes: ['code', 'name', 'feeFen'], raw: true }),
   ]);
   const profiles = new Map(profileRows.map((p) => [p.userId, p]));
+  const levels = new Map(levelRows.map((l) => [l.code as string, l]));
   const posts = new Map(postRows.map((p) => [p.id, p.name]));
   return {
     doctors: users.map((u) => {
       const p = profiles.get(u.id);
+      const level = p?.level ? levels.get(p.level) : undefined;
       return {
         id: u.id,
         name: u.name,
-        title: u.postId ? (posts.get(u.postId) ?? null) : null,
+        title: p?.title ?? (u.postId ? (posts.get(u.postId) ?? null) : null),
         deptId,
         deptName: dept?.name ?? '',
         specialty: p?.specialty ?? null,
         intro: p?.intro ?? null,
         avatarUrl: p?.avatarUrl ?? null,
+        levelName: level?.name ?? null,
+        levelFeeFen: level?.feeFen ?? null,
       };
     }),
     sessions: schedules.map((s) => ({

@@ -59,12 +59,17 @@ export class User extends Model<Attrs<User>, Create<User>> {
   declare updatedAt: CreationOptional<Date>;
 }
 
-/** What patients see about a doctor: title comes from the position, the rest lives here. */
+/**
+ * What patients see about a doctor. `title` (职称) is shown instead of the position's name when set; `level` is the
+ * 号别 code (scheduling's clinic_level: ordinary / expert / special) whose fee prices the doctor's sessions.
+ */
 export class DoctorProfile extends Model<Attrs<DoctorProfile>, Create<DoctorProfile>> {
   declare userId: number;
   declare specialty: string | null;
   declare intro: string | null;
   declare avatarUrl: string | null;
+  declare title: CreationOptional<string | null>;
+  declare level: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 }
@@ -208,6 +213,8 @@ export function initSystemModels(sequelize: Sequelize) {
       specialty: DataTypes.STRING(200),
       intro: DataTypes.TEXT,
       avatarUrl: DataTypes.STRING(512),
+      title: DataTypes.STRING(32),
+      level: DataTypes.STRING(16),
       ...ts,
     },
     opts('doctor_profile'),

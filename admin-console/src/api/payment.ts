@@ -1,0 +1,73 @@
+import type {
+  OrderPage,
+  OrderQuery,
+  ReconDetail as ReconDetailSchema,
+  ReconPage,
+  ReconQuery,
+  RefundBody,
+  RefundResult,
+  WechatState as WechatStateSchema,
+} from '@bff/modules/payment/schemas'
+import type { z } from 'zod'
+import { get, post } from './http'
+import type { Wire } from './types'
+
+export type PayOrderRow = Wire<z.infer<typeof OrderPage>>['items'][number]
+export type PayOrderStatus = PayOrderRow['status']
+export type PayOrderQuery = Partial<z.output<typeof OrderQuery>>
+export type WechatState = z.infer<typeof WechatStateSchema>
+export type Reconciliation = Wire<z.infer<typeof ReconPage>>['items'][number]
+export type ReconDetail = Wire<z.infer<typeof ReconDetailSchema>>
+export type ReconDiff = ReconDetail['diffs'][number]
+export type ReconStatus = Reconciliation['status']
+
+export const ORDER_STATUS: Record<
+  PayOrderStatus,
+  { label: string; tag: 'success' | 'info' | 'warning' | 'danger' | 'primary' }
+> = {
+  created: { label: '待支付', tag: 'warning' },
+  paid: { label: '已支付', tag: 'success' },
+  closed: { label: '已关闭', tag: 'info' },
+  refunding: { label: '退款中', tag: 'warning' },
+  refunded: { label: '已退款', tag: 'danger' },
+}
+export const REFUND_STATUS: Record<PayOrderRow['refunds'][number]['status'], string> = {
+  processing: '退款中',
+  success: '已退款',
+  failed: '退款失败',
+}
+/** WeChat Pay's own trade_state words */
+export const TRADE_STATE: Record<string, string> = {
+  SUCCESS: '支付成功',
+  REFUND: '转入退款',
+  NOTPAY: '未支付',
+  CLOSED: '已关闭',
+  REVOKED: '已撤销',
+  USERPAYING: '用户支付中',
+  PAYERROR: '支付失败',
+}
+export const RECON_STATUS: Record<ReconStatus, { label: string; tag: 'success' | 'info' | 'warning' | 'danger' }> = {
+  balanced: { label: '平账', tag: 'success' },
+  differences: { label: '有差异', tag: 'danger' },
+  no_bill: { label: '无账单', tag: 'info' },
+  failed: { label: '失败', tag: 'warning' },
+}
+export const DIFF_KIND: Record<ReconDiff['kind'], string> = {
+  trade_missing_local: '微信有支付，本院未记为已支付',
+  trade_missing_bill: '本院记为已支付，微信账单没有',
+  trade_amount_mismatch: '支付金额不一致',
+  refund_missing_local: '微信有退款，本院未记为已退款',
+  refund_missing_bill: '本院记为已退款，微信账单没有',
+  refund_amount_mismatch: '退款金额不一致',
+}
+
+export const paymentApi = {
+  orders: (q: PayOrderQuery) => get<Wire<z.infer<typeof OrderPage>>>('/payment/orders', q),
+  wechat: (id: number) => get<WechatState>(`/payment/orders/${id}/wechat`),
+  refund: (id: number, body: z.input<typeof RefundBody>) =>
+    post<Wire<z.infer<typeof RefundResult>>>(`/payment/orders/${id}/refund`, body),
+  reconciliations: (q: Partial<z.output<typeof ReconQuery>>) =>
+    get<Wire<z.infer<typeof ReconPage>>>('/payment/reconciliations', q),
+  reconciliation: (id: number) => get<ReconDetail>(`/payment/reconciliations/${id}`),
+  reconcile: (billDate: string) => post<ReconDetail>('/payment/reconciliations', { billDate }),
+}

@@ -1,0 +1,101 @@
+import type { Context } from 'koa';
+import type { RouteTree } from '../../http/route';
+import { IdParams } from '../../http/schemas';
+import * as S from './schemas';
+import { exportOrders, listOrders, refundByHand, wechatState, assertHospitalWide } from './console';
+import { listReconciliations, reconcileDay, reconciliationDetail } from './reconcile-daily';
+
+const readOrigin = (ctx: Context) => ({ ip: ctx.ip, requestId: ctx.state.requestId as string | undefined });
+
+/** 收费管理: orders and refunds with their WeChat Pay states, refunds by hand, the daily reconciliation. */
+export function paymentAdminRoutes(t: RouteTree) {
+  const a = 'admin' as const;
+  t.add({
+    method: 'get',
+    path: '/payment/orders',
+    summary: '订单与退款',
+    auth: a,
+    perm: 'payment:order:list',
+    query: S.OrderQuery,
+    response: S.OrderPage,
+    handler: ({ actor, query, ctx }) => listOrders(actor, query, readOrigin(ctx)),
+  });
+  t.add({
+    method: 'get',
+    path: '/payment/orders/export',
+    summary: '导出订单（Excel）',
+    auth: a,
+    perm: 'payment:order:export',
+    query: S.OrderQuery,
+    handler: async ({ actor, query, ctx }) => {
+      const file = await exportOrders(actor, query, readOrigin(ctx));
+      ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+      ctx.attachment(`订单-${new Date().toISOString().slice(0, 10)}.xlsx`);
+      return file;
+    },
+  });
+  t.add({
+    method: 'get',
+    path: '/payment/orders/:id/wechat',
+    summary: '向微信支付查询订单与退款的当前状态',
+    auth: a,
+    perm: 'payment:order:list',
+    params: IdParams,
+    response: S.WechatState,
+    handler: ({ actor, params }) => wechatState(actor, params.id),
+  });
+  t.add({
+    method: 'post',
+    path: '/payment/orders/:id/refund',
+    summary: '人工退款（全额，原路退回）',
+    auth: a,
+    perm: 'payment:refund:add',
+    params: IdParams,
+    body: S.RefundBody,
+    response: S.RefundResult,
+    status: 200,
+    audit: 'payment',
+    handler: ({ actor, params, body }) => refundByHand(actor, params.id, body.reason),
+  });
+  t.add({
+    method: 'get',
+    path: '/payment/reconciliations',
+    summary: '每日对账结果',
+    auth: a,
+    perm: 'payment:recon:list',
+    query: S.ReconQuery,
+    response: S.ReconPage,
+    handler: ({ actor, query }) => {
+      assertHospitalWide(actor);
+      return listReconciliations(query);
+    },
+  });
+  t.add({
+    method: 'get',
+    path: '/payment/reconciliations/:id',
+    summary: '对账差异明细',
+    auth: a,
+    perm: 'payment:recon:list',
+    params: IdParams,
+    response: S.ReconDetail,
+    handler: ({ actor, params }) => {
+      assertHospitalWide(actor);
+      return reconciliationDetail(params.id);
+    },
+  });
+  t.add({
+    method: 'post',
+    path: '/payment/reconciliations',
+    summary: '对账（下载微信支付账单并与本院记录核对）',
+    auth: a,
+    perm: 'payment:recon:run',
+    body: S.ReconRun,
+    response: S.ReconDetail,
+    status: 200,
+    audit: 'payment',
+    handler: ({ actor, body }) => {
+      assertHospitalWide(actor);
+      return reconcileDay(body.billDate, actor.userId);
+    },
+  });
+}

@@ -1,0 +1,215 @@
+import ExcelJS from 'exceljs';
+import { Op, type WhereOptions } from 'sequelize';
+import { infra } from '../../infra';
+import { maskPhone } from '../../infra/crypto';
+import { WechatPayError } from '../../infra/wechatpay';
+import type { AdminActor } from '../../http/actor';
+import { AppError, conflict, forbidden, notFound, unprocessable } from '../../http/errors';
+import { auditReads, type ReadOrigin } from '../../kernel/audit';
+import { notify } from '../../kernel/notifications';
+import { addDays, shanghaiInstant, shanghaiRfc3339 } from '../../shared/time';
+import { MpUser } from '../auth/models';
+import { PayOrder, PayRefund, type PayOrderStatus } from './models';
+import { refundOrder } from './service';
+
+/**
+ * 收费管理: every order and refund with its WeChat Pay state, export, and refunds by hand. Money belongs to the whole
+ * hospital: only a data scope of 全部 sees it (a department-scoped role given the permission is refused).
+ */
+export function assertHospitalWide(actor: AdminActor) {
+  if (!actor.scope.all) throw forbidden('OUT_OF_SCOPE', '收费数据仅对全院数据权限的角色开放');
+}
+
+type Query = {
+  page: number;
+  pageSize: number;
+  status?: PayOrderStatus;
+  subjectType?: string;
+  outTradeNo?: string;
+  from?: string;
+  to?: string;
+};
+export const MAX_EXPORT_ROWS = 50_000;
+
+const SUBJECT_LABEL: Record<string, string> = { appointment: '挂号', consultation: '图文问诊' };
+const STATUS_LABEL: Record<PayOrderStatus, string> = {
+  created: '待支付',
+  paid: '已支付',
+  closed: '已关闭',
+  refunding: '退款中',
+  refunded: '已退款',
+};
+const REFUND_LABEL = { processing: '退款中', success: '已退款', failed: '退款失败' } as const;
+
+function whereOf(q: Query): WhereOptions {
+  const parts: WhereOptions[] = [];
+  if (q.status) parts.push({ status: q.status });
+  if (q.subjectType) parts.push({ subjectType: q.subjectType });
+  if (q.outTradeNo) parts.push({ outTradeNo: q.outTradeNo });
+  if (q.from) parts.push({ createdAt: { [Op.gte]: shanghaiInstant(q.from) } });
+  if (q.to) parts.push({ createdAt: { [Op.lt]: shanghaiInstant(addDays(q.to, 1)) } });
+  return { [Op.and]: parts };
+}
+
+async function orderViews(orders: PayOrder[]) {
+  if (!orders.length) return [];
+  const [refunds, users] = await Promise.all([
+    PayRefund.findAll({ where: { orderId: orders.map((o) => o.id) }, order: [['id', 'ASC']] }),
+    MpUser.findAll({ where: { id: [...new Set(orders.map((o) => o.userId))] } }),
+  ]);
+  const { fieldCrypto } = infra();
+  const payer = new Map(
+    users.map((u) => [
+      u.id,
+      [u.nickname, u.phoneEnc ? maskPhone(fieldCrypto.decrypt(u.phoneEnc)) : null].filter(Boolean).join(' '),
+    ]),
+  );
+  return orders.map((o) => ({
+    id: o.id,
+    outTradeNo: o.outTradeNo,
+    subjectType: o.subjectType,
+    subjectLabel: SUBJECT_LABEL[o.subjectType] ?? o.subjectType,
+    subjectId: o.subjectId,
+    description: o.description,
+    amountFen: o.amountFen,
+    status: o.status,
+    transactionId: o.transactionId ?? null,
+    payer: payer.get(o.userId) || '—',
+    createdAt: o.createdAt,
+    paidAt: o.paidAt ?? null,
+    closedAt: o.closedAt ?? null,
+    refunds: refunds
+      .filter((r) => r.orderId === o.id)
+      .map((r) => ({
+        outRefundNo: r.outRefundNo,
+        refundId: r.refundId ?? null,
+        amountFen: r.amountFen,
+        status: r.status,
+        reason: r.reason,
+        createdAt: r.createdAt,
+        succeededAt: r.succeededAt ?? null,
+      })),
+  }));
+}
+
+/** Orders are a patient's payments: each console read is in the data-access log (kernel audit). */
+const auditShown = (actor: AdminActor, what: string, from: ReadOrigin, rows: PayOrder[]) =>
+  auditReads(actor, {
+    ...from,
+    what,
+    subjectType: 'pay_order',
+    subjects: rows.map((o) => ({ patientId: null, subjectId: o.outTradeNo })),
+  });
+
+export async function listOrders(actor: AdminActor, q: Query, from: ReadOrigin) {
+  assertHospitalWide(actor);
+  const { rows, count } = await PayOrder.findAndCountAll({
+    where: whereOf(q),
+    order: [['id', 'DESC']],
+    offset: (q.page - 1) * q.pageSize,
+    limit: q.pageSize,
+  });
+  const [items] = await Promise.all([orderViews(rows), auditShown(actor, 'payment.order.list', from, rows)]);
+  return { items, total: count, page: q.page, pageSize: q.pageSize };
+}
+
+async function findOrder(id: number) {
+  const o = await PayOrder.findByPk(id);
+  if (!o) throw notFound('订单不存在');
+  return o;
+}
+
+/** What WeChat Pay says about the order now (and its refunds), beside what our books say. */
+export async function wechatState(actor: AdminActor, id: number) {
+  assertHospitalWide(actor);
+  const o = await findOrder(id);
+  const pay = infra().pay;
+  if (!pay) throw new AppError(503, 'PAYMENT_UNAVAILABLE', '支付服务未配置');
+  try {
+    const t = await pay.client.queryOrder(o.outTradeNo);
+    const refunds = [];
+    for (const r of await PayRefund.findAll({ where: { orderId: o.id }, order: [['id', 'ASC']] })) {
+      const w = await pay.client.queryRefund(r.outRefundNo);
+      refunds.push({ outRefundNo: r.outRefundNo, status: w?.status ?? null, successTime: w?.success_time ?? null });
+    }
+    return {
+      tradeState: t?.trade_state ?? null,
+      tradeStateDesc: t?.trade_state_desc ?? null,
+      transactionId: t?.transaction_id ?? null,
+      successTime: t?.success_time ?? null,
+      refunds,
+    };
+  } catch (err) {
+    if (err instanceof WechatPayError)
+      throw new AppError(503, 'PAYMENT_UNAVAILABLE', '微信支付暂时无法查询，请稍后再试');
+    throw err;
+  }
+}
+
+/**
+ * A refund by hand: the whole order back to the payer through WeChat Pay, under the order's one refund number
+ * (`<out_trade_no>R1`), so asking twice — or after a cancellation refunded it — refunds once. The payer is told;
+ * the operation log records who and why. The booking or consultation it paid for is not changed by it.
+ */
+export async function refundByHand(actor: AdminActor, id: number, reason: string) {
+  assertHospitalWide(actor);
+  const o = await findOrder(id);
+  if (o.status === 'created' || o.status === 'closed')
+    throw conflict('ORDER_NOT_REFUNDABLE', `订单${STATUS_LABEL[o.status]}，没有可退的款项`);
+  const { refund, created } = await refundOrder(o, `人工退款：${reason}`);
+  if (created)
+    await notify(o.userId, {
+      title: '退款通知',
+      content: `您支付的 ${(o.amountFen / 100).toFixed(2)} 元（${SUBJECT_LABEL[o.subjectType] ?? '订单'}）已由医院办理退款，将原路退回。原因：${reason}`,
+    });
+  await o.reload();
+  const [view] = await orderViews([o]);
+  return { created, refund: view.refunds.find((r) => r.outRefundNo === refund.outRefundNo)!, order: view };
+}
+
+const time = (d: Date | null) => (d ? shanghaiRfc3339(d).slice(0, 19).replace('T', ' ') : '');
+
+export async function exportOrders(actor: AdminActor, q: Query, from: ReadOrigin): Promise<Buffer> {
+  assertHospitalWide(actor);
+  const where = whereOf(q);
+  const total = await PayOrder.count({ where });
+  if (total > MAX_EXPORT_ROWS)
+    throw unprocessable('EXPORT_TOO_LARGE', `最多导出 ${MAX_EXPORT_ROWS} 条，请缩小日期范围`);
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('订单');
+  ws.columns = [
+    ['商户订单号', 'outTradeNo', 26],
+    ['微信支付单号', 'transactionId', 32],
+    ['业务', 'subjectLabel', 10],
+    ['商品', 'description', 30],
+    ['金额(元)', 'amount', 10],
+    ['状态', 'statusLabel', 10],
+    ['付款人', 'payer', 18],
+    ['下单时间', 'created', 20],
+    ['支付时间', 'paid', 20],
+    ['退款单号', 'refundNo', 28],
+    ['退款金额(元)', 'refundAmount', 12],
+    ['退款状态', 'refundState', 10],
+    ['退款原因', 'refundReason', 30],
+  ].map(([header, key, width]) => ({ header: header as string, key: key as string, width: width as number }));
+  ws.getRow(1).font = { bold: true };
+  for (let offset = 0; offset < total; offset += 1000) {
+    const rows = await PayOrder.findAll({ where, order: [['id', 'DESC']], offset, limit: 1000 });
+    const [views] = await Promise.all([orderViews(rows), auditShown(actor, 'payment.order.export', from, rows)]);
+    for (const v of views) {
+      const r = v.refunds[v.refunds.length - 1];
+      ws.addRow({
+        ...v,
+        amount: (v.amountFen / 100).toFixed(2),
+        statusLabel: STATUS_LABEL[v.status],
+        created: time(v.createdAt),
+        paid: time(v.paidAt),
+        refundNo: r?.outRefundNo ?? '',
+        refundAmount: r ? (r.amountFen / 100).toFixed(2) : '',
+        refundState: r ? REFUND_LABEL[r.status] : '',
+        refundReason: r?.reason ?? '',
+      });
+    }
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { PageQuery, pageOf } from '../../http/schemas';
+
+const Day = z.iso.date('日期格式应为 YYYY-MM-DD');
+export const ORDER_STATUSES = ['created', 'paid', 'closed', 'refunding', 'refunded'] as const;
+export const RefundState = z.enum(['processing', 'success', 'failed']);
+
+export const OrderQuery = PageQuery.extend({
+  status: z.enum(ORDER_STATUSES).optional(),
+  subjectType: z.enum(['appointment', 'consultation']).optional(),
+  outTradeNo: z.string().trim().max(32).optional(),
+  from: Day.optional().describe('created on or after this Beijing day'),
+  to: Day.optional().describe('created on or before this Beijing day'),
+});
+export const OrderRefund = z.object({
+  outRefundNo: z.string(),
+  refundId: z.string().nullable(),
+  amountFen: z.number().int(),
+  status: RefundState,
+  reason: z.string().nullable(),
+  createdAt: z.date(),
+  succeededAt: z.date().nullable(),
+});
+export const OrderRow = z.object({
+  id: z.number().int(),
+  outTradeNo: z.string(),
+  subjectType: z.string(),
+  subjectLabel: z.string(),
+  subjectId: z.number().int(),
+  description: z.string(),
+  amountFen: z.number().int(),
+  status: z.enum(ORDER_STATUSES),
+  transactionId: z.string().nullable(),
+  payer: z.string().describe('the WeChat account: nickname and masked phone'),
+  createdAt: z.date(),
+  paidAt: z.date().nullable(),
+  closedAt: z.date().nullable(),
+  refunds: z.array(OrderRefund),
+});
+export const OrderPage = pageOf(OrderRow);
+export const WechatState = z.object({
+  tradeState: z.string().nullable().describe('WeChat’s trade_state now, or null when WeChat has no such order'),
+  tradeStateDesc: z.string().nullable(),
+  transactionId: z.string().nullable(),
+  successTime: z.string().nullable(),
+  refunds: z.array(
+    z.object({ outRefundNo: z.string(), status: z.string().nullable(), successTime: z.string().nullable() }),
+  ),
+});
+export const RefundBody = z.strictObject({
+  reason: z.string().trim().min(2, '请填写退款原因').max(60, '退款原因最多 60 个字'),
+});
+export const RefundResult = z.object({
+  created: z.boolean().describe('false: the order had been refunded (or was being refunded) already; nothing new'),
+  refund: OrderRefund,
+  order: OrderRow,
+});
+
+export const ReconQuery = PageQuery.extend({
+  from: Day.optional(),
+  to: Day.optional(),
+  status: z.enum(['balanced', 'differences', 'no_bill', 'failed']).optional(),
+});
+export const Reconciliation = z.object({
+  id: z.number().int(),
+  billDate: z.string(),
+  status: z.enum(['balanced', 'differences', 'no_bill', 'failed']),
+  billTrades: z.number().int(),
+  billTradeFen: z.number().int(),
+  billRefunds: z.number().int(),
+  billRefundFen: z.number().int(),
+  ourTrades: z.number().int(),
+  ourTradeFen: z.number().int(),
+  ourRefunds: z.number().int(),
+  ourRefundFen: z.number().int(),
+  diffCount: z.number().int(),
+  error: z.string().nullable(),
+  updatedAt: z.date(),
+});
+export const ReconPage = pageOf(Reconciliation);
+export const ReconDiff = z.object({
+  id: z.number().int(),
+  kind: z.enum([
+    'trade_missing_local',
+    'trade_missing_bill',
+    'trade_amount_mismatch',
+    'refund_missing_local',
+    'refund_missing_bill',
+    'refund_amount_mismatch',
+  ]),
+  outTradeNo: z.string(),
+  outRefundNo: z.string().nullable(),
+  ourFen: z.number().int().nullable(),
+  billFen: z.number().int().nullable(),
+  ourStatus: z.string().nullable(),
+  billStatus: z.string().nullable(),
+});
+export const ReconDetail = Reconciliation.extend({ diffs: z.array(ReconDiff) });
+export const ReconRun = z.strictObject({ billDate: Day });
