@@ -4,7 +4,8 @@ import { registerScheduleBookings } from '../scheduling/service';
 import { initBookingModels } from './models';
 import { bookingMpRoutes } from './mp.routes';
 import { bookingAdminRoutes } from './admin.routes';
-import { expireHolds, highestHeldSeat, registerAppointmentPayments, stopSchedule } from './service';
+import { expireHolds, highestHeldSeat, offerFreedSlots, registerAppointmentPayments, stopSchedule } from './service';
+import { substituteSchedule } from './substitute';
 
 export const BOOKING_PERMS = {
   appointmentList: 'booking:appointment:list',
@@ -26,6 +27,11 @@ export const bookingModule: ModuleManifest = {
   permissions: BOOKING_PERMS,
   setup() {
     registerAppointmentPayments();
-    registerScheduleBookings({ highestHeldSeat, stop: stopSchedule });
+    registerScheduleBookings({
+      highestHeldSeat,
+      stop: stopSchedule,
+      substitute: substituteSchedule,
+      seatsAdded: offerFreedSlots,
+    });
   },
 };

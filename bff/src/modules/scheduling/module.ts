@@ -12,6 +12,7 @@ export const SCHEDULING_PERMS = {
   scheduleEdit: 'scheduling:schedule:edit',
   scheduleStop: 'scheduling:schedule:stop',
   scheduleImport: 'scheduling:schedule:import',
+  scheduleAddSlot: 'scheduling:schedule:addslot',
 } as const;
 
 /** Doctors' clinic sessions and their slots (号源). */
