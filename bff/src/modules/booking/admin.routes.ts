@@ -13,6 +13,7 @@ import {
   listFollowUps,
   updateFollowUp,
 } from './console';
+import { checkIn } from './ticket';
 
 const readOrigin = (ctx: Context) => ({ ip: ctx.ip, requestId: ctx.state.requestId as string | undefined });
 
@@ -106,5 +107,17 @@ export function bookingAdminRoutes(t: RouteTree) {
     query: S.FollowUpQuery,
     response: S.FollowUpPage,
     handler: ({ actor, query }) => listFollowUps(actor, query),
+  });
+  t.add({
+    method: 'post',
+    path: '/booking/check-in',
+    summary: '扫码签到（扫描或输入电子就诊凭证）',
+    auth: a,
+    perm: 'booking:appointment:checkin',
+    body: S.CheckInBody,
+    response: S.AdminAppointment,
+    status: 200,
+    audit: 'booking',
+    handler: ({ actor, body, ctx }) => checkIn(actor, body.code, readOrigin(ctx)),
   });
 }

@@ -11,6 +11,7 @@ export const BOOKING_PERMS = {
   appointmentList: 'booking:appointment:list',
   appointmentExport: 'booking:appointment:export',
   appointmentMark: 'booking:appointment:mark',
+  appointmentCheckIn: 'booking:appointment:checkin',
   followupList: 'booking:followup:list',
   followupAdd: 'booking:followup:add',
   followupEdit: 'booking:followup:edit',

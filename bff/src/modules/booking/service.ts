@@ -113,6 +113,7 @@ export async function appointmentViews(rows: Appointment[], shownPatients?: Prom
       refund: bookingRefund(paid.filter((r) => !r.duplicate)),
       refunds: paid,
       fromWaitlist: a.fromWaitlist,
+      checkedInAt: a.checkedInAt ?? null,
       createdAt: a.createdAt,
     };
   });

@@ -200,4 +200,17 @@ export const DoctorCard = z.object({
   minFeeFen: z.number().int().nullable(),
 });
 export type DoctorCard = z.infer<typeof DoctorCard>;
+const TreeLeaf = z.object({ id: z.number().int(), name: z.string(), doctorCount: z.number().int() });
+export const BookingDeptTree = z.array(
+  TreeLeaf.extend({
+    children: z.array(TreeLeaf).describe('小科 with doctors; empty when the 大科 itself takes bookings'),
+  }),
+);
+export const DoctorSearch = z.object({
+  keyword: z.string().trim().min(1, '请输入医生姓名或擅长').max(20, '关键词最多 20 个字'),
+});
+export const DateQuery = z.object({
+  date: Day,
+  deptId: z.coerce.number().int().positive().optional(),
+});
 export const DoctorQuery = z.object({ deptId: z.coerce.number().int().positive() });
