@@ -4,6 +4,7 @@ import { IdParams } from '../../http/schemas';
 import * as S from './schemas';
 import { markVisit } from './service';
 import { exportAppointments, getAppointment, listAppointments } from './console';
+import { checkIn } from './ticket';
 
 const readOrigin = (ctx: Context) => ({ ip: ctx.ip, requestId: ctx.state.requestId as string | undefined });
 
@@ -55,5 +56,17 @@ export function bookingAdminRoutes(t: RouteTree) {
     response: S.Appointment,
     audit: 'booking',
     handler: ({ actor, params, body }) => markVisit(actor, params.id, body.status),
+  });
+  t.add({
+    method: 'post',
+    path: '/booking/check-in',
+    summary: '扫码签到（扫描或输入电子就诊凭证）',
+    auth: a,
+    perm: 'booking:appointment:checkin',
+    body: S.CheckInBody,
+    response: S.AdminAppointment,
+    status: 200,
+    audit: 'booking',
+    handler: ({ actor, body, ctx }) => checkIn(actor, body.code, readOrigin(ctx)),
   });
 }

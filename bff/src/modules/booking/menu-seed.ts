@@ -18,6 +18,7 @@ export const BOOKING_MENUS: MenuSeed[] = [
         children: [
           btn('导出预约', 'booking:appointment:export', ['dept_admin', 'chief_physician']),
           btn('标记就诊', 'booking:appointment:mark', ['dept_admin', 'chief_physician', 'physician']),
+          btn('扫码签到', 'booking:appointment:checkin', ['dept_admin', 'chief_physician', 'physician']),
         ],
       },
       {

@@ -41,6 +41,9 @@ export class Appointment extends Model<InferAttributes<Appointment>, InferCreati
   declare cancelledAt: CreationOptional<Date | null>;
   declare cancelReason: CreationOptional<string | null>;
   declare visitedAt: CreationOptional<Date | null>;
+  /** When the e-ticket was scanned (or typed) at the clinic, and by which staff member. */
+  declare checkedInAt: CreationOptional<Date | null>;
+  declare checkedInBy: CreationOptional<number | null>;
   declare fromWaitlist: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
@@ -90,6 +93,8 @@ export function initBookingModels(sequelize: Sequelize) {
       cancelledAt: DataTypes.DATE,
       cancelReason: DataTypes.STRING(255),
       visitedAt: DataTypes.DATE,
+      checkedInAt: DataTypes.DATE,
+      checkedInBy: DataTypes.INTEGER,
       fromWaitlist: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       createdAt: DataTypes.DATE,
       updatedAt: DataTypes.DATE,

@@ -7,7 +7,15 @@ import { bookingAdminRoutes } from './admin.routes';
 import { remindTomorrow } from './notices';
 import { patientAdminRoutes } from './patient.routes';
 import { initLiftModels } from './lift-model';
-import { expireHolds, heldNumbers, highestHeldSeat, registerAppointmentPayments, stopSchedule } from './service';
+import {
+  expireHolds,
+  heldNumbers,
+  highestHeldSeat,
+  offerFreedSlots,
+  registerAppointmentPayments,
+  stopSchedule,
+} from './service';
+import { substituteSchedule } from './substitute';
 
 export const BOOKING_PERMS = {
   appointmentList: 'booking:appointment:list',
@@ -16,6 +24,7 @@ export const BOOKING_PERMS = {
   patientList: 'booking:patient:list',
   patientLift: 'booking:patient:lift',
   patientPhone: 'booking:patient:phone',
+  appointmentCheckIn: 'booking:appointment:checkin',
 } as const;
 
 /** Appointments on scheduling's slots, the waitlist; pays through payment (subject type 'appointment'). */
@@ -39,6 +48,12 @@ export const bookingModule: ModuleManifest = {
   permissions: BOOKING_PERMS,
   setup() {
     registerAppointmentPayments();
-    registerScheduleBookings({ highestHeldSeat, heldNumbers, stop: stopSchedule });
+    registerScheduleBookings({
+      highestHeldSeat,
+      heldNumbers,
+      stop: stopSchedule,
+      substitute: substituteSchedule,
+      seatsAdded: offerFreedSlots,
+    });
   },
 };

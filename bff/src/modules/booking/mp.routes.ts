@@ -12,6 +12,7 @@ import {
   payAppointment,
   takeSlot,
 } from './service';
+import { myTicket } from './ticket';
 
 export function bookingMpRoutes(t: RouteTree) {
   t.add({
@@ -85,5 +86,14 @@ export function bookingMpRoutes(t: RouteTree) {
     auth: 'mp',
     params: IdParams,
     handler: async ({ actor, params }) => void (await leaveWaitlist(actor, params.id)),
+  });
+  t.add({
+    method: 'get',
+    path: '/appointments/:id/ticket',
+    summary: '电子就诊凭证（签到二维码）',
+    auth: 'mp',
+    params: IdParams,
+    response: S.Ticket,
+    handler: ({ actor, params }) => myTicket(actor, params.id),
   });
 }

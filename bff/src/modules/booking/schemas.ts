@@ -47,6 +47,7 @@ export const Appointment = z.object({
     )
     .describe('every refund of the appointment, oldest first'),
   fromWaitlist: z.boolean(),
+  checkedInAt: z.date().nullable().describe('when the e-ticket was scanned at the clinic (签到)'),
   createdAt: z.date(),
 });
 export type Appointment = z.infer<typeof Appointment>;
@@ -109,4 +110,13 @@ export const AdminAppointment = Appointment.extend({
   followUps: z.number().int(),
 });
 export const AdminAppointmentPage = pageOf(AdminAppointment);
+export const CheckInBody = z.strictObject({
+  code: z.string().trim().min(1, '请扫描或输入就诊凭证码').max(128, '就诊凭证码过长'),
+});
+export const Ticket = z.object({
+  appointmentId: z.number().int(),
+  code: z.string().describe('what the QR code holds; the console accepts it scanned or typed'),
+  qrDataUrl: z.string().describe('the QR code as a PNG data: URL'),
+  checkedInAt: z.date().nullable(),
+});
 export const MarkBody = z.strictObject({ status: z.enum(['visited', 'no_show']) });

@@ -147,6 +147,7 @@ export async function appointmentViews(
       refund: bookingRefund(paid.filter((r) => !r.duplicate)),
       refunds: paid,
       fromWaitlist: a.fromWaitlist,
+      checkedInAt: a.checkedInAt ?? null,
       createdAt: a.createdAt,
     };
   });

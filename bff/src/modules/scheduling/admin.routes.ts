@@ -6,6 +6,15 @@ import * as S from './schemas';
 import { createSchedule, listSchedules, scheduleViews, scopedSchedule, stopSchedule, updateSchedule } from './service';
 import { commitImport, importTemplate, previewImport } from './import';
 import { listDoctors } from './doctors';
+import { addSlots, substituteSchedule } from './sessions';
+import {
+  createTemplate,
+  deleteTemplate,
+  listTemplates,
+  previewCopyWeek,
+  previewTemplateWeek,
+  updateTemplate,
+} from './templates';
 
 const MAX_UPLOAD = 5 * 1024 * 1024;
 
@@ -125,5 +134,96 @@ export function schedulingRoutes(t: RouteTree) {
     status: 200,
     audit: 'schedule',
     handler: ({ actor, params }) => commitImport(actor, params.previewId),
+  });
+  t.add({
+    method: 'post',
+    path: '/scheduling/schedules/:id/substitute',
+    summary: '替诊（同科室医生接诊，保留患者预约并通知患者）',
+    auth: a,
+    perm: 'scheduling:schedule:stop',
+    params: IdParams,
+    body: S.SubstituteBody,
+    status: 200,
+    response: S.SubstituteResult,
+    audit: 'schedule',
+    handler: ({ actor, params, body }) => substituteSchedule(actor, params.id, body),
+  });
+  t.add({
+    method: 'post',
+    path: '/scheduling/schedules/:id/add-slots',
+    summary: '加号（约满的时段追加号源）',
+    auth: a,
+    perm: 'scheduling:schedule:addslot',
+    params: IdParams,
+    body: S.AddSlotsBody,
+    status: 200,
+    response: S.ScheduleView,
+    audit: 'schedule',
+    handler: ({ actor, params, body }) => addSlots(actor, params.id, body.count),
+  });
+  t.add({
+    method: 'get',
+    path: '/scheduling/templates',
+    summary: '每周排班模板',
+    auth: a,
+    perm: 'scheduling:schedule:list',
+    query: S.TemplateQuery,
+    response: z.array(S.TemplateView),
+    handler: ({ actor, query }) => listTemplates(actor, query),
+  });
+  t.add({
+    method: 'post',
+    path: '/scheduling/templates',
+    summary: '新增模板行（医生 × 星期 × 时段）',
+    auth: a,
+    perm: 'scheduling:schedule:add',
+    body: S.TemplateCreate,
+    response: S.TemplateView,
+    audit: 'schedule',
+    handler: ({ actor, body }) => createTemplate(actor, body),
+  });
+  t.add({
+    method: 'put',
+    path: '/scheduling/templates/:id',
+    summary: '修改模板行',
+    auth: a,
+    perm: 'scheduling:schedule:add',
+    params: IdParams,
+    body: S.TemplateUpdate,
+    response: S.TemplateView,
+    audit: 'schedule',
+    handler: ({ actor, params, body }) => updateTemplate(actor, params.id, body),
+  });
+  t.add({
+    method: 'delete',
+    path: '/scheduling/templates/:id',
+    summary: '删除模板行',
+    auth: a,
+    perm: 'scheduling:schedule:add',
+    params: IdParams,
+    audit: 'schedule',
+    handler: async ({ actor, params }) => void (await deleteTemplate(actor, params.id)),
+  });
+  t.add({
+    method: 'post',
+    path: '/scheduling/templates/preview-week',
+    summary: '按每周模板生成一周排班并预览（确认走导入提交）',
+    auth: a,
+    perm: 'scheduling:schedule:import',
+    body: S.TemplateWeekBody,
+    response: S.ImportPreview,
+    audit: false,
+    handler: ({ actor, body }) => previewTemplateWeek(actor, body),
+  });
+  t.add({
+    method: 'post',
+    path: '/scheduling/copy-week',
+    summary: '复制一周排班到另一周并预览（确认走导入提交）',
+    auth: a,
+    perm: 'scheduling:schedule:import',
+    body: S.CopyWeekBody,
+    response: S.ImportPreview,
+    audit: false,
+    handler: ({ actor, body }) => previewCopyWeek(actor, body),
   });
 }

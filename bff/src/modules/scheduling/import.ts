@@ -161,7 +161,15 @@ export async function previewImport(actor: AdminActor, filename: string, buffer:
   if (!buffer.length) throw unprocessable('IMPORT_EMPTY', '文件为空');
   const body = await readSheet(buffer, filename);
   if (!body.length) throw unprocessable('IMPORT_EMPTY', '文件中没有排班数据');
+  return previewRows(actor, filename, body);
+}
 
+/**
+ * The row report and the stored preview for rows in the template's columns, wherever they came from: an uploaded
+ * file, or a week generated from the weekly templates or copied from another week (templates.ts). Every source goes
+ * through the same checks and is committed by `commitImport`.
+ */
+export async function previewRows(actor: AdminActor, filename: string, body: SheetRow[]): Promise<ImportPreview> {
   // Everything the rows refer to, loaded once: this is what makes thousands of rows take a second.
   const usernames = [...new Set(body.map((r) => text(r.cells[0])))];
   const doctors = new Map((await User.findAll({ where: { username: usernames } })).map((u) => [u.username, u]));

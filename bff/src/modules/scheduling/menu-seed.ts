@@ -23,6 +23,7 @@ export const SCHEDULING_MENUS: MenuSeed[] = [
           btn('修改排班', 'scheduling:schedule:edit', ['dept_admin', 'chief_physician']),
           btn('停诊', 'scheduling:schedule:stop', ['dept_admin', 'chief_physician']),
           btn('导入排班', 'scheduling:schedule:import', ['dept_admin', 'chief_physician']),
+          btn('加号', 'scheduling:schedule:addslot', ['dept_admin', 'chief_physician', 'physician']),
         ],
       },
       {

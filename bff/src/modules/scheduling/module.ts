@@ -17,6 +17,7 @@ export const SCHEDULING_PERMS = {
   doctorList: 'scheduling:doctor:list',
   doctorEdit: 'scheduling:doctor:edit',
   levelEdit: 'scheduling:level:edit',
+  scheduleAddSlot: 'scheduling:schedule:addslot',
 } as const;
 
 /** Doctors' clinic sessions and their slots (号源). */

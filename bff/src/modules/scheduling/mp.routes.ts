@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
 import * as S from './schemas';
+import { bookingDeptTree, searchDoctors, sessionsOnDate } from './browse';
 import { bookingDepartments, doctorCard, doctorSchedules, doctorsOfDept, publicSchedule } from './service';
 
 export function schedulingMpRoutes(t: RouteTree) {
@@ -49,5 +50,31 @@ export function schedulingMpRoutes(t: RouteTree) {
     params: IdParams,
     response: S.ScheduleView,
     handler: ({ params }) => publicSchedule(params.id),
+  });
+  t.add({
+    method: 'get',
+    path: '/booking/dept-tree',
+    summary: '科室树（大科 › 小科，只含有医生的科室）',
+    auth: 'mp',
+    response: S.BookingDeptTree,
+    handler: () => bookingDeptTree(),
+  });
+  t.add({
+    method: 'get',
+    path: '/booking/doctor-search',
+    summary: '按医生姓名或擅长搜索',
+    auth: 'mp',
+    query: S.DoctorSearch,
+    response: z.array(S.DoctorCard),
+    handler: ({ query }) => searchDoctors(query.keyword),
+  });
+  t.add({
+    method: 'get',
+    path: '/booking/by-date',
+    summary: '按日期：当天出诊的医生与余号',
+    auth: 'mp',
+    query: S.DateQuery,
+    response: z.array(S.ScheduleView),
+    handler: ({ query }) => sessionsOnDate(query.date, query.deptId),
   });
 }

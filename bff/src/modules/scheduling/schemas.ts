@@ -31,6 +31,9 @@ export const ScheduleView = z.object({
   location: z.string().nullable(),
   status: z.enum(['open', 'stopped']),
   stopReason: z.string().nullable(),
+  substituteFor: z.number().int().nullable().describe('替诊: the doctor whose session this was'),
+  substituteForName: z.string().nullable(),
+  substituteReason: z.string().nullable(),
 });
 export type ScheduleView = z.infer<typeof ScheduleView>;
 export const SchedulePage = pageOf(ScheduleView);
@@ -67,6 +70,79 @@ export const ScheduleUpdate = z
   )
   .refine((v) => Object.keys(v).length > 0, '至少修改一项');
 export const StopBody = z.strictObject({ reason: z.string().trim().min(2, '请填写停诊原因').max(200) });
+
+export const SubstituteBody = z.strictObject({
+  doctorId: z.number().int().positive(),
+  reason: z.string().trim().min(2, '请填写替诊原因').max(200),
+});
+export const SubstituteResult = z.object({
+  schedule: ScheduleView,
+  kept: z.number().int().describe('bookings that stay, now with the substitute'),
+});
+export const AddSlotsBody = z.strictObject({
+  count: z.number().int().min(1, '加号数至少为 1').max(50, '一次最多加 50 个号'),
+});
+
+// ----- weekly templates, copy a week (both end in an import preview) -----
+const Weekday = z.number().int().min(1, '星期应为 1–7').max(7, '星期应为 1–7');
+const templateFields = {
+  weekday: Weekday,
+  period: Period,
+  startTime: Time,
+  endTime: Time,
+  slotCount: scheduleFields.slotCount,
+  feeFen: scheduleFields.feeFen,
+  releaseDaysBefore: z.number().int().min(0).max(60).default(7),
+  releaseTime: Time.default('08:00'),
+  location: z.string().trim().max(100).nullable().optional(),
+};
+export const TemplateCreate = z.strictObject({ doctorId: z.number().int().positive(), ...templateFields });
+export const TemplateUpdate = z
+  .strictObject({
+    weekday: Weekday.optional(),
+    period: Period.optional(),
+    startTime: Time.optional(),
+    endTime: Time.optional(),
+    slotCount: scheduleFields.slotCount.optional(),
+    feeFen: scheduleFields.feeFen.optional(),
+    releaseDaysBefore: z.number().int().min(0).max(60).optional(),
+    releaseTime: Time.optional(),
+    location: z.string().trim().max(100).nullable().optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export const TemplateView = z.object({
+  id: z.number().int(),
+  doctorId: z.number().int(),
+  doctorName: z.string(),
+  deptId: z.number().int(),
+  deptName: z.string(),
+  weekday: z.number().int(),
+  weekdayLabel: z.string(),
+  period: Period,
+  periodLabel: z.string(),
+  startTime: z.string(),
+  endTime: z.string(),
+  slotCount: z.number().int(),
+  feeFen: z.number().int(),
+  releaseDaysBefore: z.number().int(),
+  releaseTime: z.string(),
+  location: z.string().nullable(),
+});
+export const TemplateQuery = z.object({
+  deptId: z.coerce.number().int().positive().optional(),
+  doctorId: z.coerce.number().int().positive().optional(),
+});
+export const TemplateWeekBody = z.strictObject({
+  week: Day.describe('any day of the target week; its Monday is used'),
+  deptId: z.number().int().positive().optional(),
+  doctorId: z.number().int().positive().optional(),
+});
+export const CopyWeekBody = z.strictObject({
+  from: Day.describe('any day of the week to copy'),
+  to: Day.optional().describe('any day of the target week; default the week after'),
+  deptId: z.number().int().positive().optional(),
+  doctorId: z.number().int().positive().optional(),
+});
 
 // ----- import -----
 export const ImportRowReport = z.object({
@@ -127,4 +203,17 @@ export const DoctorCard = z.object({
   minFeeFen: z.number().int().nullable(),
 });
 export type DoctorCard = z.infer<typeof DoctorCard>;
+const TreeLeaf = z.object({ id: z.number().int(), name: z.string(), doctorCount: z.number().int() });
+export const BookingDeptTree = z.array(
+  TreeLeaf.extend({
+    children: z.array(TreeLeaf).describe('小科 with doctors; empty when the 大科 itself takes bookings'),
+  }),
+);
+export const DoctorSearch = z.object({
+  keyword: z.string().trim().min(1, '请输入医生姓名或擅长').max(20, '关键词最多 20 个字'),
+});
+export const DateQuery = z.object({
+  date: Day,
+  deptId: z.coerce.number().int().positive().optional(),
+});
 export const DoctorQuery = z.object({ deptId: z.coerce.number().int().positive() });

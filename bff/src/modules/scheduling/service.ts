@@ -25,7 +25,7 @@ export function cancelDeadlineOf(s: { clinicDate: string; startTime: string }): 
  * Numbers a patient can still take: free ones whose window is still ahead (booking hands out the lowest free one
  * from the first number ahead, so the taken ones are the lowest).
  */
-function numbersLeft(
+export function numbersLeft(
   s: Pick<Schedule, 'status' | 'slotCount' | 'bookedCount' | 'clinicDate' | 'startTime' | 'endTime'>,
   now: number,
 ): number {
@@ -36,7 +36,12 @@ function numbersLeft(
 export async function scheduleViews(rows: Schedule[]): Promise<ScheduleView[]> {
   if (!rows.length) return [];
   const [doctors, depts, postRows] = await Promise.all([
-    User.findAll({ where: { id: [...new Set(rows.map((r) => r.doctorId))] }, attributes: ['id', 'name', 'postId'] }),
+    User.findAll({
+      where: {
+        id: [...new Set(rows.flatMap((r) => (r.substituteFor ? [r.doctorId, r.substituteFor] : [r.doctorId])))],
+      },
+      attributes: ['id', 'name', 'postId'],
+    }),
     Dept.findAll({ where: { id: [...new Set(rows.map((r) => r.deptId))] }, attributes: ['id', 'name'] }),
     Post.findAll({ attributes: ['id', 'name'] }),
   ]);
@@ -67,6 +72,9 @@ export async function scheduleViews(rows: Schedule[]): Promise<ScheduleView[]> {
     location: s.location,
     status: s.status,
     stopReason: s.stopReason ?? null,
+    substituteFor: s.substituteFor ?? null,
+    substituteForName: s.substituteFor ? (doc.get(s.substituteFor)?.name ?? '') : null,
+    substituteReason: s.substituteReason ?? null,
   }));
 }
 
@@ -321,12 +329,20 @@ export interface ScheduleBookings {
   heldNumbers(scheduleId: number): Promise<number[]>;
   /** Stops a schedule: its bookings are cancelled and refunded and the patients told. */
   stop(actor: AdminActor, scheduleId: number, reason: string): Promise<{ cancelled: number; refunded: number }>;
+  /** 替诊: the session goes to `doctorId` with its bookings, and their patients are told. */
+  substitute(
+    actor: AdminActor,
+    scheduleId: number,
+    input: { doctorId: number; reason: string },
+  ): Promise<{ schedule: Schedule; kept: number }>;
+  /** 加号: numbers were added to a session (committed); the waitlist is offered them first. */
+  seatsAdded(scheduleId: number): Promise<void>;
 }
 let bookings: ScheduleBookings | undefined;
 export function registerScheduleBookings(b: ScheduleBookings) {
   bookings = b;
 }
-function scheduleBookings() {
+export function scheduleBookings() {
   if (!bookings) throw new Error('registerScheduleBookings() was not called (booking module not set up)');
   return bookings;
 }
