@@ -98,6 +98,8 @@ export async function openAuthorizedFile(url: string, token: string, mime: strin
   if (r.statusCode !== 200) throw new Error(`file ${r.statusCode}`)
   if (mime === 'application/pdf') await Taro.openDocument({ filePath: r.tempFilePath, fileType: 'pdf' })
   else await Taro.previewImage({ urls: [r.tempFilePath] })
+}
+
 /** A temporary file WeChat handed over (chooseAvatar), read into memory. */
 export function readLocalFile(path: string): ArrayBuffer {
   return Taro.getFileSystemManager().readFileSync(path) as ArrayBuffer

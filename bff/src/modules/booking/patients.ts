@@ -10,7 +10,8 @@ import { ageOn } from '../../shared/idcard';
 import { addDays, shanghaiDate } from '../../shared/time';
 import { Appointment } from './models';
 import { SuspensionLift } from './lift-model';
-import { appointmentScopeWhere, appointmentViews, notify, suspendedUntil } from './service';
+import { appointmentScopeWhere, appointmentViews, suspendedUntil } from './service';
+import { notify } from './notices';
 
 /**
  * 患者管理: family members (就诊人) as the hospital sees them. An administrator (data scope 全部) finds anyone; everyone

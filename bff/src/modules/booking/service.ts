@@ -59,6 +59,7 @@ export type AppointmentRow = Pick<
   | 'cancelReason'
   | 'fromWaitlist'
   | 'createdAt'
+  | 'checkedInAt'
 >;
 
 const asDate = (v: Date | string | null | undefined) => (v == null ? null : v instanceof Date ? v : new Date(v));
@@ -72,6 +73,7 @@ export function plainAppointments(rows: Appointment[]): AppointmentRow[] {
     ...r,
     holdExpiresAt: asDate(r.holdExpiresAt),
     paidAt: asDate(r.paidAt),
+    checkedInAt: asDate(r.checkedInAt),
     createdAt: asDate(r.createdAt)!,
     fromWaitlist: Boolean(r.fromWaitlist),
   }));

@@ -8,7 +8,7 @@ import { Schedule } from '../scheduling/models';
 import { PERIOD_LABEL } from '../../shared/clinic';
 import { chinaDay, shanghaiInstant } from '../../shared/time';
 import { Appointment, HOLDING } from './models';
-import { notify } from './service';
+import { notify } from './notices';
 
 export async function substituteSchedule(
   actor: AdminActor,
