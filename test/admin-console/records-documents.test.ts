@@ -1,0 +1,82 @@
+/**
+ * 接诊工作台 in real Chromium: a physician calls the patient, applies the department's demo template 高血压复诊 to the
+ * draft, signs, prints the 门诊病历 (the browser receives a PDF holding the patient's name and the diagnosis) and
+ * enters a lab result that the patient then reads under 报告.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { PDFParse } from 'pdf-parse';
+import { startStack } from '../support/stack';
+import { call } from '../support/api';
+import { bookedToday, patient, physician } from '../support/records';
+import { closeBrowser, ensureConsoleBuilt, field, loginAs, newConsole, type ConsoleSession } from '../support/browser';
+
+let baseUrl = '';
+const open: ConsoleSession[] = [];
+
+describe('接诊工作台: template, print and reports (real Chromium)', function () {
+  before(async function () {
+    ensureConsoleBuilt();
+    baseUrl = (await startStack()).baseUrl;
+  });
+  afterEach(async () => {
+    while (open.length) await open.pop()!.close();
+  });
+  after(async () => {
+    await closeBrowser();
+  });
+
+  it('applies a template, signs, prints the record as a PDF, enters a report the patient sees', async function () {
+    // A long flow through a real browser (took 64 s on a machine at load 35): a budget, not a wait.
+    this.timeout(180_000);
+    const doc = await physician('心血管内科');
+    const p = await patient();
+    await bookedToday(doc, p, 1);
+    const s = await newConsole(baseUrl);
+    open.push(s);
+    await loginAs(s, { username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
+    const { page } = s;
+    await page.waitForSelector('[data-test="wb-state-1"]');
+    await page.click('[data-test=wb-call-next]');
+    await page.waitForSelector('[data-test=wb-status][data-status=draft]');
+
+    // The department's template fills the empty draft (complaint, advice, diagnosis).
+    await page.click('[data-test=wb-template]');
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '高血压复诊' }).click();
+    await page.waitForFunction(
+      (sel) => (document.querySelector(sel) as HTMLInputElement | null)?.value === '血压控制情况复诊',
+      field('wb-complaint'),
+    );
+    assert.match((await page.textContent('[data-test=wb-diagnoses]'))!, /I10 原发性高血压/);
+
+    await page.click('[data-test=wb-sign]');
+    await page.locator('.el-message-box .el-button--primary').click();
+    await page.waitForSelector('[data-test=wb-status][data-status=signed]');
+
+    // 打印病历: the browser receives the PDF.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=wb-print-record]')]);
+    assert.match(download.suggestedFilename(), /^门诊病历-\d+\.pdf$/);
+    const bytes = fs.readFileSync((await download.path())!);
+    const parser = new PDFParse({ data: new Uint8Array(bytes) });
+    const text = (await parser.getText()).text;
+    await parser.destroy();
+    for (const want of ['门 诊 病 历', '王患者', '血压控制情况复诊', '原发性高血压'])
+      assert.ok(text.includes(want), want);
+
+    // A lab result, entered as values.
+    await page.click('[data-test=rr-add]');
+    await page.fill(field('rr-title'), '血脂四项');
+    await page.fill(field('rr-item-name-0'), '总胆固醇');
+    await page.fill(field('rr-item-value-0'), '6.8');
+    await page.fill(field('rr-conclusion'), '总胆固醇升高');
+    await page.click('[data-test=rr-save]');
+    await page.waitForSelector('[data-test^=rr-report-]');
+    assert.match((await page.textContent('[data-test^=rr-report-]'))!, /血脂四项[\s\S]*总胆固醇[\s\S]*6\.8/);
+
+    const mine = await call('GET', `/api/mp/records/patients/${p.patientId}/reports`, { token: p.token });
+    assert.deepEqual(
+      mine.body.map((r: { title: string; conclusion: string }) => [r.title, r.conclusion]),
+      [['血脂四项', '总胆固醇升高']],
+    );
+  });
+});
