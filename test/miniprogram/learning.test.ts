@@ -84,10 +84,7 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
       return (raw.data ?? raw).accessToken as string;
     });
     assert.ok(token);
-    const depts = (await call('GET', '/api/mp/departments', { token })).body;
-    const cardio = depts
-      .find((d: { name: string }) => d.name === '内科')
-      .children.find((d: { name: string }) => d.name === '心血管内科');
+    const cardio = { id: await deptId('心血管内科') };
     const posts = (await call('GET', '/api/mp/positions', { token })).body;
     const username = unique('learner');
     const applied = await call('POST', '/api/mp/staff-applications', {
