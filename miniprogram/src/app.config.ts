@@ -10,7 +10,11 @@ export default defineAppConfig({
   pages: ['pages/home/index', 'pages/booking/index', 'pages/consult/index', 'pages/education/index', 'pages/me/index'],
   subPackages: [
     { root: 'packages/patient', pages: ['pages/list/index', 'pages/edit/index'] },
-    { root: 'packages/staff', pages: ['pages/apply/index', 'pages/status/index'] },
+    // staff: the application, and 我的学习 for staff whose console account is linked to this WeChat user
+    {
+      root: 'packages/staff',
+      pages: ['pages/apply/index', 'pages/status/index', 'pages/learning/index', 'pages/learn/index'],
+    },
     {
       root: 'packages/booking',
       pages: [

@@ -13,6 +13,8 @@ export const routes = {
   patientEdit: '/packages/patient/pages/edit/index',
   staffApply: '/packages/staff/pages/apply/index',
   staffStatus: '/packages/staff/pages/status/index',
+  staffLearning: '/packages/staff/pages/learning/index',
+  staffLearn: '/packages/staff/pages/learn/index',
   myAppointments: '/packages/booking/pages/mine/index',
   bookingDoctors: '/packages/booking/pages/doctors/index',
   bookingDoctor: '/packages/booking/pages/doctor/index',

@@ -1,0 +1,138 @@
+/**
+ * 我的学习 in the h5 build for staff, real Chromium against the real BFF: the WeChat user of the page applies for a
+ * staff account (API), a department admin approves it as a physician; 我的 then shows 我的学习 with the open task;
+ * the physician opens the article, 我已读完 too early is refused by the server's clock, and after the reading time
+ * (the progress row's clock moved back) it counts — the same record the task's creator sees in the console.
+ */
+import assert from 'node:assert/strict';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { startStack, type Stack } from '../support/stack';
+import { call, loginAs, unique } from '../support/api';
+import { deptId } from '../support/booking';
+import { LearningProgress } from '../../bff/src/modules/learning/models';
+import { addDays, shanghaiDate } from '../../bff/src/shared/time';
+import { launchChromium } from './browser';
+import { ensureBuilt } from './build';
+
+before(function () {
+  this.timeout(15 * 60_000);
+  ensureBuilt('h5');
+});
+
+describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BFF)', function () {
+  this.timeout(180_000);
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+  const on = (selector: string, hasText?: string | RegExp): Locator =>
+    page
+      .locator(selector, hasText ? { hasText } : undefined)
+      .filter({ visible: true })
+      .first();
+
+  before(async function () {
+    this.timeout(180_000);
+    stack = await startStack();
+    browser = await launchChromium();
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      locale: 'zh-CN',
+    });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('shows the task under 我的, and counts the article only after its reading time', async () => {
+    const chief = await loginAs('chief');
+    const title = unique('血压测量规范');
+    const article = await call('POST', '/api/admin/education/contents', {
+      token: chief,
+      body: {
+        kind: 'article',
+        title,
+        body: `<p>${'测量前静坐五分钟，袖带与心脏同高。'.repeat(20)}</p>`,
+        deptId: await deptId('心血管内科'),
+        tags: ['高血压'],
+      },
+    });
+    assert.equal(article.status, 201, JSON.stringify(article.body));
+    await call('POST', `/api/admin/education/contents/${article.body.id}/publish`, { token: chief });
+    const taskTitle = unique('本周学习');
+    const task = await call('POST', '/api/admin/learning/tasks', {
+      token: chief,
+      body: {
+        title: taskTitle,
+        description: '周五前完成',
+        deadline: addDays(shanghaiDate(), 3),
+        deptIds: [await deptId('心血管内科')],
+        contentIds: [article.body.id],
+      },
+    });
+    assert.equal(task.status, 201, JSON.stringify(task.body));
+
+    // The page's WeChat user (logged in by the app through the simulated WeChat) becomes a physician.
+    await page.goto(`${stack.baseUrl}/h5/`);
+    await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.includes('yiyun.mp.tokens')));
+    const token = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.includes('yiyun.mp.tokens'))!;
+      const raw = JSON.parse(localStorage.getItem(key)!);
+      return (raw.data ?? raw).accessToken as string;
+    });
+    assert.ok(token);
+    const cardio = { id: await deptId('心血管内科') };
+    const posts = (await call('GET', '/api/mp/positions', { token })).body;
+    const username = unique('learner');
+    const applied = await call('POST', '/api/mp/staff-applications', {
+      token,
+      body: { name: '学习医生', deptId: cardio.id, postId: posts[0].id, username, password: 'Sunlit-Harbor-42' },
+    });
+    assert.equal(applied.status, 201, JSON.stringify(applied.body));
+    const deptadmin = await loginAs('deptadmin');
+    const roles = (await call('GET', '/api/admin/system/roles/grantable', { token: deptadmin })).body;
+    const pending = (await call('GET', '/api/admin/system/staff-applications?status=pending', { token: deptadmin }))
+      .body.items;
+    const mine = pending.find((a: { username: string }) => a.username === username);
+    const approved = await call('POST', `/api/admin/system/staff-applications/${mine.id}/approve`, {
+      token: deptadmin,
+      body: { deptId: cardio.id, roleIds: [roles.find((r: { key: string }) => r.key === 'physician').id] },
+    });
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+
+    await page.locator('.weui-tabbar__item', { hasText: '我的' }).click();
+    const entry = on('[data-test=me-learning]');
+    await entry.waitFor();
+    assert.match(await entry.innerText(), /1 项未完成/);
+    await entry.click();
+    await on(`[data-test="lt-${task.body.id}"]`).waitFor();
+    assert.equal((await on(`[data-test="lt-state-${task.body.id}"]`).innerText()).trim(), '0/1');
+    await on(`[data-test="lt-item-${task.body.id}-${article.body.id}"]`).click();
+
+    await on('[data-test=learn-body]', '静坐五分钟').waitFor();
+    await on('[data-test=learn-finish]').click();
+    await page
+      .getByText(/阅读时间不足/)
+      .first()
+      .waitFor();
+    assert.match(await on('[data-test=learn-state]').innerText(), /进度 0%/);
+
+    // As if the reading time had passed: the server's clock for this row moved back.
+    // (the article is new: the only progress on it is this physician's)
+    const row = await LearningProgress.findOne({ where: { contentId: article.body.id } });
+    assert.ok(row, 'opening the article in the mini-program started the server’s clock');
+    await row!.update({ openedAt: new Date(row!.openedAt.getTime() - 120_000) });
+    await on('[data-test=learn-finish]').click();
+    await page.waitForFunction(
+      () => document.querySelector('[data-test=learn-state]')?.textContent?.trim() === '已完成',
+    );
+
+    // The creator sees it in the console's task detail.
+    const detail = (await call('GET', `/api/admin/learning/tasks/${task.body.id}`, { token: chief })).body;
+    const person = detail.people.find((p: { userId: number }) => p.userId === row!.userId);
+    assert.equal(person.status, 'done');
+  });
+});
