@@ -115,12 +115,25 @@ describe('系统监控 pages in the console (real Chromium)', function () {
     await page.waitForSelector('[data-test=stats-chart-daily] canvas');
     await page.waitForSelector('[data-test=stats-chart-dept] canvas');
     assert.match(await page.locator('[data-test=stats-bookings]').innerText(), /^\d+$/);
+    // consultations and education reads, rolled up by consult and education through the kernel
+    await page.waitForSelector('[data-test=stats-chart-care] canvas');
+    assert.match(await page.locator('[data-test=stats-consultations]').innerText(), /^\d+$/);
+    assert.match(await page.locator('[data-test=stats-edu-reads]').innerText(), /^\d+$/);
     await screenshot(page, 'monitor-stats');
+    // 导出 asks the BFF for the workbook (not a CSV built in the page)
+    const [download, exported] = await Promise.all([
+      page.waitForEvent('download'),
+      page.waitForResponse((r) => new URL(r.url()).pathname === '/api/admin/monitor/stats/export'),
+      page.click('[data-test=stats-export]'),
+    ]);
+    assert.equal(exported.status(), 200);
+    assert.match(download.suggestedFilename(), /^统计分析-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.xlsx$/);
     await clickMenu(page, '首页');
     await page.waitForSelector('[data-test=today-stats]');
     await page.waitForFunction(() =>
       /^\d+$/.test(document.querySelector('[data-test=today-bookings]')?.textContent ?? ''),
     );
     assert.match(await page.locator('[data-test=today-new-patients]').innerText(), /^\d+$/);
+    assert.match(await page.locator('[data-test=today-consultations]').innerText(), /^\d+$/);
   });
 });

@@ -30,6 +30,8 @@ declare module 'autocannon' {
       /** Seconds before a request counts as timed out. */
       timeout?: number;
       pipelining?: number;
+      /** Sent with every request. */
+      headers?: Record<string, string>;
       requests?: Request[];
     }
 
@@ -39,6 +41,10 @@ declare module 'autocannon' {
       p90: number;
       p99: number;
       max: number;
+      /** requests: how many completed */
+      total?: number;
+      /** latency: how many samples */
+      totalCount?: number;
     }
 
     interface Result {

@@ -12,7 +12,8 @@ import { until } from '../../support/child';
 import { shanghaiDay } from '../../../bff/src/modules/monitor/stats';
 
 describe('monitor: statistics roll-ups (统计分析 and the dashboard)', function () {
-  this.timeout(60_000);
+  // the first test starts the shared stack (migrations, demo seed): over a minute on a busy MariaDB
+  this.timeout(180_000);
   let admin: string;
   let deptId: number;
 
