@@ -65,6 +65,8 @@ export const appointmentApi = {
   mark: (id: number, status: MarkStatus) => put<AdminAppointment>(`/booking/appointments/${id}/visit`, { status }),
   followUps: (id: number) => get<FollowUp[]>(`/booking/appointments/${id}/follow-ups`),
   addFollowUp: (id: number, body: FollowUpCreateBody) => post<FollowUp>(`/booking/appointments/${id}/follow-ups`, body),
+  /** 签到 by the e-ticket code, scanned or typed; the caller shows refusals inline */
+  checkIn: (code: string) => post<AdminAppointment>('/booking/check-in', { code }, { silent: true }),
 }
 
 export const followUpApi = {

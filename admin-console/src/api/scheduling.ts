@@ -1,12 +1,17 @@
 import type {
+  CopyWeekBody,
   ImportPreview as ImportPreviewSchema,
+  TemplateCreate,
+  TemplateUpdate,
+  TemplateView,
+  TemplateWeekBody,
   ScheduleCreate,
   ScheduleQuery as ScheduleQuerySchema,
   ScheduleUpdate,
   ScheduleView,
 } from '@bff/modules/scheduling/schemas'
 import type { z } from 'zod'
-import { get, post, put } from './http'
+import { del, get, post, put } from './http'
 import type { Page, Wire } from './types'
 
 export type Schedule = Wire<ScheduleView>
@@ -22,6 +27,9 @@ export interface ScheduleDoctor {
   title: string | null
 }
 
+export type ScheduleTemplate = z.output<typeof TemplateView>
+export type TemplateCreateBody = z.input<typeof TemplateCreate>
+export type TemplateUpdateBody = z.input<typeof TemplateUpdate>
 export type ScheduleQuery = Partial<z.output<typeof ScheduleQuerySchema>>
 export type ScheduleCreateBody = z.input<typeof ScheduleCreate>
 export type ScheduleUpdateBody = z.input<typeof ScheduleUpdate>
@@ -58,4 +66,18 @@ export const scheduleApi = {
     post<{ created: number; unchanged: number }>(`/scheduling/imports/${previewId}/commit`, undefined, {
       timeout: 120_000,
     }),
+  /** 替诊: a doctor of the same department takes the session with its bookings */
+  substitute: (id: number, doctorId: number, reason: string) =>
+    post<{ schedule: Schedule; kept: number }>(`/scheduling/schedules/${id}/substitute`, { doctorId, reason }),
+  /** 加号 on a full session */
+  addSlots: (id: number, count: number) => post<Schedule>(`/scheduling/schedules/${id}/add-slots`, { count }),
+  templates: (q: { deptId?: number; doctorId?: number }) => get<ScheduleTemplate[]>('/scheduling/templates', q),
+  createTemplate: (body: TemplateCreateBody) => post<ScheduleTemplate>('/scheduling/templates', body),
+  updateTemplate: (id: number, body: TemplateUpdateBody) => put<ScheduleTemplate>(`/scheduling/templates/${id}`, body),
+  deleteTemplate: (id: number) => del<void>(`/scheduling/templates/${id}`),
+  /** a week from the weekly templates, as an import preview (committed with `commit`) */
+  previewTemplateWeek: (body: z.input<typeof TemplateWeekBody>) =>
+    post<ImportPreview>('/scheduling/templates/preview-week', body),
+  /** a week copied to another, as an import preview (committed with `commit`) */
+  previewCopyWeek: (body: z.input<typeof CopyWeekBody>) => post<ImportPreview>('/scheduling/copy-week', body),
 }

@@ -6,9 +6,11 @@ import type {
   WaitlistEntry as WaitlistEntryS,
   Notice as NoticeS,
   TakeSlotBody,
+  Ticket as TicketS,
 } from '@bff/modules/booking/schemas'
 import type {
   BookingDept as BookingDeptS,
+  BookingDeptTree as BookingDeptTreeS,
   DoctorCard as DoctorCardS,
   ScheduleView as ScheduleViewS,
 } from '@bff/modules/scheduling/schemas'
@@ -23,12 +25,21 @@ export type DoctorCard = Json<DoctorCardS>
 export type BookingDept = Json<z.infer<typeof BookingDeptS>>
 export type WaitlistEntry = Json<z.infer<typeof WaitlistEntryS>>
 export type Notice = Json<z.infer<typeof NoticeS>>
+export type DeptTree = Json<z.infer<typeof BookingDeptTreeS>>
+export type Ticket = Json<z.infer<typeof TicketS>>
 export type MyStatus = 'upcoming' | 'pending' | 'done' | 'cancelled'
 
 const q = (v: string) => encodeURIComponent(v)
 
 export const listDepartments = (keyword?: string) =>
   http.get<BookingDept[]>(`/api/mp/booking/departments${keyword ? `?keyword=${q(keyword)}` : ''}`)
+export const deptTree = () => http.get<DeptTree>('/api/mp/booking/dept-tree')
+export const searchDoctors = (keyword: string) =>
+  http.get<DoctorCard[]>(`/api/mp/booking/doctor-search?keyword=${q(keyword)}`)
+export const sessionsOnDate = (date: string) => http.get<ScheduleView[]>(`/api/mp/booking/by-date?date=${date}`)
+/** the e-ticket: a QR code (PNG data: URL) of a signed code the clinic scans to check the patient in */
+export const appointmentTicket = (id: number, opts?: RequestOptions) =>
+  http.get<Ticket>(`/api/mp/appointments/${id}/ticket`, opts)
 export const listDoctors = (deptId: number) => http.get<DoctorCard[]>(`/api/mp/booking/doctors?deptId=${deptId}`)
 export const getDoctor = (id: number) => http.get<DoctorCard>(`/api/mp/booking/doctors/${id}`)
 export const doctorSchedules = (id: number) => http.get<ScheduleView[]>(`/api/mp/booking/doctors/${id}/schedules`)
