@@ -140,6 +140,10 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
 
     await fill('input-idcard', good);
     await on('.field-ok', '1958-03-21').waitFor();
+    // the first family member needs the separate consents for ID numbers and health data (PIPL)
+    await on('.patient-save').click();
+    await on('.form-error', '请先阅读并勾选').waitFor();
+    await on('.consent-toggle').click();
     await on('.patient-save').click();
     await on('.patient-name', '王秀英').waitFor();
     const card = on('.patient-card', '王秀英');
@@ -250,10 +254,6 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     await fill('input-name', '王秀兰');
     await on('.relation-spouse').click();
     await shot('patient-edit');
-    // the first family member needs the separate consents for ID numbers and health data (PIPL)
-    await on('.patient-save').click();
-    await on('.form-error', '请先阅读并勾选').waitFor();
-    await on('.consent-toggle').click();
     await on('.patient-save').click();
     await on('.patient-name', '王秀兰').waitFor();
     assert.match(await on('.patient-card', '王秀兰').innerText(), /配偶/);

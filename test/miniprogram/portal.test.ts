@@ -120,7 +120,9 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
     await shot('home');
     await accessible('首页');
 
-    // the map button opens a map site in the browser preview (wx.openLocation in WeChat)
+    // the map button opens a map site in the browser preview (wx.openLocation in WeChat); the test machine has no
+    // internet, so the map site is answered here
+    await context.route('https://uri.amap.com/**', (r) => r.fulfill({ contentType: 'text/plain', body: '地图' }));
     const popup = context.waitForEvent('page');
     await on('.home-map').click();
     const map = await popup;
