@@ -105,6 +105,6 @@ export function bookingAdminRoutes(t: RouteTree) {
     perm: 'booking:followup:list',
     query: S.FollowUpQuery,
     response: S.FollowUpPage,
-    handler: ({ actor, query }) => listFollowUps(actor, query),
+    handler: ({ actor, query, ctx }) => listFollowUps(actor, query, readOrigin(ctx)),
   });
 }

@@ -208,6 +208,7 @@ export async function updateFollowUp(
 export async function listFollowUps(
   actor: AdminActor,
   q: { page: number; pageSize: number; status?: FollowUp['status']; from?: string; to?: string },
+  from?: ReadOrigin,
 ) {
   const appts = await Appointment.findAll({ where: appointmentScopeWhere(actor), attributes: ['id'] });
   const where: WhereOptions = {
@@ -231,6 +232,24 @@ export async function listFollowUps(
       (v) => [v.id, v],
     ),
   );
+  // who the follow-ups are for (names, masked phones) is a read of those patients' appointments
+  if (from)
+    await auditReads(actor, {
+      ...from,
+      what: 'booking.followup.list',
+      subjectType: 'appointment',
+      subjects: [...views.values()].map((v) => ({ patientId: v.patientId, subjectId: v.id })),
+    });
+  const { fieldCrypto } = infra();
+  const phones = new Map(
+    (
+      await Patient.findAll({
+        where: { id: [...new Set([...views.values()].map((v) => v.patientId))] },
+        attributes: ['id', 'phoneEnc'],
+        paranoid: false,
+      })
+    ).map((p) => [p.id, maskPhone(fieldCrypto.decrypt(p.phoneEnc))]),
+  );
   return {
     items: rows.map((f) => {
       const v = views.get(f.appointmentId);
@@ -239,6 +258,8 @@ export async function listFollowUps(
         appointmentNo: v?.no ?? '',
         deptName: v?.deptName ?? '',
         patientName: v?.patientName ?? '',
+        patientId: v?.patientId ?? null,
+        patientPhoneMasked: (v && phones.get(v.patientId)) ?? '—',
         doctorName: v?.doctorName ?? '',
         clinicDate: v?.clinicDate ?? '',
       };

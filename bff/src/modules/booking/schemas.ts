@@ -141,6 +141,8 @@ export const FollowUpPage = pageOf(
     appointmentNo: z.string(),
     deptName: z.string(),
     patientName: z.string(),
+    patientId: z.number().int().nullable(),
+    patientPhoneMasked: z.string().describe('masked; staff who call patients reveal it one at a time'),
     doctorName: z.string(),
     clinicDate: z.string(),
   }),
