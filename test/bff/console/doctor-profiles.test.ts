@@ -18,7 +18,7 @@ const PNG = Buffer.from(
 );
 
 describe('医生管理: doctor profiles and 号别 fees', function () {
-  this.timeout(120_000);
+  this.timeout(300_000);
   let tokens: Record<'admin' | 'deptadmin' | 'chief' | 'doctor', string>;
   let cardio: { id: number; username: string; deptId: number };
   let surgeon: { id: number; username: string; deptId: number };

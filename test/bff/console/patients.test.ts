@@ -11,6 +11,7 @@ import { startStack } from '../../support/stack';
 import { adminLogin, call, loginAs, mpLogin, replaceInitialPassword, unique } from '../../support/api';
 import { admin, deptId, newSchedule } from '../../support/booking';
 import { makeIdCard } from '../../support/idcard';
+import { shanghaiDate } from '../../../bff/src/shared/time';
 import { bookedToday, physician, todaySession } from '../../support/records';
 import { DataAccessLog } from '../../../bff/src/kernel/audit';
 import { PatientNotice } from '../../../bff/src/kernel/notifications/models';
@@ -36,7 +37,7 @@ async function account(members: { name: string; relation: string; birth: string 
 }
 
 describe('患者管理: search, detail, no-show suspension, phone reveal', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let cardio: Awaited<ReturnType<typeof physician>>;
   let surgeon: Awaited<ReturnType<typeof physician>>;
   let a: Awaited<ReturnType<typeof account>>;
@@ -206,6 +207,28 @@ describe('患者管理: search, detail, no-show suspension, phone reveal', funct
     });
     assert.equal(logged.length, 1, 'in the operation log, with who and why');
     assert.match(logged[0].params ?? '', /急诊未能就诊/);
+  });
+
+  it('随访管理 shows each patient’s masked number, to be revealed like everywhere else; the list read is audited', async () => {
+    const [a1] = a.members;
+    const appt = (await call('GET', `/api/admin/booking/patients/${a1.patientId}`, { token: cardio.token })).body
+      .appointments[0];
+    const fu = await call('POST', `/api/admin/booking/appointments/${appt.id}/follow-ups`, {
+      token: cardio.token,
+      body: { planDate: shanghaiDate(), content: '电话随访：血压控制情况' },
+    });
+    assert.equal(fu.status, 201, JSON.stringify(fu.body));
+    const list = await call('GET', '/api/admin/booking/follow-ups?pageSize=100', { token: cardio.token });
+    assert.equal(list.status, 200);
+    const row = list.body.items.find((f: { id: number }) => f.id === fu.body.id);
+    assert.equal(row.patientId, a1.patientId);
+    assert.equal(row.patientPhoneMasked, `${a1.phone.slice(0, 3)}****${a1.phone.slice(-4)}`);
+    assert.ok(!JSON.stringify(list.body).includes(a1.phone));
+    assert.ok(
+      await DataAccessLog.findOne({
+        where: { what: 'booking.followup.list', actorId: cardio.id, patientId: a1.patientId },
+      }),
+    );
   });
 
   it('phone reveal: one number per request, permission and scope checked, each reveal audited, rate-limited', async () => {

@@ -33,7 +33,7 @@ async function paidBooking(scheduleId: number, opts: { hold?: boolean } = {}) {
 }
 
 describe('收费管理: orders, refunds by hand, daily reconciliation', function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   let tokens: Record<'admin' | 'deptadmin' | 'chief' | 'doctor', string>;
   let scheduleId: number;
 
