@@ -57,10 +57,13 @@ describe('monitor: a job runs exactly once per tick with two BFF processes (Bull
     });
     const due = rows.map((r) => new Date(r.scheduled_at).getTime());
     assert.equal(new Set(due).size, due.length, `a tick ran twice: ${JSON.stringify(rows)}`);
+    // A tick that comes while the previous run is still going is skipped (the job's `forbid` policy): on a loaded
+    // machine a one-second job can overrun. Nothing else: no failure, and most ticks ran.
     assert.ok(
-      rows.every((r) => r.status === 'success'),
+      rows.every((r) => r.status === 'success' || r.status === 'skipped'),
       JSON.stringify(rows),
     );
+    assert.ok(rows.filter((r) => r.status === 'success').length >= rows.length / 2, JSON.stringify(rows));
     // Both processes were up and taking jobs from the one queue (either may take any tick).
     const instances = new Set(rows.map((r) => r.instance));
     assert.ok(instances.size >= 1);
