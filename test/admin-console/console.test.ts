@@ -386,11 +386,11 @@ describe('admin console (real Chromium)', function () {
     await confirmDialog(admin.page);
     await admin.page.waitForSelector(`[data-test="online-row-${victim.username}"]`, { state: 'detached' });
 
-    // the other browser still shows its page; its next request is refused and it is told once
+    // the other browser still shows its page; its next request is refused and it is told once, and why
     await clickMenu(other.page, '用户管理');
     const box = other.page.locator('.el-message-box');
     await box.waitFor();
-    assert.match(await box.innerText(), /登录已过期，请重新登录/);
+    assert.match(await box.innerText(), /您已被管理员强制下线/);
     assert.equal(await other.page.locator('.el-message-box').count(), 1);
     await box.locator('.el-button--primary').click();
     await other.page.waitForURL(/\/admin\/login/);
