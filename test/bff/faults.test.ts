@@ -221,9 +221,11 @@ describe('running through faults (MariaDB + a private Redis)', function () {
       assert.equal(booking.body.error.code, 'DEPENDENCY_UNAVAILABLE');
       assert.equal(booking.body.error.message, '服务暂时不可用，请稍后再试');
       assert.ok(booking.ms < 5000, `booking answered in ${booking.ms} ms`);
+      // A read that needs only the database: the login state checked within the last AUTH_MEMO_MS comes from the
+      // process's memo (200), an older one needs Redis (503) — either way at once, never a hang or a 500.
       const me = await api('GET', '/api/mp/me', { token: p.token });
-      assert.equal(me.status, 503);
-      assert.equal(me.body.error.code, 'DEPENDENCY_UNAVAILABLE');
+      if (me.status === 503) assert.equal(me.body.error.code, 'DEPENDENCY_UNAVAILABLE');
+      else assert.equal(me.status, 200, JSON.stringify(me.body));
       assert.ok(me.ms < 5000, `an authenticated request answered in ${me.ms} ms`);
       const readyz = await api('GET', '/readyz');
       assert.equal(readyz.status, 503);

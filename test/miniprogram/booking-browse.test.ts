@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startStack } from '../support/stack';
-import { call, loginAs } from '../support/api';
+import { call, consentAll, loginAs } from '../support/api';
 import { newDoctor, newSchedule } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
 import { Appointment } from '../../bff/src/modules/booking/models';
@@ -109,6 +109,7 @@ describe('miniprogram h5: 大科 › 小科, search, by date, e-ticket (Chromium
     const s = await newSchedule(d.id, { feeFen: 0 });
     await page.goto(`${baseUrl}/h5/`);
     const t = await token();
+    await consentAll(t);
     const member = await call('POST', '/api/mp/patients', {
       token: t,
       body: { name: '李凭证', idCard: makeIdCard('1975-03-04', 17), phone: '13700002222', relation: 'self' },

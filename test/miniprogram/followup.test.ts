@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { startStack, type Stack } from '../support/stack';
-import { call } from '../support/api';
+import { call, consentAll } from '../support/api';
 import { makeIdCard } from '../support/idcard';
 import { bookedToday } from '../support/records';
 import { ensureConsoleBuilt, field, loginAs, newConsole, type ConsoleSession } from '../support/browser';
@@ -72,6 +72,7 @@ describe('随访 in the browser: the physician plans a questionnaire, the patien
     await page.goto(`${stack.baseUrl}/h5/`);
     const { accessToken: token, user } = await (await login).json();
     const name = '孙随访';
+    await consentAll(token);
     const member = await call('POST', '/api/mp/patients', {
       token,
       body: { name, idCard: makeIdCard('1958-09-21', 233), phone: '13600002222', relation: 'self' },

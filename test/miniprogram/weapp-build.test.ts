@@ -52,7 +52,12 @@ describe('miniprogram weapp build', function () {
     );
     const subs = Object.fromEntries((app.subPackages ?? []).map((s) => [s.root, s.pages]));
     assert.deepEqual(subs['packages/patient'], ['pages/list/index', 'pages/edit/index']);
-    assert.deepEqual(subs['packages/staff'], ['pages/apply/index', 'pages/status/index']);
+    assert.deepEqual(subs['packages/staff'], [
+      'pages/apply/index',
+      'pages/status/index',
+      'pages/learning/index',
+      'pages/learn/index',
+    ]);
     assert.ok(subs['packages/booking']?.includes('pages/mine/index'), 'booking flows live in their own subpackage');
     assert.deepEqual(subs['packages/education'], ['pages/detail/index', 'pages/mine/index']);
     for (const t of app.tabBar.list) {
@@ -97,8 +102,8 @@ describe('miniprogram weapp build', function () {
       assert.ok(bytes <= WECHAT_LIMITS.perPackage, `${root}: ${bytes} bytes ≤ 2 MB`);
     }
     assert.ok(sizes.total <= WECHAT_LIMITS.total, `total ${sizes.total} bytes ≤ 20 MB`);
-    // main + the patient, staff, booking, consult, education, records and me (设置, 订单 …) subpackages
-    assert.ok(sizes.packages.main > 0 && Object.keys(sizes.packages).length === 8, Object.keys(sizes.packages).join());
+    // main + the patient, staff, booking, consult, education, records, followup and me (设置, 订单 …) subpackages
+    assert.ok(sizes.packages.main > 0 && Object.keys(sizes.packages).length === 9, Object.keys(sizes.packages).join());
     const js = fs.readdirSync(distWeapp, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
     for (const f of js) {
       assert.ok(

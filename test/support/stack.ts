@@ -50,7 +50,9 @@ export function startStack(): Promise<Stack> {
 async function boot(): Promise<Stack> {
   const mode = testMode();
   const runId = `yiyun_t_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-  const fake = new FakeWechat({ apps: { [TEST_APPID]: TEST_SECRET } });
+  // One simulated WeChat serves every suite of the run (hundreds of logins a minute at times): WeChat's 100 a minute
+  // per app is a property of production traffic, not of this fixture.
+  const fake = new FakeWechat({ apps: { [TEST_APPID]: TEST_SECRET }, loginQuotaPerMin: 100_000 });
   const fakeUrl = await fake.listen(0);
   const merchant = generateMerchantIdentity();
   const apiV3Key = generateApiV3Key();

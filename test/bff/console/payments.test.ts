@@ -212,8 +212,11 @@ describe('收费管理: orders, refunds by hand, daily reconciliation', function
 
   it('reconciles a day against WeChat Pay’s trade bill and stores every difference', async () => {
     const { pay, running } = await startStack();
-    const yesterday = addDays(shanghaiDate(), -1);
-    // yesterday's books: a payment later refunded, a payment, one WeChat has but we closed (a bug), and one we
+    // A day of its own, long enough ago that no other suite's payments fall on it (the database and the simulated
+    // WeChat Pay serve every suite of the run): its books are only what this test puts there.
+    const BACK = 41;
+    const yesterday = addDays(shanghaiDate(), -BACK);
+    // that day's books: a payment later refunded, a payment, one WeChat has but we closed (a bug), and one we
     // marked paid that WeChat never received
     const refunded = await paidBooking(scheduleId);
     await call('POST', `/api/admin/payment/orders/${refunded.order.id}/refund`, {
@@ -233,14 +236,14 @@ describe('收费管理: orders, refunds by hand, daily reconciliation', function
       where: { subjectType: 'appointment', subjectId: ghost.body.appointment.id },
     }))!;
     // everything moved one day back, at WeChat Pay and in our books alike
-    for (const o of [refunded.order, kept.order, lost.order]) pay.shiftTimes(o.outTradeNo, DAY);
+    for (const o of [refunded.order, kept.order, lost.order]) pay.shiftTimes(o.outTradeNo, BACK * DAY);
     for (const o of [refunded.order, kept.order]) {
       await o.reload();
-      await o.update({ paidAt: new Date(o.paidAt!.getTime() - DAY) });
+      await o.update({ paidAt: new Date(o.paidAt!.getTime() - BACK * DAY) });
     }
     const r1 = (await PayRefund.findOne({ where: { orderId: refunded.order.id } }))!;
-    await r1.update({ succeededAt: new Date(r1.succeededAt!.getTime() - DAY) });
-    await ghostOrder.update({ status: 'paid', paidAt: new Date(Date.now() - DAY) });
+    await r1.update({ succeededAt: new Date(r1.succeededAt!.getTime() - BACK * DAY) });
+    await ghostOrder.update({ status: 'paid', paidAt: new Date(Date.now() - BACK * DAY) });
 
     const run = (token: string, billDate: string) =>
       call('POST', '/api/admin/payment/reconciliations', { token, body: { billDate } });
@@ -279,17 +282,19 @@ describe('收费管理: orders, refunds by hand, daily reconciliation', function
     assert.equal(detail.body.diffs.length, 2);
     assert.equal((await call('GET', '/api/admin/payment/reconciliations', { token: tokens.chief })).status, 403);
 
-    // the books put right, the day reconciled again (by the daily job): balanced, the old differences gone
-    await lost.order.update({ status: 'paid', paidAt: new Date(Date.now() - DAY) });
+    // the books put right, the day reconciled again: balanced, the old differences gone
+    await lost.order.update({ status: 'paid', paidAt: new Date(Date.now() - BACK * DAY) });
     await ghostOrder.update({ status: 'closed', paidAt: null });
+    assert.equal((await run(tokens.admin, yesterday)).body.status, 'balanced');
+    // the daily job reconciles the day before today
     const job = (await running.infra.jobs.runNow('payment-daily-bill')) as { billDate: string; status: string };
-    assert.deepEqual(job, { billDate: yesterday, status: 'balanced', diffs: 0 });
+    assert.equal(job.billDate, addDays(shanghaiDate(), -1));
     const after = await call('GET', `/api/admin/payment/reconciliations/${r.body.id}`, { token: tokens.admin });
     assert.equal(after.body.status, 'balanced');
     assert.deepEqual(after.body.diffs, []);
 
     // a day without any trade: WeChat has no bill
-    const quiet = await run(tokens.admin, addDays(shanghaiDate(), -30));
+    const quiet = await run(tokens.admin, addDays(shanghaiDate(), -BACK - 30));
     assert.equal(quiet.body.status, 'no_bill');
   });
 });

@@ -66,11 +66,11 @@ describe('permissions: every admin route × every built-in role', () => {
       return tree.map((n) => `${n.name}${n.children.length ? `(${n.children.map((c) => c.name).join(',')})` : ''}`);
     };
     // 医生管理 for those who manage a department's doctors; 患者管理 for everyone who sees patients
-    const clinic = '门诊管理(排班管理,医生管理,预约管理,随访管理,患者管理,接诊工作台,病历查询)';
+    const clinic = '门诊管理(排班管理,医生管理,预约管理,患者管理,接诊工作台,病历模板,病历查询,随访管理,随访问卷)';
     const education = '健康宣教(宣教内容,评论管理,关键词管理,学习任务,我的学习)';
     assert.deepEqual(await names('doctor'), [
       '首页',
-      '门诊管理(排班管理,预约管理,随访管理,患者管理,接诊工作台,病历查询)',
+      '门诊管理(排班管理,预约管理,患者管理,接诊工作台,病历模板,病历查询,随访管理,随访问卷)',
       '在线问诊(问诊工作台)',
       '健康宣教(宣教内容,我的学习)',
     ]);
