@@ -131,8 +131,10 @@ describe('console: weekly templates, 复制上周, 加号, 替诊, 扫码签到'
     await pick(page, 'substitute-doctor', '列表乙医生');
     await page.fill(field('stop-reason'), '外出会诊');
     await screenshot(page, 'clinic-schedule-substitute');
+    // wait for this request's answer: the 加号 toast above may still be on screen
+    const substituted = page.waitForResponse((r) => r.url().endsWith(`/schedules/${other.id}/substitute`));
     await page.click('[data-test=stop-submit]');
-    await page.waitForSelector('.el-message--success');
+    assert.equal((await substituted).status(), 200);
     const after = (await Schedule.findByPk(other.id))!;
     assert.equal(after.status, 'open');
     assert.equal(after.substituteFor, x.id);

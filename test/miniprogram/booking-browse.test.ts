@@ -75,8 +75,8 @@ describe('miniprogram h5: 大科 › 小科, search, by date, e-ticket (Chromium
     await newSchedule(d.id, { date: day, slotCount: 6 });
 
     await bookingTab();
-    await on('.bk-top', '内科').waitFor();
-    // 内科 is chosen first: its 小科 on the right
+    // 内科 chosen (the first 大科 in the seed; other suites add 大科 of their own): its 小科 on the right
+    await on('.bk-top', /^\s*内科\s*$/).click();
     await on('.bk-dept-name', '心血管内科').waitFor();
     await on('.bk-top', '外科').click();
     await on('.bk-dept-name', '骨科').waitFor();

@@ -126,7 +126,9 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await on('.home-entry', '预约挂号').waitFor();
 
     await tab('预约');
-    await on('.bk-dept').waitFor();
+    // 内科's 小科 on the right (other suites add 大科 of their own, which may come first)
+    await on('.bk-top', /^\s*内科\s*$/).click();
+    await on('.bk-dept-name', '心血管内科').waitFor();
     const all = await page.locator('.bk-dept').filter({ visible: true }).count();
     await on('.bk-search-input input').fill('心血管');
     // The search filters as the patient types: wait for the list on screen to shrink.

@@ -91,8 +91,9 @@ describe('permissions: every admin route × every built-in role', () => {
     const admin = await names('admin');
     assert.ok(
       admin.some((n) =>
-        n.startsWith('系统管理(用户管理,角色管理,菜单管理,部门管理,岗位管理,字典管理,字典数据,人员申请)'),
+        n.startsWith('系统管理(用户管理,角色管理,菜单管理,部门管理,岗位管理,字典管理,字典数据,人员申请,通知公告)'),
       ),
+      JSON.stringify(admin),
     );
     assert.ok(
       admin.some((n) => n.startsWith('系统监控(在线用户,操作日志,登录日志,定时任务,服务监控,缓存监控,统计分析)')),
