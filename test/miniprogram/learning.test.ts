@@ -107,11 +107,11 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
     const entry = on('[data-test=me-learning]');
     await entry.waitFor();
     // the department's open tasks, this one among them (other suites assign 心血管内科 tasks too; a late joiner gets them)
-    const mine = (await call('GET', '/api/mp/learning/my-tasks?pageSize=100', { token })).body as {
+    const assigned = (await call('GET', '/api/mp/learning/my-tasks?pageSize=100', { token })).body as {
       items: { id: number; completed: boolean }[];
     };
-    assert.ok(mine.items.some((t) => t.id === task.body.id && !t.completed));
-    assert.match(await entry.innerText(), new RegExp(`${mine.items.filter((t) => !t.completed).length} 项未完成`));
+    assert.ok(assigned.items.some((t) => t.id === task.body.id && !t.completed));
+    assert.match(await entry.innerText(), new RegExp(`${assigned.items.filter((t) => !t.completed).length} 项未完成`));
     await entry.click();
     await on(`[data-test="lt-${task.body.id}"]`).waitFor();
     assert.equal((await on(`[data-test="lt-state-${task.body.id}"]`).innerText()).trim(), '0/1');
