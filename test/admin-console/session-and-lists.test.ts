@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { startStack } from '../support/stack';
-import { call, loginAs as apiLogin } from '../support/api';
+import { call, loginAs as apiLogin, sessionIdOf } from '../support/api';
 import {
   closeBrowser,
   ensureConsoleBuilt,
@@ -60,7 +60,7 @@ describe('console: 403 title, forced logout notice, searches kept across a refre
     // only this browser's login: other suites hold sessions of the demo chief too
     const token = await s.page.evaluate(() => localStorage.getItem('yiyun.admin.accessToken'));
     assert.ok(token, 'the browser holds its access token');
-    const sid = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).sid as string;
+    const sid = sessionIdOf(token);
     const sessions = online.body.items as { username: string; sessionId: string }[];
     assert.ok(
       sessions.some((o) => o.sessionId === sid),

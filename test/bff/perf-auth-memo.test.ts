@@ -6,7 +6,7 @@
  * next request to the other.
  */
 import assert from 'node:assert/strict';
-import { call, DEMO, adminLogin, mpLogin } from '../support/api';
+import { call, DEMO, adminLogin, mpLogin, sessionIdOf } from '../support/api';
 import { startStack, testMode } from '../support/stack';
 import { http, startChildBff, type ChildBff } from '../support/child';
 
@@ -67,7 +67,7 @@ describe('login memo across two BFF processes (MariaDB + Redis)', function () {
     });
     assert.equal(online.status, 200, JSON.stringify(online.body));
     // only this test's own login: other suites hold the demo chief's other sessions
-    const sid = JSON.parse(Buffer.from(again.accessToken.split('.')[1]!, 'base64url').toString()).sid as string;
+    const sid = sessionIdOf(again.accessToken);
     const sessions = online.body.items as { sessionId: string }[];
     assert.ok(sessions.some((s) => s.sessionId === sid));
     assert.equal((await call('DELETE', `/api/admin/monitor/online/${sid}`, { token: admin })).status, 204);

@@ -102,3 +102,15 @@ export async function mpLogin(openid?: string, opts: { consent?: boolean } = {})
 let seq = 0;
 /** A name unique within this run, for data the test creates. */
 export const unique = (prefix: string) => `${prefix}${Date.now().toString(36)}${(seq++).toString(36)}`;
+
+/**
+ * The console session id inside an access token. Tests that force a session out kick only their own login by it:
+ * the demo accounts' other sessions belong to other suites in the same run.
+ */
+export function sessionIdOf(accessToken: string): string {
+  const payload = accessToken.split('.')[1];
+  if (!payload) throw new Error('not a JWT');
+  const sid = (JSON.parse(Buffer.from(payload, 'base64url').toString()) as { sid?: unknown }).sid;
+  if (typeof sid !== 'string') throw new Error('the token carries no session id');
+  return sid;
+}
