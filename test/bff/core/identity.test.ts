@@ -152,7 +152,10 @@ describe('identity: console accounts', () => {
     const online = await call('GET', '/api/admin/monitor/online?username=chief&pageSize=100', { token: admin });
     // Only this test's own login: the demo chief's other sessions belong to other suites in the same run.
     const sid = sessionIdOf(other.accessToken);
-    assert.ok(online.body.items.some((s: { sessionId: string }) => s.sessionId === sid), JSON.stringify(online.body));
+    assert.ok(
+      online.body.items.some((s: { sessionId: string }) => s.sessionId === sid),
+      JSON.stringify(online.body),
+    );
     assert.equal((await call('GET', '/api/admin/me', { token: other.accessToken })).status, 200);
     assert.equal((await call('DELETE', `/api/admin/monitor/online/${sid}`, { token: admin })).status, 204);
     // Told why, with its own code: not "login expired" but forced out by an administrator.
