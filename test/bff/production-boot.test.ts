@@ -53,6 +53,24 @@ describe('production boot (compiled, MariaDB + Redis, real protocols)', function
   let db: Awaited<ReturnType<typeof createDatabase>> | undefined;
   const running: ChildBff[] = [];
   const prefix = `yiyun_prodboot_${crypto.randomBytes(3).toString('hex')}:`;
+  /** What every production start here is given: MariaDB, Redis, secrets, a real WeChat app. */
+  const productionEnv = (trace: string): NodeJS.ProcessEnv => ({
+    NODE_ENV: 'production',
+    DATABASE_URL: `mysql://root@127.0.0.1:3306/${db!.name}`,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: prefix,
+    JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+    DATA_KEY: crypto.randomBytes(32).toString('base64'),
+    WECHAT_APPID: APPID,
+    WECHAT_SECRET: SECRET,
+    YIYUN_LOAD_TRACE: trace,
+  });
+  /** The compiled simulator chunks a boot loaded (none, in production). */
+  const simulatorChunks = (trace: string) => {
+    const files = ours(loaded(trace));
+    assert.ok(files.includes('server.mjs'), `the trace records our own code: ${files}`);
+    return files.filter((f) => SIMULATOR_CHUNK.test(f));
+  };
 
   before(async () => {
     await buildBff();
@@ -90,16 +108,9 @@ describe('production boot (compiled, MariaDB + Redis, real protocols)', function
     const trace = path.join(tmp, 'production.trace');
     const bff = await startChildBff(
       {
-        NODE_ENV: 'production',
-        DATABASE_URL: `mysql://root@127.0.0.1:3306/${db!.name}`,
-        REDIS_URL: 'redis://127.0.0.1:6379',
-        REDIS_PREFIX: prefix,
+        ...productionEnv(trace),
         MIGRATE_ON_START: 'true',
-        JWT_SECRET: crypto.randomBytes(32).toString('hex'),
-        DATA_KEY: crypto.randomBytes(32).toString('base64'),
         ADMIN_INITIAL_PASSWORD: 'Initial-Prod-Boot-2468',
-        WECHAT_APPID: APPID,
-        WECHAT_SECRET: SECRET,
         WECHAT_API_BASE: await wechat.listen(0),
         WECHATPAY_MCHID: '1900000777',
         WECHATPAY_MERCHANT_SERIAL: merchant.serial,
@@ -107,7 +118,6 @@ describe('production boot (compiled, MariaDB + Redis, real protocols)', function
         WECHATPAY_APIV3_KEY: apiV3Key,
         WECHATPAY_PLATFORM_KEYS: JSON.stringify(pay.platformPublicKeys),
         WECHATPAY_API_BASE: await pay.listen(0),
-        YIYUN_LOAD_TRACE: trace,
       },
       { compiled: true, nodeArgs: ['--import', register] },
     );
@@ -124,13 +134,7 @@ describe('production boot (compiled, MariaDB + Redis, real protocols)', function
     // The simulated endpoints the demo mounts are not there.
     assert.equal((await http(bff.url, 'POST', '/sim-wechat/__sim/login', { body: { openid: 'x' } })).status, 404);
 
-    const files = ours(loaded(trace));
-    assert.ok(files.includes('server.mjs'), `the trace records our own code: ${files}`);
-    assert.deepEqual(
-      files.filter((f) => SIMULATOR_CHUNK.test(f)),
-      [],
-      'production loaded simulator code',
-    );
+    assert.deepEqual(simulatorChunks(trace), [], 'production loaded simulator code');
     assert.deepEqual(
       loaded(trace).filter((f) => f.includes(`${path.sep}simulators${path.sep}`)),
       [],
@@ -149,16 +153,8 @@ describe('production boot (compiled, MariaDB + Redis, real protocols)', function
         HOME: process.env.HOME,
         PORT: '0',
         HOST: '127.0.0.1',
-        NODE_ENV: 'production',
-        DATABASE_URL: `mysql://root@127.0.0.1:3306/${db!.name}`,
-        REDIS_URL: 'redis://127.0.0.1:6379',
-        REDIS_PREFIX: prefix,
-        JWT_SECRET: crypto.randomBytes(32).toString('hex'),
-        DATA_KEY: crypto.randomBytes(32).toString('base64'),
-        WECHAT_APPID: APPID,
-        WECHAT_SECRET: SECRET,
+        ...productionEnv(trace),
         WECHATPAY_SIMULATED: 'false',
-        YIYUN_LOAD_TRACE: trace,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -170,25 +166,13 @@ describe('production boot (compiled, MariaDB + Redis, real protocols)', function
     assert.match(out, /Refusing to start in production: this configuration would load simulator code/);
     assert.match(out, /the simulated WeChat Pay gateway \(set WECHATPAY_MCHID and the merchant keys\)/);
     assert.doesNotMatch(out, /"url":"http/, 'it listened');
-    const files = ours(loaded(trace));
-    assert.ok(files.includes('server.mjs'), `the trace records our own code: ${files}`);
-    assert.deepEqual(
-      files.filter((f) => SIMULATOR_CHUNK.test(f)),
-      [],
-      'a refused production boot loaded simulator code',
-    );
+    assert.deepEqual(simulatorChunks(trace), [], 'a refused production boot loaded simulator code');
 
     // Forcing the simulated WeChat is refused by the configuration already, with its own clear message.
     assert.throws(
       () =>
         loadConfig({
-          NODE_ENV: 'production',
-          DATABASE_URL: 'mysql://root@127.0.0.1:3306/x',
-          REDIS_URL: 'redis://127.0.0.1:6379',
-          JWT_SECRET: crypto.randomBytes(32).toString('hex'),
-          DATA_KEY: crypto.randomBytes(32).toString('base64'),
-          WECHAT_APPID: APPID,
-          WECHAT_SECRET: SECRET,
+          ...productionEnv(path.join(tmp, 'unused.trace')),
           WECHAT_SIMULATED: 'true',
           WECHATPAY_MCHID: '1900000777',
         }),
