@@ -30,15 +30,44 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/**
+ * The simulated WeChat and WeChat Pay (bff/src/simulators) this boot needs, loaded here and nowhere else, with a
+ * dynamic import(): the simulated WeChat when it is simulated and no API base is given, the WeChat Pay gateway when no
+ * merchant (WECHATPAY_MCHID) is configured. In production (NODE_ENV=production, in the config or the process) it
+ * refuses to load them, whatever the settings say — loadConfig already refuses the plain cases (WECHAT_SIMULATED,
+ * no WeChat Pay merchant); this is the last line, checked where the code would be loaded.
+ */
+export async function loadSimulators(config: Config) {
+  const wechat = config.wechat.simulated && !config.wechat.apiBase;
+  const wechatpay = !config.WECHATPAY_MCHID;
+  if (!wechat && !wechatpay) return {};
+  if (config.NODE_ENV === 'production' || process.env.NODE_ENV === 'production') {
+    const which = [
+      ...(wechat ? ['the simulated WeChat (set WECHAT_APPID and WECHAT_SECRET, and not WECHAT_SIMULATED)'] : []),
+      ...(wechatpay ? ['the simulated WeChat Pay gateway (set WECHATPAY_MCHID and the merchant keys)'] : []),
+    ];
+    throw new Error(
+      `Refusing to start in production: this configuration would load simulator code:\n  ${which.join('\n  ')}`,
+    );
+  }
+  return {
+    wechat: wechat ? await import('./simulators/wechat-server') : undefined,
+    wechatpay: wechatpay ? await import('./simulators/wechatpay-gateway') : undefined,
+  };
+}
+
+type Simulators = Awaited<ReturnType<typeof loadSimulators>>;
+
 /** Boots the whole BFF: infrastructure, migrations (embedded), demo seed, simulated WeChat, HTTP. */
 export async function startServer(config: Config = loadConfig()): Promise<Running> {
+  // First: a production boot that would load a simulator stops here, before it touches the database or Redis.
+  const sims = await loadSimulators(config);
   const infra = await initInfra(config, { initModels: (sequelize) => initModuleModels(sequelize, MODULES) });
   setUpModules(MODULES);
   const { log } = infra;
   const simulators: { close(): Promise<void> }[] = [];
-  if (config.wechat.simulated && !config.wechat.apiBase) {
-    // Loaded only here, on demand: a production boot never loads simulator code.
-    const { FakeWechat } = await import('./simulators/wechat-server');
+  if (sims.wechat) {
+    const { FakeWechat } = sims.wechat;
     const fake = new FakeWechat({ apps: { [config.wechat.appid]: config.wechat.secret } });
     infra.wechat.setBaseUrl(await fake.listen(0));
     simulators.push(fake);
@@ -47,7 +76,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
       'SIMULATED WeChat is in use (demo mode): logins and phone numbers are not real',
     );
   }
-  const pay = await setUpWechatPay(config, infra);
+  const pay = await setUpWechatPay(config, infra, sims);
   if (pay.simulator) simulators.push(pay.simulator);
 
   if (config.MIGRATE_ON_START ?? config.embedded) await migrate(infra.sequelize);
@@ -136,7 +165,7 @@ function answerUnparsableRequest(err: NodeJS.ErrnoException, socket: Duplex) {
  * WeChat Pay: the real merchant from the environment, or (demo) a simulated merchant identity and the
  * spec-faithful local gateway, which is also what the h5 pay sheet talks to through /sim-wechatpay.
  */
-async function setUpWechatPay(config: Config, infra: Infra) {
+async function setUpWechatPay(config: Config, infra: Infra, sims: Simulators) {
   let simulator: { close(): Promise<void> } | undefined;
   let opts: ConstructorParameters<typeof WechatPayClient>[0];
   if (config.WECHATPAY_MCHID) {
@@ -160,10 +189,11 @@ async function setUpWechatPay(config: Config, infra: Infra) {
       apiBase: config.WECHATPAY_API_BASE,
     };
   } else {
+    if (!sims.wechatpay) throw new Error('the simulated WeChat Pay gateway was not loaded');
     const merchant = generateMerchantIdentity();
     const apiV3Key = generateApiV3Key();
     const mchid = '1900000109';
-    const { FakeWechatPay } = await import('./simulators/wechatpay-gateway');
+    const { FakeWechatPay } = sims.wechatpay;
     const gateway = new FakeWechatPay({
       mchid,
       appid: config.wechat.appid,

@@ -1,17 +1,7 @@
 import { infra, tx } from '../../bff/src/infra';
 import { hashPassword } from '../../bff/src/infra/crypto';
 import { passwordProblem } from '../../bff/src/modules/system/password-policy';
-import {
-  Dept,
-  DictItem,
-  DictType,
-  Menu,
-  Post,
-  Role,
-  RoleMenu,
-  User,
-  UserRole,
-} from '../../bff/src/modules/system/models';
+import { Dept, Menu, Role, RoleMenu, User, UserRole } from '../../bff/src/modules/system/models';
 import { MENUS, type MenuSeed, type RoleKey } from './menus';
 import { MODULES } from '../../bff/src/modules';
 import type { Transaction } from 'sequelize';
@@ -22,69 +12,6 @@ export const BUILTIN_ROLES: { key: RoleKey; name: string; dataScope: Role['dataS
   { key: 'dept_admin', name: '科室管理员', dataScope: 'dept_and_below', orderNum: 2 },
   { key: 'chief_physician', name: '主任医师', dataScope: 'dept', orderNum: 3 },
   { key: 'physician', name: '医师', dataScope: 'self', orderNum: 4 },
-];
-
-export const POSTS = [
-  ['chief', '主任医师'],
-  ['associate_chief', '副主任医师'],
-  ['attending', '主治医师'],
-  ['resident', '住院医师'],
-  ['head_nurse', '护士长'],
-  ['nurse', '护士'],
-  ['pharmacist', '药师'],
-  ['staff', '行政人员'],
-] as const;
-
-const DICTS: { type: string; name: string; items: [string, string, string?][] }[] = [
-  {
-    type: 'sys_normal_disable',
-    name: '启用状态',
-    items: [
-      ['正常', 'active', 'success'],
-      ['停用', 'disabled', 'danger'],
-    ],
-  },
-  {
-    type: 'sys_user_status',
-    name: '账号状态',
-    items: [
-      ['正常', 'active', 'success'],
-      ['停用', 'disabled', 'danger'],
-      ['待审核', 'pending', 'warning'],
-      ['已驳回', 'rejected', 'info'],
-    ],
-  },
-  {
-    type: 'sys_user_gender',
-    name: '性别',
-    items: [
-      ['男', 'M'],
-      ['女', 'F'],
-    ],
-  },
-  {
-    type: 'mp_patient_relation',
-    name: '就诊人关系',
-    items: [
-      ['本人', 'self'],
-      ['配偶', 'spouse'],
-      ['父母', 'parent'],
-      ['子女', 'child'],
-      ['兄弟姐妹', 'sibling'],
-      ['其他', 'other'],
-    ],
-  },
-  {
-    type: 'sys_data_scope',
-    name: '数据范围',
-    items: [
-      ['全部数据', 'all'],
-      ['自定义部门', 'custom'],
-      ['本部门', 'dept'],
-      ['本部门及以下', 'dept_and_below'],
-      ['仅本人', 'self'],
-    ],
-  },
 ];
 
 /**
@@ -127,28 +54,18 @@ export async function seedMenus() {
   await invalidateAuthz();
 }
 
-/** Roles, menus, positions and dictionaries every installation needs. Idempotent: runs once. */
+/**
+ * The built-in roles and the console's menus every installation needs, the first administrator (production), then
+ * every module's reference data. Roles are made once; menus are synced and module seeds run at every start.
+ */
 export async function seedBase(): Promise<boolean> {
   if ((await Role.count()) > 0) {
     await seedMenus();
-    await seedModulesBase();
+    await seedModulesBase({ fresh: false });
     return false;
   }
   await tx(async (t) => {
     for (const r of BUILTIN_ROLES) await Role.create({ ...r, status: 'active', builtin: true }, { transaction: t });
-    let i = 1;
-    for (const [code, name] of POSTS)
-      await Post.create({ code, name, orderNum: i++, status: 'active' }, { transaction: t });
-    for (const d of DICTS) {
-      await DictType.create({ type: d.type, name: d.name, status: 'active', remark: null }, { transaction: t });
-      let o = 1;
-      for (const [label, value, cssClass] of d.items) {
-        await DictItem.create(
-          { dictType: d.type, label, value, orderNum: o++, cssClass: cssClass ?? null, status: 'active' },
-          { transaction: t },
-        );
-      }
-    }
   });
   await seedMenus();
   const { config } = infra();
@@ -177,11 +94,14 @@ export async function seedBase(): Promise<boolean> {
     const role = await Role.findOne({ where: { key: 'admin' } });
     await UserRole.create({ userId: admin.id, roleId: role!.id });
   }
-  await seedModulesBase();
+  await seedModulesBase({ fresh: true });
   return true;
 }
 
-/** Every module's reference data (its manifest's `seed.base`), in module order; each is idempotent. */
-async function seedModulesBase() {
-  for (const m of MODULES) await m.seed?.base?.();
+/**
+ * Every module's reference data (its manifest's `seed.base`: system's positions and dictionaries, scheduling's 号别,
+ * records' ICD-10 and drugs …), in module order; each is idempotent. `fresh`: this is the installation's first start.
+ */
+async function seedModulesBase(ctx: { fresh: boolean }) {
+  for (const m of MODULES) await m.seed?.base?.(ctx);
 }

@@ -8,6 +8,7 @@ import { loadConfig } from '../../bff/src/config';
 import { OperLog } from '../../bff/src/modules/monitor/models';
 import { startStack } from '../support/stack';
 import { call, loginAs } from '../support/api';
+import { until } from '../support/child';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,6 +65,47 @@ for (const impl of ['memory', 'redis'] as const) {
         kv.withLock('M', () => kv2.withLock('M', async () => 1, { waitMs: 50 })),
         LockBusyError,
       );
+    });
+
+    it('keeps a renewed lock past its TTL while the holder runs; a holder that stops renewing lets it lapse', async function () {
+      if (impl !== 'redis') this.skip(); // the in-process lock has no TTL: it ends with its holder
+      const key = `R${crypto.randomBytes(3).toString('hex')}`;
+      const lockKey = `${prefix}lock:${key}`;
+      const ttlMs = 300;
+      await kv.withLock(
+        key,
+        async () => {
+          // Renewals are what we wait for: each puts the key's TTL back up. Four of them span more than the TTL.
+          let last = await redis!.pttl(lockKey);
+          let renewals = 0;
+          await until(
+            'four renewals of the lock',
+            10_000,
+            async () => {
+              const now = await redis!.pttl(lockKey);
+              assert.ok(now > 0, 'the lock lapsed while its holder was running');
+              if (now > last) renewals++;
+              last = now;
+              return renewals >= 4 ? true : undefined;
+            },
+            20,
+          );
+          await assert.rejects(
+            kv2.withLock(key, async () => 1, { waitMs: 0 }),
+            LockBusyError,
+          );
+        },
+        { ttlMs, waitMs: 0, renew: true },
+      );
+      assert.equal(await redis!.exists(lockKey), 0, 'released when the holder finished');
+
+      // A holder that died: its lock (here set as it would have left it) is not renewed and lapses within the TTL.
+      await redis!.set(lockKey, 'a-dead-holder', 'PX', ttlMs);
+      await assert.rejects(
+        kv2.withLock(key, async () => 1, { waitMs: 0 }),
+        LockBusyError,
+      );
+      assert.equal(await kv2.withLock(key, async () => 'taken', { waitMs: 5_000 }), 'taken');
     });
 
     it('counts hits in a fixed window', async () => {

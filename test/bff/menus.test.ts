@@ -3,6 +3,9 @@ import assert from 'node:assert/strict';
 import { assembleMenus, btn, type MenuSeed } from '../../bff/src/kernel/menus';
 import { MODULES } from '../../bff/src/modules';
 import { MENUS } from '../../db/seeds/menus';
+import { POSTS, SYSTEM_DICTS } from '../../bff/src/modules/system/seed';
+import { PATIENT_DICTS } from '../../bff/src/modules/patient/seed';
+import { call, loginAs } from '../support/api';
 
 const page = (name: string, perms: string): MenuSeed => ({ name, type: 'M', path: name, perms });
 
@@ -137,5 +140,26 @@ describe('menus from module manifests', () => {
       MENUS.map((m) => m.name).filter((n) => ['首页', '系统管理', '门诊管理', '系统监控'].includes(n)),
       ['首页', '系统管理', '门诊管理', '系统监控'],
     );
+  });
+
+  it("a new installation's positions and dictionaries come from system's and patient's manifest seeds", async () => {
+    const token = await loginAs('admin');
+    const posts = await call<{ id: number; name: string }[]>('GET', '/api/admin/system/posts/options', { token });
+    assert.equal(posts.status, 200, JSON.stringify(posts.body));
+    for (const [, name] of POSTS)
+      assert.ok(
+        posts.body.some((p) => p.name === name),
+        `position ${name}: ${JSON.stringify(posts.body)}`,
+      );
+    for (const d of [...SYSTEM_DICTS, ...PATIENT_DICTS]) {
+      const r = await call<{ label: string; value: string }[]>('GET', `/api/admin/dicts/${d.type}`, { token });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      // other suites may add items of their own: each seeded one is there
+      for (const [label, value] of d.items)
+        assert.ok(
+          r.body.some((o) => o.label === label && o.value === value),
+          `${d.type}: ${label} ${value} in ${JSON.stringify(r.body)}`,
+        );
+    }
   });
 });

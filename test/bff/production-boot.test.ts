@@ -15,7 +15,10 @@ import { buildBff } from '../../scripts/build-bff.mjs';
 import { generateApiV3Key, generateMerchantIdentity } from '../../bff/src/infra/wechatpay';
 import { FakeWechat } from '../../bff/src/simulators/wechat-server';
 import { FakeWechatPay } from '../../bff/src/simulators/wechatpay-gateway';
+import { spawn } from 'node:child_process';
 import { createDatabase, http, startChildBff, type ChildBff } from '../support/child';
+import { loadConfig } from '../../bff/src/config';
+import { loadSimulators, startServer } from '../../bff/src/server';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dist = path.join(root, 'bff/dist');
@@ -50,6 +53,24 @@ describe('production boot (compiled, MariaDB + Redis, real protocols)', function
   let db: Awaited<ReturnType<typeof createDatabase>> | undefined;
   const running: ChildBff[] = [];
   const prefix = `yiyun_prodboot_${crypto.randomBytes(3).toString('hex')}:`;
+  /** What every production start here is given: MariaDB, Redis, secrets, a real WeChat app. */
+  const productionEnv = (trace: string): NodeJS.ProcessEnv => ({
+    NODE_ENV: 'production',
+    DATABASE_URL: `mysql://root@127.0.0.1:3306/${db!.name}`,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: prefix,
+    JWT_SECRET: crypto.randomBytes(32).toString('hex'),
+    DATA_KEY: crypto.randomBytes(32).toString('base64'),
+    WECHAT_APPID: APPID,
+    WECHAT_SECRET: SECRET,
+    YIYUN_LOAD_TRACE: trace,
+  });
+  /** The compiled simulator chunks a boot loaded (none, in production). */
+  const simulatorChunks = (trace: string) => {
+    const files = ours(loaded(trace));
+    assert.ok(files.includes('server.mjs'), `the trace records our own code: ${files}`);
+    return files.filter((f) => SIMULATOR_CHUNK.test(f));
+  };
 
   before(async () => {
     await buildBff();
@@ -87,16 +108,9 @@ describe('production boot (compiled, MariaDB + Redis, real protocols)', function
     const trace = path.join(tmp, 'production.trace');
     const bff = await startChildBff(
       {
-        NODE_ENV: 'production',
-        DATABASE_URL: `mysql://root@127.0.0.1:3306/${db!.name}`,
-        REDIS_URL: 'redis://127.0.0.1:6379',
-        REDIS_PREFIX: prefix,
+        ...productionEnv(trace),
         MIGRATE_ON_START: 'true',
-        JWT_SECRET: crypto.randomBytes(32).toString('hex'),
-        DATA_KEY: crypto.randomBytes(32).toString('base64'),
         ADMIN_INITIAL_PASSWORD: 'Initial-Prod-Boot-2468',
-        WECHAT_APPID: APPID,
-        WECHAT_SECRET: SECRET,
         WECHAT_API_BASE: await wechat.listen(0),
         WECHATPAY_MCHID: '1900000777',
         WECHATPAY_MERCHANT_SERIAL: merchant.serial,
@@ -104,7 +118,6 @@ describe('production boot (compiled, MariaDB + Redis, real protocols)', function
         WECHATPAY_APIV3_KEY: apiV3Key,
         WECHATPAY_PLATFORM_KEYS: JSON.stringify(pay.platformPublicKeys),
         WECHATPAY_API_BASE: await pay.listen(0),
-        YIYUN_LOAD_TRACE: trace,
       },
       { compiled: true, nodeArgs: ['--import', register] },
     );
@@ -121,17 +134,61 @@ describe('production boot (compiled, MariaDB + Redis, real protocols)', function
     // The simulated endpoints the demo mounts are not there.
     assert.equal((await http(bff.url, 'POST', '/sim-wechat/__sim/login', { body: { openid: 'x' } })).status, 404);
 
-    const files = ours(loaded(trace));
-    assert.ok(files.includes('server.mjs'), `the trace records our own code: ${files}`);
-    assert.deepEqual(
-      files.filter((f) => SIMULATOR_CHUNK.test(f)),
-      [],
-      'production loaded simulator code',
-    );
+    assert.deepEqual(simulatorChunks(trace), [], 'production loaded simulator code');
     assert.deepEqual(
       loaded(trace).filter((f) => f.includes(`${path.sep}simulators${path.sep}`)),
       [],
       'production loaded a simulator source file',
     );
+  });
+
+  it('refuses, with a clear startup error, a production configuration that would load a simulator', async () => {
+    // WECHATPAY_SIMULATED=false without a merchant passes the configuration check (it is not "simulated"), but the
+    // BFF would fall back to its simulated gateway: the loader refuses, before the database is touched.
+    const trace = path.join(tmp, 'refused.trace');
+    const child = spawn(process.execPath, ['--import', register, path.join(dist, 'server.mjs')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ...productionEnv(trace),
+        WECHATPAY_SIMULATED: 'false',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((r) => child.once('exit', r));
+    assert.notEqual(code, 0, out);
+    assert.match(out, /Refusing to start in production: this configuration would load simulator code/);
+    assert.match(out, /the simulated WeChat Pay gateway \(set WECHATPAY_MCHID and the merchant keys\)/);
+    assert.doesNotMatch(out, /"url":"http/, 'it listened');
+    assert.deepEqual(simulatorChunks(trace), [], 'a refused production boot loaded simulator code');
+
+    // Forcing the simulated WeChat is refused by the configuration already, with its own clear message.
+    assert.throws(
+      () =>
+        loadConfig({
+          ...productionEnv(path.join(tmp, 'unused.trace')),
+          WECHAT_SIMULATED: 'true',
+          WECHATPAY_MCHID: '1900000777',
+        }),
+      /Refusing to start in production:[\s\S]*WeChat is simulated/,
+    );
+
+    // And a configuration made some other way (a caller of startServer) meets the loader itself.
+    const demo = loadConfig({ NODE_ENV: 'test', DATA_DIR: path.join(tmp, 'refused-data') });
+    await assert.rejects(
+      loadSimulators({ ...demo, NODE_ENV: 'production' }),
+      /Refusing to start in production: this configuration would load simulator code:\n {2}the simulated WeChat \(/,
+    );
+    await assert.rejects(
+      startServer({ ...demo, NODE_ENV: 'production' }),
+      /Refusing to start in production: this configuration would load simulator code/,
+    );
+    assert.equal(fs.existsSync(demo.sqlitePath), false, 'the refused boot opened its database');
   });
 });

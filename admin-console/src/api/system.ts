@@ -40,11 +40,17 @@ export type UserCreateBody = z.input<typeof UserCreate>
 export type UserUpdateBody = z.input<typeof UserUpdate>
 
 export type RoleBody = z.input<typeof RoleCreate>
+export type RoleUpdateBody = z.input<typeof RoleUpdate>
 export type MenuBody = z.input<typeof MenuCreate>
+export type MenuUpdateBody = z.input<typeof MenuUpdate>
 export type DeptBody = z.input<typeof DeptCreate>
+export type DeptUpdateBody = z.input<typeof DeptUpdate>
 export type PostBody = z.input<typeof PostCreate>
+export type PostUpdateBody = z.input<typeof PostUpdate>
 export type DictTypeBody = z.input<typeof DictTypeCreate>
+export type DictTypeUpdateBody = z.input<typeof DictTypeUpdate>
 export type DictItemBody = z.input<typeof DictItemCreate>
+export type DictItemUpdateBody = z.input<typeof DictItemUpdate>
 
 /** Generic CRUD over one resource path, so each entity below is one line, not five. */
 function crud<T, Create, Update>(path: string) {
@@ -67,7 +73,7 @@ export const userApi = {
 }
 
 export const roleApi = {
-  ...crud<Role, RoleBody, z.input<typeof RoleUpdate>>('/system/roles'),
+  ...crud<Role, RoleBody, RoleUpdateBody>('/system/roles'),
   /** every role (not paged: a clinic has a handful) */
   list: () => get<Role[]>('/system/roles'),
   grantable: () => get<Role[]>('/system/roles/grantable'),
@@ -75,31 +81,31 @@ export const roleApi = {
 }
 
 export const menuApi = {
-  ...crud<MenuItem, MenuBody, z.input<typeof MenuUpdate>>('/system/menus'),
+  ...crud<MenuItem, MenuBody, MenuUpdateBody>('/system/menus'),
   tree: () => get<MenuItem[]>('/system/menus'),
 }
 
 export const deptApi = {
-  ...crud<Dept, DeptBody, z.input<typeof DeptUpdate>>('/system/depts'),
+  ...crud<Dept, DeptBody, DeptUpdateBody>('/system/depts'),
   tree: () => get<Dept[]>('/system/depts'),
   /** the departments in the caller's data scope for filters and pickers: any console user may read them */
   options: () => get<DeptOption[]>('/system/depts/options'),
 }
 
 export const postApi = {
-  ...crud<Post, PostBody, z.input<typeof PostUpdate>>('/system/posts'),
+  ...crud<Post, PostBody, PostUpdateBody>('/system/posts'),
   list: (q: PageQuery = {}) => get<Page<Post>>('/system/posts', q),
   /** active positions for pickers: any console user may read them */
   options: () => get<PostOption[]>('/system/posts/options'),
 }
 
 export const dictTypeApi = {
-  ...crud<DictType, DictTypeBody, z.input<typeof DictTypeUpdate>>('/system/dict-types'),
+  ...crud<DictType, DictTypeBody, DictTypeUpdateBody>('/system/dict-types'),
   list: (q: PageQuery & { name?: string; type?: string } = {}) => get<Page<DictType>>('/system/dict-types', q),
 }
 
 export const dictItemApi = {
-  ...crud<DictItem, DictItemBody, z.input<typeof DictItemUpdate>>('/system/dict-items'),
+  ...crud<DictItem, DictItemBody, DictItemUpdateBody>('/system/dict-items'),
   list: (q: PageQuery & { dictType: string; label?: string }) => get<Page<DictItem>>('/system/dict-items', q),
 }
 

@@ -2,7 +2,7 @@ import { Queue, Worker } from 'bullmq';
 import { Cron } from 'croner';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
-import { LockBusyError } from './kv';
+import { LockBusyError, type LockOptions } from './kv';
 import { metrics } from './metrics';
 import type { Logger } from './logger';
 
@@ -81,7 +81,7 @@ export interface JobStore {
 
 /** The lock a `forbid` job holds while it runs, on every instance (Kv: Redis, or in-process). */
 export interface JobLock {
-  withLock<T>(key: string, fn: () => Promise<T>, opts?: { ttlMs?: number; waitMs?: number }): Promise<T>;
+  withLock<T>(key: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
 }
 
 /** How this process names itself in run logs and heartbeats. */
@@ -118,7 +118,12 @@ export interface JobRunnerOptions {
   lock?: JobLock;
 }
 
-const FORBID_LOCK_TTL_MS = 30 * 60_000;
+/**
+ * A `forbid` run's lock is short-lived and renewed by the running instance every third of it, as long as the run
+ * goes on (however long): an instance killed mid-run (SIGKILL, OOM) stops renewing, so its lock lapses within this
+ * time and the job's next run goes ahead instead of being skipped as "still running elsewhere".
+ */
+export const FORBID_LOCK_TTL_MS = 30_000;
 
 /** The job table both runners share; they differ only in how runs are triggered. */
 abstract class JobTable {
@@ -227,7 +232,11 @@ abstract class JobTable {
     this.running.add(name);
     try {
       if (!this.jobOpts.lock) return await body();
-      return await this.jobOpts.lock.withLock(`job:${name}`, body, { waitMs: 0, ttlMs: FORBID_LOCK_TTL_MS });
+      return await this.jobOpts.lock.withLock(`job:${name}`, body, {
+        waitMs: 0,
+        ttlMs: FORBID_LOCK_TTL_MS,
+        renew: true,
+      });
     } catch (err) {
       if (err instanceof LockBusyError) return skip('上一次运行尚未结束（在另一实例上）');
       throw err;

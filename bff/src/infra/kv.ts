@@ -9,8 +9,12 @@ export interface Kv {
   /** Sets the key only if it is absent; says whether it did. */
   setIfAbsent(key: string, value: unknown, ttlSec: number): Promise<boolean>;
   del(key: string): Promise<void>;
-  /** Runs fn while holding the named lock; throws LockBusyError if it can't be had within waitMs. */
-  withLock<T>(key: string, fn: () => Promise<T>, opts?: { ttlMs?: number; waitMs?: number }): Promise<T>;
+  /**
+   * Runs fn while holding the named lock; throws LockBusyError if it can't be had within waitMs. The lock lapses
+   * ttlMs after it was taken — or, with `renew`, ttlMs after the last renewal: the holder extends it every ttlMs/3
+   * while fn runs, so a long run keeps it and a process that dies (SIGKILL) lets it go within ttlMs.
+   */
+  withLock<T>(key: string, fn: () => Promise<T>, opts?: LockOptions): Promise<T>;
   /** Fixed-window counter: counts this hit and says whether it is within limit. */
   hit(
     key: string,
@@ -19,6 +23,13 @@ export interface Kv {
   ): Promise<{ allowed: boolean; count: number; retryAfterSec: number }>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface LockOptions {
+  ttlMs?: number;
+  waitMs?: number;
+  /** Keep extending the lock while fn runs (long runs with a short ttlMs). */
+  renew?: boolean;
 }
 
 export class LockBusyError extends Error {
@@ -30,6 +41,7 @@ export class LockBusyError extends Error {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+const EXTEND = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const HIT = `local c = redis.call('incr', KEYS[1]) if c == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return {c, redis.call('pttl', KEYS[1])}`;
 
 /**
@@ -67,7 +79,7 @@ export class RedisKv implements Kv {
   async del(key: string) {
     await this.cmd((r) => r.del(this.k(key)));
   }
-  async withLock<T>(key: string, fn: () => Promise<T>, opts: { ttlMs?: number; waitMs?: number } = {}) {
+  async withLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}) {
     const { ttlMs = 10_000, waitMs = 5_000 } = opts;
     const token = crypto.randomUUID();
     const lockKey = this.k(`lock:${key}`);
@@ -77,12 +89,22 @@ export class RedisKv implements Kv {
       if (Date.now() >= deadline) throw new LockBusyError(key);
       await sleep(delay);
     }
+    const renewal = opts.renew ? setInterval(() => void this.extend(lockKey, token, ttlMs), ttlMs / 3) : undefined;
+    renewal?.unref();
     try {
       return await fn();
     } finally {
+      clearInterval(renewal);
       // fn's work is done (and committed): a release lost to a Redis outage only means the lock lapses at its TTL.
       await this.redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
     }
+  }
+  /**
+   * One renewal, only while the lock is still ours. A failed one (Redis unreachable) is tried again at the next tick:
+   * the lock lapses only after ttlMs without any.
+   */
+  private async extend(lockKey: string, token: string, ttlMs: number) {
+    await this.redis.eval(EXTEND, 1, lockKey, token, String(ttlMs)).catch(() => undefined);
   }
   async hit(key: string, limit: number, windowSec: number) {
     const [count, pttl] = (await this.cmd((r) => r.eval(HIT, 1, this.k(`rl:${key}`), String(windowSec * 1000)))) as [
@@ -123,7 +145,7 @@ export class MemoryKv implements Kv {
   async del(key: string) {
     this.store.delete(key);
   }
-  async withLock<T>(key: string, fn: () => Promise<T>, opts: { waitMs?: number } = {}) {
+  async withLock<T>(key: string, fn: () => Promise<T>, opts: LockOptions = {}) {
     const deadline = Date.now() + (opts.waitMs ?? 5_000);
     while (this.locks.has(key)) {
       const remaining = deadline - Date.now();

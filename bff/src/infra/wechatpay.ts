@@ -369,7 +369,7 @@ export class WechatPayClient {
     const out = await this.pay.transactions_jsapi({
       description: p.description,
       out_trade_no: p.outTradeNo,
-      time_expire: rfc3339(p.timeExpire),
+      time_expire: shanghaiRfc3339(p.timeExpire), // yyyy-MM-ddTHH:mm:ss+08:00
       notify_url: p.notifyUrl,
       amount: { total: p.amountFen, currency: 'CNY' },
       payer: { openid: p.openid },
@@ -557,9 +557,6 @@ function assertFen(n: number, name: string) {
   if (!Number.isSafeInteger(n) || n < 1)
     throw new WechatPayError(0, 'CLIENT_ERROR', `${name} must be a positive integer number of fen`);
 }
-
-/** RFC 3339 in Beijing time (yyyy-MM-ddTHH:mm:ss+08:00), the format WeChat Pay expects for time_expire. */
-export const rfc3339 = (d: Date) => shanghaiRfc3339(d);
 
 /** One line of a trade bill: a payment (SUCCESS) or a refund (REFUND) on the bill's day, amounts in fen. */
 export interface TradeBillRow {

@@ -39,11 +39,13 @@ export interface ModuleManifest {
   permissions: Readonly<Record<string, string>>;
   /**
    * The domain's seed data, run by db/seeds after migrations, in module order; each must be idempotent.
-   * `base`: what every installation needs (reference data), at every start. `demo`: the demo hospital's data of
+   * `base`: what every installation needs (reference data), at every start — `fresh` on the installation's first
+   * start (after the built-in roles, menus and first administrator are made), for data an administrator owns
+   * afterwards (system's positions and dictionaries). `demo`: the demo hospital's data of
    * this domain (embedded/demo mode only), at every demo start after the hospital itself (departments, accounts) is
    * there; with `demoRefreshMs` it is run again on that period (e.g. a rolling week of schedules).
    */
-  seed?: { base?(): Promise<void>; demo?(): Promise<void>; demoRefreshMs?: number };
+  seed?: { base?(ctx: { fresh: boolean }): Promise<void>; demo?(): Promise<void>; demoRefreshMs?: number };
   /**
    * Called once at start, after every module's models are defined: registers the domain's handlers with the
    * kernel or with a domain it depends on (e.g. booking tells payment what a paid appointment order does).

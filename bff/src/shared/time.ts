@@ -30,6 +30,11 @@ export function shanghaiRfc3339(at: Date | number): string {
   return new Date(new Date(at).getTime() + OFFSET_MS).toISOString().replace(/\.\d{3}Z$/, '+08:00');
 }
 
+/** 'YYYY-MM-DD HH:mm:ss' on Beijing's clock: how exports and bills show an instant. */
+export function shanghaiDateTime(at: Date | number): string {
+  return shanghaiRfc3339(at).slice(0, 19).replace('T', ' ');
+}
+
 /** 早上好 / 中午好 / 下午好 / 晚上好 by the hour in China (夜深了 before 06:00). */
 export function shanghaiGreeting(at: Date | number = new Date()): string {
   const h = new Date(new Date(at).getTime() + OFFSET_MS).getUTCHours();

@@ -21,7 +21,7 @@
  * (hold, delay, deliver, duplicate, reorder, tamper, render).
  */
 import type http from 'node:http';
-import { shanghaiRfc3339 } from '../shared/time';
+import { shanghaiDateTime, shanghaiRfc3339 } from '../shared/time';
 import { closeServer, listenLocally } from './listen';
 import crypto from 'node:crypto';
 import Koa from 'koa';
@@ -163,7 +163,7 @@ const nonceStr = (len = 32) => {
 };
 const nowSec = () => Math.floor(Date.now() / 1000);
 /** RFC 3339 in Beijing time, the format every WeChat Pay time field uses. */
-export const rfc3339 = (ms: number) => shanghaiRfc3339(ms);
+const rfc3339 = shanghaiRfc3339;
 /** WeChat Pay v3 trade bill (bill_type ALL): the record columns and the summary columns, as WeChat writes them. */
 const TRADE_BILL_HEADER =
   '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
@@ -419,7 +419,7 @@ export class FakeWechatPay {
    */
   tradeBillText(billDate: string): string | null {
     const day = (ms: number) => rfc3339(ms).slice(0, 10);
-    const at = (ms: number) => rfc3339(ms).slice(0, 19).replace('T', ' ');
+    const at = shanghaiDateTime;
     const yuan = (fen: number) => (fen / 100).toFixed(2);
     const lines: { ms: number; cells: string[] }[] = [];
     const row = (o: Order, ms: number, state: string, r?: RefundRecord) => ({

@@ -5,6 +5,9 @@
  *
  * The run is held mid-way by a real table lock: stats-rollup rewrites stats_daily, and the test holds
  * LOCK TABLES stats_daily WRITE, so the job waits inside its handler until the process is killed.
+ *
+ * The dead instance's job lock (a `forbid` job runs on one instance at a time) must not hold the job back for long
+ * either: it is short-lived and renewed only by a live run, so once it lapses the job runs again.
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -12,6 +15,7 @@ import mysql from 'mysql2/promise';
 import { Redis } from 'ioredis';
 import { createDatabase, http, startChildBff, until, type ChildBff } from '../../support/child';
 import { DEMO } from '../../support/api';
+import { FORBID_LOCK_TTL_MS } from '../../../bff/src/infra/jobs';
 
 type RunRow = { id: number; status: string; instance: string; started_at: Date; error: string | null };
 
@@ -73,6 +77,19 @@ describe('monitor: a run whose process crashed is closed as interrupted, not lef
     const victim = bffs.find((b) => run.instance.endsWith(`:${b.child.pid}`));
     assert.ok(victim, `no child runs as ${run.instance}`);
     const survivor = bffs.find((b) => b !== victim)!;
+    const stoken = (await http(survivor.url, 'POST', '/api/admin/auth/login', { body: DEMO.admin })).body.accessToken;
+    const runNow = async () => {
+      const r = await http(survivor.url, 'POST', '/api/admin/monitor/jobs/stats-rollup/run', { token: stoken });
+      assert.equal(r.status, 202, JSON.stringify(r.body));
+    };
+    const runsAfter = async (id: number) => {
+      const [rows] = await db.conn.query(
+        `SELECT id, status, instance, started_at, error FROM sys_job_run
+          WHERE job_name = 'stats-rollup' AND id > ? ORDER BY id`,
+        [id],
+      );
+      return rows as RunRow[];
+    };
 
     // While its instance keeps reporting, a long run is left alone: wait until the victim has reported for
     // longer than the stale window since the run started, then look again.
@@ -95,7 +112,16 @@ describe('monitor: a run whose process crashed is closed as interrupted, not lef
     const gone = new Promise((r) => victim.child.once('exit', r));
     victim.child.kill('SIGKILL');
     await gone;
+    const killedAt = Date.now();
     await locker.query('UNLOCK TABLES');
+
+    // Right after the crash the dead instance's lock is still there (it was renewed less than a third of its TTL
+    // ago): a run now is skipped as running elsewhere.
+    await runNow();
+    const first = await until('the run asked for after the crash', 30_000, async () =>
+      (await runsAfter(run.id)).find((r) => r.status !== 'running'),
+    );
+    assert.equal(first.status, 'skipped', JSON.stringify(first));
 
     const closed = await until('the interrupted run to be closed', 30_000, async () => {
       const [[row]] = (await db.conn.query(
@@ -108,7 +134,6 @@ describe('monitor: a run whose process crashed is closed as interrupted, not lef
     assert.match(closed.error ?? '', /^运行中断：实例 \S+ (已停止上报心跳|没有心跳)/);
 
     // The console (through the survivor) shows it, and the job's counts include it.
-    const stoken = (await http(survivor.url, 'POST', '/api/admin/auth/login', { body: DEMO.admin })).body.accessToken;
     const runs = await http(survivor.url, 'GET', '/api/admin/monitor/jobs/stats-rollup/runs?page=1&pageSize=50', {
       token: stoken,
     });
@@ -117,5 +142,23 @@ describe('monitor: a run whose process crashed is closed as interrupted, not lef
     const job = await http(survivor.url, 'GET', '/api/admin/monitor/jobs', { token: stoken });
     const rollup = (job.body as { name: string; failCount: number }[]).find((j) => j.name === 'stats-rollup')!;
     assert.ok(rollup.failCount >= 1, JSON.stringify(rollup));
+
+    // Nobody renews the dead instance's lock: within its TTL (not the half hour a run may take) the job runs
+    // again. Ask for a run whenever none is under way, until one succeeds.
+    const done = await until(
+      'a stats-rollup run to succeed after the crash',
+      FORBID_LOCK_TTL_MS + 60_000,
+      async () => {
+        const after = await runsAfter(run.id);
+        const ok = after.find((r) => r.status === 'success');
+        if (ok) return ok;
+        if (!after.some((r) => r.status === 'running')) await runNow();
+        return undefined;
+      },
+      1_000,
+    );
+    assert.equal(done.instance.endsWith(`:${survivor.child.pid}`), true, done.instance);
+    const waited = new Date(done.started_at).getTime() - killedAt;
+    assert.ok(waited < FORBID_LOCK_TTL_MS + 30_000, `the job ran again only ${waited} ms after the crash`);
   });
 });

@@ -7,7 +7,7 @@ import { notFound, unprocessable } from '../../http/errors';
 import { Patient } from '../patient/models';
 import { ageOn } from '../../shared/idcard';
 import { genderLabel } from '../../shared/clinic';
-import { shanghaiRfc3339 } from '../../shared/time';
+import { shanghaiDateTime } from '../../shared/time';
 import { Appointment } from './models';
 import { appointmentScopeWhere, appointmentViews, plainAppointments, type AppointmentRow } from './service';
 import { subtreeIds } from '../system/authz';
@@ -155,7 +155,7 @@ export async function exportAppointments(actor: AdminActor, q: Query, from: Read
         window: `${v.windowStart}-${v.windowEnd}`,
         gender: genderLabel(v.patientGender),
         fee: (v.feeFen / 100).toFixed(2),
-        paidAt: v.paidAt ? shanghaiRfc3339(v.paidAt).slice(0, 19).replace('T', ' ') : '',
+        paidAt: v.paidAt ? shanghaiDateTime(v.paidAt) : '',
       });
     }
   }

@@ -3,7 +3,7 @@ import { infra } from '../../infra';
 import { Dept, User } from '../system/models';
 import { Patient } from '../patient/models';
 import { PERIOD_LABEL } from '../../shared/clinic';
-import { addDays, chinaDay, shanghaiDate } from '../../shared/time';
+import { addDays, chinaDay, shanghaiDate, shanghaiParts } from '../../shared/time';
 import { notify as notifyPatient, templateId } from '../../kernel/notifications';
 import type { PayOrder, PayRefund } from '../payment/models';
 import { Appointment } from './models';
@@ -123,9 +123,7 @@ export async function notifyRefunded(order: PayOrder, refund: PayRefund) {
   );
 }
 
-function shanghaiTime(d: Date) {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(11, 16);
-}
+const shanghaiTime = (d: Date) => shanghaiParts(d).time;
 
 /**
  * Job: the day before a visit, every booked appointment of tomorrow (Shanghai) is reminded once. The reminder row is

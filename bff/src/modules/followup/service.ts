@@ -23,7 +23,7 @@ import {
   type FollowupType,
   type Question,
 } from '../../shared/followup';
-import { addDays, chinaDay, shanghaiDate, shanghaiRfc3339 } from '../../shared/time';
+import { addDays, chinaDay, shanghaiDate, shanghaiDateTime } from '../../shared/time';
 import { FollowupPlan, FollowupTask, Questionnaire, parseQuestions } from './models';
 
 // Clinical text (what the follow-up is about, its result, the patient's answers) is encrypted at rest.
@@ -442,7 +442,7 @@ export async function exportTasks(actor: AdminActor, q: Omit<TaskQuery, 'page' |
         typeLabel: FOLLOWUP_TYPE_LABEL[r.type],
         questionnaireTitle: r.questionnaireTitle ?? '',
         result: r.result ?? '',
-        doneAt: r.doneAt ? shanghaiRfc3339(r.doneAt).slice(0, 19).replace('T', ' ') : '',
+        doneAt: r.doneAt ? shanghaiDateTime(r.doneAt) : '',
       });
   }
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -9,7 +9,7 @@ import { Dept, User } from '../system/models';
 import { doctorIds } from '../scheduling/service';
 import { EduContent } from '../education/models';
 import { plainText } from '../education/sanitize';
-import { addDays, shanghaiDate } from '../../shared/time';
+import { addDays, shanghaiDate, shanghaiDateTime } from '../../shared/time';
 import { LearningProgress, LearningTask, LearningTaskDept, LearningTaskItem } from './models';
 
 /** A video counts as watched at 90 %; an article after this many characters a second of reading, within bounds. */
@@ -209,9 +209,7 @@ export async function exportTask(actor: AdminActor, id: number): Promise<Buffer>
       deptName: p.deptName,
       progress: `${p.completedItems}/${p.totalItems}`,
       status: STATUS_LABEL[p.status],
-      completedAt: p.completedAt
-        ? new Date(p.completedAt.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
-        : '',
+      completedAt: p.completedAt ? shanghaiDateTime(p.completedAt) : '',
     });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -6,6 +6,7 @@ import { badRequest } from '../../http/errors';
 import { Dept } from '../system/models';
 import { StatsDaily } from './models';
 import { shanghaiDaySql, statsRollups } from '../../kernel/stats';
+import { addDays, shanghaiDate, shanghaiDateTime, shanghaiInstant } from '../../shared/time';
 
 /**
  * Statistics roll-ups: per day (Asia/Shanghai) and department, kept by the stats-rollup job, read by the dashboard
@@ -13,14 +14,11 @@ import { shanghaiDaySql, statsRollups } from '../../kernel/stats';
  * payment and imports neither; it only counts their rows).
  */
 const DAY_MS = 86_400_000;
-const SHANGHAI_MS = 8 * 3600_000; // China has no daylight saving time
 
 /** 'YYYY-MM-DD' of an instant in Beijing time. */
-export const shanghaiDay = (d: Date) => new Date(d.getTime() + SHANGHAI_MS).toISOString().slice(0, 10);
+export const shanghaiDay = (d: Date) => shanghaiDate(d);
 /** The UTC instant a Beijing day starts. */
-const dayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - SHANGHAI_MS);
-const addDays = (day: string, n: number) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+const dayStart = (day: string) => shanghaiInstant(day);
 
 type Counts = {
   newPatients: number;
@@ -258,10 +256,7 @@ export async function exportStats(actor: AdminActor, q: { from: string; to: stri
   about.addRows([
     ['日期范围', `${r.from} 至 ${r.to}（北京时间）`],
     ['数据来源', '统计汇总任务 stats-rollup（每 10 分钟更新）'],
-    [
-      '更新于',
-      r.updatedAt ? new Date(r.updatedAt.getTime() + SHANGHAI_MS).toISOString().slice(0, 19).replace('T', ' ') : '—',
-    ],
+    ['更新于', r.updatedAt ? shanghaiDateTime(r.updatedAt) : '—'],
     ['范围', actor.scope.all ? '全部科室' : '本人数据范围内的科室（新增患者不属于任何科室，不计入）'],
   ]);
   about.getColumn(1).width = 12;

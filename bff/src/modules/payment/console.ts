@@ -7,7 +7,7 @@ import type { AdminActor } from '../../http/actor';
 import { AppError, conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { auditReads, type ReadOrigin } from '../../kernel/audit';
 import { notify } from '../../kernel/notifications';
-import { addDays, shanghaiInstant, shanghaiRfc3339 } from '../../shared/time';
+import { addDays, shanghaiInstant, shanghaiDateTime } from '../../shared/time';
 import { MpUser } from '../auth/models';
 import { PayOrder, PayRefund, type PayOrderStatus } from './models';
 import { refundOrder } from './service';
@@ -167,7 +167,7 @@ export async function refundByHand(actor: AdminActor, id: number, reason: string
   return { created, refund: view.refunds.find((r) => r.outRefundNo === refund.outRefundNo)!, order: view };
 }
 
-const time = (d: Date | null) => (d ? shanghaiRfc3339(d).slice(0, 19).replace('T', ' ') : '');
+const time = (d: Date | null) => (d ? shanghaiDateTime(d) : '');
 
 export async function exportOrders(actor: AdminActor, q: Query, from: ReadOrigin): Promise<Buffer> {
   assertHospitalWide(actor);

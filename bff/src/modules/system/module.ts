@@ -3,8 +3,9 @@ import { SYSTEM_MENUS } from './menu-seed';
 import { initSystemModels } from './models';
 import { systemMpRoutes } from './mp.routes';
 import { systemRoutes } from './admin.routes';
+import { seedSystemBase } from './seed';
 
-/** Permission strings of the console's 系统管理 pages (menus in db/seeds/menus.ts grant them). */
+/** Permission strings of the console's 系统管理 pages (its menu-seed.ts grants them). */
 export const SYSTEM_PERMS = {
   userList: 'system:user:list',
   userQuery: 'system:user:query',
@@ -46,4 +47,5 @@ export const systemModule: ModuleManifest = {
   mpRoutes: systemMpRoutes,
   adminRoutes: systemRoutes,
   permissions: SYSTEM_PERMS,
+  seed: { base: seedSystemBase },
 };
