@@ -4,7 +4,7 @@ import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
 import * as D from './documents.schemas';
 import { DraftSaved } from './schemas';
-import { printPrescription, printRecord } from './print';
+import { myPrescriptionPdf, myRecordPdf, printPrescription, printRecord } from './print';
 import { addReport, myReports, recordReports, sendMyReportFile, sendReportFile, uploadReport } from './reports';
 import { applyTemplate, createTemplate, deleteTemplate, listTemplates, updateTemplate } from './templates';
 import { RECORDS_PERMS as P } from './perms';
@@ -167,5 +167,21 @@ export function recordsDocumentMpRoutes(t: RouteTree) {
     auth: 'mp',
     params: D.ReportIdParams,
     handler: async ({ actor, params, ctx }) => void (await sendMyReportFile(actor, params.reportId, ctx)),
+  });
+  t.add({
+    method: 'get',
+    path: '/records/visits/:id/pdf/record',
+    summary: '下载门诊病历（PDF，已签名的就诊）',
+    auth: 'mp',
+    params: IdParams,
+    handler: async ({ actor, params, ctx }) => sendPdf(ctx, await myRecordPdf(actor, params.id)),
+  });
+  t.add({
+    method: 'get',
+    path: '/records/visits/:id/pdf/prescription',
+    summary: '下载处方笺（PDF，已签名的就诊）',
+    auth: 'mp',
+    params: IdParams,
+    handler: async ({ actor, params, ctx }) => sendPdf(ctx, await myPrescriptionPdf(actor, params.id)),
   });
 }
