@@ -9,7 +9,15 @@ import { PDFParse } from 'pdf-parse';
 import { startStack } from '../support/stack';
 import { call } from '../support/api';
 import { bookedToday, patient, physician } from '../support/records';
-import { closeBrowser, ensureConsoleBuilt, field, loginAs, newConsole, type ConsoleSession } from '../support/browser';
+import {
+  closeBrowser,
+  ensureConsoleBuilt,
+  field,
+  loginAs,
+  newConsole,
+  screenshot,
+  type ConsoleSession,
+} from '../support/browser';
 
 let baseUrl = '';
 const open: ConsoleSession[] = [];
@@ -117,6 +125,7 @@ describe('接诊工作台: template, print and reports (real Chromium)', functio
     await v1.waitFor();
     assert.match(await v1.innerText(), /16\.1/);
     assert.match(await page.locator('[data-test=rr-history] [data-test=rr-version-2]').innerText(), /小数点录错/);
+    await screenshot(page, 'records-report-history');
     await page.keyboard.press('Escape');
     await page.locator('[data-test=rr-history]').waitFor({ state: 'hidden' });
 
@@ -130,6 +139,7 @@ describe('接诊工作台: template, print and reports (real Chromium)', functio
     await page.click(`[data-test=rr-delete-${wrong}]`);
     await box.waitFor();
     await box.locator('input').fill('录错患者');
+    await screenshot(page, 'records-report-delete');
     await box.locator('.el-button--primary').click();
     await page.locator(`[data-test=rr-report-${wrong}]`).waitFor({ state: 'detached' });
 
