@@ -247,9 +247,11 @@ async function seedDemoPayments() {
   if (!users.length) return;
   const openid = new Map(users.map((u) => [u.id, u.openid]));
   const paid = await Appointment.findAll({
-    where: { userId: [...openid.keys()], paidAt: { [Op.ne]: null } },
+    // Those already standing on an order are done: each run looks at the new ones only.
+    where: { userId: [...openid.keys()], paidAt: { [Op.ne]: null }, paidOrderId: null },
     order: [['id', 'ASC']],
   });
+  if (!paid.length) return;
   const depts = new Map(
     (await Dept.findAll({ where: { id: [...new Set(paid.map((a) => a.deptId))] }, attributes: ['id', 'name'] })).map(
       (d) => [d.id, d.name],
