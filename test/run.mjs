@@ -17,7 +17,8 @@ const runs = [
   {
     name: 'embedded (SQLite, in-process)',
     mode: 'embedded',
-    specs: extra.length ? [] : ['test/bff/core/**/*.test.ts'],
+    // The follow-up migration's up/down/up also on SQLite (its own database file; the migrations must run on both).
+    specs: extra.length ? [] : ['test/bff/core/**/*.test.ts', 'test/bff/followup/migration.test.ts'],
   },
 ];
 

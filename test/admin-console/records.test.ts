@@ -10,6 +10,7 @@ import { call } from '../support/api';
 import { bookedToday, patient, physician } from '../support/records';
 import { published } from '../bff/education/helpers';
 import {
+  clickMenu,
   closeBrowser,
   ensureConsoleBuilt,
   field,
@@ -93,6 +94,39 @@ describe('接诊工作台: write and sign a record with a diagnosis and a prescr
     assert.deepEqual(rec.content.diagnoses, [{ code: 'I10', name: '原发性高血压' }]);
     assert.equal(rec.prescription[0].name, '阿莫西林胶囊');
     assert.equal(rec.prescription[0].quantity, 18);
+  });
+
+  it('制定随访 from the workbench: the visit’s plan is made with the shared form and shows in 随访管理', async () => {
+    const doc = await physician();
+    const p = await patient();
+    const appt = await bookedToday(doc, p, 1);
+    const s = await newConsole(baseUrl);
+    open.push(s);
+    await loginAs(s, { username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
+    const { page } = s;
+    await page.click('[data-test=wb-call-next]');
+    await page.waitForSelector('[data-test=wb-status][data-status=draft]');
+    await page.click('[data-test=wb-followup]');
+    await page.waitForSelector('[data-test=followup-plan-dialog]');
+    const content = `电话随访血压 ${Date.now().toString(36)}`;
+    await page.fill(field('followup-content'), content);
+    await page.click('[data-test=followup-plan-submit]');
+    await page.locator('.el-message', { hasText: '随访计划已制定' }).waitFor();
+    await page.locator('[data-test=followup-plan-dialog]').waitFor({ state: 'hidden' });
+
+    // The plan belongs to this visit, made by this physician (read through 随访管理's own API).
+    const tasks = await call('GET', '/api/admin/followup/tasks?view=planned&page=1&pageSize=50', { token: doc.token });
+    assert.equal(tasks.status, 200, JSON.stringify(tasks.body));
+    const mine = tasks.body.items.filter((t: { appointmentId: number }) => t.appointmentId === appt.id);
+    assert.equal(mine.length, 1, JSON.stringify(tasks.body.items));
+
+    // 随访管理 lists it under 待随访.
+    await clickMenu(page, '随访管理');
+    await page.waitForSelector('[data-test=fu-table]');
+    await page.click('[data-test=fu-view-planned]');
+    await page.waitForSelector(`[data-test=fu-row-${mine[0].id}]`);
+    assert.equal(await page.locator(`[data-test=fu-status-${mine[0].id}]`).getAttribute('data-status'), 'planned');
+    await screenshot(page, 'clinic-workbench-followup');
   });
 
   it('sends 宣教处方 from the visit record: chosen articles reach the patient’s 我的宣教', async () => {

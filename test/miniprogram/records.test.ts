@@ -1,12 +1,13 @@
 /**
  * 我的病历 in the patient app's h5 build (real Chromium, real BFF): a physician signs a record with a diagnosis and a
  * prescription (through the console API); the patient sees that record — not the physician's other, unsigned one —
- * its prescription and the health profile, for their family member.
+ * its prescription and the health profile, for their family member, and downloads the visit's 门诊病历 and 处方笺 PDFs.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
+import { PDFParse } from 'pdf-parse';
 import { startStack } from '../support/stack';
 import { call, consentAll } from '../support/api';
 import { makeIdCard } from '../support/idcard';
@@ -112,6 +113,18 @@ describe('我的病历 (h5, Chromium, real BFF)', function () {
     assert.match(await on('.rec-drug-name').innerText(), /氨氯地平片/);
     await settle(page);
     await page.screenshot({ path: path.join(shots, 'mp-record-detail.png'), fullPage: true });
+    // 下载门诊病历 / 处方笺: the hospital's PDFs of this visit, fetched with the patient's token, downloaded in h5.
+    for (const [sel, name, holds] of [
+      ['.rec-pdf-record', /^门诊病历-\d+\.pdf$/, '头晕 1 周'],
+      ['.rec-pdf-prescription', /^处方笺-\d+\.pdf$/, '氨氯地平片'],
+    ] as const) {
+      const [download] = await Promise.all([page.waitForEvent('download'), on(sel).click()]);
+      assert.match(download.suggestedFilename(), name);
+      const parser = new PDFParse({ data: new Uint8Array(fs.readFileSync((await download.path())!)) });
+      const text = (await parser.getText()).text;
+      await parser.destroy();
+      assert.ok(text.includes('赵秀兰') && text.includes(holds), text);
+    }
     await page.goBack();
 
     await on('.rec-tab-rx').click();

@@ -19,6 +19,8 @@ import type {
   MpReport as MpReportSchema,
   Report as ReportSchema,
   ReportBody,
+  ReportCorrectionBody,
+  ReportHistory as ReportHistorySchema,
   Template as TemplateSchema,
   TemplateBody,
   TemplateUpdate,
@@ -73,6 +75,8 @@ export const recordsApi = {
 export type Report = Wire<z.infer<typeof ReportSchema>>
 export type MpReport = Wire<z.infer<typeof MpReportSchema>>
 export type ReportInput = z.input<typeof ReportBody>
+export type ReportCorrection = z.input<typeof ReportCorrectionBody>
+export type ReportHistory = Wire<z.infer<typeof ReportHistorySchema>>
 export type Template = Wire<z.infer<typeof TemplateSchema>>
 export type TemplateInput = z.input<typeof TemplateBody>
 export type TemplateChange = z.input<typeof TemplateUpdate>
@@ -95,6 +99,21 @@ export const recordDocsApi = {
     return data
   },
   reportFile: (r: Report) => downloadFile(`/records/reports/${r.id}/file`, undefined, r.file?.name ?? `报告-${r.id}`),
+  /** 更正: the next version; the one it replaces is kept with who, when and why. */
+  correctReport: (id: number, body: ReportCorrection) => put<Report>(`/records/reports/${id}`, body),
+  async replaceReportFile(id: number, file: File, reason: string): Promise<Report> {
+    const { data } = await http.put<Report>(`/records/reports/${id}/file`, file, {
+      params: { reason, filename: file.name },
+      headers: { 'Content-Type': 'application/octet-stream' },
+      timeout: 120_000,
+    })
+    return data
+  },
+  /** 删除 hides the report (reason kept); nothing is erased. */
+  deleteReport: (id: number, reason: string) => post<void>(`/records/reports/${id}/delete`, { reason }),
+  reportHistory: (id: number) => get<ReportHistory>(`/records/reports/${id}/history`),
+  reportVersionFile: (id: number, version: number, name: string) =>
+    downloadFile(`/records/reports/${id}/versions/${version}/file`, undefined, name),
   templates: (q: TemplateQuery) => get<Page<Template>>('/records/templates', q),
   createTemplate: (body: TemplateInput) => post<Template>('/records/templates', body),
   updateTemplate: (id: number, body: TemplateChange) => put<Template>(`/records/templates/${id}`, body),

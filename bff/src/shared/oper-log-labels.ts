@@ -112,6 +112,7 @@ export const OPER_ACTION_LABELS: Readonly<Record<string, string>> = {
   'POST /api/admin/booking/patients/:id/phone': '查看完整手机号',
   'POST /api/admin/payment/orders/:id/refund': '人工退款',
   'POST /api/admin/payment/reconciliations': '对账',
+  'POST /api/admin/records/reports/:reportId/delete': '删除检查检验报告',
   'POST /api/admin/records/templates': '新建病历模板',
   'PUT /api/admin/records/templates/:id': '修改病历模板',
   'DELETE /api/admin/records/templates/:id': '删除病历模板',

@@ -33,3 +33,17 @@ export const openReportFile = async (r: MpReport) =>
     r.file?.mime ?? '',
     r.file?.name ?? `报告-${r.id}`,
   )
+
+export type VisitPdfKind = 'record' | 'prescription'
+const PDF_NAME: Record<VisitPdfKind, string> = { record: '门诊病历', prescription: '处方笺' }
+/**
+ * The 门诊病历 or 处方笺 of a signed visit as the hospital prints it (the BFF's PDF builder), fetched with the token:
+ * opened by wx.openDocument in the mini-program, downloaded by the browser in h5.
+ */
+export const openVisitPdf = async (recordId: number, kind: VisitPdfKind) =>
+  openAuthorizedFile(
+    `${apiBase}/api/mp/records/visits/${recordId}/pdf/${kind}`,
+    await freshAccessToken(),
+    'application/pdf',
+    `${PDF_NAME[kind]}-${recordId}.pdf`,
+  )

@@ -212,6 +212,37 @@ describe('records: print, reports, templates (role × scope × patient)', functi
     );
   });
 
+  it('the patient downloads the 门诊病历 and 处方笺 of their own signed visit; nobody else, nothing unsigned', async () => {
+    const rec = await getBytes(`/api/mp/records/visits/${signedId}/pdf/record`, owner.token);
+    assert.equal(rec.status, 200, rec.bytes.toString().slice(0, 300));
+    assert.equal(rec.type, 'application/pdf');
+    assert.equal(rec.headers.get('cache-control'), 'private, no-store');
+    const recText = await pdfText(rec.bytes);
+    for (const s of ['门 诊 病 历', '王患者', '反复头晕 2 周', '原发性高血压'])
+      assert.ok(recText.includes(s), `门诊病历 lacks ${s}:\n${recText}`);
+    const rx = await getBytes(`/api/mp/records/visits/${signedId}/pdf/prescription`, owner.token);
+    assert.equal(rx.status, 200);
+    const rxText = await pdfText(rx.bytes);
+    for (const s of ['处 方 笺', '王患者', '氨氯地平片', '阿莫西林胶囊'])
+      assert.ok(rxText.includes(s), `处方笺 lacks ${s}:\n${rxText}`);
+
+    // Another account's patient is told nothing exists (404), for both documents; so is a draft, even its own.
+    for (const kind of ['record', 'prescription']) {
+      const other = await getBytes(`/api/mp/records/visits/${signedId}/pdf/${kind}`, stranger.token);
+      assert.equal(other.status, 404, `stranger ${kind}`);
+      assert.equal(other.body.error.code, 'NOT_FOUND');
+      assert.equal((await getBytes(`/api/mp/records/visits/${draftId}/pdf/${kind}`, owner.token)).status, 404);
+      assert.equal((await getBytes(`/api/mp/records/visits/999999999/pdf/${kind}`, owner.token)).status, 404);
+      // Staff tokens and no token are not a patient's login.
+      assert.equal((await getBytes(`/api/mp/records/visits/${signedId}/pdf/${kind}`, author.token)).status, 401);
+      assert.equal((await getBytes(`/api/mp/records/visits/${signedId}/pdf/${kind}`)).status, 401);
+    }
+    const bare = await getBytes(`/api/mp/records/visits/${bareId}/pdf/prescription`, owner.token);
+    assert.equal(bare.status, 409);
+    assert.equal(bare.body.error.code, 'NOT_PRINTABLE');
+    assert.equal((await getBytes('/api/mp/records/visits/abc/pdf/record', owner.token)).status, 400);
+  });
+
   it('reports: values and files by the record’s physician; type and size refused with stable codes', async () => {
     const values = await call('POST', `/api/admin/records/visits/${signedId}/reports`, {
       token: author.token,

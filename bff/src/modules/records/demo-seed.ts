@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
+import { Op } from 'sequelize';
 import { infra, tx } from '../../infra';
 import { MpUser } from '../auth/models';
 import { Appointment } from '../booking/models';
 import { Patient } from '../patient/models';
+import { PayOrder } from '../payment/models';
 import { Schedule } from '../scheduling/models';
 import { Dept, User } from '../system/models';
 import { checkIdCard } from '../../shared/idcard';
@@ -222,4 +224,67 @@ export async function seedRecordsDemo() {
   const patients = [];
   for (let i = 0; i < PATIENTS.length; i++) patients.push(await demoPatient(i));
   await bookDemoPatients(await todaySession(doctor), patients);
+  await seedDemoPayments();
+}
+
+/** The simulated WeChat Pay's 微信支付单号 shape: 4200, 6 digits, the Beijing day of payment, 10 digits. */
+function simulatedTransactionId(paidAt: Date) {
+  const digits = (n: number) => Array.from({ length: n }, () => crypto.randomInt(10)).join('');
+  return `4200${digits(6)}${shanghaiDate(paidAt).replaceAll('-', '')}${digits(10)}`;
+}
+
+/**
+ * Every paid demo booking stands on a paid order, as one paid through the mini-program does: order
+ * `${no}P1` (subject appointment), amount = the booking's fee, status paid at the booking's paidAt, a simulated
+ * transaction id, and the appointment's paidOrderId pointing at it. Bookings that already have a paid order
+ * (an earlier run, or a real payment) are left alone, so re-seeding adds nothing.
+ */
+async function seedDemoPayments() {
+  const users = await MpUser.findAll({
+    where: { openid: { [Op.like]: 'demo-patient-%' } },
+    attributes: ['id', 'openid'],
+  });
+  if (!users.length) return;
+  const openid = new Map(users.map((u) => [u.id, u.openid]));
+  const paid = await Appointment.findAll({
+    // Those already standing on an order are done: each run looks at the new ones only.
+    where: { userId: [...openid.keys()], paidAt: { [Op.ne]: null }, paidOrderId: null },
+    order: [['id', 'ASC']],
+  });
+  if (!paid.length) return;
+  const depts = new Map(
+    (await Dept.findAll({ where: { id: [...new Set(paid.map((a) => a.deptId))] }, attributes: ['id', 'name'] })).map(
+      (d) => [d.id, d.name],
+    ),
+  );
+  for (const a of paid) {
+    await tx(async (t) => {
+      const locked = (await Appointment.findByPk(a.id, { transaction: t, lock: t.LOCK.UPDATE }))!;
+      const orders = await PayOrder.findAll({
+        where: { subjectType: 'appointment', subjectId: a.id },
+        transaction: t,
+      });
+      let order = orders.find((o) => o.paidAt != null);
+      if (!order) {
+        const paidAt = locked.paidAt!;
+        order = await PayOrder.create(
+          {
+            outTradeNo: `${locked.no}P${orders.length + 1}`,
+            subjectType: 'appointment',
+            subjectId: locked.id,
+            userId: locked.userId,
+            openid: openid.get(locked.userId)!,
+            amountFen: locked.feeFen,
+            description: `医云挂号-${depts.get(locked.deptId) ?? '门诊'}-${locked.clinicDate}`,
+            status: 'paid',
+            transactionId: simulatedTransactionId(paidAt),
+            timeExpire: paidAt,
+            paidAt,
+          },
+          { transaction: t },
+        );
+      }
+      if (locked.paidOrderId == null) await locked.update({ paidOrderId: order.id }, { transaction: t });
+    });
+  }
 }

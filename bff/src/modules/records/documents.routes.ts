@@ -4,8 +4,20 @@ import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
 import * as D from './documents.schemas';
 import { DraftSaved } from './schemas';
-import { printPrescription, printRecord } from './print';
-import { addReport, myReports, recordReports, sendMyReportFile, sendReportFile, uploadReport } from './reports';
+import { myPrescriptionPdf, myRecordPdf, printPrescription, printRecord } from './print';
+import {
+  addReport,
+  correctReport,
+  myReports,
+  recordReports,
+  replaceReportFile,
+  reportHistory,
+  sendMyReportFile,
+  sendReportFile,
+  sendReportVersionFile,
+  uploadReport,
+  withdrawReport,
+} from './reports';
 import { applyTemplate, createTemplate, deleteTemplate, listTemplates, updateTemplate } from './templates';
 import { RECORDS_PERMS as P } from './perms';
 
@@ -90,6 +102,74 @@ export function recordsDocumentAdminRoutes(t: RouteTree) {
       void (await sendReportFile(actor, params.reportId, ctx, readOrigin(ctx))),
   });
 
+  t.add({
+    method: 'put',
+    path: '/records/reports/:reportId',
+    summary: '更正检查检验报告（保留更正前的版本、更正人、时间与原因）',
+    auth: a,
+    perm: P.reportEdit,
+    params: D.ReportIdParams,
+    body: D.ReportCorrectionBody,
+    response: D.Report,
+    // The values are medical data: not copied into the operation log; the kept version says who, when and why.
+    audit: false,
+    handler: ({ actor, params, body, ctx }) => correctReport(actor, params.reportId, body, readOrigin(ctx)),
+  });
+  t.add({
+    method: 'put',
+    path: '/records/reports/:reportId/file',
+    summary: '更正报告文件（请求体为新文件；原文件保留）',
+    auth: a,
+    perm: P.reportEdit,
+    params: D.ReportIdParams,
+    query: D.ReportFileCorrectionQuery,
+    response: D.Report,
+    audit: false,
+    handler: ({ actor, params, query, ctx }) =>
+      replaceReportFile(
+        actor,
+        params.reportId,
+        query,
+        ctx.req,
+        Number(ctx.get('content-length')) || undefined,
+        readOrigin(ctx),
+      ),
+  });
+  t.add({
+    // POST: the reason travels in the body (a DELETE's body is not read).
+    method: 'post',
+    path: '/records/reports/:reportId/delete',
+    summary: '删除检查检验报告（隐藏并记录原因，数据与文件保留）',
+    auth: a,
+    perm: P.reportEdit,
+    params: D.ReportIdParams,
+    body: D.ReportDeleteBody,
+    status: 204,
+    audit: 'records',
+    handler: async ({ actor, params, body, ctx }) =>
+      void (await withdrawReport(actor, params.reportId, body.reason, readOrigin(ctx))),
+  });
+  t.add({
+    method: 'get',
+    path: '/records/reports/:reportId/history',
+    summary: '报告的更正与删除记录',
+    auth: a,
+    perm: P.visitList,
+    params: D.ReportIdParams,
+    response: D.ReportHistory,
+    handler: ({ actor, params, ctx }) => reportHistory(actor, params.reportId, readOrigin(ctx)),
+  });
+  t.add({
+    method: 'get',
+    path: '/records/reports/:reportId/versions/:version/file',
+    summary: '查看报告更正前的文件',
+    auth: a,
+    perm: P.visitList,
+    params: D.ReportVersionParams,
+    handler: async ({ actor, params, ctx }) =>
+      void (await sendReportVersionFile(actor, params.reportId, params.version, ctx, readOrigin(ctx))),
+  });
+
   // ---- templates ----
   t.add({
     method: 'get',
@@ -167,5 +247,21 @@ export function recordsDocumentMpRoutes(t: RouteTree) {
     auth: 'mp',
     params: D.ReportIdParams,
     handler: async ({ actor, params, ctx }) => void (await sendMyReportFile(actor, params.reportId, ctx)),
+  });
+  t.add({
+    method: 'get',
+    path: '/records/visits/:id/pdf/record',
+    summary: '下载门诊病历（PDF，已签名的就诊）',
+    auth: 'mp',
+    params: IdParams,
+    handler: async ({ actor, params, ctx }) => sendPdf(ctx, await myRecordPdf(actor, params.id)),
+  });
+  t.add({
+    method: 'get',
+    path: '/records/visits/:id/pdf/prescription',
+    summary: '下载处方笺（PDF，已签名的就诊）',
+    auth: 'mp',
+    params: IdParams,
+    handler: async ({ actor, params, ctx }) => sendPdf(ctx, await myPrescriptionPdf(actor, params.id)),
   });
 }

@@ -29,6 +29,19 @@ export const ReportBody = z
     path: ['items'],
   });
 export type ReportInput = z.output<typeof ReportBody>;
+const reason = z.string().trim().min(2, '请填写原因（至少 2 个字）').max(500, '原因不能超过 500 个字');
+/** 更正: the report as it should read, and why. A report with a file may carry neither values nor a conclusion. */
+export const ReportCorrectionBody = z.strictObject({
+  reason,
+  kind: ReportKind,
+  title: text(100).min(1, '请填写报告名称'),
+  reportDate: z.iso.date().optional().describe('defaults to the date the report had'),
+  items: z.array(ReportItem).max(100).default([]),
+  conclusion: text(2000).default(''),
+});
+export type ReportCorrection = z.output<typeof ReportCorrectionBody>;
+export const ReportFileCorrectionQuery = z.object({ reason, filename: text(255).optional() });
+export const ReportDeleteBody = z.strictObject({ reason });
 export const ReportUploadQuery = z.object({
   kind: ReportKind,
   title: text(100).min(1, '请填写报告名称'),
@@ -53,12 +66,30 @@ export const Report = z.object({
   ),
   conclusion: z.string(),
   file: ReportFile.nullable(),
+  /** 1 as entered; each 更正 adds one (earlier versions in the report's history). */
+  version: z.number().int(),
+  correctedAt: z.date().nullable(),
   createdAt: z.date(),
 });
 export type ReportView = z.input<typeof Report>;
 /** What the mini-program lists under 报告: the report and the visit it belongs to. */
 export const MpReport = Report.extend({ clinicDate: z.string(), deptName: z.string(), doctorName: z.string() });
 export const ReportIdParams = z.object({ reportId: z.coerce.number().int().positive() });
+export const ReportVersionParams = ReportIdParams.extend({ version: z.coerce.number().int().positive() });
+export const ReportHistory = z.object({
+  reportId: z.number().int(),
+  recordId: z.number().int(),
+  deleted: z.object({ at: z.date(), byName: z.string(), reason: z.string() }).nullable(),
+  versions: z.array(
+    Report.pick({ kind: true, title: true, reportDate: true, items: true, conclusion: true, file: true }).extend({
+      version: z.number().int(),
+      current: z.boolean(),
+      byName: z.string(),
+      at: z.date(),
+      reason: z.string().nullable(),
+    }),
+  ),
+});
 
 // ---- visit record templates ----
 export const TemplateBody = z.strictObject({

@@ -2,14 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
-import type { AdminActor } from '../../http/actor';
-import { conflict } from '../../http/errors';
+import type { AdminActor, MpActor } from '../../http/actor';
+import { conflict, notFound } from '../../http/errors';
 import { auditRead, type ReadOrigin } from '../../kernel/audit';
 import { Appointment } from '../booking/models';
 import { Dept } from '../system/models';
 import { FREQUENCY_LABEL } from '../../shared/records';
 import { shanghaiDate } from '../../shared/time';
-import { VisitRecordVersion, type VisitRecord } from './models';
+import { ownPatient } from './access';
+import { VisitRecord, VisitRecordVersion } from './models';
 import { recordView, visibleRecord } from './service';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -360,5 +361,31 @@ export async function printPrescription(actor: AdminActor, id: number, from: Rea
     subjectType: 'prescription',
     subjectId: r.id,
   });
+  return { filename: `处方笺-${r.id}.pdf`, pdf: await renderPrescriptionPdf(view, ctx) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The patient's copy (mini-program): the same documents, of a signed visit of one of their own family members.
+// Anything else — a draft, another account's patient, no such visit — is 404, so nothing tells whether it exists.
+
+async function mySignedRecord(actor: MpActor, id: number) {
+  const r = await VisitRecord.findOne({ where: { id, status: 'signed' } });
+  if (!r) throw notFound('病历不存在');
+  await ownPatient(actor, r.patientId).catch(() => {
+    throw notFound('病历不存在');
+  });
+  return r;
+}
+
+export async function myRecordPdf(actor: MpActor, id: number) {
+  const r = await mySignedRecord(actor, id);
+  const [view, ctx] = await Promise.all([recordView(r), printContext(r)]);
+  return { filename: `门诊病历-${r.id}.pdf`, pdf: await renderRecordPdf(view, ctx) };
+}
+
+export async function myPrescriptionPdf(actor: MpActor, id: number) {
+  const r = await mySignedRecord(actor, id);
+  const [view, ctx] = await Promise.all([recordView(r), printContext(r)]);
+  if (!view.prescription.items.length) throw conflict('NOT_PRINTABLE', '该次就诊没有开具处方');
   return { filename: `处方笺-${r.id}.pdf`, pdf: await renderPrescriptionPdf(view, ctx) };
 }
