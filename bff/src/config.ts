@@ -110,6 +110,8 @@ const EnvSchema = z.object({
     .default(0),
   BOOKING_DAYS_AHEAD: z.coerce.number().int().min(1).max(60).default(7),
   BOOKING_RATE_PER_USER_PER_MIN: z.coerce.number().int().min(1).default(30),
+  /** How long a process answers "no free number" for a full session from memory (a freed number drops it at once). */
+  BOOKING_FULL_MEMO_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   NO_SHOW_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
   NO_SHOW_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   NO_SHOW_SUSPEND_DAYS: z.coerce.number().int().min(1).max(3650).default(90),

@@ -11,6 +11,7 @@ import { Schedule } from '../scheduling/models';
 import { APPOINTMENT_STATUS_LABEL as STATUS_LABEL, PERIOD_LABEL } from '../../shared/clinic';
 import {
   admitBooking,
+  knownFull,
   cancelDeadlineOf,
   endAdmission,
   listingsChanged,
@@ -251,10 +252,23 @@ async function checkPatientRules(actor: MpActor) {
  */
 async function lockAccountFor(actor: MpActor, patientId: number, t: Transaction) {
   await lockOwner(actor.userId, t);
-  const patient = await Patient.findOne({ where: { id: patientId, userId: actor.userId }, transaction: t });
+  const [patient] = await inOrder([
+    Patient.findOne({ where: { id: patientId, userId: actor.userId }, transaction: t }),
+    assertUnderLimit(actor.userId, t),
+  ]);
   if (!patient) throw notFound('就诊人不存在');
-  await assertUnderLimit(actor.userId, t);
   return patient;
+}
+
+/**
+ * Promise.all that waits for every one and, if any failed, throws the first failure in the order given (not the
+ * first to fail in time), so the same request always gets the same error.
+ */
+async function inOrder<T extends readonly unknown[]>(all: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(all);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /**
@@ -334,7 +348,26 @@ function numberHeld(err: unknown) {
   return /appointment_slot_once|active_seq/.test(`${e.parent?.message ?? ''} ${e.message} ${JSON.stringify(e.fields)}`);
 }
 
+/** Booking requests being answered in this process, per session and account: a second tap sees the first. */
+const attempts = new Map<string, number>();
+
 export async function takeSlot(actor: MpActor, input: { scheduleId: number; patientId: number }) {
+  const key = `${input.scheduleId}:${actor.userId}`;
+  const earlier = attempts.get(key) ?? 0;
+  attempts.set(key, earlier + 1);
+  try {
+    // Once every number is taken, the rush's thousands are refused here, from this process's memory. A second tap
+    // while the first is still being answered goes the whole way, so it is told "already booked" as before.
+    if (!earlier && (await knownFull(input.scheduleId)))
+      throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+    return await takeSlotAdmitted(actor, input);
+  } finally {
+    if (attempts.get(key)! > 1) attempts.set(key, attempts.get(key)! - 1);
+    else attempts.delete(key);
+  }
+}
+
+async function takeSlotAdmitted(actor: MpActor, input: { scheduleId: number; patientId: number }) {
   const limit = await infra().kv.hit(`booking:user:${actor.userId}`, cfg().BOOKING_RATE_PER_USER_PER_MIN, 60);
   if (!limit.allowed)
     throw new AppError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { retryAfterSeconds: limit.retryAfterSec });
@@ -353,8 +386,8 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
       await endAdmission(input.scheduleId, actor.userId, ticket, 'returned');
       throw err;
     }
-    await endAdmission(input.scheduleId, actor.userId, ticket, appt === 'disagrees' ? 'recount' : 'taken');
-    if (appt !== 'disagrees') await listingsChanged(appt);
+    const ended = endAdmission(input.scheduleId, actor.userId, ticket, appt === 'disagrees' ? 'recount' : 'taken');
+    await Promise.all([ended, appt !== 'disagrees' && listingsChanged(appt)]);
   }
   if (appt === 'disagrees') {
     // No number in hand (the pool is unknown, or this account has a request in flight), or the database disagreed
@@ -362,12 +395,16 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
     appt = await takeSlotInDatabase(actor, input);
     await scheduleChanged({ id: appt.scheduleId, doctorId: appt.doctorId, deptId: appt.deptId }, { taken: appt.seqNo });
   }
-  await notifyBooked(appt);
-  const view = (await appointmentViews([appt]))[0];
-  const payment =
-    appt.status === 'pending_payment'
-      ? await withAppointmentLock(appt.id, () => ensurePayment(appt)).catch(paymentUnavailable)
-      : null;
+  // The booking is committed: the notice, the answer's view and the WeChat Pay order don't depend on each other,
+  // so the winner of a rush waits for the slowest of them, not for their sum.
+  const booked = appt;
+  const [, [view], payment] = await Promise.all([
+    notifyBooked(booked),
+    appointmentViews([booked]),
+    booked.status === 'pending_payment'
+      ? withAppointmentLock(booked.id, () => ensurePayment(booked)).catch(paymentUnavailable)
+      : null,
+  ]);
   return { appointment: view, payment };
 }
 
@@ -386,11 +423,15 @@ async function takeNumberInDatabase(
   input: { scheduleId: number; patientId: number },
   seq: number,
 ): Promise<Appointment | 'disagrees'> {
-  await ownPatient(actor, input.patientId);
-  const s = await Schedule.findByPk(input.scheduleId);
+  // Read at once rather than one after another (each await is a turn of a saturated event loop in a rush); the
+  // errors are still given in this order. The account's limit and the member are checked again under its lock.
+  const [s] = await inOrder([
+    Schedule.findByPk(input.scheduleId),
+    ownPatient(actor, input.patientId),
+    checkPatientRules(actor),
+  ]);
   assertBookable(s);
   if (s.bookedCount >= s.slotCount || seq > s.slotCount) return 'disagrees';
-  await checkPatientRules(actor);
   try {
     return await tx(
       async (t) => {

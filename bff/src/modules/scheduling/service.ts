@@ -112,7 +112,28 @@ export async function scheduleChanged(s: { id: number; doctorId: number; deptId:
   if (seats === 'recount') await admission.forget(seatKey(s.id));
   else if (seats && 'taken' in seats) await admission.take(seatKey(s.id), seats.taken);
   else if (seats) await admission.give(seatKey(s.id), seatTicket(seats.freed, seats.freed.n, seats.freed.windowStart));
+  if (seats === 'recount' || (seats && 'freed' in seats)) await seatsMayBeFree(s.id);
   await listingsChanged(s);
+}
+
+const seatsTag = (scheduleId: number) => `seats:${scheduleId}`;
+
+/**
+ * Whether a session is known to have no free number: asked of the admission pool at most every
+ * BOOKING_FULL_MEMO_MS (half a second) per process, so once a rush has taken every number, the thousands who tap after are refused without a round trip to
+ * Redis (nor the rate limiter's). A number coming back (an expiry, a cancellation, a failed request, a 加号) drops
+ * the answer in every process at once (seatsMayBeFree).
+ */
+export function knownFull(scheduleId: number): Promise<boolean> {
+  const ttl = infra().config.BOOKING_FULL_MEMO_MS;
+  return infra().memo.get(`seats-full:${scheduleId}`, [seatsTag(scheduleId)], ttl, async () => {
+    return (await freeSeats(scheduleId)) === 0;
+  });
+}
+
+/** A number may have come back to a session: whatever a process knows of it being full is forgotten everywhere. */
+function seatsMayBeFree(scheduleId: number) {
+  return infra().memo.drop(seatsTag(scheduleId));
 }
 
 /** The listings showing a doctor's sessions are reloaded in every BFF process (a session added, changed, stopped). */
@@ -150,8 +171,9 @@ export function admitBooking(scheduleId: number, holder: number): Promise<Admit>
 }
 
 /** Ends an admitted booking request: the number was taken, goes back, or the pool is to be rebuilt. */
-export function endAdmission(scheduleId: number, holder: number, ticket: Ticket, end: AdmissionEnd): Promise<void> {
-  return infra().admission.done(seatKey(scheduleId), String(holder), ticket, end);
+export async function endAdmission(scheduleId: number, holder: number, ticket: Ticket, end: AdmissionEnd) {
+  await infra().admission.done(seatKey(scheduleId), String(holder), ticket, end);
+  if (end !== 'taken') await seatsMayBeFree(scheduleId);
 }
 
 /**
