@@ -3,6 +3,7 @@ import { infra, tx } from '../../infra';
 import type { Admit, AdmissionEnd, Ticket } from '../../infra/admission';
 import type { AdminActor } from '../../http/actor';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
+import { Serialized } from '../../http/route';
 import { dataScopeWhere, inScope, subtreeIds } from '../system/authz';
 import { Dept, DoctorProfile, Post, User, UserRole, Role } from '../system/models';
 import { Schedule, type Period } from './models';
@@ -585,7 +586,27 @@ export async function doctorSchedules(doctorId: number) {
   );
   if (!views) throw notFound('医生不存在');
   const now = Date.now();
-  return (views as unknown as StoredView[]).map((v) => liveView(v, now));
+  const hit = rendered.get(views);
+  if (hit && now < hit.until) return hit.answer;
+  const stored = views as unknown as StoredView[];
+  const answer = new Serialized(stored.map((v) => liveView(v, now)));
+  rendered.set(views, { answer, until: liveUntil(stored, now) });
+  return answer;
+}
+
+/**
+ * The listing as last sent, per cached value (the cache's local layer hands out the same object for about a
+ * second): what the clock changes in it (released, numbers left ahead, closed) is worked out again when the clock
+ * second turns or a session's release time comes, whichever is first — never later than that.
+ */
+const rendered = new WeakMap<object, { answer: Serialized<ScheduleView[]>; until: number }>();
+function liveUntil(views: StoredView[], now: number) {
+  let until = Math.floor(now / 1000) * 1000 + 1000;
+  for (const v of views) {
+    const release = Date.parse(v.releaseAt);
+    if (release > now && release < until) until = release;
+  }
+  return until;
 }
 
 export async function publicSchedule(id: number) {
