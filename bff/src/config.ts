@@ -29,7 +29,7 @@ const EnvSchema = z.object({
   REDIS_PREFIX: z.string().default('yiyun:'),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** How long a process believes what it read about a login (infra/memo.ts); a logout drops it in every process. */
-  AUTH_MEMO_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  AUTH_MEMO_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   JOB_SCHEDULE_CHECK_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
   JOB_EVERY_SEC: z
     .string()

@@ -14,9 +14,10 @@ type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
  * request is most of the work. Checked against the route's schema like any other result.
  */
 export class Serialized<T> {
-  readonly text: string;
+  /** UTF-8 bytes, so the Chinese text is not encoded again for every request that sends it. */
+  readonly bytes: Buffer;
   constructor(readonly value: T) {
-    this.text = JSON.stringify(value);
+    this.bytes = Buffer.from(JSON.stringify(value));
   }
 }
 
@@ -236,7 +237,7 @@ export class RouteTree {
         if (returned instanceof Serialized) {
           ctx.status = status;
           ctx.type = 'application/json';
-          ctx.body = returned.text;
+          ctx.body = returned.bytes;
         } else if (result === undefined) {
           ctx.status = 204;
         } else if (result === null) {
