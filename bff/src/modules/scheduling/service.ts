@@ -575,15 +575,26 @@ export async function doctorCard(doctorId: number) {
   return (await doctorsOfDept(u.deptId)).find((d) => d.id === doctorId)!;
 }
 
+/** The doctor's sessions in the booking window as the cache holds them (null: not a doctor patients can book). */
+function cachedSessions(doctorId: number) {
+  const { from } = bookingWindow();
+  return infra().cache.get([BROWSE, doctorNs(doctorId)], `doctor-schedules:${doctorId}:${from}`, 30, async () =>
+    (await doctorIds()).has(doctorId) ? scheduleViews(await openSchedules({ doctorId })) : null,
+  );
+}
+
+/**
+ * A session as the patients' listing shows it (doctor, title, department, place), from the cache: for showing a
+ * booking just made without reading those again. Undefined when the listing does not hold it.
+ */
+export async function shownSession(scheduleId: number, doctorId: number) {
+  const views = (await cachedSessions(doctorId)) as unknown as StoredView[] | null;
+  return views?.find((v) => v.id === scheduleId);
+}
+
 /** A doctor's sessions within the booking window, with what is left of each (what everyone refreshes at 07:59). */
 export async function doctorSchedules(doctorId: number) {
-  const { from } = bookingWindow();
-  const views = await infra().cache.get(
-    [BROWSE, doctorNs(doctorId)],
-    `doctor-schedules:${doctorId}:${from}`,
-    30,
-    async () => ((await doctorIds()).has(doctorId) ? scheduleViews(await openSchedules({ doctorId })) : null),
-  );
+  const views = await cachedSessions(doctorId);
   if (!views) throw notFound('医生不存在');
   const now = Date.now();
   const hit = rendered.get(views);
