@@ -29,7 +29,7 @@ const EnvSchema = z.object({
   REDIS_PREFIX: z.string().default('yiyun:'),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** How long a process believes what it read about a login (infra/memo.ts); a logout drops it in every process. */
-  AUTH_MEMO_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  AUTH_MEMO_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   JOB_SCHEDULE_CHECK_SEC: z.coerce.number().int().min(1).max(86_400).default(60),
   JOB_EVERY_SEC: z
     .string()
@@ -110,6 +110,8 @@ const EnvSchema = z.object({
     .default(0),
   BOOKING_DAYS_AHEAD: z.coerce.number().int().min(1).max(60).default(7),
   BOOKING_RATE_PER_USER_PER_MIN: z.coerce.number().int().min(1).default(30),
+  /** How long a process answers "no free number" for a full session from memory (a freed number drops it at once). */
+  BOOKING_FULL_MEMO_MS: z.coerce.number().int().min(0).max(60_000).default(500),
   NO_SHOW_LIMIT: z.coerce.number().int().min(1).max(100).default(3),
   NO_SHOW_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   NO_SHOW_SUSPEND_DAYS: z.coerce.number().int().min(1).max(3650).default(90),

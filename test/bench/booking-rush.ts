@@ -17,7 +17,7 @@
  * tsx — what a production figure should be (NODE_ENV stays 'test': production mode refuses the demo seed and the
  * simulated WeChat login the set-up uses).
  * Settings (environment): BENCH_PATIENTS, BENCH_SLOTS, BENCH_CONNECTIONS (per BFF process, default 100),
- * BENCH_SECONDS (each read, default 10), BENCH_WARMUP (seconds of unmeasured listing reads before the rush,
+ * BENCH_SECONDS (each read, default 10), BENCH_READS=0 (the rush alone, for quick experiments), BENCH_WARMUP (seconds of unmeasured listing reads before the rush,
  * default 2), BENCH_PORT (first port, default 3301), BENCH_LOG_LEVEL (the BFF's, default info as in production),
  * BENCH_PROFILE=<dir> (CPU profiles of the BFF processes, and phases.json saying when each phase ran:
  * `npm run bench:profile -- <dir>` summarises them).
@@ -56,6 +56,8 @@ function setting(name: string, fallback: number, min = 1) {
   if (!Number.isFinite(v) || v < min) throw new Error(`${name} must be a number ≥ ${min}`);
   return v;
 }
+/** BENCH_READS=0: the rush alone (no reads after it), for quick experiments. */
+const READS = process.env.BENCH_READS !== '0';
 const PATIENTS = setting('BENCH_PATIENTS', EMBEDDED ? 600 : 2000);
 const SLOTS = setting('BENCH_SLOTS', EMBEDDED ? 50 : 100);
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 100);
@@ -547,6 +549,7 @@ async function main() {
     const bookers = patients.map((_, i) => i).filter((i) => answerBy[i]?.startsWith('201'));
     const reads: Measured[] = [];
     const read = async (name: string, shot: Plan['shot']) => {
+      if (!READS) return undefined;
       const m = await drive(name, { seconds: SECONDS, shot });
       line(m);
       reads.push(m);

@@ -3,6 +3,7 @@ import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
 import { MemoryKv, RedisKv, LockBusyError, type Kv } from '../../bff/src/infra/kv';
 import { MemoryPubSub, RedisPubSub, type PubSub } from '../../bff/src/infra/pubsub';
+import { MemoryAdmission, RedisAdmission, type Admission, type Ticket } from '../../bff/src/infra/admission';
 import { FieldCrypto, hashPassword, verifyPassword } from '../../bff/src/infra/crypto';
 import { loadConfig } from '../../bff/src/config';
 import { OperLog } from '../../bff/src/modules/monitor/models';
@@ -113,6 +114,24 @@ for (const impl of ['memory', 'redis'] as const) {
       const results = [];
       for (let i = 0; i < 4; i++) results.push((await (i % 2 ? kv : kv2).hit(key, 3, 60)).allowed);
       assert.deepEqual(results, [true, true, true, false]);
+    });
+
+    it('rebuilds a missing admission pool once for a burst of requests, not once per request', async () => {
+      const admission: Admission = redis ? new RedisAdmission(redis, prefix) : new MemoryAdmission();
+      let loads = 0;
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      const load = async (): Promise<Ticket[]> => {
+        loads++;
+        await gate; // the database read is still under way while the burst arrives
+        return [1, 2, 3].map((n) => ({ n, score: n }));
+      };
+      const burst = Array.from({ length: 20 }, (_, i) => admission.admit('burst', `h${i}`, 0, load));
+      release();
+      const answers = (await Promise.all(burst)).map((a) => a.answer);
+      assert.equal(loads, 1, 'one database read for the whole burst');
+      assert.equal(answers.filter((a) => a === 'admitted').length, 3);
+      assert.equal(answers.filter((a) => a === 'full').length, 17);
     });
 
     it('delivers published messages to subscribers of other instances', async () => {

@@ -55,6 +55,9 @@ describe('caches and the admission counter across two BFF processes (MariaDB + a
       SEED_DEMO: 'true',
       MIGRATE_ON_START: 'true',
       LOGIN_RATE_PER_IP_PER_MIN: '100000',
+      // "full" is remembered for a minute here, so a test passes only if a freed number reaches the other process
+      // through pub/sub, not because the memory ran out
+      BOOKING_FULL_MEMO_MS: '60000',
     };
     a = await startChildBff(env);
     // The second instance finds the database migrated and seeded by the first.
@@ -204,6 +207,38 @@ describe('caches and the admission counter across two BFF processes (MariaDB + a
     assert.equal(stop.status, 200, JSON.stringify(stop.body));
     Object.assign(ms, { stop: await seenOnB(viewer.token, 'the 停诊', (rows) => row(rows)?.status === 'stopped') });
     console.log(`      seen through the other process after (ms): ${JSON.stringify(ms)}`);
+  });
+
+  it('a full session is refused from memory; a number freed through one process is bookable through the other at once', async () => {
+    const s = await newSession(1);
+    const [p, q] = [await patient(a.url), await patient(b.url)];
+    const book = (base: string, who: { token: string; patientId: number }) =>
+      http(base, 'POST', '/api/mp/appointments', {
+        token: who.token,
+        body: { scheduleId: s.id, patientId: who.patientId },
+      });
+    const first = await book(a.url, p);
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    assert.equal((await book(b.url, q)).body.error?.code, 'SLOT_FULL');
+    // From here B answers from memory: twenty refusals cost no admission script and no rate-limit count in Redis
+    // (each would cost two EVALs without the memory).
+    const probe = new Redis(redis.url);
+    const evals = async () => Number(/cmdstat_eval:calls=(\d+)/.exec(await probe.info('commandstats'))?.[1] ?? 0);
+    try {
+      const before = await evals();
+      for (let i = 0; i < 20; i++) assert.equal((await book(b.url, q)).body.error?.code, 'SLOT_FULL');
+      const spent = (await evals()) - before;
+      assert.ok(spent < 10, `${spent} EVALs for 20 refusals`);
+    } finally {
+      probe.disconnect();
+    }
+    const cancelled = await http(a.url, 'POST', `/api/mp/appointments/${first.body.appointment.id}/cancel`, {
+      token: p.token,
+    });
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    const second = await book(b.url, q);
+    assert.equal(second.status, 201, JSON.stringify(second.body));
+    assert.equal(second.body.appointment.seqNo, 1);
   });
 
   it('Redis restarted empty in the middle of a rush: no oversell, no lost booking, the counter rebuilt', async () => {

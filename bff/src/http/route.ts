@@ -8,8 +8,24 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type Auth = 'public' | 'mp' | 'admin';
 type ActorOf<A extends Auth> = A extends 'admin' ? AdminActor : A extends 'mp' ? MpActor : undefined;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
-/** What a handler may return: with a response schema, exactly what that schema accepts (undefined → 204 when it has none). */
-type Returns<R> = R extends z.ZodType ? z.input<R> : unknown;
+/**
+ * A response serialised once, sent as the same text to everyone who asks for it within a moment: for the reads a
+ * whole rush makes at once (the schedule listing), where building and stringifying the same answer for every
+ * request is most of the work. Checked against the route's schema like any other result.
+ */
+export class Serialized<T> {
+  /** UTF-8 bytes, so the Chinese text is not encoded again for every request that sends it. */
+  readonly bytes: Buffer;
+  constructor(readonly value: T) {
+    this.bytes = Buffer.from(JSON.stringify(value));
+  }
+}
+
+/**
+ * What a handler may return: with a response schema, exactly what that schema accepts, or it already serialised
+ * (undefined → 204 when it has none).
+ */
+type Returns<R> = R extends z.ZodType ? z.input<R> | Serialized<z.input<R>> : unknown;
 
 export interface RouteDef<A extends Auth, P, Q, B, R = undefined> {
   method: Method;
@@ -214,10 +230,15 @@ export class RouteTree {
         const params = parse(def.params, ctx.params, 'params');
         const query = parse(def.query, ctx.query, 'query');
         const body = parse(def.body, ctx.request.body ?? {}, 'body');
-        const result: unknown = await def.handler({ params, query, body, actor, ctx } as never);
+        const returned: unknown = await def.handler({ params, query, body, actor, ctx } as never);
+        const result = returned instanceof Serialized ? (returned.value as unknown) : returned;
         if (def.response && ctx.checkResponses)
           checkResponse(def.response, result, `${def.method.toUpperCase()} ${this.prefix}${def.path}`);
-        if (result === undefined) {
+        if (returned instanceof Serialized) {
+          ctx.status = status;
+          ctx.type = 'application/json';
+          ctx.body = returned.bytes;
+        } else if (result === undefined) {
           ctx.status = 204;
         } else if (result === null) {
           ctx.status = status;

@@ -89,7 +89,24 @@ redis.call('zadd', KEYS[1], unpack(add))
 redis.call('expire', KEYS[1], ARGV[2])
 return 1`;
 
+/**
+ * One rebuild of a pool at a time in this process: the first request of a rush that finds the pool missing reads the
+ * database, and the hundreds that arrive meanwhile wait for that read instead of each making their own.
+ */
+class SingleFlight {
+  private running = new Map<string, Promise<number | undefined>>();
+  run(key: string, fn: () => Promise<number | undefined>) {
+    let p = this.running.get(key);
+    if (!p) {
+      p = fn().finally(() => this.running.delete(key));
+      this.running.set(key, p);
+    }
+    return p;
+  }
+}
+
 export class RedisAdmission implements Admission {
+  private rebuilds = new SingleFlight();
   constructor(
     private redis: Redis,
     private prefix: string,
@@ -147,10 +164,17 @@ export class RedisAdmission implements Admission {
       .catch(() => this.reset(key));
   }
   async free(key: string, load: LoadTickets) {
+    try {
+      const count = await this.redis.zcard(this.keys(key).pool);
+      if (count > 0) return count - 1;
+    } catch {
+      return undefined;
+    }
+    return this.rebuilds.run(key, () => this.rebuild(key, load));
+  }
+  private async rebuild(key: string, load: LoadTickets) {
     const { pool, seq, leases } = this.keys(key);
     try {
-      const count = await this.redis.zcard(pool);
-      if (count > 0) return count - 1;
       const s = await this.redis.get(seq);
       const tickets = await load();
       if (tickets === null) return undefined;
@@ -208,6 +232,7 @@ export class MemoryAdmission implements Admission {
   private holders = new Map<string, number>();
   /** Tickets in flight per pool: number → lease expiry. */
   private leases = new Map<string, Map<number, number>>();
+  private rebuilds = new SingleFlight();
   constructor(private ttlSec = POOL_TTL_SEC) {}
   private live(key: string) {
     const c = this.pools.get(key);
@@ -246,6 +271,9 @@ export class MemoryAdmission implements Admission {
   async free(key: string, load: LoadTickets) {
     const c = this.live(key);
     if (c) return c.tickets.length;
+    return this.rebuilds.run(key, () => this.rebuild(key, load));
+  }
+  private async rebuild(key: string, load: LoadTickets) {
     const seq = this.seqs.get(key) ?? 0;
     const tickets = await load();
     if (tickets === null) return undefined;

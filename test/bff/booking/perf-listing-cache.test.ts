@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { call } from '../../support/api';
-import { admin, newDoctor, patient } from '../../support/booking';
+import { admin, newDoctor, newSchedule, patient } from '../../support/booking';
 import { Dept } from '../../../bff/src/modules/system/models';
 
 interface BookingDept {
@@ -48,5 +48,37 @@ describe('booking: cached listings follow department and doctor changes at once'
       doctors.body.map((d: { id: number; deptName: string }) => [d.id, d.deptName]),
       [[doctor.id, `${name}新`]],
     );
+  });
+});
+
+describe('booking: the listing is rendered once and sent to everyone for a moment, never past a release time', () => {
+  it('a session shows as released from its release time on, never before and never a moment later', async () => {
+    const p = await patient();
+    const doctor = await newDoctor();
+    // A couple of seconds ahead; the database keeps whole seconds (MariaDB) or milliseconds (SQLite), so the release
+    // time that counts is the one the listing gives back.
+    const s = await newSchedule(doctor.id, { releaseAt: new Date(Date.now() + 2_600).toISOString() });
+    const first = await call('GET', `/api/mp/booking/doctors/${doctor.id}/schedules`, { token: p.token });
+    const release = Date.parse(
+      (first.body as { id: number; releaseAt: string }[]).find((x) => x.id === s.id)!.releaseAt,
+    );
+    const seen: { sent: number; released: boolean }[] = [];
+    // Ask again and again from before the release until just after it: each answer is judged by when it was asked.
+    while (Date.now() < release + 300) {
+      const sent = Date.now();
+      const r = await call('GET', `/api/mp/booking/doctors/${doctor.id}/schedules`, { token: p.token });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const received = Date.now();
+      const row = (r.body as { id: number; released: boolean }[]).find((x) => x.id === s.id)!;
+      seen.push({ sent, released: row.released });
+      if (received < release)
+        assert.equal(
+          row.released,
+          false,
+          `answered before the release: not released ${received - release} ${JSON.stringify(row)}`,
+        );
+      if (sent >= release) assert.equal(row.released, true, 'asked after the release: released');
+    }
+    assert.ok(seen.some((x) => !x.released) && seen.some((x) => x.released), JSON.stringify(seen.length));
   });
 });

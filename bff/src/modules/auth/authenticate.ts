@@ -46,7 +46,7 @@ export const forcedOut = () => unauthenticated('SESSION_FORCED_OUT', '您已被�
 export const STAFF_TAG = 'staff-users';
 
 /**
- * A console session's row and its user's, memoised for a second in this process: dropped in every process when the
+ * A console session's row and its user's, memoised for AUTH_MEMO_MS in this process: dropped in every process when the
  * login ends (revokeFamily) or any staff account changes (watchStaffAccounts), so neither waits for the memo to lapse.
  */
 function loginRows(sid: string) {

@@ -118,7 +118,7 @@ export const loginTag = (familyId: string) => `login:${familyId}`;
 /** How long a process believes what it read about a login without asking again (a drop ends it at once). */
 export const loginMemoMs = () => infra().config.AUTH_MEMO_MS;
 
-/** Whether a patient's login (a refresh-token family) has been ended; memoised for a second in this process. */
+/** Whether a patient's login (a refresh-token family) has been ended; memoised for AUTH_MEMO_MS in this process. */
 export function isLoginRevoked(familyId: string): Promise<boolean> {
   return infra().memo.get(`mp-login:${familyId}`, [loginTag(familyId)], loginMemoMs(), () => loginRevoked(familyId));
 }

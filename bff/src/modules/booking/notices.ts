@@ -8,6 +8,13 @@ import { notify as notifyPatient, templateId } from '../../kernel/notifications'
 import type { PayOrder, PayRefund } from '../payment/models';
 import { Appointment } from './models';
 
+/** The names a notice about an appointment gives: the family member, the doctor and the department. */
+export interface Names {
+  patient: string;
+  doctor: string;
+  dept: string;
+}
+
 /** Who a notice about an appointment is for and with whom: every message names the patient and the doctor. */
 async function whoOf(appointmentId: number, t?: Transaction) {
   const a = await Appointment.findByPk(appointmentId, { transaction: t });
@@ -31,9 +38,9 @@ export async function notify(
   content: string,
   t?: Transaction,
   appointmentId?: number,
-  opts: { pay?: boolean; inAppOnly?: boolean } = {},
+  opts: { pay?: boolean; inAppOnly?: boolean; who?: Names } = {},
 ) {
-  const who = appointmentId ? await whoOf(appointmentId, t) : null;
+  const who = appointmentId ? (opts.who ?? (await whoOf(appointmentId, t))) : null;
   const names = who ? `就诊人：${who.patient}；医生：${who.dept} ${who.doctor}。` : '';
   await notifyPatient(
     userId,
@@ -68,10 +75,11 @@ const told = (what: string, a: Appointment, send: () => Promise<void>) =>
   send().catch((err) => infra().log.warn({ err, appointment: a.id }, `${what} notice not written`));
 
 /** A booking was made: booked outright (free), or held until paid. */
-export const notifyBooked = (a: Appointment) => told('booked', a, () => bookedNotice(a));
-async function bookedNotice(a: Appointment) {
+/** `who`: the names, when the caller has them at hand (a booking just made), so they are not read again. */
+export const notifyBooked = (a: Appointment, who?: Names) => told('booked', a, () => bookedNotice(a, who));
+async function bookedNotice(a: Appointment, who?: Names) {
   if (a.status === 'booked')
-    await notify(a.userId, '预约成功', `${when(a)}，请按时到院就诊。`, undefined, a.id, { inAppOnly: true });
+    await notify(a.userId, '预约成功', `${when(a)}，请按时到院就诊。`, undefined, a.id, { inAppOnly: true, who });
   else if (a.status === 'pending_payment')
     await notify(
       a.userId,
@@ -79,7 +87,7 @@ async function bookedNotice(a: Appointment) {
       `已为您保留 ${when(a)}，请在 ${a.holdExpiresAt ? shanghaiTime(a.holdExpiresAt) : '规定时间'} 前完成支付，逾期号源自动释放。`,
       undefined,
       a.id,
-      { pay: true, inAppOnly: true },
+      { pay: true, inAppOnly: true, who },
     );
 }
 

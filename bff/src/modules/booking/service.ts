@@ -11,6 +11,8 @@ import { Schedule } from '../scheduling/models';
 import { APPOINTMENT_STATUS_LABEL as STATUS_LABEL, PERIOD_LABEL } from '../../shared/clinic';
 import {
   admitBooking,
+  knownFull,
+  shownSession,
   cancelDeadlineOf,
   endAdmission,
   listingsChanged,
@@ -109,29 +111,63 @@ export async function appointmentViews(
     Post.findAll({ attributes: ['id', 'name'], raw: true }),
     payment.refundsOf(APPOINTMENT, rows),
   ]);
-  const sMap = new Map(schedules.map((s) => [s.id, s]));
-  const pMap = new Map(patients.map((p) => [p.id, p.name]));
-  const dMap = new Map(doctors.map((d) => [d.id, d]));
-  const deptMap = new Map(depts.map((d) => [d.id, d.name]));
   const postMap = new Map(posts.map((p) => [p.id, p.name]));
+  return viewsOf(rows, {
+    schedules: new Map(schedules.map((s) => [s.id, s])),
+    patients: new Map(patients.map((p) => [p.id, p.name])),
+    doctors: new Map(
+      doctors.map((d) => [d.id, { name: d.name, title: d.postId ? (postMap.get(d.postId) ?? null) : null }]),
+    ),
+    depts: new Map(depts.map((d) => [d.id, d.name])),
+    refunds,
+  });
+}
+
+/** What an appointment's view shows besides the appointment itself, by id. */
+interface ViewLookups {
+  schedules: Map<number, { startTime: string; location: string | null }>;
+  patients: Map<number, string>;
+  doctors: Map<number, { name: string; title: string | null }>;
+  depts: Map<number, string>;
+  refunds: Awaited<ReturnType<typeof payment.refundsOf>>;
+}
+
+/**
+ * The view of a booking just made, from what its maker has at hand — the family member, and the session as the
+ * cached listing shows it (doctor, title, department, place) — so the winner of a rush reads nothing more; the
+ * database's way (appointmentViews) when the listing is not cached.
+ */
+async function freshView(a: Appointment, patientName: string) {
+  const shown = await shownSession(a.scheduleId, a.doctorId);
+  if (!shown) return (await appointmentViews([a]))[0];
+  return viewsOf([a], {
+    schedules: new Map([[a.scheduleId, shown]]),
+    patients: new Map([[a.patientId, patientName]]),
+    doctors: new Map([[a.doctorId, { name: shown.doctorName, title: shown.doctorTitle }]]),
+    depts: new Map([[a.deptId, shown.deptName]]),
+    refunds: new Map(), // nothing is refunded of a booking made a moment ago
+  })[0];
+}
+
+function viewsOf(rows: AppointmentRow[], l: ViewLookups) {
   const now = Date.now();
   return rows.map((a) => {
-    const s = sMap.get(a.scheduleId);
+    const s = l.schedules.get(a.scheduleId);
     const deadline = cancelDeadline(a, { startTime: s?.startTime ?? a.windowStart });
-    const paid = refunds.get(a.id) ?? [];
-    const doctor = dMap.get(a.doctorId);
+    const paid = l.refunds.get(a.id) ?? [];
+    const doctor = l.doctors.get(a.doctorId);
     return {
       id: a.id,
       no: a.no,
       status: a.status,
       statusLabel: STATUS_LABEL[a.status],
       patientId: a.patientId,
-      patientName: pMap.get(a.patientId) ?? '',
+      patientName: l.patients.get(a.patientId) ?? '',
       doctorId: a.doctorId,
       doctorName: doctor?.name ?? '',
-      doctorTitle: doctor?.postId ? (postMap.get(doctor.postId) ?? null) : null,
+      doctorTitle: doctor?.title ?? null,
       deptId: a.deptId,
-      deptName: deptMap.get(a.deptId) ?? '',
+      deptName: l.depts.get(a.deptId) ?? '',
       scheduleId: a.scheduleId,
       clinicDate: a.clinicDate,
       period: a.period,
@@ -189,21 +225,24 @@ async function ownPatient(actor: MpActor, patientId: number) {
 export async function suspendedUntil(userId: number): Promise<Date | null> {
   const { NO_SHOW_LIMIT, NO_SHOW_WINDOW_DAYS, NO_SHOW_SUSPEND_DAYS } = cfg();
   const since = addDays(shanghaiDate(), -(NO_SHOW_WINDOW_DAYS + NO_SHOW_SUSPEND_DAYS));
+  const noShows = await Appointment.findAll({
+    where: { userId, status: 'no_show', clinicDate: { [Op.gte]: since } },
+    attributes: ['clinicDate'],
+    order: [['clinicDate', 'ASC']],
+    raw: true,
+  });
+  // Fewer than the limit can't suspend, whatever a lift leaves out: most patients are answered by this one read.
+  if (noShows.length < NO_SHOW_LIMIT) return null;
   const lift = await SuspensionLift.findOne({
     where: { userId },
     order: [['id', 'DESC']],
     attributes: ['createdAt'],
     raw: true,
   });
-  const counted = lift ? { [Op.gte]: since, [Op.gt]: shanghaiDate(lift.createdAt) } : { [Op.gte]: since };
-  const dates = (
-    await Appointment.findAll({
-      where: { userId, status: 'no_show', clinicDate: counted },
-      attributes: ['clinicDate'],
-      order: [['clinicDate', 'ASC']],
-      raw: true,
-    })
-  ).map((a) => shanghaiInstant(a.clinicDate).getTime());
+  const liftedOn = lift ? shanghaiDate(lift.createdAt) : null;
+  const dates = noShows
+    .filter((a) => !liftedOn || a.clinicDate > liftedOn)
+    .map((a) => shanghaiInstant(a.clinicDate).getTime());
   let until: number | null = null;
   for (let i = NO_SHOW_LIMIT - 1; i < dates.length; i++) {
     if (dates[i] - dates[i - NO_SHOW_LIMIT + 1] <= NO_SHOW_WINDOW_DAYS * 86400_000)
@@ -251,10 +290,23 @@ async function checkPatientRules(actor: MpActor) {
  */
 async function lockAccountFor(actor: MpActor, patientId: number, t: Transaction) {
   await lockOwner(actor.userId, t);
-  const patient = await Patient.findOne({ where: { id: patientId, userId: actor.userId }, transaction: t });
+  const [patient] = await inOrder([
+    Patient.findOne({ where: { id: patientId, userId: actor.userId }, transaction: t }),
+    assertUnderLimit(actor.userId, t),
+  ]);
   if (!patient) throw notFound('就诊人不存在');
-  await assertUnderLimit(actor.userId, t);
   return patient;
+}
+
+/**
+ * Promise.all that waits for every one and, if any failed, throws the first failure in the order given (not the
+ * first to fail in time), so the same request always gets the same error.
+ */
+async function inOrder<T extends readonly unknown[]>(all: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(all);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /**
@@ -334,7 +386,26 @@ function numberHeld(err: unknown) {
   return /appointment_slot_once|active_seq/.test(`${e.parent?.message ?? ''} ${e.message} ${JSON.stringify(e.fields)}`);
 }
 
+/** Booking requests being answered in this process, per session and account: a second tap sees the first. */
+const attempts = new Map<string, number>();
+
 export async function takeSlot(actor: MpActor, input: { scheduleId: number; patientId: number }) {
+  const key = `${input.scheduleId}:${actor.userId}`;
+  const earlier = attempts.get(key) ?? 0;
+  attempts.set(key, earlier + 1);
+  try {
+    // Once every number is taken, the rush's thousands are refused here, from this process's memory. A second tap
+    // while the first is still being answered goes the whole way, so it is told "already booked" as before.
+    if (!earlier && (await knownFull(input.scheduleId)))
+      throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+    return await takeSlotAdmitted(actor, input);
+  } finally {
+    if (attempts.get(key)! > 1) attempts.set(key, attempts.get(key)! - 1);
+    else attempts.delete(key);
+  }
+}
+
+async function takeSlotAdmitted(actor: MpActor, input: { scheduleId: number; patientId: number }) {
   const limit = await infra().kv.hit(`booking:user:${actor.userId}`, cfg().BOOKING_RATE_PER_USER_PER_MIN, 60);
   if (!limit.allowed)
     throw new AppError(429, 'RATE_LIMITED', '操作太频繁，请稍后再试', { retryAfterSeconds: limit.retryAfterSec });
@@ -344,34 +415,48 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
   if (admission.answer === 'passed') assertBookable(await Schedule.findByPk(input.scheduleId)); // closed, stopped …
   if (admission.answer === 'full' || admission.answer === 'passed')
     throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
-  let appt: Appointment | 'disagrees' = 'disagrees';
+  let booked: Booked | 'disagrees' = 'disagrees';
   if (admission.answer === 'admitted') {
     const { ticket } = admission;
     try {
-      appt = await takeNumberInDatabase(actor, input, ticket.n);
+      booked = await takeNumberInDatabase(actor, input, ticket.n);
     } catch (err) {
       await endAdmission(input.scheduleId, actor.userId, ticket, 'returned');
       throw err;
     }
-    await endAdmission(input.scheduleId, actor.userId, ticket, appt === 'disagrees' ? 'recount' : 'taken');
-    if (appt !== 'disagrees') await listingsChanged(appt);
+    const ended = endAdmission(input.scheduleId, actor.userId, ticket, booked === 'disagrees' ? 'recount' : 'taken');
+    await Promise.all([ended, booked !== 'disagrees' && listingsChanged(booked.appt)]);
   }
-  if (appt === 'disagrees') {
+  if (booked === 'disagrees') {
     // No number in hand (the pool is unknown, or this account has a request in flight), or the database disagreed
     // with the pool: the database chooses the number under the session's row lock, and the pool follows.
-    appt = await takeSlotInDatabase(actor, input);
-    await scheduleChanged({ id: appt.scheduleId, doctorId: appt.doctorId, deptId: appt.deptId }, { taken: appt.seqNo });
+    booked = await takeSlotInDatabase(actor, input);
+    const a = booked.appt;
+    await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, { taken: a.seqNo });
   }
-  await notifyBooked(appt);
-  const view = (await appointmentViews([appt]))[0];
-  const payment =
+  // The booking is committed: the answer's view, the notice and the WeChat Pay order don't depend on each other,
+  // so the winner of a rush waits for the slowest of them, not for their sum; the names come from what is at hand.
+  const { appt, patientName } = booked;
+  const view = freshView(appt, patientName);
+  const [shown, , payment] = await Promise.all([
+    view,
+    view.then((v) => notifyBooked(appt, { patient: v.patientName, doctor: v.doctorName, dept: v.deptName })),
     appt.status === 'pending_payment'
-      ? await withAppointmentLock(appt.id, () => ensurePayment(appt)).catch(paymentUnavailable)
-      : null;
-  return { appointment: view, payment };
+      ? view.then((v) =>
+          withAppointmentLock(appt.id, () => ensurePayment(appt, v.deptName || undefined)).catch(paymentUnavailable),
+        )
+      : null,
+  ]);
+  return { appointment: shown, payment };
 }
 
 const DISAGREES = new Error('the database disagrees with the admission pool');
+
+/** A booking just committed, with the family member's name its maker read under the account lock. */
+interface Booked {
+  appt: Appointment;
+  patientName: string;
+}
 
 /**
  * The booking of an admitted request, on the number the admission pool handed it, so nothing is chosen under a lock:
@@ -385,12 +470,16 @@ async function takeNumberInDatabase(
   actor: MpActor,
   input: { scheduleId: number; patientId: number },
   seq: number,
-): Promise<Appointment | 'disagrees'> {
-  await ownPatient(actor, input.patientId);
-  const s = await Schedule.findByPk(input.scheduleId);
+): Promise<Booked | 'disagrees'> {
+  // Read at once rather than one after another (each await is a turn of a saturated event loop in a rush); the
+  // errors are still given in this order. The account's limit and the member are checked again under its lock.
+  const [s] = await inOrder([
+    Schedule.findByPk(input.scheduleId),
+    ownPatient(actor, input.patientId),
+    checkPatientRules(actor),
+  ]);
   assertBookable(s);
   if (s.bookedCount >= s.slotCount || seq > s.slotCount) return 'disagrees';
-  await checkPatientRules(actor);
   try {
     return await tx(
       async (t) => {
@@ -418,7 +507,7 @@ async function takeNumberInDatabase(
           },
         );
         if (!counted) throw DISAGREES;
-        return a;
+        return { appt: a, patientName: patient.name };
       },
       { readCommitted: true },
     );
@@ -448,12 +537,13 @@ async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; p
           throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
         }
         const patient = await lockAccountFor(actor, input.patientId, t);
-        return holdLowestSlot(
+        const appt = await holdLowestSlot(
           s,
           patient,
           { userId: actor.userId, holdMinutes: cfg().BOOKING_HOLD_MINUTES, fromWaitlist: false },
           t,
         );
+        return { appt, patientName: patient.name };
       },
       { readCommitted: true },
     );
@@ -588,8 +678,8 @@ export const APPOINTMENT = 'appointment';
 const subjectOf = (a: Appointment): payment.PaySubject => ({ type: APPOINTMENT, id: a.id });
 
 /** Pay parameters for a pending appointment; the caller holds the appointment lock. */
-async function ensurePayment(a: Appointment) {
-  const dept = await Dept.findByPk(a.deptId);
+async function ensurePayment(a: Appointment, deptName?: string) {
+  const dept = deptName !== undefined ? { name: deptName } : await Dept.findByPk(a.deptId);
   return payment.ensurePayment({
     subject: subjectOf(a),
     no: a.no,

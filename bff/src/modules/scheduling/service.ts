@@ -3,6 +3,7 @@ import { infra, tx } from '../../infra';
 import type { Admit, AdmissionEnd, Ticket } from '../../infra/admission';
 import type { AdminActor } from '../../http/actor';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
+import { Serialized } from '../../http/route';
 import { dataScopeWhere, inScope, subtreeIds } from '../system/authz';
 import { Dept, DoctorProfile, Post, User, UserRole, Role } from '../system/models';
 import { Schedule, type Period } from './models';
@@ -112,7 +113,28 @@ export async function scheduleChanged(s: { id: number; doctorId: number; deptId:
   if (seats === 'recount') await admission.forget(seatKey(s.id));
   else if (seats && 'taken' in seats) await admission.take(seatKey(s.id), seats.taken);
   else if (seats) await admission.give(seatKey(s.id), seatTicket(seats.freed, seats.freed.n, seats.freed.windowStart));
+  if (seats === 'recount' || (seats && 'freed' in seats)) await seatsMayBeFree(s.id);
   await listingsChanged(s);
+}
+
+const seatsTag = (scheduleId: number) => `seats:${scheduleId}`;
+
+/**
+ * Whether a session is known to have no free number: asked of the admission pool at most every
+ * BOOKING_FULL_MEMO_MS (half a second) per process, so once a rush has taken every number, the thousands who tap after are refused without a round trip to
+ * Redis (nor the rate limiter's). A number coming back (an expiry, a cancellation, a failed request, a 加号) drops
+ * the answer in every process at once (seatsMayBeFree).
+ */
+export function knownFull(scheduleId: number): Promise<boolean> {
+  const ttl = infra().config.BOOKING_FULL_MEMO_MS;
+  return infra().memo.get(`seats-full:${scheduleId}`, [seatsTag(scheduleId)], ttl, async () => {
+    return (await freeSeats(scheduleId)) === 0;
+  });
+}
+
+/** A number may have come back to a session: whatever a process knows of it being full is forgotten everywhere. */
+function seatsMayBeFree(scheduleId: number) {
+  return infra().memo.drop(seatsTag(scheduleId));
 }
 
 /** The listings showing a doctor's sessions are reloaded in every BFF process (a session added, changed, stopped). */
@@ -150,8 +172,9 @@ export function admitBooking(scheduleId: number, holder: number): Promise<Admit>
 }
 
 /** Ends an admitted booking request: the number was taken, goes back, or the pool is to be rebuilt. */
-export function endAdmission(scheduleId: number, holder: number, ticket: Ticket, end: AdmissionEnd): Promise<void> {
-  return infra().admission.done(seatKey(scheduleId), String(holder), ticket, end);
+export async function endAdmission(scheduleId: number, holder: number, ticket: Ticket, end: AdmissionEnd) {
+  await infra().admission.done(seatKey(scheduleId), String(holder), ticket, end);
+  if (end !== 'taken') await seatsMayBeFree(scheduleId);
 }
 
 /**
@@ -552,18 +575,49 @@ export async function doctorCard(doctorId: number) {
   return (await doctorsOfDept(u.deptId)).find((d) => d.id === doctorId)!;
 }
 
+/** The doctor's sessions in the booking window as the cache holds them (null: not a doctor patients can book). */
+function cachedSessions(doctorId: number) {
+  const { from } = bookingWindow();
+  return infra().cache.get([BROWSE, doctorNs(doctorId)], `doctor-schedules:${doctorId}:${from}`, 30, async () =>
+    (await doctorIds()).has(doctorId) ? scheduleViews(await openSchedules({ doctorId })) : null,
+  );
+}
+
+/**
+ * A session as the patients' listing shows it (doctor, title, department, place), from the cache: for showing a
+ * booking just made without reading those again. Undefined when the listing does not hold it.
+ */
+export async function shownSession(scheduleId: number, doctorId: number) {
+  const views = (await cachedSessions(doctorId)) as unknown as StoredView[] | null;
+  return views?.find((v) => v.id === scheduleId);
+}
+
 /** A doctor's sessions within the booking window, with what is left of each (what everyone refreshes at 07:59). */
 export async function doctorSchedules(doctorId: number) {
-  const { from } = bookingWindow();
-  const views = await infra().cache.get(
-    [BROWSE, doctorNs(doctorId)],
-    `doctor-schedules:${doctorId}:${from}`,
-    30,
-    async () => ((await doctorIds()).has(doctorId) ? scheduleViews(await openSchedules({ doctorId })) : null),
-  );
+  const views = await cachedSessions(doctorId);
   if (!views) throw notFound('医生不存在');
   const now = Date.now();
-  return (views as unknown as StoredView[]).map((v) => liveView(v, now));
+  const hit = rendered.get(views);
+  if (hit && now < hit.until) return hit.answer;
+  const stored = views as unknown as StoredView[];
+  const answer = new Serialized(stored.map((v) => liveView(v, now)));
+  rendered.set(views, { answer, until: liveUntil(stored, now) });
+  return answer;
+}
+
+/**
+ * The listing as last sent, per cached value (the cache's local layer hands out the same object for about a
+ * second): what the clock changes in it (released, numbers left ahead, closed) is worked out again when the clock
+ * second turns or a session's release time comes, whichever is first — never later than that.
+ */
+const rendered = new WeakMap<object, { answer: Serialized<ScheduleView[]>; until: number }>();
+function liveUntil(views: StoredView[], now: number) {
+  let until = Math.floor(now / 1000) * 1000 + 1000;
+  for (const v of views) {
+    const release = Date.parse(v.releaseAt);
+    if (release > now && release < until) until = release;
+  }
+  return until;
 }
 
 export async function publicSchedule(id: number) {
