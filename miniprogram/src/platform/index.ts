@@ -8,6 +8,7 @@ export {
   go,
   redirect,
   back,
+  backTo,
   stopPullDownRefresh,
   setTitle,
   useDidShow,

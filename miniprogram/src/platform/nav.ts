@@ -50,6 +50,19 @@ export function redirect(url: string): void {
   void Taro.redirectTo({ url })
 }
 
+/**
+ * Back to a page already in the stack, closing the ones above it (settings → 我的 after 退出登录), or to it the usual
+ * way when it is not there. Going back is what WeChat does for a page below; the h5 build's switchTab from a page
+ * above a tab page sometimes left that tab page hidden (a blank 我的).
+ */
+export function backTo(url: string): void {
+  const stack = Taro.getCurrentPages()
+  const bare = (r: string | undefined) => (r ?? '').replace(/\?.*$/, '').replace(/^\//, '')
+  const i = stack.map((p) => bare(p.route)).lastIndexOf(bare(url))
+  if (i >= 0 && i < stack.length - 1) void Taro.navigateBack({ delta: stack.length - 1 - i })
+  else go(url)
+}
+
 export function back(): void {
   if (Taro.getCurrentPages().length > 1) void Taro.navigateBack({ delta: 1 })
   else void Taro.switchTab({ url: routes.me })
