@@ -56,6 +56,9 @@ function crud<T, Create, Update>(path: string) {
   }
 }
 
+/** 批量删除 where the BFF has it: all or nothing, the server checks every id before deleting any */
+const removeMany = (path: string) => (ids: number[]) => post<{ deleted: number }>(`${path}/batch-delete`, { ids })
+
 export const userApi = {
   ...crud<SysUser, UserCreateBody, UserUpdateBody>('/system/users'),
   update: (id: number, body: UserUpdateBody) => put<SysUser>(`/system/users/${id}`, body),
@@ -64,6 +67,7 @@ export const userApi = {
   resetPassword: (id: number, password: string) => put<void>(`/system/users/${id}/password`, { password }),
   setRoles: (id: number, roleIds: number[]) => put<SysUser>(`/system/users/${id}/roles`, { roleIds }),
   unlock: (id: number) => post<void>(`/system/users/${id}/unlock`),
+  removeMany: removeMany('/system/users'),
 }
 
 export const roleApi = {
@@ -72,6 +76,7 @@ export const roleApi = {
   list: () => get<Role[]>('/system/roles'),
   grantable: () => get<Role[]>('/system/roles/grantable'),
   users: (id: number, q: PageQuery = {}) => get<Page<SysUser>>(`/system/roles/${id}/users`, q),
+  removeMany: removeMany('/system/roles'),
 }
 
 export const menuApi = {
@@ -91,6 +96,7 @@ export const postApi = {
   list: (q: PageQuery = {}) => get<Page<Post>>('/system/posts', q),
   /** active positions for pickers: any console user may read them */
   options: () => get<PostOption[]>('/system/posts/options'),
+  removeMany: removeMany('/system/posts'),
 }
 
 export const dictTypeApi = {

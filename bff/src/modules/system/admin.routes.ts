@@ -5,6 +5,7 @@ import * as S from './schemas';
 import {
   createUser,
   deleteUser,
+  deleteUsers,
   listUsers,
   resetUserPassword,
   scopedUser,
@@ -14,11 +15,11 @@ import {
   updateUser,
   userViews,
 } from './users';
-import { createRole, deleteRole, getRole, listRoles, roleViews, updateRole, usersOfRole } from './roles';
+import { createRole, deleteRole, deleteRoles, getRole, listRoles, roleViews, updateRole, usersOfRole } from './roles';
 import { grantableRoles } from './grants';
 import { createMenu, deleteMenu, menuTree, updateMenu } from './menus';
 import { createDept, deleteDept, deptOptions, deptTree, updateDept } from './depts';
-import { createPost, deletePost, listPosts, postOptions, updatePost } from './posts';
+import { createPost, deletePost, deletePosts, listPosts, postOptions, updatePost } from './posts';
 import {
   createDictItem,
   createDictType,
@@ -148,6 +149,18 @@ export function systemRoutes(t: RouteTree) {
     audit: 'user',
     handler: ({ actor, params }) => none(deleteUser(actor, params.id)),
   });
+  t.add({
+    method: 'post',
+    path: '/system/users/batch-delete',
+    summary: '批量删除用户',
+    auth: a,
+    perm: 'system:user:remove',
+    body: S.BatchIds,
+    response: S.BatchDeleted,
+    status: 200,
+    audit: 'user',
+    handler: ({ actor, body }) => deleteUsers(actor, body.ids),
+  });
 
   // roles
   t.add({
@@ -210,6 +223,18 @@ export function systemRoutes(t: RouteTree) {
     params: IdParams,
     audit: 'role',
     handler: ({ params }) => none(deleteRole(params.id)),
+  });
+  t.add({
+    method: 'post',
+    path: '/system/roles/batch-delete',
+    summary: '批量删除角色',
+    auth: a,
+    perm: 'system:role:remove',
+    body: S.BatchIds,
+    response: S.BatchDeleted,
+    status: 200,
+    audit: 'role',
+    handler: ({ body }) => deleteRoles(body.ids),
   });
   t.add({
     method: 'get',
@@ -370,6 +395,18 @@ export function systemRoutes(t: RouteTree) {
     params: IdParams,
     audit: 'post',
     handler: ({ params }) => none(deletePost(params.id)),
+  });
+  t.add({
+    method: 'post',
+    path: '/system/posts/batch-delete',
+    summary: '批量删除岗位',
+    auth: a,
+    perm: 'system:post:remove',
+    body: S.BatchIds,
+    response: S.BatchDeleted,
+    status: 200,
+    audit: 'post',
+    handler: ({ body }) => deletePosts(body.ids),
   });
 
   // dictionaries

@@ -71,6 +71,11 @@ export const UserUpdate = z
 export const UserStatusBody = z.strictObject({ status: z.enum(['active', 'disabled']) });
 export const ResetPasswordBody = z.strictObject({ password: Password });
 export const RoleIdsBody = z.strictObject({ roleIds: z.array(Id).max(20) });
+/** 批量删除: the selected rows of one list page (at most one page of 100) */
+export const BatchIds = z.strictObject({
+  ids: z.array(Id).min(1, '请选择要删除的记录').max(100, '一次最多删除 100 条'),
+});
+export const BatchDeleted = z.object({ deleted: z.number().int() });
 
 // ----- roles -----
 export const Role = z.object({
