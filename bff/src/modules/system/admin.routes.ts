@@ -1,3 +1,4 @@
+import getRawBody from 'raw-body';
 import { z } from 'zod';
 import type { RouteTree } from '../../http/route';
 import { IdParams, PageQuery, pageOf } from '../../http/schemas';
@@ -31,6 +32,7 @@ import {
   updateDictItem,
   updateDictType,
 } from './dicts';
+import { XLSX_TYPE, commitUserImport, exportUsers, previewUserImport, userImportTemplate } from './user-excel';
 import { approveStaffApplication, listStaffApplications, rejectStaffApplication } from './staff';
 
 const none = async (p: Promise<unknown>) => void (await p);
@@ -58,6 +60,60 @@ export function systemRoutes(t: RouteTree) {
     query: S.UserQuery,
     response: S.SysUserPage,
     handler: ({ actor, query }) => listUsers(actor, query),
+  });
+  t.add({
+    method: 'get',
+    path: '/system/users/export',
+    summary: '导出用户（Excel）',
+    auth: a,
+    perm: 'system:user:export',
+    // staff names, departments and roles leave the system: the operation log records who took which list
+    audit: 'user',
+    query: S.UserQuery.omit({ page: true, pageSize: true }),
+    handler: async ({ actor, query, ctx }) => {
+      const file = await exportUsers(actor, query);
+      ctx.type = XLSX_TYPE;
+      ctx.attachment(`用户-${new Date().toISOString().slice(0, 10)}.xlsx`);
+      return file;
+    },
+  });
+  t.add({
+    method: 'get',
+    path: '/system/users/import-template',
+    summary: '用户导入模板',
+    auth: a,
+    perm: 'system:user:import',
+    handler: async ({ ctx }) => {
+      const file = await userImportTemplate();
+      ctx.type = XLSX_TYPE;
+      ctx.attachment('用户导入模板.xlsx');
+      return file;
+    },
+  });
+  t.add({
+    method: 'post',
+    path: '/system/users/imports',
+    summary: '上传用户表格并预览（不写入）',
+    auth: a,
+    perm: 'system:user:import',
+    query: S.UserImportQuery,
+    response: S.UserImportPreview,
+    status: 200,
+    handler: async ({ actor, query, ctx }) =>
+      previewUserImport(actor, query.filename, await getRawBody(ctx.req, { limit: 5 * 1024 * 1024 })),
+  });
+  t.add({
+    method: 'post',
+    path: '/system/users/imports/:previewId/commit',
+    summary: '确认导入用户（全部或全不）',
+    auth: a,
+    perm: 'system:user:import',
+    params: S.UserImportParams,
+    body: S.UserImportCommit,
+    response: S.UserImportResult,
+    status: 200,
+    audit: 'user',
+    handler: ({ actor, params, body }) => commitUserImport(actor, params.previewId, body.password),
   });
   t.add({
     method: 'get',

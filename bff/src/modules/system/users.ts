@@ -74,7 +74,7 @@ async function assertPostUsable(postId: number | null | undefined) {
   if (!post || post.status !== 'active') throw unprocessable('INVALID_POST', '所选岗位不存在或已停用');
 }
 
-function phoneFields(phone: string | null | undefined) {
+export function phoneFields(phone: string | null | undefined) {
   if (phone === undefined) return {};
   const { fieldCrypto } = infra();
   return phone === null
