@@ -16,6 +16,7 @@ import type {
   UserCreate,
   UserQuery as UserQuerySchema,
   UserUpdate,
+  UserImportPreview,
 } from '@bff/modules/system/schemas'
 import type { z } from 'zod'
 import type {
@@ -68,7 +69,17 @@ export const userApi = {
   setRoles: (id: number, roleIds: number[]) => put<SysUser>(`/system/users/${id}/roles`, { roleIds }),
   unlock: (id: number) => post<void>(`/system/users/${id}/unlock`),
   removeMany: removeMany('/system/users'),
+  /** 导入: the .xlsx itself is the body; answers the row report, nothing is written yet */
+  previewImport: (file: File) =>
+    post<UserImportPreview>('/system/users/imports', file, {
+      params: { filename: file.name },
+      headers: { 'Content-Type': 'application/octet-stream' },
+      timeout: 120_000,
+    }),
+  commitImport: (previewId: string, password: string) =>
+    post<{ created: number }>(`/system/users/imports/${previewId}/commit`, { password }, { timeout: 120_000 }),
 }
+export type { UserImportPreview }
 
 export const roleApi = {
   ...crud<Role, RoleBody, z.input<typeof RoleUpdate>>('/system/roles'),

@@ -42,6 +42,7 @@ export const OPER_ACTION_LABELS: Readonly<Record<string, string>> = {
   'DELETE /api/admin/system/users/:id': '删除用户',
   'POST /api/admin/system/users/batch-delete': '批量删除用户',
   'GET /api/admin/system/users/export': '导出用户',
+  'POST /api/admin/system/users/imports': '预览导入用户',
   'POST /api/admin/system/users/imports/:previewId/commit': '导入用户',
   'POST /api/admin/system/roles': '新增角色',
   'PUT /api/admin/system/roles/:id': '修改角色',

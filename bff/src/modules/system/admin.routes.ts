@@ -99,6 +99,7 @@ export function systemRoutes(t: RouteTree) {
     query: S.UserImportQuery,
     response: S.UserImportPreview,
     status: 200,
+    audit: 'user',
     handler: async ({ actor, query, ctx }) =>
       previewUserImport(actor, query.filename, await getRawBody(ctx.req, { limit: 5 * 1024 * 1024 })),
   });
