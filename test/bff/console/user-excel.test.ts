@@ -25,7 +25,7 @@ async function upload(token: string, file: Buffer, filename = 'users.xlsx') {
   const res = await fetch(`${baseUrl}/api/admin/system/users/imports?filename=${encodeURIComponent(filename)}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
-    body: file,
+    body: new Uint8Array(file),
   });
   return { status: res.status, body: (await res.json()) as any };
 }
