@@ -113,11 +113,13 @@ export const postApi = {
 export const dictTypeApi = {
   ...crud<DictType, DictTypeBody, z.input<typeof DictTypeUpdate>>('/system/dict-types'),
   list: (q: PageQuery & { name?: string; type?: string } = {}) => get<Page<DictType>>('/system/dict-types', q),
+  removeMany: removeMany('/system/dict-types'),
 }
 
 export const dictItemApi = {
   ...crud<DictItem, DictItemBody, z.input<typeof DictItemUpdate>>('/system/dict-items'),
   list: (q: PageQuery & { dictType: string; label?: string }) => get<Page<DictItem>>('/system/dict-items', q),
+  removeMany: removeMany('/system/dict-items'),
 }
 
 export const dictApi = {

@@ -199,4 +199,86 @@ describe('console: batch delete of users, roles and posts (all or nothing)', fun
     const ok = await call('POST', '/api/admin/system/posts/batch-delete', { token, body: { ids: [free] } });
     assert.deepEqual(ok.body, { deleted: 1 });
   });
+
+  it('dictionaries, dictionary data, notices and keywords: an unknown id refuses the batch, the rest are kept', async () => {
+    const token = await admin();
+    const ids = async (path: string, bodies: object[]) => {
+      const out: number[] = [];
+      for (const body of bodies) {
+        const r = await call('POST', path, { token, body });
+        assert.equal(r.status, 201, `${path} ${JSON.stringify(r.body)}`);
+        out.push(r.body.id);
+      }
+      return out;
+    };
+    const t1 = unique('bd_')
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_');
+    const t2 = unique('bd_')
+      .toLowerCase()
+      .replace(/[^a-z0-9_]/g, '_');
+    const cases: { path: string; created: number[]; still: (id: number) => Promise<boolean> }[] = [];
+    const types = await ids('/api/admin/system/dict-types', [
+      { type: t1, name: '批删字典一' },
+      { type: t2, name: '批删字典二' },
+    ]);
+    const items = await ids('/api/admin/system/dict-items', [
+      { dictType: t1, label: '甲', value: 'a' },
+      { dictType: t1, label: '乙', value: 'b' },
+    ]);
+    const itemsOf = async (type: string) =>
+      (await call('GET', `/api/admin/system/dict-items?dictType=${type}&pageSize=100`, { token })).body.items as {
+        id: number;
+      }[];
+    cases.push({
+      path: '/api/admin/system/dict-items',
+      created: items,
+      still: async (id) => (await itemsOf(t1)).some((x) => x.id === id),
+    });
+    const notices = await ids('/api/admin/system/notices', [
+      { title: unique('批删公告'), type: 'notice', content: '内容', status: 'draft' },
+      { title: unique('批删公告'), type: 'notice', content: '内容', status: 'draft' },
+    ]);
+    cases.push({
+      path: '/api/admin/system/notices',
+      created: notices,
+      still: async (id) => (await call('GET', `/api/admin/system/notices/${id}`, { token })).status === 200,
+    });
+    const words = await ids('/api/admin/education/sensitive-words', [
+      { word: unique('批删词'), action: 'block' },
+      { word: unique('批删词'), action: 'block' },
+    ]);
+    const wordList = async () =>
+      (await call('GET', '/api/admin/education/sensitive-words?pageSize=100&keyword=批删词', { token })).body.items as {
+        id: number;
+      }[];
+    cases.push({
+      path: '/api/admin/education/sensitive-words',
+      created: words,
+      still: async (id) => (await wordList()).some((x) => x.id === id),
+    });
+    for (const c of cases) {
+      const bad = await call('POST', `${c.path}/batch-delete`, { token, body: { ids: [...c.created, 999_999_999] } });
+      assert.equal(bad.status, 404, `${c.path} ${JSON.stringify(bad.body)}`);
+      for (const id of c.created) assert.equal(await c.still(id), true, `${c.path}: ${id} kept`);
+      const ok = await call('POST', `${c.path}/batch-delete`, { token, body: { ids: c.created } });
+      assert.deepEqual(ok.body, { deleted: 2 }, c.path);
+      for (const id of c.created) assert.equal(await c.still(id), false, `${c.path}: ${id} deleted`);
+    }
+    // dictionaries go with their data
+    const again = await ids('/api/admin/system/dict-items', [{ dictType: t2, label: '丙', value: 'c' }]);
+    const bad = await call('POST', '/api/admin/system/dict-types/batch-delete', {
+      token,
+      body: { ids: [types[0], 0] },
+    });
+    assert.equal(bad.status, 400);
+    const ok = await call('POST', '/api/admin/system/dict-types/batch-delete', { token, body: { ids: types } });
+    assert.deepEqual(ok.body, { deleted: 2 });
+    assert.ok(!(await itemsOf(t2)).some((x) => x.id === again[0]));
+    const doctor = await call('POST', '/api/admin/education/sensitive-words/batch-delete', {
+      token: await loginAs('doctor'),
+      body: { ids: [1] },
+    });
+    assert.equal(doctor.status, 403);
+  });
 });

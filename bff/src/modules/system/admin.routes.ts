@@ -25,7 +25,9 @@ import {
   createDictItem,
   createDictType,
   deleteDictItem,
+  deleteDictItems,
   deleteDictType,
+  deleteDictTypes,
   dictOptions,
   listDictItems,
   listDictTypes,
@@ -511,6 +513,18 @@ export function systemRoutes(t: RouteTree) {
     handler: ({ params }) => none(deleteDictType(params.id)),
   });
   t.add({
+    method: 'post',
+    path: '/system/dict-types/batch-delete',
+    summary: '批量删除字典类型（连同数据）',
+    auth: a,
+    perm: 'system:dict:remove',
+    body: S.BatchIds,
+    response: S.BatchDeleted,
+    status: 200,
+    audit: 'dict',
+    handler: ({ body }) => deleteDictTypes(body.ids),
+  });
+  t.add({
     method: 'get',
     path: '/system/dict-items',
     summary: '字典数据列表',
@@ -552,6 +566,18 @@ export function systemRoutes(t: RouteTree) {
     params: IdParams,
     audit: 'dict',
     handler: ({ params }) => none(deleteDictItem(params.id)),
+  });
+  t.add({
+    method: 'post',
+    path: '/system/dict-items/batch-delete',
+    summary: '批量删除字典数据',
+    auth: a,
+    perm: 'system:dict:remove',
+    body: S.BatchIds,
+    response: S.BatchDeleted,
+    status: 200,
+    audit: 'dict',
+    handler: ({ body }) => deleteDictItems(body.ids),
   });
 
   // staff applications
