@@ -66,6 +66,8 @@ export const wordApi = {
   add: (body: WordBody) => post<SensitiveWord>('/education/sensitive-words', body),
   update: (id: number, body: WordBody) => put<SensitiveWord>(`/education/sensitive-words/${id}`, body),
   remove: (id: number) => del(`/education/sensitive-words/${id}`),
+  /** 批量删除: all or nothing */
+  removeMany: (ids: number[]) => post<{ deleted: number }>('/education/sensitive-words/batch-delete', { ids }),
 }
 
 /** The file itself is the request body; the BFF sniffs its type and enforces the size limit. */

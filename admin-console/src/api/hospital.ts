@@ -18,4 +18,6 @@ export const noticeApi = {
   create: (body: NoticeBody) => post<SysNoticeRow>('/system/notices', body),
   update: (id: number, body: Partial<NoticeBody>) => put<SysNoticeRow>(`/system/notices/${id}`, body),
   remove: (id: number) => del(`/system/notices/${id}`),
+  /** 批量删除: all or nothing */
+  removeMany: (ids: number[]) => post<{ deleted: number }>('/system/notices/batch-delete', { ids }),
 }

@@ -16,6 +16,7 @@ import type {
   UserCreate,
   UserQuery as UserQuerySchema,
   UserUpdate,
+  UserImportPreview,
 } from '@bff/modules/system/schemas'
 import type { z } from 'zod'
 import type {
@@ -62,6 +63,9 @@ function crud<T, Create, Update>(path: string) {
   }
 }
 
+/** 批量删除 where the BFF has it: all or nothing, the server checks every id before deleting any */
+const removeMany = (path: string) => (ids: number[]) => post<{ deleted: number }>(`${path}/batch-delete`, { ids })
+
 export const userApi = {
   ...crud<SysUser, UserCreateBody, UserUpdateBody>('/system/users'),
   update: (id: number, body: UserUpdateBody) => put<SysUser>(`/system/users/${id}`, body),
@@ -70,7 +74,18 @@ export const userApi = {
   resetPassword: (id: number, password: string) => put<void>(`/system/users/${id}/password`, { password }),
   setRoles: (id: number, roleIds: number[]) => put<SysUser>(`/system/users/${id}/roles`, { roleIds }),
   unlock: (id: number) => post<void>(`/system/users/${id}/unlock`),
+  removeMany: removeMany('/system/users'),
+  /** 导入: the .xlsx itself is the body; answers the row report, nothing is written yet */
+  previewImport: (file: File) =>
+    post<UserImportPreview>('/system/users/imports', file, {
+      params: { filename: file.name },
+      headers: { 'Content-Type': 'application/octet-stream' },
+      timeout: 120_000,
+    }),
+  commitImport: (previewId: string, password: string) =>
+    post<{ created: number }>(`/system/users/imports/${previewId}/commit`, { password }, { timeout: 120_000 }),
 }
+export type { UserImportPreview }
 
 export const roleApi = {
   ...crud<Role, RoleBody, RoleUpdateBody>('/system/roles'),
@@ -78,6 +93,7 @@ export const roleApi = {
   list: () => get<Role[]>('/system/roles'),
   grantable: () => get<Role[]>('/system/roles/grantable'),
   users: (id: number, q: PageQuery = {}) => get<Page<SysUser>>(`/system/roles/${id}/users`, q),
+  removeMany: removeMany('/system/roles'),
 }
 
 export const menuApi = {
@@ -97,16 +113,19 @@ export const postApi = {
   list: (q: PageQuery = {}) => get<Page<Post>>('/system/posts', q),
   /** active positions for pickers: any console user may read them */
   options: () => get<PostOption[]>('/system/posts/options'),
+  removeMany: removeMany('/system/posts'),
 }
 
 export const dictTypeApi = {
   ...crud<DictType, DictTypeBody, DictTypeUpdateBody>('/system/dict-types'),
   list: (q: PageQuery & { name?: string; type?: string } = {}) => get<Page<DictType>>('/system/dict-types', q),
+  removeMany: removeMany('/system/dict-types'),
 }
 
 export const dictItemApi = {
   ...crud<DictItem, DictItemBody, DictItemUpdateBody>('/system/dict-items'),
   list: (q: PageQuery & { dictType: string; label?: string }) => get<Page<DictItem>>('/system/dict-items', q),
+  removeMany: removeMany('/system/dict-items'),
 }
 
 export const dictApi = {

@@ -65,6 +65,9 @@ export function useList<T, Q extends object>(
   return { query, page, pageSize: size, items, total, loading, loaded, load, search, reset }
 }
 
+/** What a list page building block (ListPage) needs of a list, whatever its filters. */
+export type ListState<T> = ReturnType<typeof useList<T, object>>
+
 function clean<Q extends object>(q: Q): Partial<Q> {
   return Object.fromEntries(
     Object.entries(q).filter(([, v]) => v !== '' && v !== null && v !== undefined),

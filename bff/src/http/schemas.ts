@@ -27,6 +27,11 @@ export interface Page<T> {
 }
 
 export const IdParams = z.object({ id: z.coerce.number().int().positive() });
+/** 批量删除: the selected rows of one list page (at most one page of 100) */
+export const BatchIds = z.strictObject({
+  ids: z.array(z.number().int().positive()).min(1, '请选择要删除的记录').max(100, '一次最多删除 100 条'),
+});
+export const BatchDeleted = z.object({ deleted: z.number().int() });
 export const Iso = z.iso.datetime();
 export const Status = z.enum(['active', 'disabled']);
 

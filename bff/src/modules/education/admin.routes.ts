@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
 import type { RouteTree } from '../../http/route';
-import { IdParams } from '../../http/schemas';
+import { BatchDeleted, BatchIds, IdParams } from '../../http/schemas';
 import * as S from './schemas';
 import {
   contentRevisions,
@@ -14,7 +14,7 @@ import {
   writableDepts,
 } from './content';
 import { approveComment, deleteComment, moderationList, replyComment } from './comments';
-import { addWord, listWords, removeWord, updateWord } from './words';
+import { addWord, listWords, removeWord, removeWords, updateWord } from './words';
 import { prescribe, prescriptionsOf } from './prescriptions';
 
 const readOrigin = (ctx: Context) => ({ ip: ctx.ip, requestId: ctx.state.requestId as string | undefined });
@@ -213,6 +213,18 @@ export function educationAdminRoutes(t: RouteTree) {
     params: IdParams,
     audit: 'education',
     handler: async ({ params }) => void (await removeWord(params.id)),
+  });
+  t.add({
+    method: 'post',
+    path: '/education/sensitive-words/batch-delete',
+    summary: '批量删除关键词',
+    auth: a,
+    perm: P.wordRemove,
+    body: BatchIds,
+    response: BatchDeleted,
+    status: 200,
+    audit: 'education',
+    handler: ({ body }) => removeWords(body.ids),
   });
 
   t.add({

@@ -1,4 +1,5 @@
 import { Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
+import { tx } from '../../infra';
 import { badRequest, conflict, notFound } from '../../http/errors';
 import { SensitiveWord, type WordAction } from './models';
 import { normalizeForMatch, wordsChanged } from './sensitive';
@@ -40,6 +41,18 @@ export async function updateWord(id: number, input: { word: string; action: Word
   await w.update(input).catch(taken);
   await wordsChanged();
   return view(w);
+}
+
+/** 批量删除: every word must exist, or none is deleted. */
+export async function removeWords(ids: number[]) {
+  const unique = [...new Set(ids)];
+  await tx(async (t) => {
+    if ((await SensitiveWord.count({ where: { id: unique }, transaction: t })) !== unique.length)
+      throw notFound('关键词不存在');
+    await SensitiveWord.destroy({ where: { id: unique }, transaction: t });
+  });
+  await wordsChanged();
+  return { deleted: unique.length };
 }
 
 export async function removeWord(id: number) {

@@ -1,10 +1,11 @@
 import type { RouteTree } from '../../http/route';
-import { IdParams } from '../../http/schemas';
+import { BatchDeleted, BatchIds, IdParams } from '../../http/schemas';
 import { HOSPITAL_PERMS as P } from './perms';
 import * as S from './schemas';
 import {
   createNotice,
   deleteNotice,
+  deleteNotices,
   getNotice,
   hospitalInfo,
   listNotices,
@@ -87,5 +88,17 @@ export function hospitalAdminRoutes(t: RouteTree) {
     status: 204,
     audit: 'hospital',
     handler: async ({ params }) => void (await deleteNotice(params.id)),
+  });
+  t.add({
+    method: 'post',
+    path: '/system/notices/batch-delete',
+    summary: '批量删除通知公告',
+    auth: a,
+    perm: P.noticeRemove,
+    body: BatchIds,
+    response: BatchDeleted,
+    status: 200,
+    audit: 'hospital',
+    handler: ({ body }) => deleteNotices(body.ids),
   });
 }

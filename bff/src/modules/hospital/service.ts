@@ -1,5 +1,5 @@
 import { Op, type WhereOptions } from 'sequelize';
-import { infra } from '../../infra';
+import { infra, tx } from '../../infra';
 import { notFound } from '../../http/errors';
 import type { AdminActor } from '../../http/actor';
 import { SysNotice } from './models';
@@ -99,6 +99,17 @@ export async function updateNotice(id: number, patch: NoticePatch) {
   if (!n) throw notFound('公告不存在');
   await n.update({ ...patch, publishedAt: publishedAtFor(n, patch.status ?? n.status) });
   return adminView(n);
+}
+
+/** 批量删除: every notice must exist, or none is deleted. */
+export async function deleteNotices(ids: number[]) {
+  const unique = [...new Set(ids)];
+  await tx(async (t) => {
+    if ((await SysNotice.count({ where: { id: unique }, transaction: t })) !== unique.length)
+      throw notFound('公告不存在');
+    await SysNotice.destroy({ where: { id: unique }, transaction: t });
+  });
+  return { deleted: unique.length };
 }
 
 export async function deleteNotice(id: number) {

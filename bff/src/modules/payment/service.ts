@@ -202,32 +202,65 @@ export async function closeForSubject(
 }
 
 /**
- * Full refund of one paid order; the out_refund_no (the order's number + R1) makes a second call a no-op.
- * `created` says whether this call started it.
+ * Refund of what is left of one paid order (all of it, less any part refunded before — see `refundPart`); the
+ * out_refund_no (the order's number + R1) makes a second call a no-op. `created` says whether this call started it.
  */
 export async function refundOrder(order: PayOrder, reason: string): Promise<{ refund: PayRefund; created: boolean }> {
+  return submitRefund(order, `${order.outTradeNo}R1`, null, reason);
+}
+
+/**
+ * Part of one paid order back while the order stands (a price lowered after it was paid: 替诊 by a doctor of a
+ * cheaper 号别). `key` names this refund among the order's parts, so a repeat with the same key is a no-op; the
+ * order stays paid, and a later full refund returns only what is left.
+ */
+export async function refundPart(
+  order: PayOrder,
+  amountFen: number,
+  key: string,
+  reason: string,
+): Promise<{ refund: PayRefund; created: boolean }> {
+  if (!Number.isInteger(amountFen) || amountFen < 1) throw new Error('a part refund is a positive number of fen');
+  return submitRefund(order, `${order.outTradeNo}P${key}`.slice(0, 64), amountFen, reason);
+}
+
+/** Fen refunded or being refunded of an order so far, by its refunds other than `except` (failed ones do not count). */
+async function refundedOf(orderId: number, except?: string) {
+  const rows = await PayRefund.findAll({ where: { orderId, status: ['processing', 'success'] }, raw: true });
+  return rows.filter((r) => r.outRefundNo !== except).reduce((n, r) => n + r.amountFen, 0);
+}
+
+async function submitRefund(
+  order: PayOrder,
+  outRefundNo: string,
+  part: number | null,
+  reason: string,
+): Promise<{ refund: PayRefund; created: boolean }> {
   const { client, notifyUrl } = pay();
   return orderLock(order.outTradeNo, async () => {
     await order.reload();
-    const outRefundNo = `${order.outTradeNo}R1`;
     let refund = await PayRefund.findOne({ where: { outRefundNo } });
     if (refund?.status === 'success') return { refund, created: false };
     const created = !refund;
-    if (!refund)
+    if (!refund) {
+      const left = order.amountFen - (await refundedOf(order.id));
+      const amountFen = part === null ? left : Math.min(part, left);
+      if (amountFen < 1) throw new AppError(409, 'CONFLICT', '该订单已全部退款');
       refund = await PayRefund.create({
         outRefundNo,
         orderId: order.id,
-        amountFen: order.amountFen,
+        amountFen,
         reason: reason.slice(0, 80),
         status: 'processing',
       });
-    if (order.status === 'paid') await order.update({ status: 'refunding' });
+    }
+    if (part === null && order.status === 'paid') await order.update({ status: 'refunding' });
     try {
       const r = await client.refund({
         outTradeNo: order.outTradeNo,
         outRefundNo,
         totalFen: order.amountFen,
-        refundFen: order.amountFen,
+        refundFen: refund.amountFen,
         reason: refund.reason ?? undefined,
         notifyUrl,
       });
@@ -271,7 +304,9 @@ async function applyRefundState(
       refundId: refundId ?? refund.refundId,
       succeededAt: successTime ? new Date(successTime) : new Date(),
     });
-    await order.update({ status: 'refunded' });
+    // a part refund (a lowered price) leaves the order paid; it is refunded once nothing of it is left
+    if ((await refundedOf(order.id, refund.outRefundNo)) + refund.amountFen >= order.amountFen)
+      await order.update({ status: 'refunded' });
     if (!already) await subjectHandlers.get(order.subjectType)?.onOrderRefunded?.(order, refund);
   } else if (status === 'CLOSED' || status === 'ABNORMAL') {
     await refund.update({ status: 'failed', refundId: refundId ?? refund.refundId });

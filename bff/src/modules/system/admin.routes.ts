@@ -1,3 +1,4 @@
+import getRawBody from 'raw-body';
 import { z } from 'zod';
 import type { RouteTree } from '../../http/route';
 import { IdParams, PageQuery, pageOf } from '../../http/schemas';
@@ -5,6 +6,7 @@ import * as S from './schemas';
 import {
   createUser,
   deleteUser,
+  deleteUsers,
   listUsers,
   resetUserPassword,
   scopedUser,
@@ -14,22 +16,25 @@ import {
   updateUser,
   userViews,
 } from './users';
-import { createRole, deleteRole, getRole, listRoles, roleViews, updateRole, usersOfRole } from './roles';
+import { createRole, deleteRole, deleteRoles, getRole, listRoles, roleViews, updateRole, usersOfRole } from './roles';
 import { grantableRoles } from './grants';
 import { createMenu, deleteMenu, menuTree, updateMenu } from './menus';
 import { createDept, deleteDept, deptOptions, deptTree, updateDept } from './depts';
-import { createPost, deletePost, listPosts, postOptions, updatePost } from './posts';
+import { createPost, deletePost, deletePosts, listPosts, postOptions, updatePost } from './posts';
 import {
   createDictItem,
   createDictType,
   deleteDictItem,
+  deleteDictItems,
   deleteDictType,
+  deleteDictTypes,
   dictOptions,
   listDictItems,
   listDictTypes,
   updateDictItem,
   updateDictType,
 } from './dicts';
+import { XLSX_TYPE, commitUserImport, exportUsers, previewUserImport, userImportTemplate } from './user-excel';
 import { approveStaffApplication, listStaffApplications, rejectStaffApplication } from './staff';
 
 const none = async (p: Promise<unknown>) => void (await p);
@@ -57,6 +62,61 @@ export function systemRoutes(t: RouteTree) {
     query: S.UserQuery,
     response: S.SysUserPage,
     handler: ({ actor, query }) => listUsers(actor, query),
+  });
+  t.add({
+    method: 'get',
+    path: '/system/users/export',
+    summary: '导出用户（Excel）',
+    auth: a,
+    perm: 'system:user:export',
+    // staff names, departments and roles leave the system: the operation log records who took which list
+    audit: 'user',
+    query: S.UserQuery.omit({ page: true, pageSize: true }),
+    handler: async ({ actor, query, ctx }) => {
+      const file = await exportUsers(actor, query);
+      ctx.type = XLSX_TYPE;
+      ctx.attachment(`用户-${new Date().toISOString().slice(0, 10)}.xlsx`);
+      return file;
+    },
+  });
+  t.add({
+    method: 'get',
+    path: '/system/users/import-template',
+    summary: '用户导入模板',
+    auth: a,
+    perm: 'system:user:import',
+    handler: async ({ ctx }) => {
+      const file = await userImportTemplate();
+      ctx.type = XLSX_TYPE;
+      ctx.attachment('用户导入模板.xlsx');
+      return file;
+    },
+  });
+  t.add({
+    method: 'post',
+    path: '/system/users/imports',
+    summary: '上传用户表格并预览（不写入）',
+    auth: a,
+    perm: 'system:user:import',
+    query: S.UserImportQuery,
+    response: S.UserImportPreview,
+    status: 200,
+    audit: 'user',
+    handler: async ({ actor, query, ctx }) =>
+      previewUserImport(actor, query.filename, await getRawBody(ctx.req, { limit: 5 * 1024 * 1024 })),
+  });
+  t.add({
+    method: 'post',
+    path: '/system/users/imports/:previewId/commit',
+    summary: '确认导入用户（全部或全不）',
+    auth: a,
+    perm: 'system:user:import',
+    params: S.UserImportParams,
+    body: S.UserImportCommit,
+    response: S.UserImportResult,
+    status: 200,
+    audit: 'user',
+    handler: ({ actor, params, body }) => commitUserImport(actor, params.previewId, body.password),
   });
   t.add({
     method: 'get',
@@ -148,6 +208,18 @@ export function systemRoutes(t: RouteTree) {
     audit: 'user',
     handler: ({ actor, params }) => none(deleteUser(actor, params.id)),
   });
+  t.add({
+    method: 'post',
+    path: '/system/users/batch-delete',
+    summary: '批量删除用户',
+    auth: a,
+    perm: 'system:user:remove',
+    body: S.BatchIds,
+    response: S.BatchDeleted,
+    status: 200,
+    audit: 'user',
+    handler: ({ actor, body }) => deleteUsers(actor, body.ids),
+  });
 
   // roles
   t.add({
@@ -210,6 +282,18 @@ export function systemRoutes(t: RouteTree) {
     params: IdParams,
     audit: 'role',
     handler: ({ params }) => none(deleteRole(params.id)),
+  });
+  t.add({
+    method: 'post',
+    path: '/system/roles/batch-delete',
+    summary: '批量删除角色',
+    auth: a,
+    perm: 'system:role:remove',
+    body: S.BatchIds,
+    response: S.BatchDeleted,
+    status: 200,
+    audit: 'role',
+    handler: ({ body }) => deleteRoles(body.ids),
   });
   t.add({
     method: 'get',
@@ -371,6 +455,18 @@ export function systemRoutes(t: RouteTree) {
     audit: 'post',
     handler: ({ params }) => none(deletePost(params.id)),
   });
+  t.add({
+    method: 'post',
+    path: '/system/posts/batch-delete',
+    summary: '批量删除岗位',
+    auth: a,
+    perm: 'system:post:remove',
+    body: S.BatchIds,
+    response: S.BatchDeleted,
+    status: 200,
+    audit: 'post',
+    handler: ({ body }) => deletePosts(body.ids),
+  });
 
   // dictionaries
   t.add({
@@ -417,6 +513,18 @@ export function systemRoutes(t: RouteTree) {
     handler: ({ params }) => none(deleteDictType(params.id)),
   });
   t.add({
+    method: 'post',
+    path: '/system/dict-types/batch-delete',
+    summary: '批量删除字典类型（连同数据）',
+    auth: a,
+    perm: 'system:dict:remove',
+    body: S.BatchIds,
+    response: S.BatchDeleted,
+    status: 200,
+    audit: 'dict',
+    handler: ({ body }) => deleteDictTypes(body.ids),
+  });
+  t.add({
     method: 'get',
     path: '/system/dict-items',
     summary: '字典数据列表',
@@ -458,6 +566,18 @@ export function systemRoutes(t: RouteTree) {
     params: IdParams,
     audit: 'dict',
     handler: ({ params }) => none(deleteDictItem(params.id)),
+  });
+  t.add({
+    method: 'post',
+    path: '/system/dict-items/batch-delete',
+    summary: '批量删除字典数据',
+    auth: a,
+    perm: 'system:dict:remove',
+    body: S.BatchIds,
+    response: S.BatchDeleted,
+    status: 200,
+    audit: 'dict',
+    handler: ({ body }) => deleteDictItems(body.ids),
   });
 
   // staff applications

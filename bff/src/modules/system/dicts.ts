@@ -131,3 +131,26 @@ export async function deleteDictItem(id: number) {
   const n = await DictItem.destroy({ where: { id } });
   if (!n) throw notFound('字典数据不存在');
 }
+
+/** 批量删除 of dictionaries with all their data: every id must exist, or none is deleted. */
+export async function deleteDictTypes(ids: number[]) {
+  const unique = [...new Set(ids)];
+  const found = await DictType.findAll({ where: { id: unique } });
+  if (found.length !== unique.length) throw notFound('字典类型不存在');
+  await tx(async (t) => {
+    await DictItem.destroy({ where: { dictType: found.map((d) => d.type) }, transaction: t });
+    await DictType.destroy({ where: { id: unique }, transaction: t });
+  });
+  return { deleted: unique.length };
+}
+
+/** 批量删除 of dictionary data: every id must exist, or none is deleted. */
+export async function deleteDictItems(ids: number[]) {
+  const unique = [...new Set(ids)];
+  await tx(async (t) => {
+    if ((await DictItem.count({ where: { id: unique }, transaction: t })) !== unique.length)
+      throw notFound('字典数据不存在');
+    await DictItem.destroy({ where: { id: unique }, transaction: t });
+  });
+  return { deleted: unique.length };
+}

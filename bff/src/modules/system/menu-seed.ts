@@ -25,6 +25,8 @@ export const SYSTEM_MENUS: MenuSeed[] = [
           btn('用户删除', 'system:user:remove'),
           btn('重置密码', 'system:user:resetPwd', ['dept_admin']),
           btn('解锁账号', 'system:user:unlock', ['dept_admin']),
+          btn('用户导入', 'system:user:import', ['dept_admin']),
+          btn('用户导出', 'system:user:export', ['dept_admin']),
         ],
       },
       {

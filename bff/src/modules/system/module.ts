@@ -14,6 +14,8 @@ export const SYSTEM_PERMS = {
   userRemove: 'system:user:remove',
   userResetPwd: 'system:user:resetPwd',
   userUnlock: 'system:user:unlock',
+  userImport: 'system:user:import',
+  userExport: 'system:user:export',
   roleList: 'system:role:list',
   roleQuery: 'system:role:query',
   roleAdd: 'system:role:add',

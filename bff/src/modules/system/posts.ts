@@ -1,3 +1,5 @@
+import { Op } from 'sequelize';
+import { tx } from '../../infra';
 import { conflict, notFound } from '../../http/errors';
 import { Post, StaffApplication, User } from './models';
 
@@ -54,4 +56,20 @@ export async function deletePost(id: number) {
     throw conflict('POST_IN_USE', '该岗位仍有人员，不能删除');
   }
   await p.destroy();
+}
+
+/** 批量删除: every post must exist and be unused; one refusal deletes none. */
+export async function deletePosts(ids: number[]) {
+  const unique = [...new Set(ids)];
+  for (const id of unique) {
+    const p = await Post.findByPk(id);
+    if (!p) throw notFound('岗位不存在');
+    if (
+      (await User.count({ where: { postId: id } })) ||
+      (await StaffApplication.count({ where: { postId: id, status: 'pending' } }))
+    )
+      throw conflict('POST_IN_USE', `岗位「${p.name}」仍有人员，不能删除`);
+  }
+  await tx((t) => Post.destroy({ where: { id: { [Op.in]: unique } }, transaction: t }));
+  return { deleted: unique.length };
 }

@@ -136,6 +136,24 @@ export async function deleteRole(id: number) {
   await invalidateAuthz();
 }
 
+/** 批量删除: every role is checked first (exists, not built in, no users); one refusal deletes none. */
+export async function deleteRoles(ids: number[]) {
+  const unique = [...new Set(ids)];
+  for (const id of unique) {
+    const role = await roleById(id);
+    if (role.builtin) throw forbidden('BUILTIN_ROLE', `内置角色「${role.name}」不能删除`);
+    if (await UserRole.count({ where: { roleId: id } }))
+      throw conflict('ROLE_IN_USE', `角色「${role.name}」仍有用户，请先取消分配`);
+  }
+  await tx(async (t) => {
+    await RoleMenu.destroy({ where: { roleId: { [Op.in]: unique } }, transaction: t });
+    await RoleDept.destroy({ where: { roleId: { [Op.in]: unique } }, transaction: t });
+    await Role.destroy({ where: { id: { [Op.in]: unique } }, transaction: t });
+  });
+  await invalidateAuthz();
+  return { deleted: unique.length };
+}
+
 export async function usersOfRole(actor: AdminActor, id: number, q: { page: number; pageSize: number }) {
   await roleById(id);
   const grants = await UserRole.findAll({ where: { roleId: id }, attributes: ['userId'] });

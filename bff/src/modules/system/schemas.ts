@@ -12,7 +12,7 @@ export const Password = z
     `at least ${PASSWORD_MIN_LENGTH} characters, not containing the username, not guessable (zxcvbn score >= 3); else 422 WEAK_PASSWORD`,
   );
 
-const Username = z.string().trim().regex(USERNAME_RE, USERNAME_MESSAGE);
+export const Username = z.string().trim().regex(USERNAME_RE, USERNAME_MESSAGE);
 const Id = z.number().int().positive();
 const DataScope = z.enum(['all', 'custom', 'dept', 'dept_and_below', 'self']);
 const PermString = z
@@ -71,6 +71,27 @@ export const UserUpdate = z
 export const UserStatusBody = z.strictObject({ status: z.enum(['active', 'disabled']) });
 export const ResetPasswordBody = z.strictObject({ password: Password });
 export const RoleIdsBody = z.strictObject({ roleIds: z.array(Id).max(20) });
+/** 批量删除: the selected rows of one list page (at most one page of 100) */
+export const BatchIds = z.strictObject({
+  ids: z.array(Id).min(1, '请选择要删除的记录').max(100, '一次最多删除 100 条'),
+});
+export const BatchDeleted = z.object({ deleted: z.number().int() });
+/** 用户导入 */
+export const UserImportQuery = z.object({ filename: z.string().trim().min(1).max(200) });
+export const UserImportParams = z.object({ previewId: z.uuid() });
+export const UserImportCommit = z.strictObject({ password: Password });
+export const UserImportPreview = z.object({
+  previewId: z.string(),
+  filename: z.string(),
+  total: z.number().int(),
+  valid: z.number().int(),
+  invalid: z.number().int(),
+  rows: z.array(
+    z.object({ row: z.number().int(), ok: z.boolean(), cells: z.array(z.string()), errors: z.array(z.string()) }),
+  ),
+});
+export type UserImportPreview = z.infer<typeof UserImportPreview>;
+export const UserImportResult = z.object({ created: z.number().int() });
 
 // ----- roles -----
 export const Role = z.object({

@@ -74,7 +74,7 @@ async function assertPostUsable(postId: number | null | undefined) {
   if (!post || post.status !== 'active') throw unprocessable('INVALID_POST', '所选岗位不存在或已停用');
 }
 
-function phoneFields(phone: string | null | undefined) {
+export function phoneFields(phone: string | null | undefined) {
   if (phone === undefined) return {};
   const { fieldCrypto } = infra();
   return phone === null
@@ -207,4 +207,21 @@ export async function deleteUser(actor: AdminActor, id: number) {
     await User.destroy({ where: { id }, transaction: t });
   });
   await invalidateAuthz();
+}
+
+/**
+ * 批量删除: every id is checked first (in scope, manageable, not oneself) and one refusal refuses the whole batch
+ * with nothing deleted; then all are deleted in one transaction.
+ */
+export async function deleteUsers(actor: AdminActor, ids: number[]) {
+  const unique = [...new Set(ids)];
+  if (unique.includes(actor.userId)) throw new AppError(409, 'SELF_OPERATION', '不能删除自己的账号');
+  for (const id of unique) await manageableUser(actor, id);
+  await tx(async (t) => {
+    await UserRole.destroy({ where: { userId: { [Op.in]: unique } }, transaction: t });
+    await User.destroy({ where: { id: { [Op.in]: unique } }, transaction: t });
+  });
+  for (const id of unique) await endSessions(id, 'account_deleted');
+  await invalidateAuthz();
+  return { deleted: unique.length };
 }

@@ -6,6 +6,8 @@ export interface AppointmentFilters {
   status: AppointmentStatus | ''
   patientName: string
   no: string
+  /** 就诊日期 from–to (Beijing dates) */
+  range: [string, string] | null
 }
 export const emptyFilters = (): AppointmentFilters => ({
   deptId: undefined,
@@ -13,4 +15,5 @@ export const emptyFilters = (): AppointmentFilters => ({
   status: '',
   patientName: '',
   no: '',
+  range: null,
 })
