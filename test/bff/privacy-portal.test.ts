@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { call, loginAs, mpLogin } from '../support/api';
 import { startStack } from '../support/stack';
 import { newDoctor, newSchedule, tomorrow } from '../support/booking';
@@ -16,6 +18,11 @@ import { PayOrder } from '../../bff/src/modules/payment/models';
 import { PatientNotice } from '../../bff/src/kernel/notifications/models';
 import { MpConsent } from '../../bff/src/modules/privacy/models';
 import { remindTomorrow } from '../../bff/src/modules/booking/notices';
+import { VisitRecord } from '../../bff/src/modules/records/models';
+import { VisitReport } from '../../bff/src/modules/records/reports';
+import { StoredFile } from '../../bff/src/kernel/files';
+import { infra } from '../../bff/src/infra';
+import { bookedToday, physician } from '../support/records';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 
 const member = (name = '周就诊', relation = 'self') => ({
@@ -186,6 +193,85 @@ describe('注销账号: anonymised, sessions ended, medical records kept', () =>
     const again = await mpLogin(openid, { consent: false });
     assert.notEqual(again.user.id, u.id);
     assert.equal((await call('GET', '/api/mp/patients', { token: again.accessToken })).body.total, 0);
+  });
+});
+
+/** A real 1×1 PNG (signature, IHDR, IDAT, IEND). */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
+/** POST of a raw body (an avatar, a report file), as the apps send it. */
+async function upload(p: string, token: string, bytes: Buffer) {
+  const { baseUrl } = await startStack();
+  const res = await fetch(baseUrl + p, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+    body: new Uint8Array(bytes),
+  });
+  return { status: res.status, body: await res.json() };
+}
+/** Where a stored file's bytes are, and whether its row and bytes are still there. */
+async function storedOf(url: string) {
+  const [, id, ext] = /^\/files\/([0-9a-f-]{36})\.(\w+)$/.exec(url)!;
+  return storedById(id, ext, 'uploads');
+}
+async function storedById(id: string, ext: string, folder: 'uploads' | 'private-uploads') {
+  const file = path.resolve(infra().config.DATA_DIR, folder, `${id}.${ext}`);
+  return { row: !!(await StoredFile.findByPk(id)), bytes: fs.existsSync(file) };
+}
+
+describe('注销账号: uploaded avatar files are deleted, medical records and reports stay', () => {
+  it('a replaced avatar and the last one leave the disk; the signed record and its report file remain', async function () {
+    this.timeout(120_000);
+    const who = await patientWithMember();
+    const first = await upload('/api/mp/me/avatar', who.token, PNG);
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    assert.deepEqual(await storedOf(first.body.avatarUrl), { row: true, bytes: true }, 'the avatar is stored');
+    const second = await upload('/api/mp/me/avatar', who.token, PNG);
+    assert.equal(second.status, 200);
+    assert.notEqual(second.body.avatarUrl, first.body.avatarUrl);
+    assert.deepEqual(
+      await storedOf(first.body.avatarUrl),
+      { row: false, bytes: false },
+      'a replaced avatar is deleted',
+    );
+
+    // A visit: signed record and a report file (medical data the account's deletion must keep).
+    const doc = await physician('心血管内科');
+    const appt = await bookedToday(doc, { userId: who.user.id, patientId: who.patientId }, 1);
+    const visit = await call('POST', '/api/admin/records/visits', {
+      token: doc.token,
+      body: { appointmentId: appt.id },
+    });
+    assert.equal(visit.status, 200, JSON.stringify(visit.body));
+    const visitId = visit.body.id as number;
+    const content = { chiefComplaint: '咳嗽 3 天', diagnoses: [{ code: 'I10' }], advice: '多饮水' };
+    assert.equal(
+      (await call('PUT', `/api/admin/records/visits/${visitId}`, { token: doc.token, body: content })).status,
+      200,
+    );
+    const sign = await call('POST', `/api/admin/records/visits/${visitId}/sign`, { token: doc.token, body: {} });
+    assert.equal(sign.status, 200, JSON.stringify(sign.body));
+    const report = await upload(
+      `/api/admin/records/visits/${visitId}/reports/file?kind=exam&title=${encodeURIComponent('胸片')}`,
+      doc.token,
+      PNG,
+    );
+    assert.equal(report.status, 201, JSON.stringify(report.body));
+    const reportFile = (await StoredFile.findByPk((await VisitReport.findByPk(report.body.id))!.fileId!))!;
+
+    const done = await call('POST', '/api/mp/account/delete', { token: who.token, body: { confirm: '注销' } });
+    assert.equal(done.status, 200, JSON.stringify(done.body));
+    assert.deepEqual(await storedOf(second.body.avatarUrl), { row: false, bytes: false }, 'the avatar file is gone');
+    assert.equal((await MpUser.findByPk(who.user.id))!.avatarUrl, null);
+    assert.ok(await VisitRecord.findByPk(visitId), 'the visit record stays');
+    assert.ok(await VisitReport.findByPk(report.body.id), 'the report stays');
+    assert.deepEqual(
+      await storedById(reportFile.id, reportFile.ext, 'private-uploads'),
+      { row: true, bytes: true },
+      'the report file stays on disk',
+    );
   });
 });
 

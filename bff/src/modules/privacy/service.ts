@@ -8,6 +8,7 @@ import { revokeFamily } from '../auth/tokens';
 import { Patient } from '../patient/models';
 import { lockOwner, patientInUse } from '../patient/service';
 import { NotificationSubscription, PatientNotice } from '../../kernel/notifications/models';
+import { deletePersonalImage } from '../../kernel/files';
 import { CONSENT_KINDS, policyDocuments, type ConsentKind } from './documents';
 import { MpConsent } from './models';
 import type { ConsentAnswer } from './schemas';
@@ -99,6 +100,7 @@ export const DELETION_TERMS = {
  */
 export async function deleteAccount(actor: MpActor) {
   const { fieldCrypto } = infra();
+  let avatarUrl: string | null = null;
   await tx(
     async (t) => {
       await lockOwner(actor.userId, t);
@@ -108,6 +110,7 @@ export async function deleteAccount(actor: MpActor) {
       for (const p of members)
         if (!p.deletedAt && (await patientInUse(p.id, t)))
           throw conflict('ACCOUNT_HAS_BOOKINGS', `就诊人${p.name}有未完成的预约或候补，请先取消后再注销`);
+      avatarUrl = user.avatarUrl;
       await user.update(
         {
           openid: `deleted:${user.id}:${randomToken().slice(0, 16)}`,
@@ -138,6 +141,9 @@ export async function deleteAccount(actor: MpActor) {
     attributes: ['familyId'],
   });
   for (const f of new Set(families.map((r) => r.familyId))) await revokeFamily(f, 'account_deleted');
+  // The avatar's bytes go once the account no longer names them (a file is not part of the transaction). Medical
+  // files (reports, chat images of a consultation) are records and stay.
+  await deletePersonalImage(avatarUrl, actor.userId);
   infra().log.info({ userId: actor.userId }, 'mini-program account deleted (anonymised)');
   return { deleted: true as const, ...DELETION_TERMS };
 }
