@@ -4,52 +4,18 @@
  * a review word shows as pending to its author only.
  */
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startStack, type Stack } from '../support/stack';
+import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
 import { call, loginAs, unique } from '../support/api';
 import { deptId } from '../support/booking';
-import { launchChromium, settle } from './browser';
-import { ensureBuilt } from './build';
+import { settle } from './browser';
 import { XSS_PAYLOADS } from '../bff/education/xss-payloads';
 
-before(function () {
-  this.timeout(15 * 60_000);
-  ensureBuilt('h5');
-});
+buildH5BeforeAnySuite();
 
 describe('miniprogram h5: 科普 reading, likes and comments (Chromium, real BFF)', function () {
   this.timeout(120_000);
-  let stack: Stack;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  const dialogs: string[] = [];
-  const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page
-      .locator(selector, hasText ? { hasText } : undefined)
-      .filter({ visible: true })
-      .first();
-
-  before(async function () {
-    this.timeout(180_000);
-    stack = await startStack();
-    browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const mp = mpHarness({ shots: 'mp-education', hiDpi: false, recordDialogs: true });
+  const { on, dialogs } = mp;
 
   it('finds an article, reads it safely, likes it and comments', async () => {
     const marker = unique('科普');
@@ -75,8 +41,8 @@ describe('miniprogram h5: 科普 reading, likes and comments (Chromium, real BFF
       200,
     );
 
-    await page.goto(`${stack.baseUrl}/h5/`);
-    await page.locator('.weui-tabbar__item', { hasText: '科普' }).click();
+    await mp.page.goto(`${mp.stack.baseUrl}/h5/`);
+    await mp.page.locator('.weui-tabbar__item', { hasText: '科普' }).click();
     await on('.edu-search input').fill(marker);
     const item = on('.edu-item', marker);
     await item.waitFor();
@@ -89,14 +55,14 @@ describe('miniprogram h5: 科普 reading, likes and comments (Chromium, real BFF
     const body = on('.edu-body');
     await body.waitFor();
     assert.match(await body.innerText(), /上臂式电子血压计更准确/);
-    await page.waitForFunction(() =>
+    await mp.page.waitForFunction(() =>
       [...document.querySelectorAll('.edu-body img')].every((i) => (i as HTMLImageElement).complete),
     );
-    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    assert.equal(await mp.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
     assert.deepEqual(dialogs, []);
 
     await on('.edu-like').click();
-    await page.waitForFunction(() => document.querySelector('.edu-like')?.textContent?.includes('已赞 1'));
+    await mp.page.waitForFunction(() => document.querySelector('.edu-like')?.textContent?.includes('已赞 1'));
 
     await on('.edu-post input').fill('写得很清楚，谢谢医生');
     await on('.edu-send').click();
@@ -106,7 +72,7 @@ describe('miniprogram h5: 科普 reading, likes and comments (Chromium, real BFF
     const held = on('.edu-comment', reviewWord);
     await held.waitFor();
     assert.match(await held.innerText(), /审核中，仅自己可见/);
-    await settle(page);
+    await settle(mp.page);
 
     // Another patient sees the published comment only; the like and the read were counted by the server.
     const other = await (await import('../support/api')).mpLogin();

@@ -5,47 +5,18 @@
  * (the progress row's clock moved back) it counts — the same record the task's creator sees in the console.
  */
 import assert from 'node:assert/strict';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startStack, type Stack } from '../support/stack';
+import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
 import { call, loginAs, unique } from '../support/api';
 import { deptId } from '../support/booking';
 import { LearningProgress } from '../../bff/src/modules/learning/models';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
-import { launchChromium } from './browser';
-import { ensureBuilt } from './build';
 
-before(function () {
-  this.timeout(15 * 60_000);
-  ensureBuilt('h5');
-});
+buildH5BeforeAnySuite();
 
 describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BFF)', function () {
   this.timeout(180_000);
-  let stack: Stack;
-  let browser: Browser;
-  let page: Page;
-  const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page
-      .locator(selector, hasText ? { hasText } : undefined)
-      .filter({ visible: true })
-      .first();
-
-  before(async function () {
-    this.timeout(180_000);
-    stack = await startStack();
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const mp = mpHarness({ shots: 'mp-learning', timeout: 15_000, hiDpi: false });
+  const { on } = mp;
 
   it('shows the task under 我的, and counts the article only after its reading time', async () => {
     const chief = await loginAs('chief');
@@ -76,13 +47,8 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
     assert.equal(task.status, 201, JSON.stringify(task.body));
 
     // The page's WeChat user (logged in by the app through the simulated WeChat) becomes a physician.
-    await page.goto(`${stack.baseUrl}/h5/`);
-    await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.includes('yiyun.mp.tokens')));
-    const token = await page.evaluate(() => {
-      const key = Object.keys(localStorage).find((k) => k.includes('yiyun.mp.tokens'))!;
-      const raw = JSON.parse(localStorage.getItem(key)!);
-      return (raw.data ?? raw).accessToken as string;
-    });
+    await mp.open('/');
+    const token = await mp.token();
     assert.ok(token);
     const cardio = { id: await deptId('心血管内科') };
     const posts = (await call('GET', '/api/mp/positions', { token })).body;
@@ -103,7 +69,7 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
     });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
 
-    await page.locator('.weui-tabbar__item', { hasText: '我的' }).click();
+    await mp.page.locator('.weui-tabbar__item', { hasText: '我的' }).click();
     const entry = on('[data-test=me-learning]');
     await entry.waitFor();
     // the department's open tasks, this one among them (other suites assign 心血管内科 tasks too; a late joiner gets them)
@@ -119,7 +85,7 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
 
     await on('[data-test=learn-body]', '静坐五分钟').waitFor();
     await on('[data-test=learn-finish]').click();
-    await page
+    await mp.page
       .getByText(/阅读时间不足/)
       .first()
       .waitFor();
@@ -131,7 +97,7 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
     assert.ok(row, 'opening the article in the mini-program started the server’s clock');
     await row!.update({ openedAt: new Date(row!.openedAt.getTime() - 120_000) });
     await on('[data-test=learn-finish]').click();
-    await page.waitForFunction(
+    await mp.page.waitForFunction(
       () => document.querySelector('[data-test=learn-state]')?.textContent?.trim() === '已完成',
     );
 
