@@ -75,6 +75,8 @@ export interface MpHarness {
   shot(name: string): Promise<void>;
   /** axe-core's WCAG 2.1 A/AA rules: 0 violations on the screen as it is now. */
   accessible(screen: string): Promise<void>;
+  /** The same rules' violations on the screen as it is now, described (none: empty), to report several screens at once. */
+  violations(screen: string): Promise<string[]>;
   /** Another phone (a fresh profile: its own storage, so its own simulated WeChat user); the caller closes it. */
   newPhone(): Promise<BrowserContext>;
 }
@@ -150,9 +152,13 @@ export function mpHarness(opts: MpHarnessOptions): MpHarness {
       await h.page.screenshot({ path: path.join(SHOTS, `${opts.shots}-${name}.png`), fullPage: true });
     },
     accessible: async (screen) => {
+      const v = await h.violations(screen);
+      assert.equal(v.length, 0, v.join('\n'));
+    },
+    violations: async (screen) => {
       await settle(h.page);
       const v = await wcagViolations(h.page);
-      assert.equal(v.length, 0, `${screen}: ${describeViolations(v)}`);
+      return v.length ? [`${screen}: ${describeViolations(v)}`] : [];
     },
     newPhone: () => h.browser.newContext(PHONE),
   };
