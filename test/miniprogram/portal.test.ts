@@ -254,4 +254,30 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
       await fresh.close();
     }
   });
+  it('the policy page shows the version 协议管理 published, with its new text', async () => {
+    const admin = await loginAs('admin');
+    const current = (await call('GET', '/api/admin/privacy/documents', { token: admin })).body.items.find(
+      (i: { kind: string }) => i.kind === 'user_agreement',
+    ).published;
+    // the user agreement (not a consent the family-member gate asks for, so other suites are not sent back to agree)
+    const marker = `第${Math.floor(Math.random() * 9000 + 1000)}号补充条款`;
+    const draft = await call('PUT', '/api/admin/privacy/documents/user_agreement/draft', {
+      token: admin,
+      body: {
+        title: current.title,
+        purpose: current.purpose,
+        body: `${current.body}\n\n## ${marker}\n预约成功后请按时就诊。`,
+      },
+    });
+    assert.equal(draft.status, 200, JSON.stringify(draft.body));
+    const published = await call('POST', '/api/admin/privacy/documents/user_agreement/publish', { token: admin });
+    assert.equal(published.status, 200, JSON.stringify(published.body));
+
+    await mp.open('/packages/me/pages/policy/index?kind=user_agreement');
+    await on('.doc-heading', marker).waitFor();
+    assert.equal((await on('.doc-version').innerText()).trim(), `版本 ${published.body.version}`);
+    assert.match(await on('.doc-paragraph', '按时就诊').innerText(), /预约成功后请按时就诊/);
+    await shot('policy-published');
+    await accessible('用户协议（新版本）');
+  });
 });

@@ -9,12 +9,14 @@ import { Patient } from '../patient/models';
 import { lockOwner, patientInUse } from '../patient/service';
 import { NotificationSubscription, PatientNotice } from '../../kernel/notifications/models';
 import { deletePersonalImage } from '../../kernel/files';
-import { CONSENT_KINDS, policyDocuments, type ConsentKind } from './documents';
+import { CONSENT_KINDS, type ConsentKind } from './documents';
+import { publishedDocuments } from './library';
 import { MpConsent } from './models';
 import type { ConsentAnswer } from './schemas';
 
-export const documents = () => policyDocuments(infra().config);
-export const documentOf = (kind: ConsentKind) => documents()[kind];
+/** The published version of each document (协议管理 in the console publishes them). */
+export const documents = () => publishedDocuments();
+export const documentOf = async (kind: ConsentKind) => (await documents())[kind];
 
 /** The latest answer per kind; a grant counts only for the document's current version. */
 async function latestAnswers(userId: number, t?: Transaction) {
@@ -26,7 +28,7 @@ async function latestAnswers(userId: number, t?: Transaction) {
 
 export async function myConsents(actor: MpActor) {
   const latest = await latestAnswers(actor.userId);
-  const docs = documents();
+  const docs = await documents();
   return {
     items: CONSENT_KINDS.map((kind) => {
       const d = docs[kind];
@@ -49,7 +51,7 @@ export async function myConsents(actor: MpActor) {
  * since changed is refused (CONSENT_OUTDATED), so the record always says which words were agreed to.
  */
 export async function answerConsents(actor: MpActor, input: ConsentAnswer, ip: string | null) {
-  const docs = documents();
+  const docs = await documents();
   const stale = input.answers.filter((a) => a.granted && a.version !== docs[a.kind].version);
   if (stale.length)
     throw conflict('CONSENT_OUTDATED', `《${docs[stale[0].kind].title}》已更新，请阅读新版本后再同意`, {
@@ -70,7 +72,7 @@ export async function answerConsents(actor: MpActor, input: ConsentAnswer, ip: s
 /** Refuses (403 CONSENT_REQUIRED, naming what is missing) unless the user agreed to the current version of each. */
 export async function requireConsent(userId: number, kinds: readonly ConsentKind[], t?: Transaction) {
   const latest = await latestAnswers(userId, t);
-  const docs = documents();
+  const docs = await documents();
   const missing = kinds.filter((k) => {
     const a = latest.get(k);
     return !(a && a.granted && a.version === docs[k].version);
