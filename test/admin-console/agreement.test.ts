@@ -34,7 +34,7 @@ describe('协议管理 (console, real Chromium)', function () {
     session = await newConsole(baseUrl);
     await loginAs(session, 'admin', '/system/agreement');
     const { page } = session;
-    const row = page.locator('[data-test=agreement-table] .el-table__row', { hasText: '用户协议' });
+    const row = page.locator('[data-test=agreement-table] .el-table__row', { hasText: '用户服务协议' });
     await row.waitFor();
     assert.match(await row.innerText(), new RegExp(before.version.replace('.', '\\.')));
     await screenshot(page, 'console-agreement');
