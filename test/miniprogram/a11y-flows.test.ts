@@ -108,6 +108,9 @@ describe('miniprogram h5: booking, 问诊 and 病历 screens with axe-core, stan
     await on('.cs-chat .cs-bar').waitFor();
     await on('.cs-msg-patient', '胸闷').waitFor();
     await check('问诊对话', '.cs-chat');
+    // the composer is on screen below the h5 title bar, not pushed under the fold
+    const composer = (await on('.cs-composer').boundingBox())!;
+    assert.ok(composer.y + composer.height <= 844 + 0.5, `composer ends at ${composer.y + composer.height}px of 844`);
 
     await mp.open('/packages/records/pages/index/index');
     await on(`.rec-visit-${recordId}`).waitFor();
