@@ -4,10 +4,7 @@
  * scanned it.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startStack } from '../support/stack';
+import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
 import { call, consentAll, loginAs } from '../support/api';
 import { newDoctor, newSchedule } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
@@ -15,58 +12,18 @@ import { Appointment } from '../../bff/src/modules/booking/models';
 import { Schedule } from '../../bff/src/modules/scheduling/models';
 import { DoctorProfile } from '../../bff/src/modules/system/models';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
-import { launchChromium, settle } from './browser';
-import { ensureBuilt, root } from './build';
 
-const shots = path.join(root, 'test/artifacts/screenshots');
+buildH5BeforeAnySuite();
 
 describe('miniprogram h5: 大科 › 小科, search, by date, e-ticket (Chromium, real BFF)', function () {
   this.timeout(120_000);
-  let baseUrl: string;
-  let browser: Browser;
-  let page: Page;
-  const errors: string[] = [];
-
-  const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page
-      .locator(selector, hasText ? { hasText } : undefined)
-      .filter({ visible: true })
-      .first();
-  const shot = async (name: string) => {
-    await settle(page);
-    await page.screenshot({ path: path.join(shots, `mp-browse-${name}.png`), fullPage: true });
-  };
-  async function token(): Promise<string> {
-    await page.waitForFunction(() => !!localStorage.getItem('yiyun.mp.tokens'));
-    const parsed = JSON.parse((await page.evaluate(() => localStorage.getItem('yiyun.mp.tokens')))!);
-    return (parsed.data ?? parsed).accessToken;
-  }
+  const mp = mpHarness({ shots: 'mp-browse' });
+  const { on, shot, token } = mp;
   async function bookingTab() {
-    await page.goto(`${baseUrl}/h5/`);
+    await mp.open('/');
     await on('.home-entry', '预约挂号').waitFor();
-    await page.locator('.weui-tabbar__item', { hasText: '预约' }).click();
+    await mp.page.locator('.weui-tabbar__item', { hasText: '预约' }).click();
   }
-
-  before(async function () {
-    this.timeout(15 * 60_000);
-    ensureBuilt('h5');
-    fs.mkdirSync(shots, { recursive: true });
-    baseUrl = (await startStack()).baseUrl;
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => errors.push(String(e)));
-  });
-  after(async () => {
-    await browser?.close();
-  });
 
   it('picks 大科 then 小科, finds a doctor by 擅长, and lists who sees patients on a day', async () => {
     const d = await newDoctor('骨科', '骨科甲医生');
@@ -92,7 +49,7 @@ describe('miniprogram h5: 大科 › 小科, search, by date, e-ticket (Chromium
     assert.match(await hit.innerText(), /骨科.*擅长：半月板损伤微创修复/s);
     await shot('search');
     await hit.click();
-    await page.waitForURL(/pages\/doctor\/index/);
+    await mp.page.waitForURL(/pages\/doctor\/index/);
 
     await bookingTab();
     await on('.bk-mode-date').click();
@@ -101,13 +58,13 @@ describe('miniprogram h5: 大科 › 小科, search, by date, e-ticket (Chromium
     await row.waitFor();
     assert.match(await row.innerText(), /余 6/);
     await shot('by-date');
-    assert.deepEqual(errors, []);
+    assert.deepEqual(mp.errors, []);
   });
 
   it('shows the e-ticket QR code on a booked appointment, and 已签到 after the clinic scans it', async () => {
     const d = await newDoctor('心血管内科', '凭证医生');
     const s = await newSchedule(d.id, { feeFen: 0 });
-    await page.goto(`${baseUrl}/h5/`);
+    await mp.page.goto(`${mp.baseUrl}/h5/`);
     const t = await token();
     await consentAll(t);
     const member = await call('POST', '/api/mp/patients', {
@@ -122,13 +79,13 @@ describe('miniprogram h5: 大科 › 小科, search, by date, e-ticket (Chromium
     assert.equal(booked.status, 201);
     const id = booked.body.appointment.id as number;
 
-    await page.goto(`${baseUrl}/h5/packages/booking/pages/detail/index?id=${id}`);
+    await mp.page.goto(`${mp.baseUrl}/h5/packages/booking/pages/detail/index?id=${id}`);
     const ticket = on('.bk-ticket');
     await ticket.waitFor();
     const src = await ticket.locator('img').first().getAttribute('src');
     assert.match(src ?? '', /^data:image\/png;base64,/);
     // the QR image really drew: it has a size on screen
-    await page.waitForFunction(() => {
+    await mp.page.waitForFunction(() => {
       const img = document.querySelector('.bk-ticket img') as HTMLImageElement | null;
       return !!img && img.complete && img.naturalWidth > 100;
     });
@@ -143,7 +100,7 @@ describe('miniprogram h5: 大科 › 小科, search, by date, e-ticket (Chromium
       body: { code },
     });
     assert.equal(checked.status, 200, JSON.stringify(checked.body));
-    await page.reload();
+    await mp.page.reload();
     await on('.bk-checked-in', '已签到').waitFor();
     await shot('ticket-checked-in');
   });

@@ -6,67 +6,24 @@
  * with the unread count in 我的, the h5 title bar with 返回.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startStack } from '../support/stack';
+import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
 import { call, consentAll } from '../support/api';
 import { admin, newDoctor, newSchedule } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
 import { addDays, chinaDay, shanghaiDate, shanghaiInstant, shanghaiParts } from '../../bff/src/shared/time';
-import { launchChromium, settle } from './browser';
-import { ensureBuilt, root } from './build';
-
-const shots = path.join(root, 'test/artifacts/screenshots');
 const day = (n: number) => addDays(shanghaiDate(), n);
 const WEEKDAY = /周[一二三四五六日]/g;
 
+buildH5BeforeAnySuite();
+
 describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', function () {
   this.timeout(120_000);
-  let baseUrl: string;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+  const mp = mpHarness({ shots: 'mp-ux' });
+  const { on, shot, open, token } = mp;
 
-  const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page
-      .locator(selector, hasText ? { hasText } : undefined)
-      .filter({ visible: true })
-      .first();
-  const shot = async (name: string) => {
-    await settle(page);
-    await page.screenshot({ path: path.join(shots, `mp-ux-${name}.png`), fullPage: true });
-  };
-  const open = async (p: string) => {
-    await page.goto(`${baseUrl}/h5${p}`);
-  };
-  async function token(): Promise<string> {
-    await page.waitForFunction(() => !!localStorage.getItem('yiyun.mp.tokens'));
-    const parsed = JSON.parse((await page.evaluate(() => localStorage.getItem('yiyun.mp.tokens')))!);
-    return (parsed.data ?? parsed).accessToken;
-  }
-
-  before(async function () {
-    this.timeout(15 * 60_000);
-    ensureBuilt('h5');
-    fs.mkdirSync(shots, { recursive: true });
-    baseUrl = (await startStack()).baseUrl;
-    browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
+  before(async () => {
     await open('/');
     await on('.home-entry', '预约挂号').waitFor();
-  });
-
-  after(async () => {
-    await browser?.close();
   });
 
   it('confirm page: the weekday once, and until when the booking can be cancelled', async () => {
@@ -150,7 +107,7 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
     }
     await open('/packages/booking/pages/mine/index');
     await on('.bk-appt').waitFor();
-    const dates = await page.locator('.bk-appt .bk-appt-date').filter({ visible: true }).allInnerTexts();
+    const dates = await mp.page.locator('.bk-appt .bk-appt-date').filter({ visible: true }).allInnerTexts();
     assert.match(dates[0]!, /^明天/);
     assert.ok(dates.length >= 2);
     await shot('mine-order');
@@ -209,22 +166,22 @@ describe('miniprogram h5: what the booking screens say (Chromium, real BFF)', fu
     await open('/pages/me/index');
     const bar = on('#taro-navigation-bar');
     await bar.waitFor();
-    await page.waitForFunction(
+    await mp.page.waitForFunction(
       () => document.querySelector('#taro-navigation-bar .taro-navigation-bar-title')?.textContent === '我的',
     );
     assert.equal(
-      await page.locator('.taro-navigation-bar-back').isVisible(),
+      await mp.page.locator('.taro-navigation-bar-back').isVisible(),
       false,
       'a tab page has nowhere to go back',
     );
     await on('.menu-notices').click();
-    await page.waitForFunction(
+    await mp.page.waitForFunction(
       () => document.querySelector('#taro-navigation-bar .taro-navigation-bar-title')?.textContent === '我的消息',
     );
     await shot('title-bar');
     await on('.taro-navigation-bar-back').click();
     await on('.me-profile').waitFor();
-    await page.waitForFunction(
+    await mp.page.waitForFunction(
       () => document.querySelector('#taro-navigation-bar .taro-navigation-bar-title')?.textContent === '我的',
     );
   });

@@ -5,22 +5,12 @@
  * countdown and is paid later from 我的预约; a full session takes a 候补 that turns into an offer + a notice.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startStack, type Stack } from '../support/stack';
+import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
 import { call } from '../support/api';
 import { newDoctor, newSchedule, patient, tomorrow } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
-import { launchChromium, settle } from './browser';
-import { ensureBuilt, root } from './build';
 
-const shots = path.join(root, 'test/artifacts/screenshots');
-
-before(function () {
-  this.timeout(15 * 60_000);
-  ensureBuilt('h5');
-});
+buildH5BeforeAnySuite();
 
 const SURNAMES = '赵钱孙周吴郑冯陈褚卫蒋沈韩杨朱秦许何吕施张孔曹严华金魏陶姜';
 const GIVEN = '明远志诚嘉怡文博思雨浩然子轩梓涵若曦晨阳';
@@ -31,38 +21,12 @@ const randomName = () =>
 
 describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', function () {
   this.timeout(120_000);
-  let stack: Stack;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+  const mp = mpHarness({ shots: 'mp-booking', consoleErrors: true });
+  const { on, tab, shot } = mp;
+  const userToken = mp.token;
   let doctorName: string;
   let doctorId: number;
-  const errors: string[] = [];
 
-  const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page
-      .locator(selector, hasText ? { hasText } : undefined)
-      .filter({ visible: true })
-      .first();
-  /** Taro's h5 router slides pages in: let the transition finish before taking the picture. */
-  const shot = async (name: string) => {
-    await settle(page);
-    await page.screenshot({ path: path.join(shots, `mp-booking-${name}.png`), fullPage: true });
-  };
-  async function tab(text: string) {
-    const bar = page.locator('.weui-tabbar__item').first();
-    for (let i = 0; i < 6 && !(await bar.isVisible()); i++) {
-      await page.goBack();
-      await settle(page);
-    }
-    await page.locator('.weui-tabbar__item', { hasText: text }).click();
-  }
-  async function userToken(): Promise<string> {
-    const raw = await page.evaluate(() => localStorage.getItem('yiyun.mp.tokens'));
-    assert.ok(raw, 'the app stored its tokens');
-    const parsed = JSON.parse(raw);
-    return (parsed.data ?? parsed).accessToken;
-  }
   const mine = async (status: string) =>
     (await call('GET', `/api/mp/appointments?status=${status}`, { token: await userToken() })).body.items as any[];
   /** 预约 tab → search → 心血管内科 → our doctor. */
@@ -74,43 +38,12 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await on('.bk-session').waitFor();
   }
   async function modalConfirm() {
-    await page.locator('.taro-model__confirm').filter({ visible: true }).first().click();
+    await mp.page.locator('.taro-model__confirm').filter({ visible: true }).first().click();
   }
 
-  before(async function () {
-    this.timeout(180_000);
-    fs.mkdirSync(shots, { recursive: true });
-    stack = await startStack();
+  before(async () => {
     doctorName = randomName();
     doctorId = (await newDoctor('心血管内科', doctorName)).id;
-    browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource|Running the JavaScript URL/.test(m.text()))
-        errors.push(m.text());
-    });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      await page
-        .screenshot({
-          path: path.join(shots, `mp-booking-failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '_')}.png`),
-        })
-        .catch(() => {});
-    }
-  });
-  after(async () => {
-    await browser?.close();
   });
 
   it('a new patient adds a family member, books, pays in the simulated sheet and sees 第 1 号', async () => {
@@ -122,21 +55,21 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
       slotCount: 10,
       feeFen: 2500,
     });
-    await page.goto(`${stack.baseUrl}/h5/`);
+    await mp.page.goto(`${mp.stack.baseUrl}/h5/`);
     await on('.home-entry', '预约挂号').waitFor();
 
     await tab('预约');
     // 内科's 小科 on the right (other suites add 大科 of their own, which may come first)
     await on('.bk-top', /^\s*内科\s*$/).click();
     await on('.bk-dept-name', '心血管内科').waitFor();
-    const all = await page.locator('.bk-dept').filter({ visible: true }).count();
+    const all = await mp.page.locator('.bk-dept').filter({ visible: true }).count();
     await on('.bk-search-input input').fill('心血管');
     // The search filters as the patient types: wait for the list on screen to shrink.
-    await page.waitForFunction((n) => {
+    await mp.page.waitForFunction((n) => {
       const shown = [...document.querySelectorAll('.bk-dept-name')].filter((e) => e.checkVisibility());
       return shown.length > 0 && shown.length < n;
     }, all);
-    const names = await page.locator('.bk-dept-name').filter({ visible: true }).allInnerTexts();
+    const names = await mp.page.locator('.bk-dept-name').filter({ visible: true }).allInnerTexts();
     assert.ok(
       names.includes('心血管内科') && names.every((n) => n.includes('心血管')),
       `the search narrows the list: ${names}`,
@@ -172,7 +105,7 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await shot('confirm');
 
     // Booking asks for the APPOINTMENT subscribe message (the simulated user accepts) and reports it to the BFF.
-    const reported = page.waitForResponse(
+    const reported = mp.page.waitForResponse(
       (r) => r.url().includes('/api/mp/notifications/subscriptions') && r.request().method() === 'POST',
     );
     await on('.bk-submit', '确认并支付').click();
@@ -194,7 +127,7 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     assert.match(await on('.bk-v-location').innerText(), /门诊楼 2 层/);
     await shot('success');
     assert.deepEqual((await (await reported).json()).quota, { sim_tmpl_appointment: 1 });
-    const rawOpenid = await page.evaluate(() => localStorage.getItem('yiyun.sim.openid'));
+    const rawOpenid = await mp.page.evaluate(() => localStorage.getItem('yiyun.sim.openid'));
     const openid = (() => {
       try {
         const v = JSON.parse(rawOpenid!);
@@ -204,7 +137,7 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
       }
     })();
     assert.equal(
-      stack.fake.subscribeQuotaOf(openid, 'sim_tmpl_appointment'),
+      mp.stack.fake.subscribeQuotaOf(openid, 'sim_tmpl_appointment'),
       1,
       'the simulated WeChat holds the acceptance too',
     );
@@ -218,11 +151,11 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await shot('mine');
     await card.click();
     await on('.bk-cancel').click();
-    await page.locator('.taro-modal__text', { hasText: '25.00' }).filter({ visible: true }).waitFor();
+    await mp.page.locator('.taro-modal__text', { hasText: '25.00' }).filter({ visible: true }).waitFor();
     await shot('cancel-confirm');
     await modalConfirm();
     await on('.bk-refund', '已退款 ¥25.00').waitFor({ timeout: 20_000 });
-    await stack.pay.settled();
+    await mp.stack.pay.settled();
     const [a] = await mine('cancelled');
     assert.equal(a.status, 'cancelled');
     assert.deepEqual(a.refund, { status: 'success', amountFen: 2500 });
@@ -251,7 +184,7 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     const t1 = await on('.bk-countdown-time').innerText();
     assert.match(t1, /^\d\d:\d\d$/);
     // The countdown ticks: wait for the text on screen to change (a frozen countdown times out here).
-    await page.waitForFunction(
+    await mp.page.waitForFunction(
       (first) =>
         [...document.querySelectorAll('.bk-countdown-time')].some(
           (e) => e.checkVisibility() && e.textContent!.trim() !== first,
@@ -303,7 +236,7 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await session.locator('.bk-waitlist').click();
     await on('.bk-wl-title', '候补登记').waitFor();
     await on('.bk-submit', '登记候补').click();
-    await page.locator('.taro-modal__text', { hasText: '第 1 位候补' }).filter({ visible: true }).waitFor();
+    await mp.page.locator('.taro-modal__text', { hasText: '第 1 位候补' }).filter({ visible: true }).waitFor();
     await modalConfirm();
     const wl = (await call('GET', '/api/mp/waitlist', { token: await userToken() })).body as any[];
     assert.equal(wl.length, 1);
@@ -327,13 +260,13 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     await on('.bk-mine-notices').click();
     await on('.bk-notice', '候补成功').waitFor();
     await shot('notices');
-    const marked = page.waitForResponse(
+    const marked = mp.page.waitForResponse(
       (r) => /\/api\/mp\/notices\/\d+/.test(r.url()) && r.request().method() !== 'GET',
     );
     await on('.bk-notice', '候补成功').click();
     assert.ok((await marked).ok(), 'the app marks the notice read');
     const notices = (await call('GET', '/api/mp/notices', { token: await userToken() })).body;
     assert.equal(notices.items.find((n: any) => n.title === '候补成功').read, true, 'opening a notice marks it read');
-    assert.deepEqual(errors, [], 'no script errors');
+    assert.deepEqual(mp.errors, [], 'no script errors');
   });
 });

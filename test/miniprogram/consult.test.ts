@@ -5,77 +5,40 @@
  * sees the other's messages arrive live, in order.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startStack, type Stack } from '../support/stack';
-import { call, consentAll } from '../support/api';
+import { buildH5BeforeAnySuite, mpHarness, SHOTS } from '../support/mp-harness';
+import { call } from '../support/api';
 import { makeIdCard } from '../support/idcard';
-import { ensureConsoleBuilt, field, loginAs, newConsole, type ConsoleSession } from '../support/browser';
+import { field, loginAs, newConsole, type ConsoleSession } from '../support/browser';
 import { User } from '../../bff/src/modules/system/models';
-import { launchChromium, settle } from './browser';
-import { ensureBuilt, root } from './build';
-
-const shots = path.join(root, 'test/artifacts/screenshots');
+import { settle } from './browser';
 const PNG_1X1 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
-before(function () {
-  this.timeout(15 * 60_000);
-  ensureBuilt('h5');
-  ensureConsoleBuilt();
-});
+buildH5BeforeAnySuite({ console: true });
 
 describe('consultation in the browser: h5 patient and console doctor talking', function () {
   this.timeout(120_000);
-  let stack: Stack;
-  let browser: Browser;
-  let page: Page;
+  const mp = mpHarness({ shots: 'consult-patient', timeout: 15_000 });
+  const { on } = mp;
   let doctor: ConsoleSession;
-  const errors: string[] = [];
 
-  const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page
-      .locator(selector, hasText ? { hasText } : undefined)
-      .filter({ visible: true })
-      .first();
-
-  before(async function () {
-    this.timeout(180_000);
-    fs.mkdirSync(shots, { recursive: true });
-    stack = await startStack();
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(String(e)));
-    doctor = await newConsole(stack.baseUrl);
+  before(async () => {
+    doctor = await newConsole(mp.baseUrl);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await page?.screenshot({ path: path.join(shots, 'consult-failed-patient.png') }).catch(() => {});
-      await doctor?.page.screenshot({ path: path.join(shots, 'consult-failed-doctor.png') }).catch(() => {});
-    }
+    if (this.currentTest?.state === 'failed')
+      await doctor?.page.screenshot({ path: path.join(SHOTS, 'consult-failed-doctor.png') }).catch(() => {});
   });
   after(async () => {
     await doctor?.close();
-    await browser?.close();
   });
 
   it('the patient writes from the h5 app, the doctor answers from the workbench, both live', async () => {
     const doctorId = (await User.findOne({ where: { username: 'doctor' } }))!.id;
     // The patient: the app logs in silently (simulated WeChat); a family member is added through the API.
-    await page.goto(`${stack.baseUrl}/h5/`);
+    await mp.open('/');
     await on('.home-entry').waitFor();
-    const raw = await page.evaluate(() => localStorage.getItem('yiyun.mp.tokens'));
-    const stored = JSON.parse(raw!);
-    const token = (stored.data ?? stored).accessToken as string;
-    await consentAll(token);
+    const token = await mp.consent();
     const member = await call('POST', '/api/mp/patients', {
       token,
       body: { name: '周晓雨', idCard: makeIdCard('1990-06-15', 512), phone: '13600001111', relation: 'self' },
@@ -90,11 +53,11 @@ describe('consultation in the browser: h5 patient and console doctor talking', f
     const before = Number(await badge.getAttribute('data-unread'));
 
     // The doctor's page in the app → 发起问诊 → the chat.
-    await page.goto(`${stack.baseUrl}/h5/packages/consult/pages/start/index?doctorId=${doctorId}`);
+    await mp.page.goto(`${mp.stack.baseUrl}/h5/packages/consult/pages/start/index?doctorId=${doctorId}`);
     await on('.cs-patient-on', '周晓雨').waitFor();
     await on('.cs-submit', '开始问诊').click();
     await on('.cs-chat .cs-bar').waitFor();
-    await settle(page);
+    await settle(mp.page);
     await on('.cs-input input').fill('医生您好，我这三天一直头痛');
     await on('.cs-send').click();
     await on('.cs-msg-patient[data-seq="1"]', '头痛').waitFor();
@@ -125,7 +88,7 @@ describe('consultation in the browser: h5 patient and console doctor talking', f
     await on('.cs-msg-doctor[data-seq="4"]', '门诊进一步检查').waitFor();
 
     // Both sides hold the same conversation, in order.
-    const patientSide = await page
+    const patientSide = await mp.page
       .locator('.cs-msg[data-seq]')
       .evaluateAll((els) =>
         els
@@ -141,13 +104,13 @@ describe('consultation in the browser: h5 patient and console doctor talking', f
     await on('.cs-msg-patient[data-seq="3"]', '已读').waitFor();
 
     // A photo from the app: picked, uploaded as the request body, shown to both sides (fetched with the token).
-    const chooser = page.waitForEvent('filechooser');
+    const chooser = mp.page.waitForEvent('filechooser');
     await on('.cs-photo').click();
     await (await chooser).setFiles({ name: 'rash.png', mimeType: 'image/png', buffer: Buffer.from(PNG_1X1, 'base64') });
     await on('.cs-msg-patient[data-seq="5"] .cs-img').waitFor();
     await dp.locator('[data-test=msg-5] img').waitFor();
     // Loaded, not a broken image: the BFF served the bytes to both participants.
-    await page.waitForFunction(() => {
+    await mp.page.waitForFunction(() => {
       const img = document.querySelector('.cs-msg-patient[data-seq="5"] img') as HTMLImageElement | null;
       return !!img && img.complete && img.naturalWidth === 1;
     });
@@ -156,9 +119,9 @@ describe('consultation in the browser: h5 patient and console doctor talking', f
       return !!img && img.complete && img.naturalWidth === 1;
     });
 
-    await settle(page);
-    await page.screenshot({ path: path.join(shots, 'consult-h5-chat.png') });
-    await dp.screenshot({ path: path.join(shots, 'consult-console-workbench.png') });
-    assert.deepEqual(errors, []);
+    await settle(mp.page);
+    await mp.page.screenshot({ path: path.join(SHOTS, 'consult-h5-chat.png') });
+    await dp.screenshot({ path: path.join(SHOTS, 'consult-console-workbench.png') });
+    assert.deepEqual(mp.errors, []);
   });
 });

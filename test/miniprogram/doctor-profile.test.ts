@@ -3,16 +3,10 @@
  * console, 职称, the 号别 with its fee, 擅长 and 简介 — and a session scheduled for that doctor costs the 号别's fee.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
 import { startStack } from '../support/stack';
+import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
 import { call } from '../support/api';
 import { admin, newDoctor, newSchedule, tomorrow } from '../support/booking';
-import { launchChromium, settle } from './browser';
-import { ensureBuilt, root } from './build';
-
-const shots = path.join(root, 'test/artifacts/screenshots');
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
   'base64',
@@ -24,18 +18,12 @@ const randomName = () =>
   GIVEN[Math.floor(Math.random() * GIVEN.length)] +
   GIVEN[Math.floor(Math.random() * GIVEN.length)];
 
-before(function () {
-  this.timeout(15 * 60_000);
-  ensureBuilt('h5');
-});
+buildH5BeforeAnySuite();
 
 describe('miniprogram h5: the doctor page shows the console’s profile and 号别 (Chromium)', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let page: Page;
-  after(async () => {
-    await browser?.close();
-  });
+  const mp = mpHarness({ shots: 'mp-doctor-profile', timeout: 15_000 });
+  const { on, shot } = mp;
 
   it('photo, 职称, 专家号 with its fee, 擅长 and 简介; the session costs the 号别 fee', async () => {
     const stack = await startStack();
@@ -62,24 +50,8 @@ describe('miniprogram h5: the doctor page shows the console’s profile and 号�
     const fee = set.body.levelFeeFen as number;
     await newSchedule(d.id, { feeFen: 1, date: tomorrow() });
 
-    fs.mkdirSync(shots, { recursive: true });
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    const on = (selector: string, hasText?: string): Locator =>
-      page
-        .locator(selector, hasText ? { hasText } : undefined)
-        .filter({ visible: true })
-        .first();
-    await page.goto(`${stack.baseUrl}/h5/`);
-    await page.locator('.weui-tabbar__item', { hasText: '预约' }).click();
+    await mp.open('/');
+    await mp.page.locator('.weui-tabbar__item', { hasText: '预约' }).click();
     await on('.bk-search-input input').fill('心血管');
     await on('.bk-dept', '心血管内科').click();
     await on('.bk-doctor', name).click();
@@ -102,7 +74,6 @@ describe('miniprogram h5: the doctor page shows the console’s profile and 号�
       }),
       'the uploaded photo loads',
     );
-    await settle(page);
-    await page.screenshot({ path: path.join(shots, 'mp-doctor-profile.png'), fullPage: true });
+    await shot('page');
   });
 });

@@ -6,71 +6,37 @@
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startStack, type Stack } from '../support/stack';
+import { buildH5BeforeAnySuite, mpHarness, SHOTS } from '../support/mp-harness';
 import { call, consentAll } from '../support/api';
 import { makeIdCard } from '../support/idcard';
 import { bookedToday } from '../support/records';
-import { ensureConsoleBuilt, field, loginAs, newConsole, type ConsoleSession } from '../support/browser';
+import { field, loginAs, newConsole, type ConsoleSession } from '../support/browser';
 import { User } from '../../bff/src/modules/system/models';
-import { launchChromium, settle } from './browser';
-import { ensureBuilt, root } from './build';
+import { settle } from './browser';
 
-const shots = path.join(root, 'test/artifacts/screenshots');
-
-before(function () {
-  this.timeout(15 * 60_000);
-  ensureBuilt('h5');
-  ensureConsoleBuilt();
-});
+buildH5BeforeAnySuite({ console: true });
 
 describe('随访 in the browser: the physician plans a questionnaire, the patient answers it in /h5', function () {
   this.timeout(180_000);
-  let stack: Stack;
-  let browser: Browser;
-  let page: Page;
+  const mp = mpHarness({ shots: 'mp-followup', timeout: 15_000, hiDpi: false });
+  const { on } = mp;
   let doctor: ConsoleSession;
-  const errors: string[] = [];
-  const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page
-      .locator(selector, hasText ? { hasText } : undefined)
-      .filter({ visible: true })
-      .first();
 
-  before(async function () {
-    this.timeout(180_000);
-    fs.mkdirSync(shots, { recursive: true });
-    stack = await startStack();
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-    page.on('pageerror', (e) => errors.push(String(e)));
-    doctor = await newConsole(stack.baseUrl);
+  before(async () => {
+    doctor = await newConsole(mp.baseUrl);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      await page?.screenshot({ path: path.join(shots, 'followup-failed-patient.png') }).catch(() => {});
-      await doctor?.page.screenshot({ path: path.join(shots, 'followup-failed-doctor.png') }).catch(() => {});
-    }
+    if (this.currentTest?.state === 'failed')
+      await doctor?.page.screenshot({ path: path.join(SHOTS, 'followup-failed-doctor.png') }).catch(() => {});
   });
   after(async () => {
     await doctor?.close();
-    await browser?.close();
   });
 
   it('questionnaire built and planned in the console, answered in the app, the answers back in the console', async () => {
     // The patient: the app logs in silently (simulated WeChat); a family member booked with the demo physician today.
-    const login = page.waitForResponse((r) => r.url().endsWith('/api/mp/auth/login'));
-    await page.goto(`${stack.baseUrl}/h5/`);
-    const { accessToken: token, user } = await (await login).json();
+    const { accessToken: token, user } = await mp.login();
     const name = '孙随访';
     await consentAll(token);
     const member = await call('POST', '/api/mp/patients', {
@@ -123,8 +89,8 @@ describe('随访 in the browser: the physician plans a questionnaire, the patien
     await on('.menu-followup').click();
     const task = on('.fu-task-open');
     await task.waitFor();
-    await settle(page);
-    await page.screenshot({ path: path.join(shots, 'mp-followup.png'), fullPage: true });
+    await settle(mp.page);
+    await mp.page.screenshot({ path: path.join(SHOTS, 'mp-followup.png'), fullPage: true });
     await task.click();
     await on('.fu-question-q1').waitFor();
     // Submitting with nothing answered is stopped at the first question, before anything is sent.
@@ -135,8 +101,8 @@ describe('随访 in the browser: the physician plans a questionnaire, the patien
     await on('.fu-submit').click();
     await on('.fu-done', '问卷已提交').waitFor();
     assert.match(await on('.fu-answer-q2').innerText(), /136/);
-    await settle(page);
-    await page.screenshot({ path: path.join(shots, 'mp-followup-answered.png'), fullPage: true });
+    await settle(mp.page);
+    await mp.page.screenshot({ path: path.join(SHOTS, 'mp-followup-answered.png'), fullPage: true });
 
     // The physician: 随访管理 › 已完成 › 详情 shows the answers.
     const plans = await call('GET', `/api/mp/followup/patients/${member.body.id}/plans`, { token });
@@ -147,7 +113,7 @@ describe('随访 in the browser: the physician plans a questionnaire, the patien
     await dp.click(`[data-test=fu-detail-${taskId}]`);
     await dp.locator('[data-test=fu-answer-q1]', { hasText: '偶有波动' }).waitFor();
     assert.match(await dp.locator('[data-test=fu-answer-q2]').innerText(), /136/);
-    await dp.screenshot({ path: path.join(shots, 'console-followup-answers.png') });
-    assert.deepEqual(errors, []);
+    await dp.screenshot({ path: path.join(SHOTS, 'console-followup-answers.png') });
+    assert.deepEqual(mp.errors, []);
   });
 });

@@ -3,104 +3,28 @@
  * silent login, family members, default member, phone binding, staff application → console.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startStack } from '../support/stack';
+import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
 import { adminLogin, call, DEMO } from '../support/api';
 import { breakCheck, makeIdCard } from '../support/idcard';
-import { launchChromium, settle, trackRequests } from './browser';
-import { ensureBuilt, root } from './build';
+import { settle, trackRequests } from './browser';
 
-const shots = path.join(root, 'test/artifacts/screenshots');
-
-// Root-level hook: the BFF decides at start-up whether to serve /h5, so the build must exist before
-// any suite (in any file) starts the shared stack.
-before(function () {
-  this.timeout(15 * 60_000);
-  ensureBuilt('h5');
-});
+buildH5BeforeAnySuite();
 
 describe('miniprogram h5 (Chromium, real BFF)', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let baseUrl: string;
-  const consoleErrors: string[] = [];
-
-  /** Taro keeps earlier pages of the stack in the DOM (hidden): only look at what is on screen. */
-  const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page
-      .locator(selector, hasText ? { hasText } : undefined)
-      .filter({ visible: true })
-      .first();
+  const mp = mpHarness({ shots: 'mp', consoleErrors: true, failingStatus: 400 });
+  const { on, tab, shot } = mp;
+  const userToken = mp.token;
+  /** Script errors and failed requests along the way. */
+  const consoleErrors = mp.errors;
   const fill = async (hostClass: string, value: string) => {
     const input = on(`.${hostClass} input`);
     await input.fill(value);
   };
-  const shot = (name: string) => page.screenshot({ path: path.join(shots, `mp-${name}.png`), fullPage: true });
-  /** Tap a tab; from a subpackage page (no tab bar) go back first, as a user would. */
-  async function tab(text: string) {
-    const bar = page.locator('.weui-tabbar__item').first();
-    for (let i = 0; i < 5 && !(await bar.isVisible()); i++) {
-      await page.goBack();
-      await settle(page);
-    }
-    await page.locator('.weui-tabbar__item', { hasText: text }).click();
-  }
-
-  /** The tokens this browser's app holds, to check what the BFF stored through the same user. */
-  async function userToken(): Promise<string> {
-    const raw = await page.evaluate(() => localStorage.getItem('yiyun.mp.tokens'));
-    assert.ok(raw, 'the app stored its tokens');
-    const parsed = JSON.parse(raw);
-    return (parsed.data ?? parsed).accessToken;
-  }
-
-  before(async function () {
-    this.timeout(180_000);
-    fs.mkdirSync(shots, { recursive: true });
-    baseUrl = (await startStack()).baseUrl;
-    browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    page.on('console', (m) => {
-      // Taro's h5 tab bar items are <a href="javascript:;">: the BFF's CSP refuses that no-op, harmlessly.
-      if (m.type() === 'error' && !/Failed to load resource|Running the JavaScript URL/.test(m.text()))
-        consoleErrors.push(m.text());
-    });
-    page.on('response', (r) => {
-      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico'))
-        consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-    });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      await page
-        .screenshot({
-          path: path.join(shots, `mp-failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '_')}.png`),
-        })
-        .catch(() => {});
-    }
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
 
   it('a new user opens the app and is logged in silently with the simulated WeChat', async () => {
-    const login = page.waitForResponse((r) => r.url().endsWith('/api/mp/auth/login'));
-    await page.goto(`${baseUrl}/h5/`);
+    const login = mp.page.waitForResponse((r) => r.url().endsWith('/api/mp/auth/login'));
+    await mp.page.goto(`${mp.baseUrl}/h5/`);
     const res = await login;
     assert.equal(res.status(), 200);
     const body = await res.json();
@@ -108,7 +32,7 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
 
     await on('.home-entry', '预约挂号').waitFor();
     assert.ok(await on('.home-entry', '我的预约').isVisible());
-    const openid = await page.evaluate(() => localStorage.getItem('yiyun.sim.openid'));
+    const openid = await mp.page.evaluate(() => localStorage.getItem('yiyun.sim.openid'));
     assert.match(openid ?? '', /h5-[0-9a-f]{24}/, 'one simulated WeChat user per browser, kept in storage');
     await shot('home');
 
@@ -172,10 +96,14 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     await on('.patient-card', '李小雨').locator('.patient-set-default').click();
     await on('.patient-card', '李小雨').locator('.patient-default-tag').waitFor();
     // The list reloads after the change: wait until the old default's tag is gone.
-    await page.waitForFunction(
+    await mp.page.waitForFunction(
       () => [...document.querySelectorAll('.patient-default-tag')].filter((e) => e.checkVisibility()).length <= 1,
     );
-    assert.equal(await page.locator('.patient-default-tag').filter({ visible: true }).count(), 1, 'only one default');
+    assert.equal(
+      await mp.page.locator('.patient-default-tag').filter({ visible: true }).count(),
+      1,
+      'only one default',
+    );
     await shot('patients');
 
     const list = await call('GET', '/api/mp/patients', { token: await userToken() });
@@ -259,15 +187,15 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     assert.match(await on('.patient-card', '王秀兰').innerText(), /配偶/);
 
     await on('.patient-card', '王秀兰').locator('.patient-delete').click();
-    await page.locator('.taro-modal__text', { hasText: '王秀兰' }).waitFor();
-    await settle(page); // the modal fades in
+    await mp.page.locator('.taro-modal__text', { hasText: '王秀兰' }).waitFor();
+    await settle(mp.page); // the modal fades in
     await shot('patient-delete-confirm');
-    await page.locator('.taro-model__cancel').click();
-    await page.locator('.taro-modal__text', { hasText: '王秀兰' }).waitFor({ state: 'hidden' });
+    await mp.page.locator('.taro-model__cancel').click();
+    await mp.page.locator('.taro-modal__text', { hasText: '王秀兰' }).waitFor({ state: 'hidden' });
     assert.ok(await on('.patient-name', '王秀兰').isVisible(), 'cancel keeps the member');
 
     await on('.patient-card', '王秀兰').locator('.patient-delete').click();
-    await page.locator('.taro-model__confirm').click();
+    await mp.page.locator('.taro-model__confirm').click();
     await on('.patient-name', '王秀兰').waitFor({ state: 'detached' });
     const list = await call('GET', '/api/mp/patients', { token: await userToken() });
     assert.deepEqual(
@@ -279,7 +207,7 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
   it('recovers from a rejected access token with one silent re-login shared by concurrent requests', async () => {
     const me = await call('GET', '/api/mp/me', { token: await userToken() });
     // The access token the app holds stops working (as after a forced logout on the server).
-    await page.evaluate(() => {
+    await mp.page.evaluate(() => {
       const raw = JSON.parse(localStorage.getItem('yiyun.mp.tokens')!);
       (raw.data ?? raw).accessToken = 'revoked.access.token';
       localStorage.setItem('yiyun.mp.tokens', JSON.stringify(raw));
@@ -291,14 +219,14 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
       if (r.url().endsWith('/api/mp/auth/login')) logins.push(r.status());
       if (r.status() === 401) unauthorized.push(r.url());
     };
-    page.on('response', onResponse);
-    const requests = trackRequests(page);
+    mp.page.on('response', onResponse);
+    const requests = trackRequests(mp.page);
     await tab('首页');
     await tab('我的'); // 我的 loads profile, family members and staff application at once
     await on('.menu-patients .menu-extra', '1 位').waitFor();
     await on('.menu-staff .staff-pending').waitFor();
     await requests.idle(); // every request the page made has answered before the answers are counted
-    page.off('response', onResponse);
+    mp.page.off('response', onResponse);
     // Those 401s are the point of this test; nothing else may fail.
     consoleErrors.splice(0, consoleErrors.length, ...consoleErrors.filter((e) => !e.startsWith('401 ')));
 

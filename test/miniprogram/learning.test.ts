@@ -2,50 +2,24 @@
  * 我的学习 in the h5 build for staff, real Chromium against the real BFF: the WeChat user of the page applies for a
  * staff account (API), a department admin approves it as a physician; 我的 then shows 我的学习 with the open task;
  * the physician opens the article, 我已读完 too early is refused by the server's clock, and after the reading time
- * (the progress row's clock moved back) it counts — the same record the task's creator sees in the console.
+ * (the progress row's clock moved back) it counts — the same record the task's creator sees in the console. Then a
+ * video (a real WebM made at test time, uploaded by the chief through the console API) is played in the page: its
+ * bytes are served in ranges (206), and the server, told the player's position, counts it 已完成.
  */
 import assert from 'node:assert/strict';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { startStack, type Stack } from '../support/stack';
+import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
 import { call, loginAs, unique } from '../support/api';
 import { deptId } from '../support/booking';
 import { LearningProgress } from '../../bff/src/modules/learning/models';
+import { makeWebm } from '../support/video';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
-import { launchChromium } from './browser';
-import { ensureBuilt } from './build';
 
-before(function () {
-  this.timeout(15 * 60_000);
-  ensureBuilt('h5');
-});
+buildH5BeforeAnySuite();
 
 describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BFF)', function () {
   this.timeout(180_000);
-  let stack: Stack;
-  let browser: Browser;
-  let page: Page;
-  const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page
-      .locator(selector, hasText ? { hasText } : undefined)
-      .filter({ visible: true })
-      .first();
-
-  before(async function () {
-    this.timeout(180_000);
-    stack = await startStack();
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const mp = mpHarness({ shots: 'mp-learning', timeout: 15_000, hiDpi: false });
+  const { on } = mp;
 
   it('shows the task under 我的, and counts the article only after its reading time', async () => {
     const chief = await loginAs('chief');
@@ -76,13 +50,8 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
     assert.equal(task.status, 201, JSON.stringify(task.body));
 
     // The page's WeChat user (logged in by the app through the simulated WeChat) becomes a physician.
-    await page.goto(`${stack.baseUrl}/h5/`);
-    await page.waitForFunction(() => Object.keys(localStorage).some((k) => k.includes('yiyun.mp.tokens')));
-    const token = await page.evaluate(() => {
-      const key = Object.keys(localStorage).find((k) => k.includes('yiyun.mp.tokens'))!;
-      const raw = JSON.parse(localStorage.getItem(key)!);
-      return (raw.data ?? raw).accessToken as string;
-    });
+    await mp.open('/');
+    const token = await mp.token();
     assert.ok(token);
     const cardio = { id: await deptId('心血管内科') };
     const posts = (await call('GET', '/api/mp/positions', { token })).body;
@@ -103,7 +72,7 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
     });
     assert.equal(approved.status, 200, JSON.stringify(approved.body));
 
-    await page.locator('.weui-tabbar__item', { hasText: '我的' }).click();
+    await mp.page.locator('.weui-tabbar__item', { hasText: '我的' }).click();
     const entry = on('[data-test=me-learning]');
     await entry.waitFor();
     // the department's open tasks, this one among them (other suites assign 心血管内科 tasks too; a late joiner gets them)
@@ -119,7 +88,7 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
 
     await on('[data-test=learn-body]', '静坐五分钟').waitFor();
     await on('[data-test=learn-finish]').click();
-    await page
+    await mp.page
       .getByText(/阅读时间不足/)
       .first()
       .waitFor();
@@ -131,7 +100,7 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
     assert.ok(row, 'opening the article in the mini-program started the server’s clock');
     await row!.update({ openedAt: new Date(row!.openedAt.getTime() - 120_000) });
     await on('[data-test=learn-finish]').click();
-    await page.waitForFunction(
+    await mp.page.waitForFunction(
       () => document.querySelector('[data-test=learn-state]')?.textContent?.trim() === '已完成',
     );
 
@@ -139,5 +108,95 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
     const detail = (await call('GET', `/api/admin/learning/tasks/${task.body.id}`, { token: chief })).body;
     const person = detail.people.find((p: { userId: number }) => p.userId === row!.userId);
     assert.equal(person.status, 'done');
+  });
+  it('plays a task’s video: served in ranges (206), watched to the end, counted 已完成 by the server', async () => {
+    const chief = await loginAs('chief');
+    const cardio = await deptId('心血管内科');
+    const webm = await makeWebm(mp.browser, { seconds: 2 });
+    const up = await fetch(`${mp.baseUrl}/api/admin/files?kind=video&filename=bp-demo.webm`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${chief}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(webm),
+    });
+    const file = (await up.json()) as { url: string; mime: string };
+    assert.equal(up.status, 201, JSON.stringify(file));
+    assert.equal(file.mime, 'video/webm', 'the type is read from the bytes');
+    const video = await call('POST', '/api/admin/education/contents', {
+      token: chief,
+      body: {
+        kind: 'video',
+        title: unique('袖带绑法演示'),
+        body: '<p>两分钟看懂袖带的位置。</p>',
+        videoUrl: file.url,
+        durationSec: 2,
+        deptId: cardio,
+        tags: ['高血压'],
+      },
+    });
+    assert.equal(video.status, 201, JSON.stringify(video.body));
+    const videoId = video.body.id as number;
+    assert.equal(
+      (await call('POST', `/api/admin/education/contents/${videoId}/publish`, { token: chief })).status,
+      200,
+    );
+    const task = await call('POST', '/api/admin/learning/tasks', {
+      token: chief,
+      body: {
+        title: unique('视频学习'),
+        description: '看完视频',
+        deadline: addDays(shanghaiDate(), 3),
+        deptIds: [cardio],
+        contentIds: [videoId],
+      },
+    });
+    assert.equal(task.status, 201, JSON.stringify(task.body));
+
+    // 我的 › 我的学习 › the task › the video, as the physician linked in the test above
+    const served: number[] = [];
+    mp.page.on('response', (r) => {
+      if (r.url().endsWith(file.url)) served.push(r.status());
+    });
+    await mp.open('/');
+    await mp.tab('我的');
+    await on('[data-test=me-learning]').click();
+    await on(`[data-test="lt-item-${task.body.id}-${videoId}"]`).click();
+    const player = on('[data-test=learn-video] video');
+    await player.waitFor();
+    assert.match(await on('[data-test=learn-state]').innerText(), /进度 0%/);
+
+    // The server's answer that the video is complete (the page reports the position on play, pause and at the end).
+    const counted = mp.page.waitForResponse(
+      async (r) =>
+        r.url().endsWith(`/api/mp/learning/contents/${videoId}/position`) &&
+        r.request().method() === 'POST' &&
+        r.ok() &&
+        (await r.json()).completed === true,
+    );
+    // Played muted (no gesture needed) to its `ended` event; a media error fails the test.
+    const played = await player.evaluate(
+      (el: HTMLVideoElement) =>
+        new Promise<{ at: number; duration: number }>((resolve, reject) => {
+          el.addEventListener('ended', () => resolve({ at: el.currentTime, duration: el.duration }), { once: true });
+          el.addEventListener('error', () => reject(new Error(`media error ${el.error?.code}`)), { once: true });
+          el.muted = true;
+          el.play().catch(reject);
+        }),
+    );
+    assert.ok(played.duration > 1.5 && played.duration < 2.5, `a 2-second video (${played.duration} s)`);
+    assert.ok(played.at >= played.duration - 0.1, 'played to the end');
+    const answer = await (await counted).json();
+    assert.equal(answer.percent, 100);
+    assert.ok(served.includes(206), `the video was served in ranges (${served.join(', ')})`);
+    await mp.page.waitForFunction(
+      () => document.querySelector('[data-test=learn-state]')?.textContent?.trim() === '已完成',
+    );
+    await mp.shot('video-done');
+
+    // Recorded by the server: the progress row, and the creator's view of the task.
+    const row = await LearningProgress.findOne({ where: { contentId: videoId } });
+    assert.ok(row?.completedAt, 'the server counted the video');
+    assert.equal(row!.percent, 100);
+    const detail = (await call('GET', `/api/admin/learning/tasks/${task.body.id}`, { token: chief })).body;
+    assert.equal(detail.people.find((p: { userId: number }) => p.userId === row!.userId).status, 'done');
   });
 });

@@ -5,96 +5,27 @@
  * and axe-core's WCAG 2.1 AA rules with 0 violations on each patient screen looked at.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startStack } from '../support/stack';
+import { buildH5BeforeAnySuite, mpHarness, SHOTS } from '../support/mp-harness';
 import { call, loginAs } from '../support/api';
 import { makeIdCard } from '../support/idcard';
 import { newDoctor, newSchedule } from '../support/booking';
 import { MpUser } from '../../bff/src/modules/auth/models';
 import { PayOrder } from '../../bff/src/modules/payment/models';
-import { launchChromium, settle } from './browser';
-import { ensureBuilt, root } from './build';
+import { settle } from './browser';
 import { describeViolations, wcagViolations } from './axe';
 
-const shots = path.join(root, 'test/artifacts/screenshots');
-
-before(function () {
-  this.timeout(15 * 60_000);
-  ensureBuilt('h5');
-});
+buildH5BeforeAnySuite();
 
 describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromium, real BFF, axe-core)', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  let baseUrl: string;
-  const errors: string[] = [];
+  const mp = mpHarness({ shots: 'mp-portal', failingStatus: 500 });
+  const { on, tab, shot, accessible } = mp;
+  const userToken = mp.token;
 
-  const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page
-      .locator(selector, hasText ? { hasText } : undefined)
-      .filter({ visible: true })
-      .first();
-  const shot = async (name: string) => {
-    await settle(page);
-    await page.screenshot({ path: path.join(shots, `mp-portal-${name}.png`), fullPage: true });
-  };
-  /** WCAG 2.1 AA: no violation on the screen as it is now. */
-  async function accessible(screen: string) {
-    await settle(page);
-    const v = await wcagViolations(page);
-    assert.equal(v.length, 0, `${screen}: ${describeViolations(v)}`);
-  }
-  async function tab(text: string) {
-    const bar = page.locator('.weui-tabbar__item').first();
-    for (let i = 0; i < 6 && !(await bar.isVisible()); i++) {
-      await page.goBack();
-      await settle(page);
-    }
-    await page.locator('.weui-tabbar__item', { hasText: text }).click();
-  }
-  async function userToken(): Promise<string> {
-    const raw = await page.evaluate(() => localStorage.getItem('yiyun.mp.tokens'));
-    assert.ok(raw, 'the app holds tokens');
-    const parsed = JSON.parse(raw);
-    return (parsed.data ?? parsed).accessToken;
-  }
-
-  before(async function () {
-    this.timeout(180_000);
-    fs.mkdirSync(shots, { recursive: true });
-    baseUrl = (await startStack()).baseUrl;
-    browser = await launchChromium();
-    context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('response', (r) => {
-      if (r.status() >= 500) errors.push(`${r.status()} ${r.request().method()} ${r.url()}`);
-    });
-  });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page)
-      await page
-        .screenshot({
-          path: path.join(shots, `mp-portal-failed-${this.currentTest.title.slice(0, 24).replace(/\W+/g, '_')}.png`),
-        })
-        .catch(() => {});
-  });
-
-  after(async () => {
-    await browser?.close();
-    assert.deepEqual(errors, [], 'no page errors, no 5xx');
+  after(() => {
+    assert.deepEqual(mp.errors, [], 'no page errors, no 5xx');
   });
 
   it('首页 shows the hospital (name, address, hours, phone, map link) and the console’s announcements', async () => {
@@ -110,7 +41,7 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
       },
     });
     assert.equal(created.status, 201);
-    await page.goto(`${baseUrl}/h5/`);
+    await mp.page.goto(`${mp.baseUrl}/h5/`);
     await on('.home-hospital-name', '医云示范医院').waitFor();
     assert.match(await on('.home-address').innerText(), /示范路 100 号/);
     assert.match(await on('.home-hours').innerText(), /08:00/);
@@ -122,8 +53,8 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
 
     // the map button opens a map site in the browser preview (wx.openLocation in WeChat); the test machine has no
     // internet, so the map site is answered here
-    await context.route('https://uri.amap.com/**', (r) => r.fulfill({ contentType: 'text/plain', body: '地图' }));
-    const popup = context.waitForEvent('page');
+    await mp.context.route('https://uri.amap.com/**', (r) => r.fulfill({ contentType: 'text/plain', body: '地图' }));
+    const popup = mp.context.waitForEvent('page');
     await on('.home-map').click();
     const map = await popup;
     assert.match(map.url(), /amap\.com\/marker\?position=121\.4365,31\.1886/);
@@ -133,7 +64,7 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
     await on('.announcement-content', '2 号电梯检修').waitFor();
     await shot('announcement');
     await accessible('公告详情');
-    await page.goBack();
+    await mp.page.goBack();
   });
 
   it('a family member needs the separate consents; the policy pages show their versions', async () => {
@@ -147,8 +78,8 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
     assert.match(await on('.doc-version').innerText(), /版本 \d{4}-\d{2}-\d{2}/);
     await shot('policy');
     await accessible('隐私政策');
-    await page.goBack();
-    await page.goBack();
+    await mp.page.goBack();
+    await mp.page.goBack();
 
     await on('.menu-patients').click();
     await on('.state-action', '添加就诊人').click();
@@ -192,17 +123,17 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
     await shot('notices');
     await accessible('我的消息');
     await message.click();
-    await page.waitForURL(
+    await mp.page.waitForURL(
       (u) => u.pathname.endsWith('/packages/booking/pages/detail/index') && u.search.includes(`id=${id}`),
     );
-    await page.goBack();
+    await mp.page.goBack();
 
     // paid: the order is listed in 我的订单
     const { pay } = await startStack();
     const order = (await PayOrder.findOne({ where: { subjectType: 'appointment', subjectId: id } }))!;
     await pay.pay(order.outTradeNo);
     await pay.settled();
-    await page.goBack();
+    await mp.page.goBack();
     await on('.menu-orders').click();
     const card = on('.order-card');
     await card.waitFor();
@@ -210,25 +141,25 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
     assert.match(await card.innerText(), /¥25\.00/);
     await shot('orders');
     await accessible('我的订单');
-    await page.goBack();
+    await mp.page.goBack();
   });
 
   it('avatar and nickname; 关怀模式 is switched in 我的 and remembered', async () => {
     await on('.me-profile').click();
     await on('.profile-nickname input').fill('孙阿姨');
     await on('.profile-save').click();
-    await page.goBack();
+    await mp.page.goBack();
     await on('.me-name', '孙阿姨').waitFor();
 
     await on('.menu-care').click();
     await on('.page.me.care').waitFor();
     await shot('me-care');
     await accessible('我的（关怀模式）');
-    await page.reload();
+    await mp.page.reload();
     await tab('首页');
     await on('.care-entry', '预约挂号').waitFor();
     assert.deepEqual(
-      await page
+      await mp.page
         .locator('.care-entry')
         .filter({ visible: true })
         .evaluateAll((els) => els.map((e) => e.textContent?.trim())),
@@ -241,7 +172,7 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
     await accessible('首页（关怀模式）');
     await on('.care-entry', '就诊人').click();
     await on('.patient-list.care').waitFor();
-    await page.goBack();
+    await mp.page.goBack();
 
     await tab('我的');
     await on('.menu-care').click();
@@ -254,7 +185,7 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
     await tab('我的');
     await on('.menu-settings').click();
     await on('.settings-logout').click();
-    await page.locator('.taro-model__confirm').click();
+    await mp.page.locator('.taro-model__confirm').click();
     await on('.me-login-btn').waitFor();
     assert.equal((await call('GET', '/api/mp/me', { token: before })).status, 401, 'the old token stops at once');
     await shot('logged-out');
@@ -274,13 +205,13 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
     // a booked appointment still ahead: refused, and the reason is shown
     await on('.delete-confirm-input input').fill('注销');
     await on('.delete-submit').click();
-    await page.locator('.taro-model__confirm').click();
+    await mp.page.locator('.taro-model__confirm').click();
     await on('.delete-error', '请先取消').waitFor();
 
     const appointments = (await call('GET', '/api/mp/appointments?status=upcoming', { token })).body.items;
     for (const a of appointments) await call('POST', `/api/mp/appointments/${a.id}/cancel`, { token });
     await on('.delete-submit').click();
-    await page.locator('.taro-model__confirm').click();
+    await mp.page.locator('.taro-model__confirm').click();
     await on('.me-login-btn').waitFor();
     const u = (await MpUser.findByPk(userId))!;
     assert.ok(u.deletedAt && u.nickname === null && u.phoneEnc === null);
@@ -288,20 +219,15 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
   });
 
   it('a privacy request from a new user opens our popup; declining leaves things as they were', async () => {
-    const fresh = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
+    const fresh = await mp.newPhone();
     const p2 = await fresh.newPage();
     try {
-      await p2.goto(`${baseUrl}/h5/packages/me/pages/profile/index`);
+      await p2.goto(`${mp.baseUrl}/h5/packages/me/pages/profile/index`);
       await p2.locator('.profile-avatar').filter({ visible: true }).first().click();
       const popup = p2.locator('.privacy-sheet').filter({ visible: true }).first();
       await popup.waitFor();
       await settle(p2);
-      await p2.screenshot({ path: path.join(shots, 'mp-portal-privacy-popup.png') });
+      await p2.screenshot({ path: path.join(SHOTS, 'mp-portal-privacy-popup.png') });
       const v = await wcagViolations(p2);
       assert.equal(v.length, 0, `隐私弹窗: ${describeViolations(v)}`);
       await p2.locator('.privacy-disagree').filter({ visible: true }).first().click();
@@ -327,5 +253,31 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
     } finally {
       await fresh.close();
     }
+  });
+  it('the policy page shows the version 协议管理 published, with its new text', async () => {
+    const admin = await loginAs('admin');
+    const current = (await call('GET', '/api/admin/privacy/documents', { token: admin })).body.items.find(
+      (i: { kind: string }) => i.kind === 'user_agreement',
+    ).published;
+    // the user agreement (not a consent the family-member gate asks for, so other suites are not sent back to agree)
+    const marker = `第${Math.floor(Math.random() * 9000 + 1000)}号补充条款`;
+    const draft = await call('PUT', '/api/admin/privacy/documents/user_agreement/draft', {
+      token: admin,
+      body: {
+        title: current.title,
+        purpose: current.purpose,
+        body: `${current.body}\n\n## ${marker}\n预约成功后请按时就诊。`,
+      },
+    });
+    assert.equal(draft.status, 200, JSON.stringify(draft.body));
+    const published = await call('POST', '/api/admin/privacy/documents/user_agreement/publish', { token: admin });
+    assert.equal(published.status, 200, JSON.stringify(published.body));
+
+    await mp.open('/packages/me/pages/policy/index?kind=user_agreement');
+    await on('.doc-heading', marker).waitFor();
+    assert.equal((await on('.doc-version').innerText()).trim(), `版本 ${published.body.version}`);
+    assert.match(await on('.doc-paragraph', '按时就诊').innerText(), /预约成功后请按时就诊/);
+    await shot('policy-published');
+    await accessible('用户协议（新版本）');
   });
 });

@@ -6,57 +6,23 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
 import { PDFParse } from 'pdf-parse';
-import { startStack } from '../support/stack';
+import { buildH5BeforeAnySuite, mpHarness, SHOTS } from '../support/mp-harness';
 import { call, consentAll } from '../support/api';
 import { makeIdCard } from '../support/idcard';
 import { bookedToday, physician } from '../support/records';
 import { Drug } from '../../bff/src/modules/records/models';
-import { launchChromium, settle } from './browser';
-import { ensureBuilt, root } from './build';
+import { settle } from './browser';
 
-const shots = path.join(root, 'test/artifacts/screenshots');
-
-// The BFF decides at start-up whether to serve /h5: the build must exist before any suite starts the shared stack.
-before(function () {
-  this.timeout(15 * 60_000);
-  ensureBuilt('h5');
-});
+buildH5BeforeAnySuite();
 
 describe('我的病历 (h5, Chromium, real BFF)', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let page: Page;
-  let baseUrl: string;
-  const on = (selector: string, hasText?: string | RegExp): Locator =>
-    page
-      .locator(selector, hasText ? { hasText } : undefined)
-      .filter({ visible: true })
-      .first();
-
-  before(async function () {
-    this.timeout(180_000);
-    fs.mkdirSync(shots, { recursive: true });
-    baseUrl = (await startStack()).baseUrl;
-    browser = await launchChromium();
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
-  });
-  after(async () => {
-    await browser?.close();
-  });
+  const mp = mpHarness({ shots: 'mp-records', timeout: 15_000, hiDpi: false });
+  const { on } = mp;
 
   it('shows the signed record, its prescription and the profile; never a draft', async () => {
-    const login = page.waitForResponse((r) => r.url().endsWith('/api/mp/auth/login'));
-    await page.goto(`${baseUrl}/h5/`);
-    const { accessToken: token, user } = await (await login).json();
+    const { accessToken: token, user } = await mp.login();
     await consentAll(token);
     const member = await call('POST', '/api/mp/patients', {
       token,
@@ -103,29 +69,29 @@ describe('我的病历 (h5, Chromium, real BFF)', function () {
     await on('.menu-records').click();
     await on(`.rec-visit-${id}`).waitFor();
     assert.match(await on(`.rec-visit-${id}`).innerText(), /原发性高血压/);
-    assert.equal(await page.locator('.rec-visit').filter({ visible: true }).count(), 1, 'only the signed record');
-    await settle(page);
-    await page.screenshot({ path: path.join(shots, 'mp-records.png'), fullPage: true });
+    assert.equal(await mp.page.locator('.rec-visit').filter({ visible: true }).count(), 1, 'only the signed record');
+    await settle(mp.page);
+    await mp.page.screenshot({ path: path.join(SHOTS, 'mp-records.png'), fullPage: true });
 
     await on(`.rec-visit-${id}`).click();
     await on('.rec-complaint', '头晕 1 周').waitFor();
     assert.match(await on('.rec-diagnoses').innerText(), /原发性高血压/);
     assert.match(await on('.rec-drug-name').innerText(), /氨氯地平片/);
-    await settle(page);
-    await page.screenshot({ path: path.join(shots, 'mp-record-detail.png'), fullPage: true });
+    await settle(mp.page);
+    await mp.page.screenshot({ path: path.join(SHOTS, 'mp-record-detail.png'), fullPage: true });
     // 下载门诊病历 / 处方笺: the hospital's PDFs of this visit, fetched with the patient's token, downloaded in h5.
     for (const [sel, name, holds] of [
       ['.rec-pdf-record', /^门诊病历-\d+\.pdf$/, '头晕 1 周'],
       ['.rec-pdf-prescription', /^处方笺-\d+\.pdf$/, '氨氯地平片'],
     ] as const) {
-      const [download] = await Promise.all([page.waitForEvent('download'), on(sel).click()]);
+      const [download] = await Promise.all([mp.page.waitForEvent('download'), on(sel).click()]);
       assert.match(download.suggestedFilename(), name);
       const parser = new PDFParse({ data: new Uint8Array(fs.readFileSync((await download.path())!)) });
       const text = (await parser.getText()).text;
       await parser.destroy();
       assert.ok(text.includes('赵秀兰') && text.includes(holds), text);
     }
-    await page.goBack();
+    await mp.page.goBack();
 
     await on('.rec-tab-rx').click();
     await on(`.rec-rx-${id}`).waitFor();

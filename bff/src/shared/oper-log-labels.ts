@@ -13,6 +13,7 @@ export const OPER_MODULE_LABELS: Readonly<Record<string, string>> = {
   education: '健康宣教',
   followup: '随访管理',
   hospital: '通知公告',
+  privacy: '协议管理',
   learning: '学习任务',
   menu: '菜单管理',
   monitor: '系统监控',

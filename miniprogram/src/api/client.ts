@@ -124,17 +124,20 @@ export interface RequestOptions {
   data?: unknown
   /** Show the error as a toast (default). Forms that show errors next to fields pass false. */
   toast?: boolean
+  /** A public endpoint (the privacy policy): without a session (after 退出登录) it is asked without logging in. */
+  anonymous?: boolean
 }
 
 export async function request<T>(method: Method, path: string, opts: RequestOptions = {}): Promise<T> {
   try {
     if (loginInFlight) await loginInFlight
     if (refreshInFlight) await refreshInFlight
-    if (!currentTokens()) await login()
+    const anonymous = opts.anonymous === true && !currentTokens() && isLoggedOut()
+    if (!currentTokens() && !anonymous) await login()
 
     const used = currentTokens()?.accessToken
     let res = await send(method, path, opts.data, true)
-    if (res.status === 401) {
+    if (res.status === 401 && !anonymous) {
       // Requests that were in flight together all come back 401: the first renews the session, the
       // others wait for that (single-flight) or see newer tokens and simply retry.
       const now = currentTokens()

@@ -14,8 +14,9 @@ export type PolicyDocument = Json<z.infer<typeof PolicyDocumentS>>
 export type ConsentList = Json<z.infer<typeof ConsentListS>>
 export type ConsentState = ConsentList['items'][number]
 
+/** Public: readable after 退出登录 too. */
 export const getDocument = (kind: ConsentKind, opts?: RequestOptions) =>
-  http.get<PolicyDocument>(`/api/mp/privacy/documents/${kind}`, opts)
+  http.get<PolicyDocument>(`/api/mp/privacy/documents/${kind}`, { ...opts, anonymous: true })
 export const myConsents = (opts?: RequestOptions) => http.get<ConsentList>('/api/mp/privacy/consents', opts)
 export const answerConsents = (
   answers: { kind: ConsentKind; version: string; granted: boolean }[],

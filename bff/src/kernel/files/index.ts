@@ -1,3 +1,12 @@
-export { storeUpload, serveFile, sendStoredFile, fileOfUrl, fileView, FILE_RULES, isPrivateKind } from './service';
+export {
+  storeUpload,
+  deletePersonalImage,
+  serveFile,
+  sendStoredFile,
+  fileOfUrl,
+  fileView,
+  FILE_RULES,
+  isPrivateKind,
+} from './service';
 export { initFileModels, StoredFile, type FileKind } from './models';
 export { fileAdminRoutes, filePublicRoutes, FILE_UPLOAD } from './routes';

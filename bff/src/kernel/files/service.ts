@@ -102,6 +102,20 @@ export async function fileOfUrl(url: string) {
 }
 
 /**
+ * Deletes one of our public images named by its URL — its row and its bytes — when `uploaderId` uploaded it: a
+ * personal upload (an avatar) replaced or erased with its account. Anything else (another URL, someone else's file, a
+ * video, a private medical file) is left alone. Returns whether a file was deleted.
+ */
+export async function deletePersonalImage(url: string | null | undefined, uploaderId: number): Promise<boolean> {
+  if (!url) return false;
+  const f = await fileOfUrl(url);
+  if (!f || f.kind !== 'image' || f.uploaderId !== uploaderId) return false;
+  await f.destroy();
+  await fs.promises.rm(path.join(dirOf(f.kind), `${f.id}.${f.ext}`), { force: true });
+  return true;
+}
+
+/**
  * Sends a stored file with `send`, which answers Range requests (206, 416), HEAD and conditional GETs, so a video
  * seeks. The Content-Type is the sniffed one; nosniff keeps browsers from guessing otherwise.
  */

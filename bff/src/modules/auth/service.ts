@@ -14,7 +14,7 @@ import { issueTokens, newFamilyId, revokeFamily, spendRefreshToken } from './tok
 import { forcedOut } from './authenticate';
 import type { MenuNode } from './schemas';
 import { buildTree } from '../system/tree';
-import { storeUpload } from '../../kernel/files';
+import { deletePersonalImage, storeUpload } from '../../kernel/files';
 
 // ---------- mini-program (patients) ----------
 
@@ -95,7 +95,10 @@ export async function mpMe(actor: MpActor) {
 
 export async function updateMpMe(actor: MpActor, patch: { nickname?: string; avatarUrl?: string }) {
   const user = await mpUserOf(actor);
+  const previous = user.avatarUrl;
   await user.update(patch);
+  // an avatar replaced by another is not kept on disk
+  if (patch.avatarUrl !== undefined && previous !== user.avatarUrl) await deletePersonalImage(previous, actor.userId);
   return mpUserView(user);
 }
 
@@ -103,7 +106,9 @@ export async function updateMpMe(actor: MpActor, patch: { nickname?: string; ava
 export async function setMpAvatar(actor: MpActor, body: Readable, declaredLength?: number) {
   const user = await mpUserOf(actor);
   const stored = await storeUpload(actor.userId, 'image', body, { declaredLength, originalName: 'avatar' });
+  const previous = user.avatarUrl;
   await user.update({ avatarUrl: stored.url });
+  await deletePersonalImage(previous, actor.userId);
   return mpUserView(user);
 }
 

@@ -4,9 +4,10 @@ import type { ConsentKind } from './kinds';
 export { CONSENT_KINDS, type ConsentKind } from './kinds';
 
 /**
- * The documents a patient agrees to. A new version of a text is a new `version` here: everyone is asked again (the
- * recorded consent names the version it was given to). The hospital's name and privacy contact come from its
- * configuration (HOSPITAL_NAME, PRIVACY_CONTACT); the rest of the wording is the hospital's to edit in this file.
+ * The documents a patient agrees to, as the product ships them: version 1 of each, seeded into \`privacy_document\`
+ * at the first start (library.ts). From then on the hospital edits and publishes them in the console (系统管理 ›
+ * 协议管理); a new version asks everyone again (the recorded consent names the version it was given to). The
+ * hospital's name and privacy contact come from its configuration (HOSPITAL_NAME, PRIVACY_CONTACT) at seeding.
  */
 
 export interface PolicyDocument {

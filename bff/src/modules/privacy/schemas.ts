@@ -43,3 +43,35 @@ export const DeleteAccountResult = z.object({
   erased: z.array(z.string()),
   kept: z.array(z.string()),
 });
+
+// ---- 协议管理 (console) ----
+
+export const DocumentDraft = z.strictObject({
+  title: z.string().trim().min(1, '请输入标题').max(64),
+  purpose: z.string().trim().min(1, '请输入用途说明').max(128),
+  body: z.string().trim().min(1, '请输入正文').max(20_000),
+});
+export type DocumentDraft = z.infer<typeof DocumentDraft>;
+
+export const DocumentVersion = z.object({
+  id: z.number().int(),
+  kind: ConsentKind,
+  seq: z.number().int(),
+  /** null while a draft: a version is given when it is published */
+  version: z.string().nullable(),
+  title: z.string(),
+  purpose: z.string(),
+  body: z.string(),
+  status: z.enum(['draft', 'published', 'superseded']),
+  createdBy: z.string(),
+  publishedBy: z.string().nullable(),
+  publishedAt: z.date().nullable(),
+  updatedAt: z.date(),
+});
+export type DocumentVersion = z.infer<typeof DocumentVersion>;
+export const DocumentOverview = z.object({
+  items: z.array(
+    z.object({ kind: ConsentKind, published: DocumentVersion.nullable(), draft: DocumentVersion.nullable() }),
+  ),
+});
+export const DocumentVersionList = z.object({ items: z.array(DocumentVersion) });

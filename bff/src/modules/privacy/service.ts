@@ -8,12 +8,15 @@ import { revokeFamily } from '../auth/tokens';
 import { Patient } from '../patient/models';
 import { lockOwner, patientInUse } from '../patient/service';
 import { NotificationSubscription, PatientNotice } from '../../kernel/notifications/models';
-import { CONSENT_KINDS, policyDocuments, type ConsentKind } from './documents';
+import { deletePersonalImage } from '../../kernel/files';
+import { CONSENT_KINDS, type ConsentKind } from './documents';
+import { publishedDocuments } from './library';
 import { MpConsent } from './models';
 import type { ConsentAnswer } from './schemas';
 
-export const documents = () => policyDocuments(infra().config);
-export const documentOf = (kind: ConsentKind) => documents()[kind];
+/** The published version of each document (协议管理 in the console publishes them). */
+export const documents = () => publishedDocuments();
+export const documentOf = async (kind: ConsentKind) => (await documents())[kind];
 
 /** The latest answer per kind; a grant counts only for the document's current version. */
 async function latestAnswers(userId: number, t?: Transaction) {
@@ -25,7 +28,7 @@ async function latestAnswers(userId: number, t?: Transaction) {
 
 export async function myConsents(actor: MpActor) {
   const latest = await latestAnswers(actor.userId);
-  const docs = documents();
+  const docs = await documents();
   return {
     items: CONSENT_KINDS.map((kind) => {
       const d = docs[kind];
@@ -48,7 +51,7 @@ export async function myConsents(actor: MpActor) {
  * since changed is refused (CONSENT_OUTDATED), so the record always says which words were agreed to.
  */
 export async function answerConsents(actor: MpActor, input: ConsentAnswer, ip: string | null) {
-  const docs = documents();
+  const docs = await documents();
   const stale = input.answers.filter((a) => a.granted && a.version !== docs[a.kind].version);
   if (stale.length)
     throw conflict('CONSENT_OUTDATED', `《${docs[stale[0].kind].title}》已更新，请阅读新版本后再同意`, {
@@ -69,7 +72,7 @@ export async function answerConsents(actor: MpActor, input: ConsentAnswer, ip: s
 /** Refuses (403 CONSENT_REQUIRED, naming what is missing) unless the user agreed to the current version of each. */
 export async function requireConsent(userId: number, kinds: readonly ConsentKind[], t?: Transaction) {
   const latest = await latestAnswers(userId, t);
-  const docs = documents();
+  const docs = await documents();
   const missing = kinds.filter((k) => {
     const a = latest.get(k);
     return !(a && a.granted && a.version === docs[k].version);
@@ -99,6 +102,7 @@ export const DELETION_TERMS = {
  */
 export async function deleteAccount(actor: MpActor) {
   const { fieldCrypto } = infra();
+  let avatarUrl: string | null = null;
   await tx(
     async (t) => {
       await lockOwner(actor.userId, t);
@@ -108,6 +112,7 @@ export async function deleteAccount(actor: MpActor) {
       for (const p of members)
         if (!p.deletedAt && (await patientInUse(p.id, t)))
           throw conflict('ACCOUNT_HAS_BOOKINGS', `就诊人${p.name}有未完成的预约或候补，请先取消后再注销`);
+      avatarUrl = user.avatarUrl;
       await user.update(
         {
           openid: `deleted:${user.id}:${randomToken().slice(0, 16)}`,
@@ -138,6 +143,9 @@ export async function deleteAccount(actor: MpActor) {
     attributes: ['familyId'],
   });
   for (const f of new Set(families.map((r) => r.familyId))) await revokeFamily(f, 'account_deleted');
+  // The avatar's bytes go once the account no longer names them (a file is not part of the transaction). Medical
+  // files (reports, chat images of a consultation) are records and stay.
+  await deletePersonalImage(avatarUrl, actor.userId);
   infra().log.info({ userId: actor.userId }, 'mini-program account deleted (anonymised)');
   return { deleted: true as const, ...DELETION_TERMS };
 }
