@@ -3,7 +3,7 @@
  * draft is edited freely; publishing it gives it a new version (what consents record) and supersedes the version
  * before — everyone's earlier consent to that kind stops counting until they agree to the new text.
  */
-import { Op } from 'sequelize';
+import { Op, type Transaction } from 'sequelize';
 import { infra, tx } from '../../infra';
 import { conflict } from '../../http/errors';
 import type { AdminActor } from '../../http/actor';
@@ -42,8 +42,10 @@ const view = (d: PrivacyDocument): PolicyDocument => ({
 });
 
 /** The published version of every kind: what patients read and agree to. */
-export async function publishedDocuments(): Promise<Record<ConsentKind, PolicyDocument>> {
-  const rows = await PrivacyDocument.findAll({ where: { status: 'published' } });
+export async function publishedDocuments(t?: Transaction): Promise<Record<ConsentKind, PolicyDocument>> {
+  // read in the caller's transaction when there is one: a second pooled connection per adding account could drain
+  // the pool under concurrent adds (each holding its own) and time every one of them out
+  const rows = await PrivacyDocument.findAll({ where: { status: 'published' }, transaction: t });
   const shipped = policyDocuments(infra().config);
   const out = { ...shipped };
   for (const r of rows) out[r.kind] = view(r);

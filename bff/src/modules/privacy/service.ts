@@ -15,7 +15,7 @@ import { MpConsent } from './models';
 import type { ConsentAnswer } from './schemas';
 
 /** The published version of each document (协议管理 in the console publishes them). */
-export const documents = () => publishedDocuments();
+export const documents = (t?: Transaction) => publishedDocuments(t);
 export const documentOf = async (kind: ConsentKind) => (await documents())[kind];
 
 /** The latest answer per kind; a grant counts only for the document's current version. */
@@ -72,7 +72,7 @@ export async function answerConsents(actor: MpActor, input: ConsentAnswer, ip: s
 /** Refuses (403 CONSENT_REQUIRED, naming what is missing) unless the user agreed to the current version of each. */
 export async function requireConsent(userId: number, kinds: readonly ConsentKind[], t?: Transaction) {
   const latest = await latestAnswers(userId, t);
-  const docs = await documents();
+  const docs = await documents(t);
   const missing = kinds.filter((k) => {
     const a = latest.get(k);
     return !(a && a.granted && a.version === docs[k].version);

@@ -14,7 +14,7 @@ import type { DoctorCard } from './schemas';
  * that have doctors; a 大科 whose own doctors see patients (儿科) is a choice itself and has no children.
  */
 export async function bookingDeptTree() {
-  const bookable = await bookingDepartments();
+  const bookable = (await bookingDepartments()).value;
   const depts = await Dept.findAll({
     where: { status: 'active' },
     attributes: ['id', 'name', 'parentId', 'type', 'orderNum'],
@@ -64,7 +64,7 @@ export async function searchDoctors(keyword: string): Promise<DoctorCard[]> {
   });
   const cards: DoctorCard[] = [];
   for (const deptId of new Set(users.map((u) => u.deptId!)))
-    cards.push(...(await doctorsOfDept(deptId)).filter((d) => found.has(d.id)));
+    cards.push(...(await doctorsOfDept(deptId)).value.filter((d) => found.has(d.id)));
   // Doctors with a free day first, soonest first; then by name.
   return cards
     .sort(

@@ -428,8 +428,17 @@ export async function updateSchedule(
 // ----- mini-program browsing -----
 
 /** Departments that have doctors, searchable by name (科室搜索). */
-export function bookingDepartments(keyword?: string) {
-  return infra().cache.get([BROWSE], `booking-depts:${keyword ?? ''}`, 300, () => loadBookingDepartments(keyword));
+export async function bookingDepartments(keyword?: string) {
+  const depts = await infra().cache.get([BROWSE], `booking-depts:${keyword ?? ''}`, 300, () =>
+    loadBookingDepartments(keyword),
+  );
+  // nothing in it depends on the clock: the same text for as long as the cache hands out the same value
+  return rendered(
+    depts,
+    Date.now(),
+    () => Infinity,
+    () => depts,
+  );
 }
 
 async function loadBookingDepartments(keyword?: string) {
@@ -500,17 +509,24 @@ export async function doctorsOfDept(deptId: number) {
     () => loadDoctorsOfDept(deptId),
   );
   const now = Date.now();
-  return doctors.map((d) => {
-    const mine = sessions.filter(
-      (s) => s.doctorId === d.id && shanghaiInstant(s.clinicDate, s.endTime).getTime() > now,
+  const until = (t: number) =>
+    clockTurn(
+      t,
+      sessions.map((s) => s.releaseAtMs),
     );
-    const free = mine.find((s) => numbersLeft(s, now) > 0 && s.releaseAtMs <= now);
-    return {
-      ...d,
-      nextAvailableDate: free?.clinicDate ?? null,
-      minFeeFen: mine.length ? Math.min(...mine.map((s) => s.feeFen)) : null,
-    };
-  });
+  return rendered(sessions, now, until, () =>
+    doctors.map((d) => {
+      const mine = sessions.filter(
+        (s) => s.doctorId === d.id && shanghaiInstant(s.clinicDate, s.endTime).getTime() > now,
+      );
+      const free = mine.find((s) => numbersLeft(s, now) > 0 && s.releaseAtMs <= now);
+      return {
+        ...d,
+        nextAvailableDate: free?.clinicDate ?? null,
+        minFeeFen: mine.length ? Math.min(...mine.map((s) => s.feeFen)) : null,
+      };
+    }),
+  );
 }
 
 async function loadDoctorsOfDept(deptId: number) {
@@ -572,7 +588,7 @@ async function loadDoctorsOfDept(deptId: number) {
 export async function doctorCard(doctorId: number) {
   const u = await User.findByPk(doctorId);
   if (!u || u.status !== 'active' || !u.deptId || !(await doctorIds()).has(u.id)) throw notFound('医生不存在');
-  return (await doctorsOfDept(u.deptId)).find((d) => d.id === doctorId)!;
+  return (await doctorsOfDept(u.deptId)).value.find((d) => d.id === doctorId)!;
 }
 
 /** The doctor's sessions in the booking window as the cache holds them (null: not a doctor patients can book). */
@@ -596,27 +612,39 @@ export async function shownSession(scheduleId: number, doctorId: number) {
 export async function doctorSchedules(doctorId: number) {
   const views = await cachedSessions(doctorId);
   if (!views) throw notFound('医生不存在');
-  const now = Date.now();
-  const hit = rendered.get(views);
-  if (hit && now < hit.until) return hit.answer;
   const stored = views as unknown as StoredView[];
-  const answer = new Serialized(stored.map((v) => liveView(v, now)));
-  rendered.set(views, { answer, until: liveUntil(stored, now) });
+  const until = (t: number) =>
+    clockTurn(
+      t,
+      stored.map((v) => Date.parse(v.releaseAt)),
+    );
+  return rendered(views, Date.now(), until, () => {
+    const now = Date.now();
+    return stored.map((v) => liveView(v, now));
+  });
+}
+
+/**
+ * An answer as last sent, per cached value (the cache's local layer hands out the same object for about a second,
+ * embedded mode's for its whole life): serialised once and sent as the same bytes to everyone until `until` says
+ * what the clock changes in it must be worked out again.
+ */
+const renders = new WeakMap<object, { answer: Serialized<unknown>; until: number }>();
+function rendered<T>(source: object, now: number, until: (now: number) => number, build: () => T): Serialized<T> {
+  const hit = renders.get(source);
+  if (hit && now < hit.until) return hit.answer as Serialized<T>;
+  const answer = new Serialized(build());
+  renders.set(source, { answer, until: until(now) });
   return answer;
 }
 
 /**
- * The listing as last sent, per cached value (the cache's local layer hands out the same object for about a
- * second): what the clock changes in it (released, numbers left ahead, closed) is worked out again when the clock
- * second turns or a session's release time comes, whichever is first — never later than that.
+ * When what the clock changes in a listing (released, numbers left ahead, closed — all on whole minutes or at a
+ * release time) may next change: the next clock second, or a release time before it.
  */
-const rendered = new WeakMap<object, { answer: Serialized<ScheduleView[]>; until: number }>();
-function liveUntil(views: StoredView[], now: number) {
+function clockTurn(now: number, releases: number[]) {
   let until = Math.floor(now / 1000) * 1000 + 1000;
-  for (const v of views) {
-    const release = Date.parse(v.releaseAt);
-    if (release > now && release < until) until = release;
-  }
+  for (const r of releases) if (r > now && r < until) until = r;
   return until;
 }
 
