@@ -107,6 +107,8 @@ export const OPER_ACTION_LABELS: Readonly<Record<string, string>> = {
   'PUT /api/admin/records/clinic/appointments/:id/no-show': '过号',
   'POST /api/admin/records/visits': '新建门诊病历',
   'POST /api/admin/records/visits/:id/sign': '签署病历',
+  'PUT /api/admin/privacy/documents/:kind/draft': '保存协议草稿',
+  'POST /api/admin/privacy/documents/:kind/publish': '发布协议新版本',
   'POST /api/admin/system/notices': '新增通知公告',
   'PUT /api/admin/system/notices/:id': '修改通知公告',
   'DELETE /api/admin/system/notices/:id': '删除通知公告',

@@ -8,7 +8,7 @@ export {
   go,
   redirect,
   back,
-  backTo,
+  restartAt,
   stopPullDownRefresh,
   setTitle,
   useDidShow,

@@ -51,16 +51,12 @@ export function redirect(url: string): void {
 }
 
 /**
- * Back to a page already in the stack, closing the ones above it (settings → 我的 after 退出登录), or to it the usual
- * way when it is not there. Going back is what WeChat does for a page below; the h5 build's switchTab from a page
- * above a tab page sometimes left that tab page hidden (a blank 我的).
+ * Starts the app over on one page, closing every other (after 退出登录 and 注销账号 nothing of the old session's pages
+ * should stay). In the h5 build, going back or switching tabs from 设置 right after its own entry sometimes left the
+ * 我的 page hidden (a blank page); a fresh start has no earlier page state to get wrong.
  */
-export function backTo(url: string): void {
-  const stack = Taro.getCurrentPages()
-  const bare = (r: string | undefined) => (r ?? '').replace(/\?.*$/, '').replace(/^\//, '')
-  const i = stack.map((p) => bare(p.route)).lastIndexOf(bare(url))
-  if (i >= 0 && i < stack.length - 1) void Taro.navigateBack({ delta: stack.length - 1 - i })
-  else go(url)
+export function restartAt(url: string): void {
+  void Taro.reLaunch({ url })
 }
 
 export function back(): void {

@@ -91,7 +91,9 @@ describe('permissions: every admin route × every built-in role', () => {
     const admin = await names('admin');
     assert.ok(
       admin.some((n) =>
-        n.startsWith('系统管理(用户管理,角色管理,菜单管理,部门管理,岗位管理,字典管理,字典数据,人员申请,通知公告)'),
+        n.startsWith(
+          '系统管理(用户管理,角色管理,菜单管理,部门管理,岗位管理,字典管理,字典数据,人员申请,协议管理,通知公告)',
+        ),
       ),
       JSON.stringify(admin),
     );

@@ -37,7 +37,8 @@ export async function bookingDeptTree() {
   >();
   for (const b of bookable) {
     const top = topOf(b.id);
-    if (!top) continue;
+    // doctors filed under the institution itself belong to no department a patient could choose
+    if (!top || top.type !== 'department') continue;
     let node = tops.get(top.id);
     if (!node) tops.set(top.id, (node = { id: top.id, name: top.name, doctorCount: 0, children: [] }));
     node.doctorCount += b.doctorCount;
