@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { SingleFlight } from './single-flight';
 
 /**
  * Admission: the free numbers (tickets) of a session, kept where every BFF process reaches them without the database
@@ -89,24 +90,8 @@ redis.call('zadd', KEYS[1], unpack(add))
 redis.call('expire', KEYS[1], ARGV[2])
 return 1`;
 
-/**
- * One rebuild of a pool at a time in this process: the first request of a rush that finds the pool missing reads the
- * database, and the hundreds that arrive meanwhile wait for that read instead of each making their own.
- */
-class SingleFlight {
-  private running = new Map<string, Promise<number | undefined>>();
-  run(key: string, fn: () => Promise<number | undefined>) {
-    let p = this.running.get(key);
-    if (!p) {
-      p = fn().finally(() => this.running.delete(key));
-      this.running.set(key, p);
-    }
-    return p;
-  }
-}
-
 export class RedisAdmission implements Admission {
-  private rebuilds = new SingleFlight();
+  private rebuilds = new SingleFlight<number | undefined>(); // a rush's first requests share one rebuild
   constructor(
     private redis: Redis,
     private prefix: string,
@@ -232,7 +217,7 @@ export class MemoryAdmission implements Admission {
   private holders = new Map<string, number>();
   /** Tickets in flight per pool: number → lease expiry. */
   private leases = new Map<string, Map<number, number>>();
-  private rebuilds = new SingleFlight();
+  private rebuilds = new SingleFlight<number | undefined>(); // a rush's first requests share one rebuild
   constructor(private ttlSec = POOL_TTL_SEC) {}
   private live(key: string) {
     const c = this.pools.get(key);

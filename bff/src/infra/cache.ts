@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger';
 import type { PubSub } from './pubsub';
+import { SingleFlight } from './single-flight';
 
 /**
  * A read-through cache for what every patient reads at the same moment (schedule listings, departments, doctors).
@@ -69,7 +70,7 @@ class RedisStore implements SharedStore {
 export class LayeredCache implements Cache {
   private local = new Map<string, LocalEntry>();
   private gens = new Map<string, number>();
-  private loading = new Map<string, Promise<unknown>>();
+  private loading = new SingleFlight<unknown>();
   private unsubscribe?: () => Promise<void>;
   private closed = false;
   private retry?: NodeJS.Timeout;
@@ -135,11 +136,7 @@ export class LayeredCache implements Cache {
     const hit = this.local.get(key);
     if (this.fresh(hit, Date.now())) return hit!.value as T;
     // One load per key and process at a time: the 07:59 refresh must not become a thousand identical queries.
-    const pending = this.loading.get(key);
-    if (pending) return pending as Promise<T>;
-    const p = this.fill(deps, key, ttlSec, load).finally(() => this.loading.delete(key));
-    this.loading.set(key, p);
-    return p;
+    return this.loading.run(key, () => this.fill(deps, key, ttlSec, load)) as Promise<T>;
   }
 
   private async fill<T>(deps: string[], key: string, ttlSec: number, load: () => Promise<T>): Promise<T> {

@@ -14,6 +14,7 @@ import { auditRead, auditReads, type ReadOrigin } from '../../kernel/audit';
 import { tx } from '../../infra';
 import { sendStoredFile, storeUpload, StoredFile } from '../../kernel/files';
 import { Dept, User } from '../system/models';
+import { inScope } from '../system/authz';
 import { ownPatient } from './access';
 import { VisitRecord } from './models';
 import { authoredRecord, open, seal, visibleRecord } from './service';
@@ -215,35 +216,45 @@ export async function sendReportFile(actor: AdminActor, reportId: number, ctx: C
 // visit's own physician, and to staff whose data scope covers the visit's department (a department's admin, its
 // chief, an administrator) — not to another physician who merely saw the patient too.
 
-const inDeptScope = (actor: AdminActor, deptId: number) => actor.scope.all || actor.scope.deptIds.includes(deptId);
-
 async function managedReport(actor: AdminActor, reportId: number) {
   const r = await VisitReport.findByPk(reportId);
   if (!r) throw notFound('报告不存在');
   const record = await visibleRecord(actor, r.recordId).catch(() => {
     throw notFound('报告不存在');
   });
-  if (record.doctorId !== actor.userId && !inDeptScope(actor, record.deptId))
+  if (record.doctorId !== actor.userId && !inScope(actor, record.deptId))
     throw forbidden('NOT_RECORD_AUTHOR', '只有接诊医生或本科室管理人员可以更正或删除此报告');
   if (r.deletedAt) throw conflict('REPORT_DELETED', '该报告已删除，不能再更正或删除');
   return { r, record };
 }
 
-/** Keeps the current version of a report before it is replaced; under the report's row lock. */
-async function keepVersion(r: VisitReport, transaction: Parameters<Parameters<typeof tx>[0]>[0]) {
-  await VisitReportVersion.create(
-    {
-      reportId: r.id,
-      version: r.version,
-      kind: r.kind,
-      dataEnc: r.dataEnc,
-      fileId: r.fileId,
-      writtenBy: r.updatedBy ?? r.createdBy,
-      writtenAt: r.version > 1 ? r.updatedAt : r.createdAt,
-      reason: r.reason,
-    },
-    { transaction },
-  );
+/**
+ * The report's next version: under its row lock (a withdrawal that got there first wins), the current version is kept
+ * as it was, then `changes` are written as the next one.
+ */
+async function nextVersion(
+  actor: AdminActor,
+  r: VisitReport,
+  changes: Partial<Pick<VisitReport, 'kind' | 'dataEnc' | 'fileId' | 'reason'>>,
+) {
+  await tx(async (transaction) => {
+    await r.reload({ transaction, lock: transaction.LOCK.UPDATE });
+    if (r.deletedAt) throw conflict('REPORT_DELETED', '该报告已删除，不能再更正或删除');
+    await VisitReportVersion.create(
+      {
+        reportId: r.id,
+        version: r.version,
+        kind: r.kind,
+        dataEnc: r.dataEnc,
+        fileId: r.fileId,
+        writtenBy: r.updatedBy ?? r.createdBy,
+        writtenAt: r.version > 1 ? r.updatedAt : r.createdAt,
+        reason: r.reason,
+      },
+      { transaction },
+    );
+    await r.update({ ...changes, version: r.version + 1, updatedBy: actor.userId }, { transaction });
+  });
 }
 
 /** 更正: new values (and title, date, conclusion) as the report's next version; a file, if any, stays with it. */
@@ -258,15 +269,7 @@ export async function correctReport(actor: AdminActor, reportId: number, input: 
     items: input.items,
     conclusion: input.conclusion,
   };
-  await tx(async (transaction) => {
-    await r.reload({ transaction, lock: transaction.LOCK.UPDATE });
-    if (r.deletedAt) throw conflict('REPORT_DELETED', '该报告已删除，不能再更正或删除');
-    await keepVersion(r, transaction);
-    await r.update(
-      { kind: input.kind, dataEnc: seal(data), version: r.version + 1, updatedBy: actor.userId, reason: input.reason },
-      { transaction },
-    );
-  });
+  await nextVersion(actor, r, { kind: input.kind, dataEnc: seal(data), reason: input.reason });
   await auditReport(actor, 'records.report.correct', from, r);
   return (await views([r]))[0];
 }
@@ -283,15 +286,7 @@ export async function replaceReportFile(
   const { r } = await managedReport(actor, reportId);
   if (!r.fileId) throw conflict('REPORT_NO_FILE', '该报告没有文件，请更正其结果');
   const file = await storeUpload(actor.userId, 'report', body, { declaredLength, originalName: q.filename });
-  await tx(async (transaction) => {
-    await r.reload({ transaction, lock: transaction.LOCK.UPDATE });
-    if (r.deletedAt) throw conflict('REPORT_DELETED', '该报告已删除，不能再更正或删除');
-    await keepVersion(r, transaction);
-    await r.update(
-      { fileId: file.id, version: r.version + 1, updatedBy: actor.userId, reason: q.reason },
-      { transaction },
-    );
-  });
+  await nextVersion(actor, r, { fileId: file.id, reason: q.reason });
   await auditReport(actor, 'records.report.correct', from, r);
   return (await views([r]))[0];
 }
