@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { startStack } from '../support/stack';
-import { call, loginAs as apiLogin } from '../support/api';
+import { call, loginAs as apiLogin, bookAsApp } from '../support/api';
 import { newDoctor, newSchedule, patient } from '../support/booking';
 import {
   closeBrowser,
@@ -342,7 +342,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
       releaseAt: new Date(Date.now() - 86400_000).toISOString(),
     });
     const p = await patient();
-    const booked = await call('POST', '/api/mp/appointments', {
+    const booked = await bookAsApp({
       token: p.token,
       body: { scheduleId: session.id, patientId: p.patientId },
     });
@@ -435,7 +435,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
       releaseAt: new Date(Date.now() - 86400_000).toISOString(),
     });
     const p = await patient();
-    const booked = await call('POST', '/api/mp/appointments', {
+    const booked = await bookAsApp({
       token: p.token,
       body: { scheduleId: session.id, patientId: p.patientId },
     });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startStack } from '../support/stack';
-import { call, mpLogin } from '../support/api';
+import { call, mpLogin, bookAsApp } from '../support/api';
 import { admin, newDoctor, newSchedule, patient, tomorrow } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
 import { bookedToday, todaySession } from '../support/records';
@@ -145,7 +145,7 @@ describe('hospital console features (real Chromium)', function () {
     const orders: PayOrder[] = [];
     for (let i = 0; i < 2; i++) {
       const p = await patient();
-      const b = await call('POST', '/api/mp/appointments', {
+      const b = await bookAsApp({
         token: p.token,
         body: { scheduleId: s.id, patientId: p.patientId },
       });

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { startStack } from '../support/stack';
-import { call } from '../support/api';
+import { call, bookAsApp } from '../support/api';
 import { newDoctor, newSchedule, patient } from '../support/booking';
 import { legacySecondOrder } from '../support/payments';
 import {
@@ -33,7 +33,7 @@ describe('预约管理: refunds in the console (real Chromium)', function () {
     const doctor = await newDoctor('心血管内科');
     const s = await newSchedule(doctor.id, { feeFen: 2500 });
     const p = await patient();
-    const booked = await call('POST', '/api/mp/appointments', {
+    const booked = await bookAsApp({
       token: p.token,
       body: { scheduleId: s.id, patientId: p.patientId },
     });

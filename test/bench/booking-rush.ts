@@ -252,7 +252,7 @@ interface Plan {
   seconds?: number;
   /** The n-th request sent to the k-th port. */
   shot(k: number, n: number): Shot;
-  onAnswer?(tag: number | undefined, answer: string): void;
+  onAnswer?(tag: number | undefined, answer: string, body: string): void;
 }
 
 interface Measured {
@@ -273,8 +273,8 @@ const phases: { name: string; startUs: number; endUs: number }[] = [];
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 function answerOf(status: number, body: string) {
-  // A booking is answered with its WeChat Pay order; one without it would be a booking the patient can't pay now.
-  if (status === 201 && body.includes('"payment":null')) return '201 without a payment order';
+  // A pay request answered without pay parameters would be a booking the patient can't pay now.
+  if (status === 200 && body.includes('"payment":null')) return '200 without a payment order';
   if (status < 400) return String(status);
   try {
     return `${status} ${JSON.parse(body).error?.code ?? ''}`.trim();
@@ -299,6 +299,7 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
   const instances = PORTS.map((port, k) => {
     let n = 0;
     const amount = plan.amounts?.[k];
+    if (amount === 0) return Promise.resolve({ errors: 0 });
     const instance = autocannon({
       url: `http://127.0.0.1:${port}`,
       connections: amount ? Math.min(CONNECTIONS, amount) : CONNECTIONS,
@@ -315,7 +316,7 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
           onResponse: (status, body, context) => {
             const answer = answerOf(status, body);
             answers.set(answer, (answers.get(answer) ?? 0) + 1);
-            plan.onAnswer?.(context.tag as number | undefined, answer);
+            plan.onAnswer?.(context.tag as number | undefined, answer, body);
           },
         },
       ],
@@ -501,6 +502,7 @@ async function main() {
     const byPort = PORTS.map((_, k) => patients.map((_, i) => i).filter((i) => i % PORTS.length === k));
     const sentBy = new Uint16Array(PATIENTS);
     const answerBy: (string | undefined)[] = new Array(PATIENTS);
+    const appointmentBy: (number | undefined)[] = new Array(PATIENTS);
     const rush = await drive('booking rush (POST /api/mp/appointments)', {
       amounts: byPort.map((list) => list.length),
       shot: (k, n) => {
@@ -514,12 +516,33 @@ async function main() {
           body: JSON.stringify({ scheduleId: schedule.id, patientId: patients[i].id }),
         };
       },
-      onAnswer: (i, answer) => {
+      onAnswer: (i, answer, body) => {
         answerBy[i!] = answer;
+        if (answer === '201') appointmentBy[i!] = (JSON.parse(body) as { appointment: { id: number } }).appointment.id;
       },
     });
     const rssAfterRush = procs.map((p) => rssMb(p.child.pid!));
     line(rush);
+
+    // The winners then ask for their pay parameters (the WeChat Pay order), as the app does right after the booking:
+    // a request of its own since issue 10, measured here on its own (its own port, each winner once).
+    const payers = PORTS.map((_, k) =>
+      patients.map((_, i) => i).filter((i) => appointmentBy[i] && i % PORTS.length === k),
+    );
+    const pay = await drive('winners ask to pay (POST /api/mp/appointments/:id/pay)', {
+      amounts: payers.map((list) => list.length),
+      shot: (k, n) => {
+        const i = payers[k][n];
+        return {
+          method: 'POST',
+          path: `/api/mp/appointments/${appointmentBy[i]}/pay`,
+          headers: { authorization: auth[i] },
+        };
+      },
+    });
+    line(pay);
+    const allPayable = (pay.answers.get('200') ?? 0) === payers.flat().length;
+    console.log(`    every winner got pay parameters: ${allPayable ? 'yes' : 'NO'}`);
 
     // What the database holds: the truth the answers are checked against.
     const holders = await Appointment.findAll({
@@ -598,6 +621,16 @@ async function main() {
         ms(rush.p99),
         `≥ ${TARGETS.rush.share} %, p99 ≤ ${TARGETS.rush.p99} ms, correct`,
         verdict(rush, TARGETS.rush, correct),
+      ],
+      [
+        'winners ask to pay',
+        int(pay.rps),
+        `${share(pay).toFixed(1)} %`,
+        ms(pay.p50),
+        ms(pay.p95),
+        ms(pay.p99),
+        'every winner gets pay parameters',
+        allPayable ? 'met' : 'NOT met',
       ],
       ...reads.map((m) => [
         m.name,

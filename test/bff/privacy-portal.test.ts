@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { call, loginAs, mpLogin } from '../support/api';
+import { call, loginAs, mpLogin, bookAsApp } from '../support/api';
 import { startStack } from '../support/stack';
 import { newDoctor, newSchedule, tomorrow } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
@@ -163,7 +163,7 @@ describe('注销账号: anonymised, sessions ended, medical records kept', () =>
     assert.equal(p.status, 201);
     const doctor = await newDoctor('皮肤科', '冯医生');
     const s = await newSchedule(doctor.id, { slotCount: 3 });
-    const booked = await call('POST', '/api/mp/appointments', {
+    const booked = await bookAsApp({
       token: t,
       body: { scheduleId: s.id, patientId: p.body.id },
     });
@@ -348,7 +348,7 @@ describe('消息 and 我的订单: every appointment event, naming the patient a
     const other = await patientWithMember();
     const doctor = await newDoctor('皮肤科', '褚明医');
     const s = await newSchedule(doctor.id, { slotCount: 3 });
-    const r = await call('POST', '/api/mp/appointments', {
+    const r = await bookAsApp({
       token: p.token,
       body: { scheduleId: s.id, patientId: p.patientId },
     });
@@ -390,14 +390,14 @@ describe('消息 and 我的订单: every appointment event, naming the patient a
     const p = await patientWithMember();
     const doctor = await newDoctor('皮肤科', '卫提醒');
     const s = await newSchedule(doctor.id, { slotCount: 3, feeFen: 0, date: tomorrow() });
-    const r = await call('POST', '/api/mp/appointments', {
+    const r = await bookAsApp({
       token: p.token,
       body: { scheduleId: s.id, patientId: p.patientId },
     });
     assert.equal(r.status, 201, JSON.stringify(r.body));
     assert.equal(r.body.appointment.status, 'booked');
     const later = await newSchedule(doctor.id, { slotCount: 3, feeFen: 0, date: addDays(shanghaiDate(), 3) });
-    await call('POST', '/api/mp/appointments', {
+    await bookAsApp({
       token: p.token,
       body: { scheduleId: later.id, patientId: p.patientId },
     });

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { startStack } from '../support/stack';
 import { buildH5BeforeAnySuite, mpHarness, SHOTS } from '../support/mp-harness';
-import { call, loginAs } from '../support/api';
+import { call, loginAs, bookAsApp } from '../support/api';
 import { makeIdCard } from '../support/idcard';
 import { newDoctor, newSchedule } from '../support/booking';
 import { MpUser } from '../../bff/src/modules/auth/models';
@@ -107,7 +107,7 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
     const patientId = (await call('GET', '/api/mp/patients', { token })).body.items[0].id;
     const doctor = await newDoctor('皮肤科', '蒋消息');
     const s = await newSchedule(doctor.id, { slotCount: 3 });
-    const booked = await call('POST', '/api/mp/appointments', { token, body: { scheduleId: s.id, patientId } });
+    const booked = await bookAsApp({ token, body: { scheduleId: s.id, patientId } });
     assert.equal(booked.status, 201);
     const id = booked.body.appointment.id;
 

@@ -34,6 +34,18 @@ export async function call<T = any>(
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
+/**
+ * Books as the mini-program does: the booking, then at once — for a hold waiting for payment — its pay parameters
+ * (POST /api/mp/appointments/:id/pay, which opens the WeChat Pay order). The answer is the booking's, with `payment`
+ * (null if the pay request failed) added, for tests that go on to pay.
+ */
+export async function bookAsApp(opts: { token: string; body: { scheduleId: number; patientId: number } }) {
+  const r = await call('POST', '/api/mp/appointments', opts);
+  if (r.status !== 201 || r.body.appointment.status !== 'pending_payment') return r;
+  const pay = await call('POST', `/api/mp/appointments/${r.body.appointment.id}/pay`, { token: opts.token });
+  return { ...r, body: { ...r.body, payment: pay.status === 200 ? pay.body.payment : null } };
+}
+
 export const DEMO = {
   admin: { username: 'admin', password: 'Harbor-Lamp-2468' },
   deptadmin: { username: 'deptadmin', password: 'Maple-River-1357' },

@@ -45,8 +45,9 @@ export const getDoctor = (id: number) => http.get<DoctorCard>(`/api/mp/booking/d
 export const doctorSchedules = (id: number) => http.get<ScheduleView[]>(`/api/mp/booking/doctors/${id}/schedules`)
 export const getSchedule = (id: number) => http.get<ScheduleView>(`/api/mp/booking/schedules/${id}`)
 
+/** Holds the seat; a hold (pending_payment) is then paid through `payAppointment`, which opens the WeChat Pay order. */
 export const takeSlot = (body: z.input<typeof TakeSlotBody>, opts?: RequestOptions) =>
-  http.post<{ appointment: Appointment; payment: PayParams | null }>('/api/mp/appointments', body, opts)
+  http.post<{ appointment: Appointment }>('/api/mp/appointments', body, opts)
 export const myAppointments = (status: MyStatus, opts?: RequestOptions) =>
   http.get<Page<Appointment>>(`/api/mp/appointments?status=${status}&pageSize=50`, opts)
 export const getAppointment = (id: number, opts?: RequestOptions) =>

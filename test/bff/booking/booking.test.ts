@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { call } from '../../support/api';
+import { call, bookAsApp } from '../../support/api';
 import { startStack } from '../../support/stack';
 import { manyPatients, newDoctor, newSchedule, patient, tomorrow } from '../../support/booking';
 import { Appointment } from '../../../bff/src/modules/booking/models';
@@ -14,7 +14,7 @@ import { scheduleChanged } from '../../../bff/src/modules/scheduling/service';
 import { shanghaiDate, shanghaiInstant } from '../../../bff/src/shared/time';
 
 const book = (token: string, scheduleId: number, patientId: number) =>
-  call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
+  bookAsApp({ token, body: { scheduleId, patientId } });
 const orderOf = async (appointmentId: number) =>
   (await PayOrder.findOne({
     where: { subjectType: 'appointment', subjectId: appointmentId },
@@ -56,14 +56,23 @@ describe('booking: browse, take a slot, pay, cancel, refund', () => {
     const s = await newSchedule(doctor.id, { slotCount: 5, feeFen: 2500 });
     const a = await patient();
     const b = await patient();
-    const r1 = await book(a.token, s.id, a.patientId);
+    const r1 = await call('POST', '/api/mp/appointments', {
+      token: a.token,
+      body: { scheduleId: s.id, patientId: a.patientId },
+    });
     assert.equal(r1.status, 201);
     assert.equal(r1.body.appointment.seqNo, 1);
     assert.equal(r1.body.appointment.status, 'pending_payment', JSON.stringify(r1.body));
     assert.equal(r1.body.appointment.windowStart, '08:00');
     assert.ok(new Date(r1.body.appointment.holdExpiresAt).getTime() > Date.now() + 14 * 60_000);
-    assert.match(r1.body.payment.package, /^prepay_id=/);
-    assert.equal(r1.body.payment.signType, 'RSA');
+    // The booking answer holds the seat only: the WeChat Pay order is opened by the pay request the app sends next.
+    assert.equal(r1.body.payment, undefined);
+    assert.equal(await PayOrder.count({ where: { subjectType: 'appointment', subjectId: r1.body.appointment.id } }), 0);
+    const pay1 = await call('POST', `/api/mp/appointments/${r1.body.appointment.id}/pay`, { token: a.token });
+    assert.equal(pay1.status, 200, JSON.stringify(pay1.body));
+    assert.match(pay1.body.payment.package, /^prepay_id=/);
+    assert.equal(pay1.body.payment.signType, 'RSA');
+    assert.equal((await orderOf(r1.body.appointment.id)).amountFen, 2500);
     const r2 = await book(b.token, s.id, b.patientId);
     assert.equal(r2.body.appointment.seqNo, 2);
     assert.equal(r2.body.appointment.windowStart, '08:48');
@@ -80,7 +89,7 @@ describe('booking: browse, take a slot, pay, cancel, refund', () => {
     );
     assert.equal(
       (
-        await call('POST', '/api/mp/appointments', {
+        await bookAsApp({
           token: b.token,
           body: { scheduleId: s.id, patientId: a.patientId },
         })
@@ -456,7 +465,10 @@ describe('booking: waitlist, stop, console', () => {
     const p = await patient();
     const r = await book(p.token, s.id, p.patientId);
     assert.equal(r.body.appointment.status, 'booked', 'a free session needs no payment');
-    assert.equal(r.body.payment, null);
+    assert.equal(r.body.payment, undefined);
+    const pay = await call('POST', `/api/mp/appointments/${r.body.appointment.id}/pay`, { token: p.token });
+    assert.equal(pay.status, 409);
+    assert.equal(pay.body.error.code, 'NOT_PAYABLE');
     const deptadmin = await loginAs('deptadmin');
     assert.equal(
       (await call('GET', `/api/admin/booking/appointments/${r.body.appointment.id}`, { token: deptadmin })).status,

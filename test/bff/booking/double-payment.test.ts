@@ -3,7 +3,7 @@
  * way we hear of it (notification, reconciliation, or the query made while closing) — is refunded in full.
  */
 import assert from 'node:assert/strict';
-import { call, loginAs } from '../../support/api';
+import { call, loginAs, bookAsApp } from '../../support/api';
 import { startStack } from '../../support/stack';
 import { newDoctor, newSchedule, patient } from '../../support/booking';
 import { legacySecondOrder } from '../../support/payments';
@@ -11,7 +11,7 @@ import { Appointment } from '../../../bff/src/modules/booking/models';
 import { PayOrder, PayRefund } from '../../../bff/src/modules/payment/models';
 
 const book = (token: string, scheduleId: number, patientId: number) =>
-  call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
+  bookAsApp({ token, body: { scheduleId, patientId } });
 const payAgain = (token: string, id: number) => call('POST', `/api/mp/appointments/${id}/pay`, { token });
 const ordersOf = (appointmentId: number) =>
   PayOrder.findAll({ where: { subjectType: 'appointment', subjectId: appointmentId }, order: [['id', 'ASC']] });

@@ -4,7 +4,7 @@
  * difference back through payment's refund path, once; a later cancellation refunds only what is left.
  */
 import assert from 'node:assert/strict';
-import { call, loginAs } from '../../support/api';
+import { call, loginAs, bookAsApp } from '../../support/api';
 import { startStack } from '../../support/stack';
 import { admin, newDoctor, newSchedule, patient } from '../../support/booking';
 import { Appointment } from '../../../bff/src/modules/booking/models';
@@ -13,7 +13,7 @@ import { refundPart } from '../../../bff/src/modules/payment/service';
 import { Schedule } from '../../../bff/src/modules/scheduling/models';
 
 const book = (token: string, scheduleId: number, patientId: number) =>
-  call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
+  bookAsApp({ token, body: { scheduleId, patientId } });
 const orderOf = async (appointmentId: number) =>
   (await PayOrder.findOne({
     where: { subjectType: 'appointment', subjectId: appointmentId },

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startStack } from '../../support/stack';
-import { call, loginAs } from '../../support/api';
+import { call, loginAs, bookAsApp } from '../../support/api';
 import { admin, newDoctor, newSchedule, patient, tomorrow } from '../../support/booking';
 import { addDays } from '../../../bff/src/shared/time';
 import { Schedule } from '../../../bff/src/modules/scheduling/models';
@@ -163,7 +163,7 @@ describe('医生管理: doctor profiles and 号别 fees', function () {
     const unbooked = await newSchedule(cardio.id, { feeFen: 100, date: addDays(tomorrow(), 2) });
     assert.equal((await Schedule.findByPk(booked.id))!.feeFen, expertFee);
     const p = await patient();
-    const b = await call('POST', '/api/mp/appointments', {
+    const b = await bookAsApp({
       token: p.token,
       body: { scheduleId: booked.id, patientId: p.patientId },
     });

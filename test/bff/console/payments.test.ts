@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { Op } from 'sequelize';
 import { startStack } from '../../support/stack';
-import { adminLogin, call, loginAs, replaceInitialPassword, unique } from '../../support/api';
+import { adminLogin, call, loginAs, replaceInitialPassword, unique, bookAsApp } from '../../support/api';
 import { admin, deptId, newDoctor, newSchedule, patient, tomorrow } from '../../support/booking';
 import { addDays, shanghaiDate } from '../../../bff/src/shared/time';
 import { PayOrder, PayRefund } from '../../../bff/src/modules/payment/models';
@@ -20,7 +20,7 @@ const DAY = 86400_000;
 async function paidBooking(scheduleId: number, opts: { hold?: boolean } = {}) {
   const { pay } = await startStack();
   const p = await patient();
-  const r = await call('POST', '/api/mp/appointments', {
+  const r = await bookAsApp({
     token: p.token,
     body: { scheduleId, patientId: p.patientId },
   });
@@ -147,7 +147,7 @@ describe('收费管理: orders, refunds by hand, daily reconciliation', function
 
     // an unpaid order has nothing to refund
     const unpaid = await patient();
-    const held = await call('POST', '/api/mp/appointments', {
+    const held = await bookAsApp({
       token: unpaid.token,
       body: { scheduleId, patientId: unpaid.patientId },
     });
@@ -228,7 +228,7 @@ describe('收费管理: orders, refunds by hand, daily reconciliation', function
     const lost = await paidBooking(scheduleId, { hold: true });
     await lost.order.update({ status: 'closed', closedAt: new Date() });
     const unpaidPatient = await patient();
-    const ghost = await call('POST', '/api/mp/appointments', {
+    const ghost = await bookAsApp({
       token: unpaidPatient.token,
       body: { scheduleId, patientId: unpaidPatient.patientId },
     });

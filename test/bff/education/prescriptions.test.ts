@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { call } from '../../support/api';
+import { call, bookAsApp } from '../../support/api';
 import { startStack } from '../../support/stack';
 import { newDoctor, newSchedule, patient } from '../../support/booking';
 import { PayOrder } from '../../../bff/src/modules/payment/models';
@@ -13,7 +13,7 @@ async function bookedAppointment() {
   const doctor = await newDoctor();
   const s = await newSchedule(doctor.id);
   const p = await patient();
-  const r = await call('POST', '/api/mp/appointments', {
+  const r = await bookAsApp({
     token: p.token,
     body: { scheduleId: s.id, patientId: p.patientId },
   });

@@ -74,18 +74,22 @@ const when = (a: Pick<Appointment, 'clinicDate' | 'period' | 'windowStart' | 'wi
 const told = (what: string, a: Appointment, send: () => Promise<void>) =>
   send().catch((err) => infra().log.warn({ err, appointment: a.id }, `${what} notice not written`));
 
-/** A booking was made: booked outright (free), or held until paid. */
-/** `who`: the names, when the caller has them at hand (a booking just made), so they are not read again. */
-export const notifyBooked = (a: Appointment, who?: Names) => told('booked', a, () => bookedNotice(a, who));
-async function bookedNotice(a: Appointment, who?: Names) {
+/**
+ * A booking was made: booked outright (free), or held until paid. `who`: the names, when the caller has them at hand
+ * (a booking just made), so they are not read again; `t`: the booking's own transaction, so the notice stands or
+ * falls with it.
+ */
+export const notifyBooked = (a: Appointment, who?: Names, t?: Transaction) =>
+  told('booked', a, () => bookedNotice(a, who, t));
+async function bookedNotice(a: Appointment, who?: Names, t?: Transaction) {
   if (a.status === 'booked')
-    await notify(a.userId, '预约成功', `${when(a)}，请按时到院就诊。`, undefined, a.id, { inAppOnly: true, who });
+    await notify(a.userId, '预约成功', `${when(a)}，请按时到院就诊。`, t, a.id, { inAppOnly: true, who });
   else if (a.status === 'pending_payment')
     await notify(
       a.userId,
       '预约待支付',
       `已为您保留 ${when(a)}，请在 ${a.holdExpiresAt ? shanghaiTime(a.holdExpiresAt) : '规定时间'} 前完成支付，逾期号源自动释放。`,
-      undefined,
+      t,
       a.id,
       { pay: true, inAppOnly: true, who },
     );

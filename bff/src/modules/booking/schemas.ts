@@ -67,8 +67,9 @@ export const TakeSlotBody = z.strictObject({
   patientId: z.number().int().positive(),
 });
 export const TakeSlotResult = z.object({
-  appointment: Appointment,
-  payment: PayParams.nullable().describe('null for free sessions, or when WeChat Pay was unreachable (pay later)'),
+  appointment: Appointment.describe(
+    'the booking; a hold (pending_payment) is paid through POST /api/mp/appointments/{id}/pay, asked right after',
+  ),
 });
 export const PayResult = z.object({ payment: PayParams });
 export const MyAppointmentQuery = PageQuery.extend({

@@ -12,7 +12,6 @@ import { APPOINTMENT_STATUS_LABEL as STATUS_LABEL, PERIOD_LABEL } from '../../sh
 import {
   admitBooking,
   knownFull,
-  shownSession,
   cancelDeadlineOf,
   endAdmission,
   listingsChanged,
@@ -133,20 +132,48 @@ interface ViewLookups {
 }
 
 /**
- * The view of a booking just made, from what its maker has at hand — the family member, and the session as the
- * cached listing shows it (doctor, title, department, place) — so the winner of a rush reads nothing more; the
- * database's way (appointmentViews) when the listing is not cached.
+ * The view of a booking just made, from what its maker has at hand — the family member read under the account lock
+ * and the session read with its names (`sessionWithNames`) — so the winner of a rush reads nothing more. (The
+ * cached listing is no source for it: every winner's booking drops it, so in a rush each would rebuild it.)
  */
-async function freshView(a: Appointment, patientName: string) {
-  const shown = await shownSession(a.scheduleId, a.doctorId);
-  if (!shown) return (await appointmentViews([a]))[0];
+function freshView({ appt: a, patientName, session: s }: Booked) {
   return viewsOf([a], {
-    schedules: new Map([[a.scheduleId, shown]]),
+    schedules: new Map([[a.scheduleId, s]]),
     patients: new Map([[a.patientId, patientName]]),
-    doctors: new Map([[a.doctorId, { name: shown.doctorName, title: shown.doctorTitle }]]),
-    depts: new Map([[a.deptId, shown.deptName]]),
+    doctors: new Map([[a.doctorId, { name: s.doctorName, title: s.doctorTitle }]]),
+    depts: new Map([[a.deptId, s.deptName]]),
     refunds: new Map(), // nothing is refunded of a booking made a moment ago
   })[0];
+}
+
+/** A session and the names its bookings show, as one row. */
+type NamedSession = Schedule & { doctorName: string; doctorTitle: string | null; deptName: string };
+
+/**
+ * A session with its doctor's name and title and its department's name, read in one statement: a booking's answer
+ * and notice name them, and a rush's winner should not wait for more round trips than it must.
+ */
+async function sessionWithNames(id: number): Promise<NamedSession | null> {
+  const s = await Schedule.findByPk(id, {
+    attributes: {
+      include: [
+        [literal('(SELECT u.name FROM sys_user u WHERE u.id = Schedule.doctor_id)'), 'doctorName'],
+        [
+          literal(
+            '(SELECT p.name FROM sys_user u JOIN sys_post p ON p.id = u.post_id WHERE u.id = Schedule.doctor_id)',
+          ),
+          'doctorTitle',
+        ],
+        [literal('(SELECT d.name FROM sys_dept d WHERE d.id = Schedule.dept_id)'), 'deptName'],
+      ],
+    },
+  });
+  if (!s) return null;
+  return Object.assign(s, {
+    doctorName: (s.get('doctorName') as string | null) ?? '',
+    doctorTitle: (s.get('doctorTitle') as string | null) ?? null,
+    deptName: (s.get('deptName') as string | null) ?? '',
+  });
 }
 
 function viewsOf(rows: AppointmentRow[], l: ViewLookups) {
@@ -434,34 +461,29 @@ async function takeSlotAdmitted(actor: MpActor, input: { scheduleId: number; pat
     const a = booked.appt;
     await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, { taken: a.seqNo });
   }
-  // The booking is committed: the answer's view, the notice and the WeChat Pay order don't depend on each other,
-  // so the winner of a rush waits for the slowest of them, not for their sum; the names come from what is at hand.
-  const { appt, patientName } = booked;
-  const view = freshView(appt, patientName);
-  const [shown, , payment] = await Promise.all([
-    view,
-    view.then((v) => notifyBooked(appt, { patient: v.patientName, doctor: v.doctorName, dept: v.deptName })),
-    appt.status === 'pending_payment'
-      ? view.then((v) =>
-          withAppointmentLock(appt.id, () => ensurePayment(appt, v.deptName || undefined)).catch(paymentUnavailable),
-        )
-      : null,
-  ]);
-  return { appointment: shown, payment };
+  // The booking is committed, and its notice with it. The answer is the appointment alone: a hold is paid for by
+  // the next request (POST /appointments/:id/pay, which the mini-program sends at once), so the WeChat Pay order —
+  // a round trip to WeChat and two RSA signatures — is not made while thousands wait for their answers.
+  return { appointment: freshView(booked) };
 }
 
 const DISAGREES = new Error('the database disagrees with the admission pool');
 
-/** A booking just committed, with the family member's name its maker read under the account lock. */
+/** A booking just committed, with the family member's name its maker read under the account lock and its session. */
 interface Booked {
   appt: Appointment;
   patientName: string;
+  session: NamedSession;
 }
+
+/** The notice of a booking, written in the booking's own transaction: it is there if and only if the booking is. */
+const noticeOfBooking = (a: Appointment, patientName: string, s: NamedSession, t: Transaction) =>
+  notifyBooked(a, { patient: patientName, doctor: s.doctorName, dept: s.deptName }, t);
 
 /**
  * The booking of an admitted request, on the number the admission pool handed it, so nothing is chosen under a lock:
  * the account's row lock (limit, member still there), the insert — the unique indexes refuse a number or a person
- * already held — and last the session's booked count, by a conditional update that re-checks that the session is
+ * already held — its notice, and last the session's booked count, by a conditional update that re-checks that the session is
  * open, unchanged and not full. The session's row lock is held from that one statement to the commit, where the
  * database-chosen path below holds it for all eight. 'disagrees' when the database doesn't agree with the pool (the
  * number is held, the session is full or was changed meanwhile): the caller then lets the database choose.
@@ -474,7 +496,7 @@ async function takeNumberInDatabase(
   // Read at once rather than one after another (each await is a turn of a saturated event loop in a rush); the
   // errors are still given in this order. The account's limit and the member are checked again under its lock.
   const [s] = await inOrder([
-    Schedule.findByPk(input.scheduleId),
+    sessionWithNames(input.scheduleId),
     ownPatient(actor, input.patientId),
     checkPatientRules(actor),
   ]);
@@ -492,6 +514,7 @@ async function takeNumberInDatabase(
           }),
           { transaction: t },
         );
+        await noticeOfBooking(a, patient.name, s, t);
         const [counted] = await Schedule.update(
           { bookedCount: literal('booked_count + 1') },
           {
@@ -507,7 +530,7 @@ async function takeNumberInDatabase(
           },
         );
         if (!counted) throw DISAGREES;
-        return { appt: a, patientName: patient.name };
+        return { appt: a, patientName: patient.name, session: s };
       },
       { readCommitted: true },
     );
@@ -519,9 +542,9 @@ async function takeNumberInDatabase(
 }
 
 /** The booking decided by the database: the schedule's row lock, then the account's, then the lowest free number. */
-async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; patientId: number }) {
+async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; patientId: number }): Promise<Booked> {
   const member = await ownPatient(actor, input.patientId);
-  const fast = await Schedule.findByPk(input.scheduleId);
+  const fast = await sessionWithNames(input.scheduleId);
   assertBookable(fast);
   if (fast.bookedCount >= fast.slotCount) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
   await checkPatientRules(actor);
@@ -543,7 +566,17 @@ async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; p
           { userId: actor.userId, holdMinutes: cfg().BOOKING_HOLD_MINUTES, fromWaitlist: false },
           t,
         );
-        return { appt, patientName: patient.name };
+        await noticeOfBooking(appt, patient.name, fast, t);
+        // the session as locked, with the names read before (a session's doctor and department don't change)
+        return {
+          appt,
+          patientName: patient.name,
+          session: Object.assign(s, {
+            doctorName: fast.doctorName,
+            doctorTitle: fast.doctorTitle,
+            deptName: fast.deptName,
+          }),
+        };
       },
       { readCommitted: true },
     );
@@ -551,12 +584,6 @@ async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; p
     if (uniqueViolation(err)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
     throw err;
   }
-}
-
-/** The booking stands even if WeChat Pay is briefly unreachable: the patient can pay from 我的预约. */
-function paymentUnavailable(err: unknown) {
-  infra().log.error({ err }, 'creating the WeChat Pay order failed');
-  return null;
 }
 
 /** Pay parameters for a pending appointment: under the appointment lock, so a cancel or expiry can't interleave. */

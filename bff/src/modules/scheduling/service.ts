@@ -599,15 +599,6 @@ function cachedSessions(doctorId: number) {
   );
 }
 
-/**
- * A session as the patients' listing shows it (doctor, title, department, place), from the cache: for showing a
- * booking just made without reading those again. Undefined when the listing does not hold it.
- */
-export async function shownSession(scheduleId: number, doctorId: number) {
-  const views = (await cachedSessions(doctorId)) as unknown as StoredView[] | null;
-  return views?.find((v) => v.id === scheduleId);
-}
-
 /** A doctor's sessions within the booking window, with what is left of each (what everyone refreshes at 07:59). */
 export async function doctorSchedules(doctorId: number) {
   const views = await cachedSessions(doctorId);
