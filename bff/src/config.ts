@@ -28,6 +28,8 @@ const EnvSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   REDIS_PREFIX: z.string().default('yiyun:'),
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** ioredis sends the commands of one event-loop turn as one write (a rush's refusals ask Redis together). */
+  REDIS_AUTO_PIPELINING: bool.default(true),
   /** How long a process believes what it read about a login (infra/memo.ts); a logout drops it in every process. */
   AUTH_MEMO_MS: z.coerce.number().int().min(0).max(60_000).default(10_000),
   JOB_SCHEDULE_CHECK_SEC: z.coerce.number().int().min(1).max(86_400).default(60),

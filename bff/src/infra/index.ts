@@ -92,6 +92,7 @@ export async function initInfra(config: Config, opts: InfraOptions = {}): Promis
       maxRetriesPerRequest: 1,
       commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS,
       enableOfflineQueue: true,
+      enableAutoPipelining: config.REDIS_AUTO_PIPELINING,
     });
     watchConnection(redis, 'cache', log);
     kv = new RedisKv(redis, config.REDIS_PREFIX);
