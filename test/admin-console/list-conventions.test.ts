@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { call, loginAs as apiLogin, mpLogin, unique } from '../support/api';
-import { admin, deptId } from '../support/booking';
+import { admin } from '../support/booking';
 import { field } from '../support/browser';
 import { consoleHarness, type ConsolePage } from '../support/console-harness';
-import { addDays, shanghaiDate } from '../../bff/src/shared/time';
+import { draft, learningTask, published } from '../bff/education/helpers';
 
 const PAGES: [path: string, table: string, column: string, label: string, search: boolean][] = [
   ['/monitor/online', 'online-table', 'ip', 'IP', true],
@@ -43,25 +43,6 @@ async function toggleColumn(s: ConsolePage, table: string, key: string, label: s
       ) === want,
     [table, label, shown] as const,
   );
-}
-
-async function publishedByChief(chief: string) {
-  const d = await call('POST', '/api/admin/education/contents', {
-    token: chief,
-    body: {
-      kind: 'article',
-      title: unique('批删宣教'),
-      body: '<p>按时服药。</p>',
-      deptId: await deptId('心血管内科'),
-      tags: [],
-    },
-  });
-  assert.equal(d.status, 201, JSON.stringify(d.body));
-  assert.equal(
-    (await call('POST', `/api/admin/education/contents/${d.body.id}/publish`, { token: chief })).status,
-    200,
-  );
-  return d.body as { id: number; title: string };
 }
 
 /** selects the rows whose cell holds `${prefix}${id}` */
@@ -137,7 +118,7 @@ describe('console lists: toolbar, columns, kept search and batch delete on the r
   });
 
   it('评论管理: 批量删除 names the count, the selected comments are gone, the others stay', async () => {
-    const c = await publishedByChief(chief);
+    const c = await published();
     const p = await mpLogin();
     const tag = unique('批删评论');
     const ids: number[] = [];
@@ -174,50 +155,12 @@ describe('console lists: toolbar, columns, kept search and batch delete on the r
 
   it('宣教内容: only drafts and offline items can be ticked; a refused batch (in a learning task) deletes nothing; a good one deletes', async () => {
     const tag = unique('批删内容');
-    const make = async (title: string) => {
-      const r = await call('POST', '/api/admin/education/contents', {
-        token: chief,
-        body: { kind: 'article', title, body: '<p>少盐少油。</p>', deptId: await deptId('心血管内科'), tags: [] },
-      });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      return r.body.id as number;
-    };
-    const d1 = await make(`${tag}草稿一`);
-    const d2 = await make(`${tag}草稿二`);
-    const pub = await publishedByChief(chief);
-    await call('PUT', `/api/admin/education/contents/${pub.id}`, {
-      token: chief,
-      body: {
-        title: `${tag}已发布`,
-        summary: '',
-        body: '<p>按时服药。</p>',
-        deptId: await deptId('心血管内科'),
-        tags: [],
-      },
-    });
+    const d1 = (await draft(chief, { title: `${tag}草稿一` })).id;
+    const d2 = (await draft(chief, { title: `${tag}草稿二` })).id;
+    const pub = await published({ title: `${tag}已发布` });
     // an offline item a learning task lists
-    const tasked = await publishedByChief(chief);
-    await call('PUT', `/api/admin/education/contents/${tasked.id}`, {
-      token: chief,
-      body: {
-        title: `${tag}学习中`,
-        summary: '',
-        body: '<p>按时服药。</p>',
-        deptId: await deptId('心血管内科'),
-        tags: [],
-      },
-    });
-    const task = await call('POST', '/api/admin/learning/tasks', {
-      token: chief,
-      body: {
-        title: unique('批删学习'),
-        description: '',
-        deadline: addDays(shanghaiDate(), 7),
-        deptIds: [await deptId('心血管内科')],
-        contentIds: [tasked.id],
-      },
-    });
-    assert.equal(task.status, 201, JSON.stringify(task.body));
+    const tasked = await published({ title: `${tag}学习中` });
+    await learningTask(chief, [tasked.id]);
     assert.equal(
       (await call('POST', `/api/admin/education/contents/${tasked.id}/offline`, { token: chief })).status,
       200,

@@ -44,6 +44,8 @@ export interface Problems {
 
 export interface ConsolePage extends ConsoleSession {
   readonly problems: Problems;
+  /** Logs this profile in through the login form (a demo role or an account) and waits for `landing` to settle. */
+  login(who: DemoUser | { username: string; password: string }, landing?: string): Promise<void>;
   /** Opens a console path and waits until its requests are answered and no loading mask is left. */
   open(path: string): Promise<void>;
   /** Resolves once the network is idle, no loading mask is left and animations have settled. */
@@ -108,6 +110,10 @@ async function watched(s: ConsoleSession, shots: string): Promise<ConsolePage> {
   const p: ConsolePage = {
     ...s,
     problems,
+    login: async (who, landing = '/dashboard') => {
+      await loginThroughForm(s, who, landing);
+      await pageDone(s);
+    },
     open: async (path) => {
       await s.page.goto(s.url(path));
       await pageDone(s);
@@ -188,8 +194,7 @@ export function consoleHarness(opts: ConsoleHarnessOptions): ConsoleHarness {
     newPage,
     loginAs: async (who, landing = '/dashboard') => {
       const p = await newPage();
-      await loginThroughForm(p, who, landing);
-      await pageDone(p);
+      await p.login(who, landing);
       return p;
     },
   };

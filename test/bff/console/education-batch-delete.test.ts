@@ -6,8 +6,7 @@
 import assert from 'node:assert/strict';
 import { adminLogin, call, loginAs, mpLogin, replaceInitialPassword, unique } from '../../support/api';
 import { admin, deptId } from '../../support/booking';
-import { addDays, shanghaiDate } from '../../../bff/src/shared/time';
-import { chiefToken, doctorToken, draft, published, staff } from '../education/helpers';
+import { chiefToken, doctorToken, draft, learningTask, published, staff } from '../education/helpers';
 
 const batch = (kind: 'comments' | 'contents', token: string, ids: unknown) =>
   call('POST', `/api/admin/education/${kind}/batch-delete`, { token, body: { ids } });
@@ -159,17 +158,7 @@ describe('console: batch delete of education comments and content (all or nothin
 
     // an offline item a learning task lists is kept
     const tasked = await published();
-    const task = await call('POST', '/api/admin/learning/tasks', {
-      token: chief,
-      body: {
-        title: unique('批删学习'),
-        description: '',
-        deadline: addDays(shanghaiDate(), 7),
-        deptIds: [await deptId('心血管内科')],
-        contentIds: [tasked.id],
-      },
-    });
-    assert.equal(task.status, 201, JSON.stringify(task.body));
+    await learningTask(chief, [tasked.id]);
     assert.equal(
       (await call('POST', `/api/admin/education/contents/${tasked.id}/offline`, { token: chief })).status,
       200,
