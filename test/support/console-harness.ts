@@ -96,7 +96,13 @@ async function watched(s: ConsoleSession, shots: string): Promise<ConsolePage> {
     if (u.pathname.startsWith('/api/') && r.status() >= 400) problems.responses.push(answer(r));
   });
   s.page.on('pageerror', (e) => problems.errors.push(String(e)));
-  await s.page.exposeFunction('__yyToast', (text: string) => problems.toasts.push(text));
+  const toastSeen: (() => void)[] = [];
+  await s.page.exposeFunction('__yyToast', (text: string) => {
+    problems.toasts.push(text);
+    for (const seen of toastSeen.splice(0)) seen();
+  });
+  const toastAfter = (n: number) =>
+    new Promise<void>((resolve) => (problems.toasts.length > n ? resolve() : toastSeen.push(resolve)));
   await s.context.addInitScript(() => {
     const seen = new WeakSet<Element>();
     new MutationObserver(() => {
@@ -127,7 +133,7 @@ async function watched(s: ConsoleSession, shots: string): Promise<ConsolePage> {
       await action();
       await refused;
       // the client tells the person why: the refusal's error toast is part of what is expected
-      await s.page.waitForFunction((n) => document.querySelectorAll('.el-message--error').length > 0 || n < 0, t0);
+      await toastAfter(t0);
       await pageDone(s);
       const arrived = problems.responses.splice(r0);
       problems.responses.push(...arrived.filter((r) => !expected.test(r)));
