@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startStack } from '../support/stack';
 import { call } from '../support/api';
 import { newDoctor, newSchedule, patient } from '../support/booking';
-import { closeBrowser, ensureConsoleBuilt, loginAs, newConsole, settle, type ConsoleSession } from '../support/browser';
+import { settle } from '../support/browser';
+import { consoleHarness } from '../support/console-harness';
 import { describeViolations, wcagViolations } from '../miniprogram/axe';
 
 async function ready(page: Page) {
@@ -17,11 +17,8 @@ async function ready(page: Page) {
 
 describe('console accessibility: axe-core, WCAG 2.1 AA (real Chromium)', function () {
   this.timeout(240_000);
-  let baseUrl = '';
-  const sessions: ConsoleSession[] = [];
+  const ch = consoleHarness({ shots: 'console-a11y' });
   before(async () => {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
     // 预约管理 is checked with rows in it (status tags, fee, actions), not only its empty state
     const doctor = await newDoctor('心血管内科', '无障碍医生');
     const s = await newSchedule(doctor.id, { slotCount: 3 });
@@ -32,14 +29,9 @@ describe('console accessibility: axe-core, WCAG 2.1 AA (real Chromium)', functio
     });
     assert.equal(b.status, 201, JSON.stringify(b.body));
   });
-  after(async () => {
-    for (const s of sessions) await s.close().catch(() => undefined);
-    await closeBrowser();
-  });
 
   it('the login page has no violations', async () => {
-    const s = await newConsole(baseUrl);
-    sessions.push(s);
+    const s = await ch.newPage();
     await s.page.goto(s.url('/login'));
     await s.page.waitForSelector('[data-test=login-submit]');
     await ready(s.page);
@@ -53,9 +45,7 @@ describe('console accessibility: axe-core, WCAG 2.1 AA (real Chromium)', functio
     ['/clinic/appointment', '[data-test=appt-table] .el-table__row'],
   ] as const) {
     it(`${path} has no violations`, async () => {
-      const s = await newConsole(baseUrl);
-      sessions.push(s);
-      await loginAs(s, 'admin');
+      const s = await ch.loginAs('admin');
       await s.page.goto(s.url(path));
       await s.page.waitForSelector(marker);
       await ready(s.page);

@@ -5,35 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startStack } from '../support/stack';
 import { call } from '../support/api';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
+import { field, screenshot } from '../support/browser';
+import { consoleHarness } from '../support/console-harness';
 
 describe('协议管理 (console, real Chromium)', function () {
   this.timeout(180_000);
-  let session: ConsoleSession | undefined;
-
-  before(() => ensureConsoleBuilt());
-  after(async () => {
-    await session?.close().catch(() => undefined);
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'console-agreement' });
 
   it('edits the user agreement as a draft, publishes it after confirming; the mini-program reads the new version', async () => {
-    const { baseUrl } = await startStack();
     const doc = async () => (await call('GET', '/api/mp/privacy/documents/user_agreement')).body;
     const before = await doc();
-    session = await newConsole(baseUrl);
-    await loginAs(session, 'admin', '/system/agreement');
-    const { page } = session;
+    const { page } = await ch.loginAs('admin', '/system/agreement');
     const row = page.locator('[data-test=agreement-table] .el-table__row', { hasText: '用户服务协议' });
     await row.waitFor();
     assert.match(await row.innerText(), new RegExp(before.version.replace('.', '\\.')));

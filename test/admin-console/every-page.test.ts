@@ -6,49 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startStack } from '../support/stack';
 import { call, mpLogin, unique } from '../support/api';
-import {
-  closeBrowser,
-  DEMO,
-  ensureConsoleBuilt,
-  loginAs,
-  newConsole,
-  screenshot,
-  settle,
-  type ConsoleSession,
-  type DemoUser,
-} from '../support/browser';
+import { DEMO, screenshot, type DemoUser } from '../support/browser';
+import { consoleHarness, type ConsolePage } from '../support/console-harness';
 
-let baseUrl = '';
-const open: ConsoleSession[] = [];
-
-interface Problems {
-  responses: string[];
-  toasts: string[];
-}
-
-/** Records every failed API answer and every error toast the page shows, from before the first request on. */
-async function watch(s: ConsoleSession): Promise<Problems> {
-  const problems: Problems = { responses: [], toasts: [] };
-  s.page.on('response', (r) => {
-    const u = new URL(r.url());
-    if (u.pathname.startsWith('/api/') && r.status() >= 400)
-      problems.responses.push(`${r.request().method()} ${u.pathname}${u.search} → ${r.status()}`);
-  });
-  await s.page.exposeFunction('__yyToast', (text: string) => problems.toasts.push(text));
-  await s.context.addInitScript(() => {
-    const seen = new WeakSet<Element>();
-    new MutationObserver(() => {
-      for (const el of document.querySelectorAll('.el-message--error, .el-notification .el-icon--error')) {
-        if (seen.has(el)) continue;
-        seen.add(el);
-        (window as unknown as { __yyToast(t: string): void }).__yyToast(el.textContent?.trim() ?? '');
-      }
-    }).observe(document, { childList: true, subtree: true });
-  });
-  return problems;
-}
+/** what the page asked for and was refused, and the error toasts it showed (the harness records them) */
+const failures = (s: ConsolePage) => ({ responses: s.problems.responses, toasts: s.problems.toasts });
 
 /** the console paths of the sidebar's items, in order */
 async function sidebarPaths(page: Page): Promise<{ title: string; path: string }[]> {
@@ -57,39 +20,15 @@ async function sidebarPaths(page: Page): Promise<{ title: string; path: string }
   );
 }
 
-/** A page is done when the browser's network is idle and no loading mask is left. */
-async function pageDone(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask:not([style*="display: none"])'));
-  await settle(page);
-}
-
 describe('every page of every role opens cleanly (real Chromium)', function () {
   this.timeout(300_000);
 
-  before(async function () {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-
-  afterEach(async () => {
-    while (open.length)
-      await open
-        .pop()!
-        .close()
-        .catch(() => undefined);
-  });
-
-  after(async () => {
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'every-page' });
 
   for (const role of Object.keys(DEMO) as DemoUser[]) {
     it(`${role}: every page in the sidebar loads without a failed request or an error toast`, async () => {
-      const s = await newConsole(baseUrl);
-      open.push(s);
-      const problems = await watch(s);
-      await loginAs(s, role);
+      const s = await ch.loginAs(role);
+      const problems = s.problems;
       const pages = await sidebarPaths(s.page);
       assert.ok(pages.length >= 2, `${role} has pages in the sidebar`);
       const report: string[] = [];
@@ -98,7 +37,7 @@ describe('every page of every role opens cleanly (real Chromium)', function () {
         problems.toasts.length = 0;
         await s.page.goto(s.url(p.path));
         await s.page.waitForSelector('.app-main [data-test], [data-test=error-403], [data-test=error-404]');
-        await pageDone(s.page);
+        await s.done();
         const forbidden = await s.page.locator('[data-test=error-403], [data-test=error-404]').count();
         if (forbidden) report.push(`${p.title} (${p.path}): error page`);
         for (const r of problems.responses) report.push(`${p.title} (${p.path}): ${r}`);
@@ -112,10 +51,7 @@ describe('every page of every role opens cleanly (real Chromium)', function () {
   it('科室管理员 picks a 岗位 in 新增用户 and sees the applied 岗位 by name in 人员申请 › 通过', async () => {
     const applied = await applyAsStaff();
 
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    const problems = await watch(s);
-    await loginAs(s, 'deptadmin', '/system/user');
+    const s = await ch.loginAs('deptadmin', '/system/user');
     await s.page.click('[data-test=user-add]');
     await s.page.locator('[data-test=user-form]').waitFor();
     await s.page.click('[data-test=user-form-post]');
@@ -128,24 +64,21 @@ describe('every page of every role opens cleanly (real Chromium)', function () {
     await s.page.click(`[data-test="application-approve-${applied.username}"]`);
     const dialog = s.page.locator('[data-test=approve-dialog]');
     await dialog.waitFor();
-    await pageDone(s.page);
+    await s.done();
     assert.equal(
       (await dialog.locator('[data-test=approve-post]').innerText()).trim(),
       applied.post,
       'the applied position shows by name, not by id',
     );
     await screenshot(s.page, 'every-page-deptadmin-approve');
-    assert.deepEqual(problems, { responses: [], toasts: [] });
+    assert.deepEqual(failures(s), { responses: [], toasts: [] });
   });
 
   it('主任医师 opens 用户管理 and sees the department tree', async () => {
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    const problems = await watch(s);
-    await loginAs(s, 'chief', '/system/user');
-    await pageDone(s.page);
+    const s = await ch.loginAs('chief', '/system/user');
+    await s.done();
     assert.ok((await s.page.locator('[data-test^="dept-node-"]').count()) > 0, 'the department tree has nodes');
-    assert.deepEqual(problems, { responses: [], toasts: [] });
+    assert.deepEqual(failures(s), { responses: [], toasts: [] });
   });
 });
 

@@ -5,19 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startStack } from '../support/stack';
 import { call, unique } from '../support/api';
 import { admin, deptId } from '../support/booking';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  settle,
-  type ConsoleSession,
-} from '../support/browser';
+import { field, screenshot, settle } from '../support/browser';
+import { consoleHarness } from '../support/console-harness';
 
 const headers = (page: Page, table: string) =>
   page.$$eval(`[data-test=${table}] .el-table__header-wrapper th .cell`, (els) =>
@@ -26,26 +17,10 @@ const headers = (page: Page, table: string) =>
 
 describe('console list pages: search toggle, refresh, column chooser, batch delete, tree fold (real Chromium)', function () {
   this.timeout(240_000);
-  const sessions: ConsoleSession[] = [];
-  let baseUrl = '';
-
-  before(async () => {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-  after(async () => {
-    for (const s of sessions) await s.close().catch(() => undefined);
-    await closeBrowser();
-  });
-  const open = async () => {
-    const s = await newConsole(baseUrl);
-    sessions.push(s);
-    return s;
-  };
+  const ch = consoleHarness({ shots: 'console-list' });
 
   it('every moved list page has the toolbar; search hides and shows; a hidden column stays hidden after a reload', async () => {
-    const s = await open();
-    await loginAs(s, 'admin');
+    const s = await ch.loginAs('admin');
     for (const [path, table] of [
       ['/system/role', 'role-table'],
       ['/system/post', 'post-table'],
@@ -124,8 +99,7 @@ describe('console list pages: search toggle, refresh, column chooser, batch dele
       assert.equal(r.status, 201, JSON.stringify(r.body));
       ids.push(r.body.id);
     }
-    const s = await open();
-    await loginAs(s, 'admin');
+    const s = await ch.loginAs('admin');
     const { page } = s;
     await page.goto(s.url('/system/user'));
     await page.fill(field('filter-name'), tag);
@@ -162,8 +136,7 @@ describe('console list pages: search toggle, refresh, column chooser, batch dele
   });
 
   it('a role without 用户删除 sees no check boxes and no 批量删除', async () => {
-    const s = await open();
-    await loginAs(s, 'deptadmin');
+    const s = await ch.loginAs('deptadmin');
     await s.page.goto(s.url('/system/user'));
     await s.page.waitForSelector('[data-test=user-table] .el-table__row');
     assert.equal(await s.page.locator('[data-test=batch-remove]').count(), 0);
@@ -171,8 +144,7 @@ describe('console list pages: search toggle, refresh, column chooser, batch dele
   });
 
   it('部门管理 and 菜单管理 fold and unfold every row', async () => {
-    const s = await open();
-    await loginAs(s, 'admin');
+    const s = await ch.loginAs('admin');
     const { page } = s;
     const visibleRows = (table: string) =>
       page.$$eval(

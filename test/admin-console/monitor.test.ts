@@ -60,7 +60,7 @@ describe('系统监控 pages in the console (real Chromium)', function () {
     // a round trip the page does make, so any request the jump had triggered would have been sent by now
     await Promise.all([
       page.waitForResponse((r) => new URL(r.url()).pathname === '/api/admin/monitor/jobs'),
-      page.click('[data-test=job-refresh]'),
+      page.click('[data-test=toolbar-refresh]'),
     ]);
     assert.equal(serverCalls, afterLeaving, 'the server page kept polling after it was left');
 

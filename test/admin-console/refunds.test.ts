@@ -3,33 +3,19 @@
  * console says so in the list and in the appointment's detail.
  */
 import assert from 'node:assert/strict';
-import { startStack } from '../support/stack';
-import { call, bookAsApp } from '../support/api';
+import { bookAsApp } from '../support/api';
 import { newDoctor, newSchedule, patient } from '../support/booking';
 import { legacySecondOrder } from '../support/payments';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
+import { field, screenshot } from '../support/browser';
+import { consoleHarness } from '../support/console-harness';
 import { PayOrder } from '../../bff/src/modules/payment/models';
 
 describe('预约管理: refunds in the console (real Chromium)', function () {
   this.timeout(240_000);
-  let session: ConsoleSession | undefined;
-
-  before(() => ensureConsoleBuilt());
-  after(async () => {
-    await session?.close().catch(() => undefined);
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'console-refunds' });
 
   it('shows a duplicate payment as “重复支付已退款 ¥x” in the list and the detail drawer', async () => {
-    const { baseUrl, pay } = await startStack();
+    const { pay } = ch.stack;
     const doctor = await newDoctor('心血管内科');
     const s = await newSchedule(doctor.id, { feeFen: 2500 });
     const p = await patient();
@@ -48,9 +34,7 @@ describe('预约管理: refunds in the console (real Chromium)', function () {
     await pay.pay(second.outTradeNo);
     await pay.settled();
 
-    session = await newConsole(baseUrl);
-    await loginAs(session, 'admin', '/clinic/appointment');
-    const { page } = session;
+    const { page } = await ch.loginAs('admin', '/clinic/appointment');
     await page.waitForSelector('[data-test=appt-table]');
     await page.fill(field('appt-filter-no'), no);
     await page.click('[data-test=query-search]');

@@ -46,6 +46,8 @@ export const contentApi = {
   publish: (id: number) => post<EduContentDetail>(`/education/contents/${id}/publish`),
   offline: (id: number) => post<EduContentDetail>(`/education/contents/${id}/offline`),
   review: (id: number) => post<EduContentDetail>(`/education/contents/${id}/review`),
+  /** drafts and offline items, all or nothing */
+  removeMany: (ids: number[]) => post<{ deleted: number }>('/education/contents/batch-delete', { ids }),
 }
 
 export const prescriptionApi = {
@@ -57,6 +59,7 @@ export const prescriptionApi = {
 export const commentApi = {
   list: (q: CommentQuery) => get<Page<EduComment>>('/education/comments', wire(q)),
   remove: (id: number) => del(`/education/comments/${id}`),
+  removeMany: (ids: number[]) => post<{ deleted: number }>('/education/comments/batch-delete', { ids }),
   approve: (id: number) => post<void>(`/education/comments/${id}/approve`),
   reply: (id: number, reply: string) => put<void>(`/education/comments/${id}/reply`, { reply }),
 }

@@ -65,6 +65,14 @@ export function useList<T, Q extends object>(
   return { query, page, pageSize: size, items, total, loading, loaded, load, search, reset }
 }
 
+/**
+ * A list's date-range filter is kept with the others (`dates: null` in `initial`), so it survives a refresh and 重置
+ * clears it; the api gets it as `from` / `to`.
+ */
+export function withDateRange<Q extends { dates?: [string, string] | null }>({ dates, ...rest }: Q) {
+  return { ...rest, from: dates?.[0], to: dates?.[1] }
+}
+
 /** What a list page building block (ListPage) needs of a list, whatever its filters. */
 export type ListState<T> = ReturnType<typeof useList<T, object>>
 

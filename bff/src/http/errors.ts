@@ -30,6 +30,8 @@ export const conflict = (code: ErrorCode, message: string, details?: unknown) =>
   new AppError(409, code, message, details);
 export const unprocessable = (code: ErrorCode, message: string, details?: unknown) =>
   new AppError(422, code, message, details);
+/** A batch's refusal (all or nothing) names every id it applies to, so the console can point at them. */
+export const batchRefusal = (e: AppError, ids: number[]) => new AppError(e.status, e.code, e.message, { ids });
 
 export function validationError(err: z.ZodError, where: string) {
   return new AppError(

@@ -1,6 +1,7 @@
 /** Fixtures for the education and learning tests: staff of given roles and departments, content through the API. */
 import { call, adminLogin, loginAs, replaceInitialPassword, unique } from '../../support/api';
 import { admin, deptId } from '../../support/booking';
+import { addDays, shanghaiDate } from '../../../bff/src/shared/time';
 
 export async function roleId(key: string) {
   const roles = (await call('GET', '/api/admin/system/roles', { token: await admin() })).body as {
@@ -61,4 +62,20 @@ export async function published(over: Record<string, unknown> = {}) {
   const r = await call('POST', `/api/admin/education/contents/${d.id}/publish`, { token: chief });
   if (r.status !== 200) throw new Error(`publish: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body as { id: number; [k: string]: any };
+}
+
+/** A learning task for 心血管内科 listing the given published items, due in a week. */
+export async function learningTask(token: string, contentIds: number[]) {
+  const r = await call('POST', '/api/admin/learning/tasks', {
+    token,
+    body: {
+      title: unique('学习任务'),
+      description: '',
+      deadline: addDays(shanghaiDate(), 7),
+      deptIds: [await deptId('心血管内科')],
+      contentIds,
+    },
+  });
+  if (r.status !== 201) throw new Error(`learning task: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body as { id: number };
 }

@@ -6,6 +6,7 @@ import * as S from './schemas';
 import {
   contentRevisions,
   createContent,
+  deleteContents,
   getContent,
   listContents,
   publishedOptions,
@@ -13,7 +14,7 @@ import {
   updateContent,
   writableDepts,
 } from './content';
-import { approveComment, deleteComment, moderationList, replyComment } from './comments';
+import { approveComment, deleteComment, deleteComments, moderationList, replyComment } from './comments';
 import { addWord, listWords, removeWord, removeWords, updateWord } from './words';
 import { prescribe, prescriptionsOf } from './prescriptions';
 
@@ -110,6 +111,18 @@ export function educationAdminRoutes(t: RouteTree) {
     audit: 'education',
     handler: ({ actor, params, body }) => updateContent(actor, params.id, body),
   });
+  t.add({
+    method: 'post',
+    path: '/education/contents/batch-delete',
+    summary: '批量删除草稿和已下线的宣教内容（全部成功或全部不删）',
+    auth: a,
+    perm: P.contentAdd,
+    body: BatchIds,
+    response: BatchDeleted,
+    status: 200,
+    audit: 'education',
+    handler: ({ actor, body }) => deleteContents(actor, body.ids),
+  });
   for (const [path, to, summary] of [
     ['publish', 'published', '审核并发布'],
     ['offline', 'offline', '下线'],
@@ -147,6 +160,18 @@ export function educationAdminRoutes(t: RouteTree) {
     params: IdParams,
     audit: 'education',
     handler: async ({ actor, params }) => void (await deleteComment(actor, params.id)),
+  });
+  t.add({
+    method: 'post',
+    path: '/education/comments/batch-delete',
+    summary: '批量删除评论（全部成功或全部不删，记录操作日志）',
+    auth: a,
+    perm: P.commentRemove,
+    body: BatchIds,
+    response: BatchDeleted,
+    status: 200,
+    audit: 'education',
+    handler: ({ actor, body }) => deleteComments(actor, body.ids),
   });
   t.add({
     method: 'post',

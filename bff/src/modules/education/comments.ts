@@ -1,7 +1,7 @@
 import { Op, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
 import type { AdminActor, MpActor } from '../../http/actor';
-import { AppError, notFound, unprocessable } from '../../http/errors';
+import { AppError, batchRefusal, notFound, unprocessable } from '../../http/errors';
 import { MpUser } from '../auth/models';
 import { EduComment, EduContent, type CommentStatus } from './models';
 import { contentScopeWhere, publishedContent } from './content';
@@ -179,6 +179,35 @@ export async function deleteComment(actor: AdminActor, id: number) {
     if (n && c.status === 'published')
       await EduContent.decrement('commentCount', { where: { id: c.contentId }, transaction: t });
   });
+}
+
+/**
+ * 批量删除: all or nothing. Every id must be a comment not yet deleted on an item in the moderator's scope (else 404
+ * naming the ids, nothing deleted); then each is soft-deleted as one is, in one transaction.
+ */
+export async function deleteComments(actor: AdminActor, ids: number[]) {
+  const unique = [...new Set(ids)];
+  const scope = await commentScope(actor);
+  await tx(async (t) => {
+    const rows = await EduComment.findAll({
+      where: { [Op.and]: [{ id: unique, deletedAt: null }, scope] },
+      transaction: t,
+      lock: t.LOCK.UPDATE,
+    });
+    const found = new Set(rows.map((c) => c.id));
+    const missing = unique.filter((id) => !found.has(id));
+    if (missing.length) throw batchRefusal(notFound('评论不存在或已删除'), missing);
+    await EduComment.update(
+      { deletedAt: new Date(), deletedBy: actor.userId },
+      { where: { id: unique, deletedAt: null }, transaction: t },
+    );
+    const published = new Map<number, number>();
+    for (const c of rows.filter((r) => r.status === 'published'))
+      published.set(c.contentId, (published.get(c.contentId) ?? 0) + 1);
+    for (const [contentId, by] of published)
+      await EduContent.decrement('commentCount', { by, where: { id: contentId }, transaction: t });
+  });
+  return { deleted: unique.length };
 }
 
 export async function approveComment(actor: AdminActor, id: number) {

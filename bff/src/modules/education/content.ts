@@ -1,10 +1,19 @@
 import { Op, UniqueConstraintError, type Transaction, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
 import { hasPerm, type AdminActor, type MpActor } from '../../http/actor';
-import { forbidden, notFound, unprocessable } from '../../http/errors';
+import { batchRefusal as refusal, conflict, forbidden, notFound, unprocessable } from '../../http/errors';
+import { usesOf } from '../../kernel/usage';
 import { dataScopeWhere, inScope } from '../system/authz';
 import { Dept } from '../system/models';
-import { EduContent, EduLike, EduPrescription, EduRevision, type ContentKind, type ContentStatus } from './models';
+import {
+  EduComment,
+  EduContent,
+  EduLike,
+  EduPrescription,
+  EduRevision,
+  type ContentKind,
+  type ContentStatus,
+} from './models';
 import { deptNames, staffCards } from './people';
 import { plainText, sanitizeBody } from './sanitize';
 import { countReadToday } from './stats';
@@ -247,6 +256,62 @@ export async function setContentStatus(actor: AdminActor, id: number, to: 'publi
     await revision(c, to === 'published' ? 'publish' : to, actor.userId, t);
   });
   return getContent(actor, id);
+}
+
+/**
+ * 批量删除 of drafts and offline items, all or nothing, by the rule that governs editing them: the author deletes their
+ * own draft; someone else's draft or an offline item needs the publish permission over its department. A published
+ * item is taken offline first (patients may be reading it), and an item a patient was prescribed or a learning task
+ * lists is kept (`CONTENT_IN_USE`). Every id is checked under a row lock before anything is deleted; the first kind
+ * of refusal answers, naming every id it applies to. Its history, likes and comments go with it.
+ */
+export async function deleteContents(actor: AdminActor, ids: number[]) {
+  const unique = [...new Set(ids)];
+  await tx(async (t) => {
+    const rows = await EduContent.findAll({
+      where: { [Op.and]: [{ id: unique }, contentScopeWhere(actor)] },
+      transaction: t,
+      lock: t.LOCK.UPDATE,
+    });
+    const found = new Set(rows.map((c) => c.id));
+    const missing = unique.filter((id) => !found.has(id));
+    if (missing.length) throw refusal(notFound('宣教内容不存在'), missing);
+    const published = rows.filter((c) => c.status === 'published');
+    if (published.length)
+      throw refusal(
+        unprocessable('CONTENT_STATE', `「${published[0]!.title}」已发布，请先下线再删除`),
+        published.map((c) => c.id),
+      );
+    const others = rows.filter((c) => !(c.status === 'draft' && c.authorId === actor.userId));
+    if (others.length && !hasPerm(actor, PUBLISH_PERM))
+      throw refusal(
+        forbidden('FORBIDDEN', '只能删除本人的草稿，其他内容需要审核发布权限'),
+        others.map((c) => c.id),
+      );
+    const outside = others.filter((c) => !inScope(actor, c.deptId));
+    if (outside.length)
+      throw refusal(
+        forbidden('OUT_OF_SCOPE', '只能删除本人数据范围内科室的内容'),
+        outside.map((c) => c.id),
+      );
+    const uses = await usesOf('edu_content', unique, t);
+    for (const p of await EduPrescription.findAll({
+      where: { contentId: unique },
+      attributes: ['contentId'],
+      transaction: t,
+    }))
+      uses.set(p.contentId, [...new Set([...(uses.get(p.contentId) ?? []), '宣教处方'])]);
+    if (uses.size) {
+      const [id, by] = [...uses][0]!;
+      const title = rows.find((c) => c.id === id)!.title;
+      throw refusal(conflict('CONTENT_IN_USE', `「${title}」仍被${by.join('、')}使用，不能删除`), [...uses.keys()]);
+    }
+    await EduRevision.destroy({ where: { contentId: unique }, transaction: t });
+    await EduLike.destroy({ where: { contentId: unique }, transaction: t });
+    await EduComment.destroy({ where: { contentId: unique }, transaction: t });
+    await EduContent.destroy({ where: { id: unique }, transaction: t });
+  });
+  return { deleted: unique.length };
 }
 
 // ---- patients ----
