@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { Op, type WhereOptions } from 'sequelize';
+import { literal, Op, type WhereOptions } from 'sequelize';
 import { infra } from '../../infra';
 import { maskPhone } from '../../infra/crypto';
 import { WechatPayError } from '../../infra/wechatpay';
@@ -10,7 +10,7 @@ import { notify } from '../../kernel/notifications';
 import { addDays, shanghaiInstant, shanghaiDateTime } from '../../shared/time';
 import { MpUser } from '../auth/models';
 import { PayOrder, PayRefund, type PayOrderStatus } from './models';
-import { refundOrder } from './service';
+import { needsRetry, refundOrder, retryRefund, type RetryRefundRequest } from './service';
 
 /**
  * 收费管理: every order and refund with its WeChat Pay state, export, and refunds by hand. Money belongs to the whole
@@ -28,6 +28,7 @@ type Query = {
   outTradeNo?: string;
   from?: string;
   to?: string;
+  refundFailed?: boolean;
 };
 export const MAX_EXPORT_ROWS = 50_000;
 
@@ -48,6 +49,11 @@ function whereOf(q: Query): WhereOptions {
   if (q.outTradeNo) parts.push({ outTradeNo: q.outTradeNo });
   if (q.from) parts.push({ createdAt: { [Op.gte]: shanghaiInstant(q.from) } });
   if (q.to) parts.push({ createdAt: { [Op.lt]: shanghaiInstant(addDays(q.to, 1)) } });
+  // orders with a refund that failed and was not done again: 收费管理's to-do list
+  if (q.refundFailed)
+    parts.push({
+      id: { [Op.in]: literal("(SELECT order_id FROM pay_refund WHERE status = 'failed' AND retried_by IS NULL)") },
+    });
   return { [Op.and]: parts };
 }
 
@@ -65,6 +71,7 @@ async function orderViews(orders: PayOrder[]) {
     ]),
   );
   return orders.map((o) => ({
+    refundFailed: refunds.some((r) => r.orderId === o.id && needsRetry(r)),
     id: o.id,
     outTradeNo: o.outTradeNo,
     subjectType: o.subjectType,
@@ -85,6 +92,9 @@ async function orderViews(orders: PayOrder[]) {
         refundId: r.refundId ?? null,
         amountFen: r.amountFen,
         status: r.status,
+        failure: r.failure ?? null,
+        retriedBy: r.retriedBy ?? null,
+        receivedAccount: r.receivedAccount ?? null,
         reason: r.reason,
         createdAt: r.createdAt,
         succeededAt: r.succeededAt ?? null,
@@ -161,6 +171,26 @@ export async function refundByHand(actor: AdminActor, id: number, reason: string
     await notify(o.userId, {
       title: '退款通知',
       content: `您支付的 ${(o.amountFen / 100).toFixed(2)} 元（${SUBJECT_LABEL[o.subjectType] ?? '订单'}）已由医院办理退款，将原路退回。原因：${reason}`,
+    });
+  await o.reload();
+  const [view] = await orderViews([o]);
+  return { created, refund: view.refunds.find((r) => r.outRefundNo === refund.outRefundNo)!, order: view };
+}
+
+/**
+ * 重新退款: a refund WeChat closed or marked abnormal, done again by hand (see `retryRefund` for how each is done).
+ * The payer is told; the operation log keeps who and why (the card number only masked).
+ */
+export async function retryRefundByHand(actor: AdminActor, id: number, outRefundNo: string, req: RetryRefundRequest) {
+  assertHospitalWide(actor);
+  const o = await findOrder(id);
+  const failed = await PayRefund.findOne({ where: { orderId: o.id, outRefundNo } });
+  if (!failed) throw notFound('退款单不存在');
+  const { refund, created } = await retryRefund(o, failed, { ...req, reason: `重新退款：${req.reason}` });
+  if (created)
+    await notify(o.userId, {
+      title: '退款通知',
+      content: `您的 ${(refund.amountFen / 100).toFixed(2)} 元退款（${SUBJECT_LABEL[o.subjectType] ?? '订单'}）此前未能到账，医院已重新办理${refund.abnormalType ? `，将退至您提供的银行卡${refund.receivedAccount ? `（${refund.receivedAccount}）` : ''}` : '，将原路退回'}。`,
     });
   await o.reload();
   const [view] = await orderViews([o]);
