@@ -6,8 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { startStack } from '../../support/stack';
-import { adminLogin, call, loginAs, replaceInitialPassword, unique } from '../../support/api';
-import { admin, deptId, newDoctor, newSchedule, patient, tomorrow } from '../../support/booking';
+import { call, loginAs } from '../../support/api';
+import { staffWithPerms } from '../../support/accounts';
+import { admin, newDoctor, newSchedule, patient, tomorrow } from '../../support/booking';
 import { PayOrder, PayRefund } from '../../../bff/src/modules/payment/models';
 import { refundPart } from '../../../bff/src/modules/payment/service';
 import { OperLog } from '../../../bff/src/modules/monitor/models';
@@ -269,44 +270,13 @@ describe('收费管理: failed refunds are retried (CLOSED → new number, ABNOR
     await cancel(p, appointmentId);
     const [r1] = await refunds(order.id);
 
-    const menus = (await call('GET', '/api/admin/system/menus', { token })).body as {
-      id: number;
-      perms: string | null;
-      children?: unknown[];
-    }[];
-    const flat: { id: number; perms: string | null }[] = [];
-    const walk = (ns: typeof menus) => ns.forEach((n) => (flat.push(n), walk((n.children ?? []) as typeof menus)));
-    walk(menus);
-    const ids = ['payment:order:list', 'payment:refund:add'].map((perm) => flat.find((m) => m.perms === perm)!.id);
-    assert.ok(
-      flat.some((m) => m.perms === 'payment:refund:retry'),
-      'the 重新退款 button is a menu permission',
-    );
-    const role = await call('POST', '/api/admin/system/roles', {
-      token,
-      body: {
-        key: unique('cashier_')
-          .toLowerCase()
-          .replace(/[^a-z0-9_]/g, '_'),
-        name: '收费员',
-        dataScope: 'all',
-        menuIds: ids,
-      },
+    const menus = JSON.stringify((await call('GET', '/api/admin/system/menus', { token })).body);
+    assert.match(menus, /"payment:refund:retry"/, 'the 重新退款 button is a menu permission');
+    const cashier = await staffWithPerms(['payment:order:list', 'payment:refund:add'], {
+      dataScope: 'all',
+      dept: '行政后勤',
+      roleName: '收费员',
     });
-    assert.equal(role.status, 201, JSON.stringify(role.body));
-    const user = await call('POST', '/api/admin/system/users', {
-      token,
-      body: {
-        username: unique('cashier'),
-        name: '收费员',
-        password: 'Sunlit-Harbor-42',
-        deptId: await deptId('行政后勤'),
-        roleIds: [role.body.id],
-      },
-    });
-    assert.equal(user.status, 201, JSON.stringify(user.body));
-    await replaceInitialPassword(user.body.username, 'Sunlit-Harbor-42', 'Quiet-Meadow-7315');
-    const cashier = (await adminLogin(user.body.username, 'Quiet-Meadow-7315')).accessToken;
     const denied = await retry(order.id, r1.outRefundNo, { reason: '重新退款' }, cashier);
     assert.equal(denied.status, 403);
     assert.equal(
