@@ -1,11 +1,11 @@
-import ExcelJS from 'exceljs';
 import { literal, Op, type WhereOptions } from 'sequelize';
 import { infra } from '../../infra';
 import { maskPhone } from '../../infra/crypto';
 import { WechatPayError } from '../../infra/wechatpay';
 import type { AdminActor } from '../../http/actor';
-import { AppError, conflict, forbidden, notFound, unprocessable } from '../../http/errors';
+import { AppError, conflict, forbidden, notFound } from '../../http/errors';
 import { auditReads, type ReadOrigin } from '../../kernel/audit';
+import { pagedXlsxExport } from '../../kernel/sheets/export';
 import { notify } from '../../kernel/notifications';
 import { addDays, shanghaiInstant, shanghaiDateTime } from '../../shared/time';
 import { MpUser } from '../auth/models';
@@ -203,32 +203,31 @@ export async function exportOrders(actor: AdminActor, q: Query, from: ReadOrigin
   assertHospitalWide(actor);
   const where = whereOf(q);
   const total = await PayOrder.count({ where });
-  if (total > MAX_EXPORT_ROWS)
-    throw unprocessable('EXPORT_TOO_LARGE', `最多导出 ${MAX_EXPORT_ROWS} 条，请缩小日期范围`);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('订单');
-  ws.columns = [
-    ['商户订单号', 'outTradeNo', 26],
-    ['微信支付单号', 'transactionId', 32],
-    ['业务', 'subjectLabel', 10],
-    ['商品', 'description', 30],
-    ['金额(元)', 'amount', 10],
-    ['状态', 'statusLabel', 10],
-    ['付款人', 'payer', 18],
-    ['下单时间', 'created', 20],
-    ['支付时间', 'paid', 20],
-    ['退款单号', 'refundNo', 28],
-    ['退款金额(元)', 'refundAmount', 12],
-    ['退款状态', 'refundState', 10],
-    ['退款原因', 'refundReason', 30],
-  ].map(([header, key, width]) => ({ header: header as string, key: key as string, width: width as number }));
-  ws.getRow(1).font = { bold: true };
-  for (let offset = 0; offset < total; offset += 1000) {
-    const rows = await PayOrder.findAll({ where, order: [['id', 'DESC']], offset, limit: 1000 });
-    const [views] = await Promise.all([orderViews(rows), auditShown(actor, 'payment.order.export', from, rows)]);
-    for (const v of views) {
+  return pagedXlsxExport({
+    sheet: '订单',
+    columns: [
+      ['商户订单号', 'outTradeNo', 26],
+      ['微信支付单号', 'transactionId', 32],
+      ['业务', 'subjectLabel', 10],
+      ['商品', 'description', 30],
+      ['金额(元)', 'amount', 10],
+      ['状态', 'statusLabel', 10],
+      ['付款人', 'payer', 18],
+      ['下单时间', 'created', 20],
+      ['支付时间', 'paid', 20],
+      ['退款单号', 'refundNo', 28],
+      ['退款金额(元)', 'refundAmount', 12],
+      ['退款状态', 'refundState', 10],
+      ['退款原因', 'refundReason', 30],
+    ],
+    total,
+    max: MAX_EXPORT_ROWS,
+    page: (offset, limit) => PayOrder.findAll({ where, order: [['id', 'DESC']], offset, limit }),
+    views: orderViews,
+    audit: (rows) => auditShown(actor, 'payment.order.export', from, rows),
+    row: (v) => {
       const r = v.refunds[v.refunds.length - 1];
-      ws.addRow({
+      return {
         ...v,
         amount: (v.amountFen / 100).toFixed(2),
         statusLabel: STATUS_LABEL[v.status],
@@ -238,8 +237,7 @@ export async function exportOrders(actor: AdminActor, q: Query, from: ReadOrigin
         refundAmount: r ? (r.amountFen / 100).toFixed(2) : '',
         refundState: r ? REFUND_LABEL[r.status] : '',
         refundReason: r?.reason ?? '',
-      });
-    }
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+      };
+    },
+  });
 }
