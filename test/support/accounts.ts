@@ -8,7 +8,10 @@ import { signAccess } from '../../bff/src/modules/auth/tokens';
 import { MpConsent } from '../../bff/src/modules/privacy/models';
 import { CONSENT_KINDS, policyDocuments } from '../../bff/src/modules/privacy/documents';
 import { infra } from '../../bff/src/infra';
+import assert from 'node:assert/strict';
 import { startStack } from './stack';
+import { adminLogin, call, loginAs, replaceInitialPassword, unique } from './api';
+import { deptId } from './booking';
 
 export async function mpAccounts(n: number): Promise<{ userId: number; token: string }[]> {
   await startStack();
@@ -34,3 +37,44 @@ export async function mpAccounts(n: number): Promise<{ userId: number; token: st
 }
 
 export const mpAccount = async () => (await mpAccounts(1))[0];
+
+/**
+ * A console user holding one new role with the menu entries of `perms` and `dataScope` (through the API, as an
+ * administrator would make it; the initial password replaced): the access token.
+ */
+export async function staffWithPerms(
+  perms: string[],
+  opts: { dataScope: 'all' | 'dept'; dept: string; roleName: string },
+): Promise<string> {
+  const token = await loginAs('admin');
+  type Menu = { id: number; perms: string | null; children?: Menu[] };
+  const flat: Menu[] = [];
+  const walk = (ns: Menu[]) => ns.forEach((n) => (flat.push(n), walk(n.children ?? [])));
+  walk((await call('GET', '/api/admin/system/menus', { token })).body as Menu[]);
+  const menuIds = perms.map((p) => flat.find((m) => m.perms === p)?.id ?? assert.fail(`no menu entry with ${p}`));
+  const role = await call('POST', '/api/admin/system/roles', {
+    token,
+    body: {
+      key: unique('role_')
+        .toLowerCase()
+        .replace(/[^a-z0-9_]/g, '_'),
+      name: opts.roleName,
+      dataScope: opts.dataScope,
+      menuIds,
+    },
+  });
+  assert.equal(role.status, 201, JSON.stringify(role.body));
+  const user = await call('POST', '/api/admin/system/users', {
+    token,
+    body: {
+      username: unique('staff'),
+      name: opts.roleName,
+      password: 'Sunlit-Harbor-42',
+      deptId: await deptId(opts.dept),
+      roleIds: [role.body.id],
+    },
+  });
+  assert.equal(user.status, 201, JSON.stringify(user.body));
+  await replaceInitialPassword(user.body.username, 'Sunlit-Harbor-42', 'Quiet-Meadow-7315');
+  return (await adminLogin(user.body.username, 'Quiet-Meadow-7315')).accessToken;
+}

@@ -6,6 +6,7 @@ import type {
   ReconQuery,
   RefundBody,
   RefundResult,
+  RetryBody,
   WechatState as WechatStateSchema,
 } from '@bff/modules/payment/schemas'
 import type { z } from 'zod'
@@ -14,6 +15,8 @@ import type { Wire } from './types'
 
 export type PayOrderRow = Wire<z.infer<typeof OrderPage>>['items'][number]
 export type PayOrderStatus = PayOrderRow['status']
+export type PayRefundRow = PayOrderRow['refunds'][number]
+export { ABNORMAL_REFUND_BANKS as ABNORMAL_BANKS } from '@bff/shared/refund-banks'
 export type PayOrderQuery = Partial<z.output<typeof OrderQuery>>
 export type WechatState = z.infer<typeof WechatStateSchema>
 export type Reconciliation = Wire<z.infer<typeof ReconPage>>['items'][number]
@@ -66,6 +69,11 @@ export const paymentApi = {
   wechat: (id: number) => get<WechatState>(`/payment/orders/${id}/wechat`),
   refund: (id: number, body: z.input<typeof RefundBody>) =>
     post<Wire<z.infer<typeof RefundResult>>>(`/payment/orders/${id}/refund`, body),
+  retryRefund: (id: number, outRefundNo: string, body: z.input<typeof RetryBody>) =>
+    post<Wire<z.infer<typeof RefundResult>>>(
+      `/payment/orders/${id}/refunds/${encodeURIComponent(outRefundNo)}/retry`,
+      body,
+    ),
   reconciliations: (q: Partial<z.output<typeof ReconQuery>>) =>
     get<Wire<z.infer<typeof ReconPage>>>('/payment/reconciliations', q),
   reconciliation: (id: number) => get<ReconDetail>(`/payment/reconciliations/${id}`),

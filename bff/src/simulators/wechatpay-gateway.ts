@@ -5,6 +5,9 @@
  *   POST /v3/pay/transactions/out-trade-no/{no}/close         关闭订单 → 204
  *   POST /v3/refund/domestic/refunds                          申请退款
  *   GET  /v3/refund/domestic/refunds/{out_refund_no}          查询单笔退款
+ *   POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund   发起异常退款 (an ABNORMAL refund to the
+ *        payer's debit card, bank_account/real_name RSAES-OAEP-encrypted to the platform key named by
+ *        Wechatpay-Serial; or to the merchant's settlement account)
  * Every request must carry a valid merchant `Authorization: WECHATPAY2-SHA256-RSA2048 …` signature (401 SIGN_ERROR
  * otherwise); every answer past that check is signed with the platform key (Wechatpay-Timestamp/Nonce/Signature/
  * Serial). Payment and refund results are POSTed to notify_url as real notifications: the resource encrypted with
@@ -17,11 +20,14 @@
  *
  * The simulator's own endpoints stand in for the payer's phone (the h5 pay sheet):
  *   GET /__sim/order/{prepayId}, POST /__sim/pay { prepayId | wx.requestPayment params }, POST /__sim/cancel { prepayId }
- * Tests drive the same through methods: pay(), expire(), completeRefund(), and the notification controls
+ * Tests drive the same through methods: pay(), expire(), completeRefund(), refundOutcome() (the next refund of an
+ * order ends CLOSED or ABNORMAL, as WeChat's do when the merchant's balance stays short for 7 days or the payer's
+ * card was cancelled), and the notification controls
  * (hold, delay, deliver, duplicate, reorder, tamper, render).
  */
 import type http from 'node:http';
 import { shanghaiDateTime, shanghaiRfc3339 } from '../shared/time';
+import { ABNORMAL_REFUND_BANKS } from '../shared/refund-banks';
 import { closeServer, listenLocally } from './listen';
 import crypto from 'node:crypto';
 import Koa from 'koa';
@@ -109,6 +115,11 @@ interface RefundRecord {
   createTime: number;
   successTime?: number;
   requestKey: string;
+  /** ORIGINAL until an abnormal refund is re-routed (OTHER_BANKCARD). */
+  channel: string;
+  userReceivedAccount: string;
+  /** What apply-abnormal-refund was asked for (once: repeats answer the refund as it is). */
+  abnormal?: { type: string; bankType?: string; accountLast4?: string; realName?: string };
 }
 
 export interface DeliveryAttempt {
@@ -294,6 +305,8 @@ export class FakeWechatPay {
   private orders = new Map<string, Order>();
   private byPrepay = new Map<string, string>();
   private refunds = new Map<string, RefundRecord>();
+  /** out_trade_no → how its next refund ends instead of SUCCESS (one-shot). */
+  private refundOutcomes = new Map<string, 'CLOSED' | 'ABNORMAL'>();
   private notices = new Map<string, FakeNotification>();
   private bills = new Map<string, string>();
   private timers = new Set<NodeJS.Timeout>();
@@ -495,6 +508,15 @@ export class FakeWechatPay {
     this.expireIfDue(o);
   }
 
+  /**
+   * The next refund of this order ends `status` instead of SUCCESS, after refundDelayMs (CLOSED: WeChat closes a
+   * refund left PROCESSING for 7 days for want of balance; ABNORMAL: the payer's card was cancelled or frozen, the
+   * money waits in WeChat's refund account for 发起异常退款).
+   */
+  refundOutcome(outTradeNo: string, status: 'CLOSED' | 'ABNORMAL') {
+    this.refundOutcomes.set(outTradeNo, status);
+  }
+
   /** Finishes a PROCESSING refund (used with refundDelayMs: 'manual', or to force ABNORMAL/CLOSED). */
   async completeRefund(
     outRefundNo: string,
@@ -506,6 +528,7 @@ export class FakeWechatPay {
     if (r.status !== 'PROCESSING') return undefined;
     r.status = status;
     if (status === 'SUCCESS') r.successTime = Date.now();
+    if (status === 'ABNORMAL') r.userReceivedAccount = '支付用户银行卡（已注销或冻结）';
     if (!r.notifyUrl) return undefined;
     const notice = this.enqueue({
       eventType: `REFUND.${status}`,
@@ -763,8 +786,8 @@ export class FakeWechatPay {
       out_refund_no: r.outRefundNo,
       transaction_id: r.transactionId,
       out_trade_no: r.outTradeNo,
-      channel: 'ORIGINAL',
-      user_received_account: '支付用户零钱',
+      channel: r.channel,
+      user_received_account: r.userReceivedAccount,
       ...(r.successTime ? { success_time: rfc3339(r.successTime) } : {}),
       create_time: rfc3339(r.createTime),
       status: r.status,
@@ -794,7 +817,7 @@ export class FakeWechatPay {
       refund_id: r.refundId,
       refund_status: r.status,
       ...(r.successTime ? { success_time: rfc3339(r.successTime) } : {}),
-      user_received_account: '支付用户零钱',
+      user_received_account: r.userReceivedAccount,
       amount: { total: r.total, refund: r.refund, payer_total: r.total, payer_refund: r.refund },
     };
   }
@@ -887,9 +910,11 @@ export class FakeWechatPay {
     if (o.tradeState === 'NOTPAY' || o.tradeState === 'CLOSED')
       throw new GatewayError(400, 'INVALID_REQUEST', o.tradeState === 'CLOSED' ? '订单已关闭' : '订单未支付');
     if (amount.total !== o.total) throw new GatewayError(400, 'INVALID_REQUEST', '订单金额与原订单金额不一致');
+    // A CLOSED refund gave the money back to the merchant; an ABNORMAL one holds it in WeChat's refund account
+    // until 发起异常退款 sends it on, so it still counts as refunded.
     const refunded = o.refundNos
       .map((no) => this.refunds.get(no)!)
-      .filter((r) => r.status !== 'CLOSED' && r.status !== 'ABNORMAL')
+      .filter((r) => r.status !== 'CLOSED')
       .reduce((s, r) => s + r.refund, 0);
     if (amount.refund > o.total - refunded)
       throw new GatewayError(400, 'INVALID_REQUEST', '申请退款金额超过订单可退金额');
@@ -905,18 +930,78 @@ export class FakeWechatPay {
       status: 'PROCESSING',
       createTime: Date.now(),
       requestKey,
+      channel: 'ORIGINAL',
+      userReceivedAccount: '支付用户零钱',
     };
     this.refunds.set(r.outRefundNo, r);
     o.refundNos.push(r.outRefundNo);
     o.tradeState = 'REFUND';
     const view = this.refundView(r);
-    if (this.refundDelayMs !== 'manual') {
-      // Completes after the answer has gone out, as WeChat's does (the answer says PROCESSING).
-      this.later(this.refundDelayMs, async () => void (await this.completeRefund(r.outRefundNo, 'SUCCESS')), {
-        partOfOperation: true,
-      });
-    }
+    const outcome = this.refundOutcomes.get(o.outTradeNo) ?? 'SUCCESS';
+    this.refundOutcomes.delete(o.outTradeNo);
+    this.finishLater(r, outcome);
     return view;
+  }
+
+  /** Completes after the answer has gone out, as WeChat's does (the answer says PROCESSING). */
+  private finishLater(r: RefundRecord, outcome: Exclude<RefundStatus, 'PROCESSING'>) {
+    if (this.refundDelayMs === 'manual') return;
+    this.later(this.refundDelayMs, async () => void (await this.completeRefund(r.outRefundNo, outcome)), {
+      partOfOperation: true,
+    });
+  }
+
+  /**
+   * 发起异常退款: only for a refund that is ABNORMAL, named by its refund_id with its out_refund_no in the body.
+   * USER_BANK_CARD needs one of the supported debit cards' bank_type and bank_account + real_name encrypted
+   * (RSAES-OAEP, SHA-1) with the platform key the Wechatpay-Serial header names; MERCHANT_BANK_CARD sends the
+   * money to the merchant's settlement account. The refund is PROCESSING again and ends SUCCESS.
+   */
+  private applyAbnormalRefund(refundId: string, b: Record<string, any>, serial: string) {
+    const bad = (m: string) => new GatewayError(400, 'PARAM_ERROR', m);
+    const r = [...this.refunds.values()].find((x) => x.refundId === refundId);
+    if (!r) throw new GatewayError(404, 'RESOURCE_NOT_EXISTS', '退款单不存在');
+    if (typeof b.out_refund_no !== 'string' || b.out_refund_no !== r.outRefundNo)
+      throw bad('out_refund_no 与微信支付退款单号不匹配');
+    if (b.type !== 'USER_BANK_CARD' && b.type !== 'MERCHANT_BANK_CARD')
+      throw bad('type 须为 USER_BANK_CARD 或 MERCHANT_BANK_CARD');
+    // Asked again after it was accepted: the refund as it is now (同一退款单号多次请求只退一笔).
+    if (r.abnormal && r.status !== 'ABNORMAL') return this.refundView(r);
+    if (r.status !== 'ABNORMAL')
+      throw new GatewayError(400, 'INVALID_REQUEST', '退款单状态不是退款异常，不能发起异常退款');
+    let abnormal: NonNullable<RefundRecord['abnormal']> = { type: b.type };
+    if (b.type === 'USER_BANK_CARD') {
+      const bank = (ABNORMAL_REFUND_BANKS as Record<string, string>)[b.bank_type];
+      if (!bank) throw bad('bank_type 不是支持异常退款的借记卡银行');
+      if (serial !== this.publicKeyId && serial.toUpperCase() !== this.certificateSerial)
+        throw bad('Wechatpay-Serial 须为微信支付公钥ID或平台证书序列号');
+      const decrypt = (field: string) => {
+        try {
+          return crypto
+            .privateDecrypt(
+              { key: this.platformPrivate, padding: crypto.constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+              Buffer.from(String(b[field] ?? ''), 'base64'),
+            )
+            .toString('utf8');
+        } catch {
+          throw bad(`${field} 解密失败，请使用微信支付公钥加密`);
+        }
+      };
+      const account = decrypt('bank_account');
+      const realName = decrypt('real_name');
+      if (!/^\d{8,30}$/.test(account)) throw bad('bank_account 银行卡号格式不正确');
+      if (!realName.trim()) throw bad('real_name 不能为空');
+      abnormal = { ...abnormal, bankType: b.bank_type, accountLast4: account.slice(-4), realName };
+      r.channel = 'OTHER_BANKCARD';
+      r.userReceivedAccount = `${bank}借记卡${account.slice(-4)}`;
+    } else {
+      r.channel = 'OTHER_BANKCARD';
+      r.userReceivedAccount = '商户结算银行账户';
+    }
+    r.abnormal = abnormal;
+    r.status = 'PROCESSING';
+    this.finishLater(r, 'SUCCESS');
+    return this.refundView(r);
   }
 
   app(): Koa {
@@ -966,6 +1051,9 @@ export class FakeWechatPay {
       if (!text) throw new GatewayError(404, 'RESOURCE_NOT_EXISTS', '账单不存在或已过期');
       ctx.type = 'text/plain; charset=utf-8';
       ctx.body = text;
+    });
+    router.post('/v3/refund/domestic/refunds/:refundId/apply-abnormal-refund', (ctx) => {
+      ctx.body = this.applyAbnormalRefund(ctx.params.refundId, ctx.state.json, ctx.get('Wechatpay-Serial'));
     });
     router.get('/v3/refund/domestic/refunds/:no', (ctx) => {
       const r = this.refunds.get(ctx.params.no);

@@ -13,6 +13,10 @@ export interface MyOrder {
     outRefundNo: string
     amountFen: number
     status: 'processing' | 'success' | 'failed'
+    /** failed: closed (the hospital refunds it again) or abnormal (the card was cancelled; a debit card is needed) */
+    failure: 'closed' | 'abnormal' | null
+    /** where the money went, as WeChat Pay says (支付用户零钱, 招商银行借记卡0403) */
+    account: string | null
     reason: string | null
     createdAt: string
     succeededAt: string | null

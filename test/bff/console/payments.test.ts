@@ -6,8 +6,9 @@
 import assert from 'node:assert/strict';
 import { Op } from 'sequelize';
 import { startStack } from '../../support/stack';
-import { adminLogin, call, loginAs, replaceInitialPassword, unique, bookAsApp } from '../../support/api';
-import { admin, deptId, newDoctor, newSchedule, patient, tomorrow } from '../../support/booking';
+import { staffWithPerms } from '../../support/accounts';
+import { bookAsApp, call, loginAs } from '../../support/api';
+import { admin, newDoctor, newSchedule, patient, tomorrow } from '../../support/booking';
 import { addDays, shanghaiDate } from '../../../bff/src/shared/time';
 import { PayOrder, PayRefund } from '../../../bff/src/modules/payment/models';
 import { DataAccessLog } from '../../../bff/src/kernel/audit';
@@ -92,40 +93,9 @@ describe('收费管理: orders, refunds by hand, daily reconciliation', function
     );
 
     // a role holding the permission but a department data scope is refused: money is hospital-wide
-    const menus = (await call('GET', '/api/admin/system/menus', { token: tokens.admin })).body as {
-      id: number;
-      perms: string | null;
-      children?: unknown[];
-    }[];
-    const flat: { id: number; perms: string | null }[] = [];
-    const walk = (ns: typeof menus) => ns.forEach((n) => (flat.push(n), walk((n.children ?? []) as typeof menus)));
-    walk(menus);
-    const page = flat.find((m) => m.perms === 'payment:order:list')!;
-    const role = await call('POST', '/api/admin/system/roles', {
-      token: tokens.admin,
-      body: {
-        key: unique('fin_')
-          .toLowerCase()
-          .replace(/[^a-z0-9_]/g, '_'),
-        name: '科室收费员',
-        dataScope: 'dept',
-        menuIds: [page.id],
-      },
-    });
-    assert.equal(role.status, 201, JSON.stringify(role.body));
-    const user = await call('POST', '/api/admin/system/users', {
-      token: tokens.admin,
-      body: {
-        username: unique('fin'),
-        name: '收费员',
-        password: 'Sunlit-Harbor-42',
-        deptId: await deptId('心血管内科'),
-        roleIds: [role.body.id],
-      },
-    });
-    assert.equal(user.status, 201, JSON.stringify(user.body));
-    await replaceInitialPassword(user.body.username, 'Sunlit-Harbor-42', 'Quiet-Meadow-7315');
-    const scoped = await list((await adminLogin(user.body.username, 'Quiet-Meadow-7315')).accessToken);
+    const scoped = await list(
+      await staffWithPerms(['payment:order:list'], { dataScope: 'dept', dept: '心血管内科', roleName: '科室收费员' }),
+    );
     assert.equal(scoped.status, 403);
     assert.equal(scoped.body.error.code, 'OUT_OF_SCOPE');
   });

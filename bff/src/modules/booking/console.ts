@@ -1,9 +1,8 @@
-import ExcelJS from 'exceljs';
 import { Op, type WhereOptions } from 'sequelize';
 import { infra } from '../../infra';
 import { maskPhone } from '../../infra/crypto';
 import type { AdminActor } from '../../http/actor';
-import { notFound, unprocessable } from '../../http/errors';
+import { notFound } from '../../http/errors';
 import { Patient } from '../patient/models';
 import { ageOn } from '../../shared/idcard';
 import { genderLabel } from '../../shared/clinic';
@@ -12,6 +11,7 @@ import { Appointment } from './models';
 import { appointmentScopeWhere, appointmentViews, plainAppointments, type AppointmentRow } from './service';
 import { subtreeIds } from '../system/authz';
 import { auditReads, type ReadOrigin } from '../../kernel/audit';
+import { pagedXlsxExport } from '../../kernel/sheets/export';
 
 type Query = {
   page: number;
@@ -116,50 +116,47 @@ export async function listAppointments(actor: AdminActor, q: Query, from: ReadOr
 export async function exportAppointments(actor: AdminActor, q: Query, from: ReadOrigin): Promise<Buffer> {
   const where = await whereOf(actor, q);
   const total = await Appointment.count({ where });
-  if (total > MAX_EXPORT_ROWS)
-    throw unprocessable('EXPORT_TOO_LARGE', `最多导出 ${MAX_EXPORT_ROWS} 条，请缩小日期范围`);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('预约数据');
-  ws.columns = [
-    ['预约号', 'no', 26],
-    ['状态', 'statusLabel', 8],
-    ['就诊日期', 'clinicDate', 12],
-    ['时段', 'periodLabel', 6],
-    ['序号', 'seqNo', 6],
-    ['时间', 'window', 12],
-    ['科室', 'deptName', 12],
-    ['医生', 'doctorName', 10],
-    ['就诊人', 'patientName', 10],
-    ['性别', 'gender', 6],
-    ['年龄', 'patientAge', 6],
-    ['手机', 'patientPhoneMasked', 14],
-    ['挂号费(元)', 'fee', 10],
-    ['支付时间', 'paidAt', 20],
-    ['随访数', 'followUps', 8],
-  ].map(([header, key, width]) => ({ header: header as string, key: key as string, width: width as number }));
-  ws.getRow(1).font = { bold: true };
-  for (let offset = 0; offset < total; offset += 1000) {
-    const rows = await Appointment.findAll({
-      where,
-      order: [
-        ['clinicDate', 'DESC'],
-        ['id', 'DESC'],
-      ],
-      offset,
-      limit: 1000,
-    });
-    const [views] = await Promise.all([adminViews(rows), auditShown(actor, 'booking.appointment.export', from, rows)]);
-    for (const v of views) {
-      ws.addRow({
-        ...v,
-        window: `${v.windowStart}-${v.windowEnd}`,
-        gender: genderLabel(v.patientGender),
-        fee: (v.feeFen / 100).toFixed(2),
-        paidAt: v.paidAt ? shanghaiDateTime(v.paidAt) : '',
-      });
-    }
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return pagedXlsxExport({
+    sheet: '预约数据',
+    columns: [
+      ['预约号', 'no', 26],
+      ['状态', 'statusLabel', 8],
+      ['就诊日期', 'clinicDate', 12],
+      ['时段', 'periodLabel', 6],
+      ['序号', 'seqNo', 6],
+      ['时间', 'window', 12],
+      ['科室', 'deptName', 12],
+      ['医生', 'doctorName', 10],
+      ['就诊人', 'patientName', 10],
+      ['性别', 'gender', 6],
+      ['年龄', 'patientAge', 6],
+      ['手机', 'patientPhoneMasked', 14],
+      ['挂号费(元)', 'fee', 10],
+      ['支付时间', 'paidAt', 20],
+      ['随访数', 'followUps', 8],
+    ],
+    total,
+    max: MAX_EXPORT_ROWS,
+    page: (offset, limit) =>
+      Appointment.findAll({
+        where,
+        order: [
+          ['clinicDate', 'DESC'],
+          ['id', 'DESC'],
+        ],
+        offset,
+        limit,
+      }),
+    views: adminViews,
+    audit: (rows) => auditShown(actor, 'booking.appointment.export', from, rows),
+    row: (v) => ({
+      ...v,
+      window: `${v.windowStart}-${v.windowEnd}`,
+      gender: genderLabel(v.patientGender),
+      fee: (v.feeFen / 100).toFixed(2),
+      paidAt: v.paidAt ? shanghaiDateTime(v.paidAt) : '',
+    }),
+  });
 }
 
 async function scopedAppointment(actor: AdminActor, id: number) {

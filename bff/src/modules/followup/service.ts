@@ -1,10 +1,10 @@
-import ExcelJS from 'exceljs';
 import { Op, type WhereOptions } from 'sequelize';
 import { infra } from '../../infra';
 import { maskPhone } from '../../infra/crypto';
 import type { AdminActor, MpActor } from '../../http/actor';
 import { conflict, notFound, unprocessable } from '../../http/errors';
 import { auditReads, type ReadOrigin } from '../../kernel/audit';
+import { pagedXlsxExport } from '../../kernel/sheets/export';
 import { notify, templateId } from '../../kernel/notifications';
 import { Dept, User } from '../system/models';
 import { dataScopeWhere, subtreeIds } from '../system/authz';
@@ -412,40 +412,37 @@ export async function exportTasks(actor: AdminActor, q: Omit<TaskQuery, 'page' |
   const today = shanghaiDate();
   const where = { [Op.and]: [...(await filterWhere(actor, q)), viewWhere(q.view, today)] };
   const total = await FollowupTask.count({ where });
-  if (total > MAX_EXPORT_ROWS)
-    throw unprocessable('EXPORT_TOO_LARGE', `最多导出 ${MAX_EXPORT_ROWS} 条，请缩小日期范围`);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('随访数据');
-  ws.columns = [
-    ['随访日期', 'dueDate', 12],
-    ['状态', 'statusLabel', 8],
-    ['类型', 'typeLabel', 10],
-    ['就诊人', 'patientName', 10],
-    ['手机', 'patientPhoneMasked', 14],
-    ['科室', 'deptName', 12],
-    ['医生', 'doctorName', 10],
-    ['就诊日期', 'clinicDate', 12],
-    ['预约号', 'appointmentNo', 26],
-    ['随访内容', 'content', 40],
-    ['问卷', 'questionnaireTitle', 16],
-    ['随访结果', 'result', 40],
-    ['完成时间', 'doneAt', 20],
-  ].map(([header, key, width]) => ({ header: header as string, key: key as string, width: width as number }));
-  ws.getRow(1).font = { bold: true };
-  for (let offset = 0; offset < total; offset += 1000) {
-    const tasks = await FollowupTask.findAll({ where, order: TASK_ORDER, offset, limit: 1000 });
-    const [rows] = await Promise.all([taskRows(tasks), auditTasks(actor, 'followup.task.export', from, tasks)]);
-    for (const r of rows)
-      ws.addRow({
-        ...r,
-        statusLabel: FOLLOWUP_STATUS_LABEL[r.status],
-        typeLabel: FOLLOWUP_TYPE_LABEL[r.type],
-        questionnaireTitle: r.questionnaireTitle ?? '',
-        result: r.result ?? '',
-        doneAt: r.doneAt ? shanghaiDateTime(r.doneAt) : '',
-      });
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+  return pagedXlsxExport({
+    sheet: '随访数据',
+    columns: [
+      ['随访日期', 'dueDate', 12],
+      ['状态', 'statusLabel', 8],
+      ['类型', 'typeLabel', 10],
+      ['就诊人', 'patientName', 10],
+      ['手机', 'patientPhoneMasked', 14],
+      ['科室', 'deptName', 12],
+      ['医生', 'doctorName', 10],
+      ['就诊日期', 'clinicDate', 12],
+      ['预约号', 'appointmentNo', 26],
+      ['随访内容', 'content', 40],
+      ['问卷', 'questionnaireTitle', 16],
+      ['随访结果', 'result', 40],
+      ['完成时间', 'doneAt', 20],
+    ],
+    total,
+    max: MAX_EXPORT_ROWS,
+    page: (offset, limit) => FollowupTask.findAll({ where, order: TASK_ORDER, offset, limit }),
+    views: taskRows,
+    audit: (tasks) => auditTasks(actor, 'followup.task.export', from, tasks),
+    row: (r) => ({
+      ...r,
+      statusLabel: FOLLOWUP_STATUS_LABEL[r.status],
+      typeLabel: FOLLOWUP_TYPE_LABEL[r.type],
+      questionnaireTitle: r.questionnaireTitle ?? '',
+      result: r.result ?? '',
+      doneAt: r.doneAt ? shanghaiDateTime(r.doneAt) : '',
+    }),
+  });
 }
 
 // ---- the patient (mini-program) ----

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { rowsToXlsx } from '../../kernel/sheets/export';
 import { Op } from 'sequelize';
 import { tx } from '../../infra';
 import type { AdminActor } from '../../http/actor';
@@ -193,25 +193,23 @@ const STATUS_LABEL: Record<PersonStatus, string> = {
 
 export async function exportTask(actor: AdminActor, id: number): Promise<Buffer> {
   const d = await taskDetail(actor, id);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('学习进度');
-  ws.columns = [
-    { header: '姓名', key: 'name', width: 12 },
-    { header: '科室', key: 'deptName', width: 14 },
-    { header: '已完成', key: 'progress', width: 10 },
-    { header: '状态', key: 'status', width: 10 },
-    { header: '完成时间', key: 'completedAt', width: 20 },
-  ];
-  ws.getRow(1).font = { bold: true };
-  for (const p of d.people)
-    ws.addRow({
+  return rowsToXlsx(
+    '学习进度',
+    [
+      ['姓名', 'name', 12],
+      ['科室', 'deptName', 14],
+      ['已完成', 'progress', 10],
+      ['状态', 'status', 10],
+      ['完成时间', 'completedAt', 20],
+    ],
+    d.people.map((p) => ({
       name: p.name,
       deptName: p.deptName,
       progress: `${p.completedItems}/${p.totalItems}`,
       status: STATUS_LABEL[p.status],
       completedAt: p.completedAt ? shanghaiDateTime(p.completedAt) : '',
-    });
-  return Buffer.from(await wb.xlsx.writeBuffer());
+    })),
+  );
 }
 
 /**

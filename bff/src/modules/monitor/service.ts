@@ -20,6 +20,9 @@ export function maskParams(value: unknown, key = ''): unknown {
   if (typeof value === 'string') {
     if (/phone/i.test(key)) return maskPhone(value);
     if (/idcard/i.test(key)) return maskIdCard(value);
+    // a payee's bank card (重新退款 of an abnormal refund): the last four digits and the surname only
+    if (/^(account|bankaccount|cardno)$/i.test(key)) return `****${value.slice(-4)}`;
+    if (/^realname$/i.test(key)) return `${value.slice(0, 1)}**`;
     return value.length > 500 ? value.slice(0, 500) + '…' : value;
   }
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => maskParams(v, key));

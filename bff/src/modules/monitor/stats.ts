@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { addSheet, xlsxBuffer } from '../../kernel/sheets/export';
 import { col, fn, Op, QueryTypes } from 'sequelize';
 import { infra, tx } from '../../infra';
 import type { AdminActor } from '../../http/actor';
@@ -237,12 +238,10 @@ export async function exportStats(actor: AdminActor, q: { from: string; to: stri
   wb.created = new Date();
   const value = (c: Counts, k: keyof Counts, kind: 'count' | 'yuan') => (kind === 'yuan' ? c[k] / 100 : c[k]);
   const sheet = (name: string, first: [string, string, number]) => {
-    const ws = wb.addWorksheet(name);
-    ws.columns = [
-      { header: first[1], key: first[0], width: first[2] },
-      ...EXPORT_COLUMNS.map(([key, header]) => ({ header, key, width: Math.max(10, header.length * 2 + 2) })),
-    ];
-    ws.getRow(1).font = { bold: true };
+    const ws = addSheet(wb, name, [
+      [first[1], first[0], first[2]],
+      ...EXPORT_COLUMNS.map(([key, header]) => [header, key, Math.max(10, header.length * 2 + 2)] as const),
+    ]);
     for (const [key, , kind] of EXPORT_COLUMNS) if (kind === 'yuan') ws.getColumn(key).numFmt = '0.00';
     return ws;
   };
@@ -261,5 +260,5 @@ export async function exportStats(actor: AdminActor, q: { from: string; to: stri
   ]);
   about.getColumn(1).width = 12;
   about.getColumn(2).width = 48;
-  return { from: r.from, to: r.to, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
+  return { from: r.from, to: r.to, buffer: await xlsxBuffer(wb) };
 }

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
 import * as S from './schemas';
-import { exportOrders, listOrders, refundByHand, wechatState, assertHospitalWide } from './console';
+import { exportOrders, listOrders, refundByHand, retryRefundByHand, wechatState, assertHospitalWide } from './console';
 import { listReconciliations, reconcileDay, reconciliationDetail } from './reconcile-daily';
 
 const readOrigin = (ctx: Context) => ({ ip: ctx.ip, requestId: ctx.state.requestId as string | undefined });
@@ -56,6 +56,19 @@ export function paymentAdminRoutes(t: RouteTree) {
     status: 200,
     audit: 'payment',
     handler: ({ actor, params, body }) => refundByHand(actor, params.id, body.reason),
+  });
+  t.add({
+    method: 'post',
+    path: '/payment/orders/:id/refunds/:outRefundNo/retry',
+    summary: '重新退款（退款关闭：新退款单号重退；退款异常：发起异常退款至患者银行卡）',
+    auth: a,
+    perm: 'payment:refund:retry',
+    params: S.RetryParams,
+    body: S.RetryBody,
+    response: S.RefundResult,
+    status: 200,
+    audit: 'payment',
+    handler: ({ actor, params, body }) => retryRefundByHand(actor, params.id, params.outRefundNo, body),
   });
   t.add({
     method: 'get',

@@ -1,16 +1,16 @@
-import ExcelJS from 'exceljs';
-import { Op, type WhereOptions } from 'sequelize';
+import { literal, Op, type WhereOptions } from 'sequelize';
 import { infra } from '../../infra';
 import { maskPhone } from '../../infra/crypto';
 import { WechatPayError } from '../../infra/wechatpay';
 import type { AdminActor } from '../../http/actor';
-import { AppError, conflict, forbidden, notFound, unprocessable } from '../../http/errors';
+import { AppError, conflict, forbidden, notFound } from '../../http/errors';
 import { auditReads, type ReadOrigin } from '../../kernel/audit';
+import { pagedXlsxExport } from '../../kernel/sheets/export';
 import { notify } from '../../kernel/notifications';
 import { addDays, shanghaiInstant, shanghaiDateTime } from '../../shared/time';
 import { MpUser } from '../auth/models';
 import { PayOrder, PayRefund, type PayOrderStatus } from './models';
-import { refundOrder } from './service';
+import { needsRetry, refundOrder, retryRefund, type RetryRefundRequest } from './service';
 
 /**
  * 收费管理: every order and refund with its WeChat Pay state, export, and refunds by hand. Money belongs to the whole
@@ -28,6 +28,7 @@ type Query = {
   outTradeNo?: string;
   from?: string;
   to?: string;
+  refundFailed?: boolean;
 };
 export const MAX_EXPORT_ROWS = 50_000;
 
@@ -48,6 +49,11 @@ function whereOf(q: Query): WhereOptions {
   if (q.outTradeNo) parts.push({ outTradeNo: q.outTradeNo });
   if (q.from) parts.push({ createdAt: { [Op.gte]: shanghaiInstant(q.from) } });
   if (q.to) parts.push({ createdAt: { [Op.lt]: shanghaiInstant(addDays(q.to, 1)) } });
+  // orders with a refund that failed and was not done again: 收费管理's to-do list
+  if (q.refundFailed)
+    parts.push({
+      id: { [Op.in]: literal("(SELECT order_id FROM pay_refund WHERE status = 'failed' AND retried_by IS NULL)") },
+    });
   return { [Op.and]: parts };
 }
 
@@ -65,6 +71,7 @@ async function orderViews(orders: PayOrder[]) {
     ]),
   );
   return orders.map((o) => ({
+    refundFailed: refunds.some((r) => r.orderId === o.id && needsRetry(r)),
     id: o.id,
     outTradeNo: o.outTradeNo,
     subjectType: o.subjectType,
@@ -85,6 +92,9 @@ async function orderViews(orders: PayOrder[]) {
         refundId: r.refundId ?? null,
         amountFen: r.amountFen,
         status: r.status,
+        failure: r.failure ?? null,
+        retriedBy: r.retriedBy ?? null,
+        receivedAccount: r.receivedAccount ?? null,
         reason: r.reason,
         createdAt: r.createdAt,
         succeededAt: r.succeededAt ?? null,
@@ -167,38 +177,57 @@ export async function refundByHand(actor: AdminActor, id: number, reason: string
   return { created, refund: view.refunds.find((r) => r.outRefundNo === refund.outRefundNo)!, order: view };
 }
 
+/**
+ * 重新退款: a refund WeChat closed or marked abnormal, done again by hand (see `retryRefund` for how each is done).
+ * The payer is told; the operation log keeps who and why (the card number only masked).
+ */
+export async function retryRefundByHand(actor: AdminActor, id: number, outRefundNo: string, req: RetryRefundRequest) {
+  assertHospitalWide(actor);
+  const o = await findOrder(id);
+  const failed = await PayRefund.findOne({ where: { orderId: o.id, outRefundNo } });
+  if (!failed) throw notFound('退款单不存在');
+  const { refund, created } = await retryRefund(o, failed, { ...req, reason: `重新退款：${req.reason}` });
+  if (created)
+    await notify(o.userId, {
+      title: '退款通知',
+      content: `您的 ${(refund.amountFen / 100).toFixed(2)} 元退款（${SUBJECT_LABEL[o.subjectType] ?? '订单'}）此前未能到账，医院已重新办理${refund.abnormalType ? `，将退至您提供的银行卡${refund.receivedAccount ? `（${refund.receivedAccount}）` : ''}` : '，将原路退回'}。`,
+    });
+  await o.reload();
+  const [view] = await orderViews([o]);
+  return { created, refund: view.refunds.find((r) => r.outRefundNo === refund.outRefundNo)!, order: view };
+}
+
 const time = (d: Date | null) => (d ? shanghaiDateTime(d) : '');
 
 export async function exportOrders(actor: AdminActor, q: Query, from: ReadOrigin): Promise<Buffer> {
   assertHospitalWide(actor);
   const where = whereOf(q);
   const total = await PayOrder.count({ where });
-  if (total > MAX_EXPORT_ROWS)
-    throw unprocessable('EXPORT_TOO_LARGE', `最多导出 ${MAX_EXPORT_ROWS} 条，请缩小日期范围`);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('订单');
-  ws.columns = [
-    ['商户订单号', 'outTradeNo', 26],
-    ['微信支付单号', 'transactionId', 32],
-    ['业务', 'subjectLabel', 10],
-    ['商品', 'description', 30],
-    ['金额(元)', 'amount', 10],
-    ['状态', 'statusLabel', 10],
-    ['付款人', 'payer', 18],
-    ['下单时间', 'created', 20],
-    ['支付时间', 'paid', 20],
-    ['退款单号', 'refundNo', 28],
-    ['退款金额(元)', 'refundAmount', 12],
-    ['退款状态', 'refundState', 10],
-    ['退款原因', 'refundReason', 30],
-  ].map(([header, key, width]) => ({ header: header as string, key: key as string, width: width as number }));
-  ws.getRow(1).font = { bold: true };
-  for (let offset = 0; offset < total; offset += 1000) {
-    const rows = await PayOrder.findAll({ where, order: [['id', 'DESC']], offset, limit: 1000 });
-    const [views] = await Promise.all([orderViews(rows), auditShown(actor, 'payment.order.export', from, rows)]);
-    for (const v of views) {
+  return pagedXlsxExport({
+    sheet: '订单',
+    columns: [
+      ['商户订单号', 'outTradeNo', 26],
+      ['微信支付单号', 'transactionId', 32],
+      ['业务', 'subjectLabel', 10],
+      ['商品', 'description', 30],
+      ['金额(元)', 'amount', 10],
+      ['状态', 'statusLabel', 10],
+      ['付款人', 'payer', 18],
+      ['下单时间', 'created', 20],
+      ['支付时间', 'paid', 20],
+      ['退款单号', 'refundNo', 28],
+      ['退款金额(元)', 'refundAmount', 12],
+      ['退款状态', 'refundState', 10],
+      ['退款原因', 'refundReason', 30],
+    ],
+    total,
+    max: MAX_EXPORT_ROWS,
+    page: (offset, limit) => PayOrder.findAll({ where, order: [['id', 'DESC']], offset, limit }),
+    views: orderViews,
+    audit: (rows) => auditShown(actor, 'payment.order.export', from, rows),
+    row: (v) => {
       const r = v.refunds[v.refunds.length - 1];
-      ws.addRow({
+      return {
         ...v,
         amount: (v.amountFen / 100).toFixed(2),
         statusLabel: STATUS_LABEL[v.status],
@@ -208,8 +237,7 @@ export async function exportOrders(actor: AdminActor, q: Query, from: ReadOrigin
         refundAmount: r ? (r.amountFen / 100).toFixed(2) : '',
         refundState: r ? REFUND_LABEL[r.status] : '',
         refundReason: r?.reason ?? '',
-      });
-    }
-  }
-  return Buffer.from(await wb.xlsx.writeBuffer());
+      };
+    },
+  });
 }

@@ -19,7 +19,11 @@ export const PAYMENT_MENUS: MenuSeed[] = [
         component: 'payment/order/index',
         icon: 'Tickets',
         perms: 'payment:order:list',
-        children: [btn('导出订单', 'payment:order:export'), btn('人工退款', 'payment:refund:add')],
+        children: [
+          btn('导出订单', 'payment:order:export'),
+          btn('人工退款', 'payment:refund:add'),
+          btn('重新退款', 'payment:refund:retry'),
+        ],
       },
       {
         name: '对账管理',

@@ -37,6 +37,18 @@ export class PayRefund extends Model<InferAttributes<PayRefund>, InferCreationAt
   declare amountFen: number;
   declare reason: string | null;
   declare status: 'processing' | 'success' | 'failed';
+  /**
+   * How WeChat ended it when it failed, kept after a retry: 'closed' (the refund is over, the money stayed with the
+   * merchant — retried under a new out_refund_no) or 'abnormal' (the money waits in WeChat's refund account for
+   * 发起异常退款; it still counts as refunded).
+   */
+  declare failure: CreationOptional<'closed' | 'abnormal' | null>;
+  /** A closed refund's retry: the out_refund_no that refunds its money again. */
+  declare retriedBy: CreationOptional<string | null>;
+  /** An abnormal refund re-routed by 发起异常退款: USER_BANK_CARD (the payer's debit card). */
+  declare abnormalType: CreationOptional<string | null>;
+  /** WeChat's user_received_account once known (支付用户零钱, 招商银行借记卡0403 …). */
+  declare receivedAccount: CreationOptional<string | null>;
   declare refundId: CreationOptional<string | null>;
   declare succeededAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
@@ -85,6 +97,10 @@ export function initPaymentModels(sequelize: Sequelize) {
       amountFen: int(),
       reason: DataTypes.STRING(80),
       status: str(16),
+      failure: DataTypes.STRING(16),
+      retriedBy: DataTypes.STRING(64),
+      abnormalType: DataTypes.STRING(24),
+      receivedAccount: DataTypes.STRING(64),
       refundId: DataTypes.STRING(64),
       succeededAt: DataTypes.DATE,
       createdAt: DataTypes.DATE,

@@ -12,6 +12,7 @@ export const PAYMENT_PERMS = {
   orderList: 'payment:order:list',
   orderExport: 'payment:order:export',
   refundAdd: 'payment:refund:add',
+  refundRetry: 'payment:refund:retry',
   reconList: 'payment:recon:list',
   reconRun: 'payment:recon:run',
 } as const;

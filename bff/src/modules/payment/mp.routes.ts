@@ -7,6 +7,11 @@ const Refund = z.object({
   outRefundNo: z.string(),
   amountFen: z.number().int(),
   status: z.enum(['processing', 'success', 'failed']),
+  failure: z.enum(['closed', 'abnormal']).nullable().describe('failed: closed (医院将重新退款) or abnormal (原卡异常)'),
+  account: z
+    .string()
+    .nullable()
+    .describe('where the money went, as WeChat Pay says (支付用户零钱, 招商银行借记卡0403)'),
   reason: z.string().nullable(),
   createdAt: z.date(),
   succeededAt: z.date().nullable(),

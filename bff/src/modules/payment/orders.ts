@@ -22,11 +22,14 @@ export async function myOrders(actor: MpActor, q: { page: number; pageSize: numb
       createdAt: o.createdAt,
       paidAt: o.paidAt ?? null,
       refunds: refunds
-        .filter((r) => r.orderId === o.id)
+        // a closed refund done again is the same money: the patient sees the retry, not the failure
+        .filter((r) => r.orderId === o.id && !r.retriedBy)
         .map((r) => ({
           outRefundNo: r.outRefundNo,
           amountFen: r.amountFen,
           status: r.status,
+          failure: r.failure ?? null,
+          account: r.receivedAccount ?? null,
           reason: r.reason,
           createdAt: r.createdAt,
           succeededAt: r.succeededAt ?? null,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { PageQuery, pageOf } from '../../http/schemas';
+import { IdParams, PageQuery, pageOf } from '../../http/schemas';
+import { ABNORMAL_REFUND_BANKS, type AbnormalRefundBank } from '../../shared/refund-banks';
 
 const Day = z.iso.date('日期格式应为 YYYY-MM-DD');
 export const ORDER_STATUSES = ['created', 'paid', 'closed', 'refunding', 'refunded'] as const;
@@ -11,17 +12,29 @@ export const OrderQuery = PageQuery.extend({
   outTradeNo: z.string().trim().max(32).optional(),
   from: Day.optional().describe('created on or after this Beijing day'),
   to: Day.optional().describe('created on or before this Beijing day'),
+  refundFailed: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('only orders with a failed refund not yet done again'),
 });
 export const OrderRefund = z.object({
   outRefundNo: z.string(),
   refundId: z.string().nullable(),
   amountFen: z.number().int(),
   status: RefundState,
+  failure: z
+    .enum(['closed', 'abnormal'])
+    .nullable()
+    .describe('how WeChat ended it when it failed: closed (退款关闭) or abnormal (退款异常)'),
+  retriedBy: z.string().nullable().describe('the refund number that refunded a closed refund again'),
+  receivedAccount: z.string().nullable().describe('where WeChat says the money went (user_received_account)'),
   reason: z.string().nullable(),
   createdAt: z.date(),
   succeededAt: z.date().nullable(),
 });
 export const OrderRow = z.object({
+  refundFailed: z.boolean().describe('a refund of it failed and has not been done again: 重新退款'),
   id: z.number().int(),
   outTradeNo: z.string(),
   subjectType: z.string(),
@@ -49,6 +62,26 @@ export const WechatState = z.object({
 });
 export const RefundBody = z.strictObject({
   reason: z.string().trim().min(2, '请填写退款原因').max(60, '退款原因最多 60 个字'),
+});
+export const RetryParams = IdParams.extend({
+  outRefundNo: z.string().regex(/^[0-9A-Za-z_\-|*@]{1,64}$/, '退款单号格式不正确'),
+});
+export const RetryBody = z.strictObject({
+  reason: z.string().trim().min(2, '请填写重新退款的原因').max(60, '原因最多 60 个字'),
+  bankCard: z
+    .strictObject({
+      bankType: z.enum(
+        Object.keys(ABNORMAL_REFUND_BANKS) as [AbnormalRefundBank, ...AbnormalRefundBank[]],
+        '请选择开户银行（仅支持列出的银行借记卡）',
+      ),
+      account: z
+        .string()
+        .trim()
+        .regex(/^\d{8,30}$/, '银行卡号应为 8–30 位数字'),
+      realName: z.string().trim().min(1, '请填写收款人姓名').max(40, '姓名过长'),
+    })
+    .optional()
+    .describe('退款异常 only: the payer’s own debit card the money goes to instead (sent encrypted, never stored)'),
 });
 export const RefundResult = z.object({
   created: z.boolean().describe('false: the order had been refunded (or was being refunded) already; nothing new'),

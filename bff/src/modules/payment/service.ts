@@ -5,9 +5,11 @@ import {
   WechatPayNotifyError,
   type HeaderBag,
   type JsapiPayParams,
+  type Refund,
+  type RefundNotifyResource,
   type Transaction,
 } from '../../infra/wechatpay';
-import { AppError } from '../../http/errors';
+import { AppError, conflict, unprocessable } from '../../http/errors';
 import { MpUser } from '../auth/models';
 import { PayNotification, PayOrder, PayRefund } from './models';
 
@@ -224,10 +226,16 @@ export async function refundPart(
   return submitRefund(order, `${order.outTradeNo}P${key}`.slice(0, 64), amountFen, reason);
 }
 
-/** Fen refunded or being refunded of an order so far, by its refunds other than `except` (failed ones do not count). */
+/**
+ * Fen refunded or being refunded of an order so far, by its refunds other than `except`. A closed refund does not
+ * count (its money stayed with us); an abnormal one does (its money waits in WeChat's refund account and goes on to
+ * the payer by 发起异常退款, never by a new refund).
+ */
 async function refundedOf(orderId: number, except?: string) {
-  const rows = await PayRefund.findAll({ where: { orderId, status: ['processing', 'success'] }, raw: true });
-  return rows.filter((r) => r.outRefundNo !== except).reduce((n, r) => n + r.amountFen, 0);
+  const rows = await PayRefund.findAll({ where: { orderId }, raw: true });
+  return rows
+    .filter((r) => r.outRefundNo !== except && (r.status !== 'failed' || r.failure === 'abnormal'))
+    .reduce((n, r) => n + r.amountFen, 0);
 }
 
 async function submitRefund(
@@ -236,7 +244,7 @@ async function submitRefund(
   part: number | null,
   reason: string,
 ): Promise<{ refund: PayRefund; created: boolean }> {
-  const { client, notifyUrl } = pay();
+  pay();
   return orderLock(order.outTradeNo, async () => {
     await order.reload();
     let refund = await PayRefund.findOne({ where: { outRefundNo } });
@@ -255,21 +263,113 @@ async function submitRefund(
       });
     }
     if (part === null && order.status === 'paid') await order.update({ status: 'refunding' });
-    try {
-      const r = await client.refund({
-        outTradeNo: order.outTradeNo,
-        outRefundNo,
-        totalFen: order.amountFen,
-        refundFen: refund.amountFen,
-        reason: refund.reason ?? undefined,
-        notifyUrl,
-      });
-      await applyRefundState(refund, order, r.status, r.refund_id, r.success_time);
-    } catch (err) {
-      // Stays "processing": the reconciliation job asks WeChat again and, if need be, re-submits with the same number.
-      infra().log.error({ err, outRefundNo }, 'refund request failed');
-    }
+    await sendRefund(order, refund);
     return { refund, created };
+  });
+}
+
+/**
+ * Asks WeChat Pay for one refund (again: the same out_refund_no refunds once) and applies its answer. A failed call
+ * leaves it "processing": the reconciliation job asks WeChat again and, if need be, re-submits with the same number.
+ */
+async function sendRefund(order: PayOrder, refund: PayRefund) {
+  const { client, notifyUrl } = pay();
+  try {
+    const r = await client.refund({
+      outTradeNo: order.outTradeNo,
+      outRefundNo: refund.outRefundNo,
+      totalFen: order.amountFen,
+      refundFen: refund.amountFen,
+      reason: refund.reason ?? undefined,
+      notifyUrl,
+    });
+    await applyRefundState(refund, order, r);
+    return true;
+  } catch (err) {
+    infra().log.error({ err, outRefundNo: refund.outRefundNo }, 'refund request failed');
+    return false;
+  }
+}
+
+export interface RetryRefundRequest {
+  reason: string;
+  /** For an ABNORMAL refund: the payer's debit card the money goes to instead (never stored). */
+  bankCard?: { bankType: string; account: string; realName: string };
+}
+
+/**
+ * A failed refund done again, as WeChat Pay's protocol says for how it failed — asked of WeChat first, since its
+ * word is the truth: CLOSED (the money stayed with us) → a new out_refund_no (`<out_trade_no>RT<n>`) for the same
+ * amount, never more than what is left of the order; ABNORMAL (the payer's card was cancelled or frozen; the money
+ * waits in WeChat's refund account) → 发起异常退款 to the payer's debit card, under the same refund. Under the order's
+ * lock, so a double click or two staff at once retry once: a refund already retried answers `created: false`.
+ */
+export async function retryRefund(
+  order: PayOrder,
+  failed: PayRefund,
+  req: RetryRefundRequest,
+): Promise<{ refund: PayRefund; created: boolean }> {
+  const { client } = pay();
+  return orderLock(order.outTradeNo, async () => {
+    await Promise.all([order.reload(), failed.reload()]);
+    if (failed.retriedBy) {
+      const retry = await PayRefund.findOne({ where: { outRefundNo: failed.retriedBy } });
+      if (retry) return { refund: retry, created: false };
+    }
+    if (failed.status !== 'failed') {
+      if (failed.abnormalType) return { refund: failed, created: false };
+      throw conflict('REFUND_NOT_FAILED', '该退款未失败，无需重新退款');
+    }
+    const w = await client.queryRefund(failed.outRefundNo).catch(gatewayFailure);
+    if (w && w.status !== 'CLOSED' && w.status !== 'ABNORMAL') {
+      // WeChat has moved on since (a notification we missed): take its word, nothing to retry
+      await applyRefundState(failed, order, w);
+      return { refund: failed, created: false };
+    }
+    if (w?.status === 'ABNORMAL') {
+      if (!req.bankCard)
+        throw unprocessable('BANK_CARD_REQUIRED', '该退款为退款异常（原卡已注销或冻结），请填写患者本人的借记卡信息');
+      let r;
+      try {
+        r = await client.applyAbnormalRefund({
+          refundId: w.refund_id,
+          outRefundNo: failed.outRefundNo,
+          type: 'USER_BANK_CARD',
+          bankType: req.bankCard.bankType,
+          bankAccount: req.bankCard.account,
+          realName: req.bankCard.realName,
+        });
+      } catch (err) {
+        if (err instanceof WechatPayError && err.status >= 400 && err.status < 500)
+          throw unprocessable('ABNORMAL_REFUND_REFUSED', `微信支付未受理异常退款：${err.message}`);
+        gatewayFailure(err);
+      }
+      await failed.update({ failure: 'abnormal', abnormalType: 'USER_BANK_CARD', status: 'processing' });
+      await applyRefundState(failed, order, r);
+      return { refund: failed, created: true };
+    }
+    // CLOSED (or never reached WeChat): the money is ours again — a new refund number for what is left of it.
+    const amountFen = Math.min(failed.amountFen, order.amountFen - (await refundedOf(order.id)));
+    if (amountFen < 1) throw conflict('ORDER_FULLY_REFUNDED', '该订单已无可退金额，无需重新退款');
+    const n =
+      (await PayRefund.count({ where: { orderId: order.id, outRefundNo: { [Op.like]: `${order.outTradeNo}RT%` } } })) +
+      1;
+    const retry = await tx(async (t) => {
+      const created = await PayRefund.create(
+        {
+          outRefundNo: `${order.outTradeNo}RT${n}`,
+          orderId: order.id,
+          amountFen,
+          reason: req.reason.slice(0, 80),
+          status: 'processing',
+        },
+        { transaction: t },
+      );
+      await failed.update({ failure: 'closed', retriedBy: created.outRefundNo }, { transaction: t });
+      return created;
+    });
+    await sendRefund(order, retry);
+    return { refund: retry, created: true };
   });
 }
 
@@ -289,31 +389,41 @@ export async function refundForSubject(subject: PaySubject, reason: string) {
   return { refunds, created };
 }
 
-async function applyRefundState(
-  refund: PayRefund,
-  order: PayOrder,
-  status: string,
-  refundId?: string,
-  successTime?: string,
-) {
-  if (status === 'SUCCESS') {
+/** What WeChat says about a refund: an apply/query answer or a notification's resource. */
+type RefundWord = Pick<Refund, 'refund_id' | 'success_time' | 'user_received_account'> & { status: string };
+const wordOf = (r: RefundNotifyResource): RefundWord => ({ ...r, status: r.refund_status });
+
+async function applyRefundState(refund: PayRefund, order: PayOrder, w: RefundWord) {
+  const account = w.user_received_account ? { receivedAccount: w.user_received_account.slice(0, 64) } : {};
+  if (w.status === 'SUCCESS') {
     // told once: a WeChat notification of a refund already seen as succeeded (by query) changes nothing
     const already = refund.status === 'success';
     await refund.update({
       status: 'success',
-      refundId: refundId ?? refund.refundId,
-      succeededAt: successTime ? new Date(successTime) : new Date(),
+      refundId: w.refund_id ?? refund.refundId,
+      succeededAt: w.success_time ? new Date(w.success_time) : new Date(),
+      ...account,
     });
     // a part refund (a lowered price) leaves the order paid; it is refunded once nothing of it is left
     if ((await refundedOf(order.id, refund.outRefundNo)) + refund.amountFen >= order.amountFen)
       await order.update({ status: 'refunded' });
     if (!already) await subjectHandlers.get(order.subjectType)?.onOrderRefunded?.(order, refund);
-  } else if (status === 'CLOSED' || status === 'ABNORMAL') {
-    await refund.update({ status: 'failed', refundId: refundId ?? refund.refundId });
-  } else if (refundId && !refund.refundId) {
-    await refund.update({ refundId });
+  } else if (w.status === 'CLOSED' || w.status === 'ABNORMAL') {
+    // an ABNORMAL word older than our 发起异常退款 (a late notification) does not undo it
+    if (w.status === 'ABNORMAL' && refund.abnormalType && refund.status !== 'failed') return;
+    await refund.update({
+      status: 'failed',
+      failure: w.status === 'CLOSED' ? 'closed' : 'abnormal',
+      refundId: w.refund_id ?? refund.refundId,
+      ...account,
+    });
+  } else if (w.refund_id && !refund.refundId) {
+    await refund.update({ refundId: w.refund_id });
   }
 }
+
+/** Refunds that failed and are not done again yet: the ones 收费管理 must act on. */
+export const needsRetry = (r: Pick<PayRefund, 'status' | 'retriedBy'>) => r.status === 'failed' && !r.retriedBy;
 
 export interface RefundView {
   outRefundNo: string;
@@ -400,7 +510,7 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
   await orderLock(order.outTradeNo, async () => {
     if (await PayNotification.findByPk(n.id)) return;
     await PayNotification.create({ id: n.id, eventType: n.eventType, outNo: r.out_refund_no });
-    await applyRefundState(refund, order, r.refund_status, r.refund_id, r.success_time);
+    await applyRefundState(refund, order, wordOf(r));
   });
 }
 
@@ -452,20 +562,9 @@ export async function reconcilePayments() {
     const order = (await PayOrder.findByPk(refund.orderId))!;
     const r = await client.queryRefund(refund.outRefundNo).catch(() => undefined);
     if (r === undefined) continue;
-    if (r === null) {
-      // WeChat never got it: submit again under the same out_refund_no.
-      const again = await client
-        .refund({
-          outTradeNo: order.outTradeNo,
-          outRefundNo: refund.outRefundNo,
-          totalFen: order.amountFen,
-          refundFen: refund.amountFen,
-          reason: refund.reason ?? undefined,
-          notifyUrl: pay().notifyUrl,
-        })
-        .catch(() => null);
-      if (again) await applyRefundState(refund, order, again.status, again.refund_id, again.success_time);
-    } else await applyRefundState(refund, order, r.status, r.refund_id, r.success_time);
+    // WeChat never got it: submit again under the same out_refund_no.
+    if (r === null) await sendRefund(order, refund);
+    else await applyRefundState(refund, order, r);
     refunds++;
   }
   return { paid, closed, refunds };

@@ -7,6 +7,7 @@
  */
 import crypto from 'node:crypto';
 import ExcelJS from 'exceljs';
+import { rowsToXlsx } from '../../kernel/sheets/export';
 import { z } from 'zod';
 import { infra, tx } from '../../infra';
 import { hashPassword } from '../../infra/crypto';
@@ -41,22 +42,20 @@ export async function exportUsers(actor: AdminActor, q: Filters): Promise<Buffer
   const page = await listUsers(actor, { ...q, page: 1, pageSize: MAX_USER_EXPORT + 1 });
   if (page.total > MAX_USER_EXPORT)
     throw unprocessable('EXPORT_TOO_LARGE', `最多导出 ${MAX_USER_EXPORT} 人，请按部门或条件缩小范围`);
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet('用户');
-  ws.columns = [
-    { header: '用户名', key: 'username', width: 16 },
-    { header: '姓名', key: 'name', width: 10 },
-    { header: '部门', key: 'dept', width: 16 },
-    { header: '岗位', key: 'post', width: 12 },
-    { header: '手机号', key: 'phone', width: 14 },
-    { header: '邮箱', key: 'email', width: 22 },
-    { header: '角色', key: 'roles', width: 20 },
-    { header: '状态', key: 'status', width: 8 },
-    { header: '创建时间', key: 'createdAt', width: 18 },
-  ];
-  ws.getRow(1).font = { bold: true };
-  for (const u of page.items)
-    ws.addRow({
+  return rowsToXlsx(
+    '用户',
+    [
+      ['用户名', 'username', 16],
+      ['姓名', 'name', 10],
+      ['部门', 'dept', 16],
+      ['岗位', 'post', 12],
+      ['手机号', 'phone', 14],
+      ['邮箱', 'email', 22],
+      ['角色', 'roles', 20],
+      ['状态', 'status', 8],
+      ['创建时间', 'createdAt', 18],
+    ],
+    page.items.map((u) => ({
       username: u.username,
       name: u.name,
       dept: u.deptName ?? '',
@@ -66,8 +65,8 @@ export async function exportUsers(actor: AdminActor, q: Filters): Promise<Buffer
       roles: u.roles.map((r) => r.name).join('、'),
       status: STATUS_LABEL[u.status] ?? u.status,
       createdAt: shanghaiWall(new Date(u.createdAt).toISOString()),
-    });
-  return Buffer.from(await wb.xlsx.writeBuffer());
+    })),
+  );
 }
 
 /** The import template: the headers, one example row and what each column takes. */
