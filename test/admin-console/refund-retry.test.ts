@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { startStack } from '../support/stack';
-import { call } from '../support/api';
+import { bookAsApp, call } from '../support/api';
 import { newDoctor, newSchedule, patient, tomorrow } from '../support/booking';
 import {
   closeBrowser,
@@ -21,7 +21,7 @@ import { PayOrder } from '../../bff/src/modules/payment/models';
 async function failedRefund(scheduleId: number, outcome: 'CLOSED' | 'ABNORMAL') {
   const { pay } = await startStack();
   const p = await patient();
-  const b = await call('POST', '/api/mp/appointments', {
+  const b = await bookAsApp({
     token: p.token,
     body: { scheduleId, patientId: p.patientId },
   });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { startStack } from '../support/stack';
 import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
-import { call, loginAs } from '../support/api';
+import { bookAsApp, call, loginAs } from '../support/api';
 import { makeIdCard } from '../support/idcard';
 import { newDoctor, newSchedule } from '../support/booking';
 import { PayOrder, PayRefund } from '../../bff/src/modules/payment/models';
@@ -31,7 +31,7 @@ describe('miniprogram h5: 我的订单 shows failed and retried refunds (Chromiu
     });
     assert.equal(member.status, 201, JSON.stringify(member.body));
     const s = await newSchedule((await newDoctor('皮肤科', '卫退款')).id, { feeFen: 2500, slotCount: 3 });
-    const booked = await call('POST', '/api/mp/appointments', {
+    const booked = await bookAsApp({
       token,
       body: { scheduleId: s.id, patientId: member.body.id },
     });

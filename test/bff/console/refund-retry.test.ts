@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { startStack } from '../../support/stack';
-import { call, loginAs } from '../../support/api';
+import { bookAsApp, call, loginAs } from '../../support/api';
 import { staffWithPerms } from '../../support/accounts';
 import { admin, newDoctor, newSchedule, patient, tomorrow } from '../../support/booking';
 import { PayOrder, PayRefund } from '../../../bff/src/modules/payment/models';
@@ -19,7 +19,7 @@ const FEE = 2500;
 async function paidBooking(scheduleId: number) {
   const { pay } = await startStack();
   const p = await patient();
-  const r = await call('POST', '/api/mp/appointments', {
+  const r = await bookAsApp({
     token: p.token,
     body: { scheduleId, patientId: p.patientId },
   });
