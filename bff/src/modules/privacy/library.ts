@@ -52,6 +52,37 @@ export async function publishedDocuments(t?: Transaction): Promise<Record<Consen
   return out;
 }
 
+/** The sections that differ between two texts of a document, by heading: added, changed (other text) or removed. */
+export function sectionChanges(before: Section[], after: Section[]) {
+  const text = (s: Section) => s.paragraphs.join('\n');
+  const old = new Map(before.map((s) => [s.heading, text(s)]));
+  const now = new Set(after.map((s) => s.heading));
+  return [
+    ...after.flatMap((s) =>
+      !old.has(s.heading)
+        ? [{ heading: s.heading, change: 'added' as const }]
+        : old.get(s.heading) !== text(s)
+          ? [{ heading: s.heading, change: 'changed' as const }]
+          : [],
+    ),
+    ...before.filter((s) => !now.has(s.heading)).map((s) => ({ heading: s.heading, change: 'removed' as const })),
+  ];
+}
+
+/**
+ * What changed in a kind since the version a patient agreed to: the published version's date and its sections
+ * compared with the agreed text (none listed when that text is no longer kept).
+ */
+export async function changesSince(kind: ConsentKind, agreedVersion: string) {
+  const rows = await PrivacyDocument.findAll({ where: { kind, status: { [Op.in]: ['published', 'superseded'] } } });
+  const published = rows.find((r) => r.status === 'published');
+  const agreed = rows.find((r) => r.version === agreedVersion);
+  return {
+    publishedAt: published?.publishedAt ?? null,
+    changes: published && agreed ? sectionChanges(sectionsOf(agreed.body), sectionsOf(published.body)) : [],
+  };
+}
+
 /** Base seed: the texts the product shipped with become version 1 of each kind (their version string kept, so
  * consents already given to them still count). Run at every start; a kind that has versions is left alone. */
 export async function seedDocuments() {
