@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { call, loginAs, mpLogin } from '../support/api';
+import { publishNewVersion } from '../support/privacy';
 
 type Outdated = {
   kind: string;
@@ -21,40 +22,6 @@ const outdated = async (token: string) => {
   return r.body.items;
 };
 
-/** A new version of `kind` through the console: its first section rewritten, a section added, the last one (when
- * there are several) dropped; returns the sections' changes as the BFF should list them. */
-async function publishChanged(admin: string, kind: string) {
-  const current = (await call('GET', '/api/admin/privacy/documents', { token: admin })).body.items.find(
-    (i: { kind: string }) => i.kind === kind,
-  ).published;
-  type Section = { heading: string; paragraphs: string[] };
-  const sections: Section[] = (await call('GET', `/api/mp/privacy/documents/${kind}`)).body.sections;
-  const text = (s: Section) => [...(s.heading ? [`## ${s.heading}`] : []), ...s.paragraphs].join('\n');
-  const [first, ...rest] = sections;
-  const marker = `新增说明${crypto.randomBytes(3).toString('hex')}`;
-  const body = [
-    text({ ...first, paragraphs: [...first.paragraphs, '我们补充了一句说明。'] }),
-    ...rest.slice(0, rest.length ? -1 : undefined).map(text),
-    `## ${marker}\n随访提醒需要处理您的就诊信息。`,
-  ].join('\n\n');
-  const draft = await call('PUT', `/api/admin/privacy/documents/${kind}/draft`, {
-    token: admin,
-    body: { title: current.title, purpose: current.purpose, body },
-  });
-  assert.equal(draft.status, 200, JSON.stringify(draft.body));
-  const published = await call('POST', `/api/admin/privacy/documents/${kind}/publish`, { token: admin });
-  assert.equal(published.status, 200, JSON.stringify(published.body));
-  return {
-    before: current.version as string,
-    version: published.body.version as string,
-    changes: [
-      { heading: first.heading, change: 'changed' },
-      { heading: marker, change: 'added' },
-      ...(rest.length ? [{ heading: rest.at(-1)!.heading, change: 'removed' }] : []),
-    ],
-  };
-}
-
 describe('privacy: which of my consents are outdated after 协议管理 publishes a new version', () => {
   it('lists what I agreed to in an older version, with what changed; answering either way takes it off', async () => {
     const admin = await loginAs('admin');
@@ -62,7 +29,7 @@ describe('privacy: which of my consents are outdated after 协议管理 publishe
     const neverAsked = await mpLogin(`o_od_${crypto.randomBytes(8).toString('hex')}`, { consent: false });
     assert.deepEqual(await outdated(agreedBefore.accessToken), [], 'nothing new yet');
 
-    const health = await publishChanged(admin, 'health_data');
+    const health = await publishNewVersion(admin, 'health_data');
     const agreedAfter = await mpLogin(`o_od_${crypto.randomBytes(8).toString('hex')}`);
 
     const mine = await outdated(agreedBefore.accessToken);
@@ -94,7 +61,7 @@ describe('privacy: which of my consents are outdated after 协议管理 publishe
     assert.deepEqual(await outdated(agreedBefore.accessToken), []);
 
     // refusing the next version is an answer too: recorded for that version, not asked again
-    const next = await publishChanged(admin, 'health_data');
+    const next = await publishNewVersion(admin, 'health_data');
     const again = await outdated(agreedBefore.accessToken);
     assert.deepEqual(
       again.map((i) => [i.agreedVersion, i.version]),

@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import type {
   ConsentList as ConsentListS,
   DeleteAccountResult as DeleteAccountResultS,
+  OutdatedConsentList as OutdatedConsentListS,
   PolicyDocument as PolicyDocumentS,
 } from '@bff/modules/privacy/schemas'
 import type { ConsentKind } from '@bff/modules/privacy/kinds'
@@ -13,11 +14,15 @@ export type { ConsentKind }
 export type PolicyDocument = Json<z.infer<typeof PolicyDocumentS>>
 export type ConsentList = Json<z.infer<typeof ConsentListS>>
 export type ConsentState = ConsentList['items'][number]
+export type OutdatedConsent = Json<z.infer<typeof OutdatedConsentListS>>['items'][number]
 
 /** Public: readable after 退出登录 too. */
 export const getDocument = (kind: ConsentKind, opts?: RequestOptions) =>
   http.get<PolicyDocument>(`/api/mp/privacy/documents/${kind}`, { ...opts, anonymous: true })
 export const myConsents = (opts?: RequestOptions) => http.get<ConsentList>('/api/mp/privacy/consents', opts)
+/** What I agreed to in a version older than the one published now (asked again when the app opens). */
+export const outdatedConsents = (opts?: RequestOptions) =>
+  http.get<{ items: OutdatedConsent[] }>('/api/mp/privacy/consents/outdated', opts)
 export const answerConsents = (
   answers: { kind: ConsentKind; version: string; granted: boolean }[],
   opts?: RequestOptions,
