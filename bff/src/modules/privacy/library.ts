@@ -13,6 +13,7 @@ import { PrivacyDocument } from './models';
 import type { DocumentDraft } from './schemas';
 
 type Section = PolicyDocument['sections'][number];
+type SectionChange = { heading: string; change: 'added' | 'changed' | 'removed' };
 
 /** "## 标题" lines open a section; other non-empty lines are its paragraphs (text before any heading: no heading). */
 export function sectionsOf(body: string): Section[] {
@@ -53,20 +54,17 @@ export async function publishedDocuments(t?: Transaction): Promise<Record<Consen
 }
 
 /** The sections that differ between two texts of a document, by heading: added, changed (other text) or removed. */
-export function sectionChanges(before: Section[], after: Section[]) {
+export function sectionChanges(before: Section[], after: Section[]): SectionChange[] {
   const text = (s: Section) => s.paragraphs.join('\n');
   const old = new Map(before.map((s) => [s.heading, text(s)]));
   const now = new Set(after.map((s) => s.heading));
-  return [
-    ...after.flatMap((s) =>
-      !old.has(s.heading)
-        ? [{ heading: s.heading, change: 'added' as const }]
-        : old.get(s.heading) !== text(s)
-          ? [{ heading: s.heading, change: 'changed' as const }]
-          : [],
-    ),
-    ...before.filter((s) => !now.has(s.heading)).map((s) => ({ heading: s.heading, change: 'removed' as const })),
-  ];
+  const changes: SectionChange[] = [];
+  for (const s of after) {
+    if (!old.has(s.heading)) changes.push({ heading: s.heading, change: 'added' });
+    else if (old.get(s.heading) !== text(s)) changes.push({ heading: s.heading, change: 'changed' });
+  }
+  for (const s of before) if (!now.has(s.heading)) changes.push({ heading: s.heading, change: 'removed' });
+  return changes;
 }
 
 /**
