@@ -65,12 +65,15 @@ describe('miniprogram h5: asked again at app open after 协议管理 publishes a
     await shot('prompt');
     await accessible('协议更新提示');
 
-    // the link opens the new text; coming back, the question is still there
+    // the link opens the new text; agreed to there, coming back only the other document is still asked about
     await on('.consent-update-doc-health_data .consent-update-link').click();
     await on('.doc-heading', health.added).waitFor();
     assert.equal((await on('.doc-version').innerText()).trim(), `版本 ${health.version}`);
+    await on('.policy-agree').click();
+    await on('.policy-consent .consent-on').waitFor();
     await mp.page.goBack();
-    await sheet.waitFor();
+    await on('.consent-update-doc-privacy_policy').waitFor();
+    assert.equal(await mp.page.locator('.consent-update-doc-health_data').filter({ visible: true }).count(), 0);
 
     await on('.consent-update-agree').click();
     await sheet.waitFor({ state: 'hidden' });

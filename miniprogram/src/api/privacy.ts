@@ -23,10 +23,19 @@ export const myConsents = (opts?: RequestOptions) => http.get<ConsentList>('/api
 /** What I agreed to in a version older than the one published now (asked again when the app opens). */
 export const outdatedConsents = (opts?: RequestOptions) =>
   http.get<{ items: OutdatedConsent[] }>('/api/mp/privacy/consents/outdated', opts)
-export const answerConsents = (
+const answeredListeners: ((kinds: ConsentKind[]) => void)[] = []
+/** Told of every answer recorded, whichever screen gave it (the re-consent prompt drops what was answered). */
+export function onConsentsAnswered(f: (kinds: ConsentKind[]) => void): void {
+  answeredListeners.push(f)
+}
+export async function answerConsents(
   answers: { kind: ConsentKind; version: string; granted: boolean }[],
   opts?: RequestOptions,
-) => http.post<ConsentList>('/api/mp/privacy/consents', { answers }, opts)
+): Promise<ConsentList> {
+  const r = await http.post<ConsentList>('/api/mp/privacy/consents', { answers }, opts)
+  answeredListeners.forEach((f) => f(answers.map((a) => a.kind)))
+  return r
+}
 export const deleteAccount = () =>
   http.post<Json<z.infer<typeof DeleteAccountResultS>>>('/api/mp/account/delete', { confirm: '注销' }, { toast: false })
 

@@ -1,5 +1,11 @@
 import { reactive } from 'vue'
-import { answerConsents, outdatedConsents, type ConsentKind, type OutdatedConsent } from '@/api/privacy'
+import {
+  answerConsents,
+  onConsentsAnswered,
+  outdatedConsents,
+  type ConsentKind,
+  type OutdatedConsent,
+} from '@/api/privacy'
 import { ApiError } from '@/api/errors'
 import { ErrorCode } from '@bff/shared/error-codes'
 
@@ -24,10 +30,11 @@ export async function checkConsentUpdates(): Promise<void> {
   consentUpdate.error = ''
 }
 
-/** A document agreed to elsewhere (the policy page's 我已阅读并同意) no longer needs asking. */
-export function consentAnswered(kind: ConsentKind): void {
-  consentUpdate.items = consentUpdate.items.filter((i) => i.kind !== kind)
-}
+// A document answered on another screen (the policy page's 我已阅读并同意, the consents of 添加就诊人, 设置) is not
+// asked about again.
+onConsentsAnswered((kinds) => {
+  consentUpdate.items = consentUpdate.items.filter((i) => !kinds.includes(i.kind))
+})
 
 /** Records the answer for every listed document's new version; true when recorded. */
 export async function answerConsentUpdate(granted: boolean): Promise<boolean> {
