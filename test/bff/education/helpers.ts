@@ -30,11 +30,17 @@ export async function staff(role: 'chief_physician' | 'physician', dept: string)
   return { id: r.body.id as number, username, token: login.accessToken, deptId: r.body.deptId as number };
 }
 
-// One login per role and process: the BFF limits logins per user (LOGIN_RATE_PER_USER_PER_MIN).
+// One login per role while its access token lasts: the BFF limits logins per user (LOGIN_RATE_PER_USER_PER_MIN), and
+// a whole run takes longer than one token lives (ACCESS_TOKEN_TTL_SEC, 15 min), so a token near its end is renewed.
 const tokens = new Map<string, Promise<string>>();
-const tokenOf = (role: 'chief' | 'doctor') => {
-  if (!tokens.has(role)) tokens.set(role, loginAs(role));
-  return tokens.get(role)!;
+const expiresAt = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { exp: number }).exp * 1000;
+const tokenOf = async (role: 'chief' | 'doctor') => {
+  const held = tokens.get(role);
+  if (held && expiresAt(await held) - Date.now() > 120_000) return held;
+  const fresh = loginAs(role);
+  tokens.set(role, fresh);
+  return fresh;
 };
 export const chiefToken = () => tokenOf('chief');
 export const doctorToken = () => tokenOf('doctor');
