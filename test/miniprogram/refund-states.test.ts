@@ -73,6 +73,12 @@ describe('miniprogram h5: 我的订单 shows failed and retried refunds (Chromiu
     await mp.page.goBack();
     await on('.menu-orders').click();
     await on('.order-line', '退至 建设银行借记卡2468').waitFor();
+    // both retries are settled at WeChat Pay, but the card shows what the BFF answered when it loaded: wait for the
+    // card without a failure line (a failure that stays behind its retry fails here, after the wait)
+    await on('.order-card', order.outTradeNo)
+      .filter({ hasNotText: /未成功|原卡无法入账/ })
+      .waitFor()
+      .catch(() => undefined);
     const text = await on('.order-card', order.outTradeNo).innerText();
     assert.doesNotMatch(text, /未成功|原卡无法入账/, 'the failures are behind their retries');
     assert.match(text, /退款 ¥8\.00 · 已退回/);
