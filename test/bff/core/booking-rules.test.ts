@@ -211,6 +211,22 @@ describe('booking rules (both modes)', () => {
       const results = await Promise.all(accounts.map((acc, i) => book(acc.token, s.id, members[i].id)));
       assert.deepEqual(results.map((r) => r.status).sort(), [201, 409, 409]);
       assert.ok(results.filter((r) => r.status === 409).every((r) => r.body.error.code === 'ALREADY_BOOKED'));
+      // The booking's notice is written in its transaction: the winner has exactly one, the refused accounts none.
+      const appointmentNotices = await Promise.all(
+        accounts.map(async (acc) =>
+          (
+            (await call('GET', '/api/mp/notices', { token: acc.token })).body.items as {
+              link: { type: string; id: string } | null;
+            }[]
+          ).filter((n) => n.link?.type === 'appointment'),
+        ),
+      );
+      const winner = results.findIndex((r) => r.status === 201);
+      assert.deepEqual(
+        appointmentNotices.map((n) => n.length),
+        accounts.map((_, i) => (i === winner ? 1 : 0)),
+      );
+      assert.equal(appointmentNotices[winner][0].link!.id, String(results[winner].body.appointment.id));
     });
 
     it('a member deleted after the visit and added again can not book the same session again', async () => {

@@ -705,8 +705,8 @@ export const APPOINTMENT = 'appointment';
 const subjectOf = (a: Appointment): payment.PaySubject => ({ type: APPOINTMENT, id: a.id });
 
 /** Pay parameters for a pending appointment; the caller holds the appointment lock. */
-async function ensurePayment(a: Appointment, deptName?: string) {
-  const dept = deptName !== undefined ? { name: deptName } : await Dept.findByPk(a.deptId);
+async function ensurePayment(a: Appointment) {
+  const dept = await Dept.findByPk(a.deptId, { attributes: ['name'] });
   return payment.ensurePayment({
     subject: subjectOf(a),
     no: a.no,

@@ -170,15 +170,7 @@ async function scopedComment(actor: AdminActor, id: number) {
 
 /** Soft delete: the row stays (who deleted it and when); the route's operation log records the act. */
 export async function deleteComment(actor: AdminActor, id: number) {
-  const c = await scopedComment(actor, id);
-  await tx(async (t) => {
-    const [n] = await EduComment.update(
-      { deletedAt: new Date(), deletedBy: actor.userId },
-      { where: { id, deletedAt: null }, transaction: t },
-    );
-    if (n && c.status === 'published')
-      await EduContent.decrement('commentCount', { where: { id: c.contentId }, transaction: t });
-  });
+  await deleteComments(actor, [id]);
 }
 
 /**

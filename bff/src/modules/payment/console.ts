@@ -172,9 +172,14 @@ export async function refundByHand(actor: AdminActor, id: number, reason: string
       title: '退款通知',
       content: `您支付的 ${(o.amountFen / 100).toFixed(2)} 元（${SUBJECT_LABEL[o.subjectType] ?? '订单'}）已由医院办理退款，将原路退回。原因：${reason}`,
     });
+  return refundAnswer(o, refund.outRefundNo, created);
+}
+
+/** What a refund by hand answers: the order as the list shows it now, and the refund among its refunds. */
+async function refundAnswer(o: PayOrder, outRefundNo: string, created: boolean) {
   await o.reload();
   const [view] = await orderViews([o]);
-  return { created, refund: view.refunds.find((r) => r.outRefundNo === refund.outRefundNo)!, order: view };
+  return { created, refund: view.refunds.find((r) => r.outRefundNo === outRefundNo)!, order: view };
 }
 
 /**
@@ -192,9 +197,7 @@ export async function retryRefundByHand(actor: AdminActor, id: number, outRefund
       title: '退款通知',
       content: `您的 ${(refund.amountFen / 100).toFixed(2)} 元退款（${SUBJECT_LABEL[o.subjectType] ?? '订单'}）此前未能到账，医院已重新办理${refund.abnormalType ? `，将退至您提供的银行卡${refund.receivedAccount ? `（${refund.receivedAccount}）` : ''}` : '，将原路退回'}。`,
     });
-  await o.reload();
-  const [view] = await orderViews([o]);
-  return { created, refund: view.refunds.find((r) => r.outRefundNo === refund.outRefundNo)!, order: view };
+  return refundAnswer(o, refund.outRefundNo, created);
 }
 
 const time = (d: Date | null) => (d ? shanghaiDateTime(d) : '');
