@@ -42,6 +42,8 @@ export interface Admission {
   take(key: string, n: number): Promise<void>;
   give(key: string, ticket: Ticket): Promise<void>;
   forget(key: string): Promise<void>;
+  /** How many tickets are leased to requests still in flight (leases not run out); undefined when unknown. */
+  inFlight(key: string): Promise<number | undefined>;
 }
 
 const POOL_TTL_SEC = 60;
@@ -196,6 +198,13 @@ export class RedisAdmission implements Admission {
       .exec()
       .catch(() => undefined);
   }
+  async inFlight(key: string) {
+    try {
+      return await this.redis.zcount(this.keys(key).leases, `(${Date.now()}`, '+inf');
+    } catch {
+      return undefined;
+    }
+  }
   async forget(key: string) {
     const { pool, seq } = this.keys(key);
     // The sequence moves too, so a rebuild that read the database before this is not stored.
@@ -287,5 +296,9 @@ export class MemoryAdmission implements Admission {
   async forget(key: string) {
     this.bump(key);
     this.pools.delete(key);
+  }
+  async inFlight(key: string) {
+    const now = Date.now();
+    return [...(this.leases.get(key)?.values() ?? [])].filter((exp) => exp > now).length;
   }
 }

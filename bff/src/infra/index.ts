@@ -140,6 +140,17 @@ export async function closeInfra() {
   await i.sequelize.close();
 }
 
+/**
+ * One write statement outside any transaction (`fn` runs a single autocommit statement): on MariaDB it runs at once,
+ * its row locks held only while the server runs it; in embedded mode it waits its turn with the transactions
+ * (SQLite has one writer, and a write racing a transaction would wait on SQLite's busy timeout instead).
+ */
+export async function autocommit<T>(fn: () => Promise<T>): Promise<T> {
+  const i = infra();
+  if (i.config.embedded) return i.kv.withLock('sqlite-tx', fn, { waitMs: 30_000, ttlMs: 60_000 });
+  return fn();
+}
+
 /** InnoDB rolled the whole transaction back to break a deadlock; running it again is the documented remedy. */
 const isDeadlockVictim = (err: unknown) =>
   (err as { parent?: { code?: string } } | null)?.parent?.code === 'ER_LOCK_DEADLOCK';
@@ -152,7 +163,10 @@ const DEADLOCK_ATTEMPTS = 3;
  * On MariaDB a deadlock victim is run again (up to 3 times, after a short random pause), so `fn` must do nothing
  * but database work in `t`: no Redis, HTTP or WeChat calls whose effect would survive the rollback.
  */
-export async function tx<T>(fn: (t: Transaction) => Promise<T>, opts: { readCommitted?: boolean } = {}): Promise<T> {
+export async function tx<T>(
+  fn: (t: Transaction) => Promise<T>,
+  opts: { readCommitted?: boolean; repeatableRead?: boolean } = {},
+): Promise<T> {
   const i = infra();
   if (i.config.embedded)
     return i.kv.withLock('sqlite-tx', () => i.sequelize.transaction(fn), { waitMs: 30_000, ttlMs: 60_000 });
@@ -160,6 +174,9 @@ export async function tx<T>(fn: (t: Transaction) => Promise<T>, opts: { readComm
     try {
       if (opts.readCommitted)
         return await i.sequelize.transaction({ isolationLevel: 'READ COMMITTED' as Transaction.ISOLATION_LEVELS }, fn);
+      // Whatever the server's default: a locking read that must also lock the gaps (keep inserts out) needs this.
+      if (opts.repeatableRead)
+        return await i.sequelize.transaction({ isolationLevel: 'REPEATABLE READ' as Transaction.ISOLATION_LEVELS }, fn);
       return await i.sequelize.transaction(fn);
     } catch (err) {
       if (!isDeadlockVictim(err) || attempt >= DEADLOCK_ATTEMPTS) throw err;

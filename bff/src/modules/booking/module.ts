@@ -16,6 +16,7 @@ import {
   stopSchedule,
 } from './service';
 import { substituteSchedule } from './substitute';
+import { recountSeats } from './seat-recount';
 
 export const BOOKING_PERMS = {
   appointmentList: 'booking:appointment:list',
@@ -42,6 +43,8 @@ export const bookingModule: ModuleManifest = {
   },
   jobs: [
     { name: 'booking-hold-expiry', everyMs: 15_000, handler: () => expireHolds() },
+    // a seat taken for a booking whose process died before the insert: given back after two looks a minute apart
+    { name: 'booking-seat-recount', everyMs: 60_000, handler: () => recountSeats() },
     // the day-before reminder: hourly in the daytime (Beijing), so a booking made later that day is reminded too
     { name: 'booking-visit-reminder', cron: '0 0 8-20 * * *', handler: () => remindTomorrow() },
   ],

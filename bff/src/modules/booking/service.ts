@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Op, QueryTypes, col, literal, type Transaction, type WhereOptions } from 'sequelize';
-import { infra, tx } from '../../infra';
+import { autocommit, infra, tx } from '../../infra';
 import type { AdminActor, MpActor } from '../../http/actor';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors';
 import { dataScopeWhere } from '../system/authz';
@@ -432,6 +432,26 @@ export async function takeSlot(actor: MpActor, input: { scheduleId: number; pati
   }
 }
 
+/**
+ * Admitted requests' bookings being made in this process (takeNumberInDatabase), per session and account: their seat
+ * is counted before their booking is written, so a second tap finding the session full waits for them
+ * (takeSlotInDatabase). They never wait for anything of the kind themselves, so no two requests wait for each other.
+ */
+const admittedUnderWay = new Map<string, Set<Promise<unknown>>>();
+const underWayKey = (scheduleId: number, userId: number) => `${scheduleId}:${userId}`;
+
+async function trackedUnderWay<T>(key: string, p: Promise<T>): Promise<T> {
+  const set = admittedUnderWay.get(key) ?? new Set<Promise<unknown>>();
+  admittedUnderWay.set(key, set);
+  set.add(p);
+  try {
+    return await p;
+  } finally {
+    set.delete(p);
+    if (!set.size && admittedUnderWay.get(key) === set) admittedUnderWay.delete(key);
+  }
+}
+
 async function takeSlotAdmitted(actor: MpActor, input: { scheduleId: number; patientId: number }) {
   const limit = await infra().kv.hit(`booking:user:${actor.userId}`, cfg().BOOKING_RATE_PER_USER_PER_MIN, 60);
   if (!limit.allowed)
@@ -446,7 +466,10 @@ async function takeSlotAdmitted(actor: MpActor, input: { scheduleId: number; pat
   if (admission.answer === 'admitted') {
     const { ticket } = admission;
     try {
-      booked = await takeNumberInDatabase(actor, input, ticket.n);
+      booked = await trackedUnderWay(
+        underWayKey(input.scheduleId, actor.userId),
+        takeNumberInDatabase(actor, input, ticket.n),
+      );
     } catch (err) {
       await endAdmission(input.scheduleId, actor.userId, ticket, 'returned');
       throw err;
@@ -481,12 +504,22 @@ const noticeOfBooking = (a: Appointment, patientName: string, s: NamedSession, t
   notifyBooked(a, { patient: patientName, doctor: s.doctorName, dept: s.deptName }, t);
 
 /**
- * The booking of an admitted request, on the number the admission pool handed it, so nothing is chosen under a lock:
- * the account's row lock (limit, member still there), the insert — the unique indexes refuse a number or a person
- * already held — its notice, and last the session's booked count, by a conditional update that re-checks that the session is
- * open, unchanged and not full. The session's row lock is held from that one statement to the commit, where the
- * database-chosen path below holds it for all eight. 'disagrees' when the database doesn't agree with the pool (the
- * number is held, the session is full or was changed meanwhile): the caller then lets the database choose.
+ * The booking of an admitted request, on the number the admission pool handed it, so nothing is chosen under a lock.
+ *
+ * The seat is taken first, by one autocommit conditional update of the session's booked count (`reserveSeat`: the
+ * session still open, unchanged and not full), so the session's row is held for that one statement inside MariaDB
+ * only — not from an update to a commit an event-loop turn later, which made a rush's winners queue for the row
+ * and hold pooled connections while they queued. Then the booking's transaction, which never touches the session's
+ * row: the account's row lock (limit, member still there), the insert — the unique indexes refuse a number or a
+ * person already held — its notice, and a plain read that the session is still the one the seat was taken on
+ * (`sessionAsReserved`, see there why that is enough against a 停诊 or a change racing it). If anything fails the seat
+ * is given back (`giveSeatBack`) before the error goes on. 'disagrees' when the database doesn't agree with the pool
+ * (the number is held, the session is full or was changed meanwhile): the caller then lets the database choose.
+ *
+ * Between the two steps the count is one above the live bookings: that only refuses (never oversells) — a
+ * database-chosen booking, a waitlist offer or a late payment sees the seat as taken, a 加号/改时间/改价 sees the
+ * session as booked — and it lasts one transaction. A process that dies between the two leaves it one too high for
+ * good; `recountSeats` (a job) puts that right.
  */
 async function takeNumberInDatabase(
   actor: MpActor,
@@ -502,6 +535,7 @@ async function takeNumberInDatabase(
   ]);
   assertBookable(s);
   if (s.bookedCount >= s.slotCount || seq > s.slotCount) return 'disagrees';
+  if (!(await reserveSeat(s))) return 'disagrees';
   try {
     return await tx(
       async (t) => {
@@ -515,38 +549,118 @@ async function takeNumberInDatabase(
           { transaction: t },
         );
         await noticeOfBooking(a, patient.name, s, t);
-        const [counted] = await Schedule.update(
-          { bookedCount: literal('booked_count + 1') },
-          {
-            where: {
-              id: s.id,
-              status: 'open',
-              slotCount: s.slotCount,
-              startTime: s.startTime,
-              endTime: s.endTime,
-              bookedCount: { [Op.lt]: col('slot_count') },
-            },
-            transaction: t,
-          },
-        );
-        if (!counted) throw DISAGREES;
+        if (!(await sessionAsReserved(s, t))) throw DISAGREES;
         return { appt: a, patientName: patient.name, session: s };
       },
       { readCommitted: true },
     );
   } catch (err) {
+    await giveSeatBack(s);
     if (err === DISAGREES || (uniqueViolation(err) && numberHeld(err))) return 'disagrees';
     if (uniqueViolation(err)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
     throw err;
   }
 }
 
+/** What a seat taken before the booking's transaction was taken on: the session as the request read it. */
+const reservedOn = (s: Schedule) => ({
+  id: s.id,
+  status: 'open' as const,
+  slotCount: s.slotCount,
+  startTime: s.startTime,
+  endTime: s.endTime,
+  doctorId: s.doctorId,
+  feeFen: s.feeFen,
+});
+
+/**
+ * Takes a seat of the session as read (open, same size, times, doctor and fee, not full) by one autocommit
+ * statement: no transaction, so the row is locked only while MariaDB runs it. Whether it took one.
+ */
+async function reserveSeat(s: Schedule) {
+  const [taken] = await autocommit(() =>
+    Schedule.update(
+      { bookedCount: literal('booked_count + 1') },
+      { where: { ...reservedOn(s), bookedCount: { [Op.lt]: col('slot_count') } } },
+    ),
+  );
+  return taken > 0;
+}
+
+/**
+ * Gives back a seat `reserveSeat` took when the booking did not follow; never throws (the booking's own error is
+ * what the caller reports). `booked_count > 0`: a 停诊 meanwhile set the count to 0, and it must not go below.
+ * If this fails too, the count stays one too high — it only refuses — until `recountSeats` finds it.
+ */
+async function giveSeatBack(s: Schedule) {
+  try {
+    const [n] = await autocommit(() =>
+      Schedule.update(
+        { bookedCount: literal('booked_count - 1') },
+        { where: { id: s.id, bookedCount: { [Op.gt]: 0 } } },
+      ),
+    );
+    if (!n) return;
+    // a listing read while the seat was out shows one seat fewer until it is reloaded
+    await listingsChanged(s);
+    // and someone may have joined the waitlist while it looked full: the seat is theirs first
+    if (await WaitlistEntry.count({ where: { scheduleId: s.id, status: 'waiting' } }))
+      await offerFreedSlots(s.id).catch((err) =>
+        infra().log.error({ err, scheduleId: s.id }, 'waitlist offer after a seat given back failed'),
+      );
+  } catch (err) {
+    infra().log.error({ err, scheduleId: s.id }, 'a reserved seat could not be given back; the seat recount will');
+  }
+}
+
+/**
+ * Inside the booking's transaction, after its insert: the session is still the one the seat was taken on. A
+ * plain read (READ COMMITTED: the latest committed row, no lock, no wait), so no winner queues for the row again.
+ *
+ * Why that is enough against what changes a session under its row lock and then looks at its bookings — 停诊
+ * (stops it and every live booking), 替诊 (moves them to another doctor) and a smaller size (must not drop a held
+ * number): each reads the session's appointments with a locking read in REPEATABLE READ (`lockSessionAppointments`),
+ * which locks them and the gaps between them. So either this booking's insert came first — the locking read waits
+ * for this transaction to end and then sees the booking, and the 停诊/替诊/resize handles it like any other — or the
+ * locking read came first, and then this insert waits for that change to commit (the gap is locked), after which
+ * this read sees the session changed and the booking is rolled back (seat given back, 'disagrees'). No order
+ * leaves a live booking that the change missed. Embedded mode runs transactions one at a time: the read alone does.
+ */
+async function sessionAsReserved(s: Schedule, t: Transaction) {
+  return (await Schedule.count({ where: reservedOn(s), transaction: t })) > 0;
+}
+
+/**
+ * Every appointment of a session (live or not), read with a locking read: the caller's transaction must hold the
+ * session's row lock and run in REPEATABLE READ (`tx(…, { repeatableRead: true })`), so the index range of the
+ * session is locked with its gaps — a booking inserted by a transaction still running is waited for and seen, and
+ * one not yet inserted waits until the caller commits (see `sessionAsReserved`).
+ */
+export function lockSessionAppointments(scheduleId: number, t: Transaction) {
+  return Appointment.findAll({ where: { scheduleId }, transaction: t, lock: t.LOCK.UPDATE });
+}
+
+const FULL_AFTER_EARLIER = new Error('full, and an earlier tap of this account is still being answered');
+
 /** The booking decided by the database: the schedule's row lock, then the account's, then the lowest free number. */
 async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; patientId: number }): Promise<Booked> {
   const member = await ownPatient(actor, input.patientId);
   const fast = await sessionWithNames(input.scheduleId);
   assertBookable(fast);
-  if (fast.bookedCount >= fast.slotCount) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+  // A second tap finding the session full may be finding the seat its first tap took and is still inserting (the
+  // seat is counted before the booking is written): it waits for the first's answer — outside any transaction —
+  // and is told "already booked" if that holds the seat. (A first tap answered by another process is not waited
+  // for: then "full", a refusal all the same.)
+  const full = async () => {
+    const earlier = [...(admittedUnderWay.get(underWayKey(input.scheduleId, actor.userId)) ?? [])];
+    if (earlier.length) {
+      await Promise.allSettled(earlier);
+      if (await Appointment.count({ where: { scheduleId: fast.id, activePerson: member.idCardHash } }))
+        return conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+    }
+    return conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+  };
+  if (fast.bookedCount >= fast.slotCount) throw await full();
   await checkPatientRules(actor);
   try {
     return await tx(
@@ -557,6 +671,7 @@ async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; p
         if (s.bookedCount >= s.slotCount) {
           if (await Appointment.count({ where: { scheduleId: s.id, activePerson: member.idCardHash }, transaction: t }))
             throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+          if (admittedUnderWay.has(underWayKey(s.id, actor.userId))) throw FULL_AFTER_EARLIER;
           throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
         }
         const patient = await lockAccountFor(actor, input.patientId, t);
@@ -581,6 +696,7 @@ async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; p
       { readCommitted: true },
     );
   } catch (err) {
+    if (err === FULL_AFTER_EARLIER) throw await full();
     if (uniqueViolation(err)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
     throw err;
   }
@@ -1046,35 +1162,39 @@ export async function heldNumbers(scheduleId: number) {
 
 /** The highest slot number a live booking holds on a schedule (0 for none); scheduling asks before shrinking it. */
 export async function highestHeldSeat(scheduleId: number, t: Transaction) {
-  return (
-    ((await Appointment.max('seqNo', { where: { scheduleId, status: HOLDING }, transaction: t })) as number | null) ?? 0
-  );
+  // a locking read: a booking whose seat was taken and whose insert is still running is waited for and counted
+  const live = (await lockSessionAppointments(scheduleId, t)).filter((a) => HOLDING.includes(a.status));
+  return Math.max(0, ...live.map((a) => a.seqNo));
 }
 
 export async function stopSchedule(actor: AdminActor, id: number, reason: string) {
   await scopedSchedule(actor, id);
-  const affected = await tx(async (t) => {
-    const s = (await Schedule.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;
-    if (s.status === 'stopped') throw conflict('SCHEDULE_STOPPED', '该排班已停诊');
-    const holding = await Appointment.findAll({ where: { scheduleId: id, status: HOLDING }, transaction: t });
-    for (const a of holding)
-      await a.update(
-        {
-          status: 'stopped',
-          activeSeq: null,
-          activePerson: null,
-          cancelledAt: new Date(),
-          cancelReason: `停诊：${reason}`,
-        },
-        { transaction: t },
+  const affected = await tx(
+    async (t) => {
+      const s = (await Schedule.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;
+      if (s.status === 'stopped') throw conflict('SCHEDULE_STOPPED', '该排班已停诊');
+      // locking read: a booking inserted after its seat was taken, not yet committed, is stopped too (sessionAsReserved)
+      const holding = (await lockSessionAppointments(id, t)).filter((a) => HOLDING.includes(a.status));
+      for (const a of holding)
+        await a.update(
+          {
+            status: 'stopped',
+            activeSeq: null,
+            activePerson: null,
+            cancelledAt: new Date(),
+            cancelReason: `停诊：${reason}`,
+          },
+          { transaction: t },
+        );
+      await WaitlistEntry.update(
+        { status: 'closed', activePerson: null },
+        { where: { scheduleId: id, status: 'waiting' }, transaction: t },
       );
-    await WaitlistEntry.update(
-      { status: 'closed', activePerson: null },
-      { where: { scheduleId: id, status: 'waiting' }, transaction: t },
-    );
-    await s.update({ status: 'stopped', stopReason: reason, bookedCount: 0 }, { transaction: t });
-    return { ids: holding.map((a) => a.id), schedule: s };
-  });
+      await s.update({ status: 'stopped', stopReason: reason, bookedCount: 0 }, { transaction: t });
+      return { ids: holding.map((a) => a.id), schedule: s };
+    },
+    { repeatableRead: true },
+  );
   await scheduleChanged(affected.schedule, 'recount');
   let refunded = 0;
   for (const appointmentId of affected.ids) {

@@ -20,6 +20,7 @@ import { PERIOD_LABEL } from '../../shared/clinic';
 import { chinaDay, shanghaiInstant } from '../../shared/time';
 import { Appointment, HOLDING } from './models';
 import { notify } from './notices';
+import { lockSessionAppointments } from './service';
 
 export async function substituteSchedule(
   actor: AdminActor,
@@ -33,36 +34,37 @@ export async function substituteSchedule(
   ]);
   let result: { schedule: Schedule; appointments: Appointment[] };
   try {
-    result = await tx(async (t) => {
-      const s = (await Schedule.findByPk(scheduleId, { transaction: t, lock: t.LOCK.UPDATE }))!;
-      if (s.status !== 'open') throw conflict('SCHEDULE_STOPPED', '该排班已停诊，不能安排替诊');
-      if (shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now())
-        throw conflict('SESSION_PASSED', '该时段已结束，不能安排替诊');
-      if (s.doctorId !== fromDoctor?.id) throw conflict('CONFLICT', '排班刚被修改，请刷新后重试');
-      const busy = await Schedule.findOne({
-        where: { doctorId: input.doctorId, clinicDate: s.clinicDate, period: s.period, id: { [Op.ne]: s.id } },
-        transaction: t,
-      });
-      if (busy) throw conflict('SCHEDULE_EXISTS', '替诊医生在该时段已有自己的排班');
-      await s.update(
-        {
-          doctorId: input.doctorId,
-          substituteFor: s.substituteFor ?? s.doctorId,
-          substituteReason: input.reason,
-          ...(subFee !== null ? { feeFen: subFee } : {}),
-        },
-        { transaction: t },
-      );
-      const appointments = await Appointment.findAll({
-        where: { scheduleId, status: HOLDING },
-        transaction: t,
-      });
-      await Appointment.update(
-        { doctorId: input.doctorId },
-        { where: { id: appointments.map((a) => a.id) }, transaction: t },
-      );
-      return { schedule: s, appointments };
-    });
+    result = await tx(
+      async (t) => {
+        const s = (await Schedule.findByPk(scheduleId, { transaction: t, lock: t.LOCK.UPDATE }))!;
+        if (s.status !== 'open') throw conflict('SCHEDULE_STOPPED', '该排班已停诊，不能安排替诊');
+        if (shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now())
+          throw conflict('SESSION_PASSED', '该时段已结束，不能安排替诊');
+        if (s.doctorId !== fromDoctor?.id) throw conflict('CONFLICT', '排班刚被修改，请刷新后重试');
+        const busy = await Schedule.findOne({
+          where: { doctorId: input.doctorId, clinicDate: s.clinicDate, period: s.period, id: { [Op.ne]: s.id } },
+          transaction: t,
+        });
+        if (busy) throw conflict('SCHEDULE_EXISTS', '替诊医生在该时段已有自己的排班');
+        await s.update(
+          {
+            doctorId: input.doctorId,
+            substituteFor: s.substituteFor ?? s.doctorId,
+            substituteReason: input.reason,
+            ...(subFee !== null ? { feeFen: subFee } : {}),
+          },
+          { transaction: t },
+        );
+        // a locking read: a booking still being inserted is waited for and moved too (service's sessionAsReserved)
+        const appointments = (await lockSessionAppointments(scheduleId, t)).filter((a) => HOLDING.includes(a.status));
+        await Appointment.update(
+          { doctorId: input.doctorId },
+          { where: { id: appointments.map((a) => a.id) }, transaction: t },
+        );
+        return { schedule: s, appointments };
+      },
+      { repeatableRead: true },
+    );
   } catch (err) {
     // The (doctor, day, period) unique index is the last word when two substitutions race.
     if ((err as Error).name === 'SequelizeUniqueConstraintError')

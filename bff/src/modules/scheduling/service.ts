@@ -171,6 +171,14 @@ export function admitBooking(scheduleId: number, holder: number): Promise<Admit>
   );
 }
 
+/**
+ * How many admitted booking requests of a session are in flight (their numbers leased, leases not run out);
+ * undefined when the pool's store can't say. Booking's seat recount leaves a session alone while any are.
+ */
+export function admissionsInFlight(scheduleId: number): Promise<number | undefined> {
+  return infra().admission.inFlight(seatKey(scheduleId));
+}
+
 /** Ends an admitted booking request: the number was taken, goes back, or the pool is to be rebuilt. */
 export async function endAdmission(scheduleId: number, holder: number, ticket: Ticket, end: AdmissionEnd) {
   await infra().admission.done(seatKey(scheduleId), String(holder), ticket, end);
@@ -386,41 +394,46 @@ export async function updateSchedule(
     location?: string | null;
   },
 ) {
-  const updated = await tx(async (t) => {
-    const s = await Schedule.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
-    if (!s || !(await scopedSchedule(actor, id))) throw notFound('排班不存在');
-    if (s.status === 'stopped') throw conflict('SCHEDULE_STOPPED', '已停诊的排班不能修改');
-    if (input.feeFen !== undefined && input.feeFen !== s.feeFen && (await levelFeeOf(s.doctorId)) !== null)
-      throw conflict('FEE_FROM_LEVEL', '该医生的挂号费由号别决定，请在「医生管理」中修改号别或号别费用');
-    if (s.bookedCount > 0) {
-      const maxSeq = await scheduleBookings().highestHeldSeat(id, t);
-      if (input.slotCount !== undefined && input.slotCount < maxSeq)
-        throw conflict('SLOTS_IN_USE', `已有患者预约到第 ${maxSeq} 号，号源数不能少于 ${maxSeq}`);
-      if (input.feeFen !== undefined && input.feeFen !== s.feeFen)
-        throw conflict('FEE_LOCKED', '已有患者预约，不能修改挂号费');
-      if ((input.startTime && input.startTime !== s.startTime) || (input.endTime && input.endTime !== s.endTime)) {
-        throw conflict('TIME_LOCKED', '已有患者预约，不能修改就诊时间，请停诊后重新排班');
+  const updated = await tx(
+    async (t) => {
+      const s = await Schedule.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
+      if (!s || !(await scopedSchedule(actor, id))) throw notFound('排班不存在');
+      if (s.status === 'stopped') throw conflict('SCHEDULE_STOPPED', '已停诊的排班不能修改');
+      if (input.feeFen !== undefined && input.feeFen !== s.feeFen && (await levelFeeOf(s.doctorId)) !== null)
+        throw conflict('FEE_FROM_LEVEL', '该医生的挂号费由号别决定，请在「医生管理」中修改号别或号别费用');
+      if (s.bookedCount > 0) {
+        const maxSeq = await scheduleBookings().highestHeldSeat(id, t);
+        if (input.slotCount !== undefined && input.slotCount < maxSeq)
+          throw conflict('SLOTS_IN_USE', `已有患者预约到第 ${maxSeq} 号，号源数不能少于 ${maxSeq}`);
+        if (input.feeFen !== undefined && input.feeFen !== s.feeFen)
+          throw conflict('FEE_LOCKED', '已有患者预约，不能修改挂号费');
+        if ((input.startTime && input.startTime !== s.startTime) || (input.endTime && input.endTime !== s.endTime)) {
+          throw conflict('TIME_LOCKED', '已有患者预约，不能修改就诊时间，请停诊后重新排班');
+        }
       }
-    }
-    const next = {
-      startTime: input.startTime ?? s.startTime,
-      endTime: input.endTime ?? s.endTime,
-      slotCount: input.slotCount ?? s.slotCount,
-      clinicDate: s.clinicDate,
-      releaseAt: input.releaseAt ? new Date(input.releaseAt) : s.releaseAt,
-    };
-    const errors = checkTimes(next);
-    if (errors.length) throw unprocessable('INVALID_SCHEDULE', errors.join('；'));
-    await s.update(
-      {
-        ...next,
-        ...(input.feeFen !== undefined ? { feeFen: input.feeFen } : {}),
-        ...(input.location !== undefined ? { location: input.location } : {}),
-      },
-      { transaction: t },
-    );
-    return s;
-  });
+      const next = {
+        startTime: input.startTime ?? s.startTime,
+        endTime: input.endTime ?? s.endTime,
+        slotCount: input.slotCount ?? s.slotCount,
+        clinicDate: s.clinicDate,
+        releaseAt: input.releaseAt ? new Date(input.releaseAt) : s.releaseAt,
+      };
+      const errors = checkTimes(next);
+      if (errors.length) throw unprocessable('INVALID_SCHEDULE', errors.join('；'));
+      await s.update(
+        {
+          ...next,
+          ...(input.feeFen !== undefined ? { feeFen: input.feeFen } : {}),
+          ...(input.location !== undefined ? { location: input.location } : {}),
+        },
+        { transaction: t },
+      );
+      return s;
+      // REPEATABLE READ: highestHeldSeat's locking read must lock the session's gaps too (a booking whose seat was
+      // taken before this and whose insert is still running is waited for, or waits for this — see booking)
+    },
+    { repeatableRead: true },
+  );
   await scheduleChanged(updated, 'recount');
   return (await scheduleViews([updated]))[0];
 }

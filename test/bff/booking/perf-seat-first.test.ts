@@ -1,0 +1,257 @@
+/**
+ * A rush winner takes its seat before its booking's transaction (booking's takeNumberInDatabase: one autocommit
+ * conditional update of the session's count, then account lock, insert and notice without the session's row):
+ * - a booking that fails after its seat was taken gives the seat back: the count equals the live bookings, and the
+ *   seat is booked by the next patient;
+ * - the seat recount (job `booking-seat-recount`) puts right a count left one too high (a process that died between
+ *   the two steps): only when the same surplus is seen at two runs and no admitted request of the session is in
+ *   flight, by the smaller of the two surpluses, never below the live bookings; the listing shows the seat again and
+ *   it can be booked;
+ * - 停诊 racing with winners leaves no live booking on the stopped session (each winner's insert either is stopped
+ *   by the 停诊 or sees the session stopped and is rolled back).
+ */
+import assert from 'node:assert/strict';
+import { call, mpLogin } from '../../support/api';
+import { startStack } from '../../support/stack';
+import { makeIdCard } from '../../support/idcard';
+import { admin, manyPatients, newDoctor, newSchedule, patient } from '../../support/booking';
+import { admitBooking, endAdmission } from '../../../bff/src/modules/scheduling/service';
+import { Appointment, HOLDING } from '../../../bff/src/modules/booking/models';
+import { Schedule } from '../../../bff/src/modules/scheduling/models';
+import { Op, type Transaction } from 'sequelize';
+import { infra } from '../../../bff/src/infra';
+import { lockOwner } from '../../../bff/src/modules/patient/service';
+import { until } from '../../support/child';
+
+const book = (token: string, scheduleId: number, patientId: number) =>
+  call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
+
+/** Appointments that hold a number on the session (what the booked count must equal). */
+const live = (scheduleId: number) => Appointment.count({ where: { scheduleId, activeSeq: { [Op.ne]: null } } });
+const booked = async (scheduleId: number) => (await Schedule.findByPk(scheduleId))!.bookedCount;
+const remaining = async (scheduleId: number) =>
+  (await call('GET', `/api/mp/booking/schedules/${scheduleId}`, { token: (await patient()).token })).body
+    .remaining as number;
+
+async function recount() {
+  const { running } = await startStack();
+  return (await running.infra.jobs.runNow('booking-seat-recount')) as { corrected: number; watching: number };
+}
+
+/** A login with a family member whose ID card is `idCard` (two accounts may add the same person). */
+async function memberOf(idCard: string) {
+  const login = await mpLogin();
+  const r = await call('POST', '/api/mp/patients', {
+    token: login.accessToken,
+    body: { name: '同一患者', idCard, phone: '13700002222', relation: 'self' },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return { token: login.accessToken, userId: login.user.id, patientId: r.body.id as number };
+}
+
+describe('booking: the seat taken before the booking transaction', function () {
+  this.timeout(180_000); // the first test boots the stack
+
+  it('a booking that fails after its seat was taken gives it back; the next patient books it', async () => {
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 2, feeFen: 0 });
+    // The same person added by two accounts: the second account's request passes every check made before the seat
+    // is taken, and only the insert (one live booking per person and session) refuses it.
+    const idCard = makeIdCard('1975-03-04', 321);
+    const [first, second] = [await memberOf(idCard), await memberOf(idCard)];
+    assert.equal((await book(first.token, s.id, first.patientId)).status, 201);
+    assert.equal(await booked(s.id), 1);
+
+    const refused = await book(second.token, s.id, second.patientId);
+    assert.equal(refused.status, 409, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'ALREADY_BOOKED');
+    assert.equal(await booked(s.id), 1, 'the seat taken for the refused booking was given back');
+    assert.equal(await booked(s.id), await live(s.id));
+
+    const other = await patient();
+    const r = await book(other.token, s.id, other.patientId);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.appointment.seqNo, 2);
+    assert.equal(await booked(s.id), 2);
+    assert.equal(await live(s.id), 2);
+  });
+
+  it('the recount corrects a surplus seen at two runs with nothing in flight, never below the live bookings', async () => {
+    // Only the runs below look (the scheduled ones would count as looks of their own); resumed at the end.
+    const job = '/api/admin/monitor/jobs/booking-seat-recount';
+    assert.equal((await call('POST', `${job}/pause`, { token: await admin() })).status, 200);
+    try {
+      await surplusCorrected();
+    } finally {
+      assert.equal((await call('POST', `${job}/resume`, { token: await admin() })).status, 200);
+    }
+  });
+
+  async function surplusCorrected() {
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 3, feeFen: 0 });
+    const p = await patient();
+    assert.equal((await book(p.token, s.id, p.patientId)).status, 201);
+    // A process that died between taking two seats and inserting: the count two above the one live booking.
+    await Schedule.increment('bookedCount', { by: 2, where: { id: s.id } });
+    assert.equal(await booked(s.id), 3);
+    assert.equal(await remaining(s.id), 0, 'the lost seats are not shown');
+    const q = await patient();
+    assert.equal((await book(q.token, s.id, q.patientId)).body.error?.code, 'SLOT_FULL');
+
+    // An admitted request in flight: its seat may be out, so the session is not even looked at.
+    const inFlight = await admitBooking(s.id, 999_999_101);
+    assert.ok(inFlight.answer === 'admitted');
+    await recount();
+    await recount();
+    assert.equal(await booked(s.id), 3, 'nothing corrected while a request of the session is in flight');
+    await endAdmission(s.id, 999_999_101, inFlight.ticket, 'returned');
+
+    // First look: the surplus is only noted (it could be a seat taken for a booking being made).
+    const firstLook = await recount();
+    assert.ok(firstLook.watching >= 1);
+    assert.equal(await booked(s.id), 3, 'a surplus seen once is left alone');
+    // Meanwhile one of the two comes back by itself (as a failed booking gives its seat back).
+    await Schedule.decrement('bookedCount', { by: 1, where: { id: s.id } });
+    // Second look: corrected by the smaller surplus of the two looks.
+    const secondLook = await recount();
+    assert.ok(secondLook.corrected >= 1);
+    assert.equal(await booked(s.id), 1);
+    assert.equal(await booked(s.id), await live(s.id), 'exactly the live bookings, not below');
+    assert.equal(await remaining(s.id), 2, 'the listing shows the seats again');
+
+    const r = await book(q.token, s.id, q.patientId);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(await booked(s.id), 2);
+    // A count that matches is never touched, however often the recount runs.
+    await recount();
+    await recount();
+    assert.equal(await booked(s.id), 2);
+    assert.equal(await live(s.id), 2);
+  }
+
+  /**
+   * A winner held between taking its seat and its insert: the test holds its account's row lock (the first thing the
+   * booking's transaction takes) until `meanwhile` has committed a change to the session.
+   */
+  async function heldWinner(
+    scheduleId: number,
+    p: { token: string; userId: number; patientId: number },
+    countWithSeat: number,
+    meanwhile: () => Promise<void>,
+  ) {
+    const t: Transaction = await infra().sequelize.transaction();
+    let answer: Promise<Awaited<ReturnType<typeof book>>>;
+    try {
+      await lockOwner(p.userId, t);
+      answer = book(p.token, scheduleId, p.patientId);
+      await until('the winner to take its seat', 30_000, async () =>
+        (await booked(scheduleId)) === countWithSeat ? true : undefined,
+      );
+      await meanwhile();
+    } finally {
+      await t.commit();
+    }
+    return answer;
+  }
+
+  it('a 停诊 committed between a winner taking its seat and its insert: the insert is rolled back', async () => {
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 2, feeFen: 0 });
+    const p = await patient();
+    const r = await heldWinner(s.id, p, 1, async () => {
+      const stopped = await call('POST', `/api/admin/scheduling/schedules/${s.id}/stop`, {
+        token: await admin(),
+        body: { reason: '医生临时出诊' },
+      });
+      assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
+      assert.equal(stopped.body.cancelled, 0, 'nothing inserted yet for the 停诊 to stop');
+    });
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'SCHEDULE_STOPPED');
+    assert.equal(await Appointment.count({ where: { scheduleId: s.id, status: HOLDING } }), 0);
+    assert.equal(await booked(s.id), 0, 'the seat given back did not take the count below zero');
+  });
+
+  it('a session made smaller between a winner taking its seat and its insert: no number above the new size', async () => {
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 3, feeFen: 0 });
+    const [a, b, p] = [await patient(), await patient(), await patient()];
+    assert.equal((await book(a.token, s.id, a.patientId)).body.appointment.seqNo, 1);
+    assert.equal((await book(b.token, s.id, b.patientId)).body.appointment.seqNo, 2);
+    const r = await heldWinner(s.id, p, 3, async () => {
+      // numbers 1 and 2 are held, number 3 is only being inserted: the console may take the session down to 2
+      const smaller = await call('PUT', `/api/admin/scheduling/schedules/${s.id}`, {
+        token: await admin(),
+        body: { slotCount: 2 },
+      });
+      assert.equal(smaller.status, 200, JSON.stringify(smaller.body));
+    });
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'SLOT_FULL');
+    const held = await Appointment.findAll({ where: { scheduleId: s.id, status: HOLDING } });
+    assert.deepEqual(held.map((x) => x.seqNo).sort(), [1, 2]);
+    assert.equal(await booked(s.id), 2);
+  });
+
+  it('a seat given back goes to a patient who joined the waitlist while the session looked full', async () => {
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 2, feeFen: 0 });
+    const idCard = makeIdCard('1968-07-08', 654);
+    const [first, second] = [await memberOf(idCard), await memberOf(idCard)];
+    assert.equal((await book(first.token, s.id, first.patientId)).status, 201);
+    const w = await patient();
+    let joinedId = 0;
+    // the same person from a second account: its seat is taken (the session looks full), then its insert is refused
+    const r = await heldWinner(s.id, second, 2, async () => {
+      const joined = await call('POST', '/api/mp/waitlist', {
+        token: w.token,
+        body: { scheduleId: s.id, patientId: w.patientId },
+      });
+      assert.equal(joined.status, 201, JSON.stringify(joined.body));
+      joinedId = joined.body.id;
+    });
+    assert.equal(r.body.error?.code, 'ALREADY_BOOKED');
+    const mine = (await call('GET', '/api/mp/waitlist', { token: w.token })).body as { id: number; status: string }[];
+    assert.equal(mine.find((e) => e.id === joinedId)?.status, 'offered');
+    assert.equal(await Appointment.count({ where: { scheduleId: s.id, userId: w.userId, status: HOLDING } }), 1);
+    assert.equal(await booked(s.id), 2);
+    assert.equal(await live(s.id), 2);
+  });
+
+  it('停诊 racing with the winners of a rush leaves no live booking on the stopped session', async function () {
+    this.timeout(240_000);
+    const SLOTS = 20;
+    for (let round = 0; round < 3; round++) {
+      const doctor = await newDoctor();
+      const s = await newSchedule(doctor.id, { slotCount: SLOTS, feeFen: 0 });
+      const takers = await manyPatients(SLOTS + 10);
+      const token = await admin();
+      const rush = takers.map((t) => book(t.token, s.id, t.patientId));
+      // the 停诊 goes in while the winners' bookings are being made (after the first answer in later rounds)
+      if (round > 0) await Promise.race(rush);
+      const stop = call('POST', `/api/admin/scheduling/schedules/${s.id}/stop`, {
+        token,
+        body: { reason: '医生临时出诊' },
+      });
+      const results = await Promise.all(rush);
+      const stopped = await stop;
+      assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
+      const bad = results.find(
+        (r) => r.status !== 201 && !(r.status === 409 && ['SLOT_FULL', 'SCHEDULE_STOPPED'].includes(r.body.error.code)),
+      );
+      assert.equal(bad, undefined, JSON.stringify(bad?.body));
+      const holding = await Appointment.count({ where: { scheduleId: s.id, status: HOLDING } });
+      assert.equal(holding, 0, `round ${round}: a live booking on a stopped session`);
+      assert.equal(await live(s.id), 0);
+      const after = (await Schedule.findByPk(s.id))!;
+      assert.equal(after.status, 'stopped');
+      assert.equal(after.bookedCount, 0, 'no seat given back below zero, none left counted');
+      // every booking answered 201 was stopped by the 停诊
+      const made = results.filter((r) => r.status === 201).map((r) => r.body.appointment.id as number);
+      const rows = await Appointment.findAll({ where: { id: made } });
+      assert.ok(rows.every((a) => a.status === 'stopped'));
+      console.log(`      round ${round}: ${made.length} booked before the 停诊, all stopped`);
+    }
+  });
+});
