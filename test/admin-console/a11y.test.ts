@@ -53,4 +53,25 @@ describe('console accessibility: axe-core, WCAG 2.1 AA (real Chromium)', functio
       assert.equal(v.length, 0, describeViolations(v));
     });
   }
+
+  // The main create/edit dialogs (新增角色 and 新建文章 are drawers: dialogs to assistive technology too), checked open,
+  // axe on the open overlay alone (the pages behind are checked above or by every-page).
+  for (const [name, path, open] of [
+    ['新增用户', '/system/user', '[data-test=user-add]'],
+    ['新增角色', '/system/role', '[data-test=role-add]'],
+    ['新增部门', '/system/dept', '[data-test=dept-add]'],
+    ['新增字典', '/system/dict', 'button:has-text("新增字典")'],
+    ['导入排班', '/clinic/schedule', '[data-test=sched-import]'],
+    ['新建文章', '/education/content', '[data-test=content-new-article]'],
+  ] as const) {
+    it(`the ${name} dialog has no violations`, async () => {
+      const s = await ch.loginAs('admin', path);
+      await s.page.click(open);
+      await s.page.waitForSelector('.el-overlay [role=dialog]:visible');
+      await ready(s.page);
+      const v = await wcagViolations(s.page, '.el-overlay:has([role=dialog])');
+      if (v.length) await s.shot(`dialog-${name}`);
+      assert.equal(v.length, 0, describeViolations(v));
+    });
+  }
 });

@@ -8,30 +8,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
-import { startStack } from '../support/stack';
 import { call, loginAs as apiLogin, bookAsApp } from '../support/api';
 import { newDoctor, newSchedule, patient } from '../support/booking';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-  type DemoUser,
-} from '../support/browser';
+import { field, type DemoUser } from '../support/browser';
+import { consoleHarness, type ConsolePage } from '../support/console-harness';
 import { addDays, shanghaiDate, shanghaiParts } from '../../bff/src/shared/time';
-
-let baseUrl = '';
-const open: ConsoleSession[] = [];
-
-async function consoleFor(who: DemoUser, landing: string): Promise<ConsoleSession> {
-  const s = await newConsole(baseUrl);
-  open.push(s);
-  await loginAs(s, who, landing);
-  return s;
-}
 
 interface DeptNode {
   name: string;
@@ -93,25 +74,12 @@ const mondayOf = (day: string) => addDays(day, -((new Date(`${day}T12:00:00Z`).g
 describe('门诊管理 console pages (real Chromium)', function () {
   this.timeout(240_000);
 
-  before(async function () {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-
-  afterEach(async () => {
-    while (open.length)
-      await open
-        .pop()!
-        .close()
-        .catch(() => undefined);
-  });
-
-  after(async () => {
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'clinic' });
+  const consoleFor = (who: DemoUser, landing: string): Promise<ConsolePage> => ch.loginAs(who, landing);
 
   it('排班管理: a department admin sees exactly the doctors of 内科 the BFF lets them schedule', async () => {
-    const { page } = await consoleFor('deptadmin', '/clinic/schedule');
+    const con = await consoleFor('deptadmin', '/clinic/schedule');
+    const { page } = con;
     const rows = await calendarDoctors(page);
     const subtree = await subtreeOf('内科');
     assert.ok(rows.length >= 6, `rows: ${JSON.stringify(rows)}`);
@@ -130,7 +98,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
       'the demo week has sessions',
     );
     assert.match(await page.locator('[data-test=sched-session-count]').first().innerText(), /^\d+\/\d+$/);
-    await screenshot(page, 'clinic-schedule-week');
+    await con.shot('schedule-week');
 
     // filtering by a department narrows the rows to it
     await page.click('[data-test=sched-filter-dept]');
@@ -145,11 +113,12 @@ describe('门诊管理 console pages (real Chromium)', function () {
     assert.ok((await calendarDoctors(page)).some((r) => r.key === 'liuyang'));
     await page.click('[data-test=sched-mode-month]');
     await page.waitForSelector('[data-test=sched-calendar] .cal.compact');
-    await screenshot(page, 'clinic-schedule-month');
+    await con.shot('schedule-month');
   });
 
   it('排班管理: downloads the template, imports a week for 心血管内科 with one bad row, commits, and stops a session', async () => {
-    const { page } = await consoleFor('deptadmin', '/clinic/schedule');
+    const con = await consoleFor('deptadmin', '/clinic/schedule');
+    const { page } = con;
     await page.waitForSelector('[data-test=sched-calendar]');
     await page.click('[data-test=sched-import]');
     await page.waitForSelector('[data-test=import-dialog]');
@@ -215,12 +184,12 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.waitForFunction((n) => document.querySelectorAll('[data-test^=import-row-]').length === n, rows.length);
     const order = await page.$$eval('[data-test^=import-row-]', (els) => els.map((e) => e.getAttribute('data-ok')));
     assert.equal(order[0], 'false', 'the bad row is listed first');
-    await screenshot(page, 'clinic-schedule-import-report');
+    await con.shot('schedule-import-report');
 
     await page.click('[data-test=import-commit]');
     await page.waitForSelector('[data-test=import-result]');
     assert.equal(await page.locator('[data-test=import-created]').innerText(), String(rows.length - 1));
-    await screenshot(page, 'clinic-schedule-import-done');
+    await con.shot('schedule-import-done');
     await page.click('[data-test=import-close]');
 
     // the sessions are in the calendar, in the cells of their doctor and day
@@ -237,7 +206,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
       1,
       'the bad row made nothing',
     );
-    await screenshot(page, 'clinic-schedule-imported');
+    await con.shot('schedule-imported');
 
     // create a session by clicking an empty cell: doctor and day come from the cell, money in yuan, release in China time
     await page.locator(`[data-test="sched-cell-liuyang-${day(2)}"]`).click({ position: { x: 20, y: 20 } });
@@ -276,7 +245,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.click('[data-test=stop-submit]');
     await page.waitForSelector('[data-test=stop-dialog] .el-form-item__error'); // a reason is required
     await page.fill(field('stop-reason'), '参加学术会议');
-    await screenshot(page, 'clinic-schedule-stop');
+    await con.shot('schedule-stop');
     await page.click('[data-test=stop-submit]');
     await page.waitForSelector('.el-message--success');
     await page.locator(`[data-test=sched-session-${id}][data-status=stopped]`).waitFor();
@@ -288,11 +257,12 @@ describe('门诊管理 console pages (real Chromium)', function () {
       .body;
     assert.equal(after.status, 'stopped');
     assert.equal(after.stopReason, '参加学术会议');
-    await screenshot(page, 'clinic-schedule-stopped');
+    await con.shot('schedule-stopped');
   });
 
   it('排班管理: a physician sees only their own sessions, read-only, with no import or stop', async () => {
-    const { page } = await consoleFor('doctor', '/clinic/schedule');
+    const con = await consoleFor('doctor', '/clinic/schedule');
+    const { page } = con;
     const rows = await calendarDoctors(page);
     assert.deepEqual(
       rows.map((r) => r.key),
@@ -313,19 +283,26 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.waitForSelector('[data-test=sched-form]');
     assert.equal(await page.locator('[data-test=sched-stop]').count(), 0);
     assert.equal(await page.locator('[data-test=sched-form-submit]').count(), 0);
-    await screenshot(page, 'clinic-schedule-physician');
+    await con.shot('schedule-physician');
     // and the BFF refuses the import with this browser's own session
-    const status = await page.evaluate(async () => {
-      const r = await fetch('/api/admin/scheduling/imports?filename=x.csv', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/octet-stream',
-          authorization: `Bearer ${localStorage.getItem('yiyun.admin.accessToken')}`,
-        },
-        body: 'a,b',
-      });
-      return r.status;
-    });
+    let status = 0;
+    await con.expectProblems(
+      /scheduling\/imports\?filename=x\.csv → 403/,
+      async () => {
+        status = await page.evaluate(async () => {
+          const r = await fetch('/api/admin/scheduling/imports?filename=x.csv', {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/octet-stream',
+              authorization: `Bearer ${localStorage.getItem('yiyun.admin.accessToken')}`,
+            },
+            body: 'a,b',
+          });
+          return r.status;
+        });
+      },
+      { toast: false },
+    );
     assert.equal(status, 403);
   });
   it('预约管理: an appointment booked and paid through the mini-program is found, marked visited, followed up and exported', async function () {
@@ -349,12 +326,13 @@ describe('门诊管理 console pages (real Chromium)', function () {
     assert.equal(booked.status, 201, JSON.stringify(booked.body));
     const paid = await call('POST', '/sim-wechatpay/__sim/pay', { body: booked.body.payment });
     assert.equal(paid.status, 200, JSON.stringify(paid.body));
-    await (await startStack()).pay.settled();
+    await ch.stack.pay.settled();
     const appt = (await call('GET', `/api/mp/appointments/${booked.body.appointment.id}`, { token: p.token })).body;
     assert.equal(appt.status, 'booked');
     const no: string = appt.no;
 
-    const { page } = await consoleFor('deptadmin', '/clinic/appointment');
+    const con = await consoleFor('deptadmin', '/clinic/appointment');
+    const { page } = con;
     await page.waitForSelector('[data-test=appt-table]');
     await page.fill(field('appt-filter-no'), no);
     await page.click('[data-test=query-search]');
@@ -374,7 +352,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
     ])
       assert.ok(text.includes(want), `row lacks ${want}: ${text}`);
     assert.match(text, /\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}/, 'the paid time is shown');
-    await screenshot(page, 'clinic-appointment');
+    await con.shot('appointment');
 
     // mark visited, after a confirmation
     await page.click(`[data-test="appt-visit-${no}"]`);
@@ -400,7 +378,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.click('[data-test=followup-submit]');
     await page.locator(`[data-test=followup-${fuId}][data-status=done]`).waitFor();
     assert.match(await page.locator(`[data-test=followup-result-${fuId}]`).innerText(), /血压 128\/82/);
-    await screenshot(page, 'clinic-appointment-drawer');
+    await con.shot('appointment-drawer');
     const fus = (
       await call('GET', `/api/admin/booking/appointments/${appt.id}/follow-ups`, { token: await apiLogin('deptadmin') })
     ).body;
@@ -448,7 +426,8 @@ describe('门诊管理 console pages (real Chromium)', function () {
     });
     assert.equal(fu.status, 201, JSON.stringify(fu.body));
 
-    const { page } = await consoleFor('chief', '/clinic/follow-up');
+    const con = await consoleFor('chief', '/clinic/follow-up');
+    const { page } = con;
     await page.waitForSelector('[data-test=fu-table]');
     // 待随访 (planned, from today on), narrowed to the plan date
     await page.click('[data-test=fu-view-planned]');
@@ -466,7 +445,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
       dates.join(','),
     );
     assert.equal(await page.locator(`[data-test=fu-status-${fu.body.id}]`).getAttribute('data-status'), 'planned');
-    await screenshot(page, 'clinic-follow-up');
+    await con.shot('follow-up');
 
     await page.click(`[data-test=fu-record-${fu.body.id}]`);
     await page.fill(field('followup-result'), '心电图正常，三个月后复诊');

@@ -5,22 +5,10 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import type { Page } from 'playwright-core';
-import { startStack } from '../support/stack';
 import { call, loginAs as apiLogin, replaceInitialPassword, unique } from '../support/api';
 import { User } from '../../bff/src/modules/system/models';
-import {
-  clickMenu,
-  closeBrowser,
-  DEMO,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  sidebarTitles,
-  type ConsoleSession,
-  type DemoUser,
-} from '../support/browser';
+import { clickMenu, DEMO, field, screenshot, sidebarTitles, type DemoUser } from '../support/browser';
+import { consoleHarness, type ConsolePage } from '../support/console-harness';
 
 // The seeded menus per role (docs/API.md and 门诊管理 from the scheduling/booking issue). Modules added later bring
 // more menus; those are checked against the BFF.
@@ -101,19 +89,6 @@ async function neikeSubtree(): Promise<string[]> {
   return names(find(tree)!);
 }
 
-let baseUrl = '';
-const open: ConsoleSession[] = [];
-
-async function consoleFor(
-  who?: DemoUser | { username: string; password: string },
-  landing?: string,
-): Promise<ConsoleSession> {
-  const s = await newConsole(baseUrl);
-  open.push(s);
-  if (who) await loginAs(s, who, landing);
-  return s;
-}
-
 /** Waits for a list page to finish loading and returns the texts of one data-test prefix in its rows. */
 async function rowKeys(page: Page, prefix: string): Promise<string[]> {
   await page.waitForFunction(() => !document.querySelector('.el-table .el-loading-mask'));
@@ -154,22 +129,13 @@ async function makeUser(roleKey?: string): Promise<{ id: number; username: strin
 describe('admin console (real Chromium)', function () {
   this.timeout(180_000);
 
-  before(async function () {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-
-  afterEach(async () => {
-    while (open.length)
-      await open
-        .pop()!
-        .close()
-        .catch(() => undefined);
-  });
-
-  after(async () => {
-    await closeBrowser();
-  });
+  // the screenshots keep their pages' own names (dashboard-…, system-…, monitor-…); failures are console-failed-…
+  const ch = consoleHarness({ shots: 'console' });
+  /** a profile logged in as `who` at `landing`, or a fresh logged-out one */
+  const consoleFor = (
+    who?: DemoUser | { username: string; password: string },
+    landing?: string,
+  ): Promise<ConsolePage> => (who ? ch.loginAs(who, landing) : ch.newPage());
 
   for (const role of Object.keys(EXPECTED_MENUS) as DemoUser[]) {
     it(`${role} logs in and sees exactly their menus`, async () => {
@@ -283,7 +249,7 @@ describe('admin console (real Chromium)', function () {
 
     // Put back on a required change while signed in (as a reset would): the next refused request leads to that page.
     await User.update({ mustChangePassword: true }, { where: { username } });
-    await clickMenu(np, '用户管理');
+    await newbie.expectProblems(/\/api\/admin\/system\/.* → 403/, () => clickMenu(np, '用户管理'), { toast: false });
     await np.waitForSelector('[data-test=page-change-password]');
     assert.equal(await np.locator('.el-message--error').count(), 0, 'no error toast for the refusal itself');
   });
@@ -322,19 +288,26 @@ describe('admin console (real Chromium)', function () {
     );
     const adminRoleId = roles.body.find((r) => r.key === 'admin')!.id;
     const doctorId = users.body.items.find((u) => u.username === 'doctor')!.id;
-    const status = await page.evaluate(
-      async ([uid, rid]) => {
-        const r = await fetch(`/api/admin/system/users/${uid}/roles`, {
-          method: 'PUT',
-          headers: {
-            'content-type': 'application/json',
-            authorization: `Bearer ${localStorage.getItem('yiyun.admin.accessToken')}`,
+    let status = 0;
+    await s.expectProblems(
+      /users\/\d+\/roles → 403/,
+      async () => {
+        status = await page.evaluate(
+          async ([uid, rid]) => {
+            const r = await fetch(`/api/admin/system/users/${uid}/roles`, {
+              method: 'PUT',
+              headers: {
+                'content-type': 'application/json',
+                authorization: `Bearer ${localStorage.getItem('yiyun.admin.accessToken')}`,
+              },
+              body: JSON.stringify({ roleIds: [rid] }),
+            });
+            return r.status;
           },
-          body: JSON.stringify({ roleIds: [rid] }),
-        });
-        return r.status;
+          [doctorId, adminRoleId] as const,
+        );
       },
-      [doctorId, adminRoleId] as const,
+      { toast: false },
     );
     assert.equal(status, 403);
   });
@@ -346,13 +319,13 @@ describe('admin console (real Chromium)', function () {
     for (let i = 0; i < 5; i++) {
       await s.page.fill(field('login-username'), victim.username);
       await s.page.fill(field('login-password'), 'Wrong@000000');
-      await s.page.click('[data-test=login-submit]');
+      await s.expectProblems(/auth\/login → 4\d\d/, () => s.page.click('[data-test=login-submit]'), { toast: false });
       await s.page.waitForSelector('[data-test=login-error]');
       await s.page.waitForFunction(() => !document.querySelector('[data-test=login-submit].is-loading'));
     }
     // even the right password is refused now, with the time left
     await s.page.fill(field('login-password'), victim.password);
-    await s.page.click('[data-test=login-submit]');
+    await s.expectProblems(/auth\/login → 4\d\d/, () => s.page.click('[data-test=login-submit]'), { toast: false });
     await s.page.waitForSelector('[data-test=lock-countdown]');
     assert.match(await s.page.locator('[data-test=login-error]').innerText(), /锁定/);
     assert.match(await s.page.locator('[data-test=lock-countdown]').innerText(), /\d+ 分 \d+ 秒|\d+ 秒/);
@@ -388,7 +361,7 @@ describe('admin console (real Chromium)', function () {
     await admin.page.waitForSelector(`[data-test="online-row-${victim.username}"]`, { state: 'detached' });
 
     // the other browser still shows its page; its next request is refused and it is told once, and why
-    await clickMenu(other.page, '用户管理');
+    await other.expectProblems(/→ 401/, () => clickMenu(other.page, '用户管理'), { toast: false });
     const box = other.page.locator('.el-message-box');
     await box.waitFor();
     assert.match(await box.innerText(), /您已被管理员强制下线/);

@@ -6,21 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startStack } from '../support/stack';
 import { call, loginAs as apiLogin, unique } from '../support/api';
 import { newDoctor, patient } from '../support/booking';
 import { physician } from '../support/records';
 import { User } from '../../bff/src/modules/system/models';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-  type DemoUser,
-} from '../support/browser';
+import { field } from '../support/browser';
+import { consoleHarness, type ConsolePage } from '../support/console-harness';
 
 const PASSWORD = 'Quiet-Meadow-7315';
 // A real 1×1 PNG: the workbench shows it from memory at once and the BFF recognises it by its bytes.
@@ -48,27 +39,13 @@ async function consult(p: Patient, doctorId: number, text?: string) {
   return c;
 }
 
-let baseUrl = '';
-const open: ConsoleSession[] = [];
-
 describe('在线问诊 in the console: settings, images, data management (real Chromium)', function () {
   this.timeout(180_000);
-  before(async function () {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-  afterEach(async () => {
-    while (open.length) await open.pop()!.close();
-  });
-  after(async () => {
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'consult' });
 
   it('接诊设置: the doctor sets a price and stops taking questions; patients see both', async () => {
     const doc = await physician();
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    await loginAs(s, { username: doc.username, password: PASSWORD }, '/consult/workbench');
+    const s = await ch.loginAs({ username: doc.username, password: PASSWORD }, '/consult/workbench');
     const { page } = s;
     await page.waitForSelector('[data-test=page-consult-workbench]');
     await page.click('[data-test=consult-settings]');
@@ -107,16 +84,14 @@ describe('在线问诊 in the console: settings, images, data management (real C
         .evaluate((el) => el.classList.contains('is-checked')),
       false,
     );
-    await screenshot(page, 'consult-settings');
+    await s.shot('settings');
   });
 
   it('sends an image from the workbench: the patient receives those bytes; a disguised file fails with the reason', async () => {
     const doc = await physician();
     const p = await patient();
     const c = await consult(p, doc.id, '医生您好，皮疹的照片请看一下');
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    await loginAs(s, { username: doc.username, password: PASSWORD }, '/consult/workbench');
+    const s = await ch.loginAs({ username: doc.username, password: PASSWORD }, '/consult/workbench');
     const { page } = s;
     await page.click(`[data-test="consult-item-${c.id}"]`);
     await page.waitForSelector('[data-test="msg-1"][data-sender=patient]');
@@ -132,21 +107,23 @@ describe('在线问诊 in the console: settings, images, data management (real C
     const sent = history.items.at(-1);
     assert.equal(sent.kind, 'image');
     assert.equal(sent.sender, 'doctor');
-    const img = await fetch(`${baseUrl}/api/mp/consult/consultations/${c.id}/messages/${sent.id}/image`, {
+    const img = await fetch(`${ch.baseUrl}/api/mp/consult/consultations/${c.id}/messages/${sent.id}/image`, {
       headers: { authorization: `Bearer ${p.token}` },
     });
     assert.equal(img.status, 200);
     assert.deepEqual(Buffer.from(await img.arrayBuffer()), PNG);
 
     // A text file labelled as a PNG passes the file picker; the BFF refuses it by its bytes.
-    await page.setInputFiles('[data-test=consult-image-input]', {
-      name: 'fake.png',
-      mimeType: 'image/png',
-      buffer: Buffer.from('not an image at all'),
-    });
+    await s.expectProblems(/→ 4\d\d/, () =>
+      page.setInputFiles('[data-test=consult-image-input]', {
+        name: 'fake.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from('not an image at all'),
+      }),
+    );
     await page.waitForSelector('[data-test=msg-outgoing] [data-test=msg-resend]');
     await page.locator('.el-message--error').first().waitFor();
-    await screenshot(page, 'consult-workbench-image');
+    await s.shot('workbench-image');
     const after = (await call('GET', `/api/mp/consult/consultations/${c.id}/messages`, { token: p.token })).body;
     assert.equal(after.items.length, 2, 'nothing stored for the refused file');
   });
@@ -158,7 +135,7 @@ describe('在线问诊 in the console: settings, images, data management (real C
     const inScope = await consult(await patient(), cardio.id, `${marker} 心内`);
     await consult(await patient(), surgeon.id, `${marker} 外科`);
 
-    const search = async (s: ConsoleSession) => {
+    const search = async (s: ConsolePage) => {
       const { page } = s;
       await page.waitForSelector('[data-test=page-consult-messages]');
       await page.fill(field('cm-content'), marker);
@@ -180,9 +157,7 @@ describe('在线问诊 in the console: settings, images, data management (real C
     };
     // The admin first: once the dept admin has deleted message 1 nobody is offered 删除 for it any more.
     for (const role of ['admin', 'chief', 'deptadmin'] as const) {
-      const s = await newConsole(baseUrl);
-      open.push(s);
-      await loginAs(s, role as DemoUser, '/consult/messages');
+      const s = await ch.loginAs(role, '/consult/messages');
       const { page } = s;
       assert.deepEqual(await search(s), expect[role].rows, `${role} sees only its scope`);
       const row = page.locator('[data-test=cm-table] .el-table__body tr', { hasText: `${marker} 心内` });
@@ -202,10 +177,9 @@ describe('在线问诊 in the console: settings, images, data management (real C
         await page.locator('.el-message-box input').fill('含患者隐私');
         await page.locator('.el-message-box .el-button--primary').click();
         await drawer.locator('[data-test="conv-hidden-1"]', { hasText: '含患者隐私' }).waitFor();
-        await screenshot(page, 'consult-data-deptadmin');
+        await s.shot('data-deptadmin');
       }
       await s.close();
-      open.pop();
     }
     // What the patient sees now: the hidden message without its text, the system message.
     const conv = (
@@ -215,9 +189,7 @@ describe('在线问诊 in the console: settings, images, data management (real C
     assert.equal(conv.messages[1].sender, 'system');
 
     // A physician has no 问诊数据: the URL shows 403, and the API agrees.
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    await loginAs(s, 'doctor', '/consult/messages');
+    const s = await ch.loginAs('doctor', '/consult/messages');
     await s.page.waitForSelector('[data-test=error-403]');
     assert.equal(await s.page.locator('[data-test=page-consult-messages]').count(), 0);
   });

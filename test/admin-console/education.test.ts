@@ -4,29 +4,15 @@
  * task in 我的学习 and the chief physician sees it done.
  */
 import assert from 'node:assert/strict';
-import { startStack } from '../support/stack';
 import { call, loginAs as apiLogin, unique } from '../support/api';
 import { deptId } from '../support/booking';
-import { closeBrowser, ensureConsoleBuilt, field, loginAs, newConsole, type ConsoleSession } from '../support/browser';
+import { field } from '../support/browser';
+import { consoleHarness, type ConsolePage } from '../support/console-harness';
 import { LearningProgress } from '../../bff/src/modules/learning/models';
 import { User } from '../../bff/src/modules/system/models';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 import { XSS_PAYLOADS } from '../bff/education/xss-payloads';
 
-let baseUrl = '';
-const open: ConsoleSession[] = [];
-
-async function consoleFor(who: 'chief' | 'doctor', landing: string): Promise<ConsoleSession> {
-  const s = await newConsole(baseUrl);
-  open.push(s);
-  // Any alert() a payload manages to run opens a dialog: record it, and dismiss it so the page goes on.
-  s.page.on('dialog', (d) => {
-    fired.push(d.message());
-    void d.dismiss();
-  });
-  await loginAs(s, who, landing);
-  return s;
-}
 const fired: string[] = [];
 
 async function publishedViaApi(body: string, title = unique('宣教')) {
@@ -44,22 +30,17 @@ async function publishedViaApi(body: string, title = unique('宣教')) {
 }
 
 describe('console: 健康宣教 and 学习任务', () => {
-  before(async function () {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-
-  afterEach(async () => {
-    while (open.length)
-      await open
-        .pop()!
-        .close()
-        .catch(() => undefined);
-  });
-
-  after(async () => {
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'education' });
+  async function consoleFor(who: 'chief' | 'doctor', landing: string): Promise<ConsolePage> {
+    const s = await ch.newPage();
+    // Any alert() a payload manages to run opens a dialog: record it, and dismiss it so the page goes on.
+    s.page.on('dialog', (d) => {
+      fired.push(d.message());
+      void d.dismiss();
+    });
+    await s.login(who, landing);
+    return s;
+  }
 
   it('a chief physician writes an article in the editor, previews it and publishes it', async () => {
     const { page } = await consoleFor('chief', '/education/content');

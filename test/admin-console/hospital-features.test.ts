@@ -5,20 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { startStack } from '../support/stack';
 import { call, mpLogin, bookAsApp } from '../support/api';
 import { admin, newDoctor, newSchedule, patient, tomorrow } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
 import { bookedToday, todaySession } from '../support/records';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
+import { field, screenshot } from '../support/browser';
+import { consoleHarness, type ConsolePage } from '../support/console-harness';
 import { Appointment } from '../../bff/src/modules/booking/models';
 import { PayOrder } from '../../bff/src/modules/payment/models';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
@@ -30,7 +22,7 @@ const PNG = Buffer.from(
 const CHARS = '赵钱孙李周吴郑冯陈褚卫蒋沈韩杨朱秦尤许何吕施孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛';
 const rareName = (n = 3) => Array.from({ length: n }, () => CHARS[crypto.randomInt(CHARS.length)]).join('');
 
-async function confirmPrompt(s: ConsoleSession, text: string) {
+async function confirmPrompt(s: ConsolePage, text: string) {
   const box = s.page.locator('.el-message-box');
   await box.waitFor();
   await box.locator('input, textarea').first().fill(text);
@@ -39,21 +31,13 @@ async function confirmPrompt(s: ConsoleSession, text: string) {
 
 describe('hospital console features (real Chromium)', function () {
   this.timeout(300_000);
-  let session: ConsoleSession | undefined;
-
-  before(() => ensureConsoleBuilt());
-  afterEach(async () => {
-    await session?.close().catch(() => undefined);
-    session = undefined;
-  });
-  after(() => closeBrowser());
+  // the screenshots keep their page's own names (clinic-…, finance-…); failures are shot as hospital-failed-…
+  const ch = consoleHarness({ shots: 'hospital' });
 
   it('医生管理: a department admin uploads a photo and sets 职称 and 号别; the fee shows', async () => {
-    const { baseUrl } = await startStack();
     const name = rareName();
     const d = await newDoctor('心血管内科', name);
-    session = await newConsole(baseUrl);
-    await loginAs(session, 'deptadmin', '/clinic/doctor');
+    const session = await ch.loginAs('deptadmin', '/clinic/doctor');
     const { page } = session;
     await page.waitForSelector('[data-test=level-fee-expert]');
     const expertFee = (await page.locator('[data-test=level-fee-expert]').innerText()).trim();
@@ -89,7 +73,6 @@ describe('hospital console features (real Chromium)', function () {
   });
 
   it('患者管理: a masked number revealed once, a suspension lifted with a reason', async () => {
-    const { baseUrl } = await startStack();
     const doctor = await newDoctor('心血管内科');
     const name = rareName(4);
     const login = await mpLogin();
@@ -109,8 +92,7 @@ describe('hospital console features (real Chromium)', function () {
       await Appointment.update({ status: 'no_show' }, { where: { id: a.id } });
     }
 
-    session = await newConsole(baseUrl);
-    await loginAs(session, 'deptadmin', '/clinic/patient');
+    const session = await ch.loginAs('deptadmin', '/clinic/patient');
     const { page } = session;
     await page.fill(field('pt-filter-name'), name);
     await page.click('[data-test=query-search]');
@@ -139,7 +121,7 @@ describe('hospital console features (real Chromium)', function () {
   });
 
   it('订单管理 and 对账管理: WeChat state asked, a refund by hand, a day’s difference highlighted', async () => {
-    const { baseUrl, pay } = await startStack();
+    const { pay } = ch.stack;
     const doctor = await newDoctor('心血管内科');
     const s = await newSchedule(doctor.id, { feeFen: 3100, date: tomorrow() });
     const orders: PayOrder[] = [];
@@ -157,8 +139,7 @@ describe('hospital console features (real Chromium)', function () {
     await pay.settled();
     const [paid, lost] = orders;
 
-    session = await newConsole(baseUrl);
-    await loginAs(session, 'admin', '/finance/order');
+    const session = await ch.loginAs('admin', '/finance/order');
     const { page } = session;
     await page.fill(field('order-filter-no'), paid.outTradeNo);
     await page.click('[data-test=query-search]');

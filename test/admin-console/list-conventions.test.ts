@@ -6,7 +6,8 @@
  * changes nothing.
  */
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Page, Response } from 'playwright-core';
+import { EduContent } from '../../bff/src/modules/education/models';
 import { call, loginAs as apiLogin, mpLogin, unique } from '../support/api';
 import { admin } from '../support/booking';
 import { field } from '../support/browser';
@@ -114,6 +115,58 @@ describe('console lists: toolbar, columns, kept search and batch delete on the r
     const again = s.page.waitForResponse((r) => r.url().includes('/api/admin/education/comments?'));
     assert.match(decodeURIComponent((await again).url()), /keyword=保留的搜索/);
     assert.equal(await s.page.inputValue(field('comment-filter-keyword')), '保留的搜索');
+    await s.done();
+  });
+
+  it("a filter whose value is of another type than its empty start (宣教内容 复审: true vs '') survives a reload; junk kept in storage does not", async () => {
+    const tag = unique('保留复审');
+    const due = await published({ title: `${tag}到期` });
+    const fresh = await published({ title: `${tag}新发布` });
+    await EduContent.update({ reviewedAt: new Date(Date.now() - 400 * 86400_000) }, { where: { id: due.id } });
+
+    const s = await ch.loginAs('chief', '/education/content');
+    await s.page.fill(field('content-filter-keyword'), tag);
+    await s.page.click('[data-test=content-filter-review]');
+    await s.page.locator('.el-select-dropdown__item:visible', { hasText: '待复审' }).click();
+    await s.page.click('[data-test=query-search]');
+    await s.page.waitForSelector(`[data-test=content-row-${fresh.id}]`, { state: 'detached' });
+    await s.page.waitForSelector(`[data-test=content-row-${due.id}]`);
+    await s.done();
+
+    const contents = (r: Response) => r.url().includes('/api/admin/education/contents?');
+    const again = s.page.waitForResponse(contents);
+    await s.page.reload();
+    const restored = new URL((await again).url()).searchParams;
+    assert.equal(restored.get('needsReview'), 'true');
+    assert.equal(restored.get('keyword'), tag);
+    await s.page.waitForSelector(`[data-test=content-row-${due.id}]`);
+    await s.done();
+    assert.equal(await s.page.locator(`[data-test=content-row-${fresh.id}]`).count(), 0);
+    assert.equal(await s.page.locator('[data-test=content-filter-review]').innerText(), '待复审');
+    await s.shot('content-review-kept');
+
+    // what the page did not write itself is refused field by field: the kept keyword stays, the rest starts empty
+    const key = await s.page.evaluate(() =>
+      Object.keys(sessionStorage).find((k) => k.startsWith('yy-list:/education/content:')),
+    );
+    assert.ok(key);
+    await s.page.evaluate(
+      ([k, keyword]) =>
+        sessionStorage.setItem(
+          k,
+          JSON.stringify({
+            query: { keyword, needsReview: { $ne: 1 }, status: ['published'], kind: [{}], other: 'x' },
+            page: -3,
+            pageSize: 'all',
+          }),
+        ),
+      [key, tag] as const,
+    );
+    const third = s.page.waitForResponse(contents);
+    await s.page.reload();
+    const cleaned = new URL((await third).url()).searchParams;
+    assert.deepEqual(Object.fromEntries(cleaned), { keyword: tag, page: '1', pageSize: '20' });
+    await s.page.waitForSelector(`[data-test=content-row-${fresh.id}]`);
     await s.done();
   });
 

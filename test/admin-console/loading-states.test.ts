@@ -4,18 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Page, Route } from 'playwright-core';
-import { startStack } from '../support/stack';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
-
-let baseUrl = '';
-const open: ConsoleSession[] = [];
+import { consoleHarness } from '../support/console-harness';
 
 /** Holds every request whose path matches until released; `next()` resolves with the next one held. */
 async function hold(page: Page, path: RegExp) {
@@ -39,27 +28,10 @@ async function hold(page: Page, path: RegExp) {
 describe('loading states in the console (real Chromium)', function () {
   this.timeout(120_000);
 
-  before(async function () {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-
-  afterEach(async () => {
-    while (open.length)
-      await open
-        .pop()!
-        .close()
-        .catch(() => undefined);
-  });
-
-  after(async () => {
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'loading' });
 
   it('排班管理 shows its loading calendar, never "没有可查看的医生排班", until doctors and sessions are in', async () => {
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    await loginAs(s, 'admin');
+    const s = await ch.loginAs('admin');
     const { page } = s;
     const doctors = await hold(page, /\/api\/admin\/scheduling\/doctors$/);
     const sessions = await hold(page, /\/api\/admin\/scheduling\/schedules$/);
@@ -70,7 +42,7 @@ describe('loading states in the console (real Chromium)', function () {
     const d = await doctors.next();
     await spinner.waitFor();
     assert.equal(await empty.isVisible(), false, 'no empty state while the doctors are on their way');
-    await screenshot(page, 'loading-schedule');
+    await s.shot('schedule');
     await d.continue();
 
     const sc = await sessions.next();
@@ -84,9 +56,7 @@ describe('loading states in the console (real Chromium)', function () {
   });
 
   it('a list table shows its spinner, not its empty text, while the list is on its way', async () => {
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    await loginAs(s, 'admin');
+    const s = await ch.loginAs('admin');
     const { page } = s;
     const users = await hold(page, /\/api\/admin\/system\/users$/);
     await page.goto(s.url('/system/user'));

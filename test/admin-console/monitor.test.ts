@@ -1,41 +1,31 @@
 /**
  * 系统监控 in real Chromium for the administrator: 服务监控 and 缓存监控 render with data and charts, 服务监控 polls
  * while shown and stops when left (kept alive in its tab), and 定时任务 lists the jobs and previews a cron.
- * The page's clock is Playwright's fake clock, so "five seconds later" is a jump, not a wait.
+ * Where time matters the page's clock is Playwright's fake clock, so "five seconds later" is a jump, not a wait.
  */
 import assert from 'node:assert/strict';
 import { startStack } from '../support/stack';
-import {
-  clickMenu,
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
+import { clickMenu, field, loginAs } from '../support/browser';
+import { consoleHarness, type ConsolePage } from '../support/console-harness';
 
 describe('系统监控 pages in the console (real Chromium)', function () {
   this.timeout(240_000);
-  let session: ConsoleSession | undefined;
-
-  before(() => ensureConsoleBuilt());
-  after(async () => {
-    await session?.close().catch(() => undefined);
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'monitor' });
+  /** The administrator on a page whose clock is Playwright's fake clock from before the first script runs. */
+  async function onFakeClock(): Promise<ConsolePage> {
+    const s = await ch.newPage();
+    await s.page.clock.install();
+    await loginAs(s, 'admin');
+    return s;
+  }
 
   it('服务监控 shows live figures and instances, polls while shown and stops polling when left', async () => {
-    const { baseUrl } = await startStack();
-    session = await newConsole(baseUrl);
-    const { page } = session;
-    await page.clock.install();
+    const s = await onFakeClock();
+    const { page } = s;
     let serverCalls = 0;
     page.on('request', (r) => {
       if (new URL(r.url()).pathname === '/api/admin/monitor/server') serverCalls += 1;
     });
-    await loginAs(session, 'admin');
     await clickMenu(page, '服务监控');
     await page.waitForSelector('[data-test=server-requests-hour]');
     await page.waitForSelector('[data-test=server-chart] canvas');
@@ -43,7 +33,7 @@ describe('系统监控 pages in the console (real Chromium)', function () {
     assert.equal(await page.locator('[data-test=server-instances] .el-table__row').count(), 1);
     assert.equal((await page.locator('[data-test=server-instances] .el-tag').last().innerText()).trim(), '正常');
     await page.waitForSelector('[data-test=server-db-pool]');
-    await screenshot(page, 'monitor-server');
+    await s.shot('server');
 
     // live: five seconds on, the page asks again
     const before = serverCalls;
@@ -71,7 +61,8 @@ describe('系统监控 pages in the console (real Chromium)', function () {
   });
 
   it('定时任务 lists jobs with counts and checks a cron with croner, showing the next five run times', async () => {
-    const { page } = session!;
+    const s = await onFakeClock();
+    const { page } = s;
     await clickMenu(page, '定时任务');
     await page.waitForSelector('[data-test="job-row-log-retention"]');
     assert.equal((await page.locator('[data-test="job-schedule-log-retention"]').innerText()).trim(), '0 30 3 * * *');
@@ -79,15 +70,23 @@ describe('系统监控 pages in the console (real Chromium)', function () {
     await page.click('[data-test="job-edit-log-retention"]');
     await page.waitForSelector('[data-test=job-cron-dialog] [data-test=job-next-runs] .run');
     assert.equal(await page.locator('[data-test=job-next-runs] .run').count(), 5);
-    await page.fill(field('job-cron-input'), 'every monday');
-    await page.clock.runFor(400); // the field is checked 300 ms after typing stops
+    // refused beside the field only (no error toast besides)
+    const refused = await s.expectProblems(
+      /cron-preview\?cron=every\+monday → 400/,
+      async () => {
+        await page.fill(field('job-cron-input'), 'every monday');
+        await page.clock.runFor(400); // the field is checked 300 ms after typing stops
+      },
+      { toast: false },
+    );
+    assert.equal(refused.length, 1, refused.join('; '));
     await page.waitForSelector('[data-test=job-cron-dialog] .el-form-item__error');
     assert.ok(await page.locator('[data-test=job-cron-save]').isDisabled());
     await page.fill(field('job-cron-input'), '0 0 8 * * 1');
     await page.clock.runFor(400);
     await page.waitForFunction(() => document.querySelectorAll('[data-test=job-next-runs] .run').length === 5);
     assert.match(await page.locator('[data-test=job-next-runs]').innerText(), /08:00:00/);
-    await screenshot(page, 'monitor-job-cron');
+    await s.shot('job-cron');
     await page.click('[data-test=job-cron-cancel]');
     await page.clock.runFor(1000); // the dialog's closing transition
     await page.waitForSelector('[data-test=job-cron-dialog]', { state: 'hidden' });
@@ -95,7 +94,8 @@ describe('系统监控 pages in the console (real Chromium)', function () {
 
   it('缓存监控 shows Redis INFO, the command chart and key counts per namespace (or the in-process cache)', async () => {
     const { mode } = await startStack();
-    const { page } = session!;
+    const s = await ch.loginAs('admin');
+    const { page } = s;
     await clickMenu(page, '缓存监控');
     await page.waitForSelector('[data-test=cache-description]');
     if (mode === 'embedded') {
@@ -106,11 +106,12 @@ describe('系统监控 pages in the console (real Chromium)', function () {
     await page.waitForSelector('[data-test=cache-chart] canvas');
     await page.waitForSelector('[data-test="ns-bull"]');
     assert.match(await page.locator('[data-test=cache-hit-rate]').innerText(), /%|—/);
-    await screenshot(page, 'monitor-cache');
+    await s.shot('cache');
   });
 
   it('统计分析 charts the roll-ups over a date range, and the home page shows today’s figures', async () => {
-    const { page } = session!;
+    const s = await ch.loginAs('admin');
+    const { page } = s;
     await clickMenu(page, '统计分析');
     await page.waitForSelector('[data-test=stats-chart-daily] canvas');
     await page.waitForSelector('[data-test=stats-chart-dept] canvas');
@@ -119,7 +120,7 @@ describe('系统监控 pages in the console (real Chromium)', function () {
     await page.waitForSelector('[data-test=stats-chart-care] canvas');
     assert.match(await page.locator('[data-test=stats-consultations]').innerText(), /^\d+$/);
     assert.match(await page.locator('[data-test=stats-edu-reads]').innerText(), /^\d+$/);
-    await screenshot(page, 'monitor-stats');
+    await s.shot('stats');
     // 导出 asks the BFF for the workbook (not a CSV built in the page)
     const [download, exported] = await Promise.all([
       page.waitForEvent('download'),

@@ -6,33 +6,13 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { PDFParse } from 'pdf-parse';
-import { startStack } from '../support/stack';
 import { call } from '../support/api';
 import { bookedToday, patient, physician } from '../support/records';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
-
-let baseUrl = '';
-const open: ConsoleSession[] = [];
+import { field } from '../support/browser';
+import { consoleHarness } from '../support/console-harness';
 
 describe('接诊工作台: template, print and reports (real Chromium)', function () {
-  before(async function () {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-  afterEach(async () => {
-    while (open.length) await open.pop()!.close();
-  });
-  after(async () => {
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'records' });
 
   it('applies a template, signs, prints the record as a PDF, enters a report the patient sees', async function () {
     // A long flow through a real browser (took 64 s on a machine at load 35): a budget, not a wait.
@@ -40,9 +20,7 @@ describe('接诊工作台: template, print and reports (real Chromium)', functio
     const doc = await physician('心血管内科');
     const p = await patient();
     await bookedToday(doc, p, 1);
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    await loginAs(s, { username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
+    const s = await ch.loginAs({ username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
     const { page } = s;
     await page.waitForSelector('[data-test="wb-state-1"]');
     await page.click('[data-test=wb-call-next]');
@@ -104,9 +82,7 @@ describe('接诊工作台: template, print and reports (real Chromium)', functio
     const glucose = (await add('血糖', '16.1')).body.id as number;
     const wrong = (await add('血常规（录错患者）', '4.2')).body.id as number;
 
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    await loginAs(s, { username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
+    const s = await ch.loginAs({ username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
     const { page } = s;
     await page.click('[data-test="wb-open-1"]');
     await page.waitForSelector(`[data-test=rr-report-${glucose}]`);
@@ -125,7 +101,7 @@ describe('接诊工作台: template, print and reports (real Chromium)', functio
     await v1.waitFor();
     assert.match(await v1.innerText(), /16\.1/);
     assert.match(await page.locator('[data-test=rr-history] [data-test=rr-version-2]').innerText(), /小数点录错/);
-    await screenshot(page, 'records-report-history');
+    await s.shot('report-history');
     await page.keyboard.press('Escape');
     await page.locator('[data-test=rr-history]').waitFor({ state: 'hidden' });
 
@@ -139,7 +115,7 @@ describe('接诊工作台: template, print and reports (real Chromium)', functio
     await page.click(`[data-test=rr-delete-${wrong}]`);
     await box.waitFor();
     await box.locator('input').fill('录错患者');
-    await screenshot(page, 'records-report-delete');
+    await s.shot('report-delete');
     await box.locator('.el-button--primary').click();
     await page.locator(`[data-test=rr-report-${wrong}]`).waitFor({ state: 'detached' });
 

@@ -5,43 +5,20 @@
  * mini-program API.
  */
 import assert from 'node:assert/strict';
-import { startStack } from '../support/stack';
 import { call } from '../support/api';
 import { bookedToday, patient, physician } from '../support/records';
 import { published } from '../bff/education/helpers';
-import {
-  clickMenu,
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
-
-let baseUrl = '';
-const open: ConsoleSession[] = [];
+import { clickMenu, field } from '../support/browser';
+import { consoleHarness } from '../support/console-harness';
 
 describe('接诊工作台: write and sign a record with a diagnosis and a prescription (real Chromium)', function () {
-  before(async function () {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-  afterEach(async () => {
-    while (open.length) await open.pop()!.close();
-  });
-  after(async () => {
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'clinic-workbench' });
 
   it('calls the patient, writes, prescribes, signs; the patient sees the signed record', async () => {
     const doc = await physician();
     const p = await patient();
     await bookedToday(doc, p, 1);
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    await loginAs(s, { username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
+    const s = await ch.loginAs({ username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
     const { page } = s;
     await page.waitForSelector('[data-test=page-clinic-workbench]');
     await page.waitForSelector('[data-test="wb-state-1"]');
@@ -84,7 +61,7 @@ describe('接诊工作台: write and sign a record with a diagnosis and a prescr
     await page.waitForFunction(
       () => document.querySelector('[data-test="wb-state-1"]')?.textContent?.trim() === '已完成',
     );
-    await screenshot(page, 'clinic-workbench-signed');
+    await s.shot('signed');
 
     // The patient sees it (signed, with the diagnosis and the drug).
     const list = (await call('GET', `/api/mp/records/patients/${p.patientId}/visits`, { token: p.token })).body;
@@ -100,9 +77,7 @@ describe('接诊工作台: write and sign a record with a diagnosis and a prescr
     const doc = await physician();
     const p = await patient();
     const appt = await bookedToday(doc, p, 1);
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    await loginAs(s, { username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
+    const s = await ch.loginAs({ username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
     const { page } = s;
     await page.click('[data-test=wb-call-next]');
     await page.waitForSelector('[data-test=wb-status][data-status=draft]');
@@ -126,7 +101,7 @@ describe('接诊工作台: write and sign a record with a diagnosis and a prescr
     await page.click('[data-test=fu-view-planned]');
     await page.waitForSelector(`[data-test=fu-row-${mine[0].id}]`);
     assert.equal(await page.locator(`[data-test=fu-status-${mine[0].id}]`).getAttribute('data-status'), 'planned');
-    await screenshot(page, 'clinic-workbench-followup');
+    await s.shot('followup');
   });
 
   it('sends 宣教处方 from the visit record: chosen articles reach the patient’s 我的宣教', async () => {
@@ -137,9 +112,7 @@ describe('接诊工作台: write and sign a record with a diagnosis and a prescr
     assert.equal(rec.status, 200, JSON.stringify(rec.body));
     const article = await published({ title: `高血压饮食${Date.now().toString(36)}` });
 
-    const s = await newConsole(baseUrl);
-    open.push(s);
-    await loginAs(s, { username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
+    const s = await ch.loginAs({ username: doc.username, password: 'Quiet-Meadow-7315' }, '/clinic/workbench');
     const { page } = s;
     await page.click('[data-test="wb-open-1"]');
     await page.waitForSelector('[data-test=wb-status][data-status=draft]');
@@ -153,7 +126,7 @@ describe('接诊工作台: write and sign a record with a diagnosis and a prescr
     const row = page.locator(`[data-test="rx-${article.id}"]`);
     await row.waitFor();
     assert.match((await row.textContent())!, /未读/);
-    await screenshot(page, 'clinic-workbench-edu-prescription');
+    await s.shot('edu-prescription');
 
     const mine = (await call('GET', '/api/mp/education/prescriptions', { token: p.token })).body;
     assert.deepEqual(

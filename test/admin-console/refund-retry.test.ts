@@ -6,15 +6,8 @@ import assert from 'node:assert/strict';
 import { startStack } from '../support/stack';
 import { bookAsApp, call } from '../support/api';
 import { newDoctor, newSchedule, patient, tomorrow } from '../support/booking';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
+import { field } from '../support/browser';
+import { consoleHarness } from '../support/console-harness';
 import { PayOrder } from '../../bff/src/modules/payment/models';
 
 /** A paid booking cancelled by the patient, whose refund WeChat Pay ends `outcome`. */
@@ -38,23 +31,16 @@ async function failedRefund(scheduleId: number, outcome: 'CLOSED' | 'ABNORMAL') 
 
 describe('订单管理: 重新退款 of failed refunds (real Chromium)', function () {
   this.timeout(300_000);
-  let session: ConsoleSession | undefined;
-
-  before(() => ensureConsoleBuilt());
-  after(async () => {
-    await session?.close().catch(() => undefined);
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'finance-order' });
 
   it('filters and highlights failed refunds; retries a closed one and re-routes an abnormal one to a debit card', async () => {
-    const { baseUrl, pay } = await startStack();
+    const { pay } = ch.stack;
     const d = await newDoctor('心血管内科');
     const s = await newSchedule(d.id, { feeFen: 2500, slotCount: 10, date: tomorrow() });
     const closed = await failedRefund(s.id, 'CLOSED');
     const abnormal = await failedRefund(s.id, 'ABNORMAL');
 
-    session = await newConsole(baseUrl);
-    await loginAs(session, 'admin', '/finance/order');
+    const session = await ch.loginAs('admin', '/finance/order');
     const { page } = session;
     const search = async (no: string) => {
       await page.fill(field('order-filter-no'), no);
@@ -74,7 +60,7 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
     const row = page.locator('tr', { has: page.locator(`[data-test="order-row-${closed}"]`) });
     assert.match((await row.getAttribute('class')) ?? '', /refund-failed-row/);
     assert.equal((await page.locator(`[data-test="refund-state-${closed}R1"]`).innerText()).trim(), '退款关闭');
-    await screenshot(page, 'finance-order-refund-failed');
+    await session.shot('refund-failed');
 
     // 退款关闭: a reason, a confirmation, a new refund number
     await page.click(`[data-test="refund-retry-${closed}R1"]`);
@@ -105,7 +91,7 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
     await page.fill(field('retry-account'), '6225880112345678');
     await page.fill(field('retry-name'), '王患者');
     await page.fill(field('retry-reason'), '原卡已注销，患者提供借记卡');
-    await screenshot(page, 'finance-order-retry-abnormal');
+    await session.shot('retry-abnormal');
     await page.click('[data-test=retry-submit]');
     const box = page.locator('.el-message-box');
     await box.waitFor();
@@ -119,6 +105,6 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
       `[data-test="refund-state-${abnormal}R1"]`,
     );
     assert.match(await page.locator(`[data-test="order-refund-${abnormal}"]`).innerText(), /入账 招商银行借记卡5678/);
-    await screenshot(page, 'finance-order-retried');
+    await session.shot('retried');
   });
 });

@@ -5,30 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startStack } from '../support/stack';
 import { call } from '../support/api';
 import { newDoctor, newSchedule, patient } from '../support/booking';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
+import { field } from '../support/browser';
+import { consoleHarness } from '../support/console-harness';
 import { Appointment } from '../../bff/src/modules/booking/models';
 import { Schedule } from '../../bff/src/modules/scheduling/models';
 import { addDays, mondayOf, shanghaiDate } from '../../bff/src/shared/time';
 
-let baseUrl = '';
-const open: ConsoleSession[] = [];
-async function consoleFor(landing: string): Promise<ConsoleSession> {
-  const s = await newConsole(baseUrl);
-  open.push(s);
-  await loginAs(s, 'chief', landing);
-  return s;
-}
 async function pick(page: Page, select: string, option: string | RegExp) {
   await page.click(`[data-test=${select}]`);
   await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
@@ -39,24 +23,12 @@ const book = (token: string, scheduleId: number, patientId: number) =>
 
 describe('console: weekly templates, 复制上周, 加号, 替诊, 扫码签到', function () {
   this.timeout(240_000);
-  before(async function () {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-  afterEach(async () => {
-    while (open.length)
-      await open
-        .pop()!
-        .close()
-        .catch(() => undefined);
-  });
-  after(async () => {
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'clinic' });
 
   it('a template row becomes next week through the preview, and that week is copied to the week after', async () => {
     const d = await newDoctor('心血管内科', '模板测试医生');
-    const { page } = await consoleFor('/clinic/schedule');
+    const con = await ch.loginAs('chief', '/clinic/schedule');
+    const { page } = con;
     await page.waitForSelector('[data-test=sched-calendar]');
     await pick(page, 'sched-filter-doctor', '模板测试医生');
     await page.click('[data-test=sched-next]'); // next week: all of it ahead
@@ -68,11 +40,11 @@ describe('console: weekly templates, 复制上周, 加号, 替诊, 扫码签到'
     await idle(page);
     await page.click('[data-test=template-add]'); // 周一 上午 08:00–12:00, 20 个号 by default
     await page.locator('[data-test^=template-row-]', { hasText: '模板测试医生' }).waitFor();
-    await screenshot(page, 'clinic-schedule-templates');
+    await con.shot('schedule-templates');
     await page.click('[data-test=template-generate]');
     await page.waitForSelector('[data-test=import-report]');
     assert.equal(await page.locator('[data-test=import-to-create]').innerText(), '1');
-    await screenshot(page, 'clinic-schedule-template-preview');
+    await con.shot('schedule-template-preview');
     await page.click('[data-test=import-commit]');
     await page.waitForSelector('[data-test=import-result]');
     assert.equal(await page.locator('[data-test=import-created]').innerText(), '1');
@@ -87,7 +59,7 @@ describe('console: weekly templates, 复制上周, 加号, 替诊, 扫码签到'
     await page.click('[data-test=sched-copy-week]');
     await page.waitForSelector('[data-test=import-report]');
     assert.equal(await page.locator('[data-test=import-to-create]').innerText(), '1');
-    await screenshot(page, 'clinic-schedule-copy-week');
+    await con.shot('schedule-copy-week');
     await page.click('[data-test=import-commit]');
     await page.waitForSelector('[data-test=import-result]');
     assert.ok(await Schedule.findOne({ where: { doctorId: d.id, clinicDate: addDays(next, 7) } }));
@@ -108,7 +80,8 @@ describe('console: weekly templates, 复制上周, 加号, 替诊, 扫码签到'
     assert.equal((await book(p.token, full.id, p.patientId)).status, 201);
     const kept = (await book(p.token, other.id, p.patientId)).body.appointment;
 
-    const { page } = await consoleFor('/clinic/schedule');
+    const con = await ch.loginAs('chief', '/clinic/schedule');
+    const { page } = con;
     await page.waitForSelector('[data-test=sched-calendar]');
     await pick(page, 'sched-filter-doctor', '列表甲医生');
     await page.click('[data-test=sched-mode-list]');
@@ -118,7 +91,7 @@ describe('console: weekly templates, 复制上周, 加号, 替诊, 扫码签到'
     await page.click(`[data-test=sched-row-addslots-${full.id}]`);
     await page.waitForSelector('.el-message-box');
     await page.fill('.el-message-box input', '3');
-    await screenshot(page, 'clinic-schedule-add-slots');
+    await con.shot('schedule-add-slots');
     await page.locator('.el-message-box .el-button--primary').click();
     await page.waitForSelector('.el-message--success');
     await page.locator(`[data-test=sched-row-addslots-${full.id}]`).waitFor({ state: 'detached' });
@@ -130,7 +103,7 @@ describe('console: weekly templates, 复制上周, 加号, 替诊, 扫码签到'
     await page.waitForSelector('[data-test=substitute-info]');
     await pick(page, 'substitute-doctor', '列表乙医生');
     await page.fill(field('stop-reason'), '外出会诊');
-    await screenshot(page, 'clinic-schedule-substitute');
+    await con.shot('schedule-substitute');
     // wait for this request's answer: the 加号 toast above may still be on screen
     const substituted = page.waitForResponse((r) => r.url().endsWith(`/schedules/${other.id}/substitute`));
     await page.click('[data-test=stop-submit]');
@@ -153,11 +126,12 @@ describe('console: weekly templates, 复制上周, 加号, 替诊, 扫码签到'
     await Appointment.update({ clinicDate: shanghaiDate() }, { where: { id: appt.id } });
     const { code } = (await call('GET', `/api/mp/appointments/${appt.id}/ticket`, { token: p.token })).body;
 
-    const { page } = await consoleFor('/clinic/appointment');
+    const con = await ch.loginAs('chief', '/clinic/appointment');
+    const { page } = con;
     await page.waitForSelector('[data-test=checkin-card]');
     const input = page.locator(field('checkin-code'));
     await input.fill(code.slice(0, -1) + (code.endsWith('A') ? 'B' : 'A'));
-    await input.press('Enter');
+    await con.expectProblems(/check-in → 4\d\d/, () => input.press('Enter'), { toast: false });
     const refused = page.locator('[data-test=checkin-refused]');
     await refused.waitFor();
     assert.equal(await refused.getAttribute('data-code'), 'TICKET_INVALID');
@@ -169,11 +143,11 @@ describe('console: weekly templates, 复制上周, 加号, 替诊, 扫码签到'
     await ok.waitFor();
     assert.match(await ok.innerText(), /签到成功.*王患者.*第 1 号/s);
     await page.locator(`[data-test=appt-checked-in-${appt.no}]`).waitFor();
-    await screenshot(page, 'clinic-appointment-checkin');
+    await con.shot('appointment-checkin');
     assert.ok((await Appointment.findByPk(appt.id))!.checkedInAt);
 
     await input.fill(code);
-    await input.press('Enter');
+    await con.expectProblems(/check-in → 4\d\d/, () => input.press('Enter'), { toast: false });
     await page.locator('[data-test=checkin-refused][data-code=ALREADY_CHECKED_IN]').waitFor();
   });
 });

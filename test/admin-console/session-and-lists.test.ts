@@ -5,47 +5,23 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startStack } from '../support/stack';
 import { call, loginAs as apiLogin, sessionIdOf } from '../support/api';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
+import { field } from '../support/browser';
+import { consoleHarness } from '../support/console-harness';
 
 describe('console: 403 title, forced logout notice, searches kept across a refresh (real Chromium)', function () {
   this.timeout(240_000);
-  const sessions: ConsoleSession[] = [];
-  let baseUrl = '';
-
-  before(async () => {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-  after(async () => {
-    for (const s of sessions) await s.close().catch(() => undefined);
-    await closeBrowser();
-  });
-  const open = async () => {
-    const s = await newConsole(baseUrl);
-    sessions.push(s);
-    return s;
-  };
+  const ch = consoleHarness({ shots: 'console' });
 
   it('a page the user may not open shows 403 with 无权限 in the breadcrumb and the tab title', async () => {
-    const s = await open();
-    await loginAs(s, 'doctor');
+    const s = await ch.loginAs('doctor');
     await s.page.goto(s.url('/system/user'));
     await s.page.waitForSelector('text=无权访问该页面');
     const crumbs = (await s.page.locator('[data-test=breadcrumb]').innerText()).replace(/\s+/g, '');
     assert.match(crumbs, /无权限/);
     assert.doesNotMatch(crumbs, /页面不存在/);
     assert.match(await s.page.title(), /^无权限/);
-    await screenshot(s.page, 'console-403');
+    await s.shot('403');
     // a URL that is no page at all is still 页面不存在
     await s.page.goto(s.url('/no/such/page'));
     await s.page.waitForSelector('text=您访问的地址不存在');
@@ -53,8 +29,7 @@ describe('console: 403 title, forced logout notice, searches kept across a refre
   });
 
   it('a user forced out by an administrator is told “您已被管理员强制下线”, not that the login expired', async () => {
-    const s = await open();
-    await loginAs(s, 'chief');
+    const s = await ch.loginAs('chief');
     const admin = await apiLogin('admin');
     const online = await call('GET', '/api/admin/monitor/online?username=chief&pageSize=100', { token: admin });
     // only this browser's login: other suites hold sessions of the demo chief too
@@ -68,14 +43,14 @@ describe('console: 403 title, forced logout notice, searches kept across a refre
     );
     assert.equal((await call('DELETE', `/api/admin/monitor/online/${sid}`, { token: admin })).status, 204);
 
-    // the next request the page makes is refused
-    await s.page.reload();
+    // the next request the page makes is refused, and the page says why in a message box (not an error toast)
+    await s.expectProblems(/→ 401/, () => s.page.reload(), { toast: false });
     const box = s.page.locator('.el-message-box');
     await box.waitFor();
     const text = await box.innerText();
     assert.match(text, /您已被管理员强制下线/);
     assert.doesNotMatch(text, /登录已过期/);
-    await screenshot(s.page, 'console-forced-out');
+    await s.shot('forced-out');
     await box.locator('.el-button--primary').click();
     await s.page.waitForURL((u) => u.pathname.endsWith('/login'));
   });
@@ -85,8 +60,7 @@ describe('console: 403 title, forced logout notice, searches kept across a refre
     page.waitForRequest((r) => new URL(r.url()).pathname === '/api/admin/monitor/login-logs', { timeout: 90_000 });
 
   it('a list’s search conditions survive a refresh while the tab lives; a new tab starts clean', async () => {
-    const s = await open();
-    await loginAs(s, 'admin');
+    const s = await ch.loginAs('admin');
     await s.page.goto(s.url('/monitor/logininfor'));
     await s.page.waitForSelector('[data-test=page-monitor-logininfor]');
     await s.page.fill(field('loginlog-filter-username'), 'chief');

@@ -5,17 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { startStack } from '../support/stack';
 import { call, unique } from '../support/api';
 import { admin, newDoctor } from '../support/booking';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
+import { consoleHarness } from '../support/console-harness';
 
 async function pick(page: Page, select: string, option: string | RegExp) {
   await page.click(`[data-test=${select}]`);
@@ -30,16 +22,7 @@ async function setNumber(page: Page, test: string, value: number) {
 
 describe('console: editing a weekly template row (real Chromium)', function () {
   this.timeout(240_000);
-  const sessions: ConsoleSession[] = [];
-  let baseUrl = '';
-  before(async () => {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-  after(async () => {
-    for (const s of sessions) await s.close().catch(() => undefined);
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'clinic-schedule-template' });
 
   it('edits a row with the import’s rules; a clash is refused with nothing changed', async () => {
     const name = unique('模板编辑');
@@ -74,9 +57,7 @@ describe('console: editing a weekly template row (real Chromium)', function () {
         }[]
       ).find((r) => r.id === id)!;
 
-    const s = await newConsole(baseUrl);
-    sessions.push(s);
-    await loginAs(s, 'chief', '/clinic/schedule');
+    const s = await ch.loginAs('chief', '/clinic/schedule');
     const { page } = s;
     await page.waitForSelector('[data-test=sched-calendar]');
     await pick(page, 'sched-filter-doctor', name);
@@ -98,12 +79,10 @@ describe('console: editing a weekly template row (real Chromium)', function () {
     // moved onto 周二上午, which has its row already: the server refuses, nothing changes
     await setNumber(page, 'template-slots', 30);
     await pick(page, 'template-weekday', '周二');
-    const clash = page.waitForResponse(
-      (r) => r.request().method() === 'PUT' && r.url().includes('/scheduling/templates/'),
+    const refused = await s.expectProblems(/PUT \/api\/admin\/scheduling\/templates\/\d+ → 409/, () =>
+      page.click('[data-test=template-save]'),
     );
-    await page.click('[data-test=template-save]');
-    assert.equal((await clash).status(), 409);
-    await page.waitForSelector('.el-message--error');
+    assert.equal(refused.length, 2, refused.join('; ')); // the 409 and its error toast
     assert.equal((await rowOf(monday.id)).weekday, 1);
     assert.equal((await rowOf(monday.id)).slotCount, 20);
 
@@ -111,7 +90,7 @@ describe('console: editing a weekly template row (real Chromium)', function () {
     await pick(page, 'template-weekday', '周一');
     await setNumber(page, 'template-fee', 40);
     await setNumber(page, 'template-release-days', 3);
-    await screenshot(page, 'clinic-schedule-template-edit');
+    await s.shot('edit');
     const saved = page.waitForResponse(
       (r) => r.request().method() === 'PUT' && r.url().includes('/scheduling/templates/'),
     );

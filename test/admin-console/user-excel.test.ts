@@ -6,17 +6,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import ExcelJS from 'exceljs';
-import { startStack } from '../support/stack';
 import { unique } from '../support/api';
-import {
-  closeBrowser,
-  ensureConsoleBuilt,
-  field,
-  loginAs,
-  newConsole,
-  screenshot,
-  type ConsoleSession,
-} from '../support/browser';
+import { field } from '../support/browser';
+import { consoleHarness } from '../support/console-harness';
 import { User } from '../../bff/src/modules/system/models';
 
 async function xlsx(rows: string[][]): Promise<Buffer> {
@@ -29,21 +21,10 @@ async function xlsx(rows: string[][]): Promise<Buffer> {
 
 describe('console: 用户管理 导入 and 导出 (real Chromium)', function () {
   this.timeout(240_000);
-  const sessions: ConsoleSession[] = [];
-  let baseUrl = '';
-  before(async () => {
-    ensureConsoleBuilt();
-    baseUrl = (await startStack()).baseUrl;
-  });
-  after(async () => {
-    for (const s of sessions) await s.close().catch(() => undefined);
-    await closeBrowser();
-  });
+  const ch = consoleHarness({ shots: 'console-user-import' });
 
   it('exports the scoped list, reports a bad file row by row, imports a clean one', async () => {
-    const s = await newConsole(baseUrl);
-    sessions.push(s);
-    await loginAs(s, 'deptadmin', '/system/user');
+    const s = await ch.loginAs('deptadmin', '/system/user');
     const { page } = s;
     await page.waitForSelector('[data-test=user-table] .el-table__row');
 
@@ -74,7 +55,7 @@ describe('console: 用户管理 导入 and 导出 (real Chromium)', function () 
     assert.equal(await page.locator('[data-test=user-import-error-3]').innerText(), '部门「骨科」不在您的管理范围内');
     assert.match(await page.locator('[data-test=user-import-summary]').innerText(), /1 行有错误/);
     assert.equal(await page.locator('[data-test=user-import-commit]').isDisabled(), true);
-    await screenshot(page, 'console-user-import-errors');
+    await s.shot('errors');
     assert.equal(await User.count({ where: { username: u1 } }), 0);
 
     // the corrected file

@@ -55,8 +55,10 @@ export interface ConsolePage extends ConsoleSession {
   /**
    * Runs `action`, waits for what it set off to be answered, and takes the problems matching `expected` as intended
    * (a refusal the test provokes); at least one must have occurred. Anything else stays and fails the test.
+   * The refusal's error toast is waited for too, unless `toast: false` (a request the page asks silently because it
+   * shows the reason itself, e.g. beside the field).
    */
-  expectProblems(expected: RegExp, action: () => Promise<unknown>): Promise<string[]>;
+  expectProblems(expected: RegExp, action: () => Promise<unknown>, opts?: { toast?: boolean }): Promise<string[]>;
   /** Fails now if the page has problems left. */
   assertClean(): void;
 }
@@ -126,14 +128,14 @@ async function watched(s: ConsoleSession, shots: string): Promise<ConsolePage> {
     },
     done: () => pageDone(s),
     shot: (name) => screenshot(s.page, `${shots}-${name}`),
-    expectProblems: async (expected, action) => {
+    expectProblems: async (expected, action, { toast = true } = {}) => {
       const r0 = problems.responses.length;
       const t0 = problems.toasts.length;
       const refused = s.page.waitForResponse((r) => r.status() >= 400 && expected.test(answer(r)));
       await action();
       await refused;
       // the client tells the person why: the refusal's error toast is part of what is expected
-      await toastAfter(t0);
+      if (toast) await toastAfter(t0);
       await pageDone(s);
       const arrived = problems.responses.splice(r0);
       problems.responses.push(...arrived.filter((r) => !expected.test(r)));

@@ -37,7 +37,9 @@ export const onlineApi = {
 
 export const jobApi = {
   list: () => get<Job[]>('/monitor/jobs'),
-  preview: (cron: string) => get<{ cron: string; nextRuns: string[] }>('/monitor/jobs/cron-preview', { cron }),
+  /** silent: the dialog shows a refused expression beside the field */
+  preview: (cron: string) =>
+    get<{ cron: string; nextRuns: string[] }>('/monitor/jobs/cron-preview', { cron }, { silent: true }),
   update: (name: string, body: { cron?: string | null; concurrency?: Job['concurrency'] }) =>
     put<Job>(`/monitor/jobs/${encodeURIComponent(name)}`, body),
   pause: (name: string) => post<Job>(`/monitor/jobs/${encodeURIComponent(name)}/pause`),

@@ -100,19 +100,48 @@ function restore<Q extends object>(key: string, initial: Q): Saved<Q> | undefine
     const raw = sessionStorage.getItem(key)
     if (!raw) return undefined
     const s = JSON.parse(raw) as Saved<Q>
-    // only the filters this page still has, each of the type it starts with (or empty)
+    // only the filters this page still has, each of a kind its field can hold
     const query = Object.fromEntries(
-      Object.entries(s.query ?? {}).filter(([k, v]) => {
-        if (!(k in initial)) return false
-        const start = (initial as Record<string, unknown>)[k]
-        return v === null || v === '' || start == null || typeof v === typeof start
-      }),
+      Object.entries(s.query ?? {}).filter(
+        ([k, v]) => k in initial && restorable(v, (initial as Record<string, unknown>)[k]),
+      ),
     ) as Partial<Q>
     const page = Number.isInteger(s.page) && s.page > 0 ? s.page : 1
     const pageSize = Number.isInteger(s.pageSize) && s.pageSize > 0 ? s.pageSize : 20
     return { query, page, pageSize }
   } catch {
     return undefined
+  }
+}
+
+/**
+ * What a filter holds, as far as restoring it goes. A saved filter comes back if it is empty or of a kind its field
+ * can hold: a field that starts as '' (全部 of a select or an input) takes a single value — text, a number or 是/否;
+ * one that starts as null (a date range, a department) takes a single value or a list; one that starts with a value
+ * takes that kind. Text and numbers are one kind: a select may offer either.
+ */
+type Kind = 'none' | 'blank' | 'text' | 'flag' | 'list' | 'junk'
+function kindOf(v: unknown): Kind {
+  if (v === null || v === undefined) return 'none'
+  if (v === '') return 'blank'
+  if (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))) return 'text'
+  if (typeof v === 'boolean') return 'flag'
+  // date ranges and multi-selects: a short list of texts or numbers
+  if (Array.isArray(v) && v.length <= 50 && v.every((x) => kindOf(x) === 'text')) return 'list'
+  return 'junk'
+}
+
+function restorable(saved: unknown, start: unknown): boolean {
+  const kind = kindOf(saved)
+  if (kind === 'none' || kind === 'blank') return true
+  if (kind === 'junk') return false
+  switch (kindOf(start)) {
+    case 'none':
+      return true
+    case 'blank':
+      return kind === 'text' || kind === 'flag'
+    default:
+      return kind === kindOf(start)
   }
 }
 

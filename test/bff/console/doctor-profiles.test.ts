@@ -54,9 +54,17 @@ describe('医生管理: doctor profiles and 号别 fees', function () {
   });
 
   it('lists doctors by role and data scope', async () => {
+    // every page: the run's other suites add doctors named …医生 to the same database (more than one page of them)
     const names = async (token: string) => {
-      const r = await call('GET', '/api/admin/scheduling/doctor-profiles?pageSize=100&name=医生', { token });
-      return { status: r.status, ids: r.status === 200 ? r.body.items.map((d: { id: number }) => d.id) : [] };
+      const ids: number[] = [];
+      for (let page = 1; ; page++) {
+        const r = await call('GET', `/api/admin/scheduling/doctor-profiles?pageSize=100&page=${page}&name=医生`, {
+          token,
+        });
+        if (r.status !== 200) return { status: r.status, ids };
+        ids.push(...r.body.items.map((d: { id: number }) => d.id));
+        if (!r.body.items.length || ids.length >= r.body.total) return { status: 200, ids };
+      }
     };
     const a = await names(tokens.admin);
     assert.equal(a.status, 200);

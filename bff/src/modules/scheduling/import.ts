@@ -12,7 +12,7 @@ import { levelFees } from './levels';
 import { addDays, shanghaiDate, shanghaiInstant, shanghaiWall } from '../../shared/time';
 import { PERIOD_LABEL, PERIODS as SHARED_PERIODS } from '../../shared/clinic';
 import { MAX_FEE_FEN, MAX_SLOTS, type ImportPreview } from './schemas';
-import { csvRows, xlsxRows, type Cell, type SheetRow } from './sheet-rows';
+import { cellText as text, csvRows, importRows, xlsxRows, type Cell, type SheetRow } from '../../kernel/sheets/import';
 
 export const MAX_IMPORT_ROWS = 10_000;
 const PREVIEW_TTL_SEC = 30 * 60;
@@ -62,23 +62,6 @@ interface StoredPreview {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Spreadsheet cells arrive as strings, numbers, Dates (xlsx date/time cells, UTC wall-clock) or rich text. */
-function text(v: Cell): string {
-  if (v == null) return '';
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') {
-    if ('richText' in v)
-      return v.richText
-        .map((r) => r.text)
-        .join('')
-        .trim();
-    if ('text' in v) return String(v.text).trim();
-    if ('result' in v) return text(v.result as Cell);
-    return '';
-  }
-  return String(v).trim();
-}
-
 function parseDate(v: Cell): string | null {
   if (v instanceof Date) return `${v.getUTCFullYear()}-${pad(v.getUTCMonth() + 1)}-${pad(v.getUTCDate())}`;
   const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(text(v));
@@ -114,53 +97,23 @@ function parseDateTime(v: Cell): Date | null {
   return d && t ? shanghaiInstant(d, t) : null;
 }
 
-/**
- * The non-blank rows below the header, once the header is the template's. Read as a stream and refused the moment
- * it passes the row limit, so a huge file costs no more than one at the limit.
- */
+/** The non-blank rows below the template's header, of an .xlsx or a .csv file. */
 async function readSheet(buffer: Buffer, filename: string): Promise<SheetRow[]> {
   const rows = /\.csv$/i.test(filename) ? csvRows(buffer) : /\.xlsx$/i.test(filename) ? xlsxRows(buffer) : undefined;
   if (!rows) throw new AppError(415, 'IMPORT_TYPE', '只支持 .xlsx 或 .csv 文件');
-  const tooLarge = () =>
-    unprocessable('IMPORT_TOO_LARGE', `一次最多导入 ${MAX_IMPORT_ROWS} 行`, { maxRows: MAX_IMPORT_ROWS });
-  let headerSeen = false;
-  const body: SheetRow[] = [];
-  let blank = 0;
-  try {
-    for await (const { row, cells } of rows) {
-      const first10 = HEADERS.map((_, i) => cells[i] ?? null);
-      if (!headerSeen) {
-        headerSeen = true;
-        const got = row === 1 ? first10.map(text) : [];
-        // A wrong file is told apart at its first row, not after reading all of it.
-        if (HEADERS.some((h, i) => got[i] !== h)) {
-          throw unprocessable('IMPORT_HEADER', `表头应为：${HEADERS.join('、')}。请使用下载的模板`, {
-            expected: HEADERS,
-            got,
-          });
-        }
-        if (row === 1) continue;
-      }
-      if (first10.some((c) => text(c) !== '')) {
-        body.push({ row, cells: first10 });
-        if (body.length > MAX_IMPORT_ROWS) throw tooLarge();
-      } else if (++blank > MAX_IMPORT_ROWS) {
-        throw tooLarge(); // a sheet of blank rows is as absurd as one of full ones
-      }
-    }
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw unprocessable('IMPORT_UNREADABLE', '无法读取文件，请使用下载的模板（.xlsx 或 .csv）');
-  }
-  if (!headerSeen) throw unprocessable('IMPORT_EMPTY', '文件中没有排班数据');
-  return body;
+  return importRows(rows, {
+    headers: HEADERS,
+    maxRows: MAX_IMPORT_ROWS,
+    tooLarge: `一次最多导入 ${MAX_IMPORT_ROWS} 行`,
+    unreadable: '无法读取文件，请使用下载的模板（.xlsx 或 .csv）',
+    empty: '文件中没有排班数据',
+  });
 }
 
 /** Parses and validates every row; nothing is written. The report is what the console shows before commit. */
 export async function previewImport(actor: AdminActor, filename: string, buffer: Buffer): Promise<ImportPreview> {
   if (!buffer.length) throw unprocessable('IMPORT_EMPTY', '文件为空');
   const body = await readSheet(buffer, filename);
-  if (!body.length) throw unprocessable('IMPORT_EMPTY', '文件中没有排班数据');
   return previewRows(actor, filename, body);
 }
 

@@ -13,7 +13,7 @@ import { doctorIds } from './service';
 import { previewRows } from './import';
 import { PERIOD_LABEL, PERIOD_ORDER } from '../../shared/clinic';
 import { addDays, minutes, mondayOf, shanghaiParts } from '../../shared/time';
-import type { SheetRow } from './sheet-rows';
+import type { SheetRow } from '../../kernel/sheets/import';
 
 export interface TemplateInput {
   doctorId: number;

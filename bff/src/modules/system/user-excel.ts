@@ -8,6 +8,7 @@
 import crypto from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { rowsToXlsx } from '../../kernel/sheets/export';
+import { cellText, importRows, xlsxRows } from '../../kernel/sheets/import';
 import { z } from 'zod';
 import { infra, tx } from '../../infra';
 import { hashPassword } from '../../infra/crypto';
@@ -115,51 +116,21 @@ export interface UserImportRow {
   errors: string[];
 }
 
-function cellText(v: ExcelJS.CellValue): string {
-  if (v == null) return '';
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') {
-    if ('richText' in v)
-      return v.richText
-        .map((r) => r.text)
-        .join('')
-        .trim();
-    if ('text' in v) return String(v.text).trim();
-    if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
-    return '';
-  }
-  return String(v).trim();
-}
-
 const firstIssue = (r: { success: boolean; error?: z.ZodError }) => r.error?.issues[0]?.message ?? '格式不正确';
 
 /** Reads the file and checks every row; nothing is written. The preview is kept 30 minutes for its commit. */
 export async function previewUserImport(actor: AdminActor, filename: string, buffer: Buffer) {
   if (!/\.xlsx$/i.test(filename)) throw new AppError(415, 'IMPORT_TYPE', '只支持 .xlsx 文件，请使用下载的模板');
   if (!buffer.length) throw unprocessable('IMPORT_EMPTY', '文件为空');
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-  } catch {
-    throw unprocessable('IMPORT_UNREADABLE', '无法读取该文件，请使用下载的模板另存为 .xlsx');
-  }
-  const ws = wb.worksheets[0];
-  if (!ws) throw unprocessable('IMPORT_EMPTY', '文件中没有工作表');
-  const header = USER_IMPORT_HEADERS.map((_, i) => cellText(ws.getRow(1).getCell(i + 1).value));
-  if (USER_IMPORT_HEADERS.some((h, i) => header[i] !== h))
-    throw unprocessable('IMPORT_HEADER', `表头应为：${USER_IMPORT_HEADERS.join('、')}。请使用下载的模板`, {
-      expected: USER_IMPORT_HEADERS,
-      got: header,
-    });
-  const raw: { row: number; cells: string[] }[] = [];
-  ws.eachRow((r, n) => {
-    if (n === 1) return;
-    const cells = USER_IMPORT_HEADERS.map((_, i) => cellText(r.getCell(i + 1).value));
-    if (cells.some((c) => c !== '')) raw.push({ row: n, cells });
-  });
-  if (!raw.length) throw unprocessable('IMPORT_EMPTY', '文件中没有用户数据');
-  if (raw.length > MAX_USER_IMPORT)
-    throw unprocessable('IMPORT_TOO_LARGE', `一次最多导入 ${MAX_USER_IMPORT} 人`, { maxRows: MAX_USER_IMPORT });
+  const raw = (
+    await importRows(xlsxRows(buffer), {
+      headers: USER_IMPORT_HEADERS,
+      maxRows: MAX_USER_IMPORT,
+      tooLarge: `一次最多导入 ${MAX_USER_IMPORT} 人`,
+      unreadable: '无法读取该文件，请使用下载的模板另存为 .xlsx',
+      empty: '文件中没有用户数据',
+    })
+  ).map(({ row, cells }) => ({ row, cells: cells.map(cellText) }));
 
   // what the rows refer to, loaded once
   const [depts, posts, grantable, taken] = await Promise.all([

@@ -1,18 +1,101 @@
 /**
- * The rows of an uploaded spreadsheet, read as a stream so that neither time nor memory grows with the file: the
- * import stops reading at its row limit. CSV goes through fast-csv record by record; xlsx through exceljs's
- * streaming WorkbookReader (never the in-memory Workbook, which holds every cell of every row at once).
+ * Uploaded sheet → rows, the one way every console import reads a file (排班导入, 用户导入): the rows streamed so that
+ * neither time nor memory grows with the file, the template's header checked at the first row, blank rows skipped,
+ * the import refused the moment it passes its row limit, cells turned into the text the importers check. What a
+ * row means (and its errors, by row number) stays with the importer. CSV goes through fast-csv record by record;
+ * xlsx through exceljs's streaming WorkbookReader (never the in-memory Workbook, which holds every cell of every
+ * row at once).
  */
 import zlib from 'node:zlib';
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'fast-csv';
+import { AppError, unprocessable } from '../../http/errors';
 
 export type Cell = ExcelJS.CellValue;
 /** A row as it sits in the file: its number there (for reports) and its cells, the first column first. */
 export interface SheetRow {
   row: number;
   cells: Cell[];
+}
+
+/**
+ * A cell as the text its reader sees: strings and numbers as typed (trimmed), rich text joined, a formula by its
+ * result, a hyperlink by its text; a Date (xlsx date/time cells, wall clock stored as UTC) as ISO — importers that
+ * take dates or times read those cells themselves.
+ */
+export function cellText(v: Cell): string {
+  if (v == null) return '';
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'object') {
+    if ('richText' in v)
+      return v.richText
+        .map((r) => r.text)
+        .join('')
+        .trim();
+    if ('text' in v) return String(v.text).trim();
+    if ('result' in v) return cellText(v.result as Cell);
+    return '';
+  }
+  return String(v).trim();
+}
+
+/** What an import tells the importer when its file is not what the template makes. */
+export interface ImportSheet {
+  /** The template's headers: the file's first row must start with them, and a row is read as that many cells. */
+  headers: readonly string[];
+  maxRows: number;
+  /** e.g. 一次最多导入 1000 人 */
+  tooLarge: string;
+  /** e.g. 无法读取文件，请使用下载的模板 */
+  unreadable: string;
+  /** e.g. 文件中没有用户数据: a file with a header and no rows, or no rows at all */
+  empty: string;
+}
+
+/**
+ * The non-blank rows below the header, each cut (or padded with null) to the headers' width, once the first row is
+ * the template's header. A wrong file is refused at its first row (`422 IMPORT_HEADER`); one past the row limit the
+ * moment it passes it (`422 IMPORT_TOO_LARGE`, blank rows counted apart: a sheet of blank rows is as absurd as one of
+ * full ones), so a huge file costs no more than one at the limit; one the reader cannot parse is `422
+ * IMPORT_UNREADABLE`, one with no rows `422 IMPORT_EMPTY`.
+ */
+export async function importRows(rows: AsyncIterable<SheetRow>, sheet: ImportSheet): Promise<SheetRow[]> {
+  const { headers, maxRows } = sheet;
+  const tooLarge = () => unprocessable('IMPORT_TOO_LARGE', sheet.tooLarge, { maxRows });
+  let headerSeen = false;
+  const body: SheetRow[] = [];
+  let blank = 0;
+  try {
+    for await (const { row, cells } of rows) {
+      const mine = headers.map((_, i) => cells[i] ?? null);
+      if (!headerSeen) {
+        headerSeen = true;
+        assertHeader(row === 1 ? mine.map(cellText) : [], headers);
+        continue;
+      }
+      if (mine.some((c) => cellText(c) !== '')) {
+        body.push({ row, cells: mine });
+        if (body.length > maxRows) throw tooLarge();
+      } else if (++blank > maxRows) {
+        throw tooLarge();
+      }
+    }
+  } catch (err) {
+    if (err instanceof AppError) throw err;
+    throw unprocessable('IMPORT_UNREADABLE', sheet.unreadable);
+  }
+  if (!body.length) throw unprocessable('IMPORT_EMPTY', sheet.empty);
+  return body;
+}
+
+/** `422 IMPORT_HEADER` unless the first row (`got`, as text) starts with the template's headers. */
+export function assertHeader(got: readonly string[], headers: readonly string[]): void {
+  if (headers.some((h, i) => got[i] !== h))
+    throw unprocessable('IMPORT_HEADER', `表头应为：${headers.join('、')}。请使用下载的模板`, {
+      expected: headers,
+      got,
+    });
 }
 
 export async function* csvRows(buffer: Buffer): AsyncGenerator<SheetRow> {
