@@ -72,6 +72,21 @@ describe('monitor: scheduled jobs (定时任务)', function () {
     });
     assert.equal(put.status, 400);
     assert.equal(put.body.error.code, 'INVALID_CRON');
+    // in Chinese, naming what is wrong (croner's own messages are English)
+    assert.equal(bad.body.error.message, 'cron 表达式无效：应为 5～7 段，以空格分隔（[秒] 分 时 日 月 周）');
+    assert.equal(put.body.error.message, 'cron 表达式无效：「分」的取值超出范围');
+    for (const [cron, says] of [
+      ['0 0 * 13 *', '「月」的取值超出范围'],
+      ['0 0 * * 8', '「周」的取值超出范围'],
+      ['*/0 * * * *', '步长写法不正确'],
+    ]) {
+      const r = await call('GET', `/api/admin/monitor/jobs/cron-preview?cron=${encodeURIComponent(cron)}`, {
+        token: admin,
+      });
+      assert.equal(r.status, 400);
+      assert.ok(r.body.error.message.includes(says), `${cron}: ${r.body.error.message}`);
+      assert.doesNotMatch(r.body.error.message.split('：')[1], /[A-Za-z]{3,}/, 'no English left');
+    }
     const unknown = await call('POST', '/api/admin/monitor/jobs/rm-rf/run', { token: admin });
     assert.equal(unknown.status, 404);
     const badName = await call('POST', '/api/admin/monitor/jobs/..%2Fx/run', { token: admin });

@@ -8,6 +8,7 @@ import { JobRow, JobRun } from './models';
 const JOB_TITLES: Record<string, string> = {
   'booking-hold-expiry': '释放超时未支付的号源',
   'booking-visit-reminder': '就诊前一天提醒患者',
+  'booking-seat-recount': '核对号源计数（修正中断的预约多占的号）',
   'payment-reconcile': '支付对账（查询微信支付订单）',
   'payment-daily-bill': '每日对账（下载微信支付交易账单核对）',
   'log-retention': '清理过期的操作与登录日志',
@@ -125,12 +126,33 @@ export async function getJob(name: string) {
   return (await listJobs()).find((j) => j.name === name)!;
 }
 
+const CRON_FIELDS: Record<string, string> = {
+  second: '秒',
+  minute: '分',
+  hour: '时',
+  day: '日',
+  month: '月',
+  dayOfWeek: '周',
+};
+
+/**
+ * Croner's verdict in the console's words (its own messages are English, and for a month it names the 0-based value):
+ * what is wrong, not how croner says it.
+ */
+export function cronProblem(message: string): string {
+  if (/five, six, or seven/.test(message)) return '应为 5～7 段，以空格分隔（[秒] 分 时 日 月 周）';
+  const field = /Invalid value for (\w+)/.exec(message)?.[1];
+  if (field) return `「${CRON_FIELDS[field] ?? field}」的取值超出范围`;
+  if (/stepping/.test(message)) return '步长写法不正确（如 */5，步长须大于 0）';
+  return '写法不正确';
+}
+
 /** Croner's verdict, as a 400 the console can show beside the field. */
 export function checkCron(expr: string) {
   try {
     parseCron(expr).stop();
   } catch (err) {
-    throw badRequest('INVALID_CRON', `cron 表达式无效：${err instanceof Error ? err.message : String(err)}`);
+    throw badRequest('INVALID_CRON', `cron 表达式无效：${cronProblem(err instanceof Error ? err.message : '')}`);
   }
 }
 
