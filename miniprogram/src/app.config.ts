@@ -55,6 +55,10 @@ export default defineAppConfig({
   // WeChat's privacy check: privacy APIs pause until the user agreed in our popup (platform/privacy.ts). It is on for
   // every mini-program since 2023-09-15; said out loud so DevTools and older base libraries behave the same.
   __usePrivacyCheck__: true,
+  // h5 only: no sliding page transitions. Taro's router shades the page it leaves a transition (350 ms) later, even
+  // when that page has been shown again meanwhile: 返回 in the title bar within that time left a blank page (seen on
+  // 我的 under load). Without the transition the shade comes at once, before anything can be shown again.
+  ...(process.env.TARO_ENV === 'h5' ? { animation: false } : {}),
   // Inject only the components a page uses (WeChat's recommendation for start-up time).
   lazyCodeLoading: 'requiredComponents',
   // Which pages WeChat search may index: public ones only (src/sitemap.json, copied by config/index.ts).

@@ -1,5 +1,6 @@
 import { createApp } from 'vue'
 import { startSession } from '@/api/session'
+import { checkConsentUpdates } from '@/composables/useConsentUpdate'
 import { listenForPrivacyRequests, makePagesKeyboardScrollable } from '@/platform'
 import './app.css'
 
@@ -7,10 +8,13 @@ const App = createApp({
   onLaunch() {
     listenForPrivacyRequests()
     makePagesKeyboardScrollable()
-    // Silent WeChat login before the first screen asks for data; pages await the same promise.
-    startSession().catch(() => {
-      /* the page shows session.error with a retry button */
-    })
+    // Silent WeChat login before the first screen asks for data; pages await the same promise. Then: has a document
+    // the patient agreed to been published anew? (the tab pages' ConsentUpdatePopup asks again)
+    startSession()
+      .then(checkConsentUpdates)
+      .catch(() => {
+        /* the page shows session.error with a retry button */
+      })
   },
 })
 

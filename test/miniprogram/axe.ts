@@ -13,14 +13,17 @@ export interface AxeViolation {
 }
 
 /**
- * The WCAG 2.1 AA violations of what is on screen. axe is evaluated through the DevTools protocol rather than a
+ * The WCAG 2.1 AA violations of what is on screen (or of the part `within` selects, e.g. an open dialog). axe is evaluated through the DevTools protocol rather than a
  * <script> tag, so the BFF's Content-Security-Policy (which forbids inline scripts) stays on while it runs.
  */
-export async function wcagViolations(page: Page): Promise<AxeViolation[]> {
+export async function wcagViolations(page: Page, within?: string): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(source);
-  return page.evaluate(async () => {
+  return page.evaluate(async (within) => {
     const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<any> } }).axe;
-    const r = await axe.run(document, {
+    // resolved here (the browser's own selectors, :has and all); only what is shown
+    const parts = within ? [...document.querySelectorAll(within)].filter((e) => e.checkVisibility()) : [];
+    if (within && !parts.length) throw new Error(`axe: nothing visible matches ${within}`);
+    const r = await axe.run(within ? { include: parts } : document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
       resultTypes: ['violations'],
     });
@@ -30,7 +33,7 @@ export async function wcagViolations(page: Page): Promise<AxeViolation[]> {
       help: v.help,
       nodes: v.nodes.slice(0, 6).map((n: any) => `${n.target.join(' ')} — ${n.failureSummary}`),
     }));
-  });
+  }, within);
 }
 
 export const describeViolations = (vs: AxeViolation[]) =>

@@ -158,6 +158,8 @@ describe('miniprogram h5: privacy, 首页, 消息, 我的, 关怀模式 (Chromiu
     await mp.page.reload();
     await tab('首页');
     await on('.care-entry', '预约挂号').waitFor();
+    // the phone entry comes with the hospital's information, which loads on its own
+    await on('.care-entry-phone', '021-64000000').waitFor();
     assert.deepEqual(
       await mp.page
         .locator('.care-entry')

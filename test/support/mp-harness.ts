@@ -20,6 +20,25 @@ import { launchChromium, settle } from '../miniprogram/browser';
 import { ensureBuilt, root } from '../miniprogram/build';
 import { describeViolations, wcagViolations } from '../miniprogram/axe';
 
+/**
+ * Waits until Taro's router shows the page of the address: a 返回 (history back) changes the address at once, and the
+ * router shows the page on its own turn after that — with page transitions off (h5) there is no animation to wait
+ * for, so without this a check right after 返回 could still see the page being left (a tab test then went back once
+ * too often, out of the app).
+ */
+export async function pageShown(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const shown = [...document.querySelectorAll<HTMLElement>('.taro_page')].filter(
+      (e) => !e.classList.contains('taro_page_shade') && getComputedStyle(e).display !== 'none',
+    );
+    const here = location.pathname.replace(/\/$/, '');
+    // the bare /h5/ address shows 首页
+    if (!/\/pages\//.test(here)) return shown.length > 0;
+    return shown.some((e) => e.id.split('?')[0] === here);
+  });
+  await settle(page);
+}
+
 export const SHOTS = path.join(root, 'test/artifacts/screenshots');
 const TOKENS = 'yiyun.mp.tokens';
 
@@ -129,9 +148,10 @@ export function mpHarness(opts: MpHarnessOptions): MpHarness {
     },
     tab: async (text) => {
       const bar = h.page.locator('.weui-tabbar__item').first();
+      await pageShown(h.page);
       for (let i = 0; i < 6 && !(await bar.isVisible()); i++) {
         await h.page.goBack();
-        await settle(h.page);
+        await pageShown(h.page);
       }
       await h.page.locator('.weui-tabbar__item', { hasText: text }).click();
     },

@@ -39,6 +39,17 @@ export function formatDateTime(iso: string | null | undefined): string {
 }
 
 /**
+ * An instant, short, for a list row: "今天 08:42", "昨天 21:05", "6月1日 08:42" ("2025年6月1日 08:42" in another
+ * year); '' for none.
+ */
+export function formatShortDateTime(iso: string | null | undefined): string {
+  if (!iso || Number.isNaN(new Date(iso).getTime())) return ''
+  const { date, time } = shanghaiParts(iso)
+  const near = date === chinaToday() ? '今天' : date === chinaToday(-1) ? '昨天' : ''
+  return `${near || chinaDay(date).split(' ')[0]} ${time}`
+}
+
+/**
  * The value from an input event. Taro's event carries detail.value; on h5 the native input event of the
  * inner <input> also bubbles to the same listener (no detail), and its target holds the same value.
  */

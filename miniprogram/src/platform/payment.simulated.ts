@@ -84,7 +84,7 @@ function domSheet(o: SimOrder): Promise<boolean> {
     const confirm = el(
       'button',
       'sim-pay-confirm',
-      'align-self:stretch;margin-top:22px;height:50px;border:none;border-radius:8px;background:#07c160;color:#fff;font-size:18px;font-weight:600',
+      'align-self:stretch;margin-top:22px;height:50px;border:none;border-radius:8px;background:#077a3c;color:#fff;font-size:18px;font-weight:600',
       '确认支付',
     )
     const close = el(
@@ -94,6 +94,9 @@ function domSheet(o: SimOrder): Promise<boolean> {
       '取消',
     )
     sheet.append(confirm, close)
+    sheet.setAttribute('role', 'dialog')
+    sheet.setAttribute('aria-modal', 'true')
+    sheet.setAttribute('aria-label', '模拟微信支付')
     mask.append(sheet)
     const done = (ok: boolean) => {
       mask.remove()

@@ -13,6 +13,7 @@ import { PrivacyDocument } from './models';
 import type { DocumentDraft } from './schemas';
 
 type Section = PolicyDocument['sections'][number];
+type SectionChange = { heading: string; change: 'added' | 'changed' | 'removed' };
 
 /** "## 标题" lines open a section; other non-empty lines are its paragraphs (text before any heading: no heading). */
 export function sectionsOf(body: string): Section[] {
@@ -50,6 +51,34 @@ export async function publishedDocuments(t?: Transaction): Promise<Record<Consen
   const out = { ...shipped };
   for (const r of rows) out[r.kind] = view(r);
   return out;
+}
+
+/** The sections that differ between two texts of a document, by heading: added, changed (other text) or removed. */
+export function sectionChanges(before: Section[], after: Section[]): SectionChange[] {
+  const text = (s: Section) => s.paragraphs.join('\n');
+  const old = new Map(before.map((s) => [s.heading, text(s)]));
+  const now = new Set(after.map((s) => s.heading));
+  const changes: SectionChange[] = [];
+  for (const s of after) {
+    if (!old.has(s.heading)) changes.push({ heading: s.heading, change: 'added' });
+    else if (old.get(s.heading) !== text(s)) changes.push({ heading: s.heading, change: 'changed' });
+  }
+  for (const s of before) if (!now.has(s.heading)) changes.push({ heading: s.heading, change: 'removed' });
+  return changes;
+}
+
+/**
+ * What changed in a kind since the version a patient agreed to: the published version's date and its sections
+ * compared with the agreed text (none listed when that text is no longer kept).
+ */
+export async function changesSince(kind: ConsentKind, agreedVersion: string) {
+  const rows = await PrivacyDocument.findAll({ where: { kind, status: { [Op.in]: ['published', 'superseded'] } } });
+  const published = rows.find((r) => r.status === 'published');
+  const agreed = rows.find((r) => r.version === agreedVersion);
+  return {
+    publishedAt: published?.publishedAt ?? null,
+    changes: published && agreed ? sectionChanges(sectionsOf(agreed.body), sectionsOf(published.body)) : [],
+  };
 }
 
 /** Base seed: the texts the product shipped with become version 1 of each kind (their version string kept, so

@@ -1,6 +1,6 @@
 import type { RouteTree } from '../../http/route';
 import * as S from './schemas';
-import { answerConsents, deleteAccount, documentOf, myConsents } from './service';
+import { answerConsents, deleteAccount, documentOf, myConsents, outdatedConsents } from './service';
 
 export function privacyMpRoutes(t: RouteTree) {
   t.add({
@@ -19,6 +19,14 @@ export function privacyMpRoutes(t: RouteTree) {
     auth: 'mp',
     response: S.ConsentList,
     handler: ({ actor }) => myConsents(actor),
+  });
+  t.add({
+    method: 'get',
+    path: '/privacy/consents/outdated',
+    summary: '我同意过、但已发布新版本的协议（打开小程序时请我重新确认）',
+    auth: 'mp',
+    response: S.OutdatedConsentList,
+    handler: ({ actor }) => outdatedConsents(actor),
   });
   t.add({
     method: 'post',

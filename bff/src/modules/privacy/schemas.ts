@@ -26,6 +26,22 @@ export const ConsentState = z.object({
 });
 export const ConsentList = z.object({ items: z.array(ConsentState) });
 
+/** A document the patient agreed to in an earlier version than the one published now (asked again at app open). */
+export const OutdatedConsent = z.object({
+  kind: ConsentKind,
+  title: z.string(),
+  purpose: z.string(),
+  /** the version published now, the one a new grant must name */
+  version: z.string(),
+  publishedAt: z.date().nullable(),
+  /** the version the patient agreed to, and when */
+  agreedVersion: z.string(),
+  agreedAt: z.date(),
+  /** what differs from the agreed text, by section (a heading; '' for text before the first heading) */
+  changes: z.array(z.object({ heading: z.string(), change: z.enum(['added', 'changed', 'removed']) })),
+});
+export const OutdatedConsentList = z.object({ items: z.array(OutdatedConsent) });
+
 export const ConsentAnswer = z.strictObject({
   answers: z
     .array(z.strictObject({ kind: ConsentKind, version: z.string().min(1).max(16), granted: z.boolean() }))

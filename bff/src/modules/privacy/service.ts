@@ -10,7 +10,7 @@ import { lockOwner, patientInUse } from '../patient/service';
 import { NotificationSubscription, PatientNotice } from '../../kernel/notifications/models';
 import { deletePersonalImage } from '../../kernel/files';
 import { CONSENT_KINDS, type ConsentKind } from './documents';
-import { publishedDocuments } from './library';
+import { changesSince, publishedDocuments } from './library';
 import { MpConsent } from './models';
 import type { ConsentAnswer } from './schemas';
 
@@ -44,6 +44,32 @@ export async function myConsents(actor: MpActor) {
       };
     }),
   };
+}
+
+/**
+ * The documents this patient agreed to in a version older than the one published now: their grant no longer counts,
+ * and the app asks them again when it opens. Answering (a grant of the new version, or a refusal, which is recorded
+ * for the new version) takes a document off the list, so the same version is never asked about twice.
+ */
+export async function outdatedConsents(actor: MpActor) {
+  const latest = await latestAnswers(actor.userId);
+  const docs = await documents();
+  const items = [];
+  for (const kind of CONSENT_KINDS) {
+    const a = latest.get(kind);
+    const d = docs[kind];
+    if (!a || !a.granted || a.version === d.version) continue;
+    items.push({
+      kind,
+      title: d.title,
+      purpose: d.purpose,
+      version: d.version,
+      agreedVersion: a.version,
+      agreedAt: a.createdAt,
+      ...(await changesSince(kind, a.version)),
+    });
+  }
+  return { items };
 }
 
 /**
