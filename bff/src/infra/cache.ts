@@ -178,13 +178,19 @@ export class LayeredCache implements Cache {
       // or an entry the generation bump that follows throws away.
       await this.shared.bump(namespaces);
       this.bumpLocal(namespaces);
-      await this.opts.pubsub.publish(CHANNEL, { ns: namespaces });
     } catch (err) {
       this.bumpLocal(namespaces);
       // The change itself is committed; other processes see it when their local entries lapse (about a second)
       // and the shared values under the old versions run out.
       this.opts.log.warn({ err, namespaces }, 'cache invalidation not delivered');
+      return;
     }
+    // The other processes are told without the caller waiting for it: their answer was never ordered after this
+    // caller's (they learn of it when the message reaches them, whether or not this await is kept), and a rush's
+    // winner answers one Redis round trip sooner. A lost message costs what it always did: about a second.
+    void this.opts.pubsub
+      .publish(CHANNEL, { ns: namespaces })
+      .catch((err: unknown) => this.opts.log.warn({ err, namespaces }, 'cache invalidation not delivered'));
   }
 
   async close() {

@@ -219,6 +219,26 @@ describe('booking: the seat taken before the booking transaction', function () {
     assert.equal(await live(s.id), 2);
   });
 
+  it('a booking over the account rate limit: 429 RATE_LIMITED, and the number it was handed goes back', async () => {
+    // The rate limit and the admission pool are asked at once; the pool hands this request the session's one
+    // number before the limit's answer refuses it.
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 1, feeFen: 0 });
+    const eager = await patient();
+    const { config, kv } = infra();
+    for (let i = 0; i < config.BOOKING_RATE_PER_USER_PER_MIN; i++)
+      await kv.hit(`booking:user:${eager.userId}`, config.BOOKING_RATE_PER_USER_PER_MIN, 60);
+    const limited = await book(eager.token, s.id, eager.patientId);
+    assert.equal(limited.status, 429, JSON.stringify(limited.body));
+    assert.equal(limited.body.error.code, 'RATE_LIMITED');
+    assert.equal(await booked(s.id), 0);
+
+    const other = await patient();
+    const r = await book(other.token, s.id, other.patientId);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.appointment.seqNo, 1);
+  });
+
   it('停诊 racing with the winners of a rush leaves no live booking on the stopped session', async function () {
     this.timeout(240_000);
     const SLOTS = 20;
