@@ -510,6 +510,9 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
   await orderLock(order.outTradeNo, async () => {
     if (await PayNotification.findByPk(n.id)) return;
     await PayNotification.create({ id: n.id, eventType: n.eventType, outNo: r.out_refund_no });
+    // as they are now, not as read before the lock: a 重新退款 holding it may have just re-routed this refund (its
+    // notification can arrive before 发起异常退款's answer is applied), and where the money went decides who is told
+    await Promise.all([refund.reload(), order.reload()]);
     await applyRefundState(refund, order, wordOf(r));
   });
 }
