@@ -1,14 +1,17 @@
 /**
  * 订单管理 › 重新退款 in real Chromium (issue 15): failed refunds are filtered and highlighted; a closed one is
- * refunded again after a confirmation, an abnormal one goes to the debit card typed into the dialog.
+ * refunded again after a confirmation, an abnormal one goes to the debit card typed into the dialog — or back to the
+ * hospital's account (退至医院账户), after which the list shows it 待线下支付 until 登记线下支付 records the payout
+ * (with a confirmation; someone else's record first is a 409 the page explains and then shows).
  */
 import assert from 'node:assert/strict';
 import { startStack } from '../support/stack';
 import { bookAsApp, call } from '../support/api';
-import { newDoctor, newSchedule, patient, tomorrow } from '../support/booking';
+import { admin, newDoctor, newSchedule, patient, tomorrow } from '../support/booking';
 import { field } from '../support/browser';
 import { consoleHarness } from '../support/console-harness';
-import { PayOrder } from '../../bff/src/modules/payment/models';
+import { PayOrder, PayRefund } from '../../bff/src/modules/payment/models';
+import { describeViolations, wcagViolations } from '../miniprogram/axe';
 
 /** A paid booking cancelled by the patient, whose refund WeChat Pay ends `outcome`. */
 async function failedRefund(scheduleId: number, outcome: 'CLOSED' | 'ABNORMAL') {
@@ -106,5 +109,132 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
     );
     assert.match(await page.locator(`[data-test="order-refund-${abnormal}"]`).innerText(), /入账 招商银行借记卡5678/);
     await session.shot('retried');
+  });
+
+  it('re-routes an abnormal refund to the hospital’s account and records the offline payout once', async () => {
+    const { pay } = ch.stack;
+    const d = await newDoctor('心血管内科');
+    const s = await newSchedule(d.id, { feeFen: 2500, slotCount: 10, date: tomorrow() });
+    const first = await failedRefund(s.id, 'ABNORMAL');
+    const second = await failedRefund(s.id, 'ABNORMAL');
+
+    const session = await ch.loginAs('admin', '/finance/order');
+    const { page } = session;
+    const search = async (no: string) => {
+      await page.fill(field('order-filter-no'), no);
+      await page.click('[data-test=query-search]');
+      await page.waitForSelector(`[data-test="order-row-${no}"]`);
+    };
+    const confirmText = async () => {
+      const box = page.locator('.el-message-box');
+      await box.waitFor();
+      const text = await box.innerText();
+      await box.locator('.el-message-box__btns .el-button--primary').click();
+      await box.waitFor({ state: 'hidden' });
+      return text;
+    };
+    const stateIs = (no: string, text: string) =>
+      page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want, [
+        `[data-test="refund-state-${no}"]`,
+        text,
+      ] as const);
+
+    // 重新退款 › 退至医院账户（线下支付）: no card asked for
+    const reroute = async (no: string) => {
+      await search(no);
+      await page.click(`[data-test="refund-retry-${no}R1"]`);
+      await page.waitForSelector('[data-test=retry-abnormal-info]');
+      await page.waitForSelector('[data-test=retry-bank]');
+      await page.click('[data-test=retry-route-MERCHANT_BANK_CARD]');
+      await page.waitForSelector('[data-test=retry-merchant-info]');
+      assert.equal(
+        await page.locator('[data-test=retry-bank]').count(),
+        0,
+        'no bank fields for the hospital’s account',
+      );
+      assert.equal(await page.locator(field('retry-account')).count(), 0);
+      assert.equal(
+        await page.locator('[data-test=retry-dialog] .el-form-item__error').count(),
+        0,
+        'choosing where the money goes flags no field yet',
+      );
+      await page.fill(field('retry-reason'), '原卡已注销，退至医院账户');
+      await session.shot('retry-merchant');
+      await page.click('[data-test=retry-submit]');
+      return confirmText();
+    };
+    assert.match(await reroute(first), /退至医院账户.*登记线下支付/s);
+    await page.waitForSelector('[data-test=retry-dialog]', { state: 'hidden' });
+    assert.match(await reroute(second), /退至医院账户/);
+    await page.waitForSelector('[data-test=retry-dialog]', { state: 'hidden' });
+    await pay.settled();
+    assert.equal(pay.refund(`${first}R1`)!.abnormal?.type, 'MERCHANT_BANK_CARD');
+
+    // the list: 退至医院账户·待线下支付, highlighted, and found by its own filter
+    await page.click('[data-test=query-reset]');
+    await page.click('[data-test=order-filter-refund-failed]');
+    await page.click('.el-select-dropdown__item:has-text("退至医院账户·待线下支付")');
+    await search(first);
+    await stateIs(`${first}R1`, '退至医院账户·待线下支付');
+    const row = page.locator('tr', { has: page.locator(`[data-test="order-row-${first}"]`) });
+    assert.match((await row.getAttribute('class')) ?? '', /payout-pending-row/);
+    assert.doesNotMatch(await page.locator(`[data-test="order-refund-${first}"]`).innerText(), /入账/);
+    await session.shot('payout-pending');
+
+    // 登记线下支付: the form asks for a method (and a reference unless cash), then a confirmation
+    await page.click(`[data-test="refund-payout-btn-${first}R1"]`);
+    await page.waitForSelector('[data-test=payout-dialog] [data-test=payout-info]');
+    await session.done();
+    const v = await wcagViolations(page, '.el-overlay:has([role=dialog])');
+    assert.equal(v.length, 0, describeViolations(v));
+    await page.click('[data-test=payout-submit]');
+    await page.waitForSelector('[data-test=payout-dialog] .el-form-item__error');
+    await page.click('[data-test=payout-method]');
+    await page.click('.el-select-dropdown__item:has-text("银行转账")');
+    await page.click('[data-test=payout-submit]');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-test=payout-dialog] .el-form-item__error')].some((e) =>
+        e.textContent?.includes('流水号'),
+      ),
+    );
+    await page.fill(field('payout-reference'), 'TRF202601150001');
+    await page.fill(field('payout-note'), '转至患者本人账户');
+    await session.shot('payout-form');
+    await page.click('[data-test=payout-submit]');
+    assert.match(await confirmText(), /确认已将 ¥25\.00 以「银行转账」线下支付给患者/);
+    await page.waitForSelector('[data-test=payout-dialog]', { state: 'hidden' });
+    await page.click('[data-test=query-reset]');
+    await search(first);
+    await stateIs(`${first}R1`, '已线下支付');
+    assert.match(
+      await page.locator(`[data-test="refund-payout-${first}R1"]`).innerText(),
+      /银行转账 · 凭证 TRF202601150001 · 转至患者本人账户 · .+ 于 .+ 登记/,
+    );
+    assert.equal(await page.locator(`[data-test="refund-payout-btn-${first}R1"]`).count(), 0, 'recorded: no second');
+    await session.shot('payout-recorded');
+
+    // another member of staff records the second one while this dialog is open: a 409 explained, then shown
+    await search(second);
+    await page.click(`[data-test="refund-payout-btn-${second}R1"]`);
+    await page.waitForSelector('[data-test=payout-dialog] [data-test=payout-info]');
+    await page.click('[data-test=payout-method]');
+    await page.click('.el-select-dropdown__item:visible:has-text("现金")');
+    const o2 = (await PayOrder.findOne({ where: { outTradeNo: second } }))!;
+    const other = await call('POST', `/api/admin/payment/orders/${o2.id}/refunds/${second}R1/payout`, {
+      token: await admin(),
+      body: { method: 'cash', note: '收费窗口已退' },
+    });
+    assert.equal(other.status, 201, JSON.stringify(other.body));
+    const seen = await session.expectProblems(/\/payout → 409/, async () => {
+      await page.click('[data-test=payout-submit]');
+      await confirmText();
+    });
+    assert.ok(
+      seen.some((t) => /已登记过线下支付/.test(t)),
+      seen.join('\n'),
+    );
+    await page.waitForSelector('[data-test=payout-dialog]', { state: 'hidden' });
+    await stateIs(`${second}R1`, '已线下支付');
+    assert.equal(await PayRefund.count({ where: { outRefundNo: `${second}R1` } }), 1);
   });
 });

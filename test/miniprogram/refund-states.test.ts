@@ -86,4 +86,52 @@ describe('miniprogram h5: 我的订单 shows failed and retried refunds (Chromiu
     await shot('retried');
     await accessible('我的订单（重新退款后）');
   });
+
+  it('a refund sent back to the hospital’s account is on its way until the hospital records paying it out', async () => {
+    const { pay } = await startStack();
+    const token = await mp.token(); // the same app and family member as above
+    const member = await call('GET', '/api/mp/patients', { token });
+    assert.equal(member.status, 200, JSON.stringify(member.body));
+    const s = await newSchedule((await newDoctor('皮肤科', '卫线下')).id, { feeFen: 3000, slotCount: 3 });
+    const booked = await bookAsApp({ token, body: { scheduleId: s.id, patientId: member.body.items[0].id } });
+    assert.equal(booked.status, 201, JSON.stringify(booked.body));
+    const order = (await PayOrder.findOne({
+      where: { subjectType: 'appointment', subjectId: booked.body.appointment.id },
+    }))!;
+    await pay.pay(order.outTradeNo);
+    await pay.settled();
+    pay.refundOutcome(order.outTradeNo, 'ABNORMAL');
+    const cancelled = await call('POST', `/api/mp/appointments/${booked.body.appointment.id}/cancel`, { token });
+    assert.ok(cancelled.status < 300, JSON.stringify(cancelled.body));
+    await pay.settled();
+    const admin = await loginAs('admin');
+    const no = `${order.outTradeNo}R1`;
+    const url = (what: string) => `/api/admin/payment/orders/${order.id}/refunds/${no}/${what}`;
+    const rerouted = await call('POST', url('retry'), {
+      token: admin,
+      body: { reason: '原卡已注销', to: 'MERCHANT_BANK_CARD' },
+    });
+    assert.equal(rerouted.status, 200, JSON.stringify(rerouted.body));
+    await pay.settled();
+
+    await tab('首页');
+    await tab('我的');
+    await on('.menu-orders').click();
+    const card = on('.order-card', order.outTradeNo);
+    await on('.order-refund', '医院将线下退还').waitFor();
+    assert.match(await card.innerText(), /退款中/);
+    assert.match(await card.innerText(), /退款 ¥30\.00 · 已退回医院账户，医院将线下退还给您/);
+    assert.doesNotMatch(await card.innerText(), /商户结算银行账户/, 'the hospital’s own account is not the patient’s');
+    await shot('offline-pending');
+
+    const paid = await call('POST', url('payout'), { token: admin, body: { method: 'cash', note: '窗口现金退还' } });
+    assert.equal(paid.status, 201, JSON.stringify(paid.body));
+    await mp.page.goBack();
+    await on('.menu-orders').click();
+    await on('.order-line', '医院线下退还（现金）').waitFor();
+    assert.match(await card.innerText(), /已退款/);
+    assert.match(await card.innerText(), /退款 ¥30\.00 · 已退回/);
+    await shot('offline-paid');
+    await accessible('我的订单（线下退还）');
+  });
 });

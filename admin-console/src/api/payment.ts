@@ -1,6 +1,8 @@
 import type {
   OrderPage,
   OrderQuery,
+  PayoutBody,
+  PayoutResult,
   ReconDetail as ReconDetailSchema,
   ReconPage,
   ReconQuery,
@@ -16,7 +18,13 @@ import type { Wire } from './types'
 export type PayOrderRow = Wire<z.infer<typeof OrderPage>>['items'][number]
 export type PayOrderStatus = PayOrderRow['status']
 export type PayRefundRow = PayOrderRow['refunds'][number]
-export { ABNORMAL_REFUND_BANKS as ABNORMAL_BANKS } from '@bff/shared/refund-banks'
+export {
+  ABNORMAL_REFUND_BANKS as ABNORMAL_BANKS,
+  ABNORMAL_REFUND_TYPES,
+  OFFLINE_PAYOUT_METHODS,
+  type AbnormalRefundType,
+  type OfflinePayoutMethod,
+} from '@bff/shared/refund-banks'
 export type PayOrderQuery = Partial<z.output<typeof OrderQuery>>
 export type WechatState = z.infer<typeof WechatStateSchema>
 export type Reconciliation = Wire<z.infer<typeof ReconPage>>['items'][number]
@@ -72,6 +80,11 @@ export const paymentApi = {
   retryRefund: (id: number, outRefundNo: string, body: z.input<typeof RetryBody>) =>
     post<Wire<z.infer<typeof RefundResult>>>(
       `/payment/orders/${id}/refunds/${encodeURIComponent(outRefundNo)}/retry`,
+      body,
+    ),
+  recordPayout: (id: number, outRefundNo: string, body: z.input<typeof PayoutBody>) =>
+    post<Wire<z.infer<typeof PayoutResult>>>(
+      `/payment/orders/${id}/refunds/${encodeURIComponent(outRefundNo)}/payout`,
       body,
     ),
   reconciliations: (q: Partial<z.output<typeof ReconQuery>>) =>

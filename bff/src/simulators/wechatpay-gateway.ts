@@ -954,8 +954,12 @@ export class FakeWechatPay {
   /**
    * 发起异常退款: only for a refund that is ABNORMAL, named by its refund_id with its out_refund_no in the body.
    * USER_BANK_CARD needs one of the supported debit cards' bank_type and bank_account + real_name encrypted
-   * (RSAES-OAEP, SHA-1) with the platform key the Wechatpay-Serial header names; MERCHANT_BANK_CARD sends the
-   * money to the merchant's settlement account. The refund is PROCESSING again and ends SUCCESS.
+   * (RSAES-OAEP, SHA-1) with the platform key the Wechatpay-Serial header names; MERCHANT_BANK_CARD (退款至交易商户
+   * 银行账户) needs none of them — the spec marks bank_type, bank_account and real_name "若退款至用户此字段必填" — so
+   * no Wechatpay-Serial either, and sends the money to the merchant's settlement account (user_received_account
+   * 商户结算银行账户, as 查询单笔退款 documents for 退还商户). Either way the request's signature is checked like every
+   * other, the refund is PROCESSING again and ends SUCCESS with a REFUND.SUCCESS notification.
+   * (https://pay.weixin.qq.com/docs/merchant/apis/refund/refunds/create-abnormal-refund.html)
    */
   private applyAbnormalRefund(refundId: string, b: Record<string, any>, serial: string) {
     const bad = (m: string) => new GatewayError(400, 'PARAM_ERROR', m);

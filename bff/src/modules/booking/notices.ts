@@ -122,14 +122,22 @@ export const notifyCancelled = (a: Appointment, refund: keyof typeof REFUND_PHRA
     ),
   );
 
-/** payment's onOrderRefunded for appointment orders: the money is back. */
+/** How the money of a refund reached the payer, as the notice says it. */
+const refundRoute = (r: PayRefund) =>
+  r.abnormalType === 'MERCHANT_BANK_CARD'
+    ? '已由医院线下退还给您' // back to the hospital's account, then paid out by hand (登记线下支付)
+    : r.abnormalType === 'USER_BANK_CARD'
+      ? `已退至您提供的银行卡${r.receivedAccount ? `（${r.receivedAccount}）` : ''}`
+      : '已原路退回';
+
+/** payment's onOrderRefunded for appointment orders: the money is back with the payer. */
 export async function notifyRefunded(order: PayOrder, refund: PayRefund) {
   const a = await Appointment.findByPk(order.subjectId);
   if (!a) return;
   await notify(
     a.userId,
     '退款成功',
-    `${chinaDay(a.clinicDate)} ${PERIOD_LABEL[a.period]}预约的 ${(refund.amountFen / 100).toFixed(2)} 元已原路退回${refund.reason ? `（${refund.reason}）` : ''}。`,
+    `${chinaDay(a.clinicDate)} ${PERIOD_LABEL[a.period]}预约的 ${(refund.amountFen / 100).toFixed(2)} 元${refundRoute(refund)}${refund.reason ? `（${refund.reason}）` : ''}。`,
     undefined,
     a.id,
   );

@@ -2,7 +2,15 @@ import type { Context } from 'koa';
 import type { RouteTree } from '../../http/route';
 import { IdParams } from '../../http/schemas';
 import * as S from './schemas';
-import { exportOrders, listOrders, refundByHand, retryRefundByHand, wechatState, assertHospitalWide } from './console';
+import {
+  assertHospitalWide,
+  exportOrders,
+  listOrders,
+  recordPayoutByHand,
+  refundByHand,
+  retryRefundByHand,
+  wechatState,
+} from './console';
 import { listReconciliations, reconcileDay, reconciliationDetail } from './reconcile-daily';
 
 const readOrigin = (ctx: Context) => ({ ip: ctx.ip, requestId: ctx.state.requestId as string | undefined });
@@ -60,7 +68,7 @@ export function paymentAdminRoutes(t: RouteTree) {
   t.add({
     method: 'post',
     path: '/payment/orders/:id/refunds/:outRefundNo/retry',
-    summary: '重新退款（退款关闭：新退款单号重退；退款异常：发起异常退款至患者银行卡）',
+    summary: '重新退款（退款关闭：新退款单号重退；退款异常：发起异常退款至患者银行卡或医院账户）',
     auth: a,
     perm: 'payment:refund:retry',
     params: S.RetryParams,
@@ -69,6 +77,19 @@ export function paymentAdminRoutes(t: RouteTree) {
     status: 200,
     audit: 'payment',
     handler: ({ actor, params, body }) => retryRefundByHand(actor, params.id, params.outRefundNo, body),
+  });
+  t.add({
+    method: 'post',
+    path: '/payment/orders/:id/refunds/:outRefundNo/payout',
+    summary: '登记线下支付（退至医院账户的异常退款已由工作人员线下支付给患者；每笔退款只能登记一次）',
+    auth: a,
+    perm: 'payment:refund:payout',
+    params: S.PayoutParams,
+    body: S.PayoutBody,
+    response: S.PayoutResult,
+    status: 201,
+    audit: 'payment',
+    handler: ({ actor, params, body }) => recordPayoutByHand(actor, params.id, params.outRefundNo, body),
   });
   t.add({
     method: 'get',

@@ -9,8 +9,10 @@ import { pagedXlsxExport } from '../../kernel/sheets/export';
 import { notify } from '../../kernel/notifications';
 import { addDays, shanghaiInstant, shanghaiDateTime } from '../../shared/time';
 import { MpUser } from '../auth/models';
-import { PayOrder, PayRefund, type PayOrderStatus } from './models';
-import { needsRetry, refundOrder, retryRefund, type RetryRefundRequest } from './service';
+import { PayOrder, PayRefund, type PayOrderStatus, type PayRefundPayout } from './models';
+import { needsRetry, refundOrder, refundReachedPayer, retryRefund, type RetryRefundRequest } from './service';
+import { payoutsOf, recordOfflinePayout, viaMerchantAccount, type OfflinePayoutRequest } from './payout';
+import { OFFLINE_PAYOUT_METHODS } from '../../shared/refund-banks';
 
 /**
  * 收费管理: every order and refund with its WeChat Pay state, export, and refunds by hand. Money belongs to the whole
@@ -29,6 +31,7 @@ type Query = {
   from?: string;
   to?: string;
   refundFailed?: boolean;
+  payoutPending?: boolean;
 };
 export const MAX_EXPORT_ROWS = 50_000;
 
@@ -41,6 +44,15 @@ const STATUS_LABEL: Record<PayOrderStatus, string> = {
   refunded: '已退款',
 };
 const REFUND_LABEL = { processing: '退款中', success: '已退款', failed: '退款失败' } as const;
+/** A refund's state in words, the merchant-account route (退至医院账户) told apart from the others. */
+function refundLabel(r: { status: keyof typeof REFUND_LABEL; abnormalType: string | null; payout: unknown }) {
+  if (r.abnormalType !== 'MERCHANT_BANK_CARD') return REFUND_LABEL[r.status];
+  if (r.payout) return '已线下支付';
+  return r.status === 'success' ? '退至医院账户·待线下支付' : `退至医院账户·${REFUND_LABEL[r.status]}`;
+}
+/** Back in our merchant account and not paid out yet: the refund 登记线下支付 is for. */
+const payoutDue = (r: Pick<PayRefund, 'status' | 'abnormalType'>, payout: PayRefundPayout | undefined) =>
+  viaMerchantAccount(r) && r.status === 'success' && !payout;
 
 function whereOf(q: Query): WhereOptions {
   const parts: WhereOptions[] = [];
@@ -54,6 +66,16 @@ function whereOf(q: Query): WhereOptions {
     parts.push({
       id: { [Op.in]: literal("(SELECT order_id FROM pay_refund WHERE status = 'failed' AND retried_by IS NULL)") },
     });
+  // orders with a refund back in our merchant account that nobody has recorded paying out: the other to-do list
+  if (q.payoutPending)
+    parts.push({
+      id: {
+        [Op.in]: literal(
+          "(SELECT r.order_id FROM pay_refund r WHERE r.abnormal_type = 'MERCHANT_BANK_CARD' AND r.status = 'success'" +
+            ' AND NOT EXISTS (SELECT 1 FROM pay_refund_payout p WHERE p.refund_id = r.id))',
+        ),
+      },
+    });
   return { [Op.and]: parts };
 }
 
@@ -63,6 +85,7 @@ async function orderViews(orders: PayOrder[]) {
     PayRefund.findAll({ where: { orderId: orders.map((o) => o.id) }, order: [['id', 'ASC']] }),
     MpUser.findAll({ where: { id: [...new Set(orders.map((o) => o.userId))] } }),
   ]);
+  const payouts = await payoutsOf(refunds.filter(viaMerchantAccount).map((r) => r.id));
   const { fieldCrypto } = infra();
   const payer = new Map(
     users.map((u) => [
@@ -72,6 +95,7 @@ async function orderViews(orders: PayOrder[]) {
   );
   return orders.map((o) => ({
     refundFailed: refunds.some((r) => r.orderId === o.id && needsRetry(r)),
+    payoutPending: refunds.some((r) => r.orderId === o.id && payoutDue(r, payouts.get(r.id))),
     id: o.id,
     outTradeNo: o.outTradeNo,
     subjectType: o.subjectType,
@@ -95,12 +119,27 @@ async function orderViews(orders: PayOrder[]) {
         failure: r.failure ?? null,
         retriedBy: r.retriedBy ?? null,
         receivedAccount: r.receivedAccount ?? null,
+        abnormalType: r.abnormalType ?? null,
+        payoutPending: payoutDue(r, payouts.get(r.id)),
+        payout: payoutView(payouts.get(r.id)),
         reason: r.reason,
         createdAt: r.createdAt,
         succeededAt: r.succeededAt ?? null,
       })),
   }));
 }
+
+const payoutView = (p: PayRefundPayout | undefined) =>
+  p
+    ? {
+        amountFen: p.amountFen,
+        method: p.method,
+        reference: p.reference ?? null,
+        note: p.note ?? null,
+        recordedBy: p.recordedByName,
+        recordedAt: new Date(p.recordedAt),
+      }
+    : null;
 
 /** Orders are a patient's payments: each console read is in the data-access log (kernel audit). */
 const auditShown = (actor: AdminActor, what: string, from: ReadOrigin, rows: PayOrder[]) =>
@@ -195,9 +234,48 @@ export async function retryRefundByHand(actor: AdminActor, id: number, outRefund
   if (created)
     await notify(o.userId, {
       title: '退款通知',
-      content: `您的 ${(refund.amountFen / 100).toFixed(2)} 元退款（${SUBJECT_LABEL[o.subjectType] ?? '订单'}）此前未能到账，医院已重新办理${refund.abnormalType ? `，将退至您提供的银行卡${refund.receivedAccount ? `（${refund.receivedAccount}）` : ''}` : '，将原路退回'}。`,
+      content: `您的 ${(refund.amountFen / 100).toFixed(2)} 元退款（${SUBJECT_LABEL[o.subjectType] ?? '订单'}）此前未能到账，医院已重新办理${
+        refund.abnormalType === 'MERCHANT_BANK_CARD'
+          ? '：款项将先退回医院账户，再由医院工作人员线下退还给您（如银行转账），届时另行通知'
+          : refund.abnormalType
+            ? `，将退至您提供的银行卡${refund.receivedAccount ? `（${refund.receivedAccount}）` : ''}`
+            : '，将原路退回'
+      }。`,
     });
   return refundAnswer(o, refund.outRefundNo, created);
+}
+
+/**
+ * 登记线下支付: staff paid a refund that came back to our merchant account (MERCHANT_BANK_CARD) to the patient by
+ * hand, and record how — once (see `recordOfflinePayout`; a second record is `409 PAYOUT_ALREADY_RECORDED`). The money
+ * is with the payer now: the subject's domain is told as for any refund that landed (for an appointment it notifies
+ * the patient); a subject without that handler has the patient told here. The operation log keeps who and the
+ * request; the record keeps who and when.
+ */
+export async function recordPayoutByHand(
+  actor: AdminActor,
+  id: number,
+  outRefundNo: string,
+  req: OfflinePayoutRequest,
+) {
+  assertHospitalWide(actor);
+  const o = await findOrder(id);
+  const refund = await PayRefund.findOne({ where: { orderId: o.id, outRefundNo } });
+  if (!refund) throw notFound('退款单不存在');
+  const payout = await recordOfflinePayout(refund, req, { userId: actor.userId, name: actor.name || actor.username });
+  // recorded is recorded: a failing notice must not answer 500 and invite a second record (which would be refused)
+  const told = await refundReachedPayer(o, refund).catch((err: unknown) => {
+    infra().log.error({ err, outRefundNo }, 'telling the payer of an offline payout failed');
+    return true;
+  });
+  if (!told)
+    await notify(o.userId, {
+      title: '退款通知',
+      content: `您的 ${(payout.amountFen / 100).toFixed(2)} 元退款（${SUBJECT_LABEL[o.subjectType] ?? '订单'}）已由医院线下退还（${OFFLINE_PAYOUT_METHODS[payout.method]}），请注意查收。`,
+    });
+  await o.reload();
+  const [view] = await orderViews([o]);
+  return { refund: view.refunds.find((r) => r.outRefundNo === outRefundNo)!, order: view };
 }
 
 const time = (d: Date | null) => (d ? shanghaiDateTime(d) : '');
@@ -238,7 +316,7 @@ export async function exportOrders(actor: AdminActor, q: Query, from: ReadOrigin
         paid: time(v.paidAt),
         refundNo: r?.outRefundNo ?? '',
         refundAmount: r ? (r.amountFen / 100).toFixed(2) : '',
-        refundState: r ? REFUND_LABEL[r.status] : '',
+        refundState: r ? refundLabel(r) : '',
         refundReason: r?.reason ?? '',
       };
     },

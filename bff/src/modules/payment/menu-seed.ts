@@ -23,6 +23,7 @@ export const PAYMENT_MENUS: MenuSeed[] = [
           btn('导出订单', 'payment:order:export'),
           btn('人工退款', 'payment:refund:add'),
           btn('重新退款', 'payment:refund:retry'),
+          btn('登记线下支付', 'payment:refund:payout'),
         ],
       },
       {

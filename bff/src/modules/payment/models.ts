@@ -6,6 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from 'sequelize';
+import type { OfflinePayoutMethod } from '../../shared/refund-banks';
 
 /** created → paid → refunding → refunded; created → closed. States only move forward. */
 export type PayOrderStatus = 'created' | 'paid' | 'closed' | 'refunding' | 'refunded';
@@ -45,14 +46,37 @@ export class PayRefund extends Model<InferAttributes<PayRefund>, InferCreationAt
   declare failure: CreationOptional<'closed' | 'abnormal' | null>;
   /** A closed refund's retry: the out_refund_no that refunds its money again. */
   declare retriedBy: CreationOptional<string | null>;
-  /** An abnormal refund re-routed by 发起异常退款: USER_BANK_CARD (the payer's debit card). */
-  declare abnormalType: CreationOptional<string | null>;
+  /**
+   * An abnormal refund re-routed by 发起异常退款: USER_BANK_CARD (the payer's debit card) or MERCHANT_BANK_CARD (the
+   * hospital's merchant account; staff then pay the patient by hand — see PayRefundPayout).
+   */
+  declare abnormalType: CreationOptional<'USER_BANK_CARD' | 'MERCHANT_BANK_CARD' | null>;
   /** WeChat's user_received_account once known (支付用户零钱, 招商银行借记卡0403 …). */
   declare receivedAccount: CreationOptional<string | null>;
   declare refundId: CreationOptional<string | null>;
   declare succeededAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
+}
+
+/**
+ * 登记线下支付: how a MERCHANT_BANK_CARD refund (its money back in the hospital's merchant account) was paid to the
+ * patient by hand. One per refund (unique refund_id): the money of one refund is paid out once.
+ */
+export class PayRefundPayout extends Model<InferAttributes<PayRefundPayout>, InferCreationAttributes<PayRefundPayout>> {
+  declare id: CreationOptional<number>;
+  declare refundId: number;
+  declare orderId: number;
+  /** The refund's amount: what was paid out is all of it, never a part or more. */
+  declare amountFen: number;
+  declare method: OfflinePayoutMethod;
+  /** The transfer's serial number, a receipt number … */
+  declare reference: string | null;
+  declare note: string | null;
+  declare recordedBy: number;
+  /** The staff member's name when recording (the log stays readable after an account is renamed or removed). */
+  declare recordedByName: string;
+  declare recordedAt: Date;
 }
 
 export class PayNotification extends Model<InferAttributes<PayNotification>, InferCreationAttributes<PayNotification>> {
@@ -107,6 +131,21 @@ export function initPaymentModels(sequelize: Sequelize) {
       updatedAt: DataTypes.DATE,
     },
     { sequelize, tableName: 'pay_refund', underscored: true },
+  );
+  PayRefundPayout.init(
+    {
+      id,
+      refundId: int(),
+      orderId: int(),
+      amountFen: int(),
+      method: str(16),
+      reference: DataTypes.STRING(64),
+      note: DataTypes.STRING(200),
+      recordedBy: int(),
+      recordedByName: str(64),
+      recordedAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { sequelize, tableName: 'pay_refund_payout', underscored: true, timestamps: false },
   );
   PayNotification.init(
     {

@@ -13,6 +13,7 @@ export const PAYMENT_PERMS = {
   orderExport: 'payment:order:export',
   refundAdd: 'payment:refund:add',
   refundRetry: 'payment:refund:retry',
+  refundPayout: 'payment:refund:payout',
   reconList: 'payment:recon:list',
   reconRun: 'payment:recon:run',
 } as const;

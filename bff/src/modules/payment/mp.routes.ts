@@ -11,7 +11,15 @@ const Refund = z.object({
   account: z
     .string()
     .nullable()
-    .describe('where the money went, as WeChat Pay says (支付用户零钱, 招商银行借记卡0403)'),
+    .describe(
+      'where the money went, as WeChat Pay says (支付用户零钱, 招商银行借记卡0403), or 医院线下退还（银行转账）',
+    ),
+  offline: z
+    .enum(['pending', 'paid'])
+    .nullable()
+    .describe(
+      'sent back to the hospital’s account (原卡异常): pending — the hospital pays it by hand (医院将线下退还); paid',
+    ),
   reason: z.string().nullable(),
   createdAt: z.date(),
   succeededAt: z.date().nullable(),

@@ -10,8 +10,10 @@ import {
   type Transaction,
 } from '../../infra/wechatpay';
 import { AppError, conflict, unprocessable } from '../../http/errors';
+import type { AbnormalRefundType } from '../../shared/refund-banks';
 import { MpUser } from '../auth/models';
 import { PayNotification, PayOrder, PayRefund } from './models';
+import { payerRefundState, payoutsOf, viaMerchantAccount } from './payout';
 
 /**
  * What an order pays for. Payment owns money states (created → paid → refunding → refunded, or closed); the
@@ -293,7 +295,12 @@ async function sendRefund(order: PayOrder, refund: PayRefund) {
 
 export interface RetryRefundRequest {
   reason: string;
-  /** For an ABNORMAL refund: the payer's debit card the money goes to instead (never stored). */
+  /**
+   * For an ABNORMAL refund, where 发起异常退款 sends the money: USER_BANK_CARD (the default) to `bankCard`, or
+   * MERCHANT_BANK_CARD to the hospital's merchant account, to be paid to the patient by hand (登记线下支付).
+   */
+  to?: AbnormalRefundType;
+  /** For an ABNORMAL refund sent to USER_BANK_CARD: the payer's debit card the money goes to instead (never stored). */
   bankCard?: { bankType: string; account: string; realName: string };
 }
 
@@ -303,6 +310,8 @@ export interface RetryRefundRequest {
  * amount, never more than what is left of the order; ABNORMAL (the payer's card was cancelled or frozen; the money
  * waits in WeChat's refund account) → 发起异常退款 to the payer's debit card, under the same refund. Under the order's
  * lock, so a double click or two staff at once retry once: a refund already retried answers `created: false`.
+ * An ABNORMAL refund may instead go back to the hospital's merchant account (MERCHANT_BANK_CARD, no card needed): it
+ * then waits for 登记线下支付 (`recordOfflinePayout`) before the payer counts as refunded.
  */
 export async function retryRefund(
   order: PayOrder,
@@ -327,24 +336,31 @@ export async function retryRefund(
       return { refund: failed, created: false };
     }
     if (w?.status === 'ABNORMAL') {
-      if (!req.bankCard)
+      const type = req.to ?? 'USER_BANK_CARD';
+      const card = req.bankCard;
+      if (type === 'USER_BANK_CARD' && !card)
         throw unprocessable('BANK_CARD_REQUIRED', '该退款为退款异常（原卡已注销或冻结），请填写患者本人的借记卡信息');
       let r;
       try {
-        r = await client.applyAbnormalRefund({
-          refundId: w.refund_id,
-          outRefundNo: failed.outRefundNo,
-          type: 'USER_BANK_CARD',
-          bankType: req.bankCard.bankType,
-          bankAccount: req.bankCard.account,
-          realName: req.bankCard.realName,
-        });
+        r = await client.applyAbnormalRefund(
+          type === 'USER_BANK_CARD' && card
+            ? {
+                refundId: w.refund_id,
+                outRefundNo: failed.outRefundNo,
+                type,
+                bankType: card.bankType,
+                bankAccount: card.account,
+                realName: card.realName,
+              }
+            : // the merchant's own account: no bank fields (they are for USER_BANK_CARD only)
+              { refundId: w.refund_id, outRefundNo: failed.outRefundNo, type: 'MERCHANT_BANK_CARD' },
+        );
       } catch (err) {
         if (err instanceof WechatPayError && err.status >= 400 && err.status < 500)
           throw unprocessable('ABNORMAL_REFUND_REFUSED', `微信支付未受理异常退款：${err.message}`);
         gatewayFailure(err);
       }
-      await failed.update({ failure: 'abnormal', abnormalType: 'USER_BANK_CARD', status: 'processing' });
+      await failed.update({ failure: 'abnormal', abnormalType: type, status: 'processing' });
       await applyRefundState(failed, order, r);
       return { refund: failed, created: true };
     }
@@ -407,7 +423,9 @@ async function applyRefundState(refund: PayRefund, order: PayOrder, w: RefundWor
     // a part refund (a lowered price) leaves the order paid; it is refunded once nothing of it is left
     if ((await refundedOf(order.id, refund.outRefundNo)) + refund.amountFen >= order.amountFen)
       await order.update({ status: 'refunded' });
-    if (!already) await subjectHandlers.get(order.subjectType)?.onOrderRefunded?.(order, refund);
+    // Money sent back to our own merchant account (MERCHANT_BANK_CARD) has not reached the payer: the subject hears
+    // of it when staff record paying it out (recordOfflinePayout).
+    if (!already && refund.abnormalType !== 'MERCHANT_BANK_CARD') await refundReachedPayer(order, refund);
   } else if (w.status === 'CLOSED' || w.status === 'ABNORMAL') {
     // an ABNORMAL word older than our 发起异常退款 (a late notification) does not undo it
     if (w.status === 'ABNORMAL' && refund.abnormalType && refund.status !== 'failed') return;
@@ -420,6 +438,17 @@ async function applyRefundState(refund: PayRefund, order: PayOrder, w: RefundWor
   } else if (w.refund_id && !refund.refundId) {
     await refund.update({ refundId: w.refund_id });
   }
+}
+
+/**
+ * Tells the subject's domain that a refund's money is with the payer (its onOrderRefunded: the payer is notified).
+ * Returns false when the subject type registered no such handler, so the caller can tell the payer itself.
+ */
+export async function refundReachedPayer(order: PayOrder, refund: PayRefund): Promise<boolean> {
+  const h = subjectHandlers.get(order.subjectType)?.onOrderRefunded;
+  if (!h) return false;
+  await h(order, refund);
+  return true;
 }
 
 /** Refunds that failed and are not done again yet: the ones 收费管理 must act on. */
@@ -457,18 +486,21 @@ export async function refundsOf(type: string, subjects: { id: number; paidOrderI
     order: [['id', 'ASC']],
     raw: true,
   });
+  const payouts = await payoutsOf(refunds.filter(viaMerchantAccount).map((r) => r.id));
   for (const r of refunds) {
     const subjectId = byOrder.get(r.orderId)!;
     const kept = paidOrder.get(subjectId);
     const list = out.get(subjectId) ?? [];
+    // as the payer knows it: a refund sent to our merchant account lands when staff record paying it out
+    const seen = payerRefundState(r, payouts.get(r.id));
     list.push({
       outRefundNo: r.outRefundNo,
       amountFen: r.amountFen,
-      status: r.status,
+      status: seen.status,
       duplicate: kept != null && kept !== r.orderId,
       reason: r.reason,
       createdAt: new Date(r.createdAt),
-      succeededAt: r.succeededAt == null ? null : new Date(r.succeededAt),
+      succeededAt: seen.succeededAt == null ? null : new Date(seen.succeededAt),
     });
     out.set(subjectId, list);
   }
@@ -510,6 +542,9 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
   await orderLock(order.outTradeNo, async () => {
     if (await PayNotification.findByPk(n.id)) return;
     await PayNotification.create({ id: n.id, eventType: n.eventType, outNo: r.out_refund_no });
+    // as they are now, not as read before the lock: a 重新退款 holding it may have just re-routed this refund (its
+    // notification can arrive before 发起异常退款's answer is applied), and where the money went decides who is told
+    await Promise.all([refund.reload(), order.reload()]);
     await applyRefundState(refund, order, wordOf(r));
   });
 }
