@@ -3,6 +3,7 @@ import { createPinia } from 'pinia'
 import App from './App.vue'
 import { router, forgetRoutes } from './router'
 import { vPerm } from './directives/perm'
+import { watchTreeA11y } from './utils/tree-a11y'
 import { setPasswordChangeHandler, setSessionEndHandler } from './api/http'
 import { useAuthStore } from './stores/auth'
 import './styles/index.css'
@@ -28,3 +29,5 @@ setPasswordChangeHandler(() => {
 })
 
 app.mount('#app')
+// trees whole for screen readers wherever they show (checkboxes named, tree-select dropdowns teleported to <body>)
+watchTreeA11y()

@@ -74,4 +74,75 @@ describe('console accessibility: axe-core, WCAG 2.1 AA (real Chromium)', functio
       assert.equal(v.length, 0, describeViolations(v));
     });
   }
+
+  // What a multiple select holds shows as tags (新增用户's 角色; a multiple DeptSelect alike): AA-readable too.
+  it('the 新增用户 dialog has no violations with a role chosen (a multiple select’s tags)', async () => {
+    const s = await ch.loginAs('admin', '/system/user');
+    await s.page.click('[data-test=user-add]');
+    await s.page.waitForSelector('.el-overlay [role=dialog]:visible');
+    await ready(s.page);
+    await s.page.click('[data-test=user-form-roles]');
+    const role = s.page.locator('.el-select-dropdown__item:visible').first();
+    const name = (await role.innerText()).trim();
+    await role.click();
+    await s.page.locator('[data-test=user-form-roles] .el-tag', { hasText: name }).waitFor();
+    await s.page.locator('.el-overlay [role=dialog] .el-dialog__title').click(); // the dropdown closes
+    await s.page.locator('.el-select-dropdown__item:visible').first().waitFor({ state: 'hidden' });
+    await ready(s.page);
+    const v = await wcagViolations(s.page, '.el-overlay:has([role=dialog])');
+    if (v.length) await s.shot('dialog-新增用户-roles');
+    assert.equal(v.length, 0, describeViolations(v));
+  });
+
+  // The department picker (DeptSelect: Element Plus's el-tree-select, its tree in a dropdown teleported to <body>)
+  // checked open where people use it: in a dialog (新增用户's 部门, 新增部门's 上级部门) and in a page's filter
+  // (统计分析's 科室). axe on the dropdown and what it opened over (the dialog, or the filter field).
+  // Still a picker afterwards: a screen reader hears a tree named after the field, with the chosen node selected.
+  // 新增菜单's 上级菜单 is an el-tree-select of its own, made whole the same way.
+  for (const [name, path, dialog, field, label, node] of [
+    ['新增用户 › 部门', '/system/user', '[data-test=user-add]', '[data-test=user-form-dept]', '部门', '呼吸内科'],
+    [
+      '新增部门 › 上级部门',
+      '/system/dept',
+      '[data-test=dept-add]',
+      '[data-test=dept-form-parent]',
+      '上级部门',
+      '呼吸内科',
+    ],
+    ['统计分析 › 科室', '/monitor/stats', null, '[data-test=stats-dept]', '科室', '呼吸内科'],
+    [
+      '新增菜单 › 上级菜单',
+      '/system/menu',
+      '[data-test=menu-add]',
+      '[data-test=menu-form-parent]',
+      '上级菜单',
+      '系统管理',
+    ],
+  ] as const) {
+    it(`the tree picker of ${name} has no violations, open`, async () => {
+      const s = await ch.loginAs('admin', path);
+      if (dialog) {
+        await s.page.click(dialog);
+        await s.page.waitForSelector('.el-overlay [role=dialog]:visible');
+      }
+      await ready(s.page);
+      await s.page.locator(`${field} .el-select__wrapper`).click();
+      await s.page.locator('.el-tree-select__popper .el-tree-node__content').first().waitFor();
+      await ready(s.page);
+      const v = await wcagViolations(
+        s.page,
+        `${dialog ? '.el-overlay:has([role=dialog])' : field}, .el-tree-select__popper`,
+      );
+      if (v.length) await s.shot(`tree-select-${name}`);
+      assert.equal(v.length, 0, describeViolations(v));
+
+      // (a required field's label reads 「* 部门」: Element Plus's asterisk is in the label)
+      const tree = s.page.getByRole('tree', { name: new RegExp(`^(\\* )?${label}$`) });
+      await tree.getByRole('treeitem', { name: node, exact: true }).click();
+      await s.page.locator(`${field} .el-select__selected-item`, { hasText: node }).waitFor();
+      await s.page.locator(`${field} .el-select__wrapper`).click();
+      await tree.getByRole('treeitem', { name: node, exact: true, selected: true }).waitFor();
+      assert.equal(await tree.getByRole('treeitem', { selected: true }).count(), 1, 'one node chosen');
+    });
+  }
 });

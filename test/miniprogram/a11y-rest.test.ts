@@ -1,15 +1,17 @@
 /**
  * axe-core (WCAG 2.1 A/AA) and 关怀模式 on the screens the other a11y suites do not walk: the 问诊 tab (with a doctor's
  * unread answer), 开始问诊, 关于, 个人资料, and the staff screens — 人员申请 (empty and with its red hints), 申请状态
- * (审核中), and for the approved physician 学习任务 and an article to 学习. Each screen in the standard look and in
- * 关怀模式 (the page's root carries the care class, larger type), 0 violations everywhere.
+ * (审核中), and for the approved physician 学习任务, an article and a video (a real WebM made at test time, loaded in
+ * the player) to 学习. Each screen in the standard look and in 关怀模式 (the page's root carries the care class, larger
+ * type), 0 violations everywhere.
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
-import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
+import { buildH5BeforeAnySuite, coveredBy, mpHarness, pageShown } from '../support/mp-harness';
 import { call, loginAs, unique } from '../support/api';
 import { deptId } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
+import { makeWebm } from '../support/video';
 import { User } from '../../bff/src/modules/system/models';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 
@@ -26,6 +28,8 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
   let consultationId: number;
   let articleId: number;
   let articleTitle: string;
+  let videoId: number;
+  let videoTitle: string;
   let taskId: number;
 
   before(async function () {
@@ -69,6 +73,30 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
     assert.equal(article.status, 201, JSON.stringify(article.body));
     articleId = article.body.id;
     await call('POST', `/api/admin/education/contents/${articleId}/publish`, { token: chief });
+    // and a video, uploaded as the console does (the type is read from the bytes)
+    const up = await fetch(`${mp.baseUrl}/api/admin/files?kind=video&filename=cuff.webm`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${chief}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(await makeWebm(mp.browser, { seconds: 2 })),
+    });
+    const file = (await up.json()) as { url: string };
+    assert.equal(up.status, 201, JSON.stringify(file));
+    videoTitle = unique('袖带绑法（适老）');
+    const video = await call('POST', '/api/admin/education/contents', {
+      token: chief,
+      body: {
+        kind: 'video',
+        title: videoTitle,
+        body: '<p>两分钟看懂袖带的位置。</p>',
+        videoUrl: file.url,
+        durationSec: 2,
+        deptId: cardio,
+        tags: ['高血压'],
+      },
+    });
+    assert.equal(video.status, 201, JSON.stringify(video.body));
+    videoId = video.body.id;
+    await call('POST', `/api/admin/education/contents/${videoId}/publish`, { token: chief });
     const task = await call('POST', '/api/admin/learning/tasks', {
       token: chief,
       body: {
@@ -76,7 +104,7 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
         description: '周五前读完',
         deadline: addDays(shanghaiDate(), 3),
         deptIds: [cardio],
-        contentIds: [articleId],
+        contentIds: [articleId, videoId],
       },
     });
     assert.equal(task.status, 201, JSON.stringify(task.body));
@@ -161,7 +189,7 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
     assert.ok(name >= 20, `large type on 问诊 (${name}px)`);
   });
 
-  it('staff: 申请状态 (审核中), then 学习任务 and 学习 once approved — both looks, 0 violations', async () => {
+  it('staff: 申请状态 (审核中), then 学习任务 and 学习 (article, video) once approved — both looks, 0 violations', async () => {
     const found: string[] = [];
     const cardio = await deptId('心血管内科');
     const posts = (await call('GET', '/api/mp/positions', { token })).body;
@@ -200,6 +228,24 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
       await on('.learn-title', articleTitle).waitFor();
       await on('[data-test=learn-body]', '静坐五分钟').waitFor();
       await check('学习', '.learn-page', 'staff-learn');
+      // the video, as the physician finds it: back to the task, then its 视频 item; checked with the player loaded
+      await mp.page.goBack();
+      await pageShown(mp.page);
+      await on(`[data-test="lt-item-${taskId}-${videoId}"]`).click();
+      await on('.learn-title', videoTitle).waitFor();
+      await on('[data-test=learn-video] video').evaluate(
+        (el: HTMLVideoElement) =>
+          el.readyState >= HTMLMediaElement.HAVE_METADATA ||
+          new Promise((resolve, reject) => {
+            el.addEventListener('loadedmetadata', resolve, { once: true });
+            el.addEventListener('error', () => reject(new Error(`media error ${el.error?.code}`)), { once: true });
+          }),
+      );
+      // the player sits in the page: what is around it is not under it (axe can't tell; the h5 player once covered
+      // the whole page)
+      for (const part of ['.learn-title', '[data-test=learn-state]', '.learn-rule'])
+        assert.equal(await coveredBy(on(part)), '', `学习·视频: nothing lies over ${part}`);
+      await check('学习·视频', '.learn-page', 'staff-learn-video');
     }
     const size = await on('.learn-title').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
     assert.ok(size >= 20, `large type on 学习 (${size}px)`);

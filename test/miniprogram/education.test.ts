@@ -2,10 +2,11 @@
  * 科普 in the patient app's h5 build, real Chromium against the real BFF: a patient finds a published article by
  * search, reads it (author and reviewer shown; stored XSS payloads inert), likes it and comments — a comment held by
  * a review word shows as pending to its author only. A video (a real WebM made at test time) plays to its end from
- * the patient's video page, served in ranges (206), and its read is counted by the server.
+ * the patient's video page (the player in the page, not over it), served in ranges (206), and its read is counted
+ * by the server.
  */
 import assert from 'node:assert/strict';
-import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
+import { buildH5BeforeAnySuite, coveredBy, mpHarness } from '../support/mp-harness';
 import { call, loginAs, unique } from '../support/api';
 import { deptId } from '../support/booking';
 import { settle } from './browser';
@@ -128,6 +129,9 @@ describe('miniprogram h5: 科普 reading, likes and comments (Chromium, real BFF
     const readCount = (await (await opened).json()).readCount as number;
     const player = on('[data-test=edu-video] video');
     await player.waitFor();
+    // the player sits in the page, between the title and the text (the h5 player once covered the whole page)
+    for (const part of ['[data-test=edu-title]', '[data-test=edu-body]', '[data-test=edu-like]'])
+      assert.equal(await coveredBy(on(part)), '', `nothing lies over ${part}`);
     const played = await player.evaluate(
       (el: HTMLVideoElement) =>
         new Promise<{ at: number; duration: number }>((resolve, reject) => {

@@ -137,6 +137,17 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     await on('.input-staff-name').waitFor();
     await on('.staff-submit').click();
     await on('.field-error', '请选择所在科室').waitFor();
+    // 所在科室 and 岗位, sent empty, are marked like the text fields: the red border and tint, not only the hint
+    const looks = (selector: string) =>
+      on(selector).evaluate((e) => {
+        const s = getComputedStyle(e);
+        return `border ${s.borderTopColor} ${s.borderBottomColor}, background ${s.backgroundColor}`;
+      });
+    const invalid = await looks('.input-staff-name');
+    assert.equal(invalid, 'border rgb(217, 48, 38) rgb(217, 48, 38), background rgb(255, 246, 245)');
+    assert.equal(await looks('.picker-dept'), invalid, '所在科室 shows it is missing');
+    assert.equal(await looks('.picker-post'), invalid, '岗位 shows it is missing');
+    await shot('staff-apply-errors');
 
     await fill('input-staff-name', '张医生');
     await on('.picker-dept').click();
@@ -145,6 +156,8 @@ describe('miniprogram h5 (Chromium, real BFF)', function () {
     const dept = on('.option-sheet .option-item.depth-1');
     const deptName = (await dept.innerText()).trim();
     await dept.click();
+    await on('.picker-dept:not(.field-input-error)').waitFor();
+    assert.notEqual(await looks('.picker-dept'), invalid, 'chosen, 所在科室 is no longer marked');
     await on('.picker-post').click();
     await on('.option-sheet .option-item').click();
     await fill('input-username', username);

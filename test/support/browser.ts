@@ -28,16 +28,23 @@ export const DEMO = {
 } as const;
 export type DemoUser = keyof typeof DEMO;
 
-let browser: Promise<Browser> | undefined;
+const browsers = new Map<string, Promise<Browser>>();
 
-export function launchBrowser(): Promise<Browser> {
-  return (browser ??= chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true }));
+/** The process's Chromium; a browser of its own for other flags (a host-resolver rule), so no test sees another's. */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  const key = extraArgs.join(' ');
+  let b = browsers.get(key);
+  if (!b) {
+    b = chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true });
+    browsers.set(key, b);
+  }
+  return b;
 }
 
 export async function closeBrowser(): Promise<void> {
-  const b = browser;
-  browser = undefined;
-  if (b) await (await b).close();
+  const open = [...browsers.values()];
+  browsers.clear();
+  for (const b of open) await (await b).close();
 }
 
 /**
@@ -65,14 +72,25 @@ export function ensureConsoleBuilt(): void {
 export interface ConsoleSession {
   context: BrowserContext;
   page: Page;
+  /** The origin the pages are opened at: the BFF's, or http://<host>:<port> under a LAN host name. */
+  origin: string;
   /** absolute URL of a console path, e.g. url('/system/user') */
   url(p?: string): string;
   close(): Promise<void>;
 }
 
+export interface NewConsoleOptions {
+  /**
+   * Open the pages under this host name instead of the BFF's 127.0.0.1 (the browser resolves it to 127.0.0.1): a
+   * clinic's LAN, where plain http is not a secure context as localhost is.
+   */
+  host?: string;
+}
+
 /** A new, logged-out browser profile pointed at the console of `baseUrl`. */
-export async function newConsole(baseUrl: string): Promise<ConsoleSession> {
-  const b = await launchBrowser();
+export async function newConsole(baseUrl: string, opts: NewConsoleOptions = {}): Promise<ConsoleSession> {
+  const b = await launchBrowser(opts.host ? [`--host-resolver-rules=MAP ${opts.host} 127.0.0.1`] : []);
+  const origin = opts.host ? `http://${opts.host}:${new URL(baseUrl).port}` : baseUrl;
   const context = await b.newContext({
     viewport: { width: 1440, height: 900 },
     locale: 'zh-CN',
@@ -82,8 +100,8 @@ export async function newConsole(baseUrl: string): Promise<ConsoleSession> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  const url = (p = '/') => `${baseUrl}/admin${p.startsWith('/') ? p : `/${p}`}`;
-  return { context, page, url, close: () => context.close() };
+  const url = (p = '/') => `${origin}/admin${p.startsWith('/') ? p : `/${p}`}`;
+  return { context, page, origin, url, close: () => context.close() };
 }
 
 /** el-input puts attributes on the <input> itself, el-select on its wrapper: match either. */

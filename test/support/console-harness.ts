@@ -33,6 +33,11 @@ export interface ConsoleHarnessOptions {
   shots: string;
   /** The pages' default wait (ms); the console session's own default otherwise. */
   timeout?: number;
+  /**
+   * Open the pages at http://<host>:<port> (Chromium maps the name to 127.0.0.1) rather than at 127.0.0.1: a clinic's
+   * LAN, where plain http is not a secure context. `s.origin` is that origin, `s.url()` under it.
+   */
+  host?: string;
 }
 
 /** What a page did wrong by itself: failed API answers, error toasts, uncaught errors. */
@@ -158,7 +163,7 @@ export function consoleHarness(opts: ConsoleHarnessOptions): ConsoleHarness {
     return stack;
   };
   const newPage = async () => {
-    const s = await watched(await newConsole(ready().baseUrl), opts.shots);
+    const s = await watched(await newConsole(ready().baseUrl, { host: opts.host }), opts.shots);
     if (opts.timeout) s.context.setDefaultTimeout(opts.timeout);
     pages.push(s);
     return s;

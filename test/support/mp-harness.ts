@@ -39,6 +39,20 @@ export async function pageShown(page: Page): Promise<void> {
   await settle(page);
 }
 
+/**
+ * What lies over `target` (at the middle of its first line), described; '' when nothing does and a tap there reaches it.
+ * For what axe can't tell: an element covered by another one (the h5 video player once covered its whole page).
+ */
+export function coveredBy(target: Locator): Promise<string> {
+  return target.evaluate((e) => {
+    const r = e.getClientRects()[0];
+    if (!r) return 'not laid out';
+    const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    if (top && (e === top || e.contains(top))) return '';
+    return top ? `${top.tagName.toLowerCase()}.${[...top.classList].join('.')}` : 'nothing there';
+  });
+}
+
 export const SHOTS = path.join(root, 'test/artifacts/screenshots');
 const TOKENS = 'yiyun.mp.tokens';
 
