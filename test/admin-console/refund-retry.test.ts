@@ -5,6 +5,7 @@
  * (with a confirmation; someone else's record first is a 409 the page explains and then shows).
  */
 import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
 import { startStack } from '../support/stack';
 import { bookAsApp, call } from '../support/api';
 import { admin, newDoctor, newSchedule, patient, tomorrow } from '../support/booking';
@@ -32,6 +33,23 @@ async function failedRefund(scheduleId: number, outcome: 'CLOSED' | 'ABNORMAL') 
   return o.outTradeNo;
 }
 
+/** 订单管理's search by order number, until that order's row is shown. */
+async function searchOrder(page: Page, no: string) {
+  await page.fill(field('order-filter-no'), no);
+  await page.click('[data-test=query-search]');
+  await page.waitForSelector(`[data-test="order-row-${no}"]`);
+}
+
+/** Confirms the open message box; its text (what the user was asked). */
+async function confirmBox(page: Page, opts: { waitHidden?: boolean } = {}) {
+  const box = page.locator('.el-message-box');
+  await box.waitFor();
+  const text = await box.innerText();
+  await box.locator('.el-message-box__btns .el-button--primary').click();
+  if (opts.waitHidden) await box.waitFor({ state: 'hidden' });
+  return text;
+}
+
 describe('订单管理: 重新退款 of failed refunds (real Chromium)', function () {
   this.timeout(300_000);
   const ch = consoleHarness({ shots: 'finance-order' });
@@ -45,16 +63,8 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
 
     const session = await ch.loginAs('admin', '/finance/order');
     const { page } = session;
-    const search = async (no: string) => {
-      await page.fill(field('order-filter-no'), no);
-      await page.click('[data-test=query-search]');
-      await page.waitForSelector(`[data-test="order-row-${no}"]`);
-    };
-    const confirm = async () => {
-      const box = page.locator('.el-message-box');
-      await box.waitFor();
-      await box.locator('.el-message-box__btns .el-button--primary').click();
-    };
+    const search = (no: string) => searchOrder(page, no);
+    const confirm = () => confirmBox(page);
 
     // only the failed ones, highlighted
     await page.click('[data-test=order-filter-refund-failed]');
@@ -120,19 +130,8 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
 
     const session = await ch.loginAs('admin', '/finance/order');
     const { page } = session;
-    const search = async (no: string) => {
-      await page.fill(field('order-filter-no'), no);
-      await page.click('[data-test=query-search]');
-      await page.waitForSelector(`[data-test="order-row-${no}"]`);
-    };
-    const confirmText = async () => {
-      const box = page.locator('.el-message-box');
-      await box.waitFor();
-      const text = await box.innerText();
-      await box.locator('.el-message-box__btns .el-button--primary').click();
-      await box.waitFor({ state: 'hidden' });
-      return text;
-    };
+    const search = (no: string) => searchOrder(page, no);
+    const confirmText = () => confirmBox(page, { waitHidden: true });
     const stateIs = (no: string, text: string) =>
       page.waitForFunction(([sel, want]) => document.querySelector(sel)?.textContent?.trim() === want, [
         `[data-test="refund-state-${no}"]`,
@@ -176,6 +175,8 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
     await page.click('.el-select-dropdown__item:has-text("退至医院账户·待线下支付")');
     await search(first);
     await stateIs(`${first}R1`, '退至医院账户·待线下支付');
+    // WeChat Pay counts it refunded; the order says the patient is still owed the money
+    assert.equal(await page.locator(`[data-test="order-status-${first}"]`).innerText(), '已退款·待线下支付');
     const row = page.locator('tr', { has: page.locator(`[data-test="order-row-${first}"]`) });
     assert.match((await row.getAttribute('class')) ?? '', /payout-pending-row/);
     assert.doesNotMatch(await page.locator(`[data-test="order-refund-${first}"]`).innerText(), /入账/);
@@ -206,6 +207,7 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
     await page.click('[data-test=query-reset]');
     await search(first);
     await stateIs(`${first}R1`, '已线下支付');
+    assert.equal(await page.locator(`[data-test="order-status-${first}"]`).innerText(), '已退款');
     assert.match(
       await page.locator(`[data-test="refund-payout-${first}R1"]`).innerText(),
       /银行转账 · 凭证 TRF202601150001 · 转至患者本人账户 · .+ 于 .+ 登记/,

@@ -1,6 +1,9 @@
 /** Payment fixtures for tests that need a state the current code no longer produces on its own. */
+import assert from 'node:assert/strict';
 import { startStack } from './stack';
-import { PayOrder } from '../../bff/src/modules/payment/models';
+import { PayOrder, PayRefund } from '../../bff/src/modules/payment/models';
+import { bookAsApp, call } from './api';
+import { patient } from './booking';
 
 /**
  * A second WeChat Pay order for the same appointment, opened at the gateway the way the version before "one live
@@ -36,3 +39,29 @@ export async function legacySecondOrder(appointmentId: number) {
   await o.update({ prepayId });
   return o;
 }
+
+/** A patient's booking of `scheduleId`, paid through the simulated WeChat Pay (as the app does: book, then pay). */
+export async function paidBooking(scheduleId: number) {
+  const { pay } = await startStack();
+  const p = await patient();
+  const r = await bookAsApp({ token: p.token, body: { scheduleId, patientId: p.patientId } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  const order = (await PayOrder.findOne({ where: { subjectType: 'appointment', subjectId: r.body.appointment.id } }))!;
+  await pay.pay(order.outTradeNo);
+  await pay.settled();
+  await order.reload();
+  assert.equal(order.status, 'paid');
+  return { order, patient: p, appointmentId: r.body.appointment.id as number };
+}
+
+/** The patient cancels; returns once the simulated WeChat Pay has settled the refund it starts. */
+export async function cancelBooking(p: { token: string }, appointmentId: number) {
+  const r = await call('POST', `/api/mp/appointments/${appointmentId}/cancel`, { token: p.token });
+  assert.ok(r.status < 300, JSON.stringify(r.body));
+  await (await startStack()).pay.settled();
+}
+
+export const refundsOf = (orderId: number) => PayRefund.findAll({ where: { orderId }, order: [['id', 'ASC']] });
+/** What the order's refunds take back, counting each refund once (an abnormal one re-routed is the same money). */
+export const refundedFen = async (orderId: number) =>
+  (await refundsOf(orderId)).filter((r) => r.status === 'success').reduce((n, r) => n + r.amountFen, 0);

@@ -7,40 +7,19 @@
  */
 import assert from 'node:assert/strict';
 import { startStack } from '../../support/stack';
-import { bookAsApp, call, loginAs } from '../../support/api';
+import { call, loginAs } from '../../support/api';
 import { staffWithPerms } from '../../support/accounts';
-import { admin, newDoctor, newSchedule, patient, tomorrow } from '../../support/booking';
-import { PayOrder, PayRefund, PayRefundPayout } from '../../../bff/src/modules/payment/models';
+import { admin, newDoctor, newSchedule, tomorrow } from '../../support/booking';
+import { PayRefundPayout } from '../../../bff/src/modules/payment/models';
 import { refundPart } from '../../../bff/src/modules/payment/service';
 import { OperLog } from '../../../bff/src/modules/monitor/models';
 import { User } from '../../../bff/src/modules/system/models';
 import { PatientNotice } from '../../../bff/src/kernel/notifications/models';
 
+import { cancelBooking as cancel, paidBooking, refundedFen, refundsOf as refunds } from '../../support/payments';
+
 const FEE = 2500;
 
-async function paidBooking(scheduleId: number) {
-  const { pay } = await startStack();
-  const p = await patient();
-  const r = await bookAsApp({ token: p.token, body: { scheduleId, patientId: p.patientId } });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  const order = (await PayOrder.findOne({ where: { subjectType: 'appointment', subjectId: r.body.appointment.id } }))!;
-  await pay.pay(order.outTradeNo);
-  await pay.settled();
-  await order.reload();
-  assert.equal(order.status, 'paid');
-  return { order, patient: p, appointmentId: r.body.appointment.id as number };
-}
-
-async function cancel(p: { token: string }, appointmentId: number) {
-  const r = await call('POST', `/api/mp/appointments/${appointmentId}/cancel`, { token: p.token });
-  assert.ok(r.status < 300, JSON.stringify(r.body));
-  await (await startStack()).pay.settled();
-}
-
-const refunds = (orderId: number) => PayRefund.findAll({ where: { orderId }, order: [['id', 'ASC']] });
-/** What the order's refunds take back, counting each refund once (an abnormal one re-routed is the same money). */
-const refundedFen = async (orderId: number) =>
-  (await refunds(orderId)).filter((r) => r.status === 'success').reduce((n, r) => n + r.amountFen, 0);
 const CN = /[\u4e00-\u9fa5]/;
 
 describe('收费管理: 退至医院账户 (MERCHANT_BANK_CARD) and 登记线下支付', function () {
