@@ -146,10 +146,11 @@ export async function closeInfra() {
  * (SQLite has one writer, and a write racing a transaction would wait on SQLite's busy timeout instead).
  */
 export async function autocommit<T>(fn: () => Promise<T>): Promise<T> {
-  const i = infra();
-  if (i.config.embedded) return i.kv.withLock('sqlite-tx', fn, { waitMs: 30_000, ttlMs: 60_000 });
-  return fn();
+  return infra().config.embedded ? sqliteTurn(fn) : fn();
 }
+
+/** Embedded mode: SQLite's one writer, taken in turn by every transaction and autocommit write. */
+const sqliteTurn = <T>(fn: () => Promise<T>) => infra().kv.withLock('sqlite-tx', fn, { waitMs: 30_000, ttlMs: 60_000 });
 
 /** InnoDB rolled the whole transaction back to break a deadlock; running it again is the documented remedy. */
 const isDeadlockVictim = (err: unknown) =>
@@ -168,16 +169,14 @@ export async function tx<T>(
   opts: { readCommitted?: boolean; repeatableRead?: boolean } = {},
 ): Promise<T> {
   const i = infra();
-  if (i.config.embedded)
-    return i.kv.withLock('sqlite-tx', () => i.sequelize.transaction(fn), { waitMs: 30_000, ttlMs: 60_000 });
+  if (i.config.embedded) return sqliteTurn(() => i.sequelize.transaction(fn));
+  // REPEATABLE READ whatever the server's default: a locking read that must also lock the gaps (keep inserts out)
+  const isolationLevel = (
+    opts.readCommitted ? 'READ COMMITTED' : opts.repeatableRead ? 'REPEATABLE READ' : undefined
+  ) as Transaction.ISOLATION_LEVELS | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
-      if (opts.readCommitted)
-        return await i.sequelize.transaction({ isolationLevel: 'READ COMMITTED' as Transaction.ISOLATION_LEVELS }, fn);
-      // Whatever the server's default: a locking read that must also lock the gaps (keep inserts out) needs this.
-      if (opts.repeatableRead)
-        return await i.sequelize.transaction({ isolationLevel: 'REPEATABLE READ' as Transaction.ISOLATION_LEVELS }, fn);
-      return await i.sequelize.transaction(fn);
+      return await i.sequelize.transaction(isolationLevel ? { isolationLevel } : {}, fn);
     } catch (err) {
       if (!isDeadlockVictim(err) || attempt >= DEADLOCK_ATTEMPTS) throw err;
       i.log.warn({ attempt }, 'transaction chosen as deadlock victim; running it again');

@@ -46,7 +46,7 @@ const STATUS_LABEL: Record<PayOrderStatus, string> = {
 const REFUND_LABEL = { processing: '退款中', success: '已退款', failed: '退款失败' } as const;
 /** A refund's state in words, the merchant-account route (退至医院账户) told apart from the others. */
 function refundLabel(r: { status: keyof typeof REFUND_LABEL; abnormalType: string | null; payout: unknown }) {
-  if (r.abnormalType !== 'MERCHANT_BANK_CARD') return REFUND_LABEL[r.status];
+  if (!viaMerchantAccount(r)) return REFUND_LABEL[r.status];
   if (r.payout) return '已线下支付';
   return r.status === 'success' ? '退至医院账户·待线下支付' : `退至医院账户·${REFUND_LABEL[r.status]}`;
 }
@@ -85,7 +85,7 @@ async function orderViews(orders: PayOrder[]) {
     PayRefund.findAll({ where: { orderId: orders.map((o) => o.id) }, order: [['id', 'ASC']] }),
     MpUser.findAll({ where: { id: [...new Set(orders.map((o) => o.userId))] } }),
   ]);
-  const payouts = await payoutsOf(refunds.filter(viaMerchantAccount).map((r) => r.id));
+  const payouts = await payoutsOf(refunds);
   const { fieldCrypto } = infra();
   const payer = new Map(
     users.map((u) => [

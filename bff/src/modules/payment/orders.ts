@@ -1,6 +1,6 @@
 import type { MpActor } from '../../http/actor';
 import { PayOrder, PayRefund } from './models';
-import { payerRefundState, payoutsOf, viaMerchantAccount } from './payout';
+import { payerRefundState, payoutsOf } from './payout';
 
 /**
  * 我的订单: the caller's own orders (待支付, paid, closed, refunded), newest first, each with its refunds as the payer
@@ -17,7 +17,7 @@ export async function myOrders(actor: MpActor, q: { page: number; pageSize: numb
   const refunds = rows.length
     ? await PayRefund.findAll({ where: { orderId: rows.map((r) => r.id) }, order: [['id', 'ASC']] })
     : [];
-  const payouts = await payoutsOf(refunds.filter(viaMerchantAccount).map((r) => r.id));
+  const payouts = await payoutsOf(refunds);
   return {
     items: rows.map((o) => {
       const mine = refunds

@@ -23,12 +23,15 @@ export interface PayoutRecorder {
 }
 
 /** Whether a refund's money went to our merchant account and so waits for (or had) an offline payout. */
-export const viaMerchantAccount = (r: Pick<PayRefund, 'abnormalType'>) => r.abnormalType === 'MERCHANT_BANK_CARD';
+export const viaMerchantAccount = (r: { abnormalType?: string | null }) => r.abnormalType === 'MERCHANT_BANK_CARD';
 
-/** The offline payouts of some refunds, by refund id. */
-export async function payoutsOf(refundIds: number[]): Promise<Map<number, PayRefundPayout>> {
-  if (!refundIds.length) return new Map();
-  const rows = await PayRefundPayout.findAll({ where: { refundId: refundIds } });
+/** The offline payouts of those of `refunds` that went to our merchant account (the others have none), by refund id. */
+export async function payoutsOf(
+  refunds: Pick<PayRefund, 'id' | 'abnormalType'>[],
+): Promise<Map<number, PayRefundPayout>> {
+  const ids = refunds.filter(viaMerchantAccount).map((r) => r.id);
+  if (!ids.length) return new Map();
+  const rows = await PayRefundPayout.findAll({ where: { refundId: ids } });
   return new Map(rows.map((p) => [p.refundId, p]));
 }
 

@@ -73,6 +73,17 @@ function pay() {
 const orderLock = <T>(outTradeNo: string, fn: () => Promise<T>) =>
   infra().kv.withLock(`pay:${outTradeNo}`, fn, { ttlMs: 30_000, waitMs: 15_000 });
 
+/**
+ * `fn` under the order's lock, on the refund and order as they are now, not as read before the lock: a 重新退款
+ * holding it may have just re-routed the refund, and where its money went decides who is told. Every word from
+ * WeChat about a refund (a notification, the reconciliation's query) is applied through this.
+ */
+const underRefundLock = <T>(refund: PayRefund, order: PayOrder, fn: () => Promise<T>) =>
+  orderLock(order.outTradeNo, async () => {
+    await Promise.all([refund.reload(), order.reload()]);
+    return fn();
+  });
+
 function gatewayFailure(err: unknown): never {
   if (err instanceof WechatPayError) {
     infra().log.error({ status: err.status, code: err.code }, 'wechat pay call failed');
@@ -425,7 +436,7 @@ async function applyRefundState(refund: PayRefund, order: PayOrder, w: RefundWor
       await order.update({ status: 'refunded' });
     // Money sent back to our own merchant account (MERCHANT_BANK_CARD) has not reached the payer: the subject hears
     // of it when staff record paying it out (recordOfflinePayout).
-    if (!already && refund.abnormalType !== 'MERCHANT_BANK_CARD') await refundReachedPayer(order, refund);
+    if (!already && !viaMerchantAccount(refund)) await refundReachedPayer(order, refund);
   } else if (w.status === 'CLOSED' || w.status === 'ABNORMAL') {
     // an ABNORMAL word older than our 发起异常退款 (a late notification) does not undo it
     if (w.status === 'ABNORMAL' && refund.abnormalType && refund.status !== 'failed') return;
@@ -486,7 +497,7 @@ export async function refundsOf(type: string, subjects: { id: number; paidOrderI
     order: [['id', 'ASC']],
     raw: true,
   });
-  const payouts = await payoutsOf(refunds.filter(viaMerchantAccount).map((r) => r.id));
+  const payouts = await payoutsOf(refunds);
   for (const r of refunds) {
     const subjectId = byOrder.get(r.orderId)!;
     const kept = paidOrder.get(subjectId);
@@ -539,12 +550,10 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
   if (!refund || !order || order.outTradeNo !== r.out_trade_no || r.mchid !== client.mchid) {
     throw new WechatPayNotifyError('NOTIFY_MALFORMED', `unknown refund ${r.out_refund_no}`);
   }
-  await orderLock(order.outTradeNo, async () => {
+  // its notification can arrive before 发起异常退款's answer is applied
+  await underRefundLock(refund, order, async () => {
     if (await PayNotification.findByPk(n.id)) return;
     await PayNotification.create({ id: n.id, eventType: n.eventType, outNo: r.out_refund_no });
-    // as they are now, not as read before the lock: a 重新退款 holding it may have just re-routed this refund (its
-    // notification can arrive before 发起异常退款's answer is applied), and where the money went decides who is told
-    await Promise.all([refund.reload(), order.reload()]);
     await applyRefundState(refund, order, wordOf(r));
   });
 }
@@ -599,7 +608,7 @@ export async function reconcilePayments() {
     if (r === undefined) continue;
     // WeChat never got it: submit again under the same out_refund_no.
     if (r === null) await sendRefund(order, refund);
-    else await applyRefundState(refund, order, r);
+    else await underRefundLock(refund, order, () => applyRefundState(refund, order, r));
     refunds++;
   }
   return { paid, closed, refunds };

@@ -52,8 +52,7 @@ export async function myConsents(actor: MpActor) {
  * for the new version) takes a document off the list, so the same version is never asked about twice.
  */
 export async function outdatedConsents(actor: MpActor) {
-  const latest = await latestAnswers(actor.userId);
-  const docs = await documents();
+  const [latest, docs] = await Promise.all([latestAnswers(actor.userId), documents()]);
   const items = [];
   for (const kind of CONSENT_KINDS) {
     const a = latest.get(kind);
