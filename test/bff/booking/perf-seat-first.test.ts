@@ -22,6 +22,8 @@ import { Op, type Transaction } from 'sequelize';
 import { infra } from '../../../bff/src/infra';
 import { lockOwner } from '../../../bff/src/modules/patient/service';
 import { until } from '../../support/child';
+import { Socket } from '../../support/chat';
+import { PatientNotice } from '../../../bff/src/kernel/notifications/models';
 
 const book = (token: string, scheduleId: number, patientId: number) =>
   call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
@@ -74,6 +76,46 @@ describe('booking: the seat taken before the booking transaction', function () {
     assert.equal(r.body.appointment.seqNo, 2);
     assert.equal(await booked(s.id), 2);
     assert.equal(await live(s.id), 2);
+  });
+
+  it('on MariaDB a winner sends its seat, transaction, checks and notice as one statement; the notice is pushed', async function () {
+    if (infra().config.embedded) this.skip(); // SQLite has no compound statements: the steps stay separate there
+    const { baseUrl } = await startStack();
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 3, feeFen: 2500 });
+    const p = await patient();
+    const socket = await Socket.open(baseUrl, p.token);
+    const mine = `mp-user:${p.userId}`;
+    assert.equal((await socket.request({ type: 'subscribe', channel: mine })).type, 'subscribed');
+    // what the booking sends to MariaDB from the request to its answer (nothing else of this session runs meanwhile)
+    const sent: string[] = [];
+    const seen = (_o: unknown, q: { sql?: string }) => void sent.push(String(q.sql ?? ''));
+    infra().sequelize.addHook('afterQuery', 'count-booking', seen as never);
+    let r: Awaited<ReturnType<typeof book>>;
+    try {
+      r = await book(p.token, s.id, p.patientId);
+    } finally {
+      infra().sequelize.removeHook('afterQuery', 'count-booking');
+    }
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    const writes = sent.filter((q) =>
+      /START TRANSACTION|INSERT INTO `appointment`|UPDATE `schedule`|FOR UPDATE/.test(q),
+    );
+    assert.equal(writes.length, 1, `one statement for seat, lock, insert and notice; sent:\n${writes.join('\n---\n')}`);
+    assert.match(writes[0], /^BEGIN NOT ATOMIC/);
+    assert.ok(!sent.some((q) => /^(START TRANSACTION|SET TRANSACTION|COMMIT)/.test(q)), 'no transaction of its own');
+
+    const a = (await Appointment.findByPk(r.body.appointment.id))!;
+    assert.equal(a.status, 'pending_payment');
+    assert.equal(a.seqNo, 1);
+    assert.equal(await booked(s.id), 1);
+    const notice = (await PatientNotice.findOne({ where: { userId: p.userId, linkId: String(a.id) } }))!;
+    assert.equal(notice.title, '预约待支付');
+    assert.equal(notice.linkType, 'appointment_pay');
+    const pushed = await socket.frame((f) => f.type === 'message' && f.channel === mine && f.data?.type === 'notice');
+    assert.equal(pushed.data.notice.id, notice.id, JSON.stringify(pushed));
+    assert.deepEqual(pushed.data.notice.link, { type: 'appointment_pay', id: String(a.id) });
+    socket.kill();
   });
 
   it('the recount corrects a surplus seen at two runs with nothing in flight, never below the live bookings', async () => {

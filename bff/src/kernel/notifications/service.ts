@@ -1,4 +1,6 @@
 import { Op, literal, type Transaction } from 'sequelize';
+import type { Literal } from 'sequelize/types/utils';
+import { insertSql } from '../../infra/sql';
 import { infra } from '../../infra';
 import { WechatError } from '../../infra/wechat';
 import { notFound } from '../../http/errors';
@@ -33,7 +35,9 @@ export function templateId(name: string): string | undefined {
   return wechat.templates[name] ?? (wechat.simulated ? `sim_tmpl_${name.toLowerCase()}` : undefined);
 }
 
-export const noticeView = (n: PatientNotice) => ({
+export const noticeView = (
+  n: Pick<PatientNotice, 'id' | 'title' | 'content' | 'readAt' | 'createdAt' | 'linkType' | 'linkId'>,
+) => ({
   id: n.id,
   title: n.title,
   content: n.content,
@@ -48,31 +52,50 @@ export const noticeView = (n: PatientNotice) => ({
  * caller: the notice is in 我的消息 either way. Without `t` the delivery is awaited, so its outcome is returned.
  */
 export async function notify(userId: number, msg: NoticeMessage, opts: { transaction?: Transaction } = {}) {
-  const notice = await PatientNotice.create(
-    {
-      userId,
-      title: msg.title.slice(0, 64),
-      content: msg.content.slice(0, 500),
-      linkType: msg.link?.type ?? null,
-      linkId: msg.link ? String(msg.link.id) : null,
-    },
-    { transaction: opts.transaction },
-  );
-  const deliver = async () => {
-    await publish(personalChannel({ kind: 'mp', userId }), { type: 'notice', notice: noticeView(notice) }).catch(
-      (err) => infra().log.warn({ err, userId }, 'notice not pushed to open sockets'),
-    );
-    return msg.template
-      ? sendSubscribeMessage(userId, { ...msg.template, id: msg.template.id })
-      : ('no_template' as const);
-  };
+  const notice = await PatientNotice.create(noticeRow(userId, msg, msg.link?.id), { transaction: opts.transaction });
   if (opts.transaction) {
-    opts.transaction.afterCommit(
-      () => void deliver().catch((err) => infra().log.error({ err, userId }, 'notice delivery failed')),
-    );
+    opts.transaction.afterCommit(() => deliverRecorded(userId, msg, notice));
     return { notice: noticeView(notice), subscribeMessage: undefined };
   }
-  return { notice: noticeView(notice), subscribeMessage: await deliver().catch(() => 'failed' as const) };
+  return {
+    notice: noticeView(notice),
+    subscribeMessage: await deliver(userId, msg, notice).catch(() => 'failed' as const),
+  };
+}
+
+const noticeRow = (userId: number, msg: NoticeMessage, linkId: unknown) => ({
+  userId,
+  title: msg.title.slice(0, 64),
+  content: msg.content.slice(0, 500),
+  linkType: msg.link?.type ?? null,
+  linkId: (msg.link ? (typeof linkId === 'object' ? linkId : String(linkId)) : null) as string | null,
+});
+
+/**
+ * The notice's insert, for a caller that writes it in one statement with the change it reports (a booking): `linkId`
+ * is SQL (the id the statement just inserted) when the subject does not exist yet. Once that has committed, the
+ * caller hands the row to `deliverRecorded`.
+ */
+export function noticeInsertSql(userId: number, msg: NoticeMessage, linkId: Literal, createdAt: Date) {
+  return insertSql(PatientNotice, { ...noticeRow(userId, msg, linkId), createdAt });
+}
+
+/** Pushes a committed notice to the patient's open sockets and sends its subscribe message; never throws. */
+export function deliverRecorded(
+  userId: number,
+  msg: NoticeMessage,
+  notice: Pick<PatientNotice, 'id' | 'title' | 'content' | 'readAt' | 'createdAt' | 'linkType' | 'linkId'>,
+) {
+  void deliver(userId, msg, notice).catch((err) => infra().log.error({ err, userId }, 'notice delivery failed'));
+}
+
+async function deliver(userId: number, msg: NoticeMessage, notice: Parameters<typeof noticeView>[0]) {
+  await publish(personalChannel({ kind: 'mp', userId }), { type: 'notice', notice: noticeView(notice) }).catch((err) =>
+    infra().log.warn({ err, userId }, 'notice not pushed to open sockets'),
+  );
+  return msg.template
+    ? sendSubscribeMessage(userId, { ...msg.template, id: msg.template.id })
+    : ('no_template' as const);
 }
 
 const fitted = (data: Record<string, string>) =>

@@ -4,7 +4,7 @@ import { Dept, User } from '../system/models';
 import { Patient } from '../patient/models';
 import { PERIOD_LABEL } from '../../shared/clinic';
 import { addDays, chinaDay, shanghaiDate, shanghaiParts } from '../../shared/time';
-import { notify as notifyPatient, templateId } from '../../kernel/notifications';
+import { notify as notifyPatient, templateId, type NoticeMessage } from '../../kernel/notifications';
 import type { PayOrder, PayRefund } from '../payment/models';
 import { Appointment } from './models';
 
@@ -41,27 +41,33 @@ export async function notify(
   opts: { pay?: boolean; inAppOnly?: boolean; who?: Names } = {},
 ) {
   const who = appointmentId ? (opts.who ?? (await whoOf(appointmentId, t))) : null;
-  const names = who ? `就诊人：${who.patient}；医生：${who.dept} ${who.doctor}。` : '';
-  await notifyPatient(
-    userId,
-    {
-      title,
-      content: names + content,
-      link: appointmentId ? { type: opts.pay ? 'appointment_pay' : 'appointment', id: appointmentId } : undefined,
-      // what the patient just did themselves (booked, paid, cancelled) is told in the app only: each acceptance of
-      // the subscribe dialog allows one WeChat message, kept for what they don't see coming (停诊, 候补, reminder)
-      template: opts.inAppOnly
-        ? undefined
-        : {
-            id: templateId('APPOINTMENT'),
-            data: { thing1: title, thing2: content },
-            page: appointmentId
-              ? `packages/booking/pages/detail/index?id=${appointmentId}`
-              : 'packages/booking/pages/notices/index',
-          },
-    },
-    { transaction: t },
-  );
+  await notifyPatient(userId, messageOf(title, content, appointmentId, { ...opts, who }), { transaction: t });
+}
+
+/** The message `notify` sends, with the names already at hand. */
+function messageOf(
+  title: string,
+  content: string,
+  appointmentId: number | undefined,
+  opts: { pay?: boolean; inAppOnly?: boolean; who?: Names | null },
+): NoticeMessage {
+  const names = opts.who ? `就诊人：${opts.who.patient}；医生：${opts.who.dept} ${opts.who.doctor}。` : '';
+  return {
+    title,
+    content: names + content,
+    link: appointmentId ? { type: opts.pay ? 'appointment_pay' : 'appointment', id: appointmentId } : undefined,
+    // what the patient just did themselves (booked, paid, cancelled) is told in the app only: each acceptance of
+    // the subscribe dialog allows one WeChat message, kept for what they don't see coming (停诊, 候补, reminder)
+    template: opts.inAppOnly
+      ? undefined
+      : {
+          id: templateId('APPOINTMENT'),
+          data: { thing1: title, thing2: content },
+          page: appointmentId
+            ? `packages/booking/pages/detail/index?id=${appointmentId}`
+            : 'packages/booking/pages/notices/index',
+        },
+  };
 }
 
 const when = (a: Pick<Appointment, 'clinicDate' | 'period' | 'windowStart' | 'windowEnd' | 'seqNo'>) =>
@@ -80,19 +86,29 @@ const told = (what: string, a: Appointment, send: () => Promise<void>) =>
  * falls with it.
  */
 export const notifyBooked = (a: Appointment, who?: Names, t?: Transaction) =>
-  told('booked', a, () => bookedNotice(a, who, t));
-async function bookedNotice(a: Appointment, who?: Names, t?: Transaction) {
-  if (a.status === 'booked')
-    await notify(a.userId, '预约成功', `${when(a)}，请按时到院就诊。`, t, a.id, { inAppOnly: true, who });
-  else if (a.status === 'pending_payment')
-    await notify(
-      a.userId,
-      '预约待支付',
-      `已为您保留 ${when(a)}，请在 ${a.holdExpiresAt ? shanghaiTime(a.holdExpiresAt) : '规定时间'} 前完成支付，逾期号源自动释放。`,
-      t,
-      a.id,
-      { pay: true, inAppOnly: true, who },
-    );
+  told('booked', a, async () => {
+    const m = bookedMessageParts(a);
+    if (m) await notify(a.userId, m.title, m.content, t, a.id, { pay: m.pay, inAppOnly: true, who });
+  });
+
+/** A booking's notice: booked outright (free), or held until paid (linked as 去支付). */
+function bookedMessageParts(a: Appointment) {
+  if (a.status === 'booked') return { title: '预约成功', content: `${when(a)}，请按时到院就诊。`, pay: false };
+  if (a.status !== 'pending_payment') return null;
+  return {
+    title: '预约待支付',
+    content: `已为您保留 ${when(a)}，请在 ${a.holdExpiresAt ? shanghaiTime(a.holdExpiresAt) : '规定时间'} 前完成支付，逾期号源自动释放。`,
+    pay: true,
+  };
+}
+
+/**
+ * The notice of a booking not yet written (`id`: the appointment's id once known), for a statement that writes the
+ * booking and its notice at once; the same message `notifyBooked` sends.
+ */
+export function bookedMessage(a: Appointment, who: Names, id: number | string): NoticeMessage {
+  const m = bookedMessageParts(a)!;
+  return messageOf(m.title, m.content, id as number, { pay: m.pay, inAppOnly: true, who });
 }
 
 /** The hold was paid: the appointment stands. */

@@ -6,7 +6,7 @@ import { AppError, conflict, forbidden, notFound } from '../../http/errors';
 import { dataScopeWhere } from '../system/authz';
 import { Dept, Post, User } from '../system/models';
 import { Patient } from '../patient/models';
-import { guardPatientRemoval, lockOwner } from '../patient/service';
+import { guardPatientRemoval, lockOwner, lockOwnerSql, memberSql } from '../patient/service';
 import { Schedule } from '../scheduling/models';
 import { APPOINTMENT_STATUS_LABEL as STATUS_LABEL, PERIOD_LABEL } from '../../shared/clinic';
 import {
@@ -20,7 +20,9 @@ import {
 } from '../scheduling/service';
 import { addDays, chinaDay, firstNumberAhead, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import { Appointment, HOLDING, WaitlistEntry, type AppointmentStatus } from './models';
-import { notify, notifyBooked, notifyCancelled, notifyPaid, notifyRefunded } from './notices';
+import { bookedMessage, notify, notifyBooked, notifyCancelled, notifyPaid, notifyRefunded } from './notices';
+import { deliverRecorded, noticeInsertSql } from '../../kernel/notifications';
+import { existsSql, insertSql, updateSql } from '../../infra/sql';
 import { SuspensionLift } from './lift-model';
 import type { PayOrder } from '../payment/models';
 import * as payment from '../payment/service';
@@ -552,6 +554,9 @@ const noticeOfBooking = (a: Appointment, patientName: string, s: NamedSession, t
  * database-chosen booking, a waitlist offer or a late payment sees the seat as taken, a 加号/改时间/改价 sees the
  * session as booked — and it lasts one transaction. A process that dies between the two leaves it one too high for
  * good; `recountSeats` (a job) puts that right.
+ *
+ * On MariaDB the steps after the reads go to the server as one compound statement (`bookInOneStatement`); embedded
+ * mode (SQLite) sends them one by one, as below.
  */
 async function takeNumberInDatabase(
   actor: MpActor,
@@ -560,13 +565,14 @@ async function takeNumberInDatabase(
 ): Promise<Booked | 'disagrees'> {
   // Read at once rather than one after another (each await is a turn of a saturated event loop in a rush); the
   // errors are still given in this order. The account's limit and the member are checked again under its lock.
-  const [s] = await inOrder([
+  const [s, member] = await inOrder([
     sessionWithNames(input.scheduleId),
     ownPatient(actor, input.patientId),
     checkPatientRules(actor),
   ]);
   assertBookable(s);
   if (s.bookedCount >= s.slotCount || seq > s.slotCount) return 'disagrees';
+  if (!infra().config.embedded) return bookInOneStatement(actor, s, member, seq);
   if (!(await reserveSeat(s))) return 'disagrees';
   try {
     return await tx(
@@ -632,17 +638,21 @@ async function giveSeatBack(s: Schedule) {
         { where: { id: s.id, bookedCount: { [Op.gt]: 0 } } },
       ),
     );
-    if (!n) return;
-    // a listing read while the seat was out shows one seat fewer until it is reloaded
-    await listingsChanged(s);
-    // and someone may have joined the waitlist while it looked full: the seat is theirs first
-    if (await WaitlistEntry.count({ where: { scheduleId: s.id, status: 'waiting' } }))
-      await offerFreedSlots(s.id).catch((err) =>
-        infra().log.error({ err, scheduleId: s.id }, 'waitlist offer after a seat given back failed'),
-      );
+    if (n) await seatGivenBack(s);
   } catch (err) {
     infra().log.error({ err, scheduleId: s.id }, 'a reserved seat could not be given back; the seat recount will');
   }
+}
+
+/** After a reserved seat was given back: the listings and the waitlist follow. */
+async function seatGivenBack(s: Schedule) {
+  // a listing read while the seat was out shows one seat fewer until it is reloaded
+  await listingsChanged(s);
+  // and someone may have joined the waitlist while it looked full: the seat is theirs first
+  if (await WaitlistEntry.count({ where: { scheduleId: s.id, status: 'waiting' } }))
+    await offerFreedSlots(s.id).catch((err) =>
+      infra().log.error({ err, scheduleId: s.id }, 'waitlist offer after a seat given back failed'),
+    );
 }
 
 /**
@@ -660,6 +670,144 @@ async function giveSeatBack(s: Schedule) {
  */
 async function sessionAsReserved(s: Schedule, t: Transaction) {
   return (await Schedule.count({ where: reservedOn(s), transaction: t })) > 0;
+}
+
+/** What the one-statement booking answers (its last SELECT). */
+interface StatementOutcome {
+  outcome: 'booked' | 'no_seat' | 'limit' | 'no_member' | 'changed' | 'error';
+  appointmentId?: number;
+  noticeId?: number;
+  person?: string;
+  seated?: number;
+  errno?: number;
+  message?: string;
+}
+
+/**
+ * MariaDB: `takeNumberInDatabase`'s seat, transaction and checks sent as one compound statement (`BEGIN NOT ATOMIC …
+ * END`), one round trip where they were eleven (each a turn of an event loop busy with a rush's refusals). The same
+ * statements in the same order, with the same invariants (see `takeNumberInDatabase` and `sessionAsReserved`):
+ *
+ * 1. the seat: the autocommit conditional update of `reserveSeat` (session open, unchanged, not full);
+ * 2. a READ COMMITTED transaction: the account's row lock (`lockOwnerSql`), the account's live bookings and the
+ *    member (limit first, then the member, as `lockAccountFor` answers), the insert (the unique indexes refuse a
+ *    number or a person already held), its notice, and the session still as the seat was taken on, then COMMIT;
+ * 3. any refusal or error after the seat rolls the transaction back and gives the seat back (`booked_count - 1`,
+ *    never below 0) inside the statement; what follows a seat given back (listings, waitlist) is done here after.
+ *
+ * A connection lost in the middle leaves at worst the seat counted without its booking — it only refuses — which
+ * `recountSeats` corrects, as for a process that dies between the two steps. Embedded mode (SQLite) has no compound
+ * statements and keeps the steps.
+ */
+async function bookInOneStatement(
+  actor: MpActor,
+  s: NamedSession,
+  member: Patient,
+  seq: number,
+): Promise<Booked | 'disagrees'> {
+  const now = new Date();
+  const values = {
+    ...newAppointment(s, member, seq, {
+      userId: actor.userId,
+      holdMinutes: cfg().BOOKING_HOLD_MINUTES,
+      fromWaitlist: false,
+    }),
+    createdAt: now,
+    updatedAt: now,
+  };
+  const appt = Appointment.build(values);
+  const names = { patient: member.name, doctor: s.doctorName, dept: s.deptName };
+  // linked to the appointment the statement inserts (its id is SQL there)
+  const notice = bookedMessage(appt, names, 'inserted');
+  const giveBack = `IF seated THEN ${updateSql(
+    Schedule,
+    { bookedCount: literal('booked_count - 1') },
+    { id: s.id, bookedCount: { [Op.gt]: 0 } },
+  )}; END IF`;
+  const refuse = (outcome: StatementOutcome['outcome']) => `ROLLBACK; ${giveBack}; SELECT '${outcome}' AS outcome;`;
+  const sql = `BEGIN NOT ATOMIC
+  DECLARE seated INT DEFAULT 0;
+  DECLARE owner_id INT DEFAULT NULL;
+  DECLARE member_name VARCHAR(64) DEFAULT NULL;
+  DECLARE member_person VARCHAR(64) DEFAULT NULL;
+  DECLARE live INT DEFAULT 0;
+  DECLARE appointment_id INT DEFAULT NULL;
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN
+    GET DIAGNOSTICS CONDITION 1 @yiyun_errno = MYSQL_ERRNO, @yiyun_message = MESSAGE_TEXT;
+    ROLLBACK;
+    ${giveBack};
+    SELECT 'error' AS outcome, @yiyun_errno AS errno, @yiyun_message AS message, seated;
+  END;
+  ${updateSql(Schedule, { bookedCount: literal('booked_count + 1') }, { ...reservedOn(s), bookedCount: { [Op.lt]: col('slot_count') } })};
+  IF ROW_COUNT() = 0 THEN
+    SELECT 'no_seat' AS outcome;
+  ELSE
+    SET seated = 1;
+    SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
+    START TRANSACTION;
+    ${lockOwnerSql(actor.userId, 'owner_id')};
+    SET live = ${(activeBookingsOf(actor.userId) as unknown as { val: string }).val};
+    ${memberSql(actor.userId, member.id, ['member_name', 'member_person'])};
+    IF live >= ${Number(cfg().BOOKING_MAX_ACTIVE)} THEN ${refuse('limit')}
+    ELSEIF member_person IS NULL THEN ${refuse('no_member')}
+    ELSE
+      ${insertSql(Appointment, { ...values, activePerson: literal('member_person') })};
+      SET appointment_id = LAST_INSERT_ID();
+      ${noticeInsertSql(actor.userId, notice, literal('appointment_id'), now)};
+      IF NOT ${existsSql(Schedule, reservedOn(s))} THEN ${refuse('changed')}
+      ELSE
+        COMMIT;
+        SELECT 'booked' AS outcome, appointment_id AS appointmentId, LAST_INSERT_ID() AS noticeId,
+          member_person AS person;
+      END IF;
+    END IF;
+  END IF;
+END`;
+  const [results] = await infra().sequelize.query(sql, { type: QueryTypes.RAW });
+  const answer = outcomeOf(results);
+  if (answer.outcome === 'booked') {
+    appt.set({ id: Number(answer.appointmentId), activePerson: answer.person! });
+    appt.isNewRecord = false;
+    const noticeId = Number(answer.noticeId);
+    deliverRecorded(actor.userId, bookedMessage(appt, names, appt.id), {
+      id: noticeId,
+      title: notice.title.slice(0, 64),
+      content: notice.content.slice(0, 500),
+      linkType: notice.link?.type ?? null,
+      linkId: String(appt.id),
+      readAt: null,
+      createdAt: now,
+    });
+    return { appt, patientName: member.name, session: s };
+  }
+  if (answer.outcome !== 'no_seat' && (answer.outcome !== 'error' || answer.seated)) await seatGivenBack(s);
+  switch (answer.outcome) {
+    case 'no_seat':
+    case 'changed':
+      return 'disagrees';
+    case 'limit':
+      return underLimit(cfg().BOOKING_MAX_ACTIVE) as never;
+    case 'no_member':
+      throw notFound('就诊人不存在');
+    default:
+      if (answer.errno === 1062) {
+        if (numberHeld({ message: answer.message } as Error)) return 'disagrees';
+        throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
+      }
+      // a deadlock victim or a lock wait that timed out: the database chooses, with its own retries
+      if (answer.errno === 1213 || answer.errno === 1205) return 'disagrees';
+      throw new Error(`the booking statement failed: ${answer.errno} ${answer.message}`);
+  }
+}
+
+/** The compound statement's answer: the one row of the result set it selected. */
+function outcomeOf(results: unknown): StatementOutcome {
+  const sets = Array.isArray(results) ? results : [results];
+  for (const set of sets) {
+    const row = Array.isArray(set) ? set[0] : undefined;
+    if (row && typeof row === 'object' && 'outcome' in row) return row as StatementOutcome;
+  }
+  throw new Error('the booking statement gave no answer');
 }
 
 /**

@@ -59,6 +59,18 @@ export async function getPatient(actor: MpActor, id: number) {
 export function lockOwner(userId: number, t: Transaction) {
   return MpUser.findByPk(userId, { transaction: t, lock: t.LOCK.UPDATE, attributes: ['id'] });
 }
+
+/**
+ * `lockOwner` as one statement of a compound statement (a booking sent as one): the account's row lock, its id read
+ * into the statement's variable `into`.
+ */
+export const lockOwnerSql = (userId: number, into: string) =>
+  `SELECT \`id\` INTO ${into} FROM \`${MpUser.getTableName()}\` WHERE \`id\` = ${Number(userId)} FOR UPDATE`;
+
+/** One of an account's own (not deleted) family members, its name and ID blind index read into `into` (two variables). */
+export const memberSql = (userId: number, patientId: number, into: [string, string]) =>
+  `SELECT \`name\`, \`id_card_hash\` INTO ${into.join(', ')} FROM \`${Patient.getTableName()}\`` +
+  ` WHERE \`id\` = ${Number(patientId)} AND \`user_id\` = ${Number(userId)} AND \`deleted_at\` IS NULL`;
 const ownerTx = <T>(userId: number, fn: (t: Transaction) => Promise<T>) =>
   tx(
     async (t) => {
