@@ -601,6 +601,7 @@ export async function reconcilePayments() {
   }
   for (const refund of await PayRefund.findAll({
     where: { status: 'processing', updatedAt: { [Op.lte]: new Date(Date.now() - 60_000) } },
+    order: [['id', 'ASC']], // oldest first: a backlog is worked through, not starved by newer ones
     limit: 200,
   })) {
     const order = (await PayOrder.findByPk(refund.orderId))!;
