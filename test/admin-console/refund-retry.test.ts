@@ -2,7 +2,8 @@
  * 订单管理 › 重新退款 in real Chromium (issue 15): failed refunds are filtered and highlighted; a closed one is
  * refunded again after a confirmation, an abnormal one goes to the debit card typed into the dialog — or back to the
  * hospital's account (退至医院账户), after which the list shows it 待线下支付 until 登记线下支付 records the payout
- * (with a confirmation; someone else's record first is a 409 the page explains and then shows).
+ * (with a confirmation; someone else's record first is a 409 the page explains and then shows). A re-route that
+ * fails too (found by the reconciliation's query) is shown as such and done again to the patient's card.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -48,6 +49,16 @@ async function confirmBox(page: Page, opts: { waitHidden?: boolean } = {}) {
   await box.locator('.el-message-box__btns .el-button--primary').click();
   if (opts.waitHidden) await box.waitFor({ state: 'hidden' });
   return text;
+}
+
+/** The reconciliation job, after making `outRefundNo` look untouched for 5 minutes (the job asks about those). */
+async function reconcileNow(outRefundNo: string) {
+  const { running, pay } = await startStack();
+  await PayRefund.sequelize!.query('UPDATE pay_refund SET updated_at = ? WHERE out_refund_no = ?', {
+    replacements: [new Date(Date.now() - 5 * 60_000), outRefundNo],
+  });
+  await running.infra.jobs.runNow('payment-reconcile');
+  await pay.settled();
 }
 
 describe('订单管理: 重新退款 of failed refunds (real Chromium)', function () {
@@ -238,5 +249,66 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
     await page.waitForSelector('[data-test=payout-dialog]', { state: 'hidden' });
     await stateIs(`${second}R1`, '已线下支付');
     assert.equal(await PayRefund.count({ where: { outRefundNo: `${second}R1` } }), 1);
+  });
+
+  it('shows a re-route to the hospital’s account that failed too, and re-routes it to the patient’s card', async () => {
+    const { pay } = ch.stack;
+    const d = await newDoctor('心血管内科');
+    const s = await newSchedule(d.id, { feeFen: 2500, slotCount: 10, date: tomorrow() });
+    const no = await failedRefund(s.id, 'ABNORMAL');
+    const o = (await PayOrder.findOne({ where: { outTradeNo: no } }))!;
+    const delay = pay.refundDelayMs;
+    pay.refundDelayMs = 'manual';
+    try {
+      const r = await call('POST', `/api/admin/payment/orders/${o.id}/refunds/${no}R1/retry`, {
+        token: await admin(),
+        body: { reason: '原卡已注销，退至医院账户', to: 'MERCHANT_BANK_CARD' },
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      // the hospital's settlement account refuses it; the job's query finds out
+      await pay.completeRefund(`${no}R1`, 'ABNORMAL');
+      await reconcileNow(`${no}R1`);
+      assert.equal((await PayRefund.findOne({ where: { outRefundNo: `${no}R1` } }))!.status, 'failed');
+
+      const session = await ch.loginAs('admin', '/finance/order');
+      const { page } = session;
+      await page.click('[data-test=order-filter-refund-failed]');
+      await page.click('.el-select-dropdown__item:has-text("退款失败待处理")');
+      await searchOrder(page, no);
+      assert.equal(
+        (await page.locator(`[data-test="refund-state-${no}R1"]`).innerText()).trim(),
+        '退款异常·退至医院账户未成功',
+      );
+      const row = page.locator('tr', { has: page.locator(`[data-test="order-row-${no}"]`) });
+      assert.match((await row.getAttribute('class')) ?? '', /refund-failed-row/);
+      assert.equal(await page.locator(`[data-test="refund-payout-btn-${no}R1"]`).count(), 0, 'nothing to pay out');
+
+      await page.click(`[data-test="refund-retry-${no}R1"]`);
+      assert.match(
+        await page.locator('[data-test=retry-again-info]').innerText(),
+        /此前已发起异常退款（退至医院账户（线下支付））.*再次报告退款异常.*改退至患者本人的借记卡/s,
+      );
+      await page.waitForSelector('[data-test=retry-bank]');
+      await page.click('[data-test=retry-bank]');
+      await page.click('.el-select-dropdown__item:has-text("招商银行（借记卡）")');
+      await page.fill(field('retry-account'), '6225880112345678');
+      await page.fill(field('retry-name'), '王患者');
+      await page.fill(field('retry-reason'), '医院账户未能入账，改退患者借记卡');
+      await session.shot('retry-again');
+      await page.click('[data-test=retry-submit]');
+      assert.match(await confirmBox(page, { waitHidden: true }), /招商银行借记卡（尾号 5678，持卡人 王患者）/);
+      await page.waitForSelector('[data-test=retry-dialog]', { state: 'hidden' });
+      await pay.completeRefund(`${no}R1`, 'SUCCESS');
+      await pay.settled();
+      await page.click('[data-test=query-reset]');
+      await searchOrder(page, no);
+      await page.waitForFunction(
+        (sel) => document.querySelector(sel)?.textContent?.trim() === '已退款',
+        `[data-test="refund-state-${no}R1"]`,
+      );
+      assert.match(await page.locator(`[data-test="order-refund-${no}"]`).innerText(), /入账 招商银行借记卡5678/);
+    } finally {
+      pay.refundDelayMs = delay;
+    }
   });
 });

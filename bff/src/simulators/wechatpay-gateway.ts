@@ -550,7 +550,8 @@ export class FakeWechatPay {
     if (r.status !== 'PROCESSING') return undefined;
     r.status = status;
     if (status === 'SUCCESS') r.successTime = Date.now();
-    if (status === 'ABNORMAL') r.userReceivedAccount = '支付用户银行卡（已注销或冻结）';
+    // the original card refused it; a re-routed refund (发起异常退款) keeps naming the account it was sent to
+    if (status === 'ABNORMAL' && !r.abnormal) r.userReceivedAccount = '支付用户银行卡（已注销或冻结）';
     if (!r.notifyUrl) return undefined;
     const notice = this.enqueue({
       eventType: `REFUND.${status}`,

@@ -1,7 +1,9 @@
 /**
- * 收费管理 and the per-minute reconciliation (`payment-reconcile`) on refunds 重新退款 has re-routed (发起异常退款):
- * a 重新退款 made while the job is between reading a refund and applying WeChat's answer decides the outcome, because
- * the job applies the answer under the order's lock to the refund read again there (`underRefundLock`).
+ * 收费管理 and the per-minute reconciliation (`payment-reconcile`) on refunds 重新退款 has re-routed (发起异常退款).
+ * The job asks WeChat under the order's lock, so its answer is current: a re-route WeChat ends ABNORMAL or CLOSED
+ * too is failed again and offered for 重新退款 (a notification saying ABNORMAL may be the late one from before the
+ * re-route, and is not enough). And a 重新退款 made while the job is between reading a refund and applying WeChat's
+ * answer decides the outcome: the job reads the refund again under the lock (`underRefundLock`).
  */
 import assert from 'node:assert/strict';
 import { startStack } from '../../support/stack';
@@ -10,7 +12,7 @@ import { admin, newDoctor, newSchedule, tomorrow } from '../../support/booking';
 import { PayRefund } from '../../../bff/src/modules/payment/models';
 import { PatientNotice } from '../../../bff/src/kernel/notifications/models';
 
-import { cancelBooking as cancel, paidBooking, refundsOf as refunds } from '../../support/payments';
+import { cancelBooking as cancel, paidBooking, refundedFen, refundsOf as refunds } from '../../support/payments';
 
 const FEE = 2500;
 
@@ -23,6 +25,8 @@ describe('收费管理: the reconciliation and re-routed refunds', function () {
   const base = (orderId: number, outRefundNo: string) => `/api/admin/payment/orders/${orderId}/refunds/${outRefundNo}`;
   const retry = (orderId: number, outRefundNo: string, body: unknown) =>
     call('POST', `${base(orderId, outRefundNo)}/retry`, { token, body });
+  const payout = (orderId: number, outRefundNo: string, body: unknown) =>
+    call('POST', `${base(orderId, outRefundNo)}/payout`, { token, body });
   const listed = async (q: string) => {
     const r = await call('GET', `/api/admin/payment/orders?${q}`, { token });
     assert.equal(r.status, 200, JSON.stringify(r.body));
@@ -38,6 +42,11 @@ describe('收费管理: the reconciliation and re-routed refunds', function () {
     PayRefund.sequelize!.query('UPDATE pay_refund SET updated_at = ? WHERE id = ?', {
       replacements: [new Date(Date.now() - 5 * 60_000), r.id],
     });
+  const reconcile = async () => {
+    const { running, pay } = await startStack();
+    await running.infra.jobs.runNow('payment-reconcile');
+    await pay.settled();
+  };
 
   before(async () => {
     const { pay } = await startStack();
@@ -49,6 +58,123 @@ describe('收费管理: the reconciliation and re-routed refunds', function () {
   });
   after(async () => {
     (await startStack()).pay.refundDelayMs = delay;
+  });
+
+  /** A paid booking cancelled; its refund ended ABNORMAL and was re-routed to the hospital's account (PROCESSING). */
+  async function reroutedToHospital() {
+    const { pay } = await startStack();
+    const b = await paidBooking(scheduleId);
+    await cancel(b.patient, b.appointmentId);
+    const [r1] = await refunds(b.order.id);
+    await pay.completeRefund(r1.outRefundNo, 'ABNORMAL');
+    await pay.settled();
+    await r1.reload();
+    assert.deepEqual([r1.status, r1.failure], ['failed', 'abnormal']);
+    const r = await retry(b.order.id, r1.outRefundNo, { reason: '原卡已注销，退至医院账户', to: 'MERCHANT_BANK_CARD' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await r1.reload();
+    assert.deepEqual(
+      [r1.status, r1.abnormalType, pay.refund(r1.outRefundNo)!.status],
+      ['processing', 'MERCHANT_BANK_CARD', 'PROCESSING'],
+    );
+    return { ...b, r1 };
+  }
+
+  it('a re-route WeChat ends ABNORMAL too: its notification alone changes nothing, the job’s query fails it again; 重新退款 sends it to the patient’s card', async () => {
+    const { pay } = await startStack();
+    const { order, patient: p, r1 } = await reroutedToHospital();
+
+    // the hospital's settlement account refuses the money: WeChat says ABNORMAL again, and notifies
+    const n = await pay.completeRefund(r1.outRefundNo, 'ABNORMAL');
+    await pay.settled();
+    assert.equal(n!.status, 'delivered', 'the notification was taken (2xx)');
+    await r1.reload();
+    assert.equal(r1.status, 'processing', 'a notification may be the late one from before the re-route: not enough');
+
+    // the job asks WeChat: that answer is current
+    await untouchedFor5Min(r1);
+    await reconcile();
+    await r1.reload();
+    assert.deepEqual(
+      [r1.status, r1.failure, r1.abnormalType, r1.receivedAccount],
+      ['failed', 'abnormal', 'MERCHANT_BANK_CARD', '商户结算银行账户'],
+    );
+
+    // 收费管理: among the failed refunds to act on, not among the ones to pay out — the money is not in our account
+    const todo = await listed(`refundFailed=true&outTradeNo=${order.outTradeNo}`);
+    assert.equal(todo.total, 1);
+    const [row] = todo.items;
+    assert.deepEqual(
+      [row.refundFailed, row.payoutPending, row.refunds[0].status, row.refunds[0].failure, row.refunds[0].abnormalType],
+      [true, false, 'failed', 'abnormal', 'MERCHANT_BANK_CARD'],
+    );
+    assert.equal((await listed(`payoutPending=true&outTradeNo=${order.outTradeNo}`)).total, 0);
+    const early = await payout(order.id, r1.outRefundNo, { method: 'cash' });
+    assert.deepEqual([early.status, early.body.error.code], [409, 'PAYOUT_NOT_READY']);
+    assert.match(early.body.error.message, /重新退款/);
+    // the patient: not refunded, the hospital will act
+    const seen = await mine(p, order.outTradeNo);
+    assert.deepEqual(
+      [seen.status, seen.refunds[0].status, seen.refunds[0].failure],
+      ['refunding', 'failed', 'abnormal'],
+    );
+    assert.equal((await refundedNotices(p.userId)).length, 0);
+
+    // 重新退款: WeChat says ABNORMAL now, so 发起异常退款 once more, to the patient's own debit card this time
+    const again = await retry(order.id, r1.outRefundNo, {
+      reason: '医院账户未能入账，改退患者借记卡',
+      bankCard: { bankType: 'CMB_DEBIT', account: '6225880112345678', realName: '王患者' },
+    });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    assert.equal(again.body.created, true);
+    await r1.reload();
+    assert.deepEqual([r1.status, r1.abnormalType], ['processing', 'USER_BANK_CARD']);
+    await pay.completeRefund(r1.outRefundNo, 'SUCCESS');
+    await pay.settled();
+    await Promise.all([r1.reload(), order.reload()]);
+    assert.deepEqual([r1.status, r1.receivedAccount], ['success', '招商银行借记卡5678']);
+    assert.equal(order.status, 'refunded');
+    assert.equal(pay.order(order.outTradeNo)!.refundNos.length, 1, 'one refund at WeChat, re-routed twice');
+    assert.equal(pay.refund(r1.outRefundNo)!.abnormal?.type, 'USER_BANK_CARD');
+    assert.equal(await refundedFen(order.id), FEE);
+    const told = await refundedNotices(p.userId);
+    assert.equal(told.length, 1);
+    assert.match(told[0].content, /招商银行借记卡5678/);
+    const after = await mine(p, order.outTradeNo);
+    assert.deepEqual(
+      [after.status, after.refunds[0].status, after.refunds[0].offline, after.refunds[0].account],
+      ['refunded', 'success', null, '招商银行借记卡5678'],
+    );
+  });
+
+  it('a re-route WeChat ends CLOSED (its notification lost): the job fails it; 重新退款 refunds it under a new number', async () => {
+    const { pay } = await startStack();
+    const { order, patient: p, r1 } = await reroutedToHospital();
+    await pay.completeRefund(r1.outRefundNo, 'CLOSED', { hold: true });
+    await untouchedFor5Min(r1);
+    await reconcile();
+    await r1.reload();
+    assert.deepEqual([r1.status, r1.failure], ['failed', 'closed']);
+    assert.equal((await listed(`refundFailed=true&outTradeNo=${order.outTradeNo}`)).total, 1);
+
+    // CLOSED: the money is back with the merchant, so it is refunded again under a new number (original route)
+    const r = await retry(order.id, r1.outRefundNo, { reason: '退款关闭，重新退款' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual([r.body.created, r.body.refund.outRefundNo], [true, `${order.outTradeNo}RT1`]);
+    await pay.completeRefund(`${order.outTradeNo}RT1`, 'SUCCESS');
+    await pay.settled();
+    await order.reload();
+    assert.equal(order.status, 'refunded');
+    assert.equal(await refundedFen(order.id), FEE);
+    assert.equal((await refundedNotices(p.userId)).length, 1);
+
+    // the lost notification, delivered late, changes nothing
+    await pay.releaseHeld({ where: (x) => x.outRefundNo === r1.outRefundNo });
+    await pay.settled();
+    await r1.reload();
+    assert.deepEqual([r1.status, r1.retriedBy], ['failed', `${order.outTradeNo}RT1`]);
+    assert.equal(await refundedFen(order.id), FEE);
+    assert.equal((await refundedNotices(p.userId)).length, 1);
   });
 
   it('a 重新退款 made while the job is between reading a refund and applying WeChat’s answer decides who is told', async () => {

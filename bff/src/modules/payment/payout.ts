@@ -78,7 +78,12 @@ export async function recordOfflinePayout(
   const already = () => conflict('PAYOUT_ALREADY_RECORDED', '该退款已登记过线下支付，不能重复登记');
   if (await PayRefundPayout.count({ where: { refundId: refund.id } })) throw already();
   if (refund.status !== 'success')
-    throw conflict('PAYOUT_NOT_READY', '微信支付尚未将该退款退至医院账户（处理中），款项到账后再线下支付给患者并登记');
+    throw conflict(
+      'PAYOUT_NOT_READY',
+      refund.status === 'failed'
+        ? '该退款未能退至医院账户（微信支付再次报告退款失败），款项不在医院账户，请先重新退款'
+        : '微信支付尚未将该退款退至医院账户（处理中），款项到账后再线下支付给患者并登记',
+    );
   try {
     return await PayRefundPayout.create({
       refundId: refund.id,
