@@ -3,7 +3,8 @@
  * refunded again after a confirmation, an abnormal one goes to the debit card typed into the dialog — or back to the
  * hospital's account (退至医院账户), after which the list shows it 待线下支付 until 登记线下支付 records the payout
  * (with a confirmation; someone else's record first is a 409 the page explains and then shows). A re-route that
- * fails too (found by the reconciliation's query) is shown as such and done again to the patient's card.
+ * fails too (found by the reconciliation's query) is shown as such and done again to the patient's card. A recorded
+ * payout is corrected (更正: a reason, a confirmation, the history shown; someone else's correction first is a 409).
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -310,5 +311,95 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
     } finally {
       pay.refundDelayMs = delay;
     }
+  });
+
+  it('corrects a recorded payout with a reason and a confirmation, shows its history; someone else’s correction first is a 409', async () => {
+    const { pay } = ch.stack;
+    const d = await newDoctor('心血管内科');
+    const s = await newSchedule(d.id, { feeFen: 2500, slotCount: 10, date: tomorrow() });
+    const no = await failedRefund(s.id, 'ABNORMAL');
+    const o = (await PayOrder.findOne({ where: { outTradeNo: no } }))!;
+    const token = await admin();
+    const base = `/api/admin/payment/orders/${o.id}/refunds/${no}R1`;
+    const reroute = await call('POST', `${base}/retry`, {
+      token,
+      body: { reason: '原卡已注销，退至医院账户', to: 'MERCHANT_BANK_CARD' },
+    });
+    assert.equal(reroute.status, 200, JSON.stringify(reroute.body));
+    await pay.settled();
+    const rec = await call('POST', `${base}/payout`, {
+      token,
+      body: { method: 'bank_transfer', reference: 'TRF202601150001' },
+    });
+    assert.equal(rec.status, 201, JSON.stringify(rec.body));
+
+    const session = await ch.loginAs('admin', '/finance/order');
+    const { page } = session;
+    const payoutShows = (text: string) =>
+      page.waitForFunction(([sel, want]) => !!document.querySelector(sel)?.textContent?.includes(want), [
+        `[data-test="refund-payout-${no}R1"]`,
+        text,
+      ] as const);
+    await searchOrder(page, no);
+    await page.click(`[data-test="refund-payout-correct-${no}R1"]`);
+    await page.waitForSelector('[data-test=payout-correct-dialog] [data-test=payout-correct-info]');
+    assert.equal(
+      await page.inputValue(field('payout-correct-reference')),
+      'TRF202601150001',
+      'the form starts as recorded',
+    );
+    assert.equal(await page.locator('[data-test=payout-correct-history]').count(), 0);
+    await session.done();
+    const v = await wcagViolations(page, '.el-overlay:has([role=dialog])');
+    assert.equal(v.length, 0, describeViolations(v));
+
+    // a reason is required; then a confirmation naming the old and the new values, the button loading meanwhile
+    await page.fill(field('payout-correct-reference'), 'TRF202601150009');
+    await page.click('[data-test=payout-correct-submit]');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-test=payout-correct-dialog] .el-form-item__error')].some((e) =>
+        e.textContent?.includes('请填写更正原因'),
+      ),
+    );
+    await page.fill(field('payout-correct-reason'), '流水号录入有误，按银行回单更正');
+    await session.shot('payout-correct');
+    await page.click('[data-test=payout-correct-submit]');
+    await page.locator('.el-message-box').waitFor();
+    assert.match((await page.locator('[data-test=payout-correct-submit]').getAttribute('class')) ?? '', /is-loading/);
+    assert.match(
+      await confirmBox(page, { waitHidden: true }),
+      /由「银行转账 · 凭证 TRF202601150001」更正为「银行转账 · 凭证 TRF202601150009」/,
+    );
+    await page.waitForSelector('[data-test=payout-correct-dialog]', { state: 'hidden' });
+    await payoutShows('TRF202601150009');
+    assert.match(await page.locator(`[data-test="refund-payout-corrected-${no}R1"]`).innerText(), /已更正 1 次/);
+
+    // the history in the dialog; someone else corrects it while it is open: the 409 is explained, theirs shown
+    await page.click(`[data-test="refund-payout-correct-${no}R1"]`);
+    assert.match(
+      await page.locator('[data-test=payout-correct-history]').innerText(),
+      /系统管理员 · 原因：流水号录入有误，按银行回单更正\s*原：银行转账 · 凭证 TRF202601150001 → 新：银行转账 · 凭证 TRF202601150009/,
+    );
+    await session.shot('payout-correct-history');
+    await page.click('[data-test=payout-correct-method]');
+    await page.click('.el-select-dropdown__item:visible:has-text("现金")');
+    await page.fill(field('payout-correct-reference'), '');
+    await page.fill(field('payout-correct-reason'), '实际为现金退还');
+    const other = await call('PUT', `${base}/payout`, {
+      token,
+      body: { method: 'wechat_transfer', reference: 'WX20260115001', reason: '实际为微信转账', version: 2 },
+    });
+    assert.equal(other.status, 200, JSON.stringify(other.body));
+    const seen = await session.expectProblems(/\/payout → 409/, async () => {
+      await page.click('[data-test=payout-correct-submit]');
+      await confirmBox(page, { waitHidden: true });
+    });
+    assert.ok(
+      seen.some((t) => /已被他人更正/.test(t)),
+      seen.join('\n'),
+    );
+    await page.waitForSelector('[data-test=payout-correct-dialog]', { state: 'hidden' });
+    await payoutShows('微信转账 · 凭证 WX20260115001');
+    assert.match(await page.locator(`[data-test="refund-payout-corrected-${no}R1"]`).innerText(), /已更正 2 次/);
   });
 });
