@@ -2,7 +2,9 @@
  * 订单管理 › 重新退款 in real Chromium (issue 15): failed refunds are filtered and highlighted; a closed one is
  * refunded again after a confirmation, an abnormal one goes to the debit card typed into the dialog — or back to the
  * hospital's account (退至医院账户), after which the list shows it 待线下支付 until 登记线下支付 records the payout
- * (with a confirmation; someone else's record first is a 409 the page explains and then shows).
+ * (with a confirmation; someone else's record first is a 409 the page explains and then shows). A re-route that
+ * fails too (found by the reconciliation's query) is shown as such and done again to the patient's card. A recorded
+ * payout is corrected (更正: a reason, a confirmation, the history shown; someone else's correction first is a 409).
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -48,6 +50,16 @@ async function confirmBox(page: Page, opts: { waitHidden?: boolean } = {}) {
   await box.locator('.el-message-box__btns .el-button--primary').click();
   if (opts.waitHidden) await box.waitFor({ state: 'hidden' });
   return text;
+}
+
+/** The reconciliation job, after making `outRefundNo` look untouched for 5 minutes (the job asks about those). */
+async function reconcileNow(outRefundNo: string) {
+  const { running, pay } = await startStack();
+  await PayRefund.sequelize!.query('UPDATE pay_refund SET updated_at = ? WHERE out_refund_no = ?', {
+    replacements: [new Date(Date.now() - 5 * 60_000), outRefundNo],
+  });
+  await running.infra.jobs.runNow('payment-reconcile');
+  await pay.settled();
 }
 
 describe('订单管理: 重新退款 of failed refunds (real Chromium)', function () {
@@ -238,5 +250,156 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
     await page.waitForSelector('[data-test=payout-dialog]', { state: 'hidden' });
     await stateIs(`${second}R1`, '已线下支付');
     assert.equal(await PayRefund.count({ where: { outRefundNo: `${second}R1` } }), 1);
+  });
+
+  it('shows a re-route to the hospital’s account that failed too, and re-routes it to the patient’s card', async () => {
+    const { pay } = ch.stack;
+    const d = await newDoctor('心血管内科');
+    const s = await newSchedule(d.id, { feeFen: 2500, slotCount: 10, date: tomorrow() });
+    const no = await failedRefund(s.id, 'ABNORMAL');
+    const o = (await PayOrder.findOne({ where: { outTradeNo: no } }))!;
+    const delay = pay.refundDelayMs;
+    pay.refundDelayMs = 'manual';
+    try {
+      const r = await call('POST', `/api/admin/payment/orders/${o.id}/refunds/${no}R1/retry`, {
+        token: await admin(),
+        body: { reason: '原卡已注销，退至医院账户', to: 'MERCHANT_BANK_CARD' },
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      // the hospital's settlement account refuses it; the job's query finds out
+      await pay.completeRefund(`${no}R1`, 'ABNORMAL');
+      await reconcileNow(`${no}R1`);
+      assert.equal((await PayRefund.findOne({ where: { outRefundNo: `${no}R1` } }))!.status, 'failed');
+
+      const session = await ch.loginAs('admin', '/finance/order');
+      const { page } = session;
+      await page.click('[data-test=order-filter-refund-failed]');
+      await page.click('.el-select-dropdown__item:has-text("退款失败待处理")');
+      await searchOrder(page, no);
+      assert.equal(
+        (await page.locator(`[data-test="refund-state-${no}R1"]`).innerText()).trim(),
+        '退款异常·退至医院账户未成功',
+      );
+      const row = page.locator('tr', { has: page.locator(`[data-test="order-row-${no}"]`) });
+      assert.match((await row.getAttribute('class')) ?? '', /refund-failed-row/);
+      assert.equal(await page.locator(`[data-test="refund-payout-btn-${no}R1"]`).count(), 0, 'nothing to pay out');
+
+      await page.click(`[data-test="refund-retry-${no}R1"]`);
+      assert.match(
+        await page.locator('[data-test=retry-again-info]').innerText(),
+        /此前已发起异常退款（退至医院账户（线下支付））.*再次报告退款异常.*改退至患者本人的借记卡/s,
+      );
+      await page.waitForSelector('[data-test=retry-bank]');
+      await page.click('[data-test=retry-bank]');
+      await page.click('.el-select-dropdown__item:has-text("招商银行（借记卡）")');
+      await page.fill(field('retry-account'), '6225880112345678');
+      await page.fill(field('retry-name'), '王患者');
+      await page.fill(field('retry-reason'), '医院账户未能入账，改退患者借记卡');
+      await session.shot('retry-again');
+      await page.click('[data-test=retry-submit]');
+      assert.match(await confirmBox(page, { waitHidden: true }), /招商银行借记卡（尾号 5678，持卡人 王患者）/);
+      await page.waitForSelector('[data-test=retry-dialog]', { state: 'hidden' });
+      await pay.completeRefund(`${no}R1`, 'SUCCESS');
+      await pay.settled();
+      await page.click('[data-test=query-reset]');
+      await searchOrder(page, no);
+      await page.waitForFunction(
+        (sel) => document.querySelector(sel)?.textContent?.trim() === '已退款',
+        `[data-test="refund-state-${no}R1"]`,
+      );
+      assert.match(await page.locator(`[data-test="order-refund-${no}"]`).innerText(), /入账 招商银行借记卡5678/);
+    } finally {
+      pay.refundDelayMs = delay;
+    }
+  });
+
+  it('corrects a recorded payout with a reason and a confirmation, shows its history; someone else’s correction first is a 409', async () => {
+    const { pay } = ch.stack;
+    const d = await newDoctor('心血管内科');
+    const s = await newSchedule(d.id, { feeFen: 2500, slotCount: 10, date: tomorrow() });
+    const no = await failedRefund(s.id, 'ABNORMAL');
+    const o = (await PayOrder.findOne({ where: { outTradeNo: no } }))!;
+    const token = await admin();
+    const base = `/api/admin/payment/orders/${o.id}/refunds/${no}R1`;
+    const reroute = await call('POST', `${base}/retry`, {
+      token,
+      body: { reason: '原卡已注销，退至医院账户', to: 'MERCHANT_BANK_CARD' },
+    });
+    assert.equal(reroute.status, 200, JSON.stringify(reroute.body));
+    await pay.settled();
+    const rec = await call('POST', `${base}/payout`, {
+      token,
+      body: { method: 'bank_transfer', reference: 'TRF202601150001' },
+    });
+    assert.equal(rec.status, 201, JSON.stringify(rec.body));
+
+    const session = await ch.loginAs('admin', '/finance/order');
+    const { page } = session;
+    const payoutShows = (text: string) =>
+      page.waitForFunction(([sel, want]) => !!document.querySelector(sel)?.textContent?.includes(want), [
+        `[data-test="refund-payout-${no}R1"]`,
+        text,
+      ] as const);
+    await searchOrder(page, no);
+    await page.click(`[data-test="refund-payout-correct-${no}R1"]`);
+    await page.waitForSelector('[data-test=payout-correct-dialog] [data-test=payout-correct-info]');
+    assert.equal(
+      await page.inputValue(field('payout-correct-reference')),
+      'TRF202601150001',
+      'the form starts as recorded',
+    );
+    assert.equal(await page.locator('[data-test=payout-correct-history]').count(), 0);
+    await session.done();
+    const v = await wcagViolations(page, '.el-overlay:has([role=dialog])');
+    assert.equal(v.length, 0, describeViolations(v));
+
+    // a reason is required; then a confirmation naming the old and the new values, the button loading meanwhile
+    await page.fill(field('payout-correct-reference'), 'TRF202601150009');
+    await page.click('[data-test=payout-correct-submit]');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('[data-test=payout-correct-dialog] .el-form-item__error')].some((e) =>
+        e.textContent?.includes('请填写更正原因'),
+      ),
+    );
+    await page.fill(field('payout-correct-reason'), '流水号录入有误，按银行回单更正');
+    await session.shot('payout-correct');
+    await page.click('[data-test=payout-correct-submit]');
+    await page.locator('.el-message-box').waitFor();
+    assert.match((await page.locator('[data-test=payout-correct-submit]').getAttribute('class')) ?? '', /is-loading/);
+    assert.match(
+      await confirmBox(page, { waitHidden: true }),
+      /由「银行转账 · 凭证 TRF202601150001」更正为「银行转账 · 凭证 TRF202601150009」/,
+    );
+    await page.waitForSelector('[data-test=payout-correct-dialog]', { state: 'hidden' });
+    await payoutShows('TRF202601150009');
+    assert.match(await page.locator(`[data-test="refund-payout-corrected-${no}R1"]`).innerText(), /已更正 1 次/);
+
+    // the history in the dialog; someone else corrects it while it is open: the 409 is explained, theirs shown
+    await page.click(`[data-test="refund-payout-correct-${no}R1"]`);
+    assert.match(
+      await page.locator('[data-test=payout-correct-history]').innerText(),
+      /系统管理员 · 原因：流水号录入有误，按银行回单更正\s*原：银行转账 · 凭证 TRF202601150001 → 新：银行转账 · 凭证 TRF202601150009/,
+    );
+    await session.shot('payout-correct-history');
+    await page.click('[data-test=payout-correct-method]');
+    await page.click('.el-select-dropdown__item:visible:has-text("现金")');
+    await page.fill(field('payout-correct-reference'), '');
+    await page.fill(field('payout-correct-reason'), '实际为现金退还');
+    const other = await call('PUT', `${base}/payout`, {
+      token,
+      body: { method: 'wechat_transfer', reference: 'WX20260115001', reason: '实际为微信转账', version: 2 },
+    });
+    assert.equal(other.status, 200, JSON.stringify(other.body));
+    const seen = await session.expectProblems(/\/payout → 409/, async () => {
+      await page.click('[data-test=payout-correct-submit]');
+      await confirmBox(page, { waitHidden: true });
+    });
+    assert.ok(
+      seen.some((t) => /已被他人更正/.test(t)),
+      seen.join('\n'),
+    );
+    await page.waitForSelector('[data-test=payout-correct-dialog]', { state: 'hidden' });
+    await payoutShows('微信转账 · 凭证 WX20260115001');
+    assert.match(await page.locator(`[data-test="refund-payout-corrected-${no}R1"]`).innerText(), /已更正 2 次/);
   });
 });

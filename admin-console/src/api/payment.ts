@@ -2,6 +2,7 @@ import type {
   OrderPage,
   OrderQuery,
   PayoutBody,
+  PayoutCorrectionBody,
   PayoutResult,
   ReconDetail as ReconDetailSchema,
   ReconPage,
@@ -12,7 +13,7 @@ import type {
   WechatState as WechatStateSchema,
 } from '@bff/modules/payment/schemas'
 import type { z } from 'zod'
-import { get, post } from './http'
+import { get, post, put } from './http'
 import type { Wire } from './types'
 
 export type PayOrderRow = Wire<z.infer<typeof OrderPage>>['items'][number]
@@ -84,6 +85,11 @@ export const paymentApi = {
     ),
   recordPayout: (id: number, outRefundNo: string, body: z.input<typeof PayoutBody>) =>
     post<Wire<z.infer<typeof PayoutResult>>>(
+      `/payment/orders/${id}/refunds/${encodeURIComponent(outRefundNo)}/payout`,
+      body,
+    ),
+  correctPayout: (id: number, outRefundNo: string, body: z.input<typeof PayoutCorrectionBody>) =>
+    put<Wire<z.infer<typeof PayoutResult>>>(
       `/payment/orders/${id}/refunds/${encodeURIComponent(outRefundNo)}/payout`,
       body,
     ),

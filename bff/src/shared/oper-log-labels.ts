@@ -128,6 +128,7 @@ export const OPER_ACTION_LABELS: Readonly<Record<string, string>> = {
   'POST /api/admin/payment/orders/:id/refund': '人工退款',
   'POST /api/admin/payment/orders/:id/refunds/:outRefundNo/retry': '重新退款',
   'POST /api/admin/payment/orders/:id/refunds/:outRefundNo/payout': '登记线下支付',
+  'PUT /api/admin/payment/orders/:id/refunds/:outRefundNo/payout': '更正线下支付登记',
   'POST /api/admin/payment/reconciliations': '对账',
   'POST /api/admin/records/reports/:reportId/delete': '删除检查检验报告',
   'POST /api/admin/records/templates': '新建病历模板',

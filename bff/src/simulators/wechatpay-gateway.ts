@@ -22,8 +22,8 @@
  *   GET /__sim/order/{prepayId}, POST /__sim/pay { prepayId | wx.requestPayment params }, POST /__sim/cancel { prepayId }
  * Tests drive the same through methods: pay(), expire(), completeRefund(), refundOutcome() (the next refund of an
  * order ends CLOSED or ABNORMAL, as WeChat's do when the merchant's balance stays short for 7 days or the payer's
- * card was cancelled), and the notification controls
- * (hold, delay, deliver, duplicate, reorder, tamper, render).
+ * card was cancelled), the notification controls (hold, delay, deliver, duplicate, reorder, tamper, render), and
+ * for API calls failNext() (WeChat refuses one) and holdNextAnswer() (WeChat is slow to answer one).
  */
 import type http from 'node:http';
 import { shanghaiDateTime, shanghaiRfc3339 } from '../shared/time';
@@ -315,6 +315,8 @@ export class FakeWechatPay {
   private inflight = new Set<Promise<unknown>>();
   private nextResponseTamper?: ResponseTamper;
   private injected: { method?: string; pathPrefix?: string; status: number; code: string; message: string }[] = [];
+  private holds: { method?: string; pathPrefix?: string; arrived: () => void; answer: Promise<void> }[] = [];
+  private releases = new Set<() => void>();
   private server?: http.Server;
 
   constructor(opts: FakeWechatPayOptions) {
@@ -379,6 +381,26 @@ export class FakeWechatPay {
       code: err.code ?? 'SYSTEMERROR',
       message: err.message ?? '系统错误',
     });
+  }
+
+  /**
+   * WeChat is slow over the next matching API call: the request is received and its signature checked, but it is
+   * handled (and answered, from the state WeChat is in by then) only on `release()`; the merchant's client waits
+   * meanwhile, as it would on a slow network. `arrived` resolves once the request is in — the moment a test acts
+   * while the merchant waits for the answer.
+   */
+  holdNextAnswer(match: { method?: string; pathPrefix?: string } = {}) {
+    let arrived!: () => void;
+    let answered!: () => void;
+    const came = new Promise<void>((r) => (arrived = r));
+    const answer = new Promise<void>((r) => (answered = r));
+    const release = () => {
+      this.releases.delete(release);
+      answered();
+    };
+    this.releases.add(release);
+    this.holds.push({ ...match, arrived, answer });
+    return { arrived: came, release };
   }
 
   /**
@@ -528,7 +550,8 @@ export class FakeWechatPay {
     if (r.status !== 'PROCESSING') return undefined;
     r.status = status;
     if (status === 'SUCCESS') r.successTime = Date.now();
-    if (status === 'ABNORMAL') r.userReceivedAccount = '支付用户银行卡（已注销或冻结）';
+    // the original card refused it; a re-routed refund (发起异常退款) keeps naming the account it was sent to
+    if (status === 'ABNORMAL' && !r.abnormal) r.userReceivedAccount = '支付用户银行卡（已注销或冻结）';
     if (!r.notifyUrl) return undefined;
     const notice = this.enqueue({
       eventType: `REFUND.${status}`,
@@ -1140,6 +1163,14 @@ export class FakeWechatPay {
       this.authenticate(ctx);
       const usePublicKey = ctx.get('Wechatpay-Serial') === this.publicKeyId;
       try {
+        const held = this.holds.findIndex(
+          (h) => (!h.method || h.method === ctx.method) && (!h.pathPrefix || ctx.path.startsWith(h.pathPrefix)),
+        );
+        if (held >= 0) {
+          const [h] = this.holds.splice(held, 1);
+          h.arrived();
+          await h.answer;
+        }
         const inj = this.injected.findIndex(
           (e) => (!e.method || e.method === ctx.method) && (!e.pathPrefix || ctx.path.startsWith(e.pathPrefix)),
         );
@@ -1218,6 +1249,7 @@ export class FakeWechatPay {
   }
 
   async close() {
+    for (const release of this.releases) release();
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     for (const finish of this.cancelTimer.values()) finish();

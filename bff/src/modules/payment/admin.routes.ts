@@ -4,6 +4,7 @@ import { IdParams } from '../../http/schemas';
 import * as S from './schemas';
 import {
   assertHospitalWide,
+  correctPayoutByHand,
   exportOrders,
   listOrders,
   recordPayoutByHand,
@@ -90,6 +91,18 @@ export function paymentAdminRoutes(t: RouteTree) {
     status: 201,
     audit: 'payment',
     handler: ({ actor, params, body }) => recordPayoutByHand(actor, params.id, params.outRefundNo, body),
+  });
+  t.add({
+    method: 'put',
+    path: '/payment/orders/:id/refunds/:outRefundNo/payout',
+    summary: '更正线下支付登记（须填写原因；原值与新值均保留；按版本号更正，他人已更正则 409）',
+    auth: a,
+    perm: 'payment:refund:payout',
+    params: S.PayoutParams,
+    body: S.PayoutCorrectionBody,
+    response: S.PayoutResult,
+    audit: 'payment',
+    handler: ({ actor, params, body }) => correctPayoutByHand(actor, params.id, params.outRefundNo, body),
   });
   t.add({
     method: 'get',

@@ -9,9 +9,17 @@ import { pagedXlsxExport } from '../../kernel/sheets/export';
 import { notify } from '../../kernel/notifications';
 import { addDays, shanghaiInstant, shanghaiDateTime } from '../../shared/time';
 import { MpUser } from '../auth/models';
-import { PayOrder, PayRefund, type PayOrderStatus, type PayRefundPayout } from './models';
+import { PayOrder, PayRefund, type PayOrderStatus, type PayRefundPayout, type PayRefundPayoutChange } from './models';
 import { needsRetry, refundOrder, refundReachedPayer, retryRefund, type RetryRefundRequest } from './service';
-import { payoutsOf, recordOfflinePayout, viaMerchantAccount, type OfflinePayoutRequest } from './payout';
+import {
+  correctOfflinePayout,
+  payoutChangesOf,
+  payoutsOf,
+  recordOfflinePayout,
+  viaMerchantAccount,
+  type OfflinePayoutRequest,
+  type PayoutCorrectionRequest,
+} from './payout';
 import { OFFLINE_PAYOUT_METHODS } from '../../shared/refund-banks';
 
 /**
@@ -86,6 +94,7 @@ async function orderViews(orders: PayOrder[]) {
     MpUser.findAll({ where: { id: [...new Set(orders.map((o) => o.userId))] } }),
   ]);
   const payouts = await payoutsOf(refunds);
+  const changes = await payoutChangesOf([...payouts.values()].map((p) => p.id));
   const { fieldCrypto } = infra();
   const payer = new Map(
     users.map((u) => [
@@ -121,7 +130,7 @@ async function orderViews(orders: PayOrder[]) {
         receivedAccount: r.receivedAccount ?? null,
         abnormalType: r.abnormalType ?? null,
         payoutPending: payoutDue(r, payouts.get(r.id)),
-        payout: payoutView(payouts.get(r.id)),
+        payout: payoutView(payouts.get(r.id), changes),
         reason: r.reason,
         createdAt: r.createdAt,
         succeededAt: r.succeededAt ?? null,
@@ -129,7 +138,7 @@ async function orderViews(orders: PayOrder[]) {
   }));
 }
 
-const payoutView = (p: PayRefundPayout | undefined) =>
+const payoutView = (p: PayRefundPayout | undefined, changes: Map<number, PayRefundPayoutChange[]>) =>
   p
     ? {
         amountFen: p.amountFen,
@@ -138,6 +147,15 @@ const payoutView = (p: PayRefundPayout | undefined) =>
         note: p.note ?? null,
         recordedBy: p.recordedByName,
         recordedAt: new Date(p.recordedAt),
+        version: p.version,
+        corrections: (changes.get(p.id) ?? []).map((c) => ({
+          version: c.version,
+          before: { method: c.oldMethod, reference: c.oldReference ?? null, note: c.oldNote ?? null },
+          after: { method: c.newMethod, reference: c.newReference ?? null, note: c.newNote ?? null },
+          reason: c.reason,
+          changedBy: c.changedByName,
+          changedAt: new Date(c.changedAt),
+        })),
       }
     : null;
 
@@ -274,6 +292,26 @@ export async function recordPayoutByHand(
       content: `您的 ${(payout.amountFen / 100).toFixed(2)} 元退款（${SUBJECT_LABEL[o.subjectType] ?? '订单'}）已由医院线下退还（${OFFLINE_PAYOUT_METHODS[payout.method]}），请注意查收。`,
     });
   await o.reload();
+  const [view] = await orderViews([o]);
+  return { refund: view.refunds.find((r) => r.outRefundNo === outRefundNo)!, order: view };
+}
+
+/**
+ * 更正 of a recorded offline payout (see `correctOfflinePayout`: the old and new values kept, a stale version refused
+ * with `409 PAYOUT_CHANGED`). The operation log keeps who and the request; the change keeps who, when and why. The
+ * patient is not told again: 我的订单 shows the corrected method.
+ */
+export async function correctPayoutByHand(
+  actor: AdminActor,
+  id: number,
+  outRefundNo: string,
+  req: PayoutCorrectionRequest,
+) {
+  assertHospitalWide(actor);
+  const o = await findOrder(id);
+  const refund = await PayRefund.findOne({ where: { orderId: o.id, outRefundNo } });
+  if (!refund) throw notFound('退款单不存在');
+  await correctOfflinePayout(refund, req, { userId: actor.userId, name: actor.name || actor.username });
   const [view] = await orderViews([o]);
   return { refund: view.refunds.find((r) => r.outRefundNo === outRefundNo)!, order: view };
 }

@@ -77,6 +77,33 @@ export class PayRefundPayout extends Model<InferAttributes<PayRefundPayout>, Inf
   /** The staff member's name when recording (the log stays readable after an account is renamed or removed). */
   declare recordedByName: string;
   declare recordedAt: Date;
+  /** 1 when recorded, +1 per 更正: a correction names the version it corrects (optimistic concurrency). */
+  declare version: CreationOptional<number>;
+}
+
+/**
+ * 更正 of an offline payout: the values it replaced and the ones it set (method, reference, note), why, who and when.
+ * One per version of the payout (unique payout_id + version).
+ */
+export class PayRefundPayoutChange extends Model<
+  InferAttributes<PayRefundPayoutChange>,
+  InferCreationAttributes<PayRefundPayoutChange>
+> {
+  declare id: CreationOptional<number>;
+  declare payoutId: number;
+  declare refundId: number;
+  /** The payout's version this correction made. */
+  declare version: number;
+  declare oldMethod: OfflinePayoutMethod;
+  declare oldReference: string | null;
+  declare oldNote: string | null;
+  declare newMethod: OfflinePayoutMethod;
+  declare newReference: string | null;
+  declare newNote: string | null;
+  declare reason: string;
+  declare changedBy: number;
+  declare changedByName: string;
+  declare changedAt: Date;
 }
 
 export class PayNotification extends Model<InferAttributes<PayNotification>, InferCreationAttributes<PayNotification>> {
@@ -144,8 +171,28 @@ export function initPaymentModels(sequelize: Sequelize) {
       recordedBy: int(),
       recordedByName: str(64),
       recordedAt: { type: DataTypes.DATE, allowNull: false },
+      version: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 1 },
     },
     { sequelize, tableName: 'pay_refund_payout', underscored: true, timestamps: false },
+  );
+  PayRefundPayoutChange.init(
+    {
+      id,
+      payoutId: int(),
+      refundId: int(),
+      version: int(),
+      oldMethod: str(16),
+      oldReference: DataTypes.STRING(64),
+      oldNote: DataTypes.STRING(200),
+      newMethod: str(16),
+      newReference: DataTypes.STRING(64),
+      newNote: DataTypes.STRING(200),
+      reason: str(60),
+      changedBy: int(),
+      changedByName: str(64),
+      changedAt: { type: DataTypes.DATE, allowNull: false },
+    },
+    { sequelize, tableName: 'pay_refund_payout_change', underscored: true, timestamps: false },
   );
   PayNotification.init(
     {

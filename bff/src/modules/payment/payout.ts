@@ -1,7 +1,8 @@
 import { UniqueConstraintError } from 'sequelize';
-import { conflict } from '../../http/errors';
+import { tx } from '../../infra';
+import { conflict, unprocessable } from '../../http/errors';
 import { OFFLINE_PAYOUT_METHODS, type OfflinePayoutMethod } from '../../shared/refund-banks';
-import { PayRefund, PayRefundPayout } from './models';
+import { PayRefund, PayRefundPayout, PayRefundPayoutChange } from './models';
 
 /**
  * 登记线下支付. An abnormal refund re-routed by 发起异常退款 to MERCHANT_BANK_CARD comes back to the hospital's own
@@ -78,7 +79,12 @@ export async function recordOfflinePayout(
   const already = () => conflict('PAYOUT_ALREADY_RECORDED', '该退款已登记过线下支付，不能重复登记');
   if (await PayRefundPayout.count({ where: { refundId: refund.id } })) throw already();
   if (refund.status !== 'success')
-    throw conflict('PAYOUT_NOT_READY', '微信支付尚未将该退款退至医院账户（处理中），款项到账后再线下支付给患者并登记');
+    throw conflict(
+      'PAYOUT_NOT_READY',
+      refund.status === 'failed'
+        ? '该退款未能退至医院账户（微信支付再次报告退款失败），款项不在医院账户，请先重新退款'
+        : '微信支付尚未将该退款退至医院账户（处理中），款项到账后再线下支付给患者并登记',
+    );
   try {
     return await PayRefundPayout.create({
       refundId: refund.id,
@@ -95,4 +101,79 @@ export async function recordOfflinePayout(
     if (err instanceof UniqueConstraintError) throw already();
     throw err;
   }
+}
+
+export interface PayoutCorrectionRequest extends OfflinePayoutRequest {
+  /** Why it is corrected (kept with the change). */
+  reason: string;
+  /** The version of the record the person corrected (what they saw). */
+  version: number;
+}
+
+/** The corrections of some payouts, oldest first, by payout id. */
+export async function payoutChangesOf(payoutIds: number[]): Promise<Map<number, PayRefundPayoutChange[]>> {
+  const out = new Map<number, PayRefundPayoutChange[]>();
+  if (!payoutIds.length) return out;
+  for (const c of await PayRefundPayoutChange.findAll({
+    where: { payoutId: payoutIds },
+    order: [['version', 'ASC']],
+  }))
+    out.set(c.payoutId, [...(out.get(c.payoutId) ?? []), c]);
+  return out;
+}
+
+/**
+ * 更正 of a recorded payout (a wrong method, reference or note): the record takes the new values and its next version;
+ * the values it had, the new ones, the reason, who and when are kept as a PayRefundPayoutChange. The amount, who
+ * recorded it and when stay: the money paid out is still the whole refund, once. The request names the version it
+ * corrects, and the update applies only to that version (in one transaction with its history row), so of two staff
+ * correcting at once one succeeds and the other gets `409 PAYOUT_CHANGED` with the record as it is now to read first —
+ * never a change lost without anyone seeing it. `409 PAYOUT_NOT_RECORDED` before any record; `422 PAYOUT_UNCHANGED`
+ * when the values are the ones it has.
+ */
+export async function correctOfflinePayout(
+  refund: PayRefund,
+  req: PayoutCorrectionRequest,
+  by: PayoutRecorder,
+): Promise<PayRefundPayout> {
+  if (!viaMerchantAccount(refund))
+    throw conflict('PAYOUT_NOT_APPLICABLE', '该退款不是退至医院账户的异常退款，没有线下支付登记可更正');
+  const payout = await PayRefundPayout.findOne({ where: { refundId: refund.id } });
+  if (!payout) throw conflict('PAYOUT_NOT_RECORDED', '该退款尚未登记线下支付，无可更正的登记');
+  const changed = () => conflict('PAYOUT_CHANGED', '该登记已被他人更正，请查看最新内容后再更正');
+  if (payout.version !== req.version) throw changed();
+  const next = { method: req.method, reference: req.reference || null, note: req.note || null };
+  if (next.method === payout.method && next.reference === payout.reference && next.note === payout.note)
+    throw unprocessable('PAYOUT_UNCHANGED', '更正后的内容与当前登记相同，无需更正');
+  try {
+    await tx(async (t) => {
+      const [n] = await PayRefundPayout.update(
+        { ...next, version: req.version + 1 },
+        { where: { id: payout.id, version: req.version }, transaction: t },
+      );
+      if (n === 0) throw changed(); // corrected by someone else since we read it: nothing is written
+      await PayRefundPayoutChange.create(
+        {
+          payoutId: payout.id,
+          refundId: refund.id,
+          version: req.version + 1,
+          oldMethod: payout.method,
+          oldReference: payout.reference,
+          oldNote: payout.note,
+          newMethod: next.method,
+          newReference: next.reference,
+          newNote: next.note,
+          reason: req.reason.slice(0, 60),
+          changedBy: by.userId,
+          changedByName: by.name.slice(0, 64),
+          changedAt: new Date(),
+        },
+        { transaction: t },
+      );
+    });
+  } catch (err) {
+    if (err instanceof UniqueConstraintError) throw changed();
+    throw err;
+  }
+  return payout.reload();
 }

@@ -35,6 +35,7 @@ const PayoutMethod = z.enum(
   Object.keys(OFFLINE_PAYOUT_METHODS) as [OfflinePayoutMethod, ...OfflinePayoutMethod[]],
   '请选择线下支付方式',
 );
+const PayoutValues = z.object({ method: PayoutMethod, reference: z.string().nullable(), note: z.string().nullable() });
 export const OfflinePayout = z.object({
   amountFen: z.number().int(),
   method: PayoutMethod,
@@ -42,6 +43,19 @@ export const OfflinePayout = z.object({
   note: z.string().nullable(),
   recordedBy: z.string().describe('the staff member who recorded it (name at the time)'),
   recordedAt: z.date(),
+  version: z.number().int().describe('1 when recorded, +1 per 更正; a correction names the version it corrects'),
+  corrections: z
+    .array(
+      z.object({
+        version: z.number().int().describe('the version this correction made'),
+        before: PayoutValues,
+        after: PayoutValues,
+        reason: z.string(),
+        changedBy: z.string().describe('who corrected it (name at the time)'),
+        changedAt: z.date(),
+      }),
+    )
+    .describe('更正 of the record, oldest first'),
 });
 export const OrderRefund = z.object({
   outRefundNo: z.string(),
@@ -125,17 +139,31 @@ export const RetryBody = z
     path: ['bankCard'],
   });
 export const PayoutParams = RetryParams;
-export const PayoutBody = z
-  .strictObject({
-    method: PayoutMethod,
-    reference: z.string().trim().max(64, '凭证号最多 64 个字符').optional().describe('转账流水号、收据号等'),
-    note: z.string().trim().max(200, '备注最多 200 个字').optional(),
-  })
-  .refine((b) => b.method === 'cash' || !!b.reference, {
-    message: '请填写转账流水号或凭证号（现金支付可不填）',
-    path: ['reference'],
-  })
-  .refine((b) => b.method !== 'other' || !!b.note, { message: '支付方式为“其他”时请在备注中说明', path: ['note'] });
+const payoutFields = {
+  method: PayoutMethod,
+  reference: z.string().trim().max(64, '凭证号最多 64 个字符').optional().describe('转账流水号、收据号等'),
+  note: z.string().trim().max(200, '备注最多 200 个字').optional(),
+};
+/** What a payout record must say, recorded or corrected alike. */
+const payoutRules = <T extends z.ZodType<{ method: OfflinePayoutMethod; reference?: string; note?: string }>>(s: T) =>
+  s
+    .refine((b) => b.method === 'cash' || !!b.reference, {
+      message: '请填写转账流水号或凭证号（现金支付可不填）',
+      path: ['reference'],
+    })
+    .refine((b) => b.method !== 'other' || !!b.note, { message: '支付方式为“其他”时请在备注中说明', path: ['note'] });
+export const PayoutBody = payoutRules(z.strictObject(payoutFields));
+export const PayoutCorrectionBody = payoutRules(
+  z.strictObject({
+    ...payoutFields,
+    reason: z.string('请填写更正原因').trim().min(2, '请填写更正原因（2–60 字）').max(60, '更正原因最多 60 个字'),
+    version: z
+      .number('缺少登记的版本号，请刷新后再更正')
+      .int()
+      .min(1)
+      .describe('the payout’s version the correction is made on (its `version` as read)'),
+  }),
+);
 export const PayoutResult = z.object({
   refund: OrderRefund,
   order: OrderRow,

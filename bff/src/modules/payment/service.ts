@@ -76,7 +76,7 @@ const orderLock = <T>(outTradeNo: string, fn: () => Promise<T>) =>
 /**
  * `fn` under the order's lock, on the refund and order as they are now, not as read before the lock: a 重新退款
  * holding it may have just re-routed the refund, and where its money went decides who is told. Every word from
- * WeChat about a refund (a notification, the reconciliation's query) is applied through this.
+ * WeChat about a refund (a notification, the reconciliation's query, asked under it) is applied through this.
  */
 const underRefundLock = <T>(refund: PayRefund, order: PayOrder, fn: () => Promise<T>) =>
   orderLock(order.outTradeNo, async () => {
@@ -296,7 +296,7 @@ async function sendRefund(order: PayOrder, refund: PayRefund) {
       reason: refund.reason ?? undefined,
       notifyUrl,
     });
-    await applyRefundState(refund, order, r);
+    await applyRefundState(refund, order, r, 'answer');
     return true;
   } catch (err) {
     infra().log.error({ err, outRefundNo: refund.outRefundNo }, 'refund request failed');
@@ -322,7 +322,10 @@ export interface RetryRefundRequest {
  * waits in WeChat's refund account) → 发起异常退款 to the payer's debit card, under the same refund. Under the order's
  * lock, so a double click or two staff at once retry once: a refund already retried answers `created: false`.
  * An ABNORMAL refund may instead go back to the hospital's merchant account (MERCHANT_BANK_CARD, no card needed): it
- * then waits for 登记线下支付 (`recordOfflinePayout`) before the payer counts as refunded.
+ * then waits for 登记线下支付 (`recordOfflinePayout`) before the payer counts as refunded. A re-route that fails too
+ * (WeChat answers ABNORMAL or CLOSED about it later: see `applyRefundState`) leaves the refund failed again, and it is
+ * done again the same way: ABNORMAL → 发起异常退款 once more (WeChat takes it for any refund that is ABNORMAL now),
+ * CLOSED → a new refund number.
  */
 export async function retryRefund(
   order: PayOrder,
@@ -343,7 +346,7 @@ export async function retryRefund(
     const w = await client.queryRefund(failed.outRefundNo).catch(gatewayFailure);
     if (w && w.status !== 'CLOSED' && w.status !== 'ABNORMAL') {
       // WeChat has moved on since (a notification we missed): take its word, nothing to retry
-      await applyRefundState(failed, order, w);
+      await applyRefundState(failed, order, w, 'answer');
       return { refund: failed, created: false };
     }
     if (w?.status === 'ABNORMAL') {
@@ -372,7 +375,7 @@ export async function retryRefund(
         gatewayFailure(err);
       }
       await failed.update({ failure: 'abnormal', abnormalType: type, status: 'processing' });
-      await applyRefundState(failed, order, r);
+      await applyRefundState(failed, order, r, 'answer');
       return { refund: failed, created: true };
     }
     // CLOSED (or never reached WeChat): the money is ours again — a new refund number for what is left of it.
@@ -420,7 +423,15 @@ export async function refundForSubject(subject: PaySubject, reason: string) {
 type RefundWord = Pick<Refund, 'refund_id' | 'success_time' | 'user_received_account'> & { status: string };
 const wordOf = (r: RefundNotifyResource): RefundWord => ({ ...r, status: r.refund_status });
 
-async function applyRefundState(refund: PayRefund, order: PayOrder, w: RefundWord) {
+/**
+ * Where a word came from. 'answer': WeChat's answer to our own request (申请退款, 查询单笔退款, 发起异常退款), asked
+ * under the order's lock — nothing of ours changed the refund since, so it says how the refund is now.
+ * 'notification': sent when WeChat got there, delivered whenever (retries, reordering) — possibly older than
+ * something we did since.
+ */
+type WordSource = 'answer' | 'notification';
+
+async function applyRefundState(refund: PayRefund, order: PayOrder, w: RefundWord, source: WordSource) {
   const account = w.user_received_account ? { receivedAccount: w.user_received_account.slice(0, 64) } : {};
   if (w.status === 'SUCCESS') {
     // told once: a WeChat notification of a refund already seen as succeeded (by query) changes nothing
@@ -438,8 +449,12 @@ async function applyRefundState(refund: PayRefund, order: PayOrder, w: RefundWor
     // of it when staff record paying it out (recordOfflinePayout).
     if (!already && !viaMerchantAccount(refund)) await refundReachedPayer(order, refund);
   } else if (w.status === 'CLOSED' || w.status === 'ABNORMAL') {
-    // an ABNORMAL word older than our 发起异常退款 (a late notification) does not undo it
-    if (w.status === 'ABNORMAL' && refund.abnormalType && refund.status !== 'failed') return;
+    // A notification saying ABNORMAL about a refund we have re-routed (发起异常退款) may be the one from before the
+    // re-route, arriving late: it does not undo it (one about a re-route that really failed is confirmed by the
+    // reconciliation's query within two minutes). An answer is current: the re-route failed too (the hospital's
+    // settlement account or the card given refused it), and the refund is failed again, for 重新退款 to act on.
+    if (w.status === 'ABNORMAL' && refund.abnormalType && refund.status !== 'failed' && source === 'notification')
+      return;
     await refund.update({
       status: 'failed',
       failure: w.status === 'CLOSED' ? 'closed' : 'abnormal',
@@ -554,7 +569,7 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
   await underRefundLock(refund, order, async () => {
     if (await PayNotification.findByPk(n.id)) return;
     await PayNotification.create({ id: n.id, eventType: n.eventType, outNo: r.out_refund_no });
-    await applyRefundState(refund, order, wordOf(r));
+    await applyRefundState(refund, order, wordOf(r), 'notification');
   });
 }
 
@@ -601,15 +616,26 @@ export async function reconcilePayments() {
   }
   for (const refund of await PayRefund.findAll({
     where: { status: 'processing', updatedAt: { [Op.lte]: new Date(Date.now() - 60_000) } },
+    order: [['id', 'ASC']], // oldest first: a backlog is worked through, not starved by newer ones
     limit: 200,
   })) {
     const order = (await PayOrder.findByPk(refund.orderId))!;
-    const r = await client.queryRefund(refund.outRefundNo).catch(() => undefined);
-    if (r === undefined) continue;
-    // WeChat never got it: submit again under the same out_refund_no.
-    if (r === null) await sendRefund(order, refund);
-    else await underRefundLock(refund, order, () => applyRefundState(refund, order, r));
-    refunds++;
+    // Asked and applied under the order's lock, so WeChat's answer is current: no 重新退款 can re-route the refund
+    // between the two (one that did so since we read it is seen by the reload).
+    const asked = await underRefundLock(refund, order, async () => {
+      if (refund.status !== 'processing') return false; // settled meanwhile (a notification, a 重新退款)
+      const r = await client.queryRefund(refund.outRefundNo).catch(() => undefined);
+      if (r === undefined) return false;
+      // WeChat never got it: submit again under the same out_refund_no.
+      if (r === null) await sendRefund(order, refund);
+      else await applyRefundState(refund, order, r, 'answer');
+      return true;
+    }).catch((err: unknown) => {
+      // one order's lock held too long (or the like) must not keep the job from the other refunds
+      infra().log.error({ err, outRefundNo: refund.outRefundNo }, 'reconciling a refund failed');
+      return false;
+    });
+    if (asked) refunds++;
   }
   return { paid, closed, refunds };
 }
