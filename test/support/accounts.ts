@@ -6,8 +6,8 @@ import crypto from 'node:crypto';
 import { MpUser } from '../../bff/src/modules/auth/models';
 import { signAccess } from '../../bff/src/modules/auth/tokens';
 import { MpConsent } from '../../bff/src/modules/privacy/models';
-import { CONSENT_KINDS, policyDocuments } from '../../bff/src/modules/privacy/documents';
-import { infra } from '../../bff/src/infra';
+import { CONSENT_KINDS } from '../../bff/src/modules/privacy/documents';
+import { publishedDocuments } from '../../bff/src/modules/privacy/library';
 import assert from 'node:assert/strict';
 import { startStack } from './stack';
 import { adminLogin, call, loginAs, replaceInitialPassword, unique } from './api';
@@ -16,6 +16,9 @@ import { deptId } from './booking';
 export async function mpAccounts(n: number): Promise<{ userId: number; token: string }[]> {
   await startStack();
   const out: { userId: number; token: string }[] = [];
+  // The versions published now, not the ones shipped: a test earlier in the same run (协议管理, the privacy tests)
+  // may have published newer ones, and a grant of an older version does not count (CONSENT_REQUIRED).
+  const docs = await publishedDocuments();
   for (let i = 0; i < n; i++) {
     const u = await MpUser.create({
       openid: `o_acct_${crypto.randomBytes(9).toString('hex')}`,
@@ -27,7 +30,6 @@ export async function mpAccounts(n: number): Promise<{ userId: number; token: st
       phoneHash: null,
     });
     // as every patient who adds family members has: agreed to the current privacy documents
-    const docs = policyDocuments(infra().config);
     await MpConsent.bulkCreate(
       CONSENT_KINDS.map((kind) => ({ userId: u.id, kind, version: docs[kind].version, granted: true, ip: null })),
     );
