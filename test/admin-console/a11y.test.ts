@@ -15,6 +15,37 @@ async function ready(page: Page) {
   await settle(page);
 }
 
+/**
+ * The shown treeitems of the trees in `within`: only a node with children (its row's expand icon is not Element
+ * Plus's is-leaf) may say whether it is expanded — a leaf announced as 「已展开」 promises children it has not.
+ */
+async function assertExpandedOnBranchesOnly(page: Page, within: string) {
+  const items = await page.evaluate(
+    (within) =>
+      [...document.querySelectorAll<HTMLElement>(`:is(${within}) [role=treeitem]`)]
+        .filter((e) => e.checkVisibility())
+        .map((e) => ({
+          name: e.querySelector('.el-tree-node__content')?.textContent?.trim() ?? '',
+          leaf: !!e.querySelector(':scope > .el-tree-node__content > .el-tree-node__expand-icon.is-leaf'),
+          expanded: e.getAttribute('aria-expanded'),
+        })),
+    within,
+  );
+  const leaves = items.filter((i) => i.leaf);
+  const branches = items.filter((i) => !i.leaf);
+  assert.ok(leaves.length && branches.length, `leaves and branches in ${within}: ${JSON.stringify(items)}`);
+  assert.deepEqual(
+    leaves.filter((i) => i.expanded !== null).map((i) => `${i.name}: aria-expanded=${i.expanded}`),
+    [],
+    'no leaf claims aria-expanded',
+  );
+  assert.deepEqual(
+    branches.filter((i) => i.expanded !== 'true' && i.expanded !== 'false').map((i) => i.name),
+    [],
+    'every node with children says whether it is expanded',
+  );
+}
+
 describe('console accessibility: axe-core, WCAG 2.1 AA (real Chromium)', function () {
   this.timeout(240_000);
   const ch = consoleHarness({ shots: 'console-a11y' });
@@ -72,6 +103,8 @@ describe('console accessibility: axe-core, WCAG 2.1 AA (real Chromium)', functio
       const v = await wcagViolations(s.page, '.el-overlay:has([role=dialog])');
       if (v.length) await s.shot(`dialog-${name}`);
       assert.equal(v.length, 0, describeViolations(v));
+      // 新增角色's menu and department trees (el-tree)
+      if (name === '新增角色') await assertExpandedOnBranchesOnly(s.page, '.el-overlay:has([role=dialog])');
     });
   }
 
@@ -135,6 +168,7 @@ describe('console accessibility: axe-core, WCAG 2.1 AA (real Chromium)', functio
       );
       if (v.length) await s.shot(`tree-select-${name}`);
       assert.equal(v.length, 0, describeViolations(v));
+      await assertExpandedOnBranchesOnly(s.page, '.el-tree-select__popper');
 
       // (a required field's label reads 「* 部门」: Element Plus's asterisk is in the label)
       const tree = s.page.getByRole('tree', { name: new RegExp(`^(\\* )?${label}$`) });

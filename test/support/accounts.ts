@@ -6,8 +6,8 @@ import crypto from 'node:crypto';
 import { MpUser } from '../../bff/src/modules/auth/models';
 import { signAccess } from '../../bff/src/modules/auth/tokens';
 import { MpConsent } from '../../bff/src/modules/privacy/models';
-import { CONSENT_KINDS, policyDocuments } from '../../bff/src/modules/privacy/documents';
-import { infra } from '../../bff/src/infra';
+import { CONSENT_KINDS } from '../../bff/src/modules/privacy/documents';
+import { publishedDocuments } from '../../bff/src/modules/privacy/library';
 import assert from 'node:assert/strict';
 import { startStack } from './stack';
 import { adminLogin, call, loginAs, replaceInitialPassword, unique } from './api';
@@ -16,6 +16,9 @@ import { deptId } from './booking';
 export async function mpAccounts(n: number): Promise<{ userId: number; token: string }[]> {
   await startStack();
   const out: { userId: number; token: string }[] = [];
+  // The versions published now, not the ones shipped: a test earlier in the same run (协议管理, the privacy tests)
+  // may have published newer ones, and a grant of an older version does not count (CONSENT_REQUIRED).
+  const docs = await publishedDocuments();
   for (let i = 0; i < n; i++) {
     const u = await MpUser.create({
       openid: `o_acct_${crypto.randomBytes(9).toString('hex')}`,
@@ -27,7 +30,6 @@ export async function mpAccounts(n: number): Promise<{ userId: number; token: st
       phoneHash: null,
     });
     // as every patient who adds family members has: agreed to the current privacy documents
-    const docs = policyDocuments(infra().config);
     await MpConsent.bulkCreate(
       CONSENT_KINDS.map((kind) => ({ userId: u.id, kind, version: docs[kind].version, granted: true, ip: null })),
     );
@@ -38,14 +40,21 @@ export async function mpAccounts(n: number): Promise<{ userId: number; token: st
 
 export const mpAccount = async () => (await mpAccounts(1))[0];
 
+export interface StaffAccount {
+  username: string;
+  password: string;
+  token: string;
+}
+
 /**
  * A console user holding one new role with the menu entries of `perms` and `dataScope` (through the API, as an
- * administrator would make it; the initial password replaced): the access token.
+ * administrator would make it; the initial password replaced), and the built-in roles named in `alsoRoles` (e.g. a
+ * 科室管理员 who was also given 布置任务): the credentials for the login form, and an access token.
  */
-export async function staffWithPerms(
+export async function staffAccountWithPerms(
   perms: string[],
-  opts: { dataScope: 'all' | 'dept'; dept: string; roleName: string },
-): Promise<string> {
+  opts: { dataScope: 'all' | 'dept' | 'dept_and_below'; dept: string; roleName: string; alsoRoles?: string[] },
+): Promise<StaffAccount> {
   const token = await loginAs('admin');
   type Menu = { id: number; perms: string | null; children?: Menu[] };
   const flat: Menu[] = [];
@@ -64,6 +73,10 @@ export async function staffWithPerms(
     },
   });
   assert.equal(role.status, 201, JSON.stringify(role.body));
+  const builtIn = (await call('GET', '/api/admin/system/roles', { token })).body as { id: number; key: string }[];
+  const also = (opts.alsoRoles ?? []).map(
+    (key) => builtIn.find((r) => r.key === key)?.id ?? assert.fail(`no role ${key}`),
+  );
   const user = await call('POST', '/api/admin/system/users', {
     token,
     body: {
@@ -71,10 +84,23 @@ export async function staffWithPerms(
       name: opts.roleName,
       password: 'Sunlit-Harbor-42',
       deptId: await deptId(opts.dept),
-      roleIds: [role.body.id],
+      roleIds: [role.body.id, ...also],
     },
   });
   assert.equal(user.status, 201, JSON.stringify(user.body));
-  await replaceInitialPassword(user.body.username, 'Sunlit-Harbor-42', 'Quiet-Meadow-7315');
-  return (await adminLogin(user.body.username, 'Quiet-Meadow-7315')).accessToken;
+  const password = 'Quiet-Meadow-7315';
+  await replaceInitialPassword(user.body.username, 'Sunlit-Harbor-42', password);
+  return {
+    username: user.body.username,
+    password,
+    token: (await adminLogin(user.body.username, password)).accessToken,
+  };
+}
+
+/** The access token of a staffAccountWithPerms account (for API tests). */
+export async function staffWithPerms(
+  perms: string[],
+  opts: { dataScope: 'all' | 'dept'; dept: string; roleName: string },
+): Promise<string> {
+  return (await staffAccountWithPerms(perms, opts)).token;
 }

@@ -1,7 +1,7 @@
 import type * as S from '@bff/modules/learning/schemas'
 import type { z } from 'zod'
 import { get, post } from './http'
-import type { Page, Wire } from './types'
+import type { DeptOption, Page, Wire } from './types'
 
 export type LearningTask = Wire<z.infer<typeof S.Task>>
 export type LearningTaskDetail = Wire<z.infer<typeof S.TaskDetail>>
@@ -24,7 +24,8 @@ export const PERSON_STATUS: Record<
 export const taskApi = {
   list: (q: { page: number; pageSize: number; keyword?: string }) => get<Page<LearningTask>>('/learning/tasks', q),
   get: (id: number) => get<LearningTaskDetail>(`/learning/tasks/${id}`),
-  depts: () => get<{ id: number; name: string }[]>('/learning/depts'),
+  /** The departments the caller may assign to (their data scope), as a tree for DeptSelect. */
+  depts: () => get<DeptOption[]>('/learning/depts'),
   create: (body: TaskBody) => post<LearningTaskDetail>('/learning/tasks', body),
   remind: (id: number) => post<{ reminded: number; unreachable: number }>(`/learning/tasks/${id}/remind`),
 }

@@ -9,13 +9,16 @@
  *   aria-required-children, aria-required-parent), and wraps it in an unnamed tooltip. The list becomes the tree
  *   (named after the field's label; the combobox announces a tree), each option gives way to its treeitem (which takes
  *   its aria-selected, and the combobox's active descendant), and the dropdown is named after the field too.
+ * - Only a node with children says whether it is expanded: Element Plus gives every treeitem aria-expanded, so a
+ *   screen reader announced a leaf (呼吸内科) as 「已折叠」/「已展开」, a branch with nothing in it. A leaf's is removed;
+ *   a node that gains children gets it back (from Element Plus's own is-expanded class).
  *
  * One watch on the document rather than a directive per tree: an el-tree-select's tree lives in a dropdown teleported
  * to <body>, out of reach of anything put on the component, and a tree added tomorrow is covered without anyone
  * remembering to. Nodes come and go as a tree expands, filters or reloads, so the trees a change touched are seen to
  * again (only those: the rest of the page's changes cost a lookup each). The attributes set here are ones Element
- * Plus renders as constants, so its own updates never put them back; the two it does update (an option's
- * aria-selected, the combobox's aria-activedescendant) are watched and moved each time.
+ * Plus renders as constants, so its own updates never put them back; the three it does update (an option's
+ * aria-selected, the combobox's aria-activedescendant, a treeitem's aria-expanded) are watched and put right each time.
  */
 export function watchTreeA11y(root: HTMLElement = document.body): () => void {
   for (const tree of root.querySelectorAll<HTMLElement>('.el-tree')) fixTree(tree)
@@ -25,7 +28,7 @@ export function watchTreeA11y(root: HTMLElement = document.body): () => void {
       const at = r.target instanceof Element ? r.target : r.target.parentElement
       if (r.type === 'attributes') {
         if (r.attributeName === 'aria-activedescendant' && at instanceof HTMLElement) pointAtTreeitem(at)
-        else if (at?.matches(`.el-tree ${OPTION}`)) touched.add(at.closest<HTMLElement>('.el-tree')!)
+        else if (at?.matches(`.el-tree ${OPTION}, .el-tree ${ITEM}`)) touched.add(at.closest<HTMLElement>('.el-tree')!)
         continue
       }
       const tree = at?.closest<HTMLElement>('.el-tree')
@@ -43,7 +46,7 @@ export function watchTreeA11y(root: HTMLElement = document.body): () => void {
     subtree: true,
     characterData: true,
     attributes: true,
-    attributeFilter: ['aria-selected', 'aria-activedescendant'],
+    attributeFilter: ['aria-selected', 'aria-activedescendant', 'aria-expanded'],
   })
   return () => observer.disconnect()
 }
@@ -51,9 +54,13 @@ export function watchTreeA11y(root: HTMLElement = document.body): () => void {
 // an el-tree-select's option (in its treeitem) and the select's list around the tree
 const OPTION = '.el-select-dropdown__item'
 const LIST = '.el-select-dropdown__list'
+// a node of the tree (Element Plus's treeitem) and the expand icon of its row, marked is-leaf when it has no children
+const ITEM = '.el-tree-node[role=treeitem]'
+const LEAF_ICON = ':scope > .el-tree-node__content > .el-tree-node__expand-icon.is-leaf'
 
 function fixTree(tree: HTMLElement) {
   nameCheckboxes(tree)
+  expandedOnBranchesOnly(tree)
   const list = tree.closest<HTMLElement>(LIST)
   if (list) fixTreeSelect(tree, list)
 }
@@ -67,6 +74,18 @@ function nameCheckboxes(tree: HTMLElement) {
     // the node's text is now the checkbox's name: said once (「呼吸内科, 已选中」), not again after it as the treeitem's
     for (const part of row.children)
       if (!part.contains(box) && !part.matches('.el-tree-node__expand-icon')) part.setAttribute('aria-hidden', 'true')
+  }
+}
+
+/** aria-expanded on the treeitems with children only (as Element Plus has it, open or not), never on a leaf. */
+function expandedOnBranchesOnly(tree: HTMLElement) {
+  for (const item of tree.querySelectorAll<HTMLElement>(ITEM)) {
+    if (item.querySelector(LEAF_ICON)) {
+      if (item.hasAttribute('aria-expanded')) item.removeAttribute('aria-expanded')
+    } else {
+      const open = String(item.classList.contains('is-expanded'))
+      if (item.getAttribute('aria-expanded') !== open) item.setAttribute('aria-expanded', open)
+    }
   }
 }
 

@@ -35,4 +35,4 @@ export {
   mapLink,
   callPhone,
 } from './privacy'
-export { makePagesKeyboardScrollable } from './a11y'
+export { makePagesKeyboardScrollable, makeVideoPlayersKeyboardOperable, vKeyTap, vModalFocus } from './a11y'

@@ -307,7 +307,7 @@ describe('consult: receipts, images, console, notices, fees', function () {
     assert.equal(stack.fake.sentMessages.filter((m) => m.touser === openid).length, 1);
   });
 
-  it('charges the doctor’s fee through WeChat Pay and refunds it in full when the doctor does not answer in time', async () => {
+  it('charges the doctor’s fee through WeChat Pay, refunds it in full when the doctor does not answer in time, and tells the patient', async () => {
     const d = await ownDoctor();
     const set = await call('PUT', '/api/admin/consult/workbench/settings', {
       token: d.token,
@@ -354,6 +354,23 @@ describe('consult: receipts, images, console, notices, fees', function () {
     const h = (await call('GET', `/api/mp/consult/consultations/${c.id}/messages`, { token: p.token })).body;
     assert.equal(h.items.at(-1).sender, 'system');
     assert.match(h.items.at(-1).text, /全额退回/);
+
+    // The money back with the patient (WeChat's REFUND.SUCCESS applied): 我的消息 says so about this consultation —
+    // the family member, the doctor, the amount, how and why — and opens the chat; not payment's generic 退款通知.
+    assert.equal(order.status, 'refunded', 'WeChat reported the refund a success');
+    const notices = (await call('GET', '/api/mp/notices', { token: p.token })).body.items as {
+      title: string;
+      content: string;
+      link: { type: string; id: string } | null;
+    }[];
+    const told = notices.filter((n) => n.title === '问诊退款成功');
+    assert.equal(told.length, 1, JSON.stringify(notices));
+    assert.equal(
+      told[0].content,
+      `就诊人：王患者；医生：消化内科 测试医生。图文问诊（${(await Consultation.findByPk(c.id))!.no}）的 30.00 元已原路退回（医生未及时回复）。`,
+    );
+    assert.deepEqual(told[0].link, { type: 'consultation', id: String(c.id) });
+    assert.ok(!notices.some((n) => n.title === '退款通知'), 'no generic notice');
   });
 
   it('opens a free follow-up from a visited appointment, and lets the doctor close it', async () => {

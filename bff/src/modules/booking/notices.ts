@@ -6,6 +6,7 @@ import { PERIOD_LABEL } from '../../shared/clinic';
 import { addDays, chinaDay, shanghaiDate, shanghaiParts } from '../../shared/time';
 import { notify as notifyPatient, templateId, type NoticeMessage } from '../../kernel/notifications';
 import type { PayOrder, PayRefund } from '../payment/models';
+import { refundRoute } from '../payment/payout';
 import { Appointment } from './models';
 
 /** The names a notice about an appointment gives: the family member, the doctor and the department. */
@@ -137,14 +138,6 @@ export const notifyCancelled = (a: Appointment, refund: keyof typeof REFUND_PHRA
       { inAppOnly: true },
     ),
   );
-
-/** How the money of a refund reached the payer, as the notice says it. */
-const refundRoute = (r: PayRefund) =>
-  r.abnormalType === 'MERCHANT_BANK_CARD'
-    ? '已由医院线下退还给您' // back to the hospital's account, then paid out by hand (登记线下支付)
-    : r.abnormalType === 'USER_BANK_CARD'
-      ? `已退至您提供的银行卡${r.receivedAccount ? `（${r.receivedAccount}）` : ''}`
-      : '已原路退回';
 
 /** payment's onOrderRefunded for appointment orders: the money is back with the payer. */
 export async function notifyRefunded(order: PayOrder, refund: PayRefund) {

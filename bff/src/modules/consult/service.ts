@@ -15,6 +15,7 @@ import { shanghaiDate } from '../../shared/time';
 import { Consultation, ConsultDoctor, ConsultMessage, LIVE, type CloseReason, type Side } from './models';
 import { CONSULT_STATUS_LABEL, type Message } from './schemas';
 import { CONSULT_PERMS } from './perms';
+import { notifyConsultRefunded } from './notices';
 
 const cfg = () => infra().config;
 export const CONSULTATION = 'consultation';
@@ -299,7 +300,11 @@ async function unappliedPaidOrders(limit: number) {
 }
 
 export function registerConsultPayments() {
-  payment.registerPaySubject(CONSULTATION, { onOrderPaid: onConsultationPaid, unappliedPaidOrders });
+  payment.registerPaySubject(CONSULTATION, {
+    onOrderPaid: onConsultationPaid,
+    onOrderRefunded: notifyConsultRefunded,
+    unappliedPaidOrders,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

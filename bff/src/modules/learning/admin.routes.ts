@@ -16,6 +16,7 @@ import {
 } from './service';
 
 import { LEARNING_PERMS } from './perms';
+import { DeptNode } from '../system/schemas';
 
 export { LEARNING_PERMS };
 
@@ -38,7 +39,7 @@ export function learningAdminRoutes(t: RouteTree) {
     summary: '可布置学习任务的科室（数据范围内）',
     auth: a,
     perm: P.taskAdd,
-    response: z.array(z.object({ id: z.number().int(), name: z.string() })),
+    response: z.array(DeptNode),
     handler: ({ actor }) => assignableDepts(actor),
   });
   t.add({

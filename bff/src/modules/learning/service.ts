@@ -6,6 +6,8 @@ import { forbidden, notFound, unprocessable } from '../../http/errors';
 import { notify } from '../../kernel/notifications';
 import { dataScopeWhere, inScope } from '../system/authz';
 import { Dept, User } from '../system/models';
+import { buildTree } from '../system/tree';
+import type { DeptNode } from '../system/schemas';
 import { doctorIds } from '../scheduling/service';
 import { EduContent } from '../education/models';
 import { plainText } from '../education/sanitize';
@@ -27,17 +29,26 @@ const bucketSecOf = (duration: number) => Math.max(5, Math.ceil(duration / MAX_B
 
 // ---- creating and following tasks (the chief physician) ----
 
-/** Departments the actor may assign tasks to: those in their data scope. */
-export async function assignableDepts(actor: AdminActor) {
+/**
+ * Departments the actor may assign tasks to — the active ones in their data scope — as the hospital's tree has them
+ * (内科 › 心血管内科 …), for the console's department picker; one whose parent is not assignable is a root.
+ */
+export async function assignableDepts(actor: AdminActor): Promise<DeptNode[]> {
   const depts = await Dept.findAll({
     where: { status: 'active', type: 'department' },
-    attributes: ['id', 'name'],
+    attributes: ['id', 'parentId', 'name'],
     order: [
       ['orderNum', 'ASC'],
       ['id', 'ASC'],
     ],
   });
-  return depts.filter((d) => inScope(actor, d.id)).map((d) => ({ id: d.id, name: d.name }));
+  type Row = DeptNode & { parentId: number | null; children: Row[] };
+  const strip = (n: Row): DeptNode => ({ id: n.id, name: n.name, children: n.children.map(strip) });
+  return buildTree<Row>(
+    depts
+      .filter((d) => inScope(actor, d.id))
+      .map((d) => ({ id: d.id, parentId: d.parentId, name: d.name, children: [] })),
+  ).map(strip);
 }
 
 export async function createTask(

@@ -26,6 +26,14 @@ export interface PayoutRecorder {
 /** Whether a refund's money went to our merchant account and so waits for (or had) an offline payout. */
 export const viaMerchantAccount = (r: { abnormalType?: string | null }) => r.abnormalType === 'MERCHANT_BANK_CARD';
 
+/** How the money of a refund reached the payer, as the subject's notice says it (booking's, consult's). */
+export const refundRoute = (r: Pick<PayRefund, 'abnormalType' | 'receivedAccount'>) =>
+  viaMerchantAccount(r)
+    ? '已由医院线下退还给您' // back to the hospital's account, then paid out by hand (登记线下支付)
+    : r.abnormalType === 'USER_BANK_CARD'
+      ? `已退至您提供的银行卡${r.receivedAccount ? `（${r.receivedAccount}）` : ''}`
+      : '已原路退回';
+
 /** The offline payouts of those of `refunds` that went to our merchant account (the others have none), by refund id. */
 export async function payoutsOf(
   refunds: Pick<PayRefund, 'id' | 'abnormalType'>[],

@@ -1,0 +1,28 @@
+import { notify } from '../../kernel/notifications';
+import { Dept, User } from '../system/models';
+import { Patient } from '../patient/models';
+import type { PayOrder, PayRefund } from '../payment/models';
+import { refundRoute } from '../payment/payout';
+import { Consultation } from './models';
+
+/**
+ * payment's onOrderRefunded for consultation orders: the money is back with the payer. Said as booking says it for an
+ * appointment — the family member and the doctor named, how the money came back and why — and linked to the
+ * conversation, so 我的消息 opens the chat (查看问诊). In the app only: the consultation flow asks for no subscribe
+ * template of its own (CONSULT_REPLY's wording is a reply's), so there is no WeChat message to spend on it.
+ */
+export async function notifyConsultRefunded(order: PayOrder, refund: PayRefund) {
+  const c = await Consultation.findByPk(order.subjectId);
+  if (!c) return;
+  const [patient, doctor, dept] = await Promise.all([
+    Patient.findByPk(c.patientId, { attributes: ['name'], paranoid: false }),
+    User.findByPk(c.doctorId, { attributes: ['name'] }),
+    Dept.findByPk(c.deptId, { attributes: ['name'] }),
+  ]);
+  const names = `就诊人：${patient?.name ?? ''}；医生：${dept?.name ?? ''} ${doctor?.name ?? ''}。`;
+  await notify(c.userId, {
+    title: '问诊退款成功',
+    content: `${names}图文问诊（${c.no}）的 ${(refund.amountFen / 100).toFixed(2)} 元${refundRoute(refund)}${refund.reason ? `（${refund.reason}）` : ''}。`,
+    link: { type: 'consultation', id: c.id },
+  });
+}

@@ -1,0 +1,299 @@
+/**
+ * The h5 build by keyboard alone (WCAG 2.1.1): Tab, Shift+Tab, Enter, Space, Escape and the arrows — never a click.
+ * 人员申请's 所在科室 and 岗位 are buttons that open their sheet (a dialog that takes focus to the chosen option, keeps
+ * it while open and gives it back to the field), and Taro's video player — a 科普 video and a staff 学习 video — is
+ * played, paused and moved along from its own controls, named and announced, its bar shown while focus is in it.
+ */
+import assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { buildH5BeforeAnySuite, mpHarness, pageShown } from '../support/mp-harness';
+import { call, loginAs, unique } from '../support/api';
+import { deptId } from '../support/booking';
+import { makeWebm } from '../support/video';
+import { wcagViolations, describeViolations } from './axe';
+import { addDays, shanghaiDate } from '../../bff/src/shared/time';
+
+buildH5BeforeAnySuite();
+
+interface Focused {
+  role: string | null;
+  label: string | null;
+  cls: string;
+  text: string;
+  /** In the open sheet (role=dialog). */
+  inDialog: boolean;
+}
+
+const focused = (page: Page) =>
+  page.evaluate((): Focused => {
+    const a = document.activeElement as HTMLElement | null;
+    return {
+      role: a?.getAttribute('role') ?? null,
+      label: a?.getAttribute('aria-label') ?? null,
+      cls: typeof a?.className === 'string' ? a.className : '',
+      text: a?.textContent?.trim() ?? '',
+      inDialog: !!a?.closest('[role=dialog]'),
+    };
+  });
+
+/** Presses `key` (Tab unless told) until focus is on what `is` describes: what someone with a keyboard does. */
+async function pressUntil(page: Page, is: (f: Focused) => boolean, what: string, key = 'Tab', max = 40) {
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(key);
+    const f = await focused(page);
+    if (is(f)) return f;
+    seen.push(f.label || f.text.slice(0, 12) || f.cls.slice(0, 30));
+  }
+  assert.fail(`${key} never reached ${what}; focus went: ${seen.join(' → ')}`);
+}
+
+/** The one shown player's <video>, as the page has it (Taro keeps earlier pages in the DOM, hidden). */
+const videoState = (page: Page, test: string) =>
+  page.evaluate((test) => {
+    const v = [...document.querySelectorAll<HTMLVideoElement>(`[data-test=${test}] video`)].find((e) =>
+      e.checkVisibility(),
+    )!;
+    return { paused: v.paused, at: v.currentTime, duration: v.duration };
+  }, test);
+
+/**
+ * Listens for the shown player's <video> firing `event` — before the key that causes it is pressed —; `.happened()`
+ * resolves once it has. (The promise travels wrapped: evaluateHandle would wait for a bare one.)
+ */
+async function videoEvent(page: Page, test: string, event: string) {
+  const handle = await page.evaluateHandle(
+    ([test, event]) => {
+      const v = [...document.querySelectorAll<HTMLVideoElement>(`[data-test=${test}] video`)].find((e) =>
+        e.checkVisibility(),
+      )!;
+      return { fired: new Promise<void>((resolve) => v.addEventListener(event, () => resolve(), { once: true })) };
+    },
+    [test, event] as const,
+  );
+  return { happened: () => handle.evaluate((h) => h.fired) };
+}
+
+describe('miniprogram h5 by keyboard only: 人员申请 pickers, the 科普 and 学习 video players', function () {
+  this.timeout(300_000);
+  const mp = mpHarness({ shots: 'mp-keyboard', timeout: 15_000, failingStatus: 500 });
+  const { on } = mp;
+  let token: string;
+  let eduVideoId: number;
+  let learnVideoId: number;
+
+  before(async function () {
+    this.timeout(240_000);
+    ({ accessToken: token } = await mp.login());
+    await mp.consent();
+    // a 12-second video (long enough to play, pause and move along), published twice: for patients (科普) and in a
+    // learning task of 心血管内科 (学习)
+    const chief = await loginAs('chief');
+    const cardio = await deptId('心血管内科');
+    const up = await fetch(`${mp.baseUrl}/api/admin/files?kind=video&filename=keys.webm`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${chief}`, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(await makeWebm(mp.browser, { seconds: 12, fps: 5 })),
+    });
+    const file = (await up.json()) as { url: string };
+    assert.equal(up.status, 201, JSON.stringify(file));
+    const video = async (title: string) => {
+      const v = await call('POST', '/api/admin/education/contents', {
+        token: chief,
+        body: {
+          kind: 'video',
+          title,
+          body: '<p>跟着视频做。</p>',
+          videoUrl: file.url,
+          durationSec: 12,
+          deptId: cardio,
+        },
+      });
+      assert.equal(v.status, 201, JSON.stringify(v.body));
+      const p = await call('POST', `/api/admin/education/contents/${v.body.id}/publish`, { token: chief });
+      assert.equal(p.status, 200, JSON.stringify(p.body));
+      return v.body.id as number;
+    };
+    eduVideoId = await video(unique('七步洗手（键盘）'));
+    learnVideoId = await video(unique('测血压（键盘）'));
+    const task = await call('POST', '/api/admin/learning/tasks', {
+      token: chief,
+      body: {
+        title: unique('键盘学习'),
+        description: '看完视频',
+        deadline: addDays(shanghaiDate(), 3),
+        deptIds: [cardio],
+        contentIds: [learnVideoId],
+      },
+    });
+    assert.equal(task.status, 201, JSON.stringify(task.body));
+  });
+
+  after(() => {
+    assert.deepEqual(mp.errors, [], 'no page errors, no 5xx');
+  });
+
+  it('人员申请: 所在科室 and 岗位 open their sheet with Enter or Space; an option is picked, or Escape leaves it', async () => {
+    const { page } = mp;
+    await mp.open('/packages/staff/pages/apply/index');
+    await on('.input-staff-name').waitFor();
+    await pageShown(page);
+
+    // the field is a button named after its label and what it holds
+    const dept = await pressUntil(page, (f) => f.cls.includes('picker-dept'), '所在科室');
+    assert.deepEqual([dept.role, dept.label], ['button', '所在科室：请选择科室']);
+    await page.keyboard.press('Enter');
+    const sheet = page.getByRole('dialog', { name: '选择科室' });
+    await sheet.waitFor();
+    const first = await focused(page);
+    assert.ok(first.inDialog && first.role === 'option', `focus went into the sheet: ${JSON.stringify(first)}`);
+    const v = await wcagViolations(page, '.option-sheet');
+    assert.equal(v.length, 0, describeViolations(v));
+    // ↓ from option to option, Enter picks: the sheet closes and focus is back on the field, which says the choice
+    await pressUntil(page, (f) => f.role === 'option' && f.text === '心血管内科', '心血管内科', 'ArrowDown');
+    await page.keyboard.press('Enter');
+    await sheet.waitFor({ state: 'detached' });
+    await on('.picker-dept', '内科 / 心血管内科').waitFor();
+    const back = await focused(page);
+    assert.ok(back.cls.includes('picker-dept'), `focus is back on the field: ${JSON.stringify(back)}`);
+    assert.match(back.label ?? '', /^所在科室：(.+ \/ )?内科 \/ 心血管内科$/);
+
+    // 岗位 by Space; Escape closes without choosing, focus back on the field
+    const post = await pressUntil(page, (f) => f.cls.includes('picker-post'), '岗位');
+    assert.equal(post.label, '岗位：请选择岗位');
+    await page.keyboard.press(' ');
+    const posts = page.getByRole('dialog', { name: '选择岗位' });
+    await posts.waitFor();
+    await page.keyboard.press('Escape');
+    await posts.waitFor({ state: 'detached' });
+    assert.equal((await focused(page)).label, '岗位：请选择岗位');
+    // again: Tab stays in the sheet (it wraps round to 关闭 and on), the second option is picked with Space
+    await page.keyboard.press(' ');
+    await posts.waitFor();
+    const options = await posts.getByRole('option').allInnerTexts();
+    assert.ok(options.length >= 2, options.join('、'));
+    for (let i = 0; i < options.length + 2; i++) {
+      await page.keyboard.press('Tab');
+      assert.ok((await focused(page)).inDialog, 'Tab keeps focus in the open sheet');
+    }
+    await pressUntil(page, (f) => f.role === 'button' && f.text === '关闭', '关闭');
+    await page.keyboard.press('Tab'); // from 关闭 round to the first option
+    await page.keyboard.press('ArrowDown');
+    assert.equal((await focused(page)).text, options[1].trim());
+    await page.keyboard.press(' ');
+    await posts.waitFor({ state: 'detached' });
+    assert.equal((await focused(page)).label, `岗位：${options[1].trim()}`);
+    await mp.shot('staff-apply-picked');
+  });
+
+  async function playerByKeyboard(test: string, opened: string) {
+    const { page } = mp;
+    await mp.open(opened);
+    await on(`[data-test=${test}] video`).waitFor();
+    await pageShown(page);
+    await page.waitForFunction(
+      (test) =>
+        [...document.querySelectorAll<HTMLVideoElement>(`[data-test=${test}] video`)].some(
+          (v) => v.checkVisibility() && v.readyState >= HTMLMediaElement.HAVE_METADATA,
+        ),
+      test,
+    );
+
+    // the big play button over the poster is the player's first stop; Enter plays, focus goes on to 暂停
+    const play = await pressUntil(page, (f) => f.label === '播放视频', 'the player’s 播放视频');
+    assert.equal(play.role, 'button');
+    let playing = await videoEvent(page, test, 'playing');
+    await page.keyboard.press('Enter');
+    await playing.happened();
+    // the player redraws its bar as it starts (a frame later), and the button is renamed with it
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === '暂停');
+    const pause = await focused(page);
+    assert.deepEqual(
+      [pause.role, pause.label, pause.cls.includes('taro-video-control-button')],
+      ['button', '暂停', true],
+    );
+    assert.ok(await on(`[data-test=${test}] .taro-video-bar`).isVisible(), 'the bar stays shown while focus is in it');
+    const v = await wcagViolations(page, `[data-test=${test}]`);
+    assert.equal(v.length, 0, describeViolations(v));
+    await mp.shot(`${test}-playing`);
+
+    // Space pauses; the same button now says 播放, and Space plays again
+    const paused = await videoEvent(page, test, 'pause');
+    await page.keyboard.press(' ');
+    await paused.happened();
+    assert.equal((await videoState(page, test)).paused, true);
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === '播放');
+    playing = await videoEvent(page, test, 'playing');
+    await page.keyboard.press(' ');
+    await playing.happened();
+    const pausedAgain = await videoEvent(page, test, 'pause');
+    await page.keyboard.press('Enter');
+    await pausedAgain.happened();
+
+    // the position is a slider: Home to the start, → five seconds on, End to the end, and it says where it is
+    const slider = await pressUntil(page, (f) => f.role === 'slider', '播放进度');
+    assert.equal(slider.label, '播放进度');
+    let seeked = await videoEvent(page, test, 'seeked');
+    await page.keyboard.press('Home');
+    await seeked.happened();
+    assert.equal((await videoState(page, test)).at, 0);
+    seeked = await videoEvent(page, test, 'seeked');
+    await page.keyboard.press('ArrowRight');
+    await seeked.happened();
+    assert.equal((await videoState(page, test)).at, 5);
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-valuenow') === '5', undefined, {
+      timeout: 5000,
+    });
+    const said = await page.evaluate(() => document.activeElement?.getAttribute('aria-valuetext'));
+    const { duration } = await videoState(page, test);
+    assert.equal(said, `已播放 0:05，共 0:${String(Math.floor(duration)).padStart(2, '0')}`);
+
+    // and then 全屏, a named button too
+    const full = await pressUntil(page, (f) => f.role === 'button' && f.label === '全屏', '全屏');
+    assert.equal(full.label, '全屏');
+  }
+
+  it('科普 video: played, paused and moved along from its controls by keyboard', async () => {
+    await playerByKeyboard('edu-video', `/packages/education/pages/detail/index?id=${eduVideoId}`);
+  });
+
+  it('学习 video (an approved physician): the same, and playing by keyboard reports the position to the server', async () => {
+    // this WeChat user becomes a physician of 心血管内科, as 人员申请 and its approval make one
+    const posts = (await call('GET', '/api/mp/positions', { token })).body;
+    const username = unique('kbstaff');
+    const applied = await call('POST', '/api/mp/staff-applications', {
+      token,
+      body: {
+        name: '键盘医生',
+        deptId: await deptId('心血管内科'),
+        postId: posts[0].id,
+        username,
+        password: 'Quiet-Meadow-73',
+      },
+    });
+    assert.equal(applied.status, 201, JSON.stringify(applied.body));
+    const deptadmin = await loginAs('deptadmin');
+    const roles = (await call('GET', '/api/admin/system/roles/grantable', { token: deptadmin })).body;
+    const pending = (
+      await call('GET', '/api/admin/system/staff-applications?status=pending&pageSize=100', { token: deptadmin })
+    ).body.items;
+    const mine = pending.find((a: { username: string }) => a.username === username);
+    const approved = await call('POST', `/api/admin/system/staff-applications/${mine.id}/approve`, {
+      token: deptadmin,
+      body: {
+        deptId: await deptId('心血管内科'),
+        roleIds: [roles.find((r: { key: string }) => r.key === 'physician').id],
+      },
+    });
+    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+
+    const reported = mp.page.waitForResponse(
+      (r) =>
+        r.url().endsWith(`/api/mp/learning/contents/${learnVideoId}/position`) &&
+        r.request().method() === 'POST' &&
+        r.ok(),
+    );
+    await playerByKeyboard('learn-video', `/packages/staff/pages/learn/index?id=${learnVideoId}`);
+    await reported; // the page's @play handler ran: Taro's own events, from a key press
+  });
+});
