@@ -197,6 +197,34 @@ describe('booking: the seat taken before the booking transaction', function () {
     return answer;
   }
 
+  it('a double tap on the last number: the second tap, in flight with the first, is told ALREADY_BOOKED', async () => {
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 1, feeFen: 0 });
+    const p = await patient();
+    // The second tap's read of the session is the moment it is surely under way (it then finds the session full with
+    // the first tap's seat, and waits for the first); only after it does the first go on.
+    let secondRead!: () => void;
+    const read = new Promise<void>((r) => (secondRead = r));
+    let second: ReturnType<typeof book> | undefined;
+    const seen = (_o: unknown, q: { sql?: string }) => {
+      if (second && /FROM `schedule`/.test(String(q.sql)) && String(q.sql).includes(`= ${s.id}`)) secondRead();
+    };
+    infra().sequelize.addHook('afterQuery', 'second-tap', seen as never);
+    try {
+      const first = await heldWinner(s.id, p, 1, async () => {
+        second = book(p.token, s.id, p.patientId);
+        await read;
+      });
+      const answers = [first, await second!];
+      assert.deepEqual(answers.map((x) => x.status).sort(), [201, 409], JSON.stringify(answers.map((x) => x.body)));
+      assert.equal(answers.find((x) => x.status === 409)!.body.error.code, 'ALREADY_BOOKED');
+    } finally {
+      infra().sequelize.removeHook('afterQuery', 'second-tap');
+    }
+    assert.equal(await live(s.id), 1);
+    assert.equal(await booked(s.id), 1);
+  });
+
   it('a 停诊 committed between a winner taking its seat and its insert: the insert is rolled back', async () => {
     const doctor = await newDoctor();
     const s = await newSchedule(doctor.id, { slotCount: 2, feeFen: 0 });
