@@ -65,3 +65,32 @@ export const refundsOf = (orderId: number) => PayRefund.findAll({ where: { order
 /** What the order's refunds take back, counting each refund once (an abnormal one re-routed is the same money). */
 export const refundedFen = async (orderId: number) =>
   (await refundsOf(orderId)).filter((r) => r.status === 'success').reduce((n, r) => n + r.amountFen, 0);
+
+/** A refund's path under 收费管理's orders (retry, payout). */
+export const refundPath = (orderId: number, outRefundNo: string) =>
+  `/api/admin/payment/orders/${orderId}/refunds/${outRefundNo}`;
+
+/**
+ * 收费管理's refund calls as a console user makes them. `token` is read at each call (suites log in in `before`);
+ * a call given `as` is made by that user instead.
+ */
+export function refundConsole(token: () => string) {
+  return {
+    retry: (orderId: number, outRefundNo: string, body: unknown, as = token()) =>
+      call('POST', `${refundPath(orderId, outRefundNo)}/retry`, { token: as, body }),
+    payout: (orderId: number, outRefundNo: string, body: unknown, as = token()) =>
+      call('POST', `${refundPath(orderId, outRefundNo)}/payout`, { token: as, body }),
+    /** 订单管理's list for a query string, asserted 200. */
+    listed: async (q: string) => {
+      const r = await call('GET', `/api/admin/payment/orders?${q}`, { token: token() });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body as { total: number; items: any[] };
+    },
+  };
+}
+
+/** One order as its payer sees it in 我的订单. */
+export const payerOrder = async (p: { token: string }, outTradeNo: string) =>
+  (await call('GET', '/api/mp/orders', { token: p.token })).body.items.find(
+    (o: { outTradeNo: string }) => o.outTradeNo === outTradeNo,
+  );

@@ -16,7 +16,15 @@ import { OperLog } from '../../../bff/src/modules/monitor/models';
 import { User } from '../../../bff/src/modules/system/models';
 import { PatientNotice } from '../../../bff/src/kernel/notifications/models';
 
-import { cancelBooking as cancel, paidBooking, refundedFen, refundsOf as refunds } from '../../support/payments';
+import {
+  cancelBooking as cancel,
+  paidBooking,
+  payerOrder as mine,
+  refundConsole,
+  refundedFen,
+  refundPath as base,
+  refundsOf as refunds,
+} from '../../support/payments';
 
 const FEE = 2500;
 
@@ -27,20 +35,7 @@ describe('收费管理: 退至医院账户 (MERCHANT_BANK_CARD) and 登记线下
   let token: string;
   let scheduleId: number;
 
-  const base = (orderId: number, outRefundNo: string) => `/api/admin/payment/orders/${orderId}/refunds/${outRefundNo}`;
-  const retry = (orderId: number, outRefundNo: string, body: unknown, as = token) =>
-    call('POST', `${base(orderId, outRefundNo)}/retry`, { token: as, body });
-  const payout = (orderId: number, outRefundNo: string, body: unknown, as = token) =>
-    call('POST', `${base(orderId, outRefundNo)}/payout`, { token: as, body });
-  const listed = async (q: string) => {
-    const r = await call('GET', `/api/admin/payment/orders?${q}`, { token });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    return r.body as { total: number; items: any[] };
-  };
-  const mine = async (p: { token: string }, outTradeNo: string) =>
-    (await call('GET', '/api/mp/orders', { token: p.token })).body.items.find(
-      (o: { outTradeNo: string }) => o.outTradeNo === outTradeNo,
-    );
+  const { retry, payout, listed } = refundConsole(() => token);
 
   /** A paid booking cancelled by the patient whose refund WeChat ended ABNORMAL. */
   async function abnormalRefund() {

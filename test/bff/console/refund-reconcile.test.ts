@@ -7,12 +7,18 @@
  */
 import assert from 'node:assert/strict';
 import { startStack } from '../../support/stack';
-import { call } from '../../support/api';
 import { admin, newDoctor, newSchedule, tomorrow } from '../../support/booking';
 import { PayRefund } from '../../../bff/src/modules/payment/models';
 import { PatientNotice } from '../../../bff/src/kernel/notifications/models';
 
-import { cancelBooking as cancel, paidBooking, refundedFen, refundsOf as refunds } from '../../support/payments';
+import {
+  cancelBooking as cancel,
+  paidBooking,
+  payerOrder as mine,
+  refundConsole,
+  refundedFen,
+  refundsOf as refunds,
+} from '../../support/payments';
 
 const FEE = 2500;
 
@@ -22,20 +28,7 @@ describe('收费管理: the reconciliation and re-routed refunds', function () {
   let scheduleId: number;
   let delay: number | 'manual';
 
-  const base = (orderId: number, outRefundNo: string) => `/api/admin/payment/orders/${orderId}/refunds/${outRefundNo}`;
-  const retry = (orderId: number, outRefundNo: string, body: unknown) =>
-    call('POST', `${base(orderId, outRefundNo)}/retry`, { token, body });
-  const payout = (orderId: number, outRefundNo: string, body: unknown) =>
-    call('POST', `${base(orderId, outRefundNo)}/payout`, { token, body });
-  const listed = async (q: string) => {
-    const r = await call('GET', `/api/admin/payment/orders?${q}`, { token });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    return r.body as { total: number; items: any[] };
-  };
-  const mine = async (p: { token: string }, outTradeNo: string) =>
-    (await call('GET', '/api/mp/orders', { token: p.token })).body.items.find(
-      (o: { outTradeNo: string }) => o.outTradeNo === outTradeNo,
-    );
+  const { retry, payout, listed } = refundConsole(() => token);
   const refundedNotices = (userId: number) => PatientNotice.findAll({ where: { userId, title: '退款成功' } });
   /** The job asks about refunds untouched for a minute: this one as if its last change was 5 minutes ago. */
   const untouchedFor5Min = (r: PayRefund) =>
