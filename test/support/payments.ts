@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startStack } from './stack';
 import { PayOrder, PayRefund } from '../../bff/src/modules/payment/models';
 import { bookAsApp, call } from './api';
-import { patient } from './booking';
+import { newDoctor, newSchedule, patient, tomorrow } from './booking';
 
 /**
  * A second WeChat Pay order for the same appointment, opened at the gateway the way the version before "one live
@@ -40,6 +40,12 @@ export async function legacySecondOrder(appointmentId: number) {
   return o;
 }
 
+/** A schedule of a new 心血管内科 doctor for tomorrow, for suites that book and pay many times over. */
+export async function feeSchedule(feeFen: number, slotCount: number) {
+  const d = await newDoctor('心血管内科');
+  return (await newSchedule(d.id, { feeFen, slotCount, date: tomorrow() })).id;
+}
+
 /** A patient's booking of `scheduleId`, paid through the simulated WeChat Pay (as the app does: book, then pay). */
 export async function paidBooking(scheduleId: number) {
   const { pay } = await startStack();
@@ -59,6 +65,17 @@ export async function cancelBooking(p: { token: string }, appointmentId: number)
   const r = await call('POST', `/api/mp/appointments/${appointmentId}/cancel`, { token: p.token });
   assert.ok(r.status < 300, JSON.stringify(r.body));
   await (await startStack()).pay.settled();
+}
+
+/** A paid booking the patient cancelled, whose refund WeChat Pay ended `outcome` (failed in our books too). */
+export async function cancelledWithFailedRefund(scheduleId: number, outcome: 'CLOSED' | 'ABNORMAL') {
+  const { pay } = await startStack();
+  const b = await paidBooking(scheduleId);
+  pay.refundOutcome(b.order.outTradeNo, outcome);
+  await cancelBooking(b.patient, b.appointmentId);
+  const [r1] = await refundsOf(b.order.id);
+  assert.deepEqual([r1.status, r1.failure], ['failed', outcome.toLowerCase()]);
+  return { ...b, r1 };
 }
 
 export const refundsOf = (orderId: number) => PayRefund.findAll({ where: { orderId }, order: [['id', 'ASC']] });

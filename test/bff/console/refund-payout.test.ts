@@ -18,6 +18,7 @@ import { PatientNotice } from '../../../bff/src/kernel/notifications/models';
 
 import {
   cancelBooking as cancel,
+  cancelledWithFailedRefund,
   paidBooking,
   payerOrder as mine,
   refundConsole,
@@ -38,15 +39,7 @@ describe('收费管理: 退至医院账户 (MERCHANT_BANK_CARD) and 登记线下
   const { retry, payout, listed } = refundConsole(() => token);
 
   /** A paid booking cancelled by the patient whose refund WeChat ended ABNORMAL. */
-  async function abnormalRefund() {
-    const { pay } = await startStack();
-    const b = await paidBooking(scheduleId);
-    pay.refundOutcome(b.order.outTradeNo, 'ABNORMAL');
-    await cancel(b.patient, b.appointmentId);
-    const [r1] = await refunds(b.order.id);
-    assert.deepEqual([r1.status, r1.failure], ['failed', 'abnormal']);
-    return { ...b, r1 };
-  }
+  const abnormalRefund = () => cancelledWithFailedRefund(scheduleId, 'ABNORMAL');
 
   /** The refund re-routed to the hospital's account and landed there (WeChat SUCCESS, notified). */
   async function inHospitalAccount() {

@@ -6,7 +6,7 @@ import { PERIOD_LABEL } from '../../shared/clinic';
 import { addDays, chinaDay, shanghaiDate, shanghaiParts } from '../../shared/time';
 import { notify as notifyPatient, templateId, type NoticeMessage } from '../../kernel/notifications';
 import type { PayOrder, PayRefund } from '../payment/models';
-import { refundRoute } from '../payment/payout';
+import { refundFailedText, refundRoute } from '../payment/payout';
 import { Appointment } from './models';
 
 /** The names a notice about an appointment gives: the family member, the doctor and the department. */
@@ -140,15 +140,33 @@ export const notifyCancelled = (a: Appointment, refund: keyof typeof REFUND_PHRA
   );
 
 /** payment's onOrderRefunded for appointment orders: the money is back with the payer. */
-export async function notifyRefunded(order: PayOrder, refund: PayRefund) {
+export const notifyRefunded = (order: PayOrder, refund: PayRefund) =>
+  tellRefund(
+    order,
+    '退款成功',
+    `${yuan(refund)} 元${refundRoute(refund)}${refund.reason ? `（${refund.reason}）` : ''}`,
+  );
+
+/**
+ * payment's onRefundFailed for appointment orders: WeChat ended the refund CLOSED or ABNORMAL and 收费管理 is to act on
+ * it. In the app only, like the cancellation it follows: the patient is told the money has not reached them yet.
+ */
+export const notifyRefundFailed = (order: PayOrder, refund: PayRefund) =>
+  tellRefund(order, '退款未成功', `${yuan(refund)} 元退款${refundFailedText(refund)}`, { inAppOnly: true });
+
+const yuan = (refund: PayRefund) => (refund.amountFen / 100).toFixed(2);
+
+/** A notice about a refund of an appointment's order: the visit it was for, then what became of the money. */
+async function tellRefund(order: PayOrder, title: string, what: string, opts: { inAppOnly?: boolean } = {}) {
   const a = await Appointment.findByPk(order.subjectId);
   if (!a) return;
   await notify(
     a.userId,
-    '退款成功',
-    `${chinaDay(a.clinicDate)} ${PERIOD_LABEL[a.period]}预约的 ${(refund.amountFen / 100).toFixed(2)} 元${refundRoute(refund)}${refund.reason ? `（${refund.reason}）` : ''}。`,
+    title,
+    `${chinaDay(a.clinicDate)} ${PERIOD_LABEL[a.period]}预约的 ${what}。`,
     undefined,
     a.id,
+    opts,
   );
 }
 

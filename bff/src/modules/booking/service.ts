@@ -20,7 +20,15 @@ import {
 } from '../scheduling/service';
 import { addDays, chinaDay, firstNumberAhead, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
 import { Appointment, HOLDING, WaitlistEntry, type AppointmentStatus } from './models';
-import { bookedMessage, notify, notifyBooked, notifyCancelled, notifyPaid, notifyRefunded } from './notices';
+import {
+  bookedMessage,
+  notify,
+  notifyBooked,
+  notifyCancelled,
+  notifyPaid,
+  notifyRefunded,
+  notifyRefundFailed,
+} from './notices';
 import { deliverRecorded, noticeInsertSql } from '../../kernel/notifications';
 import { existsSql, insertSql, updateSql } from '../../infra/sql';
 import { SuspensionLift } from './lift-model';
@@ -1069,6 +1077,7 @@ export function registerAppointmentPayments() {
   payment.registerPaySubject(APPOINTMENT, {
     onOrderPaid: onPaid,
     onOrderRefunded: notifyRefunded,
+    onRefundFailed: notifyRefundFailed,
     unappliedPaidOrders,
   });
 }

@@ -2,7 +2,7 @@ import { notify } from '../../kernel/notifications';
 import { Dept, User } from '../system/models';
 import { Patient } from '../patient/models';
 import type { PayOrder, PayRefund } from '../payment/models';
-import { refundRoute } from '../payment/payout';
+import { refundFailedText, refundRoute } from '../payment/payout';
 import { Consultation } from './models';
 
 /**
@@ -11,7 +11,24 @@ import { Consultation } from './models';
  * conversation, so 我的消息 opens the chat (查看问诊). In the app only: the consultation flow asks for no subscribe
  * template of its own (CONSULT_REPLY's wording is a reply's), so there is no WeChat message to spend on it.
  */
-export async function notifyConsultRefunded(order: PayOrder, refund: PayRefund) {
+export const notifyConsultRefunded = (order: PayOrder, refund: PayRefund) =>
+  tell(
+    order,
+    '问诊退款成功',
+    (c) =>
+      `图文问诊（${c.no}）的 ${(refund.amountFen / 100).toFixed(2)} 元${refundRoute(refund)}${refund.reason ? `（${refund.reason}）` : ''}。`,
+  );
+
+/** payment's onRefundFailed for consultation orders: the refund has not gone through, the hospital is on it. */
+export const notifyConsultRefundFailed = (order: PayOrder, refund: PayRefund) =>
+  tell(
+    order,
+    '问诊退款未成功',
+    (c) => `图文问诊（${c.no}）的 ${(refund.amountFen / 100).toFixed(2)} 元退款${refundFailedText(refund)}。`,
+  );
+
+/** A notice about a consultation's money to its payer, naming the family member and the doctor, linked to the chat. */
+async function tell(order: PayOrder, title: string, content: (c: Consultation) => string) {
   const c = await Consultation.findByPk(order.subjectId);
   if (!c) return;
   const [patient, doctor, dept] = await Promise.all([
@@ -20,9 +37,5 @@ export async function notifyConsultRefunded(order: PayOrder, refund: PayRefund) 
     Dept.findByPk(c.deptId, { attributes: ['name'] }),
   ]);
   const names = `就诊人：${patient?.name ?? ''}；医生：${dept?.name ?? ''} ${doctor?.name ?? ''}。`;
-  await notify(c.userId, {
-    title: '问诊退款成功',
-    content: `${names}图文问诊（${c.no}）的 ${(refund.amountFen / 100).toFixed(2)} 元${refundRoute(refund)}${refund.reason ? `（${refund.reason}）` : ''}。`,
-    link: { type: 'consultation', id: c.id },
-  });
+  await notify(c.userId, { title, content: names + content(c), link: { type: 'consultation', id: c.id } });
 }

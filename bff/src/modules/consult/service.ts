@@ -15,7 +15,7 @@ import { shanghaiDate } from '../../shared/time';
 import { Consultation, ConsultDoctor, ConsultMessage, LIVE, type CloseReason, type Side } from './models';
 import { CONSULT_STATUS_LABEL, type Message } from './schemas';
 import { CONSULT_PERMS } from './perms';
-import { notifyConsultRefunded } from './notices';
+import { notifyConsultRefundFailed, notifyConsultRefunded } from './notices';
 
 const cfg = () => infra().config;
 export const CONSULTATION = 'consultation';
@@ -303,6 +303,7 @@ export function registerConsultPayments() {
   payment.registerPaySubject(CONSULTATION, {
     onOrderPaid: onConsultationPaid,
     onOrderRefunded: notifyConsultRefunded,
+    onRefundFailed: notifyConsultRefundFailed,
     unappliedPaidOrders,
   });
 }

@@ -34,6 +34,19 @@ export const refundRoute = (r: Pick<PayRefund, 'abnormalType' | 'receivedAccount
       ? `已退至您提供的银行卡${r.receivedAccount ? `（${r.receivedAccount}）` : ''}`
       : '已原路退回';
 
+/**
+ * Why a refund failed and what the hospital does next, as the subject's notice says it (booking's, consult's): the
+ * payer hears the money has not reached them yet and that they need do nothing but wait to be contacted.
+ */
+export function refundFailedText(r: Pick<PayRefund, 'failure' | 'abnormalType'>) {
+  if (r.failure === 'closed') return '暂未成功，医院正在处理，将重新为您办理退款，到账后另行通知';
+  if (r.abnormalType === 'MERCHANT_BANK_CARD')
+    return '暂未成功（未能退回医院账户），医院正在处理，将与您联系后重新办理';
+  if (r.abnormalType === 'USER_BANK_CARD')
+    return '暂未成功（您提供的银行卡无法入账），医院正在处理，将与您联系核对银行卡后重新办理';
+  return '暂未成功（原支付账户无法入账，银行卡可能已注销或冻结），医院正在处理，将与您联系改退至您本人的银行卡';
+}
+
 /** The offline payouts of those of `refunds` that went to our merchant account (the others have none), by refund id. */
 export async function payoutsOf(
   refunds: Pick<PayRefund, 'id' | 'abnormalType'>[],

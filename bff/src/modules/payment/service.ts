@@ -29,6 +29,11 @@ export interface SubjectPaymentHandlers {
   onOrderPaid(order: PayOrder, paidAt: Date): Promise<unknown>;
   /** A refund of one of the subject's orders succeeded. */
   onOrderRefunded?(order: PayOrder, refund: PayRefund): Promise<void>;
+  /**
+   * A refund of one of the subject's orders failed at WeChat (CLOSED or ABNORMAL), the hospital to act on it: the
+   * payer is told it has not gone through. Called once per failure (a refund done again and failing again is a new one).
+   */
+  onRefundFailed?(order: PayOrder, refund: PayRefund): Promise<void>;
   /** An unpaid order was closed by reconciliation (expired or closed at WeChat Pay). */
   onOrderClosed?(order: PayOrder): Promise<void>;
   /** Ids of paid orders the subject does not stand on yet; reconciliation hands each to onOrderPaid again. */
@@ -455,12 +460,15 @@ async function applyRefundState(refund: PayRefund, order: PayOrder, w: RefundWor
     // settlement account or the card given refused it), and the refund is failed again, for 重新退款 to act on.
     if (w.status === 'ABNORMAL' && refund.abnormalType && refund.status !== 'failed' && source === 'notification')
       return;
+    const already = refund.status === 'failed';
     await refund.update({
       status: 'failed',
       failure: w.status === 'CLOSED' ? 'closed' : 'abnormal',
       refundId: w.refund_id ?? refund.refundId,
       ...account,
     });
+    // told once: a later word about the same failure (a late notification, a repeat) finds it failed already
+    if (!already) await refundFailedForPayer(order, refund);
   } else if (w.refund_id && !refund.refundId) {
     await refund.update({ refundId: w.refund_id });
   }
@@ -475,6 +483,20 @@ export async function refundReachedPayer(order: PayOrder, refund: PayRefund): Pr
   if (!h) return false;
   await h(order, refund);
   return true;
+}
+
+/**
+ * Tells the subject's domain that a refund failed (its onRefundFailed: the payer is told the hospital is on it). The
+ * failure is recorded whatever becomes of the notice: one that cannot be written is logged (the refund's number
+ * only) and left — 我的订单 shows the failure either way.
+ */
+async function refundFailedForPayer(order: PayOrder, refund: PayRefund) {
+  await subjectHandlers
+    .get(order.subjectType)
+    ?.onRefundFailed?.(order, refund)
+    .catch((err: unknown) =>
+      infra().log.warn({ err, outRefundNo: refund.outRefundNo }, 'refund failure notice not written'),
+    );
 }
 
 /** Refunds that failed and are not done again yet: the ones 收费管理 must act on. */
