@@ -1,9 +1,10 @@
 /**
  * 收费管理 and the per-minute reconciliation (`payment-reconcile`) on refunds 重新退款 has re-routed (发起异常退款).
  * The job asks WeChat under the order's lock, so its answer is current: a re-route WeChat ends ABNORMAL or CLOSED
- * too is failed again and offered for 重新退款 (a notification saying ABNORMAL may be the late one from before the
- * re-route, and is not enough). And a 重新退款 made while the job is between reading a refund and applying WeChat's
- * answer decides the outcome: the job reads the refund again under the lock (`underRefundLock`).
+ * too is failed again and offered for 重新退款. A notification saying ABNORMAL may be the late one from before the
+ * re-route and is not enough on its own: it makes the BFF ask WeChat about that refund at once, before answering it.
+ * And a 重新退款 made while the job is between reading a refund and applying WeChat's answer decides the outcome: the
+ * job reads the refund again under the lock (`underRefundLock`).
  */
 import assert from 'node:assert/strict';
 import { startStack } from '../../support/stack';
@@ -73,16 +74,14 @@ describe('收费管理: the reconciliation and re-routed refunds', function () {
     return { ...b, r1 };
   }
 
-  it('a re-route WeChat ends ABNORMAL too: its notification alone changes nothing, the job’s query fails it again; 重新退款 sends it to the patient’s card', async () => {
+  it('a re-route WeChat ends ABNORMAL too (its notification lost): the job’s query fails it again; 重新退款 sends it to the patient’s card', async () => {
     const { pay } = await startStack();
     const { order, patient: p, r1 } = await reroutedToHospital();
 
-    // the hospital's settlement account refuses the money: WeChat says ABNORMAL again, and notifies
-    const n = await pay.completeRefund(r1.outRefundNo, 'ABNORMAL');
-    await pay.settled();
-    assert.equal(n!.status, 'delivered', 'the notification was taken (2xx)');
+    // the hospital's settlement account refuses the money: WeChat says ABNORMAL again; its notification is lost
+    await pay.completeRefund(r1.outRefundNo, 'ABNORMAL', { hold: true });
     await r1.reload();
-    assert.equal(r1.status, 'processing', 'a notification may be the late one from before the re-route: not enough');
+    assert.equal(r1.status, 'processing');
 
     // the job asks WeChat: that answer is current
     await untouchedFor5Min(r1);
@@ -138,6 +137,70 @@ describe('收费管理: the reconciliation and re-routed refunds', function () {
       [after.status, after.refunds[0].status, after.refunds[0].offline, after.refunds[0].account],
       ['refunded', 'success', null, '招商银行借记卡5678'],
     );
+  });
+
+  /**
+   * Delivers a notification that should make the BFF ask WeChat about `outRefundNo` before it answers: WeChat is
+   * slow over that query, and the query must arrive before the notification is answered. Returns the delivery.
+   */
+  async function askedBeforeAnswered(outRefundNo: string, deliver: () => Promise<unknown>) {
+    const { pay } = await startStack();
+    const slow = pay.holdNextAnswer({ method: 'GET', pathPrefix: `/v3/refund/domestic/refunds/${outRefundNo}` });
+    const delivery = deliver();
+    try {
+      const first = await Promise.race([
+        slow.arrived.then(() => 'asked WeChat'),
+        delivery.then(() => 'answered without asking'),
+      ]);
+      assert.equal(first, 'asked WeChat');
+      const r = (await PayRefund.findOne({ where: { outRefundNo } }))!;
+      assert.equal(r.status, 'processing', 'nothing taken from the notification alone');
+    } finally {
+      slow.release();
+    }
+    return delivery;
+  }
+
+  it('a notification about a re-routed refund makes the BFF ask WeChat at once: the late one from before the re-route changes nothing, a re-route that failed is failed within moments', async () => {
+    const { pay } = await startStack();
+    const b = await paidBooking(scheduleId);
+    await cancel(b.patient, b.appointmentId);
+    const [r1] = await refunds(b.order.id);
+    // WeChat ends it ABNORMAL; its notification is held back, and the job is the one to hear of it
+    await pay.completeRefund(r1.outRefundNo, 'ABNORMAL', { hold: true });
+    await untouchedFor5Min(r1);
+    await reconcile();
+    await r1.reload();
+    assert.deepEqual([r1.status, r1.failure], ['failed', 'abnormal']);
+    const r = await retry(b.order.id, r1.outRefundNo, { reason: '原卡已注销，退至医院账户', to: 'MERCHANT_BANK_CARD' });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+
+    // the notification from before the re-route arrives now: WeChat, asked, says PROCESSING — nothing changes
+    const [late] = (await askedBeforeAnswered(r1.outRefundNo, () =>
+      pay.releaseHeld({ where: (x) => x.outRefundNo === r1.outRefundNo }),
+    )) as { ok: boolean }[];
+    assert.ok(late.ok, 'the late notification was taken (2xx)');
+    await r1.reload();
+    assert.deepEqual([r1.status, r1.abnormalType], ['processing', 'MERCHANT_BANK_CARD']);
+
+    // the hospital's settlement account refuses the money: WeChat's notification makes the BFF ask, and the refund
+    // is failed again before the notification is answered — no job run
+    const n = await askedBeforeAnswered(r1.outRefundNo, () => pay.completeRefund(r1.outRefundNo, 'ABNORMAL'));
+    assert.equal((n as { status: string }).status, 'delivered');
+    await r1.reload();
+    assert.deepEqual(
+      [r1.status, r1.failure, r1.abnormalType, r1.receivedAccount],
+      ['failed', 'abnormal', 'MERCHANT_BANK_CARD', '商户结算银行账户'],
+    );
+    const todo = await listed(`refundFailed=true&outTradeNo=${b.order.outTradeNo}`);
+    assert.deepEqual([todo.total, todo.items[0]?.refunds[0].status], [1, 'failed']);
+    // a new failure: the patient hears of it (the first failure's notice, then this one)
+    const told = await PatientNotice.findAll({
+      where: { userId: b.patient.userId, title: '退款未成功' },
+      order: [['id', 'ASC']],
+    });
+    assert.equal(told.length, 2);
+    assert.match(told[1].content, /未能退回医院账户/);
   });
 
   it('a re-route WeChat ends CLOSED (its notification lost): the job fails it; 重新退款 refunds it under a new number', async () => {

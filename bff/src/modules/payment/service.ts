@@ -436,7 +436,16 @@ const wordOf = (r: RefundNotifyResource): RefundWord => ({ ...r, status: r.refun
  */
 type WordSource = 'answer' | 'notification';
 
-async function applyRefundState(refund: PayRefund, order: PayOrder, w: RefundWord, source: WordSource) {
+/**
+ * Applies WeChat's word about a refund. Returns 'unconfirmed' for a word it does not take on its own (see below): the
+ * caller asks WeChat (`confirmRefund`).
+ */
+async function applyRefundState(
+  refund: PayRefund,
+  order: PayOrder,
+  w: RefundWord,
+  source: WordSource,
+): Promise<'unconfirmed' | undefined> {
   const account = w.user_received_account ? { receivedAccount: w.user_received_account.slice(0, 64) } : {};
   if (w.status === 'SUCCESS') {
     // told once: a WeChat notification of a refund already seen as succeeded (by query) changes nothing
@@ -455,11 +464,11 @@ async function applyRefundState(refund: PayRefund, order: PayOrder, w: RefundWor
     if (!already && !viaMerchantAccount(refund)) await refundReachedPayer(order, refund);
   } else if (w.status === 'CLOSED' || w.status === 'ABNORMAL') {
     // A notification saying ABNORMAL about a refund we have re-routed (发起异常退款) may be the one from before the
-    // re-route, arriving late: it does not undo it (one about a re-route that really failed is confirmed by the
-    // reconciliation's query within two minutes). An answer is current: the re-route failed too (the hospital's
-    // settlement account or the card given refused it), and the refund is failed again, for 重新退款 to act on.
+    // re-route, arriving late: it does not undo it, but it makes us ask WeChat at once (the caller's confirmRefund).
+    // An answer is current: the re-route failed too (the hospital's settlement account or the card given refused
+    // it), and the refund is failed again, for 重新退款 to act on.
     if (w.status === 'ABNORMAL' && refund.abnormalType && refund.status !== 'failed' && source === 'notification')
-      return;
+      return 'unconfirmed';
     const already = refund.status === 'failed';
     await refund.update({
       status: 'failed',
@@ -588,10 +597,34 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
     throw new WechatPayNotifyError('NOTIFY_MALFORMED', `unknown refund ${r.out_refund_no}`);
   }
   // its notification can arrive before 发起异常退款's answer is applied
-  await underRefundLock(refund, order, async () => {
+  const word = await underRefundLock(refund, order, async () => {
     if (await PayNotification.findByPk(n.id)) return;
     await PayNotification.create({ id: n.id, eventType: n.eventType, outNo: r.out_refund_no });
-    await applyRefundState(refund, order, wordOf(r), 'notification');
+    return applyRefundState(refund, order, wordOf(r), 'notification');
+  });
+  // ABNORMAL about a re-routed refund: late from before the re-route, or the re-route failed too. WeChat's answer
+  // now tells which, so 收费管理 sees a real failure within moments, not at the job's next run. The notification is
+  // recorded either way; if asking fails, the job asks again.
+  if (word === 'unconfirmed')
+    await confirmRefund(refund, order).catch((err: unknown) =>
+      infra().log.error({ err, outRefundNo: refund.outRefundNo }, 'confirming a refund notification failed'),
+    );
+}
+
+/**
+ * Asks WeChat about one processing refund and applies its answer, under the order's lock — so the answer is current:
+ * no 重新退款 can re-route the refund between the two (one that did so since it was read is seen by the reload).
+ * WeChat never got it: submitted again under the same out_refund_no. Returns whether WeChat was asked.
+ */
+async function confirmRefund(refund: PayRefund, order: PayOrder): Promise<boolean> {
+  const { client } = pay();
+  return underRefundLock(refund, order, async () => {
+    if (refund.status !== 'processing') return false; // settled meanwhile (a notification, a 重新退款)
+    const r = await client.queryRefund(refund.outRefundNo).catch(() => undefined);
+    if (r === undefined) return false;
+    if (r === null) await sendRefund(order, refund);
+    else await applyRefundState(refund, order, r, 'answer');
+    return true;
   });
 }
 
@@ -642,17 +675,7 @@ export async function reconcilePayments() {
     limit: 200,
   })) {
     const order = (await PayOrder.findByPk(refund.orderId))!;
-    // Asked and applied under the order's lock, so WeChat's answer is current: no 重新退款 can re-route the refund
-    // between the two (one that did so since we read it is seen by the reload).
-    const asked = await underRefundLock(refund, order, async () => {
-      if (refund.status !== 'processing') return false; // settled meanwhile (a notification, a 重新退款)
-      const r = await client.queryRefund(refund.outRefundNo).catch(() => undefined);
-      if (r === undefined) return false;
-      // WeChat never got it: submit again under the same out_refund_no.
-      if (r === null) await sendRefund(order, refund);
-      else await applyRefundState(refund, order, r, 'answer');
-      return true;
-    }).catch((err: unknown) => {
+    const asked = await confirmRefund(refund, order).catch((err: unknown) => {
       // one order's lock held too long (or the like) must not keep the job from the other refunds
       infra().log.error({ err, outRefundNo: refund.outRefundNo }, 'reconciling a refund failed');
       return false;
