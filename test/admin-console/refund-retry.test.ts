@@ -13,6 +13,7 @@ import { bookAsApp, call } from '../support/api';
 import { admin, newDoctor, newSchedule, patient, tomorrow } from '../support/booking';
 import { field } from '../support/browser';
 import { consoleHarness } from '../support/console-harness';
+import { exportedOrders } from '../support/payments';
 import { PayOrder, PayRefund } from '../../bff/src/modules/payment/models';
 import { describeViolations, wcagViolations } from '../miniprogram/axe';
 
@@ -280,6 +281,10 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
         (await page.locator(`[data-test="refund-state-${no}R1"]`).innerText()).trim(),
         '退款异常·退至医院账户未成功',
       );
+      // the Excel export says what the screen says
+      const [cells] = await exportedOrders(await admin(), `outTradeNo=${no}`);
+      assert.equal(cells['退款状态'], (await page.locator(`[data-test="refund-state-${no}R1"]`).innerText()).trim());
+      assert.equal(cells['状态'], (await page.locator(`[data-test="order-status-${no}"]`).innerText()).trim());
       const row = page.locator('tr', { has: page.locator(`[data-test="order-row-${no}"]`) });
       assert.match((await row.getAttribute('class')) ?? '', /refund-failed-row/);
       assert.equal(await page.locator(`[data-test="refund-payout-btn-${no}R1"]`).count(), 0, 'nothing to pay out');

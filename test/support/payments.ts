@@ -1,5 +1,9 @@
-/** Payment fixtures for tests that need a state the current code no longer produces on its own. */
+/**
+ * Payment fixtures (paid and cancelled bookings, failed refunds, and states the current code no longer produces on its
+ * own) and 收费管理's calls as the console makes them.
+ */
 import assert from 'node:assert/strict';
+import ExcelJS from 'exceljs';
 import { startStack } from './stack';
 import { PayOrder, PayRefund } from '../../bff/src/modules/payment/models';
 import { bookAsApp, call } from './api';
@@ -111,3 +115,18 @@ export const payerOrder = async (p: { token: string }, outTradeNo: string) =>
   (await call('GET', '/api/mp/orders', { token: p.token })).body.items.find(
     (o: { outTradeNo: string }) => o.outTradeNo === outTradeNo,
   );
+
+/** 订单管理's Excel export for a query string, as rows of header → cell text (the first sheet; one row per order). */
+export async function exportedOrders(token: string, q: string) {
+  const { baseUrl } = await startStack();
+  const res = await fetch(`${baseUrl}/api/admin/payment/orders/export?${q}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(await res.arrayBuffer());
+  const rows: string[][] = [];
+  wb.worksheets[0].eachRow((r) => rows.push((r.values as unknown[]).slice(1).map((v) => String(v ?? ''))));
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ''])));
+}

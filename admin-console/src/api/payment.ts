@@ -15,6 +15,7 @@ import type {
 import type { z } from 'zod'
 import { get, post, put } from './http'
 import type { Wire } from './types'
+import { PAY_ORDER_STATUS_LABEL } from '@bff/shared/payment-labels'
 
 export type PayOrderRow = Wire<z.infer<typeof OrderPage>>['items'][number]
 export type PayOrderStatus = PayOrderRow['status']
@@ -26,6 +27,7 @@ export {
   type AbnormalRefundType,
   type OfflinePayoutMethod,
 } from '@bff/shared/refund-banks'
+export { orderStateLabel, refundStateLabel } from '@bff/shared/payment-labels'
 export type PayOrderQuery = Partial<z.output<typeof OrderQuery>>
 export type WechatState = z.infer<typeof WechatStateSchema>
 export type Reconciliation = Wire<z.infer<typeof ReconPage>>['items'][number]
@@ -33,20 +35,16 @@ export type ReconDetail = Wire<z.infer<typeof ReconDetailSchema>>
 export type ReconDiff = ReconDetail['diffs'][number]
 export type ReconStatus = Reconciliation['status']
 
+/** The words are the export's too (bff/src/shared/payment-labels.ts); the tag colours are the console's own. */
 export const ORDER_STATUS: Record<
   PayOrderStatus,
   { label: string; tag: 'success' | 'info' | 'warning' | 'danger' | 'primary' }
 > = {
-  created: { label: '待支付', tag: 'warning' },
-  paid: { label: '已支付', tag: 'success' },
-  closed: { label: '已关闭', tag: 'info' },
-  refunding: { label: '退款中', tag: 'warning' },
-  refunded: { label: '已退款', tag: 'danger' },
-}
-export const REFUND_STATUS: Record<PayOrderRow['refunds'][number]['status'], string> = {
-  processing: '退款中',
-  success: '已退款',
-  failed: '退款失败',
+  created: { label: PAY_ORDER_STATUS_LABEL.created, tag: 'warning' },
+  paid: { label: PAY_ORDER_STATUS_LABEL.paid, tag: 'success' },
+  closed: { label: PAY_ORDER_STATUS_LABEL.closed, tag: 'info' },
+  refunding: { label: PAY_ORDER_STATUS_LABEL.refunding, tag: 'warning' },
+  refunded: { label: PAY_ORDER_STATUS_LABEL.refunded, tag: 'danger' },
 }
 /** WeChat Pay's own trade_state words */
 export const TRADE_STATE: Record<string, string> = {

@@ -11,9 +11,11 @@ import { startStack } from '../../support/stack';
 import { admin, newDoctor, newSchedule, tomorrow } from '../../support/booking';
 import { PayRefund } from '../../../bff/src/modules/payment/models';
 import { PatientNotice } from '../../../bff/src/kernel/notifications/models';
+import { orderStateLabel, refundStateLabel } from '../../../bff/src/shared/payment-labels';
 
 import {
   cancelBooking as cancel,
+  exportedOrders,
   paidBooking,
   payerOrder as mine,
   refundConsole,
@@ -201,6 +203,23 @@ describe('收费管理: the reconciliation and re-routed refunds', function () {
     });
     assert.equal(told.length, 2);
     assert.match(told[1].content, /未能退回医院账户/);
+  });
+
+  it('the Excel export says of a re-route that failed what the console’s list says', async () => {
+    const { pay } = await startStack();
+    const { order, r1 } = await reroutedToHospital();
+    await pay.completeRefund(r1.outRefundNo, 'ABNORMAL');
+    await pay.settled();
+    await r1.reload();
+    assert.equal(r1.status, 'failed');
+
+    const [row] = (await listed(`outTradeNo=${order.outTradeNo}`)).items;
+    const [cells] = await exportedOrders(token, `outTradeNo=${order.outTradeNo}`);
+    // the console renders the list's rows with these functions (admin-console/src/views/payment/order/index.vue)
+    assert.equal(refundStateLabel(row.refunds[0]), '退款异常·退至医院账户未成功', 'as the console shows it');
+    assert.equal(cells['退款状态'], refundStateLabel(row.refunds[0]));
+    assert.equal(cells['状态'], orderStateLabel(row));
+    assert.equal(cells['退款单号'], r1.outRefundNo);
   });
 
   it('a re-route WeChat ends CLOSED (its notification lost): the job fails it; 重新退款 refunds it under a new number', async () => {

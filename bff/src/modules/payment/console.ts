@@ -21,6 +21,7 @@ import {
   type PayoutCorrectionRequest,
 } from './payout';
 import { OFFLINE_PAYOUT_METHODS } from '../../shared/refund-banks';
+import { PAY_ORDER_STATUS_LABEL as STATUS_LABEL, orderStateLabel, refundStateLabel } from '../../shared/payment-labels';
 
 /**
  * 收费管理: every order and refund with its WeChat Pay state, export, and refunds by hand. Money belongs to the whole
@@ -44,20 +45,6 @@ type Query = {
 export const MAX_EXPORT_ROWS = 50_000;
 
 const SUBJECT_LABEL: Record<string, string> = { appointment: '挂号', consultation: '图文问诊' };
-const STATUS_LABEL: Record<PayOrderStatus, string> = {
-  created: '待支付',
-  paid: '已支付',
-  closed: '已关闭',
-  refunding: '退款中',
-  refunded: '已退款',
-};
-const REFUND_LABEL = { processing: '退款中', success: '已退款', failed: '退款失败' } as const;
-/** A refund's state in words, the merchant-account route (退至医院账户) told apart from the others. */
-function refundLabel(r: { status: keyof typeof REFUND_LABEL; abnormalType: string | null; payout: unknown }) {
-  if (!viaMerchantAccount(r)) return REFUND_LABEL[r.status];
-  if (r.payout) return '已线下支付';
-  return r.status === 'success' ? '退至医院账户·待线下支付' : `退至医院账户·${REFUND_LABEL[r.status]}`;
-}
 /** Back in our merchant account and not paid out yet: the refund 登记线下支付 is for. */
 const payoutDue = (r: Pick<PayRefund, 'status' | 'abnormalType'>, payout: PayRefundPayout | undefined) =>
   viaMerchantAccount(r) && r.status === 'success' && !payout;
@@ -349,12 +336,12 @@ export async function exportOrders(actor: AdminActor, q: Query, from: ReadOrigin
       return {
         ...v,
         amount: (v.amountFen / 100).toFixed(2),
-        statusLabel: STATUS_LABEL[v.status],
+        statusLabel: orderStateLabel(v),
         created: time(v.createdAt),
         paid: time(v.paidAt),
         refundNo: r?.outRefundNo ?? '',
         refundAmount: r ? (r.amountFen / 100).toFixed(2) : '',
-        refundState: r ? refundLabel(r) : '',
+        refundState: r ? refundStateLabel(r) : '',
         refundReason: r?.reason ?? '',
       };
     },
