@@ -4,7 +4,8 @@
  * hospital's account (退至医院账户), after which the list shows it 待线下支付 until 登记线下支付 records the payout
  * (with a confirmation; someone else's record first is a 409 the page explains and then shows). A re-route that
  * fails too (found by the reconciliation's query) is shown as such and done again to the patient's card. A recorded
- * payout is corrected (更正: a reason, a confirmation, the history shown; someone else's correction first is a 409).
+ * payout is corrected (更正: a reason, a confirmation, the history shown); of two staff correcting it at once the slower
+ * gets a 409 explained in Chinese and the dialog then shows the record as it is now.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -14,6 +15,7 @@ import { admin, newDoctor, newSchedule, patient, tomorrow } from '../support/boo
 import { field } from '../support/browser';
 import { consoleHarness } from '../support/console-harness';
 import { exportedOrders } from '../support/payments';
+import { staffAccountWithPerms } from '../support/accounts';
 import { PayOrder, PayRefund } from '../../bff/src/modules/payment/models';
 import { describeViolations, wcagViolations } from '../miniprogram/axe';
 
@@ -34,6 +36,27 @@ async function failedRefund(scheduleId: number, outcome: 'CLOSED' | 'ABNORMAL') 
   assert.ok(c.status < 300, JSON.stringify(c.body));
   await pay.settled();
   return o.outTradeNo;
+}
+
+/**
+ * A failed refund re-routed to the hospital's account (退至医院账户) and its payout recorded by bank transfer with
+ * `reference`, through the API; the order's number and the refund's path.
+ */
+async function recordedPayout(scheduleId: number, reference: string) {
+  const { pay } = await startStack();
+  const no = await failedRefund(scheduleId, 'ABNORMAL');
+  const o = (await PayOrder.findOne({ where: { outTradeNo: no } }))!;
+  const token = await admin();
+  const base = `/api/admin/payment/orders/${o.id}/refunds/${no}R1`;
+  const reroute = await call('POST', `${base}/retry`, {
+    token,
+    body: { reason: '原卡已注销，退至医院账户', to: 'MERCHANT_BANK_CARD' },
+  });
+  assert.equal(reroute.status, 200, JSON.stringify(reroute.body));
+  await pay.settled();
+  const rec = await call('POST', `${base}/payout`, { token, body: { method: 'bank_transfer', reference } });
+  assert.equal(rec.status, 201, JSON.stringify(rec.body));
+  return { no, base, token };
 }
 
 /** 订单管理's search by order number, until that order's row is shown. */
@@ -319,24 +342,9 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
   });
 
   it('corrects a recorded payout with a reason and a confirmation, shows its history; someone else’s correction first is a 409', async () => {
-    const { pay } = ch.stack;
     const d = await newDoctor('心血管内科');
     const s = await newSchedule(d.id, { feeFen: 2500, slotCount: 10, date: tomorrow() });
-    const no = await failedRefund(s.id, 'ABNORMAL');
-    const o = (await PayOrder.findOne({ where: { outTradeNo: no } }))!;
-    const token = await admin();
-    const base = `/api/admin/payment/orders/${o.id}/refunds/${no}R1`;
-    const reroute = await call('POST', `${base}/retry`, {
-      token,
-      body: { reason: '原卡已注销，退至医院账户', to: 'MERCHANT_BANK_CARD' },
-    });
-    assert.equal(reroute.status, 200, JSON.stringify(reroute.body));
-    await pay.settled();
-    const rec = await call('POST', `${base}/payout`, {
-      token,
-      body: { method: 'bank_transfer', reference: 'TRF202601150001' },
-    });
-    assert.equal(rec.status, 201, JSON.stringify(rec.body));
+    const { no, base, token } = await recordedPayout(s.id, 'TRF202601150001');
 
     const session = await ch.loginAs('admin', '/finance/order');
     const { page } = session;
@@ -403,8 +411,84 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
       seen.some((t) => /已被他人更正/.test(t)),
       seen.join('\n'),
     );
+    // the dialog stays, with their values; closed, the list shows them too
+    await page.waitForSelector('[data-test=payout-correct-changed]');
+    assert.equal(await page.inputValue(field('payout-correct-reference')), 'WX20260115001');
+    await page.click('[data-test=payout-correct-dialog] .el-dialog__footer button:has-text("取消")');
     await page.waitForSelector('[data-test=payout-correct-dialog]', { state: 'hidden' });
     await payoutShows('微信转账 · 凭证 WX20260115001');
+    assert.match(await page.locator(`[data-test="refund-payout-corrected-${no}R1"]`).innerText(), /已更正 2 次/);
+  });
+
+  it('two staff correct the same payout at once: the slower is told in Chinese and shown the current values, then corrects those', async () => {
+    const d = await newDoctor('心血管内科');
+    const s = await newSchedule(d.id, { feeFen: 2500, slotCount: 10, date: tomorrow() });
+    const { no } = await recordedPayout(s.id, 'TRF202601160001');
+    const cashier = await staffAccountWithPerms(['payment:order:list', 'payment:refund:payout'], {
+      dataScope: 'all',
+      dept: '心血管内科',
+      roleName: '收费员',
+      withDirectories: true,
+    });
+
+    // both open 更正 on the record as it is (version 1)
+    const first = await ch.loginAs('admin', '/finance/order');
+    const second = await ch.loginAs({ username: cashier.username, password: cashier.password }, '/finance/order');
+    for (const { page } of [first, second]) {
+      await searchOrder(page, no);
+      await page.click(`[data-test="refund-payout-correct-${no}R1"]`);
+      await page.waitForSelector('[data-test=payout-correct-dialog] [data-test=payout-correct-info]');
+    }
+    await second.page.click('[data-test=payout-correct-method]');
+    await second.page.click('.el-select-dropdown__item:visible:has-text("现金")');
+    await second.page.fill(field('payout-correct-reference'), '');
+    await second.page.fill(field('payout-correct-reason'), '实际为现金退还');
+
+    // the first saves
+    await first.page.fill(field('payout-correct-reference'), 'TRF202601160002');
+    await first.page.fill(field('payout-correct-reason'), '流水号录入有误');
+    await first.page.click('[data-test=payout-correct-submit]');
+    await confirmBox(first.page, { waitHidden: true });
+    await first.page.waitForSelector('[data-test=payout-correct-dialog]', { state: 'hidden' });
+
+    // the second, slower, is refused: told why in Chinese, and the dialog now shows the record as it is
+    const seen = await second.expectProblems(/\/payout → 409/, async () => {
+      await second.page.click('[data-test=payout-correct-submit]');
+      await confirmBox(second.page, { waitHidden: true });
+    });
+    assert.ok(
+      seen.some((t) => /该登记已被他人更正，请查看最新内容后再更正/.test(t)),
+      seen.join('\n'),
+    );
+    const { page } = second;
+    assert.match(
+      await page.locator('[data-test=payout-correct-changed]').innerText(),
+      /该登记已被他人更正（系统管理员 于 .+）.*下方已显示最新内容/s,
+    );
+    assert.match(
+      await page.locator('[data-test=payout-correct-info]').innerText(),
+      /当前登记：银行转账 · 凭证 TRF202601160002/,
+    );
+    assert.equal(await page.inputValue(field('payout-correct-reference')), 'TRF202601160002');
+    assert.match(await page.locator('[data-test=payout-correct-method]').innerText(), /银行转账/);
+    assert.equal(await page.inputValue(field('payout-correct-reason')), '实际为现金退还', 'the reason typed stays');
+    assert.match(
+      await page.locator('[data-test=payout-correct-history]').innerText(),
+      /系统管理员 · 原因：流水号录入有误\s*原：银行转账 · 凭证 TRF202601160001 → 新：银行转账 · 凭证 TRF202601160002/,
+    );
+    await second.shot('payout-correct-changed');
+
+    // they correct the current record (version 2): the confirmation names the first's values as the old ones
+    await page.click('[data-test=payout-correct-method]');
+    await page.click('.el-select-dropdown__item:visible:has-text("现金")');
+    await page.fill(field('payout-correct-reference'), '');
+    await page.click('[data-test=payout-correct-submit]');
+    assert.match(await confirmBox(page, { waitHidden: true }), /由「银行转账 · 凭证 TRF202601160002」更正为「现金」/);
+    await page.waitForSelector('[data-test=payout-correct-dialog]', { state: 'hidden' });
+    await page.waitForFunction(([sel, want]) => !!document.querySelector(sel)?.textContent?.includes(want), [
+      `[data-test="refund-payout-${no}R1"]`,
+      '现金 · 系统管理员 于',
+    ] as const);
     assert.match(await page.locator(`[data-test="refund-payout-corrected-${no}R1"]`).innerText(), /已更正 2 次/);
   });
 });
