@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { buildH5BeforeAnySuite, mpHarness, pageShown } from '../support/mp-harness';
 import { call, loginAs, unique } from '../support/api';
 import { deptId } from '../support/booking';
+import { becomePhysician } from '../support/staff';
 import { makeWebm } from '../support/video';
 import { wcagViolations, describeViolations } from './axe';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
@@ -259,33 +260,7 @@ describe('miniprogram h5 by keyboard only: 人员申请 pickers, the 科普 and 
 
   it('学习 video (an approved physician): the same, and playing by keyboard reports the position to the server', async () => {
     // this WeChat user becomes a physician of 心血管内科, as 人员申请 and its approval make one
-    const posts = (await call('GET', '/api/mp/positions', { token })).body;
-    const username = unique('kbstaff');
-    const applied = await call('POST', '/api/mp/staff-applications', {
-      token,
-      body: {
-        name: '键盘医生',
-        deptId: await deptId('心血管内科'),
-        postId: posts[0].id,
-        username,
-        password: 'Quiet-Meadow-73',
-      },
-    });
-    assert.equal(applied.status, 201, JSON.stringify(applied.body));
-    const deptadmin = await loginAs('deptadmin');
-    const roles = (await call('GET', '/api/admin/system/roles/grantable', { token: deptadmin })).body;
-    const pending = (
-      await call('GET', '/api/admin/system/staff-applications?status=pending&pageSize=100', { token: deptadmin })
-    ).body.items;
-    const mine = pending.find((a: { username: string }) => a.username === username);
-    const approved = await call('POST', `/api/admin/system/staff-applications/${mine.id}/approve`, {
-      token: deptadmin,
-      body: {
-        deptId: await deptId('心血管内科'),
-        roleIds: [roles.find((r: { key: string }) => r.key === 'physician').id],
-      },
-    });
-    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    await becomePhysician(token, { name: '键盘医生', dept: '心血管内科', usernamePrefix: 'kbstaff' });
 
     const reported = mp.page.waitForResponse(
       (r) =>
