@@ -1,4 +1,4 @@
-import { notify } from '../../kernel/notifications';
+import { notify, templateId } from '../../kernel/notifications';
 import { Dept, User } from '../system/models';
 import { Patient } from '../patient/models';
 import type { PayOrder, PayRefund } from '../payment/models';
@@ -8,8 +8,9 @@ import { Consultation } from './models';
 /**
  * payment's onOrderRefunded for consultation orders: the money is back with the payer. Said as booking says it for an
  * appointment — the family member and the doctor named, how the money came back and why — and linked to the
- * conversation, so 我的消息 opens the chat (查看问诊). In the app only: the consultation flow asks for no subscribe
- * template of its own (CONSULT_REPLY's wording is a reply's), so there is no WeChat message to spend on it.
+ * conversation, so 我的消息 opens the chat (查看问诊). Also a WeChat subscribe message (template CONSULT_REFUND) when
+ * the patient accepted one — the app asks when a paid consultation is started —, as booking does for its refunds: a
+ * refund is what the patient does not see coming (the doctor did not answer in time, a second payment returned).
  */
 export async function notifyConsultRefunded(order: PayOrder, refund: PayRefund) {
   const c = await Consultation.findByPk(order.subjectId);
@@ -24,5 +25,16 @@ export async function notifyConsultRefunded(order: PayOrder, refund: PayRefund) 
     title: '问诊退款成功',
     content: `${names}图文问诊（${c.no}）的 ${(refund.amountFen / 100).toFixed(2)} 元${refundRoute(refund)}${refund.reason ? `（${refund.reason}）` : ''}。`,
     link: { type: 'consultation', id: c.id },
+    template: {
+      id: templateId('CONSULT_REFUND'),
+      // 问诊单号, 退款金额, 问诊医生, 退款原因
+      data: {
+        character_string1: c.no,
+        amount2: `${(refund.amountFen / 100).toFixed(2)}元`,
+        thing3: `${dept?.name ?? ''} ${doctor?.name ?? ''}`.trim() || '图文问诊',
+        thing4: refund.reason || '问诊费用退回',
+      },
+      page: `packages/consult/pages/chat/index?id=${c.id}`,
+    },
   });
 }
