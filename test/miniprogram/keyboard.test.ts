@@ -4,7 +4,8 @@
  * it while open and gives it back to the field), and Taro's video player — a 科普 video and a staff 学习 video — is
  * played, paused and moved along from its own controls, named and announced, its bar shown while focus is in it.
  * And two whole walks a patient or a new doctor makes, with keys only: booking a doctor from 首页 to the paid
- * appointment (科室, 医生, 日期, 预约, 就诊人, 确认并支付, the pay sheet), and filling in and sending 人员申请.
+ * appointment (科室, 医生 — and 返回 in the title bar —, 日期, 预约, 就诊人, 确认并支付, the pay sheet), and filling in and
+ * sending 人员申请.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -334,6 +335,15 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     await page.keyboard.press('Enter');
     await on('.bk-top-on', /^\s*内科\s*$/).waitFor();
     await pressUntil(page, link('心血管内科'), '心血管内科');
+    await page.keyboard.press('Enter');
+    await on('.bk-doctor', doctorName).waitFor();
+    await pageShown(page);
+    // the title bar's 返回 is a button too: back to 预约, and into 心血管内科 again
+    await pressUntil(page, (f) => f.role === 'button' && f.label === '返回', '返回');
+    await page.keyboard.press('Enter');
+    await pageShown(page);
+    await on('.bk-top-on', /^\s*内科\s*$/).waitFor();
+    await pressUntil(page, link('心血管内科'), '心血管内科, again');
     await page.keyboard.press('Enter');
     await on('.bk-doctor', doctorName).waitFor();
     await pageShown(page);

@@ -10,6 +10,7 @@ const activates = (e: KeyboardEvent) => e.key === 'Enter' || e.key === ' '
 // What the keyboard must reach in h5, marked as Taro creates it:
 // - every page element: the preview scrolls each page inside it (.taro_page, overflow-y: scroll), and a scrolling
 //   region must be reachable from the keyboard;
+// - the title bar's 返回 and 首页 (Taro's router draws them as unnamed divs);
 // - every Taro <button> (taro-button-core: a custom element, no browser makes it focusable, and it has no role) and
 //   every view a template declares something to press (role button, link, tab, radio, checkbox or switch): a stop in
 //   the tab order, and Enter or Space taps it (a tap is a click in h5). A disabled Taro button stays reachable, says so
@@ -17,10 +18,21 @@ const activates = (e: KeyboardEvent) => e.key === 'Enter' || e.key === ' '
 // So a template only says what a view is (role, name) — the same words WeChat's screen reader uses — and the keyboard
 // follows from that here, in one place.
 const PAGE = '.taro_page:not([tabindex])'
+// Taro's h5 title bar draws 返回 and 首页 as bare divs with a click listener and an icon: named buttons here
+const TITLE_BAR_BUTTONS: [string, string][] = [
+  ['.taro-navigation-bar-back:not([role])', '返回'],
+  ['.taro-navigation-bar-home:not([role])', '首页'],
+]
 const ACTIONS = 'taro-button-core, [role=button], [role=link], [role=tab], [role=radio], [role=checkbox], [role=switch]'
 
 function markReachable() {
   document.querySelectorAll(PAGE).forEach((el) => el.setAttribute('tabindex', '0'))
+  for (const [selector, name] of TITLE_BAR_BUTTONS)
+    document.querySelectorAll(selector).forEach((el) => {
+      el.setAttribute('role', 'button')
+      el.setAttribute('aria-label', name)
+      el.querySelector('svg')?.setAttribute('aria-hidden', 'true')
+    })
   document.querySelectorAll<HTMLElement>(ACTIONS).forEach((el) => {
     if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0')
     if (el.localName !== 'taro-button-core') return
