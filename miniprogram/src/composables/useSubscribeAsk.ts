@@ -7,6 +7,8 @@ import { requestSubscribe } from '@/platform'
 export function useSubscribeAsk(names: string[]) {
   let ids: Record<string, string> = {}
   let quota: Record<string, number> = {}
+  // asked on this page already: a patient who said 取消 is not asked again at every 发送
+  const asked = new Set<string>()
   void subscribeTemplates(names).then(
     (r) => (ids = r.templates),
     () => undefined,
@@ -18,14 +20,16 @@ export function useSubscribeAsk(names: string[]) {
 
   /**
    * Asks WeChat for the templates named in `which` (configured ones only); `whenSpent`: only for those the patient
-   * has no send left of, so a tap repeated all day does not bring the dialog up each time. Resolves with WeChat's
-   * answer once reported, or null when nothing was asked or it failed — the notices are in 我的消息 either way.
+   * has no send left of and was not asked for on this page yet, so a tap repeated all day (发送) does not bring the
+   * dialog up each time. Resolves with WeChat's answer once reported, or null when nothing was asked or it failed —
+   * the notices are in 我的消息 either way.
    */
   function ask(which: string[] = names, opts: { whenSpent?: boolean } = {}) {
     const tmplIds = which
       .map((n) => ids[n])
-      .filter((id): id is string => !!id && !(opts.whenSpent && (quota[id] ?? 0) > 0))
+      .filter((id): id is string => !!id && !(opts.whenSpent && ((quota[id] ?? 0) > 0 || asked.has(id))))
     if (!tmplIds.length) return Promise.resolve(null)
+    tmplIds.forEach((id) => asked.add(id))
     return requestSubscribe(tmplIds)
       .then(async (answer) => {
         quota = (await reportSubscriptions(answer)).quota
