@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import { buildH5BeforeAnySuite, coveredBy, mpHarness, pageShown } from '../support/mp-harness';
 import { call, loginAs, unique } from '../support/api';
 import { deptId } from '../support/booking';
+import { applyForStaff, approveAsDeptAdmin } from '../support/staff';
 import { makeIdCard } from '../support/idcard';
 import { makeWebm } from '../support/video';
 import { User } from '../../bff/src/modules/system/models';
@@ -191,14 +192,7 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
 
   it('staff: 申请状态 (审核中), then 学习任务 and 学习 (article, video) once approved — both looks, 0 violations', async () => {
     const found: string[] = [];
-    const cardio = await deptId('心血管内科');
-    const posts = (await call('GET', '/api/mp/positions', { token })).body;
-    const username = unique('a11ystaff');
-    const applied = await call('POST', '/api/mp/staff-applications', {
-      token,
-      body: { name: '适老医生', deptId: cardio, postId: posts[0].id, username, password: 'Quiet-Meadow-73' },
-    });
-    assert.equal(applied.status, 201, JSON.stringify(applied.body));
+    const username = await applyForStaff(token, { name: '适老医生', dept: '心血管内科', usernamePrefix: 'a11ystaff' });
     for (const l of ['standard', 'care'] as const) {
       await look(l);
       await mp.open('/packages/staff/pages/status/index');
@@ -206,17 +200,7 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
       await checker(l, found)('申请状态', '.staff-status', 'staff-status');
     }
 
-    const deptadmin = await loginAs('deptadmin');
-    const roles = (await call('GET', '/api/admin/system/roles/grantable', { token: deptadmin })).body;
-    const pending = (
-      await call('GET', '/api/admin/system/staff-applications?status=pending&pageSize=100', { token: deptadmin })
-    ).body.items;
-    const mine = pending.find((a: { username: string }) => a.username === username);
-    const approved = await call('POST', `/api/admin/system/staff-applications/${mine.id}/approve`, {
-      token: deptadmin,
-      body: { deptId: cardio, roleIds: [roles.find((r: { key: string }) => r.key === 'physician').id] },
-    });
-    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    await approveAsDeptAdmin(username, '心血管内科');
 
     for (const l of ['standard', 'care'] as const) {
       const check = checker(l, found);

@@ -3,12 +3,17 @@
  * 人员申请's 所在科室 and 岗位 are buttons that open their sheet (a dialog that takes focus to the chosen option, keeps
  * it while open and gives it back to the field), and Taro's video player — a 科普 video and a staff 学习 video — is
  * played, paused and moved along from its own controls, named and announced, its bar shown while focus is in it.
+ * And two whole walks a patient or a new doctor makes, with keys only: booking a doctor from 首页 to the paid
+ * appointment (科室, 医生 — and 返回 in the title bar —, 日期, 预约, 就诊人, 确认并支付, the pay sheet), and filling in and
+ * sending 人员申请.
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { buildH5BeforeAnySuite, mpHarness, pageShown } from '../support/mp-harness';
 import { call, loginAs, unique } from '../support/api';
-import { deptId } from '../support/booking';
+import { deptId, newDoctor, newSchedule, tomorrow } from '../support/booking';
+import { makeIdCard } from '../support/idcard';
+import { becomePhysician } from '../support/staff';
 import { makeWebm } from '../support/video';
 import { wcagViolations, describeViolations } from './axe';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
@@ -22,6 +27,11 @@ interface Focused {
   text: string;
   /** In the open sheet (role=dialog). */
   inDialog: boolean;
+  tag: string;
+  placeholder: string | null;
+  checked: string | null;
+  /** data-* attributes (a day's date on the doctor's page). */
+  data: Record<string, string | undefined>;
 }
 
 const focused = (page: Page) =>
@@ -33,6 +43,10 @@ const focused = (page: Page) =>
       cls: typeof a?.className === 'string' ? a.className : '',
       text: a?.textContent?.trim() ?? '',
       inDialog: !!a?.closest('[role=dialog]'),
+      tag: a?.localName ?? '',
+      placeholder: a?.getAttribute('placeholder') ?? null,
+      checked: a?.getAttribute('aria-checked') ?? null,
+      data: { ...a?.dataset },
     };
   });
 
@@ -259,33 +273,7 @@ describe('miniprogram h5 by keyboard only: 人员申请 pickers, the 科普 and 
 
   it('学习 video (an approved physician): the same, and playing by keyboard reports the position to the server', async () => {
     // this WeChat user becomes a physician of 心血管内科, as 人员申请 and its approval make one
-    const posts = (await call('GET', '/api/mp/positions', { token })).body;
-    const username = unique('kbstaff');
-    const applied = await call('POST', '/api/mp/staff-applications', {
-      token,
-      body: {
-        name: '键盘医生',
-        deptId: await deptId('心血管内科'),
-        postId: posts[0].id,
-        username,
-        password: 'Quiet-Meadow-73',
-      },
-    });
-    assert.equal(applied.status, 201, JSON.stringify(applied.body));
-    const deptadmin = await loginAs('deptadmin');
-    const roles = (await call('GET', '/api/admin/system/roles/grantable', { token: deptadmin })).body;
-    const pending = (
-      await call('GET', '/api/admin/system/staff-applications?status=pending&pageSize=100', { token: deptadmin })
-    ).body.items;
-    const mine = pending.find((a: { username: string }) => a.username === username);
-    const approved = await call('POST', `/api/admin/system/staff-applications/${mine.id}/approve`, {
-      token: deptadmin,
-      body: {
-        deptId: await deptId('心血管内科'),
-        roleIds: [roles.find((r: { key: string }) => r.key === 'physician').id],
-      },
-    });
-    assert.equal(approved.status, 200, JSON.stringify(approved.body));
+    await becomePhysician(token, { name: '键盘医生', dept: '心血管内科', usernamePrefix: 'kbstaff' });
 
     const reported = mp.page.waitForResponse(
       (r) =>
@@ -295,5 +283,147 @@ describe('miniprogram h5 by keyboard only: 人员申请 pickers, the 科普 and 
     );
     await playerByKeyboard('learn-video', `/packages/staff/pages/learn/index?id=${learnVideoId}`);
     await reported; // the page's @play handler ran: Taro's own events, from a key press
+  });
+});
+
+describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申请', function () {
+  this.timeout(300_000);
+  const mp = mpHarness({ shots: 'mp-keyboard-walk', timeout: 15_000, failingStatus: 500 });
+  const doctorName = `键盘医${Math.floor(Math.random() * 900 + 100)}`;
+  const later = addDays(tomorrow(), 1);
+  let token: string;
+  let childId: number;
+  let scheduleId: number;
+
+  before(async function () {
+    this.timeout(180_000);
+    ({ accessToken: token } = await mp.login());
+    await mp.consent();
+    for (const [name, born, relation] of [
+      ['钱键盘', '1975-04-12', 'self'],
+      ['钱小键', '2015-06-01', 'child'],
+    ] as const) {
+      const p = await call('POST', '/api/mp/patients', {
+        token,
+        body: { name, idCard: makeIdCard(born, 321), phone: '13600004444', relation },
+      });
+      assert.equal(p.status, 201, JSON.stringify(p.body));
+      if (relation === 'child') childId = p.body.id;
+    }
+    // two days with numbers: the page opens on the first (tomorrow), the walk books the second
+    const d = await newDoctor('心血管内科', doctorName);
+    await newSchedule(d.id, { date: tomorrow(), slotCount: 5 });
+    scheduleId = (await newSchedule(d.id, { date: later, slotCount: 5, feeFen: 1500 })).id;
+  });
+
+  after(() => {
+    assert.deepEqual(mp.errors, [], 'no page errors, no 5xx');
+  });
+
+  it('books a doctor from 首页 to the paid appointment with Tab, Enter and Space alone', async () => {
+    const { page, on } = mp;
+    await mp.open('/');
+    await on('.home-entry').first().waitFor();
+    await pageShown(page);
+
+    const link = (text: string) => (f: Focused) => f.role === 'link' && f.text.includes(text);
+    await pressUntil(page, link('预约挂号'), '首页 › 预约挂号');
+    await page.keyboard.press('Enter');
+    await on('.bk-top').first().waitFor();
+    await pageShown(page);
+    await pressUntil(page, (f) => f.role === 'tab' && f.text === '内科', '科室分类 内科');
+    await page.keyboard.press('Enter');
+    await on('.bk-top-on', /^\s*内科\s*$/).waitFor();
+    await pressUntil(page, link('心血管内科'), '心血管内科');
+    await page.keyboard.press('Enter');
+    await on('.bk-doctor', doctorName).waitFor();
+    await pageShown(page);
+    // the title bar's 返回 is a button too: back to 预约, and into 心血管内科 again
+    await pressUntil(page, (f) => f.role === 'button' && f.label === '返回', '返回');
+    await page.keyboard.press('Enter');
+    await pageShown(page);
+    await on('.bk-top-on', /^\s*内科\s*$/).waitFor();
+    await pressUntil(page, link('心血管内科'), '心血管内科, again');
+    await page.keyboard.press('Enter');
+    await on('.bk-doctor', doctorName).waitFor();
+    await pageShown(page);
+    await pressUntil(page, link(doctorName), doctorName);
+    await page.keyboard.press('Enter');
+    await on('.bk-session').first().waitFor();
+    await pageShown(page);
+
+    // the day after tomorrow, by its tab; then that day's 预约
+    const day = await pressUntil(page, (f) => f.role === 'tab' && f.data.date === later, `the tab of ${later}`);
+    assert.ok(!day.cls.includes('bk-day-on'), 'the page opened on the first day with numbers');
+    await page.keyboard.press('Enter');
+    await on(`.bk-day-on[data-date="${later}"]`).waitFor();
+    await pressUntil(page, (f) => f.role === 'button' && f.text === '预约', '预约');
+    await mp.shot('doctor-focused-book');
+    await page.keyboard.press('Enter');
+    await on('.bk-summary').waitFor();
+    await pageShown(page);
+
+    // 就诊人: the child, chosen with Space (the default, 本人, was chosen first)
+    const child = await pressUntil(page, (f) => f.role === 'radio' && f.text.includes('钱小键'), '就诊人 钱小键');
+    assert.equal(child.checked, 'false');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-checked') === 'true');
+    await pressUntil(page, (f) => f.role === 'button' && f.text === '确认并支付', '确认并支付');
+    await mp.shot('confirm-focused-submit');
+    await page.keyboard.press('Enter');
+
+    // the simulated pay sheet takes focus on 确认支付; Enter pays, and the paid appointment is shown
+    const sheet = page.getByRole('dialog', { name: '模拟微信支付' });
+    await sheet.waitFor();
+    await page.waitForFunction(() => document.activeElement?.textContent === '确认支付');
+    await page.keyboard.press('Enter');
+    await on('.bk-detail').waitFor();
+    const mine = (await call('GET', '/api/mp/appointments?pageSize=50', { token })).body.items as {
+      scheduleId: number;
+      patientId: number;
+      status: string;
+    }[];
+    const booked = mine.find((a) => a.scheduleId === scheduleId);
+    assert.ok(booked, JSON.stringify(mine));
+    assert.deepEqual([booked.patientId, booked.status], [childId, 'booked']);
+  });
+
+  it('人员申请: filled in and sent with keys alone (提交申请 is reached by Tab and pressed with Enter)', async () => {
+    const { page, on } = mp;
+    await mp.open('/packages/staff/pages/apply/index');
+    await on('.input-staff-name').waitFor();
+    await pageShown(page);
+    const input = (placeholder: RegExp) => (f: Focused) => f.tag === 'input' && placeholder.test(f.placeholder ?? '');
+
+    await pressUntil(page, input(/真实姓名/), '真实姓名');
+    await page.keyboard.type('键盘申请');
+    await pressUntil(page, (f) => f.cls.includes('picker-dept'), '所在科室');
+    await page.keyboard.press('Enter');
+    await pressUntil(page, (f) => f.role === 'option' && f.text === '心血管内科', '心血管内科', 'ArrowDown');
+    await page.keyboard.press('Enter');
+    await on('.picker-dept', '心血管内科').waitFor();
+    await pressUntil(page, (f) => f.cls.includes('picker-post'), '岗位');
+    await page.keyboard.press(' ');
+    await page.getByRole('dialog', { name: '选择岗位' }).waitFor();
+    await page.keyboard.press('Enter'); // the first 岗位
+    await page.getByRole('dialog', { name: '选择岗位' }).waitFor({ state: 'detached' });
+    const username = unique('kbapply').replace(/[^a-z0-9_]/gi, '_');
+    await pressUntil(page, input(/字母、数字/), '登录用户名');
+    await page.keyboard.type(username);
+    await pressUntil(page, input(/至少 10 位/), '登录密码');
+    await page.keyboard.type('Quiet-Meadow-73');
+    await pressUntil(page, input(/再输入一次/), '确认密码');
+    await page.keyboard.type('Quiet-Meadow-73');
+
+    const submit = await pressUntil(page, (f) => f.role === 'button' && f.text === '提交申请', '提交申请');
+    assert.ok(submit.cls.includes('staff-submit'), JSON.stringify(submit));
+    // the focused button is ringed (WCAG 2.4.7)
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    assert.equal(ring, 'solid');
+    await mp.shot('staff-apply-focused-submit');
+    await page.keyboard.press('Enter');
+    await on('.status-title', '审核中').waitFor();
+    const mine = await call('GET', '/api/mp/staff-applications/mine', { token });
+    assert.deepEqual([mine.body.username, mine.body.status], [username, 'pending']);
   });
 });

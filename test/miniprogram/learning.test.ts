@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
 import { call, loginAs, unique } from '../support/api';
 import { deptId } from '../support/booking';
+import { becomePhysician } from '../support/staff';
 import { LearningProgress } from '../../bff/src/modules/learning/models';
 import { makeWebm } from '../support/video';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
@@ -53,24 +54,12 @@ describe('miniprogram h5: 我的学习 for a linked physician (Chromium, real BF
     await mp.open('/');
     const token = await mp.token();
     assert.ok(token);
-    const cardio = { id: await deptId('心血管内科') };
-    const posts = (await call('GET', '/api/mp/positions', { token })).body;
-    const username = unique('learner');
-    const applied = await call('POST', '/api/mp/staff-applications', {
-      token,
-      body: { name: '学习医生', deptId: cardio.id, postId: posts[0].id, username, password: 'Sunlit-Harbor-42' },
+    await becomePhysician(token, {
+      name: '学习医生',
+      dept: '心血管内科',
+      usernamePrefix: 'learner',
+      password: 'Sunlit-Harbor-42',
     });
-    assert.equal(applied.status, 201, JSON.stringify(applied.body));
-    const deptadmin = await loginAs('deptadmin');
-    const roles = (await call('GET', '/api/admin/system/roles/grantable', { token: deptadmin })).body;
-    const pending = (await call('GET', '/api/admin/system/staff-applications?status=pending', { token: deptadmin }))
-      .body.items;
-    const mine = pending.find((a: { username: string }) => a.username === username);
-    const approved = await call('POST', `/api/admin/system/staff-applications/${mine.id}/approve`, {
-      token: deptadmin,
-      body: { deptId: cardio.id, roleIds: [roles.find((r: { key: string }) => r.key === 'physician').id] },
-    });
-    assert.equal(approved.status, 200, JSON.stringify(approved.body));
 
     await mp.page.locator('.weui-tabbar__item', { hasText: '我的' }).click();
     const entry = on('[data-test=me-learning]');

@@ -83,9 +83,13 @@ export async function newSchedule(
   return r.body as { id: number; slotCount: number };
 }
 
-/** A patient who logged in through the (fake) WeChat and added a family member through the API. */
+/**
+ * A patient who logged in through the (fake) WeChat and added a family member through the API; `openid` is their
+ * WeChat user's (for tests that answer the simulated WeChat's subscribe dialog for them).
+ */
 export async function patient() {
-  const login = await mpLogin();
+  const openid = `o_pt_${crypto.randomBytes(9).toString('hex')}`;
+  const login = await mpLogin(openid);
   const p = await call('POST', '/api/mp/patients', {
     token: login.accessToken,
     body: {
@@ -96,7 +100,7 @@ export async function patient() {
     },
   });
   if (p.status !== 201) throw new Error(JSON.stringify(p.body));
-  return { token: login.accessToken, userId: login.user.id, patientId: p.body.id as number };
+  return { token: login.accessToken, userId: login.user.id, patientId: p.body.id as number, openid };
 }
 
 /** Many patients at once for the rush tests: created directly (setup only), tokens signed by the BFF's own code. */

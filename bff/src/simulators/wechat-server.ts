@@ -38,6 +38,20 @@ export interface SentSubscribeMessage {
 }
 const SUBSCRIBE_STATUSES = new Set(['accept', 'reject', 'ban', 'filter']);
 
+/**
+ * A template keyword's value as WeChat checks it by the keyword's type (the name before its number): thing ≤ 20
+ * characters; character_string ≤ 32 digits, letters or symbols; amount one optional currency sign, up to 10 digits
+ * with decimals, optionally 元; phrase ≤ 5 Chinese characters. Other types are taken as they come.
+ */
+function keywordValueOk(key: string, value: string): boolean {
+  const type = key.replace(/\d+$/, '');
+  if (type === 'thing') return [...value].length <= 20;
+  if (type === 'character_string') return /^[\x21-\x7e]{1,32}$/.test(value);
+  if (type === 'amount') return /^[¥￥$€£]?\d{1,10}(\.\d+)?元?$/.test(value);
+  if (type === 'phrase') return /^\p{Script=Han}{1,5}$/u.test(value);
+  return true;
+}
+
 export interface FakeWechatOptions {
   apps?: Record<string, string>; // appid -> secret
   /** code2session calls a minute before 45011 (WeChat's own: 100); a test process shared by every suite raises it. */
@@ -194,10 +208,7 @@ export class FakeWechat {
       const bad =
         !data || typeof data !== 'object'
           ? 'data'
-          : Object.entries(data).find(
-              ([k, v]) =>
-                typeof v?.value !== 'string' || (k.startsWith('thing') && [...(v.value as string)].length > 20),
-            )?.[0];
+          : Object.entries(data).find(([k, v]) => typeof v?.value !== 'string' || !keywordValueOk(k, v.value))?.[0];
       if (bad) return void (ctx.body = { errcode: 47003, errmsg: `argument invalid! data.${bad}.value invalid` });
       if (b.page !== undefined && (typeof b.page !== 'string' || b.page.startsWith('/')))
         return void (ctx.body = { errcode: 41030, errmsg: 'invalid page' });

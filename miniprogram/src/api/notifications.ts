@@ -7,3 +7,6 @@ export const subscribeTemplates = (names: string[]) =>
   })
 export const reportSubscriptions = (result: Record<string, string>) =>
   http.post<{ quota: Record<string, number> }>('/api/mp/notifications/subscriptions', result, { toast: false })
+/** Sends left per template id: one per acceptance, spent by each WeChat message. */
+export const subscriptionQuota = () =>
+  http.get<{ quota: Record<string, number> }>('/api/mp/notifications/subscriptions', { toast: false })

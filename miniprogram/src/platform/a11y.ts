@@ -5,17 +5,60 @@ import type { Directive } from 'vue'
 // constant, so the weapp build drops the DOM code).
 const h5 = () => process.env.TARO_ENV === 'h5' && typeof document !== 'undefined'
 
-// The h5 preview scrolls each page inside Taro's page element (.taro_page, overflow-y: scroll). A scrolling region
-// must be reachable from the keyboard, so every page element gets tabindex="0" as Taro creates it.
-export function makePagesKeyboardScrollable(): void {
-  if (!h5()) return
-  const mark = () =>
-    document.querySelectorAll('.taro_page:not([tabindex])').forEach((el) => el.setAttribute('tabindex', '0'))
-  new MutationObserver(mark).observe(document.body, { childList: true, subtree: true })
-  mark()
+const activates = (e: KeyboardEvent) => e.key === 'Enter' || e.key === ' '
+
+// What the keyboard must reach in h5, marked as Taro creates it:
+// - every page element: the preview scrolls each page inside it (.taro_page, overflow-y: scroll), and a scrolling
+//   region must be reachable from the keyboard;
+// - the title bar's 返回 and 首页 (Taro's router draws them as unnamed divs);
+// - every Taro <button> (taro-button-core: a custom element, no browser makes it focusable, and it has no role) and
+//   every view a template declares something to press (role button, link, tab, radio, checkbox or switch): a stop in
+//   the tab order, and Enter or Space taps it (a tap is a click in h5). A disabled Taro button stays reachable, says so
+//   (aria-disabled) and does nothing when pressed, as Taro itself ignores its clicks.
+// So a template only says what a view is (role, name) — the same words WeChat's screen reader uses — and the keyboard
+// follows from that here, in one place.
+const PAGE = '.taro_page:not([tabindex])'
+// Taro's h5 title bar draws 返回 and 首页 as bare divs with a click listener and an icon: named buttons here
+const TITLE_BAR_BUTTONS: [string, string][] = [
+  ['.taro-navigation-bar-back:not([role])', '返回'],
+  ['.taro-navigation-bar-home:not([role])', '首页'],
+]
+const ACTIONS = 'taro-button-core, [role=button], [role=link], [role=tab], [role=radio], [role=checkbox], [role=switch]'
+
+function markReachable() {
+  document.querySelectorAll(PAGE).forEach((el) => el.setAttribute('tabindex', '0'))
+  for (const [selector, name] of TITLE_BAR_BUTTONS)
+    document.querySelectorAll(selector).forEach((el) => {
+      el.setAttribute('role', 'button')
+      el.setAttribute('aria-label', name)
+      el.querySelector('svg')?.setAttribute('aria-hidden', 'true')
+    })
+  document.querySelectorAll<HTMLElement>(ACTIONS).forEach((el) => {
+    if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '0')
+    if (el.localName !== 'taro-button-core') return
+    if (!el.hasAttribute('role')) el.setAttribute('role', 'button')
+    const disabled = el.hasAttribute('disabled') && el.getAttribute('disabled') !== 'false'
+    if (disabled !== (el.getAttribute('aria-disabled') === 'true')) el.setAttribute('aria-disabled', String(disabled))
+  })
 }
 
-const activates = (e: KeyboardEvent) => e.key === 'Enter' || e.key === ' '
+export function makeKeyboardReachable(): void {
+  if (!h5()) return
+  new MutationObserver(markReachable).observe(document.body, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ['role', 'disabled'],
+  })
+  markReachable()
+  document.addEventListener('keydown', (e) => {
+    const el = e.target as HTMLElement | null
+    // v-key-tap (and the video player's own keys) already answered this key
+    if (e.defaultPrevented || !activates(e) || !el?.matches?.(ACTIONS)) return
+    e.preventDefault() // Space would scroll the page
+    if (el.getAttribute('aria-disabled') !== 'true') el.click()
+  })
+}
 
 /**
  * `v-key-tap`: a tappable view (a picker field, a sheet's option, a 关闭 text) is a stop in the tab order and Enter or

@@ -35,4 +35,4 @@ export {
   mapLink,
   callPhone,
 } from './privacy'
-export { makePagesKeyboardScrollable, makeVideoPlayersKeyboardOperable, vKeyTap, vModalFocus } from './a11y'
+export { makeKeyboardReachable, makeVideoPlayersKeyboardOperable, vKeyTap, vModalFocus } from './a11y'

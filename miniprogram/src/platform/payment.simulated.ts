@@ -111,7 +111,12 @@ function domSheet(o: SimOrder): Promise<boolean> {
     mask.addEventListener('click', (e) => {
       if (e.target === mask) done(false)
     })
+    // a dialog from the keyboard too: focus goes to 确认支付 (it came from the page's pay button), Escape is 取消
+    mask.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') done(false)
+    })
     document.body.append(mask)
+    confirm.focus()
   })
 }
 

@@ -7,8 +7,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { startStack, type Stack } from '../../support/stack';
-import { adminLogin, call, loginAs, mpLogin, replaceInitialPassword, unique } from '../../support/api';
-import { makeIdCard } from '../../support/idcard';
+import { adminLogin, call, loginAs, replaceInitialPassword } from '../../support/api';
 import { newDoctor, newSchedule, patient } from '../../support/booking';
 import { ChatClient, Socket } from '../../support/chat';
 import { User } from '../../../bff/src/modules/system/models';
@@ -36,6 +35,27 @@ async function upload(base: string, path: string, token: string, body: Buffer, t
     body: new Uint8Array(body),
   });
   return { status: res.status, body: await res.json() };
+}
+
+/**
+ * A patient (王患者) whose WeChat user answered wx.requestSubscribeMessage with 允许 for the named templates, `times`
+ * times each — in the simulated WeChat, which then allows that many sends, and reported to the BFF as the app does.
+ */
+async function subscribedPatient(stack: Stack, names: string[], times = 1) {
+  const { token, patientId, openid } = await patient();
+  const templates = (await call('GET', `/api/mp/notifications/templates?names=${names.join(',')}`, { token })).body
+    .templates as Record<string, string>;
+  assert.deepEqual(Object.keys(templates).sort(), [...names].sort(), 'every template is configured');
+  const answer = Object.fromEntries(Object.values(templates).map((id) => [id, 'accept']));
+  for (let i = 0; i < times; i++) {
+    stack.fake.answerSubscribeRequest(openid, answer);
+    const reported = await call('POST', '/api/mp/notifications/subscriptions', {
+      token,
+      body: { errMsg: 'requestSubscribeMessage:ok', ...answer },
+    });
+    assert.equal(reported.status, 200, JSON.stringify(reported.body));
+  }
+  return { token, patientId, openid, templates };
 }
 
 /** A physician of their own (initial password replaced), for tests that change a doctor's settings. */
@@ -258,26 +278,8 @@ describe('consult: receipts, images, console, notices, fees', function () {
   });
 
   it('tells a patient whose app did not receive a reply through a notice and a WeChat subscribe message, once', async () => {
-    const openid = unique('o_consult_');
-    const login = await mpLogin(openid);
-    const made = await call('POST', '/api/mp/patients', {
-      token: login.accessToken,
-      body: {
-        name: '钱患者',
-        idCard: makeIdCard('1982-04-0' + (1 + crypto.randomInt(8)), crypto.randomInt(999)),
-        phone: '13700003333',
-        relation: 'self',
-      },
-    });
-    assert.equal(made.status, 201, JSON.stringify(made.body));
-    const p = { token: login.accessToken, patientId: made.body.id as number };
-    const tmpl = (await call('GET', '/api/mp/notifications/templates?names=CONSULT_REPLY', { token: p.token })).body
-      .templates.CONSULT_REPLY as string;
-    stack.fake.answerSubscribeRequest(openid, { [tmpl]: 'accept' });
-    await call('POST', '/api/mp/notifications/subscriptions', {
-      token: p.token,
-      body: { errMsg: 'requestSubscribeMessage:ok', [tmpl]: 'accept' },
-    });
+    const p = await subscribedPatient(stack, ['CONSULT_REPLY']);
+    const openid = p.openid;
     const { consultation: c } = await open(p, { doctorId, patientId: p.patientId });
     for (const text of ['请按时服药', '一周后复查'])
       await call('POST', `/api/admin/consult/workbench/${c.id}/messages`, {
@@ -307,6 +309,63 @@ describe('consult: receipts, images, console, notices, fees', function () {
     assert.equal(stack.fake.sentMessages.filter((m) => m.touser === openid).length, 1);
   });
 
+  it('sends 医生已回复 (template CONSULT_REPLY) at most once per consultation until the patient has read it', async () => {
+    const p = await subscribedPatient(stack, ['CONSULT_REPLY'], 3);
+    const doctorName = (await User.findByPk(doctorId))!.name;
+    const { consultation: c } = await open(p, { doctorId, patientId: p.patientId });
+    const reply = async (text: string) => {
+      const r = await call('POST', `/api/admin/consult/workbench/${c.id}/messages`, {
+        token: doctorToken,
+        body: { clientMsgId: crypto.randomUUID(), text },
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      return r.body.message.seq as number;
+    };
+    const sentToPatient = () => stack.fake.sentMessages.filter((m) => m.touser === p.openid);
+    const replyNotices = async () =>
+      ((await call('GET', '/api/mp/notices', { token: p.token })).body.items as { title: string }[]).filter(
+        (n) => n.title === '医生回复了您的问诊',
+      ).length;
+    const later = () => new Date(Date.now() + 3600_000);
+
+    // the patient's app is closed: two replies, one message — the reply template, its keywords, the chat to open
+    await reply('饭后服药');
+    await reply('一周后复查');
+    await notifyUndeliveredReplies(later());
+    assert.deepEqual(
+      sentToPatient().map((m) => [m.templateId, m.data, m.page]),
+      [
+        [
+          p.templates.CONSULT_REPLY,
+          { thing1: { value: `${doctorName}医生已回复` }, thing2: { value: '请进入小程序查看回复' } },
+          `packages/consult/pages/chat/index?id=${c.id}`,
+        ],
+      ],
+    );
+    assert.equal(await replyNotices(), 1);
+
+    // the doctor adds more before the patient looked: nothing more, neither in WeChat nor in 我的消息, whatever the
+    // patient still has of acceptances
+    const unread = await reply('多喝水');
+    await notifyUndeliveredReplies(later());
+    await notifyUndeliveredReplies(later());
+    assert.equal(sentToPatient().length, 1, 'not sent twice while unread');
+    assert.equal(await replyNotices(), 1);
+    assert.equal(stack.fake.subscribeQuotaOf(p.openid, p.templates.CONSULT_REPLY), 2);
+
+    // the patient reads the conversation; the doctor's next reply, unseen again, is told again
+    const read = await call('POST', `/api/mp/consult/consultations/${c.id}/receipts`, {
+      token: p.token,
+      body: { seq: unread, kind: 'read' },
+    });
+    assert.equal(read.status, 200, JSON.stringify(read.body));
+    await reply('记得复查');
+    await notifyUndeliveredReplies(later());
+    assert.equal(sentToPatient().length, 2);
+    assert.equal(sentToPatient()[1].templateId, p.templates.CONSULT_REPLY);
+    assert.equal(await replyNotices(), 2);
+  });
+
   it('charges the doctor’s fee through WeChat Pay, refunds it in full when the doctor does not answer in time, and tells the patient', async () => {
     const d = await ownDoctor();
     const set = await call('PUT', '/api/admin/consult/workbench/settings', {
@@ -317,7 +376,7 @@ describe('consult: receipts, images, console, notices, fees', function () {
     const offer = (await call('GET', `/api/mp/consult/doctors/${d.id}`, { token: (await patient()).token })).body;
     assert.equal(offer.feeFen, 3000);
 
-    const p = await patient();
+    const p = await subscribedPatient(stack, ['CONSULT_REPLY', 'CONSULT_REFUND']);
     const opened = await open(p, { doctorId: d.id, patientId: p.patientId });
     assert.equal(opened.consultation.status, 'pending_payment');
     assert.equal(opened.consultation.kind, 'paid');
@@ -371,6 +430,22 @@ describe('consult: receipts, images, console, notices, fees', function () {
     );
     assert.deepEqual(told[0].link, { type: 'consultation', id: String(c.id) });
     assert.ok(!notices.some((n) => n.title === '退款通知'), 'no generic notice');
+    // and, as the patient accepted it when starting the consultation, one WeChat message of the refund template
+    assert.deepEqual(
+      stack.fake.sentMessages.filter((m) => m.touser === p.openid).map((m) => [m.templateId, m.data, m.page]),
+      [
+        [
+          p.templates.CONSULT_REFUND,
+          {
+            character_string1: { value: (await Consultation.findByPk(c.id))!.no },
+            amount2: { value: '30.00元' },
+            thing3: { value: '消化内科 测试医生' },
+            thing4: { value: '医生未及时回复' },
+          },
+          `packages/consult/pages/chat/index?id=${c.id}`,
+        ],
+      ],
+    );
   });
 
   it('opens a free follow-up from a visited appointment, and lets the doctor close it', async () => {

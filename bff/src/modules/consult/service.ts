@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Op, QueryTypes, literal, type Transaction } from 'sequelize';
+import { Op, QueryTypes, col, literal, type Transaction } from 'sequelize';
 import { infra, tx } from '../../infra';
 import { hasPerm, type AdminActor, type MpActor } from '../../http/actor';
 import { conflict, forbidden, notFound } from '../../http/errors';
@@ -662,8 +662,11 @@ export async function closeLapsedConsultations(now = new Date()) {
 
 /**
  * A doctor's reply that has not reached the patient's app within CONSULT_NOTIFY_AFTER_SEC (no delivery receipt:
- * the app is closed or in the background) goes out as a notice and WeChat subscribe message, once per batch of
- * replies. The message content stays out of it: only that the doctor replied.
+ * the app is closed or in the background) goes out as a notice and WeChat subscribe message (template
+ * CONSULT_REPLY). At most one per consultation until the patient has read up to the reply it was about
+ * (patient_notified_seq <= patient_read_seq): a doctor answering in five messages, or again before the patient
+ * looked, spends one of the patient's acceptances, not five. The message content stays out of it: only that the
+ * doctor replied.
  */
 export async function notifyUndeliveredReplies(now = new Date()) {
   const before = new Date(now.getTime() - cfg().CONSULT_NOTIFY_AFTER_SEC * 1000);
@@ -672,6 +675,7 @@ export async function notifyUndeliveredReplies(now = new Date()) {
        JOIN consult_message m ON m.consultation_id = c.id AND m.sender = 'doctor'
         AND m.seq > c.patient_delivered_seq AND m.seq > c.patient_notified_seq AND m.created_at <= :before
      WHERE c.status IN ('open', 'closed') AND c.last_message_at >= :since
+       AND c.patient_notified_seq <= c.patient_read_seq
      GROUP BY c.id LIMIT 500`,
     {
       type: QueryTypes.SELECT,
@@ -681,10 +685,11 @@ export async function notifyUndeliveredReplies(now = new Date()) {
   let sent = 0;
   for (const r of rows) {
     const seq = Number(r.seq);
-    // Claimed with a conditional update: two job runs never notify the same reply twice.
+    // Claimed with a conditional update: two job runs never notify the same reply twice, nor one the patient has
+    // not read yet.
     const [claimed] = await Consultation.update(
       { patientNotifiedSeq: seq },
-      { where: { id: r.id, patientNotifiedSeq: { [Op.lt]: seq } } },
+      { where: { id: r.id, patientNotifiedSeq: { [Op.lt]: seq, [Op.lte]: col('patient_read_seq') } } },
     );
     if (!claimed) continue;
     const c = (await Consultation.findByPk(r.id))!;

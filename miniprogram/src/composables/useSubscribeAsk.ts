@@ -1,0 +1,41 @@
+// Subscribe messages (订阅消息): WeChat sends one for a template only after the user accepted it — one send per
+// acceptance — and shows its dialog only from a tap. A page loads the template ids (and the sends left) as it opens;
+// `ask` then runs first thing in a tap handler, before any await, and reports the answer to the BFF.
+import { reportSubscriptions, subscribeTemplates, subscriptionQuota } from '@/api/notifications'
+import { requestSubscribe } from '@/platform'
+
+export function useSubscribeAsk(names: string[]) {
+  let ids: Record<string, string> = {}
+  let quota: Record<string, number> = {}
+  // asked on this page already: a patient who said 取消 is not asked again at every 发送
+  const asked = new Set<string>()
+  void subscribeTemplates(names).then(
+    (r) => (ids = r.templates),
+    () => undefined,
+  )
+  void subscriptionQuota().then(
+    (r) => (quota = r.quota),
+    () => undefined,
+  )
+
+  /**
+   * Asks WeChat for the templates named in `which` (configured ones only); `whenSpent`: only for those the patient
+   * has no send left of and was not asked for on this page yet, so a tap repeated all day (发送) does not bring the
+   * dialog up each time. Resolves with WeChat's answer once reported, or null when nothing was asked or it failed —
+   * the notices are in 我的消息 either way.
+   */
+  function ask(which: string[] = names, opts: { whenSpent?: boolean } = {}) {
+    const tmplIds = which
+      .map((n) => ids[n])
+      .filter((id): id is string => !!id && !(opts.whenSpent && ((quota[id] ?? 0) > 0 || asked.has(id))))
+    if (!tmplIds.length) return Promise.resolve(null)
+    tmplIds.forEach((id) => asked.add(id))
+    return requestSubscribe(tmplIds)
+      .then(async (answer) => {
+        quota = (await reportSubscriptions(answer)).quota
+        return answer
+      })
+      .catch(() => null)
+  }
+  return { ask }
+}
