@@ -428,7 +428,6 @@ describe('订单管理: 重新退款 of failed refunds (real Chromium)', functio
       dataScope: 'all',
       dept: '心血管内科',
       roleName: '收费员',
-      withDirectories: true,
     });
 
     // both open 更正 on the record as it is (version 1)

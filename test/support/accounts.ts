@@ -49,9 +49,8 @@ export interface StaffAccount {
 /**
  * A console user holding one new role with the menu entries of `perms` and `dataScope` (through the API, as an
  * administrator would make it; the initial password replaced), and the built-in roles named in `alsoRoles` (e.g. a
- * 科室管理员 who was also given 布置任务): the credentials for the login form, and an access token. `withDirectories`:
- * the directories above those entries too, as the console's role form saves a role (its half-checked keys) — so the
- * console's sidebar and routes are the ones a real role gets (收费管理 › 订单管理 at /finance/order).
+ * 科室管理员 who was also given 布置任务): the credentials for the login form, and an access token. Only the entries
+ * themselves are sent: the BFF stores the menus and directories above them (收费管理 › 订单管理 at /finance/order).
  */
 export async function staffAccountWithPerms(
   perms: string[],
@@ -60,26 +59,20 @@ export async function staffAccountWithPerms(
     dept: string;
     roleName: string;
     alsoRoles?: string[];
-    withDirectories?: boolean;
   },
 ): Promise<StaffAccount> {
   const token = await loginAs('admin');
   type Menu = { id: number; perms: string | null; children?: Menu[] };
   const flat: Menu[] = [];
-  const parentOf = new Map<number, number>();
-  const walk = (ns: Menu[], parent?: Menu) =>
+  const walk = (ns: Menu[]) =>
     ns.forEach((n) => {
       flat.push(n);
-      if (parent) parentOf.set(n.id, parent.id);
-      walk(n.children ?? [], n);
+      walk(n.children ?? []);
     });
   walk((await call('GET', '/api/admin/system/menus', { token })).body as Menu[]);
-  const chosen = perms.map((p) => flat.find((m) => m.perms === p)?.id ?? assert.fail(`no menu entry with ${p}`));
-  const above = (id: number): number[] => {
-    const up = parentOf.get(id);
-    return up === undefined ? [] : [up, ...above(up)];
-  };
-  const menuIds = [...new Set([...chosen, ...(opts.withDirectories ? chosen.flatMap(above) : [])])];
+  const menuIds = [
+    ...new Set(perms.map((p) => flat.find((m) => m.perms === p)?.id ?? assert.fail(`no menu entry with ${p}`))),
+  ];
   const role = await call('POST', '/api/admin/system/roles', {
     token,
     body: {

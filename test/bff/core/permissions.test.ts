@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { call, adminLogin, loginAs, unique } from '../../support/api';
+import { staffAccountWithPerms } from '../../support/accounts';
 
 type Op = { method: string; path: string; perm?: string; auth: string };
 
@@ -296,6 +297,54 @@ describe('administration: an admin builds a department, a user and a role grant'
     )!;
     assert.equal(created.params.phone, '139****5678');
     assert.equal(created.params.password, '******');
+  });
+
+  it('a role made through the API with only a button gets the menu and directory above it, so the page has a route', async () => {
+    // 登记线下支付 alone, as an API caller might grant it: not 订单管理 (its page), not 收费管理 (its directory)
+    const roleName = unique('登记员');
+    const account = await staffAccountWithPerms(['payment:refund:payout'], {
+      dataScope: 'all',
+      dept: '心血管内科',
+      roleName,
+    });
+    type Node = { name: string; path: string; children: Node[] };
+    const menus = (await call('GET', '/api/admin/me/menus', { token: account.token })).body as Node[];
+    const finance = menus.find((m) => m.name === '收费管理');
+    assert.ok(finance, `收费管理 is among ${menus.map((m) => m.name).join('、')}`);
+    assert.equal(finance.path, '/finance');
+    assert.deepEqual(
+      finance.children.map((c) => [c.name, c.path]),
+      [['订单管理', 'order']],
+    );
+    const me = (await call('GET', '/api/admin/me', { token: account.token })).body as { permissions: string[] };
+    assert.ok(me.permissions.includes('payment:refund:payout'), me.permissions.join(' '));
+
+    // an update with one page alone (对账管理) keeps the directory above it too
+    const admin = await loginAs('admin');
+    type Menu = { id: number; name: string; children: Menu[] };
+    const tree = (await call('GET', '/api/admin/system/menus', { token: admin })).body as Menu[];
+    const dir = tree.find((m) => m.name === '收费管理')!;
+    const recon = dir.children.find((m) => m.name === '对账管理')!;
+    const roles = (await call('GET', '/api/admin/system/roles', { token: admin })).body as {
+      id: number;
+      name: string;
+      menuIds: number[];
+    }[];
+    const mine = roles.find((r) => r.name === roleName)!;
+    const order = dir.children.find((m) => m.name === '订单管理')!;
+    assert.deepEqual(
+      [...mine.menuIds].sort((a, b) => a - b),
+      [dir.id, order.id, order.children.find((b) => b.name === '登记线下支付')!.id].sort((a, b) => a - b),
+    );
+    const put = await call('PUT', `/api/admin/system/roles/${mine.id}`, {
+      token: admin,
+      body: { menuIds: [recon.id] },
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.deepEqual(
+      [...put.body.menuIds].sort((a: number, b: number) => a - b),
+      [dir.id, recon.id].sort((a, b) => a - b),
+    );
   });
 
   it('keeps the operation log append-only: no route changes or deletes it', async () => {
