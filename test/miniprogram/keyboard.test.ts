@@ -5,7 +5,8 @@
  * played, paused and moved along from its own controls, named and announced, its bar shown while focus is in it.
  * And two whole walks a patient or a new doctor makes, with keys only: booking a doctor from 首页 to the paid
  * appointment (科室, 医生 — and 返回 in the title bar —, 日期, 预约, 就诊人, 确认并支付, the pay sheet), and filling in and
- * sending 人员申请.
+ * sending 人员申请. A tab list or a radio group (预约's 挂号方式 and 科室分类, 我的预约's status, 就诊人's 关系) is one Tab
+ * stop, on its chosen item, and the arrows choose within it (WAI-ARIA's roving tabindex).
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -30,6 +31,7 @@ interface Focused {
   tag: string;
   placeholder: string | null;
   checked: string | null;
+  selected: string | null;
   /** data-* attributes (a day's date on the doctor's page). */
   data: Record<string, string | undefined>;
 }
@@ -46,6 +48,7 @@ const focused = (page: Page) =>
       tag: a?.localName ?? '',
       placeholder: a?.getAttribute('placeholder') ?? null,
       checked: a?.getAttribute('aria-checked') ?? null,
+      selected: a?.getAttribute('aria-selected') ?? null,
       data: { ...a?.dataset },
     };
   });
@@ -320,7 +323,7 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     assert.deepEqual(mp.errors, [], 'no page errors, no 5xx');
   });
 
-  it('books a doctor from 首页 to the paid appointment with Tab, Enter and Space alone', async () => {
+  it('books a doctor from 首页 to the paid appointment with Tab, the arrows, Enter and Space alone', async () => {
     const { page, on } = mp;
     await mp.open('/');
     await on('.home-entry').first().waitFor();
@@ -331,8 +334,9 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     await page.keyboard.press('Enter');
     await on('.bk-top').first().waitFor();
     await pageShown(page);
-    await pressUntil(page, (f) => f.role === 'tab' && f.text === '内科', '科室分类 内科');
-    await page.keyboard.press('Enter');
+    // 科室分类 is one stop, on the chosen 大科: → to 内科 chooses it
+    const top = await pressUntil(page, (f) => f.role === 'tab' && f.cls.includes('bk-top'), '科室分类');
+    if (top.text !== '内科') await pressUntil(page, (f) => f.text === '内科', '科室分类 内科', 'ArrowRight');
     await on('.bk-top-on', /^\s*内科\s*$/).waitFor();
     await pressUntil(page, link('心血管内科'), '心血管内科');
     await page.keyboard.press('Enter');
@@ -352,10 +356,14 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     await on('.bk-session').first().waitFor();
     await pageShown(page);
 
-    // the day after tomorrow, by its tab; then that day's 预约
-    const day = await pressUntil(page, (f) => f.role === 'tab' && f.data.date === later, `the tab of ${later}`);
-    assert.ok(!day.cls.includes('bk-day-on'), 'the page opened on the first day with numbers');
-    await page.keyboard.press('Enter');
+    // the day after tomorrow, by → from the chosen day (the dates are one stop); then that day's 预约
+    const day = await pressUntil(page, (f) => f.role === 'tab' && f.cls.includes('bk-day'), '出诊日期');
+    assert.deepEqual(
+      [day.data.date, day.selected],
+      [tomorrow(), 'true'],
+      'the page opened on the first day with numbers',
+    );
+    await pressUntil(page, (f) => f.role === 'tab' && f.data.date === later, `the tab of ${later}`, 'ArrowRight');
     await on(`.bk-day-on[data-date="${later}"]`).waitFor();
     await pressUntil(page, (f) => f.role === 'button' && f.text === '预约', '预约');
     await mp.shot('doctor-focused-book');
@@ -363,10 +371,10 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     await on('.bk-summary').waitFor();
     await pageShown(page);
 
-    // 就诊人: the child, chosen with Space (the default, 本人, was chosen first)
-    const child = await pressUntil(page, (f) => f.role === 'radio' && f.text.includes('钱小键'), '就诊人 钱小键');
-    assert.equal(child.checked, 'false');
-    await page.keyboard.press(' ');
+    // 就诊人: Tab lands on the chosen one (the default, 本人), ↓ goes on to the child and chooses it
+    const self = await pressUntil(page, (f) => f.role === 'radio', '就诊人');
+    assert.ok(self.text.includes('钱键盘') && self.checked === 'true', JSON.stringify(self));
+    await pressUntil(page, (f) => f.role === 'radio' && f.text.includes('钱小键'), '就诊人 钱小键', 'ArrowDown');
     await page.waitForFunction(() => document.activeElement?.getAttribute('aria-checked') === 'true');
     await pressUntil(page, (f) => f.role === 'button' && f.text === '确认并支付', '确认并支付');
     await mp.shot('confirm-focused-submit');
@@ -386,6 +394,109 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     const booked = mine.find((a) => a.scheduleId === scheduleId);
     assert.ok(booked, JSON.stringify(mine));
     assert.deepEqual([booked.patientId, booked.status], [childId, 'booked']);
+  });
+
+  it('预约, 我的预约 and 就诊人: a tab list or a radio group is one Tab stop, and the arrows choose within it', async () => {
+    const { page, on } = mp;
+    const shown = (selector: string) =>
+      on(selector)
+        .innerText()
+        .then((t) => t.trim());
+
+    // 预约: 挂号方式 is one stop (按科室, chosen), 科室分类 the next (its chosen 大科), then the first 小科
+    await mp.open('/pages/booking/index');
+    await on('.bk-top').waitFor();
+    await pageShown(page);
+    const mode = await pressUntil(page, (f) => f.role === 'tab', '挂号方式');
+    assert.deepEqual([mode.text, mode.selected], ['按科室', 'true']);
+    await page.keyboard.press('Tab');
+    const top = await focused(page);
+    assert.ok(top.cls.includes('bk-top') && top.selected === 'true', `Tab left 挂号方式: ${JSON.stringify(top)}`);
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).role, 'link', 'Tab left 科室分类 for the first 小科');
+
+    // ←/→, Home and End choose a 大科, round from the last to the first; the 小科 follow
+    const tops = (await page.locator('.bk-top').filter({ visible: true }).allInnerTexts()).map((t) => t.trim());
+    assert.ok(tops.length >= 2, tops.join('、'));
+    await page.keyboard.press('Shift+Tab');
+    assert.equal((await focused(page)).text, top.text);
+    const choose = async (key: string, want: string) => {
+      await page.keyboard.press(key);
+      const f = await focused(page);
+      assert.equal(f.text, want, `${key} moved focus to ${want}`);
+      await on('.bk-top-on', new RegExp(`^\\s*${want}\\s*$`)).waitFor();
+      await page.waitForFunction(() => document.activeElement?.getAttribute('aria-selected') === 'true');
+    };
+    await choose('End', tops[tops.length - 1]);
+    await choose('ArrowRight', tops[0]);
+    await choose('ArrowRight', tops[1]);
+    await choose('ArrowLeft', tops[0]);
+    await choose('Home', tops[0]);
+    const firstSub = await shown('.bk-dept-name');
+    await choose('ArrowLeft', tops[tops.length - 1]);
+    await page.waitForFunction(
+      (before) =>
+        [...document.querySelectorAll<HTMLElement>('.bk-dept-name')]
+          .find((e) => e.checkVisibility())
+          ?.innerText.trim() !== before,
+      firstSub,
+    );
+    // → on 挂号方式 turns to 按日期: the date strip is one stop too, and → moves to the next day
+    await page.keyboard.press('Shift+Tab');
+    assert.equal((await focused(page)).text, '按科室');
+    await page.keyboard.press('ArrowRight');
+    assert.deepEqual(
+      [(await focused(page)).text, await page.evaluate(() => document.activeElement?.getAttribute('aria-selected'))],
+      ['按日期', 'true'],
+    );
+    await on('.bk-date-on').waitFor();
+    await page.keyboard.press('Tab');
+    const date = await focused(page);
+    assert.ok(date.cls.includes('bk-date-on') && date.selected === 'true', JSON.stringify(date));
+    const day = await shown('.bk-date-on');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(
+      (before) =>
+        [...document.querySelectorAll<HTMLElement>('.bk-date-on')]
+          .find((e) => e.checkVisibility())
+          ?.innerText.trim() !== before,
+      day,
+    );
+    const v = await wcagViolations(page, '.bk-modes, .bk-date-strip');
+    assert.equal(v.length, 0, describeViolations(v));
+
+    // 我的预约: the status tabs are one stop on 待就诊 (the booked appointment shown); → shows 待支付, End 已取消
+    await mp.open('/packages/booking/pages/mine/index');
+    await on('.bk-appt').waitFor();
+    await pageShown(page);
+    const status = await pressUntil(page, (f) => f.role === 'tab', '预约状态');
+    assert.deepEqual([status.text, status.selected], ['待就诊', 'true']);
+    await page.keyboard.press('ArrowRight');
+    await on('.bk-tab-on', '待支付').waitFor();
+    await on('.state-title', '没有待支付的预约').waitFor();
+    assert.equal((await focused(page)).text, '待支付');
+    await page.keyboard.press('End');
+    await on('.bk-tab-on', '已取消').waitFor();
+    await page.keyboard.press('Tab');
+    assert.notEqual((await focused(page)).role, 'tab', 'Tab left the status tabs');
+
+    // 就诊人's 与您的关系: none chosen yet, so the first is the stop; ↓/↑ choose, round; Tab leaves the group
+    await mp.open('/packages/patient/pages/edit/index');
+    await on('.relation-chips').waitFor();
+    await pageShown(page);
+    const first = await pressUntil(page, (f) => f.role === 'radio', '与您的关系');
+    assert.deepEqual([first.text, first.checked], ['本人', 'false']);
+    await page.keyboard.press('ArrowDown');
+    await on('.chip-on', '配偶').waitFor();
+    assert.deepEqual([(await focused(page)).text, (await focused(page)).checked], ['配偶', 'true']);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await on('.chip-on', '其他').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).role, 'checkbox', 'Tab left 与您的关系 for 设为默认就诊人');
+    await page.keyboard.press('Shift+Tab');
+    assert.deepEqual([(await focused(page)).text, (await focused(page)).checked], ['其他', 'true']);
+    await mp.shot('relation-by-arrows');
   });
 
   it('人员申请: filled in and sent with keys alone (提交申请 is reached by Tab and pressed with Enter)', async () => {

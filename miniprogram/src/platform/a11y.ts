@@ -14,7 +14,8 @@ const activates = (e: KeyboardEvent) => e.key === 'Enter' || e.key === ' '
 // - every Taro <button> (taro-button-core: a custom element, no browser makes it focusable, and it has no role) and
 //   every view a template declares something to press (role button, link, tab, radio, checkbox or switch): a stop in
 //   the tab order, and Enter or Space taps it (a tap is a click in h5). A disabled Taro button stays reachable, says so
-//   (aria-disabled) and does nothing when pressed, as Taro itself ignores its clicks.
+//   (aria-disabled) and does nothing when pressed, as Taro itself ignores its clicks. In a radio group or a tab list
+//   the group is the one stop, and the arrows go from item to item (below).
 // So a template only says what a view is (role, name) — the same words WeChat's screen reader uses — and the keyboard
 // follows from that here, in one place.
 const PAGE = '.taro_page:not([tabindex])'
@@ -24,6 +25,57 @@ const TITLE_BAR_BUTTONS: [string, string][] = [
   ['.taro-navigation-bar-home:not([role])', '首页'],
 ]
 const ACTIONS = 'taro-button-core, [role=button], [role=link], [role=tab], [role=radio], [role=checkbox], [role=switch]'
+
+// A radio group or a tab list is one stop in the tab order, not one per item (WAI-ARIA's radio group and tabs
+// patterns, roving tabindex): Tab lands on the chosen item (aria-checked / aria-selected true), else the first; the
+// arrows move to the next or previous item and choose it (a click, so the view's own @tap runs) — ←/→ in a tab list,
+// all four in a radio group —, round from the last to the first; Home and End go to the first and the last. Choosing
+// changes the item's aria-checked / aria-selected, and that moves the group's stop with it.
+const GROUPS = '[role=radiogroup], [role=tablist]'
+const ITEM_OF: Record<string, string> = { radiogroup: 'radio', tablist: 'tab' }
+const MOVES: Record<string, Record<string, 'next' | 'prev' | 'first' | 'last'>> = {
+  radiogroup: { ArrowRight: 'next', ArrowDown: 'next', ArrowLeft: 'prev', ArrowUp: 'prev', Home: 'first', End: 'last' },
+  tablist: { ArrowRight: 'next', ArrowLeft: 'prev', Home: 'first', End: 'last' },
+}
+
+/** The group's own items: a group inside another (none today) keeps its items to itself. */
+function itemsOf(group: Element): HTMLElement[] {
+  const role = ITEM_OF[group.getAttribute('role') ?? '']
+  return Array.from(group.querySelectorAll<HTMLElement>(`[role=${role}]`)).filter((i) => i.closest(GROUPS) === group)
+}
+
+const chosen = (item: Element) =>
+  item.getAttribute(item.getAttribute('role') === 'tab' ? 'aria-selected' : 'aria-checked') === 'true'
+
+function rove(group: Element) {
+  const items = itemsOf(group)
+  const stop = items.find(chosen) ?? items[0]
+  for (const i of items) {
+    const tabindex = i === stop ? '0' : '-1'
+    if (i.getAttribute('tabindex') !== tabindex) i.setAttribute('tabindex', tabindex)
+  }
+}
+
+function moveInGroup(e: KeyboardEvent, item: HTMLElement): boolean {
+  const group = item.closest(GROUPS)
+  const move = group ? MOVES[group.getAttribute('role') ?? '']?.[e.key] : undefined
+  if (!group || !move) return false
+  const items = itemsOf(group)
+  const at = items.indexOf(item)
+  if (at < 0) return false
+  const to =
+    move === 'first'
+      ? 0
+      : move === 'last'
+        ? items.length - 1
+        : (at + (move === 'next' ? 1 : -1) + items.length) % items.length
+  const next = items[to]
+  e.preventDefault() // the arrows and Home/End would scroll the page
+  for (const i of items) i.setAttribute('tabindex', i === next ? '0' : '-1')
+  next.focus()
+  if (next.getAttribute('aria-disabled') !== 'true' && !chosen(next)) next.click()
+  return true
+}
 
 function markReachable() {
   document.querySelectorAll(PAGE).forEach((el) => el.setAttribute('tabindex', '0'))
@@ -40,6 +92,7 @@ function markReachable() {
     const disabled = el.hasAttribute('disabled') && el.getAttribute('disabled') !== 'false'
     if (disabled !== (el.getAttribute('aria-disabled') === 'true')) el.setAttribute('aria-disabled', String(disabled))
   })
+  document.querySelectorAll(GROUPS).forEach(rove)
 }
 
 export function makeKeyboardReachable(): void {
@@ -48,13 +101,16 @@ export function makeKeyboardReachable(): void {
     childList: true,
     subtree: true,
     attributes: true,
-    attributeFilter: ['role', 'disabled'],
+    // a group's stop follows its chosen item
+    attributeFilter: ['role', 'disabled', 'aria-checked', 'aria-selected'],
   })
   markReachable()
   document.addEventListener('keydown', (e) => {
     const el = e.target as HTMLElement | null
     // v-key-tap (and the video player's own keys) already answered this key
-    if (e.defaultPrevented || !activates(e) || !el?.matches?.(ACTIONS)) return
+    if (e.defaultPrevented || !el?.matches?.(ACTIONS)) return
+    if (el.matches('[role=radio], [role=tab]') && moveInGroup(e, el)) return
+    if (!activates(e)) return
     e.preventDefault() // Space would scroll the page
     if (el.getAttribute('aria-disabled') !== 'true') el.click()
   })
