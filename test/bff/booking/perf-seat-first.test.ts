@@ -264,6 +264,38 @@ describe('booking: the seat taken before the booking transaction', function () {
     assert.equal(await booked(s.id), 2);
   });
 
+  it("on MariaDB the connection lost in the middle of a winner's statement: 503, no booking, the seat recounted, booked on retry", async function () {
+    await startStack();
+    if (infra().config.embedded) this.skip(); // the one statement is MariaDB's
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 3, feeFen: 0 });
+    const p = await patient();
+    // The winner's statement has taken its seat and waits for the account's lock: its connection is killed there,
+    // as a database failover or a network cut would end it.
+    const r = await heldWinner(s.id, p, 1, async () => {
+      const [rows] = (await infra().sequelize.query(
+        // inside a compound statement the process list shows the statement running within it: the account lock
+        "SELECT ID AS id, INFO AS info FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND COMMAND = 'Query' AND ID <> CONNECTION_ID() AND INFO LIKE '%FOR UPDATE%'",
+      )) as [{ id: number }[], unknown];
+      assert.equal(rows.length, 1, "the winner's one statement is running");
+      await infra().sequelize.query(`KILL CONNECTION ${Number(rows[0].id)}`);
+    });
+    assert.equal(r.status, 503, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'DEPENDENCY_UNAVAILABLE');
+    assert.equal(await live(s.id), 0, 'nothing of the booking was kept');
+    assert.ok((await booked(s.id)) <= 1, 'at most the seat is still counted');
+    // The recount gives the seat back once it has seen it twice with nothing in flight…
+    await recount();
+    await recount();
+    assert.equal(await booked(s.id), 0);
+    // …and the patient's next tap books the session's first number.
+    const again = await book(p.token, s.id, p.patientId);
+    assert.equal(again.status, 201, JSON.stringify(again.body));
+    assert.equal(again.body.appointment.seqNo, 1);
+    assert.equal(await live(s.id), 1);
+    assert.equal(await booked(s.id), 1);
+  });
+
   it('a seat given back goes to a patient who joined the waitlist while the session looked full', async () => {
     const doctor = await newDoctor();
     const s = await newSchedule(doctor.id, { slotCount: 2, feeFen: 0 });
