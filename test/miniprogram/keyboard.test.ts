@@ -53,8 +53,12 @@ const focused = (page: Page) =>
     };
   });
 
-/** Presses `key` (Tab unless told) until focus is on what `is` describes: what someone with a keyboard does. */
-async function pressUntil(page: Page, is: (f: Focused) => boolean, what: string, key = 'Tab', max = 40) {
+/**
+ * Presses `key` (Tab unless told) until focus is on what `is` describes: what someone with a keyboard does. The bound
+ * only ends a walk that never arrives: in the full suite a department lists the doctors every other test made, and
+ * each is a stop on the way.
+ */
+async function pressUntil(page: Page, is: (f: Focused) => boolean, what: string, key = 'Tab', max = 400) {
   const seen: string[] = [];
   for (let i = 0; i < max; i++) {
     await page.keyboard.press(key);
