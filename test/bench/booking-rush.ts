@@ -403,37 +403,27 @@ async function main() {
     const physician = await Role.findOne({ where: { key: 'physician' } });
     const doctorId = (await UserRole.findOne({ where: { roleId: physician!.id } }))!.userId;
     const doctor = (await User.findByPk(doctorId))!;
-    // An evening session inside the listing's 7 days (the demo has mornings and afternoons only), released a
-    // moment ago: the listing everyone refreshes shows the session being rushed.
-    const schedule = await Schedule.create({
-      doctorId,
-      deptId: doctor.deptId!,
-      clinicDate: addDays(shanghaiDate(), 3),
-      period: 'eve',
-      startTime: '18:00',
-      endTime: '21:00',
-      slotCount: SLOTS,
-      feeFen: 2000,
-      releaseAt: new Date(Date.now() - 1000),
-      location: '压测诊室',
-      createdBy: null,
-    });
+    // Evening sessions inside the listing's 7 days (the demo has mornings and afternoons only), released a moment
+    // ago: the listing everyone refreshes shows the session being rushed.
+    const eveningSession = (daysAhead: number) =>
+      Schedule.create({
+        doctorId,
+        deptId: doctor.deptId!,
+        clinicDate: addDays(shanghaiDate(), daysAhead),
+        period: 'eve',
+        startTime: '18:00',
+        endTime: '21:00',
+        slotCount: SLOTS,
+        feeFen: 2000,
+        releaseAt: new Date(Date.now() - 1000),
+        location: '压测诊室',
+        createdBy: null,
+      });
+    const schedule = await eveningSession(3);
     // A second session released at the same minute (a hospital releases many), rushed after the first by the same
     // patients: the BFF processes and the patients' logins are then warm, as they are for every session but the
     // first after a restart.
-    const secondSchedule = await Schedule.create({
-      doctorId,
-      deptId: doctor.deptId!,
-      clinicDate: addDays(shanghaiDate(), 4),
-      period: 'eve',
-      startTime: '18:00',
-      endTime: '21:00',
-      slotCount: SLOTS,
-      feeFen: 2000,
-      releaseAt: new Date(Date.now() - 1000),
-      location: '压测诊室',
-      createdBy: null,
-    });
+    const secondSchedule = await eveningSession(4);
     const users = await MpUser.bulkCreate(
       Array.from({ length: PATIENTS }, (_, i) => ({
         openid: `o_bench_${i}_${runId}`,
