@@ -3,6 +3,8 @@ import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
 import { MemoryKv, RedisKv, LockBusyError, type Kv } from '../../bff/src/infra/kv';
 import { MemoryPubSub, RedisPubSub, type PubSub } from '../../bff/src/infra/pubsub';
+import { LocalMemo, DROP_CONFIRM_MS } from '../../bff/src/infra/memo';
+import { createLogger } from '../../bff/src/infra/logger';
 import { MemoryAdmission, RedisAdmission, type Admission, type Ticket } from '../../bff/src/infra/admission';
 import { FieldCrypto, hashPassword, verifyPassword } from '../../bff/src/infra/crypto';
 import { loadConfig } from '../../bff/src/config';
@@ -145,6 +147,92 @@ for (const impl of ['memory', 'redis'] as const) {
     });
   });
 }
+
+/**
+ * A published drop reaches another process a moment after the publisher has answered; a logout is answered only once
+ * every process has dropped the login (dropConfirmed). Process B's deliveries are held here, so "a moment later" is
+ * as long as the test wants, and the order of events is the test's, not the scheduler's.
+ */
+describe('infra (redis): a confirmed memo drop waits for every process', () => {
+  const prefix = `yiyun_memo_${crypto.randomBytes(4).toString('hex')}:`;
+  const log = createLogger('silent');
+  let redis: Redis;
+  let a: LocalMemo;
+  let b: LocalMemo;
+  const held: (() => void)[] = [];
+  let holding = false;
+  let arrived: () => void = () => undefined;
+
+  before(async () => {
+    redis = new Redis('redis://127.0.0.1:6379');
+    const psA = new RedisPubSub(redis, prefix);
+    const real = new RedisPubSub(redis.duplicate(), prefix);
+    // B's subscriptions go through a gate: while holding, a message is kept until released.
+    const psB: PubSub = {
+      publish: (c, m) => real.publish(c, m),
+      subscribe: (c, h) =>
+        real.subscribe(c, (m) => {
+          if (!holding) return h(m);
+          held.push(() => h(m));
+          arrived();
+        }),
+      close: () => real.close(),
+    };
+    a = new LocalMemo(psA, log, true);
+    b = new LocalMemo(psB, log, true);
+    // Both have subscribed to the drops and to their own acks.
+    await until('both memos subscribed', 10_000, async () => {
+      const [, drops] = (await redis.call('PUBSUB', 'NUMSUB', `${prefix}memo:drop`)) as [string, number];
+      const acks = ((await redis.call('PUBSUB', 'CHANNELS', `${prefix}memo:ack:*`)) as string[]).length;
+      return drops === 2 && acks === 2 ? true : undefined;
+    }, 20);
+  });
+  after(async () => {
+    await a.close();
+    await b.close();
+    redis.disconnect();
+  });
+
+  it("resolves only after the other process has dropped the tag; a plain drop doesn't wait", async () => {
+    let loads = 0;
+    const read = () => b.get('k', ['login:1'], 60_000, async () => ++loads);
+    assert.equal(await read(), 1);
+    assert.equal(await read(), 1, 'memoised');
+
+    holding = true;
+    const came = new Promise<void>((r) => (arrived = r));
+    let settled = false;
+    const confirmed = a.dropConfirmed('login:1').then(() => (settled = true));
+    await came; // the drop has reached B and is held there
+    assert.equal(await read(), 1, 'B still serves what it memoised');
+    assert.equal(settled, false, 'the drop is not confirmed while B has not dropped');
+    holding = false;
+    held.splice(0).forEach((deliver) => deliver());
+    await confirmed;
+    assert.equal(await read(), 2, 'B reads again after the confirmed drop');
+
+    // A plain drop resolves while B still holds the message: what a logout did before.
+    holding = true;
+    const came2 = new Promise<void>((r) => (arrived = r));
+    await a.drop('login:1');
+    await came2;
+    assert.equal(await read(), 2, 'still memoised in B after a plain drop resolved');
+    holding = false;
+    held.splice(0).forEach((deliver) => deliver());
+    assert.equal(await read(), 3);
+  });
+
+  it(`gives up after ${DROP_CONFIRM_MS} ms when a process never answers, and the drop still happened here`, async () => {
+    let loads = 0;
+    const readA = () => a.get('k2', ['login:2'], 60_000, async () => ++loads);
+    assert.equal(await readA(), 1);
+    holding = true;
+    await a.dropConfirmed('login:2');
+    assert.equal(await readA(), 2);
+    holding = false;
+    held.splice(0).forEach((deliver) => deliver());
+  });
+});
 
 describe('infra: crypto and configuration', () => {
   it('encrypts fields with authentication and a stable blind index', () => {

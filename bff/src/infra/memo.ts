@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Logger } from './logger';
 import type { PubSub } from './pubsub';
 
@@ -8,15 +9,39 @@ import type { PubSub } from './pubsub';
  * seen by the next request everywhere, not when the memo runs out. A load that started before a drop and ends after
  * it is not kept (generation per tag, as the cache's local layer does). If a drop message is lost (Redis restarted)
  * the memo is cleared when the subscription comes back, and nothing lives longer than its ttl anyway.
+ *
+ * A published drop reaches the other processes a moment after the publisher's own answer is sent, and a request
+ * that reaches one of them in that moment was still answered from its memo (seen once in CI: a logout's very next
+ * request to the other process got 200). Where that moment matters — a login ended — `dropConfirmed` waits until
+ * every subscribed process has said it dropped the tags (each answers on its own ack channel), at most
+ * DROP_CONFIRM_MS, so the caller's answer is sent only when no process will serve the old value any more.
  */
 export interface Memo {
   get<T>(key: string, tags: string[], ttlMs: number, load: () => Promise<T>): Promise<T>;
   /** After a change is committed: entries carrying any of `tags` are dropped in every process; '*' drops all. */
   drop(...tags: string[]): Promise<void>;
+  /** As drop, and resolves only once every process has dropped them (or after DROP_CONFIRM_MS, logged). */
+  dropConfirmed(...tags: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
 const CHANNEL = 'memo:drop';
+const ackChannel = (processId: string) => `memo:ack:${processId}`;
+/** How long a confirmed drop waits for the other processes; their entries lapse within their ttl anyway. */
+export const DROP_CONFIRM_MS = 2_000;
+
+interface DropMessage {
+  tags?: string[];
+  /** Set on a confirmed drop: who waits, and for which drop. */
+  from?: string;
+  ack?: string;
+}
+
+interface Waiting {
+  acks: number;
+  expected?: number;
+  done: () => void;
+}
 const MAX_ENTRIES = 10_000;
 const ALL = '*';
 
@@ -33,6 +58,9 @@ export class LocalMemo implements Memo {
   private unsubscribe?: () => Promise<void>;
   private retry?: NodeJS.Timeout;
   private closed = false;
+  /** This process's name on the ack channels. */
+  private readonly id = randomUUID();
+  private waiting = new Map<string, Waiting>();
 
   constructor(
     private pubsub: PubSub,
@@ -48,7 +76,17 @@ export class LocalMemo implements Memo {
 
   private async subscribe() {
     try {
-      const off = await this.pubsub.subscribe(CHANNEL, (m) => this.dropLocal((m as { tags?: string[] }).tags ?? []));
+      const offAcks = await this.pubsub.subscribe(ackChannel(this.id), (m) => this.acked((m as { ack: string }).ack));
+      let offDrops: () => Promise<void>;
+      try {
+        offDrops = await this.pubsub.subscribe(CHANNEL, (m) => this.dropped(m as DropMessage));
+      } catch (err) {
+        await offAcks().catch(() => undefined);
+        throw err;
+      }
+      const off = async () => {
+        await Promise.all([offDrops(), offAcks()]);
+      };
       if (this.closed) await off();
       else this.unsubscribe = off;
     } catch (err) {
@@ -61,6 +99,23 @@ export class LocalMemo implements Memo {
 
   private gen(tag: string) {
     return this.gens.get(tag) ?? 0;
+  }
+
+  private dropped(m: DropMessage) {
+    this.dropLocal(m.tags ?? []);
+    if (!m.from || !m.ack) return;
+    if (m.from === this.id) this.acked(m.ack);
+    else
+      void this.pubsub.publish(ackChannel(m.from), { ack: m.ack }).catch((err) => {
+        this.log.warn({ err }, 'memo drop not acknowledged');
+      });
+  }
+
+  private acked(dropId: string) {
+    const w = this.waiting.get(dropId);
+    if (!w) return;
+    w.acks += 1;
+    if (w.expected !== undefined && w.acks >= w.expected) w.done();
   }
 
   private dropLocal(tags: string[]) {
@@ -97,6 +152,36 @@ export class LocalMemo implements Memo {
     } catch (err) {
       // The change itself is committed; the other processes' entries lapse within their ttl (about a second).
       this.log.warn({ err, tags }, 'memo drop not delivered');
+    }
+  }
+
+  async dropConfirmed(...tags: string[]) {
+    if (!tags.length) return;
+    this.dropLocal(tags);
+    if (!this.shared) return;
+    const dropId = randomUUID();
+    let timer: NodeJS.Timeout | undefined;
+    let confirmed = false;
+    const w: Waiting = { acks: 0, done: () => undefined };
+    const all = new Promise<void>((resolve) => {
+      w.done = () => {
+        confirmed = true;
+        resolve();
+      };
+      timer = setTimeout(resolve, DROP_CONFIRM_MS);
+    });
+    this.waiting.set(dropId, w);
+    try {
+      // PUBLISH answers how many subscriptions took the message: each of them (this process's own included) acks.
+      w.expected = await this.pubsub.publish(CHANNEL, { tags, from: this.id, ack: dropId } satisfies DropMessage);
+      if (w.acks >= w.expected) w.done();
+      await all;
+      if (!confirmed) this.log.warn({ tags, expected: w.expected, acks: w.acks }, 'memo drop not confirmed by every process');
+    } catch (err) {
+      this.log.warn({ err, tags }, 'memo drop not delivered');
+    } finally {
+      clearTimeout(timer);
+      this.waiting.delete(dropId);
     }
   }
 

@@ -6,7 +6,8 @@ export type Handler = (message: unknown) => void;
 
 /** Fan-out between BFF instances (Redis pub/sub) or inside one process (embedded mode). */
 export interface PubSub {
-  publish(channel: string, message: unknown): Promise<void>;
+  /** Resolves with how many subscribers (processes) the message was handed to. */
+  publish(channel: string, message: unknown): Promise<number>;
   subscribe(channel: string, handler: Handler): Promise<() => Promise<void>>;
   /** Called each time the subscription connection is (re)established: messages sent while it was down are lost. */
   onReconnect?(fn: () => void): void;
@@ -29,7 +30,7 @@ export class RedisPubSub implements PubSub {
     });
   }
   async publish(channel: string, message: unknown) {
-    await this.pub.publish(this.prefix + channel, JSON.stringify(message)).catch((err) => {
+    return this.pub.publish(this.prefix + channel, JSON.stringify(message)).catch((err) => {
       throw new DependencyUnavailableError('cache', err);
     });
   }
@@ -67,7 +68,9 @@ export class MemoryPubSub implements PubSub {
   private ee = new EventEmitter().setMaxListeners(0);
   async publish(channel: string, message: unknown) {
     // Round-trip through JSON so in-process subscribers see what Redis subscribers would.
+    const receivers = this.ee.listenerCount(channel);
     this.ee.emit(channel, JSON.parse(JSON.stringify(message)));
+    return receivers;
   }
   async subscribe(channel: string, handler: Handler) {
     this.ee.on(channel, handler);

@@ -110,8 +110,9 @@ export async function revokeFamily(familyId: string, reason: string) {
   // Written last and unconditionally: a request that read "live" from the database before the update above can only
   // cache that with setIfAbsent, so whichever comes second, the cache ends up saying revoked.
   await infra().kv.set(loginStateKey(familyId), REVOKED, revokedCacheSec());
-  // …and every process forgets what it memoised about this login (its state, a console session's rows).
-  await infra().memo.drop(loginTag(familyId));
+  // …and every process forgets what it memoised about this login (its state, a console session's rows) before the
+  // logout is answered: the very next request, to any process, is refused.
+  await infra().memo.dropConfirmed(loginTag(familyId));
 }
 
 /** The memo tag of everything a process remembers about one login (infra/memo.ts). */
