@@ -181,11 +181,16 @@ describe('infra (redis): a confirmed memo drop waits for every process', () => {
     a = new LocalMemo(psA, log, true);
     b = new LocalMemo(psB, log, true);
     // Both have subscribed to the drops and to their own acks.
-    await until('both memos subscribed', 10_000, async () => {
-      const [, drops] = (await redis.call('PUBSUB', 'NUMSUB', `${prefix}memo:drop`)) as [string, number];
-      const acks = ((await redis.call('PUBSUB', 'CHANNELS', `${prefix}memo:ack:*`)) as string[]).length;
-      return drops === 2 && acks === 2 ? true : undefined;
-    }, 20);
+    await until(
+      'both memos subscribed',
+      10_000,
+      async () => {
+        const [, drops] = (await redis.call('PUBSUB', 'NUMSUB', `${prefix}memo:drop`)) as [string, number];
+        const acks = ((await redis.call('PUBSUB', 'CHANNELS', `${prefix}memo:ack:*`)) as string[]).length;
+        return drops === 2 && acks === 2 ? true : undefined;
+      },
+      20,
+    );
   });
   after(async () => {
     await a.close();

@@ -176,7 +176,8 @@ export class LocalMemo implements Memo {
       w.expected = await this.pubsub.publish(CHANNEL, { tags, from: this.id, ack: dropId } satisfies DropMessage);
       if (w.acks >= w.expected) w.done();
       await all;
-      if (!confirmed) this.log.warn({ tags, expected: w.expected, acks: w.acks }, 'memo drop not confirmed by every process');
+      if (!confirmed)
+        this.log.warn({ tags, expected: w.expected, acks: w.acks }, 'memo drop not confirmed by every process');
     } catch (err) {
       this.log.warn({ err, tags }, 'memo drop not delivered');
     } finally {
