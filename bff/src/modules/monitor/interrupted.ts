@@ -66,30 +66,38 @@ export async function sweepInterruptedRuns(): Promise<number> {
   for (const run of running) {
     const why = whyDead(run, beats, now);
     if (!why) continue;
-    const [n] = await JobRun.update(
-      {
-        status: 'failed',
-        durationMs: Math.max(0, now - run.startedAt.getTime()),
-        error: `运行中断：实例 ${run.instance} ${why}，本次运行未完成`,
-      },
-      { where: { id: run.id, status: 'running' } },
-    );
-    if (!n) continue;
+    // The run's row and the job's counts change together (as a run that finishes does, jobs.ts).
+    const closedOne = await infra().sequelize.transaction(async (transaction) => {
+      const [n] = await JobRun.update(
+        {
+          status: 'failed',
+          durationMs: Math.max(0, now - run.startedAt.getTime()),
+          error: `运行中断：实例 ${run.instance} ${why}，本次运行未完成`,
+        },
+        { where: { id: run.id, status: 'running' }, transaction },
+      );
+      if (!n) return false;
+      await JobRow.update(
+        {
+          runCount: literal('run_count + 1'),
+          failCount: literal('fail_count + 1'),
+          lastStatus: 'failed',
+        },
+        // the last run stays the newest one: an older interrupted run does not overwrite a later success
+        {
+          where: { name: run.jobName, [Op.or]: [{ lastRunAt: null }, { lastRunAt: { [Op.lte]: run.startedAt } }] },
+          transaction,
+        },
+      );
+      await JobRow.update(
+        { runCount: literal('run_count + 1'), failCount: literal('fail_count + 1') },
+        { where: { name: run.jobName, lastRunAt: { [Op.gt]: run.startedAt } }, transaction },
+      );
+      return true;
+    });
+    if (!closedOne) continue;
     closed += 1;
     metrics().jobRuns.inc({ job: run.jobName, status: 'failed' });
-    await JobRow.update(
-      {
-        runCount: literal('run_count + 1'),
-        failCount: literal('fail_count + 1'),
-        lastStatus: 'failed',
-      },
-      // the last run stays the newest one: an older interrupted run does not overwrite a later success
-      { where: { name: run.jobName, [Op.or]: [{ lastRunAt: null }, { lastRunAt: { [Op.lte]: run.startedAt } }] } },
-    );
-    await JobRow.update(
-      { runCount: literal('run_count + 1'), failCount: literal('fail_count + 1') },
-      { where: { name: run.jobName, lastRunAt: { [Op.gt]: run.startedAt } } },
-    );
     infra().log.warn({ job: run.jobName, runId: run.id, instance: run.instance, why }, 'job run interrupted');
   }
   return closed;

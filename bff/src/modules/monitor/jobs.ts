@@ -53,34 +53,38 @@ export const jobStore: JobStore = {
     return row.id;
   },
   async finished(runId, name, outcome: RunOutcome) {
-    await JobRun.update(
-      {
-        durationMs: outcome.durationMs,
-        status: outcome.status,
-        result:
-          outcome.status === 'success'
-            ? outcome.result === undefined
-              ? null
-              : text(JSON.stringify(outcome.result) ?? String(outcome.result))
-            : outcome.status === 'skipped'
-              ? outcome.reason
-              : null,
-        error: outcome.status === 'failed' ? describeError(outcome.error) : null,
-      },
-      { where: { id: runId } },
-    );
-    if (outcome.status === 'skipped') return;
-    // Counted in the statement, so runs finishing at once on two instances both count.
-    await JobRow.update(
-      {
-        runCount: literal('run_count + 1'),
-        failCount: outcome.status === 'failed' ? literal('fail_count + 1') : literal('fail_count'),
-        lastRunAt: new Date(),
-        lastStatus: outcome.status,
-        lastDurationMs: outcome.durationMs,
-      },
-      { where: { name } },
-    );
+    // The run's row and the job's counts change together: 定时任务's run count is always the number of finished runs
+    // in its log, whenever it is read (CI once read them a moment apart and found one run more in the log).
+    await infra().sequelize.transaction(async (transaction) => {
+      await JobRun.update(
+        {
+          durationMs: outcome.durationMs,
+          status: outcome.status,
+          result:
+            outcome.status === 'success'
+              ? outcome.result === undefined
+                ? null
+                : text(JSON.stringify(outcome.result) ?? String(outcome.result))
+              : outcome.status === 'skipped'
+                ? outcome.reason
+                : null,
+          error: outcome.status === 'failed' ? describeError(outcome.error) : null,
+        },
+        { where: { id: runId }, transaction },
+      );
+      if (outcome.status === 'skipped') return;
+      // Counted in the statement, so runs finishing at once on two instances both count.
+      await JobRow.update(
+        {
+          runCount: literal('run_count + 1'),
+          failCount: outcome.status === 'failed' ? literal('fail_count + 1') : literal('fail_count'),
+          lastRunAt: new Date(),
+          lastStatus: outcome.status,
+          lastDurationMs: outcome.durationMs,
+        },
+        { where: { name }, transaction },
+      );
+    });
   },
 };
 
