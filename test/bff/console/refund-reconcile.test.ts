@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import { startStack } from '../../support/stack';
 import { admin, newDoctor, newSchedule, tomorrow } from '../../support/booking';
 import { PayRefund } from '../../../bff/src/modules/payment/models';
+import { NOTIFY_ANSWER_WITHIN_MS } from '../../../bff/src/modules/payment/service';
+import { until } from '../../support/child';
 import { PatientNotice } from '../../../bff/src/kernel/notifications/models';
 import { orderStateLabel, refundStateLabel } from '../../../bff/src/shared/payment-labels';
 
@@ -203,6 +205,28 @@ describe('收费管理: the reconciliation and re-routed refunds', function () {
     });
     assert.equal(told.length, 2);
     assert.match(told[1].content, /未能退回医院账户/);
+  });
+
+  it(`a notification whose query WeChat is slow to answer is answered within ${NOTIFY_ANSWER_WITHIN_MS} ms; the query's answer is applied when it comes`, async () => {
+    const { pay } = await startStack();
+    const { r1 } = await reroutedToHospital();
+    // WeChat waits 5 s for the answer to a notification (the simulated WeChat too) and sends it again after that
+    const slow = pay.holdNextAnswer({ method: 'GET', pathPrefix: `/v3/refund/domestic/refunds/${r1.outRefundNo}` });
+    try {
+      const delivery = pay.completeRefund(r1.outRefundNo, 'ABNORMAL');
+      await slow.arrived;
+      const n = (await delivery) as { status: string };
+      assert.equal(n.status, 'delivered', 'answered (2xx) while our query was still waiting for WeChat');
+      await r1.reload();
+      assert.equal(r1.status, 'processing', 'nothing taken before the query is answered');
+    } finally {
+      slow.release();
+    }
+    await until('the slow answer applied', 15_000, async () => {
+      await r1.reload();
+      return r1.status === 'failed' ? true : undefined;
+    });
+    assert.deepEqual([r1.failure, r1.abnormalType], ['abnormal', 'MERCHANT_BANK_CARD']);
   });
 
   it('the Excel export says of a re-route that failed what the console’s list says', async () => {

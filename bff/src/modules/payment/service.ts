@@ -604,12 +604,21 @@ export async function handleNotification(headers: HeaderBag, rawBody: string) {
   });
   // ABNORMAL about a re-routed refund: late from before the re-route, or the re-route failed too. WeChat's answer
   // now tells which, so 收费管理 sees a real failure within moments, not at the job's next run. The notification is
-  // recorded either way; if asking fails, the job asks again.
-  if (word === 'unconfirmed')
-    await confirmRefund(refund, order).catch((err: unknown) =>
+  // recorded either way; if asking fails, the job asks again. WeChat waits 5 s for our answer to a notification (and
+  // sends it again after that), while our query may take up to the client's 10 s: past NOTIFY_ANSWER_WITHIN_MS the
+  // notification is answered and the query goes on by itself.
+  if (word === 'unconfirmed') {
+    const asking = confirmRefund(refund, order).catch((err: unknown) =>
       infra().log.error({ err, outRefundNo: refund.outRefundNo }, 'confirming a refund notification failed'),
     );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([asking, new Promise((resolve) => (timer = setTimeout(resolve, NOTIFY_ANSWER_WITHIN_MS)))]);
+    clearTimeout(timer);
+  }
 }
+
+/** How long a notification's answer waits for the query it prompted (WeChat gives up on an answer after 5 s). */
+export const NOTIFY_ANSWER_WITHIN_MS = 3_000;
 
 /**
  * Asks WeChat about one processing refund and applies its answer, under the order's lock — so the answer is current:
