@@ -119,8 +119,8 @@ export function createApp(infra: Infra) {
       },
       crossOriginEmbedderPolicy: false,
     });
-  const overHttps = securityHeaders(true);
-  const overHttp = securityHeaders(false);
+  const overHttps = fixedHeaders(securityHeaders(true));
+  const overHttp = fixedHeaders(securityHeaders(false));
   app.use((ctx, next) => (config.CSP_UPGRADE_INSECURE || ctx.secure ? overHttps : overHttp)(ctx, next));
   app.use(
     cors({
@@ -213,6 +213,31 @@ export function createApp(infra: Infra) {
  * page), and the business outcomes of the calls listed in monitor/outcomes.ts. Outside errorMiddleware, so it sees
  * the status and error code the client gets.
  */
+/**
+ * helmet's headers for one configuration, asked of helmet once: they depend on nothing in the request (no nonces, no
+ * per-request directives), and running helmet's dozen middlewares behind a promise on every request was a visible
+ * share of a booking rush. helmet sets them synchronously; a helmet that stopped doing so fails here, at start.
+ */
+function fixedHeaders(helmetMiddleware: Koa.Middleware): Koa.Middleware {
+  const set: [string, number | string | readonly string[]][] = [];
+  const removed: string[] = [];
+  const res = {
+    setHeader: (name: string, value: number | string | readonly string[]) => void set.push([name, value]),
+    removeHeader: (name: string) => void removed.push(name),
+    getHeader: () => undefined,
+  };
+  void helmetMiddleware(
+    { req: { method: 'GET', url: '/', headers: {} }, res } as unknown as Koa.ParameterizedContext,
+    async () => undefined,
+  );
+  if (!set.length) throw new Error('helmet set no header synchronously: the fixed security headers would be empty');
+  return (ctx, next) => {
+    for (const [name, value] of set) ctx.res.setHeader(name, value);
+    for (const name of removed) ctx.res.removeHeader(name);
+    return next();
+  };
+}
+
 function requestMetrics(): Koa.Middleware {
   const outcomes = new Map(BUSINESS_OUTCOMES.map((o) => [`${o.method} ${o.route}`, o]));
   return async (ctx, next) => {

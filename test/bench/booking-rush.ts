@@ -125,12 +125,15 @@ function track(child: ChildProcess, port: number, role: Proc['role']): Proc {
 
 function startBff(port: number) {
   const prof = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  // BENCH_NODE_FLAGS: extra Node flags for the BFF processes, to try one (e.g. a V8 heap setting) against the default
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
   // Started the way `npm start` starts it; request logs go to /dev/null, errors to our stderr.
   return track(
     spawn(
       process.execPath,
       [
         ...prof,
+        ...extra,
         // Compiled: as `NODE_ENV=production npm start` runs it (scripts/start.mjs).
         ...(COMPILED
           ? ['--enable-source-maps', path.join(root, 'bff/dist/server.mjs')]

@@ -38,6 +38,36 @@ describe('platform', () => {
     assert.ok(r.headers.get('content-security-policy'));
     assert.ok(r.headers.get('x-request-id'));
     assert.equal(r.headers.get('access-control-allow-origin'), null);
+    // helmet's headers (asked of helmet once at start, app.ts fixedHeaders) on every answer, an API refusal too
+    const refused = await call('GET', '/api/mp/me');
+    assert.equal(refused.status, 401);
+    for (const answer of [r, refused]) {
+      const h = Object.fromEntries(
+        [
+          'x-frame-options',
+          'strict-transport-security',
+          'referrer-policy',
+          'cross-origin-opener-policy',
+          'cross-origin-resource-policy',
+          'x-dns-prefetch-control',
+          'x-permitted-cross-domain-policies',
+          'x-xss-protection',
+          'x-powered-by',
+        ].map((n) => [n, answer.headers.get(n)]),
+      );
+      assert.deepEqual(h, {
+        'x-frame-options': 'SAMEORIGIN',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-resource-policy': 'same-origin',
+        'x-dns-prefetch-control': 'off',
+        'x-permitted-cross-domain-policies': 'none',
+        'x-xss-protection': '0',
+        'x-powered-by': null,
+      });
+      assert.match(answer.headers.get('content-security-policy') ?? '', /default-src 'self'/);
+    }
   });
 
   it('asks browsers to upgrade to https only when the request came over https, or when configured to', async () => {
