@@ -84,6 +84,9 @@ export function createApp(infra: Infra) {
   });
   app.context.checkResponses = config.CHECK_RESPONSES ?? config.NODE_ENV !== 'production';
 
+  // The access line's fields are ours and fixed (id, method, path, status, time; no body, headers or query), so it
+  // skips the redaction the other lines need: redacting was about 70 % of what writing the line cost, on every request.
+  const accessLog = log.child({}, { redact: { paths: [] } });
   app.use(async (ctx, next) => {
     const requestId = /^[\w-]{1,64}$/.test(ctx.get('x-request-id')) ? ctx.get('x-request-id') : crypto.randomUUID();
     ctx.state.requestId = requestId;
@@ -92,7 +95,7 @@ export function createApp(infra: Infra) {
     try {
       await next();
     } finally {
-      log.info(
+      accessLog.info(
         { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Date.now() - started },
         'request',
       );

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { call, DEMO, adminLogin, mpLogin, sessionIdOf } from '../support/api';
 import { startStack, testMode } from '../support/stack';
-import { http, startChildBff, type ChildBff } from '../support/child';
+import { http, startChildBff, until, type ChildBff } from '../support/child';
 
 describe('login memo across two BFF processes (MariaDB + Redis)', function () {
   if (testMode() !== 'mysql') return;
@@ -44,6 +44,18 @@ describe('login memo across two BFF processes (MariaDB + Redis)', function () {
     const after = await me();
     assert.equal(after.status, 401);
     assert.equal(after.body.error.code, 'SESSION_REVOKED');
+    // …and the other process wrote its access line for it (app.ts: one line per request, without the redaction pass)
+    await until('an access line for the refused request', 10_000, async () => {
+      const lines = other
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      const hit = lines.some(
+        (l) => l.msg === 'request' && l.path === '/api/mp/me' && l.status === 401 && l.method === 'GET',
+      );
+      return hit || undefined;
+    });
     // A login that goes on is untouched by the other's logout.
     const still = await mpLogin();
     assert.equal((await http(other.url, 'GET', '/api/mp/me', { token: still.accessToken })).status, 200);
