@@ -92,44 +92,73 @@ export function plainAppointments(rows: Appointment[]): AppointmentRow[] {
 
 /**
  * Views of appointments; a related row that is gone (deleted member, removed schedule …) shows as empty, never fails.
- * The related rows are read as plain rows: they are only looked at.
+ * The names they show are read with the appointments' ids in one statement (subqueries, as `sessionWithNames` does):
+ * 我的预约 is what every winner of a rush opens next, and five lookups were five round trips and five Sequelize queries
+ * for one page.
  */
 export async function appointmentViews(
   rows: AppointmentRow[],
   shownPatients?: Promise<Pick<Patient, 'id' | 'name'>[]>,
 ) {
-  const [schedules, patients, doctors, depts, posts, refunds] = await Promise.all([
-    Schedule.findAll({
-      where: { id: [...new Set(rows.map((r) => r.scheduleId))] },
-      attributes: ['id', 'startTime', 'location'],
+  if (!rows.length) return [];
+  const [named, shown, refunds] = await Promise.all([
+    Appointment.findAll({
+      where: { id: [...new Set(rows.map((r) => r.id))] },
+      attributes: [
+        'id',
+        [literal('(SELECT s.start_time FROM schedule s WHERE s.id = Appointment.schedule_id)'), 'startTime'],
+        [literal('(SELECT s.location FROM schedule s WHERE s.id = Appointment.schedule_id)'), 'location'],
+        [literal('(SELECT u.name FROM sys_user u WHERE u.id = Appointment.doctor_id)'), 'doctorName'],
+        [
+          literal(
+            '(SELECT p.name FROM sys_user u JOIN sys_post p ON p.id = u.post_id WHERE u.id = Appointment.doctor_id)',
+          ),
+          'doctorTitle',
+        ],
+        [literal('(SELECT d.name FROM sys_dept d WHERE d.id = Appointment.dept_id)'), 'deptName'],
+        // a deleted member's name too: their past appointments stay readable
+        ...(shownPatients
+          ? []
+          : [
+              [
+                literal('(SELECT p.name FROM mp_patient p WHERE p.id = Appointment.patient_id)'),
+                'patientName',
+              ] as const,
+            ]),
+      ],
       raw: true,
-    }),
-    shownPatients ??
-      Patient.findAll({
-        where: { id: [...new Set(rows.map((r) => r.patientId))] },
-        attributes: ['id', 'name'],
-        paranoid: false,
-        raw: true,
-      }),
-    User.findAll({
-      where: { id: [...new Set(rows.map((r) => r.doctorId))] },
-      attributes: ['id', 'name', 'postId'],
-      raw: true,
-    }),
-    Dept.findAll({ where: { id: [...new Set(rows.map((r) => r.deptId))] }, attributes: ['id', 'name'], raw: true }),
-    Post.findAll({ attributes: ['id', 'name'], raw: true }),
+    }) as unknown as Promise<NamedRow[]>,
+    shownPatients,
     payment.refundsOf(APPOINTMENT, rows),
   ]);
-  const postMap = new Map(posts.map((p) => [p.id, p.name]));
-  return viewsOf(rows, {
-    schedules: new Map(schedules.map((s) => [s.id, s])),
-    patients: new Map(patients.map((p) => [p.id, p.name])),
-    doctors: new Map(
-      doctors.map((d) => [d.id, { name: d.name, title: d.postId ? (postMap.get(d.postId) ?? null) : null }]),
-    ),
-    depts: new Map(depts.map((d) => [d.id, d.name])),
+  const byId = new Map(named.map((n) => [n.id, n]));
+  const lookups: ViewLookups = {
+    schedules: new Map(),
+    patients: new Map(shown?.map((p) => [p.id, p.name])),
+    doctors: new Map(),
+    depts: new Map(),
     refunds,
-  });
+  };
+  for (const r of rows) {
+    const n = byId.get(r.id);
+    if (!n) continue;
+    if (n.startTime != null) lookups.schedules.set(r.scheduleId, { startTime: n.startTime, location: n.location });
+    if (!shown && n.patientName != null) lookups.patients.set(r.patientId, n.patientName);
+    if (n.doctorName != null) lookups.doctors.set(r.doctorId, { name: n.doctorName, title: n.doctorTitle });
+    if (n.deptName != null) lookups.depts.set(r.deptId, n.deptName);
+  }
+  return viewsOf(rows, lookups);
+}
+
+/** An appointment's id with the names its view shows (null: the related row is gone). */
+interface NamedRow {
+  id: number;
+  startTime: string | null;
+  location: string | null;
+  doctorName: string | null;
+  doctorTitle: string | null;
+  deptName: string | null;
+  patientName?: string | null;
 }
 
 /** What an appointment's view shows besides the appointment itself, by id. */
