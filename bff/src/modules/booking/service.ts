@@ -4,7 +4,7 @@ import { autocommit, infra, tx } from '../../infra';
 import type { AdminActor, MpActor } from '../../http/actor';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors';
 import { dataScopeWhere } from '../system/authz';
-import { Dept, Post, User } from '../system/models';
+import { Dept, User } from '../system/models';
 import { Patient } from '../patient/models';
 import { guardPatientRemoval, lockOwner, lockOwnerSql, memberSql } from '../patient/service';
 import { Schedule } from '../scheduling/models';
