@@ -7,7 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { call, mpLogin, sessionIdOf } from '../support/api';
+import mysql from 'mysql2/promise';
 import { startStack } from '../support/stack';
+import { until } from '../support/child';
 import { infra } from '../../bff/src/infra';
 import { isLoginRevoked, loginTag } from '../../bff/src/modules/auth/tokens';
 
@@ -79,5 +81,38 @@ describe('cold login states are looked up in one query', function () {
         assert.equal((a.body as { error: { code: string } }).error.code, 'SESSION_REVOKED');
       } else assert.equal(a.status, 200, JSON.stringify(a.body));
     });
+  });
+
+  it('on MariaDB the connection lost in the middle of the batched lookup: 503 for each, nothing believed, right on retry', async function () {
+    if (infra().config.embedded) this.skip(); // the killed connection is MariaDB's
+    await forgetAll();
+    // Another session holds the refresh tokens' table: the batched lookup waits for it, and its connection is killed
+    // there, as a failover or a network cut would end it.
+    const locker = await mysql.createConnection(infra().config.DATABASE_URL!);
+    try {
+      await locker.query('LOCK TABLES auth_refresh_token WRITE');
+      const asked = Promise.all(logins.map((l) => call('GET', '/api/mp/me', { token: l.accessToken })));
+      const waiting = await until('the batched lookup waits for the lock', 10_000, async () => {
+        const [rows] = (await locker.query(
+          "SELECT ID AS id, INFO AS info FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND ID <> CONNECTION_ID() AND INFO LIKE '%auth_refresh_token%'",
+        )) as unknown as [{ id: number; info: string }[]];
+        return rows.length ? rows : undefined;
+      });
+      assert.equal(waiting.length, 1, `one query for all ${LOGINS}: ${waiting.map((w) => w.info).join(' | ')}`);
+      await locker.query(`KILL CONNECTION ${Number(waiting[0].id)}`);
+      const answers = await asked;
+      for (const a of answers) {
+        assert.equal(a.status, 503, JSON.stringify(a.body));
+        assert.equal((a.body as { error: { code: string } }).error.code, 'DEPENDENCY_UNAVAILABLE');
+      }
+    } finally {
+      await locker.query('UNLOCK TABLES').catch(() => undefined);
+      await locker.end();
+    }
+    // Nothing was believed from the failed read: neither Redis nor the memo says anything of these logins…
+    for (const l of logins) assert.equal(await infra().kv.get(`login-state:${l.family}`), undefined);
+    // …and the next taps are answered right.
+    const again = await Promise.all(logins.map((l) => call('GET', '/api/mp/me', { token: l.accessToken })));
+    again.forEach((a, i) => assert.equal(a.status, ended.has(logins[i].family) ? 401 : 200, JSON.stringify(a.body)));
   });
 });
