@@ -2,12 +2,15 @@
  * Booking in the patient app's h5 build, real Chromium against the real BFF and the simulated WeChat Pay:
  * a new patient adds a family member, books a session the test creates, pays in the simulated pay sheet,
  * sees 第 1 号; cancels from 我的预约 and sees the refund; a cancelled payment stays 待支付 with its
- * countdown and is paid later from 我的预约; a full session takes a 候补 that turns into an offer + a notice.
+ * countdown and is paid later from 我的预约; a full session takes a 候补 that turns into an offer + a notice. The
+ * 确认并支付 tap asks for the APPOINTMENT subscribe message through the shared composable: once per visit of the page,
+ * and reported to the BFF even when the booking itself is refused.
  */
 import assert from 'node:assert/strict';
 import { buildH5BeforeAnySuite, mpHarness } from '../support/mp-harness';
 import { call } from '../support/api';
 import { newDoctor, newSchedule, patient, tomorrow } from '../support/booking';
+import { addDays } from '../../bff/src/shared/time';
 import { makeIdCard } from '../support/idcard';
 
 buildH5BeforeAnySuite();
@@ -268,5 +271,55 @@ describe('miniprogram h5: booking, pay, cancel, refund (Chromium, real BFF)', fu
     const notices = (await call('GET', '/api/mp/notices', { token: await userToken() })).body;
     assert.equal(notices.items.find((n: any) => n.title === '候补成功').read, true, 'opening a notice marks it read');
     assert.deepEqual(mp.errors, [], 'no script errors');
+  });
+
+  it('确认并支付 asks for APPOINTMENT once per visit, and reports the answer even when the booking is refused', async () => {
+    const token = await userToken();
+    // 王秀英 already holds a number of this session (unpaid): 确认并支付 is refused with 已经预约过了
+    const s = await newSchedule(doctorId, { date: addDays(tomorrow(), 2), period: 'pm', feeFen: 2000 });
+    const member = (await call('GET', '/api/mp/patients', { token })).body.items.find((p: any) => p.name === '王秀英');
+    const held = await call('POST', '/api/mp/appointments', {
+      token,
+      body: { scheduleId: s.id, patientId: member.id },
+    });
+    assert.equal(held.status, 201, JSON.stringify(held.body));
+    const bffQuota = async () =>
+      ((await call('GET', '/api/mp/notifications/subscriptions', { token })).body.quota.sim_tmpl_appointment ??
+        0) as number;
+    const before = await bffQuota();
+
+    await mp.open(`/packages/booking/pages/confirm/index?scheduleId=${s.id}`);
+    await on('.bk-patient-on', '王秀英').waitFor();
+    // what the page asks the (simulated) WeChat dialog for: each ask is sent before the booking's own request
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string; postData(): string | null }) => {
+      if (r.url().includes('/sim-wechat/__sim/subscribe')) asked.push(r.postData() ?? '');
+    };
+    mp.page.on('request', onRequest);
+    try {
+      const reported = mp.page.waitForResponse(
+        (r) => r.url().endsWith('/api/mp/notifications/subscriptions') && r.request().method() === 'POST',
+      );
+      const refused = mp.page
+        .locator('.taro-modal__text', { hasText: '可在 我的预约 查看或支付' })
+        .filter({ visible: true });
+      await on('.bk-submit', '确认并支付').click();
+      await refused.waitFor();
+      // the acceptance WeChat now holds is known to the BFF too, though no booking came of the tap
+      assert.deepEqual((await (await reported).json()).quota.sim_tmpl_appointment, before + 1);
+      assert.equal(await bffQuota(), before + 1);
+      await mp.page.locator('.taro-model__cancel').filter({ visible: true }).click();
+      await refused.waitFor({ state: 'hidden' });
+
+      // tapped again on the same visit: refused again, and WeChat's dialog is not brought up a second time
+      await on('.bk-submit', '确认并支付').click();
+      await refused.waitFor();
+      assert.equal(asked.length, 1, `asked once per visit: ${asked.join(' | ')}`);
+      assert.match(asked[0], /sim_tmpl_appointment/);
+      assert.equal(await bffQuota(), before + 1);
+      await mp.page.locator('.taro-model__cancel').filter({ visible: true }).click();
+    } finally {
+      mp.page.off('request', onRequest);
+    }
   });
 });

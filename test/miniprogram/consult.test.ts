@@ -2,7 +2,8 @@
  * The consultation in two real Chromium pages against one real BFF: the h5 build as the patient, the console as the
  * doctor (demo physician). The patient opens a consultation from the doctor's 问诊 page and writes; the doctor sees
  * the header badge move, opens the conversation in the workbench and answers (typed and a quick reply); each side
- * sees the other's messages arrive live, in order. Starting the consultation asks for the 医生已回复 subscribe message.
+ * sees the other's messages arrive live, in order. Starting the consultation asks for the 医生已回复 and 问诊已结束
+ * subscribe messages.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -55,15 +56,16 @@ describe('consultation in the browser: h5 patient and console doctor talking', f
     // The doctor's page in the app → 发起问诊 → the chat.
     await mp.page.goto(`${mp.stack.baseUrl}/h5/packages/consult/pages/start/index?doctorId=${doctorId}`);
     await on('.cs-patient-on', '周晓雨').waitFor();
-    // the 开始问诊 tap also asks (simulated) WeChat for 医生已回复 as a subscribe message — a free question, so not for
-    // a refund — and tells the BFF: one send of CONSULT_REPLY allowed
+    // the 开始问诊 tap also asks (simulated) WeChat for 医生已回复 and 问诊已结束 as subscribe messages — a free
+    // question, so not for a refund — and tells the BFF: one send each of CONSULT_REPLY and CONSULT_END allowed
     const reported = mp.page.waitForResponse(
       (r) => r.url().endsWith('/api/mp/notifications/subscriptions') && r.request().method() === 'POST',
     );
     await on('.cs-submit', '开始问诊').click();
-    const ids = (await call('GET', '/api/mp/notifications/templates?names=CONSULT_REPLY,CONSULT_REFUND', { token }))
-      .body.templates;
-    assert.deepEqual((await (await reported).json()).quota, { [ids.CONSULT_REPLY]: 1 });
+    const ids = (
+      await call('GET', '/api/mp/notifications/templates?names=CONSULT_REPLY,CONSULT_END,CONSULT_REFUND', { token })
+    ).body.templates;
+    assert.deepEqual((await (await reported).json()).quota, { [ids.CONSULT_REPLY]: 1, [ids.CONSULT_END]: 1 });
     await on('.cs-chat .cs-bar').waitFor();
     await settle(mp.page);
     await on('.cs-input input').fill('医生您好，我这三天一直头痛');

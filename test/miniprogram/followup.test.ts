@@ -2,7 +2,8 @@
  * 随访 end to end in two real Chromium pages against one real BFF: the demo physician builds a questionnaire in the
  * console (随访问卷), plans a questionnaire follow-up from the patient's appointment (预约管理 › 预约详情 › 新增随访);
  * the patient finds it under 我的 › 我的随访 in the h5 build and answers it; the physician sees the answers under
- * 随访管理 › 已完成 › 详情.
+ * 随访管理 › 已完成 › 详情. 我的随访's 开启提醒 asks for the FOLLOWUP_DUE subscribe message through the shared
+ * composable, once per visit of the page.
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -114,6 +115,43 @@ describe('随访 in the browser: the physician plans a questionnaire, the patien
     await dp.locator('[data-test=fu-answer-q1]', { hasText: '偶有波动' }).waitFor();
     assert.match(await dp.locator('[data-test=fu-answer-q2]').innerText(), /136/);
     await dp.screenshot({ path: path.join(SHOTS, 'console-followup-answers.png') });
+    assert.deepEqual(mp.errors, []);
+  });
+
+  it('开启提醒 asks for FOLLOWUP_DUE at the tap, reports it, and does not ask again on the same visit', async () => {
+    // the patient of the test above (this phone's user, with a family member) on 我的 › 我的随访
+    const token = await mp.token();
+    const bffQuota = async () =>
+      ((await call('GET', '/api/mp/notifications/subscriptions', { token })).body.quota.sim_tmpl_followup_due ??
+        0) as number;
+    const before = await bffQuota();
+    await mp.open('/packages/followup/pages/index/index');
+    const remind = on('.fu-remind', '随访到期时通过微信提醒我');
+    await remind.waitFor();
+    await settle(mp.page);
+    const toast = (text: string) =>
+      mp.page.waitForFunction((text) => {
+        const t = document.querySelector<HTMLElement>('.taro__toast');
+        return !!t && t.style.display !== 'none' && !!t.textContent?.includes(text);
+      }, text);
+    const toastGone = () =>
+      mp.page.waitForFunction(() => {
+        const t = document.querySelector<HTMLElement>('.taro__toast');
+        return !t || t.style.display === 'none';
+      });
+
+    const reported = mp.page.waitForResponse(
+      (r) => r.url().endsWith('/api/mp/notifications/subscriptions') && r.request().method() === 'POST',
+    );
+    await remind.click();
+    assert.equal((await (await reported).json()).quota.sim_tmpl_followup_due, before + 1);
+    await on('.fu-remind-action', '已开启').waitFor();
+    await toast('已开启随访提醒');
+    await toastGone();
+    // tapped again: it says so again, without bringing WeChat's dialog up (nor reporting) a second time
+    await remind.click();
+    await toast('已开启随访提醒');
+    assert.equal(await bffQuota(), before + 1, 'asked once per visit of the page');
     assert.deepEqual(mp.errors, []);
   });
 });

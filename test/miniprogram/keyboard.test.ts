@@ -5,8 +5,9 @@
  * played, paused and moved along from its own controls, named and announced, its bar shown while focus is in it.
  * And two whole walks a patient or a new doctor makes, with keys only: booking a doctor from 首页 to the paid
  * appointment (科室, 医生 — and 返回 in the title bar —, 日期, 预约, 就诊人, 确认并支付, the pay sheet), and filling in and
- * sending 人员申请. A tab list or a radio group (预约's 挂号方式 and 科室分类, 我的预约's status, 就诊人's 关系) is one Tab
- * stop, on its chosen item, and the arrows choose within it (WAI-ARIA's roving tabindex).
+ * sending 人员申请. A tab list or a radio group (预约's 挂号方式 and 科室分类, 我的预约's status, 就诊人's 关系, 病历's
+ * 就诊人, 科普's filters) is one Tab stop, on its chosen item, and the arrows choose within it (WAI-ARIA's roving
+ * tabindex).
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -501,6 +502,73 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     await page.keyboard.press('Shift+Tab');
     assert.deepEqual([(await focused(page)).text, (await focused(page)).checked], ['其他', 'true']);
     await mp.shot('relation-by-arrows');
+  });
+
+  it('病历’s 就诊人 and 科普’s filters: each a tab list, one Tab stop, the arrows choose', async () => {
+    const { page, on } = mp;
+    const chosen = (selector: string) =>
+      page.evaluate(
+        (selector) =>
+          [...document.querySelectorAll<HTMLElement>(selector)]
+            .filter((e) => e.checkVisibility() && e.getAttribute('aria-selected') === 'true')
+            .map((e) => e.textContent?.trim()),
+        selector,
+      );
+
+    // 我的病历: 选择就诊人 is one stop on the chosen member (the default, 本人); → chooses the child, whose records
+    // the page then shows; Tab goes on to 病历内容, Shift+Tab comes back to the child
+    await mp.open('/packages/records/pages/index/index');
+    await on('.rec-member').first().waitFor();
+    await pageShown(page);
+    const member = await pressUntil(page, (f) => f.role === 'tab' && f.cls.includes('rec-member'), '选择就诊人');
+    assert.deepEqual([member.text, member.selected], ['钱键盘', 'true']);
+    const listed = page.waitForResponse((r) => r.url().includes(`/patients/${childId}/`) && r.ok());
+    await page.keyboard.press('ArrowRight');
+    await on('.rec-member.tag-primary', '钱小键').waitFor();
+    await listed;
+    assert.deepEqual(
+      [(await focused(page)).text, (await focused(page)).selected],
+      ['钱小键', 'true'],
+      '→ moved focus to 钱小键 and chose it',
+    );
+    await page.keyboard.press('Home');
+    await on('.rec-member.tag-primary', '钱键盘').waitFor();
+    await page.keyboard.press('ArrowLeft'); // round from the first to the last
+    await on('.rec-member.tag-primary', '钱小键').waitFor();
+    assert.deepEqual(await chosen('.rec-member'), ['钱小键']);
+    await page.keyboard.press('Tab');
+    const next = await focused(page);
+    assert.ok(next.role === 'tab' && next.cls.includes('rec-tab'), `Tab left 选择就诊人: ${JSON.stringify(next)}`);
+    await page.keyboard.press('Shift+Tab');
+    assert.equal((await focused(page)).text, '钱小键');
+    let v = await wcagViolations(page, '.rec-members');
+    assert.equal(v.length, 0, describeViolations(v));
+
+    // 科普: 按科室或标签筛选 is one stop on 全部; → chooses the next filter (and the list is asked for it), End the
+    // last, → round to 全部 again; Tab leaves the filters
+    await mp.open('/pages/education/index');
+    await on('.edu-chip', '全部').waitFor();
+    await pageShown(page);
+    const chips = (await page.locator('.edu-chip').filter({ visible: true }).allInnerTexts()).map((t) => t.trim());
+    assert.ok(chips.length >= 3, chips.join('、'));
+    const all = await pressUntil(page, (f) => f.role === 'tab' && f.cls.includes('edu-chip'), '按科室或标签筛选');
+    assert.deepEqual([all.text, all.selected], ['全部', 'true']);
+    const filtered = page.waitForResponse((r) => /\/api\/mp\/education\/contents\?.*(deptId|tag)=/.test(r.url()));
+    await page.keyboard.press('ArrowRight');
+    await on('.edu-chip.on', chips[1]).waitFor();
+    await filtered;
+    assert.equal((await focused(page)).text, chips[1]);
+    await page.keyboard.press('End');
+    await on('.edu-chip.on', chips[chips.length - 1]).waitFor();
+    await page.keyboard.press('ArrowRight');
+    await on('.edu-chip.on', '全部').waitFor();
+    assert.deepEqual(await chosen('.edu-chip'), ['全部']);
+    assert.equal((await focused(page)).text, '全部');
+    await page.keyboard.press('Tab');
+    assert.notEqual((await focused(page)).role, 'tab', 'Tab left the filters');
+    v = await wcagViolations(page, '.edu-chips');
+    assert.equal(v.length, 0, describeViolations(v));
+    await mp.shot('education-filters-by-arrows');
   });
 
   it('人员申请: filled in and sent with keys alone (提交申请 is reached by Tab and pressed with Enter)', async () => {

@@ -41,7 +41,8 @@ const SUBSCRIBE_STATUSES = new Set(['accept', 'reject', 'ban', 'filter']);
 /**
  * A template keyword's value as WeChat checks it by the keyword's type (the name before its number): thing ≤ 20
  * characters; character_string ≤ 32 digits, letters or symbols; amount one optional currency sign, up to 10 digits
- * with decimals, optionally 元; phrase ≤ 5 Chinese characters. Other types are taken as they come.
+ * with decimals, optionally 元; phrase ≤ 5 Chinese characters; time a 24-hour HH:mm, optionally after a date written
+ * 2019年10月1日, or two of them joined by ~. Other types are taken as they come.
  */
 function keywordValueOk(key: string, value: string): boolean {
   const type = key.replace(/\d+$/, '');
@@ -49,6 +50,10 @@ function keywordValueOk(key: string, value: string): boolean {
   if (type === 'character_string') return /^[\x21-\x7e]{1,32}$/.test(value);
   if (type === 'amount') return /^[¥￥$€£]?\d{1,10}(\.\d+)?元?$/.test(value);
   if (type === 'phrase') return /^\p{Script=Han}{1,5}$/u.test(value);
+  if (type === 'time') {
+    const point = '(\\d{4}年\\d{1,2}月\\d{1,2}日 )?([01]?\\d|2[0-3]):[0-5]\\d';
+    return new RegExp(`^${point}(~${point})?$`).test(value);
+  }
   return true;
 }
 

@@ -2,7 +2,8 @@
  * The rest of a consultation's life on one BFF: receipts and unread counts (the physician's live badge), images
  * (type and size checked, served only to participants), the console's data management (audited reads, soft delete,
  * system messages), the reply notice for an absent patient, fees (paid through WeChat Pay, refunded if the doctor
- * does not answer in time), the free follow-up window after a visit, and closing by the doctor.
+ * does not answer in time), the free follow-up window after a visit, and closing by the doctor or when idle — each
+ * normal end told to the patient (问诊已结束 and its CONSULT_END message), once.
  */
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -10,7 +11,7 @@ import { startStack, type Stack } from '../../support/stack';
 import { adminLogin, call, loginAs, replaceInitialPassword } from '../../support/api';
 import { newDoctor, newSchedule, patient } from '../../support/booking';
 import { ChatClient, Socket } from '../../support/chat';
-import { User } from '../../../bff/src/modules/system/models';
+import { Dept, User } from '../../../bff/src/modules/system/models';
 import { DataAccessLog } from '../../../bff/src/kernel/audit';
 import { Appointment } from '../../../bff/src/modules/booking/models';
 import { PayOrder } from '../../../bff/src/modules/payment/models';
@@ -430,6 +431,7 @@ describe('consult: receipts, images, console, notices, fees', function () {
     );
     assert.deepEqual(told[0].link, { type: 'consultation', id: String(c.id) });
     assert.ok(!notices.some((n) => n.title === '退款通知'), 'no generic notice');
+    assert.ok(!notices.some((n) => n.title === '问诊已结束'), 'the refund notice says it ended, not a second one');
     // and, as the patient accepted it when starting the consultation, one WeChat message of the refund template
     assert.deepEqual(
       stack.fake.sentMessages.filter((m) => m.touser === p.openid).map((m) => [m.templateId, m.data, m.page]),
@@ -501,5 +503,67 @@ describe('consult: receipts, images, console, notices, fees', function () {
     const after = (await call('GET', `/api/mp/consult/consultations/${c.id}`, { token: p.token })).body;
     assert.equal(after.status, 'closed');
     assert.equal(after.closeReason, 'idle');
+  });
+
+  it('tells the patient a consultation ended — closed by the doctor or idle —: 问诊已结束 and a CONSULT_END message, once', async () => {
+    const doctor = (await User.findByPk(doctorId))!;
+    const deptName = (await Dept.findByPk(doctor.deptId!))!.name;
+    type Notice = { title: string; content: string; link: { type: string; id: string } | null };
+    const endedNotices = async (token: string) =>
+      ((await call('GET', '/api/mp/notices?pageSize=50', { token })).body.items as Notice[]).filter(
+        (n) => n.title === '问诊已结束',
+      );
+    const endMessages = (openid: string, tmpl: string) =>
+      stack.fake.sentMessages.filter((m) => m.touser === openid && m.templateId === tmpl);
+
+    // The doctor ends it from the workbench: 我的消息 names the family member and the doctor and opens the chat, and
+    // WeChat gets the CONSULT_END message the patient accepted (keywords checked by the simulated WeChat's rules).
+    const p = await subscribedPatient(stack, ['CONSULT_END'], 2);
+    const { consultation: c } = await open(p, { doctorId, patientId: p.patientId });
+    const closed = await call('POST', `/api/admin/consult/workbench/${c.id}/close`, { token: doctorToken });
+    assert.equal(closed.status, 200, JSON.stringify(closed.body));
+    const no = (await Consultation.findByPk(c.id))!.no;
+    const told = await endedNotices(p.token);
+    assert.equal(told.length, 1, JSON.stringify(told));
+    assert.equal(
+      told[0].content,
+      `就诊人：王患者；医生：${deptName} ${doctor.name}。图文问诊（${no}）${doctor.name}医生已结束本次问诊。对话记录可在问诊中查看，如仍有疑问可再次发起问诊。`,
+    );
+    assert.deepEqual(told[0].link, { type: 'consultation', id: String(c.id) });
+    const sent = endMessages(p.openid, p.templates.CONSULT_END);
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0].page, `packages/consult/pages/chat/index?id=${c.id}`);
+    assert.deepEqual(
+      [sent[0].data.thing1.value, sent[0].data.thing3.value],
+      [`${deptName} ${doctor.name}`, '医生已结束本次问诊'],
+    );
+    assert.match(sent[0].data.time2.value, /^\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d$/);
+    // Closing again is refused, and tells nobody a second time (the patient still holds one acceptance).
+    const again = await call('POST', `/api/admin/consult/workbench/${c.id}/close`, { token: doctorToken });
+    assert.equal(again.status, 409);
+    assert.equal((await endedNotices(p.token)).length, 1);
+    assert.equal(endMessages(p.openid, p.templates.CONSULT_END).length, 1);
+
+    // One left idle closes itself: told so once, however many runs of the job and however the doctor's close races it.
+    const q = await subscribedPatient(stack, ['CONSULT_END'], 2);
+    const { consultation: idle } = await open(q, { doctorId, patientId: q.patientId });
+    const late = new Date(Date.now() + stack.running.infra.config.CONSULT_IDLE_CLOSE_HOURS * 3600_000 + 60_000);
+    const [, byDoctor] = await Promise.all([
+      closeLapsedConsultations(late),
+      call('POST', `/api/admin/consult/workbench/${idle.id}/close`, { token: doctorToken }),
+    ]);
+    await closeLapsedConsultations(late);
+    assert.ok([200, 409].includes(byDoctor.status), JSON.stringify(byDoctor.body));
+    const reason = (await Consultation.findByPk(idle.id))!.closeReason;
+    const idleTold = await endedNotices(q.token);
+    assert.equal(idleTold.length, 1, JSON.stringify(idleTold));
+    const idleSent = endMessages(q.openid, q.templates.CONSULT_END);
+    assert.equal(idleSent.length, 1);
+    if (byDoctor.status === 409) {
+      // the job came first
+      assert.equal(reason, 'idle');
+      assert.match(idleTold[0].content, /问诊长时间无新消息，已自动结束。/);
+      assert.equal(idleSent[0].data.thing3.value, '长时间无新消息，已自动结束');
+    }
   });
 });

@@ -1,9 +1,11 @@
+import { infra } from '../../infra';
 import { notify, templateId } from '../../kernel/notifications';
+import { shanghaiParts } from '../../shared/time';
 import { Dept, User } from '../system/models';
 import { Patient } from '../patient/models';
 import type { PayOrder, PayRefund } from '../payment/models';
 import { refundFailedText, refundRoute } from '../payment/payout';
-import { Consultation } from './models';
+import { Consultation, type CloseReason } from './models';
 
 /**
  * payment's onOrderRefunded for consultation orders: the money is back with the payer. Said as booking says it for an
@@ -39,7 +41,47 @@ export const notifyConsultRefundFailed = (order: PayOrder, refund: PayRefund) =>
     (c) => `图文问诊（${c.no}）的 ${(refund.amountFen / 100).toFixed(2)} 元退款${refundFailedText(refund)}。`,
   );
 
-/** A notice about a consultation's money to its payer, naming the family member and the doctor, linked to the chat. */
+/** WeChat's time keyword: 24-hour wall-clock time in China, with the date as WeChat's own example writes it. */
+const wechatTime = (at: Date) => {
+  const { date, time } = shanghaiParts(at);
+  const [y, m, d] = date.split('-').map(Number);
+  return `${y}年${m}月${d}日 ${time}`;
+};
+
+const ENDED: Partial<Record<CloseReason, { text: (doctor: string) => string; why: string }>> = {
+  doctor: { text: (doctor) => `${doctor}医生已结束本次问诊`, why: '医生已结束本次问诊' },
+  idle: { text: () => '问诊长时间无新消息，已自动结束', why: '长时间无新消息，已自动结束' },
+};
+
+/**
+ * A consultation that ended normally — the doctor closed it, or it closed itself after going idle — tells its patient
+ * so, as refunds and replies do: 问诊已结束 in 我的消息 naming the family member and the doctor, opening the chat (its
+ * history stays readable there), and a WeChat subscribe message of template CONSULT_END when one is configured and the
+ * patient accepted it. An unanswered paid question is not told here: its refund notice says it ended and why.
+ */
+export async function notifyConsultEnded(c: Consultation) {
+  const ended = c.closeReason ? ENDED[c.closeReason as CloseReason] : undefined;
+  if (!ended) return;
+  try {
+    await tellAbout(
+      c,
+      '问诊已结束',
+      (_, doctorName) =>
+        `图文问诊（${c.no}）${ended.text(doctorName)}。对话记录可在问诊中查看，如仍有疑问可再次发起问诊。`,
+      (_, doctor) => ({
+        id: templateId('CONSULT_END'),
+        // 问诊医生, 结束时间, 温馨提示
+        data: { thing1: doctor || '图文问诊', time2: wechatTime(c.closedAt ?? new Date()), thing3: ended.why },
+        page: `packages/consult/pages/chat/index?id=${c.id}`,
+      }),
+    );
+  } catch (err) {
+    // the consultation is closed either way: a notice that could not be written never fails the close
+    infra().log.error({ err, consultation: c.id }, 'consultation end notice not recorded');
+  }
+}
+
+/** A notice about a consultation's money to its payer (see tellAbout). */
 async function tell(
   order: PayOrder,
   title: string,
@@ -47,7 +89,19 @@ async function tell(
   template?: (c: Consultation, doctor: string) => NonNullable<Parameters<typeof notify>[1]['template']>,
 ) {
   const c = await Consultation.findByPk(order.subjectId);
-  if (!c) return;
+  if (c) await tellAbout(c, title, content, template);
+}
+
+/**
+ * A notice about a consultation to the patient account that opened it, naming the family member and the doctor (to
+ * `content` too, by the doctor's own name), linked to the chat; `template` gets department and doctor.
+ */
+async function tellAbout(
+  c: Consultation,
+  title: string,
+  content: (c: Consultation, doctorName: string) => string,
+  template?: (c: Consultation, doctor: string) => NonNullable<Parameters<typeof notify>[1]['template']>,
+) {
   const [patient, doctor, dept] = await Promise.all([
     Patient.findByPk(c.patientId, { attributes: ['name'], paranoid: false }),
     User.findByPk(c.doctorId, { attributes: ['name'] }),
@@ -56,7 +110,7 @@ async function tell(
   const names = `就诊人：${patient?.name ?? ''}；医生：${dept?.name ?? ''} ${doctor?.name ?? ''}。`;
   await notify(c.userId, {
     title,
-    content: names + content(c),
+    content: names + content(c, doctor?.name ?? ''),
     link: { type: 'consultation', id: c.id },
     template: template?.(c, `${dept?.name ?? ''} ${doctor?.name ?? ''}`.trim()),
   });

@@ -15,7 +15,7 @@ import { shanghaiDate } from '../../shared/time';
 import { Consultation, ConsultDoctor, ConsultMessage, LIVE, type CloseReason, type Side } from './models';
 import { CONSULT_STATUS_LABEL, type Message } from './schemas';
 import { CONSULT_PERMS } from './perms';
-import { notifyConsultRefundFailed, notifyConsultRefunded } from './notices';
+import { notifyConsultEnded, notifyConsultRefundFailed, notifyConsultRefunded } from './notices';
 
 const cfg = () => infra().config;
 export const CONSULTATION = 'consultation';
@@ -330,7 +330,7 @@ async function append(
   id: number,
   m: NewMessage,
   opts: { whenClosed?: 'refuse' | 'allow'; close?: CloseReason } = {},
-): Promise<{ message: ConsultMessage; consultation: Consultation; duplicate: boolean }> {
+): Promise<{ message: ConsultMessage; consultation: Consultation; duplicate: boolean; closed?: boolean }> {
   try {
     return await tx(
       async (t) => {
@@ -348,6 +348,8 @@ async function append(
           );
         const seq = c.lastSeq + 1;
         const now = new Date();
+        // this very message ends the consultation (read under the row lock): what tells the patient once, not twice
+        const closed = !!opts.close && c.status === 'open';
         const message = await ConsultMessage.create(
           {
             consultationId: id,
@@ -377,7 +379,7 @@ async function append(
           },
           { transaction: t },
         );
-        return { message, consultation: c, duplicate: false };
+        return { message, consultation: c, duplicate: false, closed };
       },
       { readCommitted: true },
     );
@@ -445,7 +447,10 @@ export async function sendImage(
   return { message: r.message, duplicate: r.duplicate };
 }
 
-/** A system line in the conversation (staff from the console, or the platform itself). */
+/**
+ * A system line in the conversation (staff from the console, or the platform itself); `close` ends the consultation
+ * with it, and `closed` in the result says this call was the one that ended it.
+ */
 export async function addSystemMessage(id: number, text: string, byUserId: number | null, close?: CloseReason) {
   const r = await append(
     id,
@@ -592,7 +597,8 @@ export async function workbench(actor: AdminActor, q: { page: number; pageSize: 
 export async function closeByDoctor(actor: AdminActor, id: number) {
   const c = await participantConsultation(actor, id);
   if (c.status !== 'open') throw conflict('CONSULT_CLOSED', '本次问诊已结束');
-  await addSystemMessage(id, '医生已结束本次问诊', actor.userId, 'doctor');
+  const r = await addSystemMessage(id, '医生已结束本次问诊', actor.userId, 'doctor');
+  if (r.closed) await notifyConsultEnded(r.consultation);
   return myConsultation(actor, id);
 }
 
@@ -656,7 +662,10 @@ export async function closeLapsedConsultations(now = new Date()) {
     },
     limit: 200,
   });
-  for (const c of idle) await addSystemMessage(c.id, '问诊长时间无新消息，已自动结束', null, 'idle');
+  for (const c of idle) {
+    const r = await addSystemMessage(c.id, '问诊长时间无新消息，已自动结束', null, 'idle');
+    if (r.closed) await notifyConsultEnded(r.consultation);
+  }
   return { cancelled: unpaid.length, unanswered: unanswered.length, idle: idle.length };
 }
 
