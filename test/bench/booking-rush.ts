@@ -235,6 +235,20 @@ async function waitReady(p: Proc) {
   throw new Error(`${p.role} on port ${p.port} never became ready`);
 }
 
+/**
+ * CPU time of a process's main thread (its event loop) so far, in ns (/proc/<pid>/schedstat): divided by the answers
+ * of a phase it is the server's own cost per answer, which other work on the machine disturbs far less than req/s.
+ */
+function loopCpuNs(pid: number) {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]);
+  } catch {
+    return NaN;
+  }
+}
+/** The processes answering on PORTS in the phase being driven (hello-world or the BFFs). */
+let servingPids: number[] = [];
+
 function rssMb(pid: number) {
   const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
@@ -272,6 +286,8 @@ interface Measured {
   /** Requests that got no answer: timed out, or their connection failed. */
   unanswered: number;
   avgBytes: number;
+  /** Event-loop CPU of the serving processes per answer, µs (loopCpuNs). */
+  cpuUs: number;
 }
 
 const phases: { name: string; startUs: number; endUs: number }[] = [];
@@ -301,6 +317,8 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
   const started = performance.now();
   let last = started;
   const startUs = monotonicUs();
+  const pids = servingPids;
+  const cpuBefore = pids.map(loopCpuNs);
   const instances = PORTS.map((port, k) => {
     let n = 0;
     const amount = plan.amounts?.[k];
@@ -335,6 +353,7 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
   });
   const results = await Promise.all(instances);
   const ended = performance.now();
+  const cpuNs = pids.reduce((sum, pid, i) => sum + loopCpuNs(pid) - cpuBefore[i], 0);
   phases.push({ name, startUs, endUs: monotonicUs() });
   // A fixed amount is measured up to its last answer (autocannon's own duration is rounded up to its next
   // one-second sample); a fixed duration over the whole window, quiet end included.
@@ -353,6 +372,7 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
     answers,
     unanswered,
     avgBytes: latencies.length ? bytes / latencies.length : 0,
+    cpuUs: latencies.length ? cpuNs / 1000 / latencies.length : NaN,
   };
 }
 
@@ -370,7 +390,8 @@ function line(m: Measured) {
     .join(', ');
   console.log(
     `  ${pad(m.name, 38)} ${padStart(int(m.responses), 8)} answers in ${m.seconds.toFixed(2)} s  ${padStart(int(m.rps), 7)} req/s  ` +
-      `p50 ${ms(m.p50)} ms  p95 ${ms(m.p95)} ms  p99 ${ms(m.p99)} ms  ~${(m.avgBytes / 1024).toFixed(1)} KB/answer`,
+      `p50 ${ms(m.p50)} ms  p95 ${ms(m.p95)} ms  p99 ${ms(m.p99)} ms  ~${(m.avgBytes / 1024).toFixed(1)} KB/answer  ` +
+      `event loop ${ms(m.cpuUs)} µs CPU/answer`,
   );
   console.log(
     `    answers: ${answers || 'none in the window'}${m.unanswered ? `   no answer (timeout / connection error): ${int(m.unanswered)}` : ''}`,
@@ -482,6 +503,7 @@ async function main() {
     const helloWorld = async (when: string) => {
       for (const port of PORTS) procs.push(startHello(port));
       for (const p of procs) await waitReady(p);
+      servingPids = procs.filter((p) => p.role === 'hello').map((p) => p.child.pid!);
       const m = await drive(`Koa hello-world (${PORTS.length} proc${PORTS.length > 1 ? 's' : ''}), ${when}`, {
         seconds: SECONDS,
         shot: rotating('/'),
@@ -497,6 +519,7 @@ async function main() {
       procs.push(p);
       await waitReady(p); // one after the other: two processes starting at once would both run the start-up jobs
     }
+    servingPids = procs.filter((p) => p.role === 'bff').map((p) => p.child.pid!);
     const demoAdmin = DEMO_ACCOUNTS.find((a) => a.username === 'admin')!;
     const login = await fetch(`http://127.0.0.1:${PORTS[0]}/api/admin/auth/login`, {
       method: 'POST',
@@ -629,6 +652,7 @@ async function main() {
       ms(r.measured.p50),
       ms(r.measured.p95),
       ms(r.measured.p99),
+      ms(r.measured.cpuUs),
       `≥ ${TARGETS.rush.share} %, p99 ≤ ${TARGETS.rush.p99} ms, correct`,
       verdict(r.measured, TARGETS.rush, r.correct),
     ];
@@ -640,6 +664,7 @@ async function main() {
         ms(m.p50),
         ms(m.p95),
         ms(m.p99),
+        ms(m.cpuUs),
         'baseline: the mean of the two',
         '',
       ]),
@@ -651,6 +676,7 @@ async function main() {
         ms(pay.p50),
         ms(pay.p95),
         ms(pay.p99),
+        ms(pay.cpuUs),
         'every winner gets pay parameters',
         allPayable ? 'met' : 'NOT met',
       ],
@@ -662,15 +688,27 @@ async function main() {
         ms(m.p50),
         ms(m.p95),
         ms(m.p99),
+        ms(m.cpuUs),
         m === listing ? `≥ ${TARGETS.listing.share} %, p99 ≤ ${TARGETS.listing.p99} ms` : '—',
         m === listing ? verdict(m, TARGETS.listing) : '',
       ]),
     ];
-    const head = ['what', 'req/s', 'of hello-world', 'p50 ms', 'p95 ms', 'p99 ms', 'target (issue 10)', ''];
+    // CPU µs/answer: the serving processes' event-loop CPU per answer (less disturbed by other work than req/s)
+    const head = [
+      'what',
+      'req/s',
+      'of hello-world',
+      'p50 ms',
+      'p95 ms',
+      'p99 ms',
+      'CPU µs/answer',
+      'target (issue 10)',
+      '',
+    ];
     const widths = head.map((h, c) => Math.max(width(h), ...rows.map((r) => width(r[c]))));
     const fmt = (r: string[]) =>
       r
-        .map((cell, c) => (c >= 1 && c <= 5 ? padStart(cell, widths[c]) : pad(cell, widths[c])))
+        .map((cell, c) => (c >= 1 && c <= 6 ? padStart(cell, widths[c]) : pad(cell, widths[c])))
         .join('  ')
         .trimEnd();
     console.log(
