@@ -1,0 +1,117 @@
+/**
+ * A role holds every menu above the ones it grants (issue #15): the console builds a role's routes and sidebar from
+ * its menus, so a page without its directory opens as 404. Roles saved before that rule may lack some: migration 0043
+ * fills the gaps.
+ */
+import assert from 'node:assert/strict';
+import { QueryTypes } from 'sequelize';
+import { call, loginAs } from '../../support/api';
+import { startStack } from '../../support/stack';
+import { infra } from '../../../bff/src/infra';
+import { createMigrator } from '../../../db/migrator';
+import { up as fillAncestors } from '../../../db/migrations/0043-role-menu-ancestors';
+
+type MenuItem = { id: number; parentId: number | null; name: string; type: 'D' | 'M' | 'B'; children: MenuItem[] };
+type RoleView = { id: number; key: string; name: string; menuIds: number[] };
+
+const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
+
+async function menuTree(token: string) {
+  const tree = (await call('GET', '/api/admin/system/menus', { token })).body as MenuItem[];
+  const byId = new Map<number, MenuItem>();
+  const walk = (nodes: MenuItem[]) =>
+    nodes.forEach((n) => {
+      byId.set(n.id, n);
+      walk(n.children);
+    });
+  walk(tree);
+  const byPath = (...names: string[]) => {
+    let nodes = tree;
+    let found: MenuItem | undefined;
+    for (const name of names) {
+      found = nodes.find((n) => n.name === name);
+      assert.ok(found, `menu ${names.join(' › ')}`);
+      nodes = found.children;
+    }
+    return found!;
+  };
+  return { byId, byPath };
+}
+
+async function role(token: string, key: string): Promise<RoleView> {
+  const roles = (await call('GET', '/api/admin/system/roles', { token })).body as RoleView[];
+  const r = roles.find((x) => x.key === key);
+  assert.ok(r, `role ${key}`);
+  return r;
+}
+
+describe('roles hold the menus above their grants', function () {
+  this.timeout(120_000);
+  let admin: string;
+  before(async () => {
+    await startStack();
+    admin = await loginAs('admin');
+  });
+
+  describe('migration 0043: roles saved before the rule get their missing parents', () => {
+    const q = <T extends object>(sql: string, replacements: Record<string, unknown> = {}) =>
+      infra().sequelize.query<T>(sql, { type: QueryTypes.SELECT, replacements });
+    const links = async () =>
+      (await q<{ role_id: number; menu_id: number }>('SELECT role_id, menu_id FROM sys_role_menu'))
+        .map((l) => `${l.role_id}:${l.menu_id}`)
+        .sort();
+    const heldBy = async (roleId: number) =>
+      sorted(
+        (await q<{ menu_id: number }>('SELECT menu_id FROM sys_role_menu WHERE role_id = :roleId', { roleId })).map(
+          (l) => Number(l.menu_id),
+        ),
+      );
+
+    it('is one of the migrations the start-up applied', async () => {
+      const done = (await createMigrator(infra().sequelize).executed()).map((m) => m.name);
+      assert.ok(done.includes('0043-role-menu-ancestors.ts'), done.join(' '));
+    });
+
+    it('puts back the directories and menus above what a role holds, once, and nothing else', async () => {
+      const { byId } = await menuTree(admin);
+      const physician = await role(admin, 'physician');
+      const before = await links();
+      const held = await heldBy(physician.id);
+      // Every directory of the role and every page of it with a button it holds, as a role saved before the rule
+      // might hold them: the buttons alone are left, so a directory whose pages all went comes back only by a walk
+      // two levels up (button → page → directory).
+      const node = (id: number) => byId.get(id)!;
+      const pagesWithButtons = held.filter(
+        (id) => node(id).type === 'M' && node(id).children.some((b) => b.type === 'B' && held.includes(b.id)),
+      );
+      const removed = held.filter((id) => node(id).type === 'D').concat(pagesWithButtons);
+      const twoUp = held.filter(
+        (id) =>
+          node(id).type === 'D' &&
+          node(id)
+            .children.filter((c) => held.includes(c.id))
+            .every((c) => removed.includes(c.id)),
+      );
+      assert.ok(twoUp.length && pagesWithButtons.length, JSON.stringify({ removed, twoUp }));
+      await infra().sequelize.query('DELETE FROM sys_role_menu WHERE role_id = :roleId AND menu_id IN (:removed)', {
+        replacements: { roleId: physician.id, removed },
+      });
+      assert.deepEqual(
+        await heldBy(physician.id),
+        held.filter((id) => !removed.includes(id)),
+      );
+
+      await fillAncestors({ context: infra().sequelize.getQueryInterface() });
+      assert.deepEqual(await heldBy(physician.id), held, 'the physician holds its directories and pages again');
+      assert.deepEqual(await links(), before, 'no other role gained anything, nothing is held twice');
+      const [dup] = await q<{ n: number }>(
+        'SELECT COUNT(*) AS n FROM (SELECT role_id, menu_id FROM sys_role_menu GROUP BY role_id, menu_id HAVING COUNT(*) > 1) d',
+      );
+      assert.equal(Number(dup!.n), 0);
+
+      // a second run finds nothing missing and changes nothing
+      await fillAncestors({ context: infra().sequelize.getQueryInterface() });
+      assert.deepEqual(await links(), before);
+    });
+  });
+});
