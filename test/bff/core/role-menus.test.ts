@@ -1,18 +1,29 @@
 /**
  * A role holds every menu above the ones it grants (issue #15): the console builds a role's routes and sidebar from
- * its menus, so a page without its directory opens as 404. Roles saved before that rule may lack some: migration 0043
- * fills the gaps.
+ * its menus, so a page without its directory opens as 404. Two ways a role could end up without them: roles saved
+ * before that rule (migration 0043 fills the gaps), and a menu moved under a new parent (the move grants the new
+ * parents).
  */
 import assert from 'node:assert/strict';
 import { QueryTypes } from 'sequelize';
-import { call, loginAs } from '../../support/api';
+import { call, loginAs, unique } from '../../support/api';
 import { startStack } from '../../support/stack';
 import { infra } from '../../../bff/src/infra';
 import { createMigrator } from '../../../db/migrator';
 import { up as fillAncestors } from '../../../db/migrations/0043-role-menu-ancestors';
 
-type MenuItem = { id: number; parentId: number | null; name: string; type: 'D' | 'M' | 'B'; children: MenuItem[] };
+type MenuItem = {
+  id: number;
+  parentId: number | null;
+  name: string;
+  type: 'D' | 'M' | 'B';
+  orderNum: number;
+  visible: boolean;
+  status: string;
+  children: MenuItem[];
+};
 type RoleView = { id: number; key: string; name: string; menuIds: number[] };
+type Node = { name: string; children: Node[] };
 
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 
@@ -112,6 +123,65 @@ describe('roles hold the menus above their grants', function () {
       // a second run finds nothing missing and changes nothing
       await fillAncestors({ context: infra().sequelize.getQueryInterface() });
       assert.deepEqual(await links(), before);
+    });
+  });
+
+  describe('a menu moved under a new parent', () => {
+    it("gives every role holding it the new parents, keeps the old ones, and the role's menu tree shows it there", async () => {
+      const { byPath } = await menuTree(admin);
+      const learning = byPath('健康宣教', '我的学习');
+      const education = byPath('健康宣教');
+      const physician = await role(admin, 'physician');
+      assert.ok(physician.menuIds.includes(learning.id), 'the physician holds 我的学习');
+      const d1 = await call('POST', '/api/admin/system/menus', {
+        token: admin,
+        body: { parentId: null, name: unique('教学中心'), type: 'D', path: unique('teach'), orderNum: 90 },
+      });
+      assert.equal(d1.status, 201, JSON.stringify(d1.body));
+      const d2 = await call('POST', '/api/admin/system/menus', {
+        token: admin,
+        body: { parentId: d1.body.id, name: unique('学习园地'), type: 'D', path: unique('study'), orderNum: 1 },
+      });
+      assert.equal(d2.status, 201, JSON.stringify(d2.body));
+      try {
+        const moved = await call('PUT', `/api/admin/system/menus/${learning.id}`, {
+          token: admin,
+          body: { parentId: d2.body.id },
+        });
+        assert.equal(moved.status, 200, JSON.stringify(moved.body));
+        // a move names only the parent: the menu keeps its place among its siblings, visibility and status
+        const { parentId, orderNum, visible, status } = moved.body as MenuItem;
+        assert.deepEqual(
+          { parentId, orderNum, visible, status },
+          { parentId: d2.body.id, orderNum: learning.orderNum, visible: learning.visible, status: learning.status },
+        );
+        assert.ok(learning.orderNum > 0, 'an order a reset to 0 would change');
+
+        const doctor = await loginAs('doctor');
+        const tree = (await call('GET', '/api/admin/me/menus', { token: doctor })).body as Node[];
+        const top = tree.find((n) => n.name === d1.body.name);
+        assert.ok(top, `${d1.body.name} is among ${tree.map((n) => n.name).join('、')}`);
+        assert.deepEqual(
+          top.children.map((c) => [c.name, c.children.map((g) => g.name)]),
+          [[d2.body.name, ['我的学习']]],
+        );
+        // the old directory stays: the role holds it for its other pages (宣教内容)
+        const old = tree.find((n) => n.name === '健康宣教');
+        assert.ok(old, 'the physician still has 健康宣教');
+        assert.ok(!old.children.some((c) => c.name === '我的学习'), 'and 我的学习 is no longer under it');
+        const after = await role(admin, 'physician');
+        assert.deepEqual(sorted(after.menuIds), sorted([...physician.menuIds, d1.body.id, d2.body.id]));
+      } finally {
+        // the run's other suites see the menus as seeded: 我的学习 back under 健康宣教, the two directories gone
+        const back = await call('PUT', `/api/admin/system/menus/${learning.id}`, {
+          token: admin,
+          body: { parentId: education.id },
+        });
+        assert.equal(back.status, 200, JSON.stringify(back.body));
+        assert.equal((await call('DELETE', `/api/admin/system/menus/${d2.body.id}`, { token: admin })).status, 204);
+        assert.equal((await call('DELETE', `/api/admin/system/menus/${d1.body.id}`, { token: admin })).status, 204);
+      }
+      assert.deepEqual(sorted((await role(admin, 'physician')).menuIds), sorted(physician.menuIds));
     });
   });
 });
