@@ -1,12 +1,12 @@
 /**
  * A role holds every menu above the ones it grants (issue #15): the console builds a role's routes and sidebar from
- * its menus, so a page without its directory opens as 404. Two ways a role could end up without them: roles saved
- * before that rule (migration 0043 fills the gaps), and a menu moved under a new parent (the move grants the new
- * parents).
+ * its menus, so a page without its directory opens as 404. Three ways a role could end up without them or worse:
+ * roles saved before that rule (migration 0043 fills the gaps), a menu moved under a new parent (the move grants the
+ * new parents), and two administrators saving the same role at once (one whole set wins, never a mix of both).
  */
 import assert from 'node:assert/strict';
 import { QueryTypes } from 'sequelize';
-import { call, loginAs, unique } from '../../support/api';
+import { adminLogin, call, DEMO, loginAs, unique } from '../../support/api';
 import { startStack } from '../../support/stack';
 import { infra } from '../../../bff/src/infra';
 import { createMigrator } from '../../../db/migrator';
@@ -46,7 +46,13 @@ async function menuTree(token: string) {
     }
     return found!;
   };
-  return { byId, byPath };
+  /** the menus and every menu above them, as the test expects a role to hold them */
+  const closed = (ids: number[]) => {
+    const all = new Set<number>();
+    for (const id of ids) for (let at: number | null = id; at != null; at = byId.get(at)!.parentId) all.add(at);
+    return sorted([...all]);
+  };
+  return { byId, byPath, closed };
 }
 
 async function role(token: string, key: string): Promise<RoleView> {
@@ -182,6 +188,57 @@ describe('roles hold the menus above their grants', function () {
         assert.equal((await call('DELETE', `/api/admin/system/menus/${d1.body.id}`, { token: admin })).status, 204);
       }
       assert.deepEqual(sorted((await role(admin, 'physician')).menuIds), sorted(physician.menuIds));
+    });
+  });
+
+  describe('two administrators save the same role at once', () => {
+    it('one whole menu set wins, never a mix of both or a row twice', async () => {
+      const { byPath, closed } = await menuTree(admin);
+      const key = unique('r_').toLowerCase();
+      const created = await call('POST', '/api/admin/system/roles', {
+        token: admin,
+        body: { key, name: unique('并发角色'), dataScope: 'self', menuIds: [] },
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const id = created.body.id as number;
+      // two sets under different directories, each pages and a button: what each administrator's form sends
+      const orders = byPath('收费管理', '订单管理');
+      const online = byPath('系统监控', '在线用户');
+      const button = (m: MenuItem) => m.children.find((b) => b.type === 'B')!.id;
+      const setA = [orders.id, button(orders)];
+      const setB = [online.id, button(online), byPath('系统监控', '操作日志').id];
+      const [a, b] = [closed(setA), closed(setB)];
+      assert.ok(a.length > setA.length && !a.some((x) => b.includes(x)), 'two sets with parents, sharing nothing');
+      // two sessions of the administrator, as two people at two consoles
+      const one = (await adminLogin(DEMO.admin.username, DEMO.admin.password)).accessToken;
+      const two = (await adminLogin(DEMO.admin.username, DEMO.admin.password)).accessToken;
+      try {
+        for (let round = 0; round < 12; round++) {
+          const [first, second] = round % 2 ? [setA, setB] : [setB, setA];
+          const answers = await Promise.all([
+            call('PUT', `/api/admin/system/roles/${id}`, { token: one, body: { menuIds: first } }),
+            call('PUT', `/api/admin/system/roles/${id}`, { token: two, body: { menuIds: second } }),
+          ]);
+          for (const r of answers)
+            assert.ok(
+              r.status === 200 || (r.status === 409 && typeof r.body?.error?.code === 'string'),
+              `round ${round}: ${r.status} ${JSON.stringify(r.body)}`,
+            );
+          assert.ok(
+            answers.some((r) => r.status === 200),
+            `round ${round}: one save went through`,
+          );
+          const held = (await call('GET', `/api/admin/system/roles/${id}`, { token: admin })).body.menuIds as number[];
+          assert.equal(new Set(held).size, held.length, `round ${round}: a row twice: ${held}`);
+          const got = JSON.stringify(sorted(held));
+          assert.ok(
+            got === JSON.stringify(a) || got === JSON.stringify(b),
+            `round ${round}: ${got} is neither ${a} nor ${b}`,
+          );
+        }
+      } finally {
+        assert.equal((await call('DELETE', `/api/admin/system/roles/${id}`, { token: admin })).status, 204);
+      }
     });
   });
 });

@@ -9,7 +9,7 @@ import { Menu, RoleMenu } from './models';
  *
  * Saves and moves read the menu tree locked (MariaDB; SQLite runs one transaction at a time anyway): a role save with a
  * shared lock, a move with an exclusive one taken before it changes anything. So a role saved while a menu moves waits
- * and then sees the new parent, and both take their locks in the same order (tree, then role's menus): no deadlock.
+ * and then sees the new parent, and both take their locks in the same order (role, tree, role's menus): no deadlock.
  */
 
 async function parentsOf(transaction: Transaction, lock: 'share' | 'update') {
@@ -34,7 +34,10 @@ export async function withAncestors(menuIds: number[], transaction: Transaction)
   return upward(menuIds, await parentsOf(transaction, 'share'));
 }
 
-/** A role's menus become exactly `menuIds` and the menus above them. */
+/**
+ * A role's menus become exactly `menuIds` and the menus above them. The caller holds the role's row locked, so two
+ * saves of one role take turns and the later replaces the earlier's set whole.
+ */
 export async function setRoleMenus(roleId: number, menuIds: number[], transaction: Transaction) {
   const ids = await withAncestors(menuIds, transaction);
   await RoleMenu.destroy({ where: { roleId }, transaction });

@@ -98,7 +98,11 @@ export async function updateRole(actor: AdminActor, id: number, input: RoleInput
     throw conflict('SELF_OPERATION', '不能停用自己所属的角色');
   await checkRefs(input.menuIds, input.deptIds);
   await tx(async (t) => {
-    await role.update(
+    // The role's row locked first: two saves of one role (two administrators, one form each) take turns, and the
+    // later one's menus replace the earlier's whole instead of the two sets' rows interleaving.
+    const locked = await Role.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
+    if (!locked) throw notFound('角色不存在');
+    await locked.update(
       {
         ...(input.name ? { name: input.name } : {}),
         ...(input.orderNum !== undefined ? { orderNum: input.orderNum } : {}),
@@ -110,7 +114,7 @@ export async function updateRole(actor: AdminActor, id: number, input: RoleInput
     if (input.menuIds) await setRoleMenus(id, input.menuIds, t);
     if (input.deptIds || input.dataScope) {
       const keep =
-        role.dataScope === 'custom'
+        locked.dataScope === 'custom'
           ? (input.deptIds ?? (await RoleDept.findAll({ where: { roleId: id }, transaction: t })).map((d) => d.deptId))
           : [];
       await RoleDept.destroy({ where: { roleId: id }, transaction: t });
