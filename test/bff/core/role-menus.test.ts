@@ -11,6 +11,7 @@ import { startStack } from '../../support/stack';
 import { infra } from '../../../bff/src/infra';
 import { createMigrator } from '../../../db/migrator';
 import { up as fillAncestors } from '../../../db/migrations/0043-role-menu-ancestors';
+import { seedMenus } from '../../../db/seeds/base';
 
 type MenuItem = {
   id: number;
@@ -177,6 +178,16 @@ describe('roles hold the menus above their grants', function () {
         assert.ok(!old.children.some((c) => c.name === '我的学习'), 'and 我的学习 is no longer under it');
         const after = await role(admin, 'physician');
         assert.deepEqual(sorted(after.menuIds), sorted([...physician.menuIds, d1.body.id, d2.body.id]));
+
+        // the menu sync every start runs finds the seeded page where it now stands, and adds no second 我的学习
+        await seedMenus();
+        const { byId } = await menuTree(admin);
+        const copies = [...byId.values()].filter((m) => m.name === '我的学习' && m.type === 'M');
+        assert.deepEqual(
+          copies.map((m) => [m.id, m.parentId]),
+          [[learning.id, d2.body.id]],
+        );
+        assert.deepEqual(sorted((await role(admin, 'physician')).menuIds), sorted(after.menuIds));
       } finally {
         // the run's other suites see the menus as seeded: 我的学习 back under 健康宣教, the two directories gone
         const back = await call('PUT', `/api/admin/system/menus/${learning.id}`, {
