@@ -15,13 +15,52 @@ export const BUILTIN_ROLES: { key: RoleKey; name: string; dataScope: Role['dataS
 ];
 
 /**
+ * What names a seeded entry wherever it stands: a page by its component, a button by its permission, a directory by
+ * its path (each with its name and type).
+ */
+const seedIdentity = (m: MenuSeed) => ({
+  name: m.name,
+  type: m.type,
+  ...(m.type === 'M'
+    ? { component: m.component ?? null }
+    : m.type === 'B'
+      ? { perms: m.perms ?? null }
+      : { path: m.path ?? null }),
+});
+const identityKey = (m: MenuSeed) => JSON.stringify(seedIdentity(m));
+
+/** Identities the seed uses once (开具宣教处方 is a button on two pages, so its two are found by parent only). */
+function unambiguous(items: MenuSeed[]): Set<string> {
+  const count = new Map<string, number>();
+  const walk = (ms: MenuSeed[]) =>
+    ms.forEach((m) => {
+      count.set(identityKey(m), (count.get(identityKey(m)) ?? 0) + 1);
+      walk(m.children ?? []);
+    });
+  walk(items);
+  return new Set([...count].filter(([, n]) => n === 1).map(([k]) => k));
+}
+
+/**
  * Menus are synced at every start: entries the seed lists but the database lacks are added (with their
  * built-in role grants), so an upgraded installation gets new pages; nothing an admin changed is touched.
+ * An entry an administrator moved under another parent is found where it now stands (the one menu of its name, type
+ * and component / permission / path), not added again under its seeded parent as a second copy.
  */
-async function syncMenus(items: MenuSeed[], parentId: number | null, roleIds: Map<RoleKey, number>, t: Transaction) {
+async function syncMenus(
+  items: MenuSeed[],
+  parentId: number | null,
+  roleIds: Map<RoleKey, number>,
+  t: Transaction,
+  movable: Set<string>,
+) {
   let order = 1;
   for (const m of items) {
     let row = await Menu.findOne({ where: { parentId, name: m.name, type: m.type }, transaction: t });
+    if (!row && movable.has(identityKey(m))) {
+      const elsewhere = await Menu.findAll({ where: seedIdentity(m), transaction: t, limit: 2 });
+      if (elsewhere.length === 1) row = elsewhere[0]!;
+    }
     if (!row) {
       row = await Menu.create(
         {
@@ -42,14 +81,14 @@ async function syncMenus(items: MenuSeed[], parentId: number | null, roleIds: Ma
         if (roleIds.has(key)) await RoleMenu.create({ roleId: roleIds.get(key)!, menuId: row.id }, { transaction: t });
     }
     order++;
-    if (m.children) await syncMenus(m.children, row.id, roleIds, t);
+    if (m.children) await syncMenus(m.children, row.id, roleIds, t, movable);
   }
 }
 
 export async function seedMenus() {
   await tx(async (t) => {
     const roles = await Role.findAll({ where: { key: BUILTIN_ROLES.map((r) => r.key) }, transaction: t });
-    await syncMenus(MENUS, null, new Map(roles.map((r) => [r.key as RoleKey, r.id])), t);
+    await syncMenus(MENUS, null, new Map(roles.map((r) => [r.key as RoleKey, r.id])), t, unambiguous(MENUS));
   });
   await invalidateAuthz();
 }

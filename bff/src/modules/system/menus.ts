@@ -1,7 +1,9 @@
+import type { Transaction } from 'sequelize';
 import { tx } from '../../infra';
 import { conflict, notFound, unprocessable } from '../../http/errors';
 import { invalidateAuthz } from './authz';
 import { Menu, RoleMenu } from './models';
+import { grantNewParents, lockMenuTree } from './role-menus';
 import { buildTree } from './tree';
 import type { MenuItem } from './schemas';
 
@@ -44,15 +46,20 @@ export async function menuTree(): Promise<MenuItem[]> {
 async function checkShape(
   m: { parentId: number | null; type: 'D' | 'M' | 'B'; path?: string | null; component?: string | null },
   selfId?: number,
+  transaction?: Transaction,
 ) {
   if (m.parentId != null) {
-    const parent = await Menu.findByPk(m.parentId);
+    const parent = await Menu.findByPk(m.parentId, { transaction });
     if (!parent) throw unprocessable('INVALID_PARENT', '上级菜单不存在');
     if (parent.type === 'B') throw unprocessable('INVALID_PARENT', '按钮下不能再添加菜单');
     if (m.type === 'B' && parent.type !== 'M') throw unprocessable('INVALID_PARENT', '按钮只能添加在菜单下');
     if (m.type !== 'B' && parent.type !== 'D') throw unprocessable('INVALID_PARENT', '目录和菜单只能添加在目录下');
     // No cycles: the new parent can't be the menu itself or one of its descendants.
-    for (let p: Menu | null = parent; p; p = p.parentId == null ? null : await Menu.findByPk(p.parentId)) {
+    for (
+      let p: Menu | null = parent;
+      p;
+      p = p.parentId == null ? null : await Menu.findByPk(p.parentId, { transaction })
+    ) {
       if (p.id === selfId) throw unprocessable('INVALID_PARENT', '上级菜单不能是自己或自己的下级');
     }
   } else if (m.type === 'B') {
@@ -88,7 +95,18 @@ export async function updateMenu(id: number, input: MenuInput) {
   if (input.type && input.type !== m.type && (await Menu.count({ where: { parentId: id } }))) {
     throw conflict('MENU_HAS_CHILDREN', '有下级的菜单不能修改类型');
   }
-  await m.update(input);
+  const moved = input.parentId !== undefined && input.parentId !== m.parentId;
+  await tx(async (t) => {
+    if (moved) {
+      // The tree locked, then the new parent checked again: two moves at once can't make a cycle between them, and a
+      // role saved meanwhile waits for the move (role-menus.ts).
+      await lockMenuTree(t);
+      await checkShape(next, id, t);
+    }
+    await m.update(input, { transaction: t });
+    // Roles holding the moved menu get its new parents in the same transaction: no moment where its page has no route.
+    if (moved) await grantNewParents(id, t);
+  });
   await invalidateAuthz();
   return toItem(m);
 }

@@ -1,9 +1,10 @@
-import { Op, type Transaction } from 'sequelize';
+import { Op } from 'sequelize';
 import { tx } from '../../infra';
 import type { AdminActor } from '../../http/actor';
 import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { invalidateAuthz } from './authz';
 import { Dept, Menu, Role, RoleDept, RoleMenu, UserRole, type DataScope } from './models';
+import { setRoleMenus } from './role-menus';
 import { listUsersWhere } from './user-lists';
 
 export async function roleViews(roles: Role[]) {
@@ -55,31 +56,6 @@ async function checkRefs(menuIds?: number[], deptIds?: number[]) {
   }
 }
 
-/**
- * The granted menus and every menu above them. The console builds its routes and sidebar from a role's menus, so a
- * page granted without its directory (订单管理 without 收费管理) has no route and opens as 404, and a button granted
- * without its menu has no page to be pressed on. The console's role form sends the parents (its half-checked keys);
- * a role made through the API gets them here, the same way.
- */
-async function withAncestors(menuIds: number[], transaction: Transaction): Promise<number[]> {
-  if (!menuIds.length) return [];
-  const parentOf = new Map(
-    (await Menu.findAll({ attributes: ['id', 'parentId'], transaction })).map((m) => [m.id, m.parentId]),
-  );
-  const all = new Set<number>();
-  for (const id of menuIds)
-    for (let at: number | null | undefined = id; at != null && !all.has(at); at = parentOf.get(at)) all.add(at);
-  return [...all];
-}
-
-async function grantMenus(roleId: number, menuIds: number[], transaction: Transaction) {
-  const ids = await withAncestors(menuIds, transaction);
-  await RoleMenu.bulkCreate(
-    ids.map((menuId) => ({ roleId, menuId })),
-    { transaction },
-  );
-}
-
 type RoleInput = {
   name?: string;
   orderNum?: number;
@@ -104,7 +80,7 @@ export async function createRole(input: RoleInput & { key: string; name: string 
       },
       { transaction: t },
     );
-    await grantMenus(r.id, input.menuIds ?? [], t);
+    await setRoleMenus(r.id, input.menuIds ?? [], t);
     if (r.dataScope === 'custom')
       for (const deptId of new Set(input.deptIds ?? []))
         await RoleDept.create({ roleId: r.id, deptId }, { transaction: t });
@@ -122,7 +98,11 @@ export async function updateRole(actor: AdminActor, id: number, input: RoleInput
     throw conflict('SELF_OPERATION', '不能停用自己所属的角色');
   await checkRefs(input.menuIds, input.deptIds);
   await tx(async (t) => {
-    await role.update(
+    // The role's row locked first: two saves of one role (two administrators, one form each) take turns, and the
+    // later one's menus replace the earlier's whole instead of the two sets' rows interleaving.
+    const locked = await Role.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE });
+    if (!locked) throw notFound('角色不存在');
+    await locked.update(
       {
         ...(input.name ? { name: input.name } : {}),
         ...(input.orderNum !== undefined ? { orderNum: input.orderNum } : {}),
@@ -131,13 +111,10 @@ export async function updateRole(actor: AdminActor, id: number, input: RoleInput
       },
       { transaction: t },
     );
-    if (input.menuIds) {
-      await RoleMenu.destroy({ where: { roleId: id }, transaction: t });
-      await grantMenus(id, input.menuIds, t);
-    }
+    if (input.menuIds) await setRoleMenus(id, input.menuIds, t);
     if (input.deptIds || input.dataScope) {
       const keep =
-        role.dataScope === 'custom'
+        locked.dataScope === 'custom'
           ? (input.deptIds ?? (await RoleDept.findAll({ where: { roleId: id }, transaction: t })).map((d) => d.deptId))
           : [];
       await RoleDept.destroy({ where: { roleId: id }, transaction: t });

@@ -181,11 +181,18 @@ const menuFields = {
     .optional(),
   perms: PermString.nullable().optional(),
   icon: z.string().trim().max(64).nullable().optional(),
-  orderNum: z.number().int().min(0).max(9999).default(0),
-  visible: z.boolean().default(true),
-  status: Status.default('active'),
+  orderNum: z.number().int().min(0).max(9999),
+  visible: z.boolean(),
+  status: Status,
 };
-export const MenuCreate = z.strictObject(menuFields);
+export const MenuCreate = z.strictObject({
+  ...menuFields,
+  orderNum: menuFields.orderNum.default(0),
+  visible: menuFields.visible.default(true),
+  status: menuFields.status.default('active'),
+});
+// No defaults in an edit: zod 4 fills a field's default even when the field is optional, so an edit naming only the
+// parent (a move) would put the menu first, show it and enable it again.
 export const MenuUpdate = z.strictObject(
   Object.fromEntries(Object.entries(menuFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as {
     [K in keyof typeof menuFields]: z.ZodOptional<(typeof menuFields)[K]>;
