@@ -12,8 +12,12 @@ import { setUp } from './setup.mjs';
 const root = path.resolve(import.meta.dirname, '..');
 const mocha = path.join(root, 'node_modules/.bin/mocha');
 const extra = process.argv.slice(2);
+// `YIYUN_TEST_MODE=embedded npm test -- <files>` runs just those files in embedded mode instead.
+const onlyEmbedded = extra.length > 0 && process.env.YIYUN_TEST_MODE === 'embedded';
 const runs = [
-  { name: 'MariaDB + Redis', mode: 'mysql', specs: extra.length ? extra : ['test/**/*.test.ts'] },
+  onlyEmbedded
+    ? { name: 'embedded (SQLite, in-process)', mode: 'embedded', specs: extra }
+    : { name: 'MariaDB + Redis', mode: 'mysql', specs: extra.length ? extra : ['test/**/*.test.ts'] },
   {
     name: 'embedded (SQLite, in-process)',
     mode: 'embedded',
