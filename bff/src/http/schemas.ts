@@ -26,6 +26,24 @@ export interface Page<T> {
   pageSize: number;
 }
 
+/**
+ * An edit's body from a create's: every field optional and none defaulted — zod 4 fills a field's default even when
+ * the field is optional and absent, so an edit naming one field would reset the others (a post re-enabled, its order
+ * set to 0) and "至少修改一项" could never fail. At least one field must be given.
+ */
+export function editOf<S extends z.ZodRawShape>(create: z.ZodObject<S>) {
+  const shape = Object.fromEntries(
+    Object.entries(create.shape).map(([k, v]) => [
+      k,
+      ((v instanceof z.ZodDefault ? v.unwrap() : v) as z.ZodType).optional(),
+    ]),
+  );
+  return z.strictObject(shape).refine((v) => Object.keys(v).length > 0, '至少修改一项') as unknown as z.ZodType<
+    { [K in keyof z.output<z.ZodObject<S>>]?: z.output<z.ZodObject<S>>[K] },
+    { [K in keyof z.input<z.ZodObject<S>>]?: z.input<z.ZodObject<S>>[K] }
+  >;
+}
+
 export const IdParams = z.object({ id: z.coerce.number().int().positive() });
 /** 批量删除: the selected rows of one list page (at most one page of 100) */
 export const BatchIds = z.strictObject({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PageQuery, PersonName, Phone, pageOf, Status } from '../../http/schemas';
+import { editOf, PageQuery, PersonName, Phone, pageOf, Status } from '../../http/schemas';
 import { USERNAME_MESSAGE, USERNAME_RE } from '../../shared/rules';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password-policy';
 
@@ -280,7 +280,7 @@ export const PostCreate = z.strictObject({
   orderNum: z.number().int().min(0).max(9999).default(0),
   status: Status.default('active'),
 });
-export const PostUpdate = PostCreate.partial().refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export const PostUpdate = editOf(PostCreate);
 export const PostOption = z.object({ id: z.number().int(), name: z.string() });
 export type PostOption = z.infer<typeof PostOption>;
 
@@ -302,9 +302,7 @@ export const DictTypeCreate = z.strictObject({
   status: Status.default('active'),
   remark: z.string().trim().max(255).nullable().optional(),
 });
-export const DictTypeUpdate = DictTypeCreate.omit({ type: true })
-  .partial()
-  .refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export const DictTypeUpdate = editOf(DictTypeCreate.omit({ type: true }));
 export const DictItem = z.object({
   id: z.number().int(),
   dictType: z.string(),
@@ -323,9 +321,7 @@ export const DictItemCreate = z.strictObject({
   cssClass: z.enum(['primary', 'success', 'info', 'warning', 'danger']).nullable().optional(),
   status: Status.default('active'),
 });
-export const DictItemUpdate = DictItemCreate.omit({ dictType: true })
-  .partial()
-  .refine((v) => Object.keys(v).length > 0, '至少修改一项');
+export const DictItemUpdate = editOf(DictItemCreate.omit({ dictType: true }));
 export const DictItemQuery = PageQuery.extend({ dictType: z.string().trim().min(1).max(64) });
 export const DictTypeQuery = PageQuery.extend({
   name: z.string().trim().max(64).optional(),
