@@ -12,6 +12,9 @@ import { infra } from '../../../bff/src/infra';
 import { createMigrator } from '../../../db/migrator';
 import { up as fillAncestors } from '../../../db/migrations/0043-role-menu-ancestors';
 import { seedMenus } from '../../../db/seeds/base';
+import { RoleMenu } from '../../../bff/src/modules/system/models';
+import { setRoleMenus, withAncestors } from '../../../bff/src/modules/system/role-menus';
+import { until } from '../../support/child';
 
 type MenuItem = {
   id: number;
@@ -249,6 +252,70 @@ describe('roles hold the menus above their grants', function () {
         }
       } finally {
         assert.equal((await call('DELETE', `/api/admin/system/roles/${id}`, { token: admin })).status, 204);
+      }
+    });
+  });
+
+  describe('a menu deleted while a role is saved', () => {
+    /** A button under 订单管理 made for the test, and a role of the test's own. */
+    async function buttonAndRole() {
+      const { byPath } = await menuTree(admin);
+      const made = await call('POST', '/api/admin/system/menus', {
+        token: admin,
+        body: { parentId: byPath('收费管理', '订单管理').id, name: unique('临时按钮'), type: 'B', perms: 'x:y:z' },
+      });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const role = await call('POST', '/api/admin/system/roles', {
+        token: admin,
+        body: { key: unique('r_').toLowerCase(), name: unique('删菜单角色'), dataScope: 'self', menuIds: [] },
+      });
+      assert.equal(role.status, 201, JSON.stringify(role.body));
+      return { menuId: made.body.id as number, roleId: role.body.id as number };
+    }
+
+    it('on MariaDB the delete waits for a save under way, and removes what it granted: no grant of a deleted menu', async function () {
+      if (infra().config.embedded) this.skip(); // SQLite runs one transaction at a time: nothing to interleave
+      const { menuId, roleId } = await buttonAndRole();
+      try {
+        // a role save under way: it has read the tree (shared) and is about to write its grants
+        const save = await infra().sequelize.transaction();
+        let deleted: Promise<{ status: number }> | undefined;
+        try {
+          const ids = await withAncestors([menuId], save);
+          deleted = call('DELETE', `/api/admin/system/menus/${menuId}`, { token: admin });
+          await until('the delete waits for the tree', 10_000, async () => {
+            const rows = await infra().sequelize.query(
+              "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND ID <> CONNECTION_ID() AND INFO LIKE '%sys_menu%FOR UPDATE%'",
+              { type: QueryTypes.SELECT },
+            );
+            return rows.length ? true : undefined;
+          });
+          await RoleMenu.bulkCreate(
+            ids.map((id) => ({ roleId, menuId: id })),
+            { transaction: save },
+          );
+          await save.commit();
+        } catch (err) {
+          await save.rollback().catch(() => undefined);
+          throw err;
+        }
+        assert.equal((await deleted).status, 204);
+        assert.equal(await RoleMenu.count({ where: { menuId } }), 0, 'no grant left of the deleted menu');
+      } finally {
+        await call('DELETE', `/api/admin/system/roles/${roleId}`, { token: admin });
+      }
+    });
+
+    it('a save that comes after the delete does not grant the deleted menu', async () => {
+      const { menuId, roleId } = await buttonAndRole();
+      try {
+        assert.equal((await call('DELETE', `/api/admin/system/menus/${menuId}`, { token: admin })).status, 204);
+        // the save's request was checked before the delete: its ids still name the menu
+        await infra().sequelize.transaction((t) => setRoleMenus(roleId, [menuId], t));
+        assert.equal(await RoleMenu.count({ where: { menuId } }), 0);
+        assert.equal(await RoleMenu.count({ where: { roleId } }), 0, 'nor its parents, for a menu that is gone');
+      } finally {
+        await call('DELETE', `/api/admin/system/roles/${roleId}`, { token: admin });
       }
     });
   });

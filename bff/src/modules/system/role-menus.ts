@@ -31,7 +31,12 @@ function upward(menuIds: Iterable<number>, parentOf: Map<number, number | null>)
 /** The granted menus and every menu above them. */
 export async function withAncestors(menuIds: number[], transaction: Transaction): Promise<number[]> {
   if (!menuIds.length) return [];
-  return upward(menuIds, await parentsOf(transaction, 'share'));
+  const parentOf = await parentsOf(transaction, 'share');
+  // a menu deleted since the request was checked (its delete waited for nothing of ours) is not granted
+  return upward(
+    menuIds.filter((id) => parentOf.has(id)),
+    parentOf,
+  );
 }
 
 /**
