@@ -6,7 +6,7 @@
  * And two whole walks a patient or a new doctor makes, with keys only: booking a doctor from 首页 to the paid
  * appointment (科室, 医生 — and 返回 in the title bar —, 日期, 预约, 就诊人, 确认并支付, the pay sheet), and filling in and
  * sending 人员申请. A tab list or a radio group (预约's 挂号方式 and 科室分类, 我的预约's status, 就诊人's 关系, 病历's
- * 就诊人, 科普's filters) is one Tab stop, on its chosen item, and the arrows choose within it (WAI-ARIA's roving
+ * and 随访's 就诊人, 科普's filters) is one Tab stop, on its chosen item, and the arrows choose within it (WAI-ARIA's roving
  * tabindex).
  */
 import assert from 'node:assert/strict';
@@ -504,7 +504,7 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     await mp.shot('relation-by-arrows');
   });
 
-  it('病历’s 就诊人 and 科普’s filters: each a tab list, one Tab stop, the arrows choose', async () => {
+  it('病历’s and 随访’s 就诊人 and 科普’s filters: each a tab list, one Tab stop, the arrows choose', async () => {
     const { page, on } = mp;
     const chosen = (selector: string) =>
       page.evaluate(
@@ -542,6 +542,33 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     await page.keyboard.press('Shift+Tab');
     assert.equal((await focused(page)).text, '钱小键');
     let v = await wcagViolations(page, '.rec-members');
+    assert.equal(v.length, 0, describeViolations(v));
+
+    // 我的随访: the same 选择就诊人 tab list (it was a row of on/off buttons, a Tab stop each): one stop on 本人; →
+    // chooses the child and the child's plans are asked for; ← goes round to 本人 again; Tab leaves the list
+    await mp.open('/packages/followup/pages/index/index');
+    await on('.fu-member').first().waitFor();
+    await pageShown(page);
+    const fuMember = await pressUntil(page, (f) => f.role === 'tab' && f.cls.includes('fu-member'), '随访的选择就诊人');
+    assert.deepEqual([fuMember.text, fuMember.selected], ['钱键盘', 'true']);
+    const childPlans = page.waitForResponse(
+      (r) => r.url().includes(`/api/mp/followup/patients/${childId}/plans`) && r.ok(),
+    );
+    await page.keyboard.press('ArrowRight');
+    await on('.fu-member.tag-primary', '钱小键').waitFor();
+    await childPlans;
+    assert.deepEqual(
+      [(await focused(page)).text, (await focused(page)).selected],
+      ['钱小键', 'true'],
+      '→ moved focus to 钱小键 and chose it',
+    );
+    await page.keyboard.press('ArrowRight'); // round from the last to the first
+    await on('.fu-member.tag-primary', '钱键盘').waitFor();
+    assert.deepEqual(await chosen('.fu-member'), ['钱键盘']);
+    assert.equal((await focused(page)).text, '钱键盘');
+    await page.keyboard.press('Tab');
+    assert.ok(!(await focused(page)).cls.includes('fu-member'), 'Tab left 选择就诊人');
+    v = await wcagViolations(page, '.fu-members');
     assert.equal(v.length, 0, describeViolations(v));
 
     // 科普: 按科室或标签筛选 is one stop on 全部; → chooses the next filter (and the list is asked for it), End the
