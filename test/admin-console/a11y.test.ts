@@ -1,7 +1,7 @@
 /**
  * axe-core on the console (issue 15): the login page and the main pages — 首页, 用户管理, 预约管理, 排班管理, 医生管理,
- * 患者管理, 随访管理, 订单管理, 对账管理 — have 0 WCAG 2.1 A/AA violations in real Chromium, checked once the page has its
- * data (loading masks gone, transitions finished).
+ * 患者管理, 随访管理, 订单管理, 对账管理, 服务监控, 统计分析 — have 0 WCAG 2.1 A/AA violations in real Chromium, checked
+ * once the page has its data (loading masks gone, transitions finished).
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -82,6 +82,8 @@ describe('console accessibility: axe-core, WCAG 2.1 AA (real Chromium)', functio
     ['/clinic/follow-up', '[data-test=fu-table]'],
     ['/finance/order', '[data-test=page-finance-order]'],
     ['/finance/reconcile', '[data-test=sidebar] .el-menu'],
+    ['/monitor/server', '[data-test=server-cpu] .el-progress'],
+    ['/monitor/stats', '[data-test=page-monitor-stats]'],
   ] as const) {
     it(`${path} has no violations`, async () => {
       const s = await ch.loginAs('admin');
