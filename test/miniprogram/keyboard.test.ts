@@ -659,6 +659,18 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     await page.keyboard.press('Tab');
     await page.keyboard.press('Space');
     await on('.fu-option-symptoms-2.tag-primary', '乏力').waitFor();
+    // 想对医生说的话: Tab goes on to the text box; what is typed is sent. The box is the field's own grey, not a white
+    // box of Taro's inside it
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).tag, 'textarea');
+    await page.keyboard.type('晨起头晕');
+    const inner = await page.evaluate(() => {
+      const t = [...document.querySelectorAll<HTMLElement>('.fu-input-note textarea')].find((e) =>
+        e.checkVisibility(),
+      )!;
+      return getComputedStyle(t).backgroundColor;
+    });
+    assert.equal(inner, 'rgba(0, 0, 0, 0)', 'the text box draws no background over the field');
     const v = await wcagViolations(page, '.fu-task-page');
     assert.equal(v.length, 0, describeViolations(v));
     await mp.shot('questionnaire-by-keys');
@@ -673,6 +685,7 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     assert.match(symptoms, /头晕/);
     assert.match(symptoms, /乏力/);
     assert.doesNotMatch(symptoms, /胸闷/);
+    assert.match(await on('.fu-answer-note').innerText(), /晨起头晕/);
   });
 
   it('人员申请: filled in and sent with keys alone (提交申请 is reached by Tab and pressed with Enter)', async () => {
