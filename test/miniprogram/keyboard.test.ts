@@ -663,6 +663,11 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     // box of Taro's inside it
     await page.keyboard.press('Tab');
     assert.equal((await focused(page)).tag, 'textarea');
+    const ring = await page.evaluate(() => {
+      const field = document.activeElement?.closest<HTMLElement>('.field-input');
+      return field ? getComputedStyle(field).outlineStyle : 'no field';
+    });
+    assert.equal(ring, 'solid', 'the focused text field shows the focus ring (WCAG 2.4.7)');
     await page.keyboard.type('晨起头晕');
     const inner = await page.evaluate(() => {
       const t = [...document.querySelectorAll<HTMLElement>('.fu-input-note textarea')].find((e) =>
