@@ -404,7 +404,7 @@ describe('门诊管理 console pages (real Chromium)', function () {
     assert.equal(ws.getRow(2).getCell(2).value, '已就诊');
   });
 
-  it('随访管理: lists planned follow-ups by view and date, and records a result', async () => {
+  it('随访管理: lists planned follow-ups by view and date, reveals the number to call, and records a result', async () => {
     const doctor = await newDoctor('心血管内科');
     // tomorrow: a session today has no number left ahead late in the (Beijing) evening
     const session = await newSchedule(doctor.id, {
@@ -448,6 +448,20 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await con.shot('follow-up');
 
     await page.click(`[data-test=fu-record-${fu.body.id}]`);
+    // the number to call is in 记录随访结果, masked; 查看 reveals it there, one number, written to the access log
+    const dialog = page.locator('[data-test=followup-dialog]');
+    await dialog.locator(`[data-test=phone-${p.patientId}]`, { hasText: /^137\*{4}1111$/ }).waitFor();
+    await dialog.locator(`[data-test=phone-reveal-${p.patientId}]`).click();
+    await dialog.locator(`[data-test=phone-${p.patientId}]`, { hasText: /^13700001111$/ }).waitFor();
+    const admin = await apiLogin('admin');
+    const reveals = await call('GET', `/api/admin/monitor/access-logs?patientId=${p.patientId}&pageSize=50`, {
+      token: admin,
+    });
+    assert.deepEqual(
+      (reveals.body.items as { what: string }[]).filter((l) => l.what === 'booking.patient.phone').length,
+      1,
+      JSON.stringify(reveals.body.items),
+    );
     await page.fill(field('followup-result'), '心电图正常，三个月后复诊');
     await page.click('[data-test=followup-submit]');
     await page.waitForSelector('.el-message--success');
@@ -456,6 +470,12 @@ describe('门诊管理 console pages (real Chromium)', function () {
     await page.click('[data-test=fu-view-done]');
     await page.waitForSelector(`[data-test=fu-row-${fu.body.id}]`);
     assert.equal(await page.locator(`[data-test=fu-result-${fu.body.id}]`).innerText(), '心电图正常，三个月后复诊');
+    // 详情 shows the number masked with 查看 too
+    await page.click(`[data-test=fu-detail-${fu.body.id}]`);
+    const drawer = page.locator('[data-test=fu-drawer]');
+    await drawer.locator(`[data-test=phone-${p.patientId}]`, { hasText: /^137\*{4}1111$/ }).waitFor();
+    await drawer.locator(`[data-test=phone-reveal-${p.patientId}]`).click();
+    await drawer.locator(`[data-test=phone-${p.patientId}]`, { hasText: /^13700001111$/ }).waitFor();
     const stored = (
       await call('GET', `/api/admin/booking/appointments/${booked.body.appointment.id}/follow-ups`, { token })
     ).body;

@@ -86,6 +86,27 @@ describe('audit of reads: data_access_log', () => {
     assert.deepEqual(row.subjectIds, [String(a.id)]);
   });
 
+  for (const [what, path, module, filter, action] of [
+    ['follow-ups', '/api/admin/followup/tasks/export', 'followup', 'patientName', '导出随访数据（含患者信息）'],
+    ['orders', '/api/admin/payment/orders/export', 'payment', 'outTradeNo', '导出订单（含患者信息）'],
+  ] as const) {
+    it(`exporting ${what} (patients’ names and phones) to Excel is written to the operation log`, async () => {
+      const admin = await loginAs('admin');
+      const marker = `审计${Math.floor(Math.random() * 1e6)}`;
+      const res = await fetch(`${(await startStack()).baseUrl}${path}?${filter}=${encodeURIComponent(marker)}`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      assert.equal(res.status, 200);
+      await res.arrayBuffer();
+      const ops = await call('GET', `/api/admin/monitor/oper-logs?module=${module}&pageSize=50`, { token: admin });
+      const op = (ops.body.items as { path: string; params: Record<string, unknown> }[]).find(
+        (o) => o.path === path && o.params?.[filter] === marker,
+      ) as Record<string, unknown> | undefined;
+      assert.ok(op, `the ${what} export is not in the operation log`);
+      assert.deepEqual([op.action, op.method, op.username, op.status], [action, 'GET', 'admin', 'success']);
+    });
+  }
+
   it('a read outside the reader’s data scope shows nothing and logs nothing', async () => {
     const doctor = await newDoctor('骨科');
     const s = await newSchedule(doctor.id);

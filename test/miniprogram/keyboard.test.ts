@@ -3,11 +3,11 @@
  * 人员申请's 所在科室 and 岗位 are buttons that open their sheet (a dialog that takes focus to the chosen option, keeps
  * it while open and gives it back to the field), and Taro's video player — a 科普 video and a staff 学习 video — is
  * played, paused and moved along from its own controls, named and announced, its bar shown while focus is in it.
- * And two whole walks a patient or a new doctor makes, with keys only: booking a doctor from 首页 to the paid
- * appointment (科室, 医生 — and 返回 in the title bar —, 日期, 预约, 就诊人, 确认并支付, the pay sheet), and filling in and
- * sending 人员申请. A tab list or a radio group (预约's 挂号方式 and 科室分类, 我的预约's status, 就诊人's 关系, 病历's
- * 就诊人, 科普's filters) is one Tab stop, on its chosen item, and the arrows choose within it (WAI-ARIA's roving
- * tabindex).
+ * And whole walks a patient or a new doctor makes, with keys only: booking a doctor from 首页 to the paid appointment
+ * (科室, 医生 — and 返回 in the title bar —, 日期, 预约, 就诊人, 确认并支付, the pay sheet), answering a 随访问卷, and
+ * filling in and sending 人员申请. A tab list or a radio group (预约's 挂号方式 and 科室分类, 我的预约's status, 就诊人's
+ * 关系, 病历's and 随访's 就诊人, 科普's filters, a 随访问卷's single choice) is one Tab stop, on its chosen item, and the
+ * arrows choose within it (WAI-ARIA's roving tabindex).
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -17,6 +17,8 @@ import { deptId, newDoctor, newSchedule, tomorrow } from '../support/booking';
 import { makeIdCard } from '../support/idcard';
 import { becomePhysician } from '../support/staff';
 import { makeWebm } from '../support/video';
+import { newPlan, newQuestionnaire } from '../support/followup';
+import { bookedToday, physician } from '../support/records';
 import { wcagViolations, describeViolations } from './axe';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 
@@ -300,12 +302,16 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
   const doctorName = `键盘医${Math.floor(Math.random() * 900 + 100)}`;
   const later = addDays(tomorrow(), 1);
   let token: string;
+  let userId: number;
+  let selfId: number;
   let childId: number;
   let scheduleId: number;
 
   before(async function () {
     this.timeout(180_000);
-    ({ accessToken: token } = await mp.login());
+    const login = await mp.login();
+    token = login.accessToken;
+    userId = login.user.id as number;
     await mp.consent();
     for (const [name, born, relation] of [
       ['钱键盘', '1975-04-12', 'self'],
@@ -317,6 +323,7 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
       });
       assert.equal(p.status, 201, JSON.stringify(p.body));
       if (relation === 'child') childId = p.body.id;
+      else selfId = p.body.id;
     }
     // two days with numbers: the page opens on the first (tomorrow), the walk books the second
     const d = await newDoctor('心血管内科', doctorName);
@@ -504,7 +511,7 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     await mp.shot('relation-by-arrows');
   });
 
-  it('病历’s 就诊人 and 科普’s filters: each a tab list, one Tab stop, the arrows choose', async () => {
+  it('病历’s and 随访’s 就诊人 and 科普’s filters: each a tab list, one Tab stop, the arrows choose', async () => {
     const { page, on } = mp;
     const chosen = (selector: string) =>
       page.evaluate(
@@ -544,6 +551,33 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     let v = await wcagViolations(page, '.rec-members');
     assert.equal(v.length, 0, describeViolations(v));
 
+    // 我的随访: the same 选择就诊人 tab list (it was a row of on/off buttons, a Tab stop each): one stop on 本人; →
+    // chooses the child and the child's plans are asked for; ← goes round to 本人 again; Tab leaves the list
+    await mp.open('/packages/followup/pages/index/index');
+    await on('.fu-member').first().waitFor();
+    await pageShown(page);
+    const fuMember = await pressUntil(page, (f) => f.role === 'tab' && f.cls.includes('fu-member'), '随访的选择就诊人');
+    assert.deepEqual([fuMember.text, fuMember.selected], ['钱键盘', 'true']);
+    const childPlans = page.waitForResponse(
+      (r) => r.url().includes(`/api/mp/followup/patients/${childId}/plans`) && r.ok(),
+    );
+    await page.keyboard.press('ArrowRight');
+    await on('.fu-member.tag-primary', '钱小键').waitFor();
+    await childPlans;
+    assert.deepEqual(
+      [(await focused(page)).text, (await focused(page)).selected],
+      ['钱小键', 'true'],
+      '→ moved focus to 钱小键 and chose it',
+    );
+    await page.keyboard.press('ArrowRight'); // round from the last to the first
+    await on('.fu-member.tag-primary', '钱键盘').waitFor();
+    assert.deepEqual(await chosen('.fu-member'), ['钱键盘']);
+    assert.equal((await focused(page)).text, '钱键盘');
+    await page.keyboard.press('Tab');
+    assert.ok(!(await focused(page)).cls.includes('fu-member'), 'Tab left 选择就诊人');
+    v = await wcagViolations(page, '.fu-members');
+    assert.equal(v.length, 0, describeViolations(v));
+
     // 科普: 按科室或标签筛选 is one stop on 全部; → chooses the next filter (and the list is asked for it), End the
     // last, → round to 全部 again; Tab leaves the filters
     await mp.open('/pages/education/index');
@@ -569,6 +603,94 @@ describe('miniprogram h5 by keyboard only: booking a doctor, sending 人员申�
     v = await wcagViolations(page, '.edu-chips');
     assert.equal(v.length, 0, describeViolations(v));
     await mp.shot('education-filters-by-arrows');
+  });
+
+  it('随访问卷: a single choice is a radio group, a multiple choice check boxes; answered and sent with keys alone', async () => {
+    const { page, on } = mp;
+    // the physician plans a questionnaire due today on 钱键盘's visit (number, single, multiple and text questions)
+    const doc = await physician();
+    const visit = await bookedToday(doc, { userId, patientId: selfId }, 1);
+    const plan = await newPlan(doc.token, {
+      appointmentId: visit.id,
+      type: 'questionnaire',
+      questionnaireId: (await newQuestionnaire(doc.token, '键盘随访问卷')).id,
+      content: '每周测量血压并填写问卷',
+      dates: [shanghaiDate()],
+    });
+    await mp.open(`/packages/followup/pages/task/index?id=${plan.tasks[0].id}`);
+    await on('.fu-submit').waitFor();
+    await pageShown(page);
+
+    // 今日收缩压: typed
+    await pressUntil(page, (f) => f.tag === 'input' && f.placeholder === '60–260', '今日收缩压');
+    await page.keyboard.type('128');
+    // 近一周感觉如何: one stop, on the first option while none is chosen; ↓ chooses the next, ↑ round to the last
+    const first = await pressUntil(page, (f) => f.role === 'radio', '近一周感觉如何');
+    assert.deepEqual([first.text, first.checked], ['很好', 'false']);
+    const group = await page.evaluate(() => {
+      const g = document.activeElement?.closest('[role=radiogroup]');
+      return g?.getAttribute('aria-label') ?? null;
+    });
+    assert.equal(group, '近一周感觉如何', 'the radio group is named after its question');
+    await page.keyboard.press('ArrowDown');
+    await on('.fu-option-feeling-1.tag-primary', '一般').waitFor();
+    assert.deepEqual([(await focused(page)).text, (await focused(page)).checked], ['一般', 'true']);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await on('.fu-option-feeling-2.tag-primary', '较差').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await on('.fu-option-feeling-0.tag-primary', '很好').waitFor();
+    await page.keyboard.press('ArrowRight');
+    await on('.fu-option-feeling-1.tag-primary', '一般').waitFor();
+    // 有无以下不适: Tab leaves the radio group for the first check box; each is a stop, Space ticks and unticks it
+    await page.keyboard.press('Tab');
+    const box = await focused(page);
+    assert.deepEqual([box.role, box.text, box.checked], ['checkbox', '头晕', 'false']);
+    await page.keyboard.press('Space');
+    await on('.fu-option-symptoms-0.tag-primary').waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).text, '胸闷');
+    await page.keyboard.press('Space');
+    await on('.fu-option-symptoms-1.tag-primary').waitFor();
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-checked') === 'false', undefined, {
+      timeout: 5_000,
+    });
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Space');
+    await on('.fu-option-symptoms-2.tag-primary', '乏力').waitFor();
+    // 想对医生说的话: Tab goes on to the text box; what is typed is sent. The box is the field's own grey, not a white
+    // box of Taro's inside it
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).tag, 'textarea');
+    const ring = await page.evaluate(() => {
+      const field = document.activeElement?.closest<HTMLElement>('.field-input');
+      return field ? getComputedStyle(field).outlineStyle : 'no field';
+    });
+    assert.equal(ring, 'solid', 'the focused text field shows the focus ring (WCAG 2.4.7)');
+    await page.keyboard.type('晨起头晕');
+    const inner = await page.evaluate(() => {
+      const t = [...document.querySelectorAll<HTMLElement>('.fu-input-note textarea')].find((e) =>
+        e.checkVisibility(),
+      )!;
+      return getComputedStyle(t).backgroundColor;
+    });
+    assert.equal(inner, 'rgba(0, 0, 0, 0)', 'the text box draws no background over the field');
+    const v = await wcagViolations(page, '.fu-task-page');
+    assert.equal(v.length, 0, describeViolations(v));
+    await mp.shot('questionnaire-by-keys');
+
+    // 提交问卷 with Enter: the answers are those chosen by keys
+    await pressUntil(page, (f) => f.role === 'button' && f.text === '提交问卷', '提交问卷');
+    await page.keyboard.press('Enter');
+    await on('.fu-done', '问卷已提交').waitFor();
+    assert.match(await on('.fu-answer-bp_sys').innerText(), /128/);
+    assert.match(await on('.fu-answer-feeling').innerText(), /一般/);
+    const symptoms = await on('.fu-answer-symptoms').innerText();
+    assert.match(symptoms, /头晕/);
+    assert.match(symptoms, /乏力/);
+    assert.doesNotMatch(symptoms, /胸闷/);
+    assert.match(await on('.fu-answer-note').innerText(), /晨起头晕/);
   });
 
   it('人员申请: filled in and sent with keys alone (提交申请 is reached by Tab and pressed with Enter)', async () => {

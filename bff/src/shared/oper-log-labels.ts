@@ -130,6 +130,7 @@ export const OPER_ACTION_LABELS: Readonly<Record<string, string>> = {
   'POST /api/admin/payment/orders/:id/refunds/:outRefundNo/payout': '登记线下支付',
   'PUT /api/admin/payment/orders/:id/refunds/:outRefundNo/payout': '更正线下支付登记',
   'POST /api/admin/payment/reconciliations': '对账',
+  'GET /api/admin/payment/orders/export': '导出订单（含患者信息）',
   'POST /api/admin/records/reports/:reportId/delete': '删除检查检验报告',
   'POST /api/admin/records/templates': '新建病历模板',
   'PUT /api/admin/records/templates/:id': '修改病历模板',
@@ -138,6 +139,7 @@ export const OPER_ACTION_LABELS: Readonly<Record<string, string>> = {
   'PUT /api/admin/followup/questionnaires/:id': '修改随访问卷',
   'PUT /api/admin/followup/questionnaires/:id/status': '启用/停用随访问卷',
   'POST /api/admin/followup/plans/:id/cancel': '取消随访计划',
+  'GET /api/admin/followup/tasks/export': '导出随访数据（含患者信息）',
 };
 
 /** The label of a logged route, or `fallback` (the route's summary) for a route without one. */

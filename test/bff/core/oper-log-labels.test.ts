@@ -33,10 +33,24 @@ describe('operation log labels (shared/oper-log-labels.ts)', () => {
     }
   });
 
-  it('exports of patient data are logged; no label is left over from a removed route', () => {
+  it('every Excel export is logged (patients’ data among them); no label is left over from a removed route', () => {
     const routes = logged();
     const keys = new Set(routes.map((r) => r.key));
     assert.ok(keys.has('GET /api/admin/booking/appointments/export'));
+    // an export is the most sensitive read there is: each one (预约, 随访, 订单, 用户, 统计, 学习进度) is in 操作日志
+    const before = registry.length;
+    const admin = new RouteTree('/api/admin', 'console');
+    for (const m of MODULES) m.adminRoutes?.(admin);
+    const exports = registry
+      .splice(before)
+      .filter((r) => r.method === 'get' && r.path.endsWith('/export'))
+      .map((r) => `GET ${r.path}`);
+    assert.ok(exports.length >= 6, exports.join(', '));
+    assert.deepEqual(
+      exports.filter((k) => !keys.has(k)),
+      [],
+      'exports not written to the operation log',
+    );
     assert.deepEqual(
       Object.keys(OPER_ACTION_LABELS).filter((k) => !keys.has(k)),
       [],

@@ -147,6 +147,9 @@ export function followupAdminRoutes(t: RouteTree) {
     summary: '导出随访（Excel）',
     auth: a,
     perm: P.export,
+    // Patients' names and masked phones leave the system in the file: the operation log records who took it (the
+    // plans' contents are not in the query, so the log holds none of them).
+    audit: 'followup',
     query: S.TaskQuery.omit({ page: true, pageSize: true }),
     handler: async ({ actor, query, ctx }) => {
       ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -35,6 +35,8 @@ export function paymentAdminRoutes(t: RouteTree) {
     summary: '导出订单（Excel）',
     auth: a,
     perm: 'payment:order:export',
+    // Payers' nicknames and masked phones leave the system in the file: the operation log records who took it.
+    audit: 'payment',
     query: S.OrderQuery,
     handler: async ({ actor, query, ctx }) => {
       const file = await exportOrders(actor, query, readOrigin(ctx));
