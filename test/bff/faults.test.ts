@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import { Redis } from 'ioredis';
 import { FakeWechat } from '../../bff/src/simulators/wechat-server';
-import { makeIdCard } from '../support/idcard';
+import { uniqueIdCard } from '../support/idcard';
 import { consentAll, createDatabase, http, PrivateRedis, startChildBff, until, type ChildBff } from '../support/child';
 
 const APPID = 'wx_faults_test';
@@ -120,7 +120,7 @@ describe('running through faults (MariaDB + a private Redis)', function () {
   /** A logged-in patient with one family member. */
   async function patient() {
     const login = await mpLogin();
-    const idCard = makeIdCard(`1985-0${1 + crypto.randomInt(9)}-1${crypto.randomInt(10)}`, crypto.randomInt(1000));
+    const idCard = uniqueIdCard('1985-01-10');
     const p = await api('POST', '/api/mp/patients', {
       token: login.accessToken,
       body: { name: '故障患者', idCard, phone: '13700002222', relation: 'self' },

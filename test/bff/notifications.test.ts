@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import { call, loginAs, mpLogin } from '../support/api';
 import { startStack, TEST_APPID, TEST_SECRET } from '../support/stack';
 import { newDoctor, newSchedule } from '../support/booking';
-import { makeIdCard } from '../support/idcard';
+import { uniqueIdCard } from '../support/idcard';
 
 const TEMPLATE = 'sim_tmpl_appointment';
 
@@ -19,7 +19,7 @@ async function patientWithOpenid() {
     token: login.accessToken,
     body: {
       name: '赵患者',
-      idCard: makeIdCard('1975-03-0' + (1 + crypto.randomInt(8)), crypto.randomInt(999)),
+      idCard: uniqueIdCard('1975-03-01'),
       phone: '13700002222',
       relation: 'self',
     },

@@ -9,9 +9,10 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
 import { FakeWechat } from '../../bff/src/simulators/wechat-server';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
-import { makeIdCard } from '../support/idcard';
+import { uniqueIdCard } from '../support/idcard';
 import { DEMO } from '../support/api';
 import { consentAll, createDatabase, http, PrivateRedis, startChildBff, until, type ChildBff } from '../support/child';
 
@@ -81,7 +82,7 @@ describe('caches and the admission counter across two BFF processes (MariaDB + a
     const login = await http(base, 'POST', '/api/mp/auth/login', { body: { code: fake.issueLoginCode() } });
     assert.equal(login.status, 200, JSON.stringify(login.body));
     await consentAll(base, login.body.accessToken);
-    const idCard = makeIdCard(`1990-0${1 + crypto.randomInt(9)}-1${crypto.randomInt(10)}`, crypto.randomInt(1000));
+    const idCard = uniqueIdCard('1990-01-10');
     const p = await http(base, 'POST', '/api/mp/patients', {
       token: login.body.accessToken,
       body: { name: '性能患者', idCard, phone: '13700003333', relation: 'self' },
@@ -322,5 +323,57 @@ describe('caches and the admission counter across two BFF processes (MariaDB + a
     } finally {
       r.disconnect();
     }
+  });
+
+  it('Redis lost just after a booking is committed: the booking stands and is answered 201, not 503', async () => {
+    const s = await newSession(5);
+    const p = await patient(a.url);
+    const [[owner]] = (await db.conn.query('SELECT user_id AS u FROM mp_patient WHERE id = ?', [
+      p.patientId,
+    ])) as unknown as [{ u: number }[]];
+    // The account's row held: the winner's one statement takes its seat and waits there, after the admission pool
+    // (Redis) has handed it its number and before the commit.
+    const holder = await mysql.createConnection(db.url);
+    let answer: ReturnType<typeof http> | undefined;
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM mp_user WHERE id = ? FOR UPDATE', [owner.u]);
+      answer = http(a.url, 'POST', '/api/mp/appointments', {
+        token: p.token,
+        body: { scheduleId: s.id, patientId: p.patientId },
+      });
+      await until('the winner waits for the account', 30_000, async () => {
+        const [rows] = await holder.query(
+          "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND ID <> CONNECTION_ID() AND INFO LIKE '%mp_user%FOR UPDATE%'",
+        );
+        return (rows as unknown[]).length ? true : undefined;
+      });
+      // Redis dies; then the booking commits, and what follows it (the pool, the listings) can't reach Redis.
+      await redis.kill();
+      await holder.query('COMMIT');
+      const r = await answer;
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const [rows] = await db.conn.query(
+        "SELECT id FROM appointment WHERE schedule_id = ? AND status IN ('pending_payment', 'booked')",
+        [s.id],
+      );
+      assert.deepEqual(
+        (rows as { id: number }[]).map((x) => x.id),
+        [(r.body as { appointment: { id: number } }).appointment.id],
+        'the booking answered 201 is the one in the database',
+      );
+    } finally {
+      await holder.end().catch(() => undefined);
+      await answer?.catch(() => undefined);
+      await redis.start();
+    }
+    // Redis back (empty): both processes answer again, and the booking is the patient's
+    for (const base of [a.url, b.url])
+      await until(`${base} ready again`, 30_000, async () =>
+        (await http(base, 'GET', '/readyz')).status === 200 ? true : undefined,
+      );
+    const mine = await http(a.url, 'GET', '/api/mp/appointments', { token: p.token });
+    assert.equal(mine.status, 200, JSON.stringify(mine.body));
+    assert.equal(mine.body.total, 1);
   });
 });

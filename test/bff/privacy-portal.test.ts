@@ -10,7 +10,7 @@ import path from 'node:path';
 import { call, loginAs, mpLogin, bookAsApp } from '../support/api';
 import { startStack } from '../support/stack';
 import { newDoctor, newSchedule, tomorrow } from '../support/booking';
-import { makeIdCard } from '../support/idcard';
+import { uniqueIdCard } from '../support/idcard';
 import { MpUser } from '../../bff/src/modules/auth/models';
 import { Patient } from '../../bff/src/modules/patient/models';
 import { Appointment } from '../../bff/src/modules/booking/models';
@@ -27,7 +27,7 @@ import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 
 const member = (name = '周就诊', relation = 'self') => ({
   name,
-  idCard: makeIdCard(`1972-0${1 + crypto.randomInt(9)}-1${crypto.randomInt(10)}`, crypto.randomInt(999)),
+  idCard: uniqueIdCard('1972-01-10'),
   phone: '13600007777',
   relation,
 });

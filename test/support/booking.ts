@@ -1,7 +1,7 @@
 /** Fixtures for booking tests: a fresh doctor and schedule through the console API, patients with tokens. */
 import crypto from 'node:crypto';
 import { call, loginAs, mpLogin, unique } from './api';
-import { makeIdCard } from './idcard';
+import { makeIdCard, uniqueIdCard } from './idcard';
 import { MpUser } from '../../bff/src/modules/auth/models';
 import { Patient } from '../../bff/src/modules/patient/models';
 import { signAccess } from '../../bff/src/modules/auth/tokens';
@@ -94,7 +94,7 @@ export async function patient() {
     token: login.accessToken,
     body: {
       name: '王患者',
-      idCard: makeIdCard('1980-05-0' + (1 + crypto.randomInt(8)), crypto.randomInt(999)),
+      idCard: uniqueIdCard('1980-05-01'),
       phone: '13700001111',
       relation: 'self',
     },

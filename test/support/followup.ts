@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { call, loginAs, mpLogin } from './api';
-import { makeIdCard } from './idcard';
+import { uniqueIdCard } from './idcard';
 import { until } from './child';
 
 /** A patient logged in with a known openid (to follow their subscribe messages in the simulated WeChat). */
@@ -13,7 +13,7 @@ export async function patientWithOpenid(name = '随访患者') {
     token: login.accessToken,
     body: {
       name,
-      idCard: makeIdCard('1968-07-0' + (1 + crypto.randomInt(8)), crypto.randomInt(999)),
+      idCard: uniqueIdCard('1968-07-01'),
       phone: '13900003333',
       relation: 'self',
     },

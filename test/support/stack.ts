@@ -78,7 +78,7 @@ async function boot(): Promise<Stack> {
     SEED_DEMO: 'true',
     MIGRATE_ON_START: 'true',
     LOGIN_RATE_PER_IP_PER_MIN: '100000',
-    LOGIN_RATE_PER_USER_PER_MIN: '30',
+    LOGIN_RATE_PER_USER_PER_MIN: '300',
     JWT_SECRET: crypto.randomBytes(32).toString('hex'),
     DATA_KEY: crypto.randomBytes(32).toString('base64'),
     WECHATPAY_MCHID: mchid,
