@@ -29,16 +29,17 @@ export interface Page<T> {
 /**
  * An edit's body from a create's: every field optional and none defaulted — zod 4 fills a field's default even when
  * the field is optional and absent, so an edit naming one field would reset the others (a post re-enabled, its order
- * set to 0) and "至少修改一项" could never fail. At least one field must be given.
+ * set to 0) and "至少修改一项" could never fail. At least one field must be given, unless `atLeastOne` is false.
  */
-export function editOf<S extends z.ZodRawShape>(create: z.ZodObject<S>) {
+export function editOf<S extends z.ZodRawShape>(create: z.ZodObject<S>, { atLeastOne = true } = {}) {
   const shape = Object.fromEntries(
     Object.entries(create.shape).map(([k, v]) => [
       k,
       ((v instanceof z.ZodDefault ? v.unwrap() : v) as z.ZodType).optional(),
     ]),
   );
-  return z.strictObject(shape).refine((v) => Object.keys(v).length > 0, '至少修改一项') as unknown as z.ZodType<
+  const edit = z.strictObject(shape);
+  return (atLeastOne ? edit.refine((v) => Object.keys(v).length > 0, '至少修改一项') : edit) as unknown as z.ZodType<
     { [K in keyof z.output<z.ZodObject<S>>]?: z.output<z.ZodObject<S>>[K] },
     { [K in keyof z.input<z.ZodObject<S>>]?: z.input<z.ZodObject<S>>[K] }
   >;

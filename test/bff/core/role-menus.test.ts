@@ -306,6 +306,17 @@ describe('roles hold the menus above their grants', function () {
       }
     });
 
+    it('a menu with a menu beneath it is not deleted: 409 MENU_HAS_CHILDREN, nothing removed', async () => {
+      const { byPath } = await menuTree(admin);
+      const orders = byPath('收费管理', '订单管理');
+      const before = await RoleMenu.count({ where: { menuId: orders.id } });
+      const r = await call('DELETE', `/api/admin/system/menus/${orders.id}`, { token: admin });
+      assert.equal(r.status, 409, JSON.stringify(r.body));
+      assert.equal(r.body.error.code, 'MENU_HAS_CHILDREN');
+      assert.equal(await RoleMenu.count({ where: { menuId: orders.id } }), before, 'its grants are kept');
+      assert.equal((await menuTree(admin)).byPath('收费管理', '订单管理').id, orders.id);
+    });
+
     it('a save that comes after the delete does not grant the deleted menu', async () => {
       const { menuId, roleId } = await buttonAndRole();
       try {

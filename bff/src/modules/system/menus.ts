@@ -114,7 +114,6 @@ export async function updateMenu(id: number, input: MenuInput) {
 export async function deleteMenu(id: number) {
   const m = await Menu.findByPk(id);
   if (!m) throw notFound('菜单不存在');
-  if (await Menu.count({ where: { parentId: id } })) throw conflict('MENU_HAS_CHILDREN', '请先删除下级菜单');
   await tx(async (t) => {
     // The tree locked first, as a move does (role-menus.ts): a role save under way (it holds the tree shared) ends
     // before its grants are deleted here, so none of them is left pointing at the deleted menu; and a child added

@@ -191,13 +191,9 @@ export const MenuCreate = z.strictObject({
   visible: menuFields.visible.default(true),
   status: menuFields.status.default('active'),
 });
-// No defaults in an edit: zod 4 fills a field's default even when the field is optional, so an edit naming only the
-// parent (a move) would put the menu first, show it and enable it again.
-export const MenuUpdate = z.strictObject(
-  Object.fromEntries(Object.entries(menuFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as {
-    [K in keyof typeof menuFields]: z.ZodOptional<(typeof menuFields)[K]>;
-  },
-);
+// No defaults in an edit (editOf): an edit naming only the parent (a move) must not put the menu first, show it and
+// enable it again. An empty edit is taken, as it always was.
+export const MenuUpdate = editOf(MenuCreate, { atLeastOne: false });
 
 // ----- departments -----
 export interface Dept {
