@@ -71,6 +71,12 @@ function messageOf(
   };
 }
 
+/** What a booking's message says of it. */
+type BookingFacts = Pick<
+  Appointment,
+  'status' | 'holdExpiresAt' | 'clinicDate' | 'period' | 'windowStart' | 'windowEnd' | 'seqNo'
+>;
+
 const when = (a: Pick<Appointment, 'clinicDate' | 'period' | 'windowStart' | 'windowEnd' | 'seqNo'>) =>
   `${chinaDay(a.clinicDate)} ${PERIOD_LABEL[a.period]} 第 ${a.seqNo} 号（${a.windowStart}–${a.windowEnd}）`;
 
@@ -93,7 +99,7 @@ export const notifyBooked = (a: Appointment, who?: Names, t?: Transaction) =>
   });
 
 /** A booking's notice: booked outright (free), or held until paid (linked as 去支付). */
-function bookedMessageParts(a: Appointment) {
+function bookedMessageParts(a: BookingFacts) {
   if (a.status === 'booked') return { title: '预约成功', content: `${when(a)}，请按时到院就诊。`, pay: false };
   if (a.status !== 'pending_payment') return null;
   return {
@@ -107,7 +113,7 @@ function bookedMessageParts(a: Appointment) {
  * The notice of a booking not yet written (`id`: the appointment's id once known), for a statement that writes the
  * booking and its notice at once; the same message `notifyBooked` sends.
  */
-export function bookedMessage(a: Appointment, who: Names, id: number | string): NoticeMessage {
+export function bookedMessage(a: BookingFacts, who: Names, id: number | string): NoticeMessage {
   const m = bookedMessageParts(a)!;
   return messageOf(m.title, m.content, id as number, { pay: m.pay, inAppOnly: true, who });
 }
