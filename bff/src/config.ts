@@ -20,6 +20,11 @@ const EnvSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('data'),
+  /**
+   * Embedded mode (SQLite, write-ahead log): FULL syncs the log at every commit (a committed booking survives a power
+   * cut); NORMAL syncs at checkpoints only (faster commits; the last ones before a power cut may be lost).
+   */
+  SQLITE_SYNCHRONOUS: z.enum(['FULL', 'NORMAL']).default('FULL'),
   DATABASE_URL: z.string().url().optional(),
   DATABASE_READ_URLS: list.default([]),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(20),

@@ -8,7 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
+import type { Transaction } from 'sequelize';
 import { loadConfig } from '../../bff/src/config';
+import { createSequelize } from '../../bff/src/infra/db';
+import { createLogger } from '../../bff/src/infra/logger';
 import { http, startChildBff } from '../support/child';
 
 // The secrets this repository once shipped as demo defaults: public, so nothing may accept them.
@@ -165,5 +168,44 @@ describe('configuration: secrets', () => {
     } finally {
       await bff.stop();
     }
+  });
+});
+
+describe('configuration: embedded SQLite', () => {
+  const dirs: string[] = [];
+  after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  /** The journal and sync modes a statement sees, outside a transaction and inside one (its own connection). */
+  async function modes(synchronous?: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yiyun-sqlite-'));
+    dirs.push(dir);
+    const config = loadConfig({
+      DATA_DIR: dir,
+      NODE_ENV: 'test',
+      ...(synchronous ? { SQLITE_SYNCHRONOUS: synchronous } : {}),
+    });
+    const sequelize = createSequelize(config, createLogger('silent'));
+    const read = async (t?: Transaction) => {
+      const [[journal]] = (await sequelize.query('PRAGMA journal_mode', { transaction: t })) as [
+        { journal_mode: string }[],
+        unknown,
+      ];
+      const [[sync]] = (await sequelize.query('PRAGMA synchronous', { transaction: t })) as [
+        { synchronous: number }[],
+        unknown,
+      ];
+      return `${journal.journal_mode} ${sync.synchronous}`;
+    };
+    try {
+      return [await read(), await sequelize.transaction((t) => read(t))];
+    } finally {
+      await sequelize.close();
+    }
+  }
+
+  it('writes ahead to a log, synced at every commit by default (FULL = 2), NORMAL (1) when configured, on every connection', async () => {
+    assert.deepEqual(await modes(), ['wal 2', 'wal 2']);
+    assert.deepEqual(await modes('NORMAL'), ['wal 1', 'wal 1']);
+    assert.throws(() => loadConfig({ DATA_DIR: os.tmpdir(), NODE_ENV: 'test', SQLITE_SYNCHRONOUS: 'OFF' }));
   });
 });

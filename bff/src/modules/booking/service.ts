@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Op, QueryTypes, col, literal, type Transaction, type WhereOptions } from 'sequelize';
-import { autocommit, infra, tx } from '../../infra';
+import { infra, tx } from '../../infra';
 import type { AdminActor, MpActor } from '../../http/actor';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors';
 import { dataScopeWhere } from '../system/authz';
@@ -593,24 +593,26 @@ const noticeOfBooking = (a: Appointment, patientName: string, s: NamedSession, t
 
 /**
  * The booking of an admitted request, on the number the admission pool handed it, so nothing is chosen under a lock.
+ * 'disagrees' when the database doesn't agree with the pool (the number is held, the session is full or was changed
+ * meanwhile): the caller then lets the database choose.
  *
- * The seat is taken first, by one autocommit conditional update of the session's booked count (`reserveSeat`: the
- * session still open, unchanged and not full), so the session's row is held for that one statement inside MariaDB
- * only — not from an update to a commit an event-loop turn later, which made a rush's winners queue for the row
- * and hold pooled connections while they queued. Then the booking's transaction, which never touches the session's
- * row: the account's row lock (limit, member still there), the insert — the unique indexes refuse a number or a
- * person already held — its notice, and a plain read that the session is still the one the seat was taken on
- * (`sessionAsReserved`, see there why that is enough against a 停诊 or a change racing it). If anything fails the seat
- * is given back (`giveSeatBack`) before the error goes on. 'disagrees' when the database doesn't agree with the pool
- * (the number is held, the session is full or was changed meanwhile): the caller then lets the database choose.
+ * On MariaDB (`bookInOneStatement`, one compound statement) the seat is taken first, by an autocommit conditional
+ * update of the session's booked count (the session still open, unchanged and not full), so the session's row is
+ * held for that one statement inside MariaDB only — not from an update to a commit later, which made a rush's
+ * winners queue for the row and hold pooled connections while they queued. Then the booking's transaction, which
+ * never touches the session's row: the account's row lock (limit, member still there), the insert — the unique
+ * indexes refuse a number or a person already held — its notice, and a plain read that the session is still the
+ * one the seat was taken on (see `bookInOneStatement` why that is enough against a 停诊 or a change racing it). If
+ * anything fails the seat is given back before the error goes on.
  *
  * Between the two steps the count is one above the live bookings: that only refuses (never oversells) — a
  * database-chosen booking, a waitlist offer or a late payment sees the seat as taken, a 加号/改时间/改价 sees the
- * session as booked — and it lasts one transaction. A process that dies between the two leaves it one too high for
+ * session as booked — and it lasts one transaction. A connection lost between the two leaves it one too high for
  * good; `recountSeats` (a job) puts that right.
  *
- * On MariaDB the steps after the reads go to the server as one compound statement (`bookInOneStatement`); embedded
- * mode (SQLite) sends them one by one, as below.
+ * Embedded mode (SQLite, one writer: transactions run one at a time) takes the seat inside the booking's own
+ * transaction instead — nothing can change the session between the update and the commit, and a refusal rolls the
+ * seat back with the rest — so a winner costs one commit, not two.
  */
 async function takeNumberInDatabase(
   actor: MpActor,
@@ -621,10 +623,10 @@ async function takeNumberInDatabase(
   assertBookable(s);
   if (s.bookedCount >= s.slotCount || seq > s.slotCount) return 'disagrees';
   if (!infra().config.embedded) return bookInOneStatement(actor, s, member, seq);
-  if (!(await reserveSeat(s))) return 'disagrees';
   try {
     return await tx(
       async (t) => {
+        if (!(await reserveSeat(s, t))) throw DISAGREES;
         const patient = await lockAccountFor(actor, input.patientId, t);
         const a = await Appointment.create(
           newAppointment(s, patient, seq, {
@@ -635,13 +637,11 @@ async function takeNumberInDatabase(
           { transaction: t },
         );
         await noticeOfBooking(a, patient.name, s, t);
-        if (!(await sessionAsReserved(s, t))) throw DISAGREES;
         return { appt: a, patientName: patient.name, session: s };
       },
       { readCommitted: true },
     );
   } catch (err) {
-    await giveSeatBack(s);
     if (err === DISAGREES || (uniqueViolation(err) && numberHeld(err))) return 'disagrees';
     if (uniqueViolation(err)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
     throw err;
@@ -697,37 +697,13 @@ const reservedOn = (s: Schedule) => ({
   feeFen: s.feeFen,
 });
 
-/**
- * Takes a seat of the session as read (open, same size, times, doctor and fee, not full) by one autocommit
- * statement: no transaction, so the row is locked only while MariaDB runs it. Whether it took one.
- */
-async function reserveSeat(s: Schedule) {
-  const [taken] = await autocommit(() =>
-    Schedule.update(
-      { bookedCount: literal('booked_count + 1') },
-      { where: { ...reservedOn(s), bookedCount: { [Op.lt]: col('slot_count') } } },
-    ),
+/** Embedded mode: takes a seat of the session as read (open, same size, times, doctor and fee, not full) in `t`. */
+async function reserveSeat(s: Schedule, t: Transaction) {
+  const [taken] = await Schedule.update(
+    { bookedCount: literal('booked_count + 1') },
+    { where: { ...reservedOn(s), bookedCount: { [Op.lt]: col('slot_count') } }, transaction: t },
   );
   return taken > 0;
-}
-
-/**
- * Gives back a seat `reserveSeat` took when the booking did not follow; never throws (the booking's own error is
- * what the caller reports). `booked_count > 0`: a 停诊 meanwhile set the count to 0, and it must not go below.
- * If this fails too, the count stays one too high — it only refuses — until `recountSeats` finds it.
- */
-async function giveSeatBack(s: Schedule) {
-  try {
-    const [n] = await autocommit(() =>
-      Schedule.update(
-        { bookedCount: literal('booked_count - 1') },
-        { where: { id: s.id, bookedCount: { [Op.gt]: 0 } } },
-      ),
-    );
-    if (n) await seatGivenBack(s);
-  } catch (err) {
-    infra().log.error({ err, scheduleId: s.id }, 'a reserved seat could not be given back; the seat recount will');
-  }
 }
 
 /** After a reserved seat was given back: the listings and the waitlist follow. */
@@ -739,23 +715,6 @@ async function seatGivenBack(s: Schedule) {
     await offerFreedSlots(s.id).catch((err) =>
       infra().log.error({ err, scheduleId: s.id }, 'waitlist offer after a seat given back failed'),
     );
-}
-
-/**
- * Inside the booking's transaction, after its insert: the session is still the one the seat was taken on. A
- * plain read (READ COMMITTED: the latest committed row, no lock, no wait), so no winner queues for the row again.
- *
- * Why that is enough against what changes a session under its row lock and then looks at its bookings — 停诊
- * (stops it and every live booking), 替诊 (moves them to another doctor) and a smaller size (must not drop a held
- * number): each reads the session's appointments with a locking read in REPEATABLE READ (`lockSessionAppointments`),
- * which locks them and the gaps between them. So either this booking's insert came first — the locking read waits
- * for this transaction to end and then sees the booking, and the 停诊/替诊/resize handles it like any other — or the
- * locking read came first, and then this insert waits for that change to commit (the gap is locked), after which
- * this read sees the session changed and the booking is rolled back (seat given back, 'disagrees'). No order
- * leaves a live booking that the change missed. Embedded mode runs transactions one at a time: the read alone does.
- */
-async function sessionAsReserved(s: Schedule, t: Transaction) {
-  return (await Schedule.count({ where: reservedOn(s), transaction: t })) > 0;
 }
 
 /** What the one-statement booking answers (its last SELECT). */
@@ -771,19 +730,28 @@ interface StatementOutcome {
 
 /**
  * MariaDB: `takeNumberInDatabase`'s seat, transaction and checks sent as one compound statement (`BEGIN NOT ATOMIC …
- * END`), one round trip where they were eleven (each a turn of an event loop busy with a rush's refusals). The same
- * statements in the same order, with the same invariants (see `takeNumberInDatabase` and `sessionAsReserved`):
+ * END`), one round trip where they were eleven (each a turn of an event loop busy with a rush's refusals):
  *
- * 1. the seat: the autocommit conditional update of `reserveSeat` (session open, unchanged, not full);
+ * 1. the seat: an autocommit conditional update of the session's booked count (session open, unchanged, not full);
  * 2. a READ COMMITTED transaction: the account's row lock (`lockOwnerSql`), the account's live bookings and the
  *    member (limit first, then the member, as `lockAccountFor` answers), the insert (the unique indexes refuse a
  *    number or a person already held), its notice, and the session still as the seat was taken on, then COMMIT;
  * 3. any refusal or error after the seat rolls the transaction back and gives the seat back (`booked_count - 1`,
- *    never below 0) inside the statement; what follows a seat given back (listings, waitlist) is done here after.
+ *    never below 0: a 停诊 meanwhile set it to 0) inside the statement; what follows a seat given back (listings,
+ *    waitlist: `seatGivenBack`) is done here after.
+ *
+ * Why the plain read of step 2 (the latest committed row, no lock, no wait: no winner queues for the row again) is
+ * enough against what changes a session under its row lock and then looks at its bookings — 停诊 (stops it and every
+ * live booking), 替诊 (moves them to another doctor) and a smaller size (must not drop a held number): each reads the
+ * session's appointments with a locking read in REPEATABLE READ (`lockSessionAppointments`), which locks them and
+ * the gaps between them. So either this booking's insert came first — the locking read waits for this transaction
+ * to end and then sees the booking, and the 停诊/替诊/resize handles it like any other — or the locking read came
+ * first, and then this insert waits for that change to commit (the gap is locked), after which the read sees the
+ * session changed and the booking is rolled back (seat given back, 'disagrees'). No order leaves a live booking
+ * that the change missed.
  *
  * A connection lost in the middle leaves at worst the seat counted without its booking — it only refuses — which
- * `recountSeats` corrects, as for a process that dies between the two steps. Embedded mode (SQLite) has no compound
- * statements and keeps the steps.
+ * `recountSeats` corrects.
  */
 async function bookInOneStatement(
   actor: MpActor,
@@ -923,7 +891,7 @@ function outcomeOf(results: unknown): StatementOutcome {
  * Every appointment of a session (live or not), read with a locking read: the caller's transaction must hold the
  * session's row lock and run in REPEATABLE READ (`tx(…, { repeatableRead: true })`), so the index range of the
  * session is locked with its gaps — a booking inserted by a transaction still running is waited for and seen, and
- * one not yet inserted waits until the caller commits (see `sessionAsReserved`).
+ * one not yet inserted waits until the caller commits (see `bookInOneStatement`).
  */
 export function lockSessionAppointments(scheduleId: number, t: Transaction) {
   return Appointment.findAll({ where: { scheduleId }, transaction: t, lock: t.LOCK.UPDATE });
@@ -1463,7 +1431,7 @@ export async function stopSchedule(actor: AdminActor, id: number, reason: string
     async (t) => {
       const s = (await Schedule.findByPk(id, { transaction: t, lock: t.LOCK.UPDATE }))!;
       if (s.status === 'stopped') throw conflict('SCHEDULE_STOPPED', '该排班已停诊');
-      // locking read: a booking inserted after its seat was taken, not yet committed, is stopped too (sessionAsReserved)
+      // locking read: a booking inserted after its seat was taken, not yet committed, is stopped too (bookInOneStatement)
       const holding = (await lockSessionAppointments(id, t)).filter((a) => HOLDING.includes(a.status));
       for (const a of holding)
         await a.update(

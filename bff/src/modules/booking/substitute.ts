@@ -55,7 +55,7 @@ export async function substituteSchedule(
           },
           { transaction: t },
         );
-        // a locking read: a booking still being inserted is waited for and moved too (service's sessionAsReserved)
+        // a locking read: a booking still being inserted is waited for and moved too (service's bookInOneStatement)
         const appointments = (await lockSessionAppointments(scheduleId, t)).filter((a) => HOLDING.includes(a.status));
         await Appointment.update(
           { doctorId: input.doctorId },
