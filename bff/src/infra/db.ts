@@ -44,26 +44,48 @@ export function createSequelize(config: Config, log: Logger): Sequelize {
 
 interface SqliteConnection {
   run(sql: string, done: (err: Error | null) => void): unknown;
+  close(): unknown;
+  uuid?: string;
+}
+interface SqliteManager {
+  connections: Record<string, SqliteConnection>;
+  getConnection(options?: { uuid?: string }): Promise<SqliteConnection>;
+  releaseConnection(connection: SqliteConnection, force?: boolean): void;
 }
 
+/** Connections of finished transactions kept open for the next ones (embedded transactions mostly run one at a time). */
+const IDLE_SQLITE_CONNECTIONS = 4;
+
 /**
- * Embedded mode's SQLite, set up for a server rather than a desktop file: write-ahead logging, so a commit appends
- * to one file (and readers don't wait for a writer) where the default rollback journal creates, syncs and deletes a
- * journal at every commit — at ~3 ms a sync on this kind of disk, commits queued one behind another were most of a
- * booking rush's time — and `synchronous` as configured: FULL (the default) syncs the log at every commit, so a
- * committed booking survives a power cut; NORMAL syncs at checkpoints only (never corrupt, but the last commits
- * before a power cut can be lost). Sequelize opens a connection per transaction and offers no hook for it, so its
- * connection manager is wrapped: each new connection gets the pragmas before its first statement (node-sqlite3 runs
- * a connection's statements in order).
+ * Embedded mode's SQLite, set up for a server rather than a desktop file:
+ *
+ * - **Write-ahead logging,** so a commit appends to one file (and readers don't wait for a writer) where the default
+ *   rollback journal creates, syncs and deletes a journal at every commit — at ~3 ms a sync on this kind of disk,
+ *   commits queued one behind another were most of a booking rush's time — and `synchronous` as configured: FULL
+ *   (the default) syncs the log at every commit, so a committed booking survives a power cut; NORMAL syncs at
+ *   checkpoints only (never corrupt, but the last commits before a power cut can be lost). Sequelize offers no hook
+ *   for a new connection, so its connection manager is wrapped: each new connection gets the pragmas before its first
+ *   statement (node-sqlite3 runs a connection's statements in order).
+ * - **A transaction's connection is reused.** Sequelize's SQLite dialect opens a connection (a file, its schema read
+ *   again) for every transaction and closes it at the end; a finished transaction's connection now waits, idle, for
+ *   the next one. One that failed to commit or roll back is destroyed by Sequelize as before, never reused.
  */
 function tuneSqlite(sequelize: Sequelize, synchronous: 'FULL' | 'NORMAL', log: Logger) {
-  const manager = sequelize.connectionManager as unknown as {
-    getConnection(options?: unknown): Promise<SqliteConnection>;
-  };
+  const manager = sequelize.connectionManager as unknown as SqliteManager;
   const open = manager.getConnection.bind(manager);
+  const close = manager.releaseConnection.bind(manager);
   const tuned = new WeakSet<SqliteConnection>();
-  manager.getConnection = async (options?: unknown) => {
+  const idle: SqliteConnection[] = [];
+  const forTransactions = new WeakSet<SqliteConnection>();
+  manager.getConnection = async (options) => {
+    const uuid = options?.uuid;
+    const reused = uuid && uuid !== 'default' ? idle.pop() : undefined;
+    if (reused) {
+      manager.connections[uuid!] = reused;
+      return reused;
+    }
     const connection = await open(options);
+    if (uuid && uuid !== 'default') forTransactions.add(connection);
     if (!tuned.has(connection)) {
       tuned.add(connection);
       // a failure (never expected) is logged: the database still works, with SQLite's defaults
@@ -72,6 +94,17 @@ function tuneSqlite(sequelize: Sequelize, synchronous: 'FULL' | 'NORMAL', log: L
       connection.run(`PRAGMA synchronous=${synchronous}`, done);
     }
     return connection;
+  };
+  manager.releaseConnection = (connection, force) => {
+    if (!forTransactions.has(connection) || !connection.uuid || force || idle.length >= IDLE_SQLITE_CONNECTIONS)
+      return close(connection, force);
+    delete manager.connections[connection.uuid];
+    idle.push(connection);
+  };
+  const closeAll = sequelize.close.bind(sequelize);
+  sequelize.close = async () => {
+    for (const c of idle.splice(0)) c.close();
+    return closeAll();
   };
   return sequelize;
 }
