@@ -122,6 +122,20 @@ describe('booking: time bands inside a session', () => {
     assert.equal((await Schedule.findByPk(s.id))!.bookedCount, 4);
   });
 
+  it('a band of a session full everywhere is the session’s SLOT_FULL, with 候补', async () => {
+    const doctor = await newDoctor();
+    // two numbers: 08:00 and 10:00, a band each
+    const s = await newSchedule(doctor.id, { slotCount: 2, feeFen: 0 });
+    const [a, b, c] = [await patient(), await patient(), await patient()];
+    assert.equal((await book(a.token, s.id, a.patientId, '08:00')).body.appointment.seqNo, 1);
+    assert.equal((await book(b.token, s.id, b.patientId, '10:00')).body.appointment.seqNo, 2);
+    const full = await book(c.token, s.id, c.patientId, '08:00');
+    assert.equal(full.status, 409, JSON.stringify(full.body));
+    assert.equal(full.body.error.code, 'SLOT_FULL');
+    assert.equal(full.body.error.details.waitlist, true);
+    assert.equal(full.body.error.details.band, undefined);
+  });
+
   it('the database, choosing when the admission pool is wrong, keeps to the band too', async () => {
     const doctor = await newDoctor();
     const s = await newSchedule(doctor.id, { slotCount: 20, feeFen: 0 });

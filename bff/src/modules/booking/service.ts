@@ -554,8 +554,10 @@ async function takeSlotAdmitted(
   // closed, stopped …: a band's 'passed' (numbers left elsewhere) is asked of the database only when closed
   if (admission.answer === 'passed' && (!band || band.closed))
     assertBookable(await Schedule.findByPk(input.scheduleId));
+  // 'full' is the whole session (候补 then); a band's 'passed' is the band alone
+  if (band && admission.answer === 'passed') throw bandFull(band);
   if (admission.answer === 'full' || admission.answer === 'passed')
-    throw band ? bandFull(band) : conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
+    throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
   let booked: Booked | 'disagrees' = 'disagrees';
   if (admission.answer === 'admitted') {
     const { ticket } = admission;
