@@ -116,6 +116,8 @@ const EnvSchema = z.object({
     .max(7 * 1440)
     .default(0),
   BOOKING_DAYS_AHEAD: z.coerce.number().int().min(1).max(60).default(7),
+  /** Length of the time bands a patient picks inside a session (08:00–09:00 …), aligned to the clock. */
+  BOOKING_BAND_MINUTES: z.coerce.number().int().min(5).max(720).default(60),
   BOOKING_RATE_PER_USER_PER_MIN: z.coerce.number().int().min(1).default(30),
   /** How long a process answers "no free number" for a full session from memory (a freed number drops it at once). */
   BOOKING_FULL_MEMO_MS: z.coerce.number().int().min(0).max(60_000).default(500),

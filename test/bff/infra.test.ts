@@ -136,6 +136,22 @@ for (const impl of ['memory', 'redis'] as const) {
       assert.equal(answers.filter((a) => a === 'full').length, 17);
     });
 
+    it('admits only tickets between a minimum and a maximum score (a time band), passing while others are left', async () => {
+      const admission: Admission = redis ? new RedisAdmission(redis, prefix) : new MemoryAdmission();
+      const load = async (): Promise<Ticket[]> => [1, 2, 3, 4, 5, 6].map((n) => ({ n, score: n * 10 }));
+      const key = `band${Date.now()}`;
+      const admitted = async (holder: string, min: number, max?: number) => {
+        const a = await admission.admit(key, holder, min, load, max);
+        return a.answer === 'admitted' ? a.ticket.n : a.answer;
+      };
+      assert.equal(await admitted('a', 30, 40), 3, 'the lowest in the band');
+      assert.equal(await admitted('b', 30, 40), 4);
+      assert.equal(await admitted('c', 30, 40), 'passed', 'the band is empty, the pool is not');
+      assert.equal(await admitted('c', 0, 25), 1, 'a band below the first minimum');
+      assert.equal(await admitted('d', 35), 5, 'no maximum: as before');
+      assert.equal(await admission.free(key, load), 2, 'numbers 2 and 6 are left');
+    });
+
     it('delivers published messages to subscribers of other instances', async () => {
       let received!: (m: unknown) => void;
       const got = new Promise((r) => (received = r));

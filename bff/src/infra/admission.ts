@@ -6,9 +6,11 @@ import { SingleFlight } from './single-flight';
  * (Redis in production, this process's memory in embedded mode). The database stays the truth behind every booking
  * (its unique index on (session, number)); the pool decides who may try, and with which number:
  *
- * - `admit` hands a request the lowest ticket whose score is at least `minScore` ('admitted' with that ticket: it
- *   goes on to the database and inserts exactly that number). With none left it answers 'full' — refused at once, no
- *   database; 'passed' when free tickets are left but all below `minScore` — unless the same holder (account) has an
+ * - `admit` hands a request the lowest ticket whose score is at least `minScore`, and at most `maxScore` when one is
+ *   given (a time band of the session) ('admitted' with that ticket: it goes on to the database and inserts exactly
+ *   that number). With none left it answers 'full' — refused at once, no database; 'passed' when free tickets are
+ *   left but none in [`minScore`, `maxScore`] (below `minScore`, or outside the band: the session as a whole is not
+ *   known to be full, so a caller must not remember it so) — unless the same holder (account) has an
  *   admitted request still in flight ('in-flight': that one may yet fail, so the database answers this one too, e.g.
  *   "already booked" for a double tap). A missing pool (first
  *   use, expired, Redis restarted) is rebuilt from `load` (a database read); 'unknown' when that can't be done (the
@@ -35,7 +37,7 @@ export type AdmissionEnd = 'taken' | 'returned' | 'recount';
 export type LoadTickets = () => Promise<Ticket[] | null>;
 
 export interface Admission {
-  admit(key: string, holder: string, minScore: number, load: LoadTickets): Promise<Admit>;
+  admit(key: string, holder: string, minScore: number, load: LoadTickets, maxScore?: number): Promise<Admit>;
   done(key: string, holder: string, ticket: Ticket, end: AdmissionEnd): Promise<void>;
   /** How many tickets the pool holds, rebuilt with `load` when missing; undefined when unknown. */
   free(key: string, load: LoadTickets): Promise<number | undefined>;
@@ -53,7 +55,7 @@ const LEASE_SEC = 30;
 
 // The pool is a sorted set (score → number) with a sentinel member at -inf, so an empty pool still exists.
 const ADMIT = `if redis.call('exists', KEYS[1]) == 0 then return -1 end
-local t = redis.call('zrangebyscore', KEYS[1], ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, 1)
+local t = redis.call('zrangebyscore', KEYS[1], ARGV[1], ARGV[4], 'WITHSCORES', 'LIMIT', 0, 1)
 if t[1] then
   redis.call('zrem', KEYS[1], t[1])
   redis.call('incr', KEYS[2]) redis.call('expire', KEYS[2], ARGV[2])
@@ -106,7 +108,7 @@ export class RedisAdmission implements Admission {
   private holderKey(key: string, holder: string) {
     return `${this.prefix}seats:${key}:h:${holder}`;
   }
-  async admit(key: string, holder: string, minScore: number, load: LoadTickets): Promise<Admit> {
+  async admit(key: string, holder: string, minScore: number, load: LoadTickets, maxScore?: number): Promise<Admit> {
     const { pool, leases } = this.keys(key);
     const run = async () =>
       (await this.redis.eval(
@@ -118,6 +120,7 @@ export class RedisAdmission implements Admission {
         String(minScore),
         String(LEASE_SEC),
         String(Date.now() + LEASE_SEC * 1000),
+        maxScore === undefined ? '+inf' : String(maxScore),
       )) as number | [string, string];
     try {
       let r = await run();
@@ -237,13 +240,13 @@ export class MemoryAdmission implements Admission {
   private bump(key: string) {
     this.seqs.set(key, (this.seqs.get(key) ?? 0) + 1);
   }
-  async admit(key: string, holder: string, minScore: number, load: LoadTickets): Promise<Admit> {
+  async admit(key: string, holder: string, minScore: number, load: LoadTickets, maxScore = Infinity): Promise<Admit> {
     if (!this.live(key) && (await this.free(key, load)) === undefined) return { answer: 'unknown' };
     const c = this.live(key);
     if (!c) return { answer: 'unknown' };
     const h = `${key}|${holder}`;
     const i = c.tickets.findIndex((t) => t.score >= minScore);
-    if (i >= 0) {
+    if (i >= 0 && c.tickets[i].score <= maxScore) {
       const [ticket] = c.tickets.splice(i, 1);
       this.holders.set(h, (this.holders.get(h) ?? 0) + 1);
       if (!this.leases.has(key)) this.leases.set(key, new Map());

@@ -88,6 +88,37 @@ export function slotWindow(s: { startTime: string; endTime: string; slotCount: n
   return { start: hhmm(Math.floor(start + span * (seq - 1))), end: hhmm(Math.floor(start + span * seq)) };
 }
 
+/** A time band of a session: the numbers (`from`..`to`, 1-based) whose window starts in [start, end). */
+export interface SessionBand {
+  start: string;
+  end: string;
+  from: number;
+  to: number;
+}
+
+/**
+ * The time bands a patient chooses among (08:00–09:00 剩3 …): the session's numbers grouped by where their window
+ * starts, in bands of `bandMinutes` aligned to the clock (a 08:30 start gives 08:30–09:00, then 09:00–10:00 …),
+ * clipped to the session. Only bands holding at least one number; a number's window start decides its band, so the
+ * numbers of a band are consecutive.
+ */
+export function sessionBands(
+  s: { startTime: string; endTime: string; slotCount: number },
+  bandMinutes: number,
+): SessionBand[] {
+  const open = minutes(s.startTime);
+  const close = minutes(s.endTime);
+  const bands: SessionBand[] = [];
+  for (let seq = 1; seq <= s.slotCount; seq++) {
+    const at = Math.floor(minutes(slotWindow(s, seq).start) / bandMinutes) * bandMinutes;
+    const last = bands[bands.length - 1];
+    if (last && minutes(last.end) > at) last.to = seq;
+    else
+      bands.push({ start: hhmm(Math.max(open, at)), end: hhmm(Math.min(close, at + bandMinutes)), from: seq, to: seq });
+  }
+  return bands;
+}
+
 /**
  * The first number (1-based) of a session whose window has not begun at `now`: a session under way gives only
  * numbers still ahead, never one whose time is past. `slotCount + 1` when every window has begun.

@@ -5,6 +5,7 @@ import type {
   PayParams as PayParamsS,
   WaitlistEntry as WaitlistEntryS,
   Notice as NoticeS,
+  BookSlotBody,
   TakeSlotBody,
   Ticket as TicketS,
 } from '@bff/modules/booking/schemas'
@@ -45,8 +46,8 @@ export const getDoctor = (id: number) => http.get<DoctorCard>(`/api/mp/booking/d
 export const doctorSchedules = (id: number) => http.get<ScheduleView[]>(`/api/mp/booking/doctors/${id}/schedules`)
 export const getSchedule = (id: number) => http.get<ScheduleView>(`/api/mp/booking/schedules/${id}`)
 
-/** Holds the seat; a hold (pending_payment) is then paid through `payAppointment`, which opens the WeChat Pay order. */
-export const takeSlot = (body: z.input<typeof TakeSlotBody>, opts?: RequestOptions) =>
+/** Holds the seat (in the time band `bandStart` if given); a hold (pending_payment) is then paid through `payAppointment`, which opens the WeChat Pay order. */
+export const takeSlot = (body: z.input<typeof BookSlotBody>, opts?: RequestOptions) =>
   http.post<{ appointment: Appointment }>('/api/mp/appointments', body, opts)
 export const myAppointments = (status: MyStatus, opts?: RequestOptions) =>
   http.get<Page<Appointment>>(`/api/mp/appointments?status=${status}&pageSize=50`, opts)

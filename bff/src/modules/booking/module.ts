@@ -10,6 +10,7 @@ import { initLiftModels } from './lift-model';
 import {
   expireHolds,
   heldNumbers,
+  heldNumbersOf,
   highestHeldSeat,
   offerFreedSlots,
   registerAppointmentPayments,
@@ -54,6 +55,7 @@ export const bookingModule: ModuleManifest = {
     registerScheduleBookings({
       highestHeldSeat,
       heldNumbers,
+      heldNumbersOf,
       stop: stopSchedule,
       substitute: substituteSchedule,
       seatsAdded: offerFreedSlots,

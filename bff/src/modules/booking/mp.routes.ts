@@ -20,7 +20,7 @@ export function bookingMpRoutes(t: RouteTree) {
     path: '/appointments',
     summary: '预约挂号（取最小空余号）',
     auth: 'mp',
-    body: S.TakeSlotBody,
+    body: S.BookSlotBody,
     response: S.TakeSlotResult,
     handler: ({ actor, body }) => takeSlot(actor, body),
   });

@@ -66,6 +66,14 @@ export const TakeSlotBody = z.strictObject({
   scheduleId: z.number().int().positive(),
   patientId: z.number().int().positive(),
 });
+/** A booking may name a time band of the session (one of its listing's `bands`): the lowest free number in it. */
+export const BookSlotBody = TakeSlotBody.extend({
+  bandStart: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间段格式应为 HH:MM')
+    .optional()
+    .describe('start of one of the session’s bands (GET …/schedules `bands[].start`); none: the lowest free number'),
+});
 export const TakeSlotResult = z.object({
   appointment: Appointment.describe(
     'the booking; a hold (pending_payment) is paid through POST /api/mp/appointments/{id}/pay, asked right after',

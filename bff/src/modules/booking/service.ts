@@ -11,7 +11,9 @@ import { Schedule } from '../scheduling/models';
 import { APPOINTMENT_STATUS_LABEL as STATUS_LABEL, PERIOD_LABEL } from '../../shared/clinic';
 import {
   admitBooking,
+  bookingBand,
   knownFull,
+  type BookingBand,
   cancelDeadlineOf,
   endAdmission,
   listingsChanged,
@@ -418,7 +420,7 @@ async function inOrder<T extends readonly unknown[]>(all: { [K in keyof T]: Prom
  * (schedule, active_person) are the database's last word: whatever the code above does, a slot can't be given
  * twice, nor a person two seats in one session — whichever account or family-member row asks.
  */
-async function lowestFreeSeq(s: Schedule, person: string, t: Transaction) {
+async function lowestFreeSeq(s: Schedule, person: string, t: Transaction, band?: BookingBand) {
   const held = await Appointment.findAll({
     where: { scheduleId: s.id, activeSeq: { [Op.ne]: null } },
     attributes: ['activeSeq', 'activePerson'],
@@ -428,15 +430,24 @@ async function lowestFreeSeq(s: Schedule, person: string, t: Transaction) {
   });
   if (held.some((h) => h.activePerson === person)) throw conflict('ALREADY_BOOKED', '该就诊人已预约过这个时段');
   const taken = new Set(held.map((h) => h.activeSeq));
-  // a session under way gives only numbers whose window is still ahead
+  // a session under way gives only numbers whose window is still ahead; a band, only those whose window starts in it
   let seq = firstNumberAhead(s);
+  if (band) while (seq <= s.slotCount && slotWindow(s, seq).start < band.start) seq++;
   while (taken.has(seq)) seq++;
+  if (band && (seq > s.slotCount || slotWindow(s, seq).start >= band.end)) throw bandFull(band);
   if (seq > s.slotCount) throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
   return { seq, window: slotWindow(s, seq) };
 }
 
 /** What a booking needs of its family member. */
 type Member = Pick<Patient, 'id' | 'name' | 'idCardHash'>;
+
+/**
+ * No free number left in the band asked for: the same SLOT_FULL, saying that other bands may have some (not
+ * 候补: the session itself may not be full; `band` tells a client to let the patient choose again).
+ */
+const bandFull = (band: BookingBand) =>
+  conflict('SLOT_FULL', '该时间段已约满，请选择其他时间段', { waitlist: false, band: band.start });
 
 /** A new appointment of a family member on number `seq` (unpaid hold, or booked if free of charge). */
 function newAppointment(
@@ -475,8 +486,9 @@ async function holdLowestSlot(
   patient: Patient,
   opts: { userId: number; holdMinutes: number; fromWaitlist: boolean },
   t: Transaction,
+  band?: BookingBand,
 ) {
-  const { seq } = await lowestFreeSeq(s, patient.idCardHash, t);
+  const { seq } = await lowestFreeSeq(s, patient.idCardHash, t, band);
   const a = await Appointment.create(newAppointment(s, patient, seq, opts), { transaction: t });
   await s.increment('bookedCount', { by: 1, transaction: t });
   return a;
@@ -495,16 +507,21 @@ function numberHeld(err: unknown) {
 /** Booking requests being answered in this process, per session and account: a second tap sees the first. */
 const attempts = new Map<string, number>();
 
-export async function takeSlot(actor: MpActor, input: { scheduleId: number; patientId: number }) {
+/**
+ * A booking: the lowest free number whose window is still ahead — in the time band asked for (`bandStart`, one of
+ * the listing's bands) if any, else in the whole session.
+ */
+export async function takeSlot(actor: MpActor, input: { scheduleId: number; patientId: number; bandStart?: string }) {
   const key = `${input.scheduleId}:${actor.userId}`;
   const earlier = attempts.get(key) ?? 0;
   attempts.set(key, earlier + 1);
   try {
+    const band = input.bandStart === undefined ? undefined : await bookingBand(input.scheduleId, input.bandStart);
     // Once every number is taken, the rush's thousands are refused here, from this process's memory. A second tap
     // while the first is still being answered goes the whole way, so it is told "already booked" as before.
     if (!earlier && (await knownFull(input.scheduleId)))
       throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
-    return await takeSlotAdmitted(actor, input);
+    return await takeSlotAdmitted(actor, input, band);
   } finally {
     if (attempts.get(key)! > 1) attempts.set(key, attempts.get(key)! - 1);
     else attempts.delete(key);
@@ -531,13 +548,17 @@ async function trackedUnderWay<T>(key: string, p: Promise<T>): Promise<T> {
   }
 }
 
-async function takeSlotAdmitted(actor: MpActor, input: { scheduleId: number; patientId: number }) {
+async function takeSlotAdmitted(
+  actor: MpActor,
+  input: { scheduleId: number; patientId: number },
+  band: BookingBand | undefined,
+) {
   // The 08:00 rush: only as many requests as there are free numbers go on to the database, each with its number in
   // hand; the others are refused from the admission pool without a query. The account's rate limit is asked at the
   // same moment (both calls share one Redis round trip); a request over its limit gives back a number it was handed.
   const [limit, admitted] = await Promise.allSettled([
     infra().kv.hit(`booking:user:${actor.userId}`, cfg().BOOKING_RATE_PER_USER_PER_MIN, 60),
-    admitBooking(input.scheduleId, actor.userId),
+    admitBooking(input.scheduleId, actor.userId, band),
   ]);
   if (limit.status === 'rejected' || !limit.value.allowed) {
     if (admitted.status === 'fulfilled' && admitted.value.answer === 'admitted')
@@ -547,7 +568,11 @@ async function takeSlotAdmitted(actor: MpActor, input: { scheduleId: number; pat
   }
   if (admitted.status === 'rejected') throw admitted.reason;
   const admission = admitted.value;
-  if (admission.answer === 'passed') assertBookable(await Schedule.findByPk(input.scheduleId)); // closed, stopped …
+  // closed, stopped …: a band's 'passed' (numbers left elsewhere) is asked of the database only when closed
+  if (admission.answer === 'passed' && (!band || band.closed))
+    assertBookable(await Schedule.findByPk(input.scheduleId));
+  // 'full' is the whole session (候补 then); a band's 'passed' is the band alone
+  if (band && admission.answer === 'passed') throw bandFull(band);
   if (admission.answer === 'full' || admission.answer === 'passed')
     throw conflict('SLOT_FULL', '该号源已约满', { waitlist: true });
   let booked: Booked | 'disagrees' = 'disagrees';
@@ -568,7 +593,7 @@ async function takeSlotAdmitted(actor: MpActor, input: { scheduleId: number; pat
   if (booked === 'disagrees') {
     // No number in hand (the pool is unknown, or this account has a request in flight), or the database disagreed
     // with the pool: the database chooses the number under the session's row lock, and the pool follows.
-    booked = await takeSlotInDatabase(actor, input);
+    booked = await takeSlotInDatabase(actor, input, band);
     const a = booked.appt;
     await scheduleChanged({ id: a.scheduleId, doctorId: a.doctorId, deptId: a.deptId }, { taken: a.seqNo });
   }
@@ -900,7 +925,11 @@ export function lockSessionAppointments(scheduleId: number, t: Transaction) {
 const FULL_AFTER_EARLIER = new Error('full, and an earlier tap of this account is still being answered');
 
 /** The booking decided by the database: the schedule's row lock, then the account's, then the lowest free number. */
-async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; patientId: number }): Promise<Booked> {
+async function takeSlotInDatabase(
+  actor: MpActor,
+  input: { scheduleId: number; patientId: number },
+  band?: BookingBand,
+): Promise<Booked> {
   const member = await ownPatient(actor, input.patientId);
   const fast = await sessionWithNames(input.scheduleId);
   assertBookable(fast);
@@ -937,6 +966,7 @@ async function takeSlotInDatabase(actor: MpActor, input: { scheduleId: number; p
           patient,
           { userId: actor.userId, holdMinutes: cfg().BOOKING_HOLD_MINUTES, fromWaitlist: false },
           t,
+          band,
         );
         await noticeOfBooking(appt, patient.name, fast, t);
         // the session as locked, with the names read before (a session's doctor and department don't change)
@@ -1410,12 +1440,24 @@ export async function offerFreedSlots(scheduleId: number) {
 
 /** The numbers live bookings hold on a schedule; scheduling rebuilds the admission pool from them. */
 export async function heldNumbers(scheduleId: number) {
+  return (await heldNumbersOf([scheduleId])).get(scheduleId) ?? [];
+}
+
+/** The same for several schedules, in one query (the doctor's listing counts each session's bands from them). */
+export async function heldNumbersOf(scheduleIds: number[]) {
+  const held = new Map<number, number[]>();
+  if (!scheduleIds.length) return held;
   const rows = await Appointment.findAll({
-    where: { scheduleId, activeSeq: { [Op.ne]: null } },
-    attributes: ['activeSeq'],
+    where: { scheduleId: scheduleIds, activeSeq: { [Op.ne]: null } },
+    attributes: ['scheduleId', 'activeSeq'],
     raw: true,
   });
-  return rows.map((r) => r.activeSeq!);
+  for (const r of rows) {
+    const list = held.get(r.scheduleId);
+    if (list) list.push(r.activeSeq!);
+    else held.set(r.scheduleId, [r.activeSeq!]);
+  }
+  return held;
 }
 
 /** The highest slot number a live booking holds on a schedule (0 for none); scheduling asks before shrinking it. */

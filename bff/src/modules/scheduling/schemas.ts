@@ -34,6 +34,16 @@ export const ScheduleView = z.object({
   substituteFor: z.number().int().nullable().describe('替诊: the doctor whose session this was'),
   substituteForName: z.string().nullable(),
   substituteReason: z.string().nullable(),
+  bands: z
+    .array(
+      z.object({
+        start: z.string(),
+        end: z.string(),
+        remaining: z.number().int().describe('free numbers of the band whose window is still ahead'),
+      }),
+    )
+    .optional()
+    .describe('the time bands a patient picks (BOOKING_BAND_MINUTES long): in the doctor’s listing and one session'),
 });
 export type ScheduleView = z.infer<typeof ScheduleView>;
 export const SchedulePage = pageOf(ScheduleView);

@@ -2,13 +2,21 @@ import { Op, type ModelStatic, type Transaction, type WhereOptions } from 'seque
 import { infra, tx } from '../../infra';
 import type { Admit, AdmissionEnd, Ticket } from '../../infra/admission';
 import type { AdminActor } from '../../http/actor';
-import { conflict, forbidden, notFound, unprocessable } from '../../http/errors';
+import { badRequest, conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { Serialized } from '../../http/route';
 import { dataScopeWhere, inScope, subtreeIds } from '../system/authz';
 import { Dept, DoctorProfile, Post, User, UserRole, Role } from '../system/models';
 import { Schedule, type Period } from './models';
 import { PERIOD_LABEL } from '../../shared/clinic';
-import { addDays, firstNumberAhead, minutes, shanghaiDate, shanghaiInstant, slotWindow } from '../../shared/time';
+import {
+  addDays,
+  firstNumberAhead,
+  minutes,
+  sessionBands,
+  shanghaiDate,
+  shanghaiInstant,
+  slotWindow,
+} from '../../shared/time';
 import type { ScheduleView } from './schemas';
 import { ClinicLevel, levelFeeOf } from './levels';
 
@@ -23,8 +31,9 @@ export function cancelDeadlineOf(s: { clinicDate: string; startTime: string }): 
 }
 
 /**
- * Numbers a patient can still take: free ones whose window is still ahead (booking hands out the lowest free one
- * from the first number ahead, so the taken ones are the lowest).
+ * Numbers a patient can still take: free ones whose window is still ahead, counted as if the taken ones were the
+ * lowest (as booking without a time band hands them out). A booking in a later band takes a higher one, so this is
+ * an upper bound; the doctor's listing counts exactly from the numbers held (`withBands`).
  */
 export function numbersLeft(
   s: Pick<Schedule, 'status' | 'slotCount' | 'bookedCount' | 'clinicDate' | 'startTime' | 'endTime'>,
@@ -32,6 +41,31 @@ export function numbersLeft(
 ): number {
   if (s.status !== 'open') return 0;
   return Math.max(0, Math.min(s.slotCount - s.bookedCount, s.slotCount - firstNumberAhead(s, now) + 1));
+}
+
+type BandSource = Pick<Schedule, 'status' | 'slotCount' | 'bookedCount' | 'clinicDate' | 'startTime' | 'endTime'>;
+
+/**
+ * A session's time bands (BOOKING_BAND_MINUTES, shared/time.ts `sessionBands`) with what is left of each: its free
+ * numbers whose window is still ahead, given the numbers live bookings hold.
+ */
+function bandsLeft(s: BandSource, held: readonly number[], now: number) {
+  const taken = new Set(held);
+  const ahead = firstNumberAhead(s, now);
+  // a session the counts say is full (a seat taken whose booking is still being written) has nothing left anywhere
+  const open = numbersLeft(s, now) > 0;
+  return sessionBands(s, infra().config.BOOKING_BAND_MINUTES).map((b) => {
+    let remaining = 0;
+    if (open) for (let n = Math.max(b.from, ahead); n <= b.to; n++) if (!taken.has(n)) remaining++;
+    return { start: b.start, end: b.end, remaining };
+  });
+}
+
+/** A view with its bands, and what is left counted exactly from the numbers held (`held`, dropped from the view). */
+function withBands<V extends BandSource & { remaining: number }>(v: V & { held: number[] }, now: number) {
+  const { held, ...view } = v;
+  const bands = bandsLeft(view, held, now);
+  return { ...view, bands, remaining: bands.reduce((left, b) => left + b.remaining, 0) };
 }
 
 export async function scheduleViews(rows: Schedule[]): Promise<ScheduleView[]> {
@@ -93,8 +127,10 @@ const seatKey = (scheduleId: number) => `schedule:${scheduleId}`;
  * — without reading the session.
  */
 const SCORE_PER_MINUTE = 1000; // > MAX_SLOTS
+const minuteScore = (clinicDate: string, time: string) =>
+  (shanghaiInstant(clinicDate, time).getTime() / 60_000) * SCORE_PER_MINUTE;
 export function seatTicket(s: { clinicDate: string }, n: number, windowStart: string): Ticket {
-  return { n, score: (shanghaiInstant(s.clinicDate, windowStart).getTime() / 60_000) * SCORE_PER_MINUTE + n };
+  return { n, score: minuteScore(s.clinicDate, windowStart) + n };
 }
 /** The lowest score of a number whose window starts after `now`. */
 const aheadOf = (now: number) => (Math.floor(now / 60_000) + 1) * SCORE_PER_MINUTE;
@@ -165,10 +201,55 @@ export function freeSeats(scheduleId: number): Promise<number | undefined> {
  * 'full' is refused at once; 'admitted' holds the lowest free number whose window is still ahead until
  * `endAdmission`; 'in-flight' and 'unknown' go on without one (the database chooses under the session's row lock).
  */
-export function admitBooking(scheduleId: number, holder: number): Promise<Admit> {
-  return infra().admission.admit(seatKey(scheduleId), String(holder), aheadOf(Date.now()), () =>
-    loadFreeNumbers(scheduleId),
+export function admitBooking(scheduleId: number, holder: number, band?: BookingBand): Promise<Admit> {
+  const ahead = aheadOf(Date.now());
+  const load = () => loadFreeNumbers(scheduleId);
+  if (!band) return infra().admission.admit(seatKey(scheduleId), String(holder), ahead, load);
+  // the numbers whose window starts in the band: scores from its start's minute to just before its end's
+  const min = Math.max(ahead, minuteScore(band.clinicDate, band.start));
+  return infra().admission.admit(
+    seatKey(scheduleId),
+    String(holder),
+    min,
+    load,
+    minuteScore(band.clinicDate, band.end) - 1,
   );
+}
+
+/** A time band a booking asked for, as checked against its session (`bookingBand`). */
+export interface BookingBand {
+  clinicDate: string;
+  start: string;
+  end: string;
+  /** Every number of the session had its window begin when the band was checked. */
+  closed: boolean;
+}
+
+/**
+ * The band of a session a booking names (`bandStart`, one of the listing's `bands`), or 400 INVALID_BAND. The
+ * session's times are read at most every second per process (a rush into one band asks once), and read again at
+ * once after an edit or a 停诊 (the seats memo's tag); the database path checks the band again under the row lock.
+ */
+export async function bookingBand(scheduleId: number, bandStart: string): Promise<BookingBand> {
+  const s = await infra().memo.get(`session-times:${scheduleId}`, [seatsTag(scheduleId)], 1000, () =>
+    Schedule.findByPk(scheduleId, {
+      attributes: ['clinicDate', 'startTime', 'endTime', 'slotCount'],
+      raw: true,
+    }),
+  );
+  if (!s) throw notFound('排班不存在');
+  const bands = sessionBands(s, infra().config.BOOKING_BAND_MINUTES);
+  const band = bands.find((b) => b.start === bandStart);
+  if (!band)
+    throw badRequest('INVALID_BAND', '所选时间段不在该出诊时段内，请重新选择', {
+      bands: bands.map((b) => b.start),
+    });
+  return {
+    clinicDate: s.clinicDate,
+    start: band.start,
+    end: band.end,
+    closed: firstNumberAhead(s) > s.slotCount,
+  };
 }
 
 /**
@@ -217,17 +298,25 @@ export function watchBrowseSources() {
 
 /** A schedule view as the cache keeps it (JSON): dates are strings, and whether it is released is decided per read. */
 /** A view as the cache holds it (JSON: instants as strings); what depends on the clock is worked out per read. */
-type StoredView = Omit<ScheduleView, 'releaseAt' | 'cancelDeadline'> & { releaseAt: string; cancelDeadline: string };
+type StoredView = Omit<ScheduleView, 'releaseAt' | 'cancelDeadline'> & {
+  releaseAt: string;
+  cancelDeadline: string;
+  /** The numbers live bookings hold, kept with the listing so the bands are counted per read. */
+  held: number[];
+};
 function liveView(v: StoredView, now: number): ScheduleView {
   const releaseAt = new Date(v.releaseAt);
-  return {
-    ...v,
-    releaseAt,
-    cancelDeadline: new Date(v.cancelDeadline),
-    released: releaseAt.getTime() <= now,
-    remaining: numbersLeft(v, now),
-    closed: firstNumberAhead(v, now) > v.slotCount,
-  };
+  return withBands(
+    {
+      ...v,
+      releaseAt,
+      cancelDeadline: new Date(v.cancelDeadline),
+      released: releaseAt.getTime() <= now,
+      remaining: numbersLeft(v, now),
+      closed: firstNumberAhead(v, now) > v.slotCount,
+    },
+    now,
+  );
 }
 
 // ----- console -----
@@ -358,6 +447,8 @@ export interface ScheduleBookings {
   highestHeldSeat(scheduleId: number, t: Transaction): Promise<number>;
   /** The numbers live bookings hold on the schedule (to rebuild the admission pool). */
   heldNumbers(scheduleId: number): Promise<number[]>;
+  /** The same for several schedules in one query (the doctor's listing counts its bands from them). */
+  heldNumbersOf(scheduleIds: number[]): Promise<Map<number, number[]>>;
   /** Stops a schedule: its bookings are cancelled and refunded and the patients told. */
   stop(actor: AdminActor, scheduleId: number, reason: string): Promise<{ cancelled: number; refunded: number }>;
   /** 替诊: the session goes to `doctorId` with its bookings, and their patients are told. */
@@ -607,9 +698,13 @@ export async function doctorCard(doctorId: number) {
 /** The doctor's sessions in the booking window as the cache holds them (null: not a doctor patients can book). */
 function cachedSessions(doctorId: number) {
   const { from } = bookingWindow();
-  return infra().cache.get([BROWSE, doctorNs(doctorId)], `doctor-schedules:${doctorId}:${from}`, 30, async () =>
-    (await doctorIds()).has(doctorId) ? scheduleViews(await openSchedules({ doctorId })) : null,
-  );
+  return infra().cache.get([BROWSE, doctorNs(doctorId)], `doctor-schedules:${doctorId}:${from}`, 30, async () => {
+    if (!(await doctorIds()).has(doctorId)) return null;
+    const views = await scheduleViews(await openSchedules({ doctorId }));
+    // every booking and freed number reloads this listing (listingsChanged), so the numbers held stay current
+    const held = await scheduleBookings().heldNumbersOf(views.map((v) => v.id));
+    return views.map((v) => ({ ...v, held: held.get(v.id) ?? [] }));
+  });
 }
 
 /** A doctor's sessions within the booking window, with what is left of each (what everyone refreshes at 07:59). */
@@ -655,5 +750,6 @@ function clockTurn(now: number, releases: number[]) {
 export async function publicSchedule(id: number) {
   const s = await Schedule.findByPk(id);
   if (!s) throw notFound('排班不存在');
-  return (await scheduleViews([s]))[0];
+  const [[view], held] = await Promise.all([scheduleViews([s]), scheduleBookings().heldNumbers(id)]);
+  return withBands({ ...view, held }, Date.now());
 }
