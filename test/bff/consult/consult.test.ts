@@ -15,9 +15,13 @@ import { Dept, User } from '../../../bff/src/modules/system/models';
 import { DataAccessLog } from '../../../bff/src/kernel/audit';
 import { Appointment } from '../../../bff/src/modules/booking/models';
 import { PayOrder } from '../../../bff/src/modules/payment/models';
-import { Consultation } from '../../../bff/src/modules/consult/models';
+import { ConsultMessage, Consultation } from '../../../bff/src/modules/consult/models';
 import { OperLog } from '../../../bff/src/modules/monitor/models';
-import { closeLapsedConsultations, notifyUndeliveredReplies } from '../../../bff/src/modules/consult/service';
+import {
+  addSystemMessage,
+  closeLapsedConsultations,
+  notifyUndeliveredReplies,
+} from '../../../bff/src/modules/consult/service';
 
 type Patient = { token: string; userId?: number; patientId: number };
 
@@ -503,6 +507,23 @@ describe('consult: receipts, images, console, notices, fees', function () {
     const after = (await call('GET', `/api/mp/consult/consultations/${c.id}`, { token: p.token })).body;
     assert.equal(after.status, 'closed');
     assert.equal(after.closeReason, 'idle');
+  });
+
+  it('two closes at the same moment (the doctor and the idle job) end it once: one system line, the first reason kept', async () => {
+    const p = await patient();
+    const { consultation: c } = await open(p, { doctorId, patientId: p.patientId });
+    const [byJob, byDoctor] = await Promise.all([
+      addSystemMessage(c.id, '问诊长时间无新消息，已自动结束', null, 'idle'),
+      addSystemMessage(c.id, '医生已结束本次问诊', doctorId, 'doctor'),
+    ]);
+    assert.equal([byJob, byDoctor].filter((r) => r.closed).length, 1, 'exactly one of them ended it');
+    const winner = byJob.closed ? 'idle' : 'doctor';
+    const lines = await ConsultMessage.findAll({ where: { consultationId: c.id, sender: 'system' } });
+    assert.deepEqual(
+      lines.map((m) => m.text),
+      [winner === 'idle' ? '问诊长时间无新消息，已自动结束' : '医生已结束本次问诊'],
+    );
+    assert.equal((await Consultation.findByPk(c.id))!.closeReason, winner);
   });
 
   it('tells the patient a consultation ended — closed by the doctor or idle —: 问诊已结束 and a CONSULT_END message, once', async () => {

@@ -217,7 +217,7 @@ export async function hideMessage(actor: AdminActor, consultationId: number, mes
 export async function staffSystemMessage(actor: AdminActor, consultationId: number, text: string) {
   const c = await scopedConsultation(actor, consultationId);
   const r = await addSystemMessage(c.id, text, actor.userId);
-  return (await adminMessageViews([r.message], [r.consultation]))[0];
+  return (await adminMessageViews([r.message!], [r.consultation]))[0]; // no close: always a new line
 }
 
 export async function staffImage(actor: AdminActor, consultationId: number, messageId: number, origin: ReadOrigin) {

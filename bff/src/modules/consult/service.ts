@@ -341,6 +341,9 @@ async function append(
           transaction: t,
         });
         if (existing) return { message: existing, consultation: c, duplicate: true };
+        // what ends a consultation is said once: a close that finds it ended (a doctor's close and the idle job at the
+        // same moment) adds no second line and leaves the first one's reason
+        if (opts.close && c.status !== 'open') throw ENDED_ALREADY;
         if (opts.whenClosed !== 'allow' && c.status !== 'open')
           throw conflict(
             'CONSULT_CLOSED',
@@ -349,7 +352,7 @@ async function append(
         const seq = c.lastSeq + 1;
         const now = new Date();
         // this very message ends the consultation (read under the row lock): what tells the patient once, not twice
-        const closed = !!opts.close && c.status === 'open';
+        const closed = !!opts.close;
         const message = await ConsultMessage.create(
           {
             consultationId: id,
@@ -447,19 +450,31 @@ export async function sendImage(
   return { message: r.message, duplicate: r.duplicate };
 }
 
+const ENDED_ALREADY = new Error('the consultation had ended already');
+
 /**
- * A system line in the conversation (staff from the console, or the platform itself); `close` ends the consultation
- * with it, and `closed` in the result says this call was the one that ended it.
+ * A system line in the conversation (staff from the console, or the platform itself). With `close` it ends the
+ * consultation — or, if it had ended already, adds nothing: `closed` in the result says this call was the one.
  */
-export async function addSystemMessage(id: number, text: string, byUserId: number | null, close?: CloseReason) {
-  const r = await append(
-    id,
-    { sender: 'system', senderId: byUserId, clientMsgId: `sys-${crypto.randomUUID()}`, kind: 'system', text },
-    { whenClosed: 'allow', close },
-  );
-  await announce(r.consultation, r.message);
-  if (close) await announceStatus(r.consultation);
-  return r;
+export async function addSystemMessage(
+  id: number,
+  text: string,
+  byUserId: number | null,
+  close?: CloseReason,
+): Promise<{ message?: ConsultMessage; consultation: Consultation; closed: boolean }> {
+  try {
+    const r = await append(
+      id,
+      { sender: 'system', senderId: byUserId, clientMsgId: `sys-${crypto.randomUUID()}`, kind: 'system', text },
+      { whenClosed: 'allow', close },
+    );
+    await announce(r.consultation, r.message);
+    if (close) await announceStatus(r.consultation);
+    return { ...r, closed: !!r.closed };
+  } catch (err) {
+    if (err !== ENDED_ALREADY) throw err;
+    return { consultation: (await Consultation.findByPk(id))!, closed: false };
+  }
 }
 
 /**
