@@ -18,7 +18,7 @@ import { consentAll } from './api';
 import { ensureConsoleBuilt } from './browser';
 import { launchChromium, settle } from '../miniprogram/browser';
 import { ensureBuilt, root } from '../miniprogram/build';
-import { describeViolations, wcagViolations } from '../miniprogram/axe';
+import { describeViolations, unnamedFields, wcagViolations } from '../miniprogram/axe';
 
 /**
  * Waits until Taro's router shows the page of the address: a 返回 (history back) changes the address at once, and the
@@ -106,9 +106,12 @@ export interface MpHarness {
   consent(): Promise<string>;
   /** A full-page screenshot once animations have settled. */
   shot(name: string): Promise<void>;
-  /** axe-core's WCAG 2.1 A/AA rules: 0 violations on the screen as it is now. */
+  /**
+   * axe-core's WCAG 2.1 A/AA rules: 0 violations on the screen as it is now; and every text field shown has a name
+   * other than its placeholder (`unnamedFields`: axe takes a placeholder for a name).
+   */
   accessible(screen: string): Promise<void>;
-  /** The same rules' violations on the screen as it is now, described (none: empty), to report several screens at once. */
+  /** The same checks' findings on the screen as it is now, described (none: empty), to report several screens at once. */
   violations(screen: string): Promise<string[]>;
   /** Another phone (a fresh profile: its own storage, so its own simulated WeChat user); the caller closes it. */
   newPhone(): Promise<BrowserContext>;
@@ -192,7 +195,11 @@ export function mpHarness(opts: MpHarnessOptions): MpHarness {
     violations: async (screen) => {
       await settle(h.page);
       const v = await wcagViolations(h.page);
-      return v.length ? [`${screen}: ${describeViolations(v)}`] : [];
+      const unnamed = await unnamedFields(h.page);
+      return [
+        ...(v.length ? [`${screen}: ${describeViolations(v)}`] : []),
+        ...(unnamed.length ? [`${screen}: text fields named only by their placeholder: ${unnamed.join(', ')}`] : []),
+      ];
     },
     newPhone: () => h.browser.newContext(PHONE),
   };
