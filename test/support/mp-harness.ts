@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startStack, type Stack } from './stack';
-import { consentAll } from './api';
+import { call, consentAll } from './api';
 import { ensureConsoleBuilt } from './browser';
 import { launchChromium, settle } from '../miniprogram/browser';
 import { ensureBuilt, root } from '../miniprogram/build';
@@ -104,6 +104,17 @@ export interface MpHarness {
   token(): Promise<string>;
   /** The app's user agrees to every consent (privacy policy, agreement, ID numbers, health data); returns the token. */
   consent(): Promise<string>;
+  /**
+   * The app logs in (`login`), agrees to every consent and adds `member` as the user's own 就诊人 (relation self, through
+   * the API): a patient ready to book. Resolves with the token, the user and the member's id.
+   */
+  loginWithMember(member: {
+    name: string;
+    idCard: string;
+    phone: string;
+  }): Promise<{ token: string; user: { id: number }; memberId: number }>;
+  /** 关怀模式 on ('care') or off ('standard'), switched where a patient does it: 我的 (left open). */
+  look(l: 'standard' | 'care'): Promise<void>;
   /** A full-page screenshot once animations have settled. */
   shot(name: string): Promise<void>;
   /**
@@ -183,6 +194,21 @@ export function mpHarness(opts: MpHarnessOptions): MpHarness {
       const token = await h.token();
       await consentAll(token);
       return token;
+    },
+    loginWithMember: async (member) => {
+      const { accessToken: token, user } = await h.login();
+      await h.consent();
+      const added = await call('POST', '/api/mp/patients', { token, body: { ...member, relation: 'self' } });
+      assert.equal(added.status, 201, JSON.stringify(added.body));
+      return { token, user, memberId: added.body.id as number };
+    },
+    look: async (l) => {
+      await h.open('/pages/me/index');
+      await h.on('.menu-care').waitFor();
+      const care = l === 'care';
+      if ((await h.on('.page.me').getAttribute('class'))!.split(/\s+/).includes('care') !== care)
+        await h.on('.menu-care').click();
+      await h.on(care ? '.page.me.care' : '.page.me:not(.care)').waitFor();
     },
     shot: async (name) => {
       await settle(h.page);
