@@ -27,14 +27,12 @@ describe('miniprogram h5: 我的预约, paying, the e-ticket, 随访 and 科普 
 
   before(async function () {
     this.timeout(240_000);
-    const { accessToken: token, user } = await mp.login();
-    await mp.consent();
-    const member = await call('POST', '/api/mp/patients', {
-      token,
-      body: { name: '钱关怀', idCard: makeIdCard('1946-10-02', 371), phone: '13600004444', relation: 'self' },
+    const { user, memberId } = await mp.loginWithMember({
+      name: '钱关怀',
+      idCard: makeIdCard('1946-10-02', 371),
+      phone: '13600004444',
     });
-    assert.equal(member.status, 201, JSON.stringify(member.body));
-    const who = { userId: user.id, patientId: member.body.id as number };
+    const who = { userId: user.id, patientId: memberId };
 
     // paying: one session per look (one booking per person and session)
     const d = await newDoctor('心血管内科', `赵付款${Math.floor(Math.random() * 90 + 10)}`);

@@ -25,19 +25,17 @@ describe('miniprogram h5: booking, 问诊 and 病历 screens with axe-core, stan
 
   before(async function () {
     this.timeout(180_000);
-    const { accessToken: token, user } = await mp.login();
-    await mp.consent();
-    const member = await call('POST', '/api/mp/patients', {
-      token,
-      body: { name: '吴适老', idCard: makeIdCard('1948-03-08', 517), phone: '13600003333', relation: 'self' },
+    const { user, memberId } = await mp.loginWithMember({
+      name: '吴适老',
+      idCard: makeIdCard('1948-03-08', 517),
+      phone: '13600003333',
     });
-    assert.equal(member.status, 201, JSON.stringify(member.body));
     const d = await newDoctor('心血管内科', doctorName);
     scheduleId = (await newSchedule(d.id, { date: tomorrow(), slotCount: 8 })).id;
 
     // A signed record with a lab report for 我的病历 / 我的报告.
     const doc = await physician();
-    const appt = await bookedToday(doc, { userId: user.id, patientId: member.body.id }, 1);
+    const appt = await bookedToday(doc, { userId: user.id, patientId: memberId }, 1);
     recordId = (await call('POST', '/api/admin/records/visits', { token: doc.token, body: { appointmentId: appt.id } }))
       .body.id;
     const content = { chiefComplaint: '胸闷 3 天', diagnoses: [{ code: 'I10' }], advice: '低盐饮食，每日测量血压' };

@@ -6,14 +6,13 @@
  * type), 0 violations everywhere.
  */
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { buildH5BeforeAnySuite, coveredBy, mpHarness, pageShown } from '../support/mp-harness';
 import { call, loginAs, unique } from '../support/api';
 import { deptId } from '../support/booking';
 import { applyForStaff, approveAsDeptAdmin } from '../support/staff';
+import { answeredConsultation } from '../support/chat';
 import { makeIdCard } from '../support/idcard';
 import { makeWebm } from '../support/video';
-import { User } from '../../bff/src/modules/system/models';
 import { addDays, shanghaiDate } from '../../bff/src/shared/time';
 
 buildH5BeforeAnySuite();
@@ -35,27 +34,15 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
 
   before(async function () {
     this.timeout(240_000);
-    ({ accessToken: token } = await mp.login());
-    await mp.consent();
-    const member = await call('POST', '/api/mp/patients', {
-      token,
-      body: { name: '孙问诊', idCard: makeIdCard('1950-05-12', 223), phone: '13600005555', relation: 'self' },
-    });
-    assert.equal(member.status, 201, JSON.stringify(member.body));
+    let memberId: number;
+    ({ token, memberId } = await mp.loginWithMember({
+      name: '孙问诊',
+      idCard: makeIdCard('1950-05-12', 223),
+      phone: '13600005555',
+    }));
 
     // a consultation with the demo physician (free) that the physician answered: 问诊 lists it with an unread badge
-    doctorId = (await User.findOne({ where: { username: 'doctor' } }))!.id;
-    const opened = await call('POST', '/api/mp/consult/consultations', {
-      token,
-      body: { doctorId, patientId: member.body.id },
-    });
-    assert.equal(opened.status, 200, JSON.stringify(opened.body));
-    consultationId = opened.body.consultation.id;
-    const answer = await call('POST', `/api/admin/consult/workbench/${consultationId}/messages`, {
-      token: await loginAs('doctor'),
-      body: { clientMsgId: crypto.randomUUID(), text: '您好，请说说血压最近的情况' },
-    });
-    assert.ok(answer.status < 300, JSON.stringify(answer.body));
+    ({ doctorId, consultationId } = await answeredConsultation(token, memberId));
 
     // a learning task for 心血管内科 with one article: the staff screens once this WeChat user is its physician
     const chief = await loginAs('chief');
@@ -116,16 +103,6 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
     assert.deepEqual(mp.errors, [], 'no page errors, no 5xx');
   });
 
-  /** 关怀模式 on or off, switched where a patient does it: 我的. */
-  async function look(l: Look) {
-    await mp.open('/pages/me/index');
-    await on('.menu-care').waitFor();
-    const care = l === 'care';
-    if ((await on('.page.me').getAttribute('class'))!.split(/\s+/).includes('care') !== care)
-      await on('.menu-care').click();
-    await on(care ? '.page.me.care' : '.page.me:not(.care)').waitFor();
-  }
-
   /** axe on the screen as it is; in 关怀模式 the page's root must carry the care class first. A screenshot of each. */
   function checker(l: Look, found: string[]) {
     const care = l === 'care';
@@ -178,7 +155,7 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
   });
 
   it('关怀模式: the same screens carry the care styles, larger type, and 0 violations', async () => {
-    await look('care');
+    await mp.look('care');
     await patientScreens('care');
     const size = await on('.field-label', '真实姓名').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
     assert.ok(size >= 18, `large labels on 人员申请 (${size}px)`);
@@ -194,7 +171,7 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
     const found: string[] = [];
     const username = await applyForStaff(token, { name: '适老医生', dept: '心血管内科', usernamePrefix: 'a11ystaff' });
     for (const l of ['standard', 'care'] as const) {
-      await look(l);
+      await mp.look(l);
       await mp.open('/packages/staff/pages/status/index');
       await on('.status-title', '审核中').waitFor();
       await checker(l, found)('申请状态', '.staff-status', 'staff-status');
@@ -204,7 +181,7 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
 
     for (const l of ['standard', 'care'] as const) {
       const check = checker(l, found);
-      await look(l);
+      await mp.look(l);
       await mp.open('/packages/staff/pages/learning/index');
       await on(`[data-test="lt-${taskId}"]`).waitFor();
       await check('学习任务', '.learning-page', 'staff-learning');
@@ -233,7 +210,7 @@ describe('miniprogram h5: 问诊, 开始问诊, 关于, 个人资料 and the sta
     }
     const size = await on('.learn-title').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
     assert.ok(size >= 20, `large type on 学习 (${size}px)`);
-    await look('standard');
+    await mp.look('standard');
     assert.equal(found.length, 0, found.join('\n'));
   });
 });

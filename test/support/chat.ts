@@ -3,8 +3,11 @@
  * console do: subscribe to a conversation, catch up from the last seq it holds, apply messages in seq order (a
  * live message ahead of a gap waits for the catch-up), acknowledge delivery. Nothing in it waits for time.
  */
+import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import WebSocket from 'ws';
+import { call, loginAs } from './api';
+import { User } from '../../bff/src/modules/system/models';
 
 export interface ChatMessage {
   id: number;
@@ -210,4 +213,21 @@ export class ChatClient {
   close() {
     this.socket.kill();
   }
+}
+
+/**
+ * A consultation with the demo physician (`doctor`, free), opened by the patient behind `token` for `patientId`, and
+ * answered once by the physician through the console's API: a conversation with something in it on both sides.
+ */
+export async function answeredConsultation(token: string, patientId: number, answer = '您好，请说说血压最近的情况') {
+  const doctorId = (await User.findOne({ where: { username: 'doctor' } }))!.id;
+  const opened = await call('POST', '/api/mp/consult/consultations', { token, body: { doctorId, patientId } });
+  assert.equal(opened.status, 200, JSON.stringify(opened.body));
+  const consultationId = opened.body.consultation.id as number;
+  const sent = await call('POST', `/api/admin/consult/workbench/${consultationId}/messages`, {
+    token: await loginAs('doctor'),
+    body: { clientMsgId: crypto.randomUUID(), text: answer },
+  });
+  assert.ok(sent.status < 300, JSON.stringify(sent.body));
+  return { doctorId, consultationId };
 }

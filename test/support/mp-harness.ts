@@ -14,11 +14,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startStack, type Stack } from './stack';
-import { consentAll } from './api';
+import { call, consentAll } from './api';
 import { ensureConsoleBuilt } from './browser';
 import { launchChromium, settle } from '../miniprogram/browser';
 import { ensureBuilt, root } from '../miniprogram/build';
-import { describeViolations, wcagViolations } from '../miniprogram/axe';
+import { describeViolations, unnamedFields, wcagViolations } from '../miniprogram/axe';
 
 /**
  * Waits until Taro's router shows the page of the address: a 返回 (history back) changes the address at once, and the
@@ -104,11 +104,25 @@ export interface MpHarness {
   token(): Promise<string>;
   /** The app's user agrees to every consent (privacy policy, agreement, ID numbers, health data); returns the token. */
   consent(): Promise<string>;
+  /**
+   * The app logs in (`login`), agrees to every consent and adds `member` as the user's own 就诊人 (relation self, through
+   * the API): a patient ready to book. Resolves with the token, the user and the member's id.
+   */
+  loginWithMember(member: {
+    name: string;
+    idCard: string;
+    phone: string;
+  }): Promise<{ token: string; user: { id: number }; memberId: number }>;
+  /** 关怀模式 on ('care') or off ('standard'), switched where a patient does it: 我的 (left open). */
+  look(l: 'standard' | 'care'): Promise<void>;
   /** A full-page screenshot once animations have settled. */
   shot(name: string): Promise<void>;
-  /** axe-core's WCAG 2.1 A/AA rules: 0 violations on the screen as it is now. */
+  /**
+   * axe-core's WCAG 2.1 A/AA rules: 0 violations on the screen as it is now; and every text field shown has a name
+   * other than its placeholder (`unnamedFields`: axe takes a placeholder for a name).
+   */
   accessible(screen: string): Promise<void>;
-  /** The same rules' violations on the screen as it is now, described (none: empty), to report several screens at once. */
+  /** The same checks' findings on the screen as it is now, described (none: empty), to report several screens at once. */
   violations(screen: string): Promise<string[]>;
   /** Another phone (a fresh profile: its own storage, so its own simulated WeChat user); the caller closes it. */
   newPhone(): Promise<BrowserContext>;
@@ -181,6 +195,21 @@ export function mpHarness(opts: MpHarnessOptions): MpHarness {
       await consentAll(token);
       return token;
     },
+    loginWithMember: async (member) => {
+      const { accessToken: token, user } = await h.login();
+      await h.consent();
+      const added = await call('POST', '/api/mp/patients', { token, body: { ...member, relation: 'self' } });
+      assert.equal(added.status, 201, JSON.stringify(added.body));
+      return { token, user, memberId: added.body.id as number };
+    },
+    look: async (l) => {
+      await h.open('/pages/me/index');
+      await h.on('.menu-care').waitFor();
+      const care = l === 'care';
+      if ((await h.on('.page.me').getAttribute('class'))!.split(/\s+/).includes('care') !== care)
+        await h.on('.menu-care').click();
+      await h.on(care ? '.page.me.care' : '.page.me:not(.care)').waitFor();
+    },
     shot: async (name) => {
       await settle(h.page);
       await h.page.screenshot({ path: path.join(SHOTS, `${opts.shots}-${name}.png`), fullPage: true });
@@ -192,7 +221,11 @@ export function mpHarness(opts: MpHarnessOptions): MpHarness {
     violations: async (screen) => {
       await settle(h.page);
       const v = await wcagViolations(h.page);
-      return v.length ? [`${screen}: ${describeViolations(v)}`] : [];
+      const unnamed = await unnamedFields(h.page);
+      return [
+        ...(v.length ? [`${screen}: ${describeViolations(v)}`] : []),
+        ...(unnamed.length ? [`${screen}: text fields named only by their placeholder: ${unnamed.join(', ')}`] : []),
+      ];
     },
     newPhone: () => h.browser.newContext(PHONE),
   };

@@ -95,6 +95,18 @@ function markReachable() {
   document.querySelectorAll(GROUPS).forEach(rove)
 }
 
+/**
+ * A text field's accessible name (WCAG 1.3.1, 3.3.2: a placeholder is a hint that goes away as one types, not a
+ * label): the words of the label shown with it, so a screen reader says what the field is for. In h5 Taro's <input>
+ * and <textarea> are custom elements around the native field, which alone a browser names: the name goes onto it
+ * (Taro's nativeProps). Nothing in WeChat: Taro's weapp templates carry only a component's own properties (no aria-*),
+ * and WeChat's screen reader reads the label text beside the field.
+ *   <input v-bind="fieldName('真实姓名')" placeholder="请输入您的真实姓名" … />
+ */
+export function fieldName(name: string): Record<string, unknown> {
+  return process.env.TARO_ENV === 'h5' ? { nativeProps: { 'aria-label': name } } : {}
+}
+
 export function makeKeyboardReachable(): void {
   if (!h5()) return
   new MutationObserver(markReachable).observe(document.body, {

@@ -35,4 +35,4 @@ export {
   mapLink,
   callPhone,
 } from './privacy'
-export { makeKeyboardReachable, makeVideoPlayersKeyboardOperable, vKeyTap, vModalFocus } from './a11y'
+export { fieldName, makeKeyboardReachable, makeVideoPlayersKeyboardOperable, vKeyTap, vModalFocus } from './a11y'
