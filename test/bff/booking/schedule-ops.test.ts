@@ -3,7 +3,7 @@ import { adminLogin, call, loginAs, replaceInitialPassword } from '../../support
 import { admin, newDoctor, newSchedule, patient } from '../../support/booking';
 import { Appointment, WaitlistEntry } from '../../../bff/src/modules/booking/models';
 import { Schedule, ScheduleTemplate } from '../../../bff/src/modules/scheduling/models';
-import { addDays, mondayOf, shanghaiDate, shanghaiInstant } from '../../../bff/src/shared/time';
+import { addDays, mondayOf, shanghaiDate, shanghaiInstant, shanghaiParts } from '../../../bff/src/shared/time';
 
 const book = (token: string, scheduleId: number, patientId: number) =>
   call('POST', '/api/mp/appointments', { token, body: { scheduleId, patientId } });
@@ -25,6 +25,40 @@ describe('scheduling: 加号 (more numbers for a full session)', () => {
   before(async () => {
     chief = await loginAs('chief');
     deptadmin = await loginAs('deptadmin');
+  });
+
+  it('adds numbers to a session under way whose numbers ahead are all taken, though earlier ones went unbooked', async function () {
+    // 4 half-hour numbers from the hour before the clock: 1 and 2 have begun unbooked, 3 and 4 are ahead
+    // minutes since the epoch, on a 5-minute step: number 3 begins 5–10 minutes from now, whatever the test's pace
+    const minute = Math.ceil((Date.now() + 300_000) / 300_000) * 5 - 60;
+    const start = shanghaiParts(minute * 60_000);
+    const end = shanghaiParts((minute + 120) * 60_000);
+    if (start.date !== shanghaiDate() || end.date !== shanghaiDate()) this.skip(); // can't straddle midnight
+    const d = await newDoctor();
+    const s = await newSchedule(d.id, {
+      date: start.date,
+      startTime: start.time,
+      endTime: end.time,
+      slotCount: 4,
+      feeFen: 0,
+    });
+    const [a, b] = [await patient(), await patient()];
+    const taken = [];
+    for (const p of [a, b]) {
+      const r = await book(p.token, s.id, p.patientId);
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      taken.push(r.body.appointment.seqNo);
+    }
+    assert.deepEqual(taken, [3, 4]);
+    // full for anyone booking now (the seat counts alone say two are left)
+    const late = await patient();
+    assert.equal((await book(late.token, s.id, late.patientId)).body.error.code, 'SLOT_FULL');
+    const added = await call('POST', `/api/admin/scheduling/schedules/${s.id}/add-slots`, {
+      token: chief,
+      body: { count: 1 },
+    });
+    assert.equal(added.status, 200, JSON.stringify(added.body));
+    assert.equal(added.body.slotCount, 5);
   });
 
   it('adds numbers to a full session; the admission counter learns of them at once, the waitlist is offered first', async () => {

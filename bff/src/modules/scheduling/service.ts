@@ -43,6 +43,22 @@ export function numbersLeft(
   return Math.max(0, Math.min(s.slotCount - s.bookedCount, s.slotCount - firstNumberAhead(s, now) + 1));
 }
 
+/**
+ * Numbers a patient can still take, exactly: `numbersLeft` with the numbers live bookings hold (`held`) — in a
+ * session under way the taken ones need not be the lowest (a booking in a later band, or made once the first windows
+ * had passed), and then `numbersLeft` counts some that are past.
+ */
+export function freeNumbersAhead(
+  s: Pick<Schedule, 'status' | 'slotCount' | 'bookedCount' | 'clinicDate' | 'startTime' | 'endTime'>,
+  held: readonly number[],
+  now: number,
+): number {
+  const taken = new Set(held);
+  let free = 0;
+  for (let n = firstNumberAhead(s, now); n <= s.slotCount; n++) if (!taken.has(n)) free++;
+  return Math.min(free, numbersLeft(s, now));
+}
+
 type BandSource = Pick<Schedule, 'status' | 'slotCount' | 'bookedCount' | 'clinicDate' | 'startTime' | 'endTime'>;
 
 /**

@@ -9,7 +9,7 @@ import {
   checkTimes,
   doctorIds,
   listingsChanged,
-  numbersLeft,
+  freeNumbersAhead,
   scheduleBookings,
   scheduleChanged,
   scheduleViews,
@@ -29,8 +29,9 @@ export async function addSlots(actor: AdminActor, id: number, count: number) {
     if (s.status !== 'open') throw conflict('SCHEDULE_STOPPED', '已停诊的排班不能加号');
     if (shanghaiInstant(s.clinicDate, s.endTime).getTime() <= Date.now())
       throw conflict('SESSION_PASSED', '该时段已结束，不能加号');
-    if (numbersLeft(s, Date.now()) > 0)
-      throw conflict('SESSION_NOT_FULL', '该时段还有号可约，约满后才能加号', { remaining: numbersLeft(s, Date.now()) });
+    // counted from the numbers held (the seat counts alone overcount a session under way)
+    const remaining = freeNumbersAhead(s, await scheduleBookings().heldNumbers(s.id), Date.now());
+    if (remaining > 0) throw conflict('SESSION_NOT_FULL', '该时段还有号可约，约满后才能加号', { remaining });
     const slotCount = s.slotCount + count;
     if (slotCount > MAX_SLOTS) throw unprocessable('INVALID_SCHEDULE', `号源数不能超过 ${MAX_SLOTS}`);
     const errors = checkTimes({ ...s.get(), slotCount });
