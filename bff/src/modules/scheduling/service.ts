@@ -62,6 +62,23 @@ export function freeNumbersAhead(
 type BandSource = Pick<Schedule, 'status' | 'slotCount' | 'bookedCount' | 'clinicDate' | 'startTime' | 'endTime'>;
 
 /**
+ * A session's bands, which depend on its hours and size alone: worked out once per shape, not on every read of the
+ * listing everyone refreshes at 07:59 (each number's window is formatted to find its band).
+ */
+const bandShapes = new Map<string, ReturnType<typeof sessionBands>>();
+function bandsOf(s: Pick<Schedule, 'startTime' | 'endTime' | 'slotCount'>) {
+  const minutes = infra().config.BOOKING_BAND_MINUTES;
+  const key = `${s.startTime}|${s.endTime}|${s.slotCount}|${minutes}`;
+  let bands = bandShapes.get(key);
+  if (!bands) {
+    if (bandShapes.size >= 1000) bandShapes.clear(); // a hospital's session shapes are far fewer
+    bands = sessionBands(s, minutes);
+    bandShapes.set(key, bands);
+  }
+  return bands;
+}
+
+/**
  * A session's time bands (BOOKING_BAND_MINUTES, shared/time.ts `sessionBands`) with what is left of each: its free
  * numbers whose window is still ahead, given the numbers live bookings hold.
  */
@@ -70,7 +87,7 @@ function bandsLeft(s: BandSource, held: readonly number[], now: number) {
   const ahead = firstNumberAhead(s, now);
   // a session the counts say is full (a seat taken whose booking is still being written) has nothing left anywhere
   const open = numbersLeft(s, now) > 0;
-  return sessionBands(s, infra().config.BOOKING_BAND_MINUTES).map((b) => {
+  return bandsOf(s).map((b) => {
     let remaining = 0;
     if (open) for (let n = Math.max(b.from, ahead); n <= b.to; n++) if (!taken.has(n)) remaining++;
     return { start: b.start, end: b.end, remaining };
@@ -254,7 +271,7 @@ export async function bookingBand(scheduleId: number, bandStart: string): Promis
     }),
   );
   if (!s) throw notFound('排班不存在');
-  const bands = sessionBands(s, infra().config.BOOKING_BAND_MINUTES);
+  const bands = bandsOf(s);
   const band = bands.find((b) => b.start === bandStart);
   if (!band)
     throw badRequest('INVALID_BAND', '所选时间段不在该出诊时段内，请重新选择', {
