@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
-import type { Transaction } from 'sequelize';
+import { Transaction } from 'sequelize';
 import { loadConfig } from '../../bff/src/config';
 import { createSequelize } from '../../bff/src/infra/db';
 import { createLogger } from '../../bff/src/infra/logger';
@@ -223,6 +223,32 @@ describe('configuration: embedded SQLite', () => {
       assert.ok(formatted.length > 0, "a failing query's error still carries where it was sent from");
     } finally {
       Error.prepareStackTrace = original;
+      await sequelize.close();
+    }
+  });
+
+  it("keeps a finished transaction's connection for the next one, never for two open at once", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yiyun-sqlite-'));
+    dirs.push(dir);
+    const sequelize = createSequelize(loadConfig({ DATA_DIR: dir, NODE_ENV: 'test' }), createLogger('silent'));
+    const connectionOf = (t: Transaction) => (t as unknown as { connection: object }).connection;
+    try {
+      const first = await sequelize.transaction(async (t) => connectionOf(t));
+      assert.equal(await sequelize.transaction(async (t) => connectionOf(t)), first, 'reused, not opened again');
+      // two at once: the second can't have the one the first holds
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let outer!: object;
+      const running = sequelize.transaction({ type: Transaction.TYPES.DEFERRED }, async (t) => {
+        outer = connectionOf(t);
+        await held;
+      });
+      while (!outer) await new Promise((r) => setImmediate(r));
+      const inner = await sequelize.transaction({ type: Transaction.TYPES.DEFERRED }, async (t) => connectionOf(t));
+      assert.notEqual(inner, outer);
+      release();
+      await running;
+    } finally {
       await sequelize.close();
     }
   });

@@ -319,6 +319,9 @@ export async function suspendedUntil(userId: number): Promise<Date | null> {
   return until && until > Date.now() ? new Date(until) : null;
 }
 
+/** A value as SQL, escaped, for the subqueries below. */
+const sqlValue = (v: string | number) => infra().sequelize.escape(v);
+
 /** The no-shows that can count towards a suspension today are those on or after this day. */
 function noShowsSince() {
   return addDays(shanghaiDate(), -(cfg().NO_SHOW_WINDOW_DAYS + cfg().NO_SHOW_SUSPEND_DAYS));
@@ -326,10 +329,9 @@ function noShowsSince() {
 
 /** How many no-shows `suspendedUntil` would read, as a column of a statement about the account. */
 function noShowsOf(userId: number) {
-  const q = (v: string | number) => infra().sequelize.escape(v);
   return literal(
-    `(SELECT COUNT(*) FROM appointment a WHERE a.user_id = ${q(userId)} AND a.status = 'no_show'` +
-      ` AND a.clinic_date >= ${q(noShowsSince())})`,
+    `(SELECT COUNT(*) FROM appointment a WHERE a.user_id = ${sqlValue(userId)} AND a.status = 'no_show'` +
+      ` AND a.clinic_date >= ${sqlValue(noShowsSince())})`,
   );
 }
 
@@ -360,10 +362,9 @@ function underLimit(active: number) {
 
 /** The account's live bookings (what assertUnderLimit counts), as a column of a statement about the account. */
 function activeBookingsOf(userId: number) {
-  const q = (v: string | number) => infra().sequelize.escape(v);
   return literal(
-    `(SELECT COUNT(*) FROM appointment a WHERE a.user_id = ${q(userId)} AND a.status IN (${HOLDING.map(q).join(', ')})` +
-      ` AND a.clinic_date >= ${q(shanghaiDate())})`,
+    `(SELECT COUNT(*) FROM appointment a WHERE a.user_id = ${sqlValue(userId)} AND a.status IN (${HOLDING.map(sqlValue).join(', ')})` +
+      ` AND a.clinic_date >= ${sqlValue(shanghaiDate())})`,
   );
 }
 

@@ -30,15 +30,15 @@ export function cancelDeadlineOf(s: { clinicDate: string; startTime: string }): 
   );
 }
 
+/** What counting a session's numbers left needs of it. */
+type SessionCounts = Pick<Schedule, 'status' | 'slotCount' | 'bookedCount' | 'clinicDate' | 'startTime' | 'endTime'>;
+
 /**
  * Numbers a patient can still take: free ones whose window is still ahead, counted as if the taken ones were the
  * lowest (as booking without a time band hands them out). A booking in a later band takes a higher one, so this is
  * an upper bound; the doctor's listing counts exactly from the numbers held (`withBands`).
  */
-export function numbersLeft(
-  s: Pick<Schedule, 'status' | 'slotCount' | 'bookedCount' | 'clinicDate' | 'startTime' | 'endTime'>,
-  now: number,
-): number {
+export function numbersLeft(s: SessionCounts, now: number): number {
   if (s.status !== 'open') return 0;
   return Math.max(0, Math.min(s.slotCount - s.bookedCount, s.slotCount - firstNumberAhead(s, now) + 1));
 }
@@ -48,18 +48,10 @@ export function numbersLeft(
  * session under way the taken ones need not be the lowest (a booking in a later band, or made once the first windows
  * had passed), and then `numbersLeft` counts some that are past.
  */
-export function freeNumbersAhead(
-  s: Pick<Schedule, 'status' | 'slotCount' | 'bookedCount' | 'clinicDate' | 'startTime' | 'endTime'>,
-  held: readonly number[],
-  now: number,
-): number {
-  const taken = new Set(held);
-  let free = 0;
-  for (let n = firstNumberAhead(s, now); n <= s.slotCount; n++) if (!taken.has(n)) free++;
+export function freeNumbersAhead(s: SessionCounts, held: readonly number[], now: number): number {
+  const free = bandsLeft(s, held, now).reduce((left, b) => left + b.remaining, 0);
   return Math.min(free, numbersLeft(s, now));
 }
-
-type BandSource = Pick<Schedule, 'status' | 'slotCount' | 'bookedCount' | 'clinicDate' | 'startTime' | 'endTime'>;
 
 /**
  * A session's bands, which depend on its hours and size alone: worked out once per shape, not on every read of the
@@ -82,7 +74,7 @@ function bandsOf(s: Pick<Schedule, 'startTime' | 'endTime' | 'slotCount'>) {
  * A session's time bands (BOOKING_BAND_MINUTES, shared/time.ts `sessionBands`) with what is left of each: its free
  * numbers whose window is still ahead, given the numbers live bookings hold.
  */
-function bandsLeft(s: BandSource, held: readonly number[], now: number) {
+function bandsLeft(s: SessionCounts, held: readonly number[], now: number) {
   const taken = new Set(held);
   const ahead = firstNumberAhead(s, now);
   // a session the counts say is full (a seat taken whose booking is still being written) has nothing left anywhere
@@ -95,7 +87,7 @@ function bandsLeft(s: BandSource, held: readonly number[], now: number) {
 }
 
 /** A view with its bands, and what is left counted exactly from the numbers held (`held`, dropped from the view). */
-function withBands<V extends BandSource & { remaining: number }>(v: V & { held: number[] }, now: number) {
+function withBands<V extends SessionCounts & { remaining: number }>(v: V & { held: number[] }, now: number) {
   const { held, ...view } = v;
   const bands = bandsLeft(view, held, now);
   return { ...view, bands, remaining: bands.reduce((left, b) => left + b.remaining, 0) };
@@ -236,17 +228,10 @@ export function freeSeats(scheduleId: number): Promise<number | undefined> {
  */
 export function admitBooking(scheduleId: number, holder: number, band?: BookingBand): Promise<Admit> {
   const ahead = aheadOf(Date.now());
-  const load = () => loadFreeNumbers(scheduleId);
-  if (!band) return infra().admission.admit(seatKey(scheduleId), String(holder), ahead, load);
-  // the numbers whose window starts in the band: scores from its start's minute to just before its end's
-  const min = Math.max(ahead, minuteScore(band.clinicDate, band.start));
-  return infra().admission.admit(
-    seatKey(scheduleId),
-    String(holder),
-    min,
-    load,
-    minuteScore(band.clinicDate, band.end) - 1,
-  );
+  // in a band, the numbers whose window starts in it: scores from its start's minute to just before its end's
+  const min = band ? Math.max(ahead, minuteScore(band.clinicDate, band.start)) : ahead;
+  const max = band ? minuteScore(band.clinicDate, band.end) - 1 : undefined;
+  return infra().admission.admit(seatKey(scheduleId), String(holder), min, () => loadFreeNumbers(scheduleId), max);
 }
 
 /** A time band a booking asked for, as checked against its session (`bookingBand`). */
