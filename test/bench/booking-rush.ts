@@ -21,7 +21,7 @@
  * Settings (environment): BENCH_PATIENTS, BENCH_SLOTS, BENCH_CONNECTIONS (per BFF process, default 100),
  * BENCH_SECONDS (each read, default 10), BENCH_READS=0 (the rush alone, for quick experiments), BENCH_WARMUP (seconds of unmeasured listing reads before the rush,
  * default 2), BENCH_PORT (first port, default 3301), BENCH_LOG_LEVEL (the BFF's, default info as in production),
- * BENCH_PROFILE=<dir> (CPU profiles of the BFF processes, and phases.json saying when each phase ran:
+ * BENCH_TIMELINE=1 (a rush's answers per 100 ms), BENCH_PROFILE=<dir> (CPU profiles of the BFF processes, and phases.json saying when each phase ran:
  * `npm run bench:profile -- <dir>` summarises them).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -246,6 +246,24 @@ function loopCpuNs(pid: number) {
     return NaN;
   }
 }
+/** CPU of a whole process (every thread), in ns, from /proc/<pid>/stat's utime + stime (clock ticks of 10 ms). */
+function processCpuNs(pid: number) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 1e7;
+  } catch {
+    return NaN;
+  }
+}
+/** The data stores' processes on this machine (production layout), whose CPU per answer each phase prints too. */
+const storePids = (): { name: string; pid: number }[] =>
+  EMBEDDED
+    ? []
+    : ['mariadbd', 'redis-server'].flatMap((name) => {
+        const r = spawnSync('pgrep', ['-x', name], { encoding: 'utf8' });
+        const pid = Number(r.stdout.split('\n')[0]);
+        return pid ? [{ name: name === 'mariadbd' ? 'MariaDB' : 'Redis', pid }] : [];
+      });
 /** The processes answering on PORTS in the phase being driven (hello-world or the BFFs). */
 let servingPids: number[] = [];
 
@@ -288,7 +306,15 @@ interface Measured {
   avgBytes: number;
   /** Event-loop CPU of the serving processes per answer, µs (loopCpuNs). */
   cpuUs: number;
+  /** The data stores' CPU (all threads) per answer, µs: what a phase costs MariaDB and Redis on the same cores. */
+  storeCpuUs: { name: string; us: number }[];
+  /** A fixed amount's answers per TIMELINE_MS after the start, 2xx and others apart (BENCH_TIMELINE=1). */
+  timeline?: { ok: number; other: number; worstMs: number }[];
 }
+
+/** BENCH_TIMELINE=1: a rush's answers per 100 ms from its start, so where its time goes can be seen. */
+const TIMELINE = process.env.BENCH_TIMELINE === '1';
+const TIMELINE_MS = 100;
 
 const phases: { name: string; startUs: number; endUs: number }[] = [];
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -318,7 +344,10 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
   let last = started;
   const startUs = monotonicUs();
   const pids = servingPids;
+  const timeline: Measured['timeline'] = TIMELINE && plan.amounts ? [] : undefined;
   const cpuBefore = pids.map(loopCpuNs);
+  const stores = storePids();
+  const storeBefore = stores.map((st) => processCpuNs(st.pid));
   const instances = PORTS.map((port, k) => {
     let n = 0;
     const amount = plan.amounts?.[k];
@@ -344,8 +373,18 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
         },
       ],
     });
-    instance.on('response', (_client, _status, resBytes, latencyMs) => {
+    instance.on('response', (_client, status, resBytes, latencyMs) => {
       latencies.push(latencyMs);
+      if (timeline) {
+        const slot = (timeline[Math.floor((performance.now() - started) / TIMELINE_MS)] ??= {
+          ok: 0,
+          other: 0,
+          worstMs: 0,
+        });
+        if (status < 300) slot.ok++;
+        else slot.other++;
+        slot.worstMs = Math.max(slot.worstMs, latencyMs);
+      }
       bytes += resBytes;
       last = performance.now();
     });
@@ -354,6 +393,10 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
   const results = await Promise.all(instances);
   const ended = performance.now();
   const cpuNs = pids.reduce((sum, pid, i) => sum + loopCpuNs(pid) - cpuBefore[i], 0);
+  const storeCpuUs = stores.map((st, i) => ({
+    name: st.name,
+    us: latencies.length ? (processCpuNs(st.pid) - storeBefore[i]) / 1000 / latencies.length : NaN,
+  }));
   phases.push({ name, startUs, endUs: monotonicUs() });
   // A fixed amount is measured up to its last answer (autocannon's own duration is rounded up to its next
   // one-second sample); a fixed duration over the whole window, quiet end included.
@@ -373,6 +416,8 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
     unanswered,
     avgBytes: latencies.length ? bytes / latencies.length : 0,
     cpuUs: latencies.length ? cpuNs / 1000 / latencies.length : NaN,
+    storeCpuUs,
+    timeline,
   };
 }
 
@@ -391,11 +436,19 @@ function line(m: Measured) {
   console.log(
     `  ${pad(m.name, 38)} ${padStart(int(m.responses), 8)} answers in ${m.seconds.toFixed(2)} s  ${padStart(int(m.rps), 7)} req/s  ` +
       `p50 ${ms(m.p50)} ms  p95 ${ms(m.p95)} ms  p99 ${ms(m.p99)} ms  ~${(m.avgBytes / 1024).toFixed(1)} KB/answer  ` +
-      `event loop ${ms(m.cpuUs)} µs CPU/answer`,
+      `event loop ${ms(m.cpuUs)} µs CPU/answer` +
+      m.storeCpuUs.map((st) => `, ${st.name} ${ms(st.us)} µs`).join(''),
   );
   console.log(
     `    answers: ${answers || 'none in the window'}${m.unanswered ? `   no answer (timeout / connection error): ${int(m.unanswered)}` : ''}`,
   );
+  if (m.timeline) {
+    console.log(`    timeline (per ${TIMELINE_MS} ms from the start: 2xx + others, worst latency ms):`);
+    const cells = Array.from(m.timeline, (c, i) =>
+      c ? `${i * TIMELINE_MS}: ${c.ok}+${c.other} (${ms(c.worstMs)})` : `${i * TIMELINE_MS}: —`,
+    );
+    for (let i = 0; i < cells.length; i += 6) console.log(`      ${cells.slice(i, i + 6).join('   ')}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -612,6 +665,24 @@ async function main() {
     console.log(`    every winner got pay parameters: ${allPayable ? 'yes' : 'NO'}`);
 
     const second = await rushOn(secondSchedule, 'second session rush, warm (POST /api/mp/appointments)');
+
+    // BENCH_TAPS=1: the refused tap again on the full session for BENCH_SECONDS — nothing but refusals, to see what
+    // one costs when no winner is being made (a rush's winners wait in the event loop behind them).
+    if (process.env.BENCH_TAPS === '1') {
+      const taps = await drive('taps on the full session (refusals only)', {
+        seconds: SECONDS,
+        shot: (k, n) => {
+          const i = byPort[k][n % byPort[k].length];
+          return {
+            method: 'POST',
+            path: '/api/mp/appointments',
+            headers: { authorization: auth[i], 'content-type': 'application/json' },
+            body: JSON.stringify({ scheduleId: secondSchedule.id, patientId: patients[i].id }),
+          };
+        },
+      });
+      line(taps);
+    }
 
     // The reads everyone makes at the same moment, each for a fixed duration.
     const bookers = patients.map((_, i) => i).filter((i) => answerBy[i]?.startsWith('201'));

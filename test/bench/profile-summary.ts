@@ -7,7 +7,7 @@
  * package spends on the stack including what it calls, and the top functions. Percentages are of the busy time
  * (samples that are not idle). The profiles of the BFF processes' main threads are merged unless --each is given.
  * `--callers <group>` (e.g. node:source_map, lodash) adds who causes that group's time: the nearest frame above it
- * that is neither that group nor Node's core.
+ * that is neither that group nor Node's core. `--window 0-300` looks at that many ms from each phase's start only.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -45,6 +45,10 @@ const flag = (name: string) => {
 const TOP = Number(flag('--top') ?? 15);
 const ONLY = flag('--phase');
 const CALLERS = flag('--callers');
+/** `--window 0-300`: only that part of each phase, in ms from its start (where a rush's first winners are made). */
+const WINDOW = flag('--window')
+  ?.split('-')
+  .map((v) => Number(v) * 1000);
 const EACH = args.includes('--each') ? (args.splice(args.indexOf('--each'), 1), true) : false;
 const target = args[0];
 function fail(message: string): never {
@@ -53,7 +57,7 @@ function fail(message: string): never {
 }
 if (!target)
   fail(
-    'usage: npm run bench:profile -- <dir with .cpuprofile files | file.cpuprofile> [--phase rush] [--top 15] [--each] [--callers <group>]',
+    'usage: npm run bench:profile -- <dir with .cpuprofile files | file.cpuprofile> [--phase rush] [--top 15] [--each] [--callers <group>] [--window 0-300]',
   );
 if (!fs.existsSync(target)) fail(`${target} does not exist`);
 
@@ -150,8 +154,8 @@ function tally(profile: CpuProfile, phase: Phase | undefined, t: Tally) {
     stackGroups.set(id, g);
     return g;
   };
-  const from = phase?.startUs ?? -Infinity;
-  const to = phase?.endUs ?? Infinity;
+  const from = phase ? phase.startUs + (WINDOW?.[0] ?? 0) : -Infinity;
+  const to = phase ? Math.min(phase.endUs, WINDOW?.[1] === undefined ? Infinity : phase.startUs + WINDOW[1]) : Infinity;
   let ts = profile.startTime;
   let seen = false;
   for (let i = 0; i < profile.samples.length; i++) {

@@ -18,6 +18,12 @@ import type { PubSub } from './pubsub';
  */
 export interface Memo {
   get<T>(key: string, tags: string[], ttlMs: number, load: () => Promise<T>): Promise<T>;
+  /**
+   * Where `tags` stand now, before asking something whose answer `put` may keep: an answer learnt some other way than
+   * `get`'s load (a rush's admission said the session is full) is kept only if no drop of its tags came meanwhile.
+   */
+  stamp(tags: string[]): MemoStamp;
+  put<T>(key: string, tags: string[], ttlMs: number, value: T, since: MemoStamp): void;
   /** After a change is committed: entries carrying any of `tags` are dropped in every process; '*' drops all. */
   drop(...tags: string[]): Promise<void>;
   /** As drop, and resolves only once every process has dropped them (or after DROP_CONFIRM_MS, logged). */
@@ -45,6 +51,11 @@ interface Waiting {
 const MAX_ENTRIES = 10_000;
 const ALL = '*';
 
+/** The generations of a value's tags (and of '*') when it was asked for. */
+export interface MemoStamp {
+  readonly gens: number[];
+}
+
 interface Entry {
   value: unknown;
   exp: number;
@@ -54,6 +65,7 @@ interface Entry {
 
 export class LocalMemo implements Memo {
   private entries = new Map<string, Entry>();
+  private loading = new Map<string, { since: MemoStamp; value: Promise<unknown> }>();
   private gens = new Map<string, number>();
   private unsubscribe?: () => Promise<void>;
   private retry?: NodeJS.Timeout;
@@ -128,19 +140,36 @@ export class LocalMemo implements Memo {
     const now = Date.now();
     const hit = this.entries.get(key);
     if (hit && hit.exp > now) return hit.value as T;
-    const all = [...tags, ALL];
-    const gens = all.map((t) => this.gen(t));
-    const value = await load();
-    // Not kept if a drop of one of its tags came while it loaded.
-    if (all.every((t, i) => this.gen(t) === gens[i])) {
-      if (this.entries.size >= MAX_ENTRIES) {
-        const now2 = Date.now();
-        for (const [k, e] of this.entries) if (e.exp <= now2) this.entries.delete(k);
-        if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-      }
-      this.entries.set(key, { value, exp: Date.now() + ttlMs, tags, gens });
+    const since = this.stamp(tags);
+    // Requests asking at the same moment (a rush's first answers) share one load, unless a drop came between them.
+    const loading = this.loading.get(key);
+    if (loading && loading.since.gens.every((g, i) => g === since.gens[i])) return loading.value as Promise<T>;
+    const value = load();
+    const mine = { since, value };
+    this.loading.set(key, mine);
+    try {
+      const loaded = await value;
+      this.put(key, tags, ttlMs, loaded, since);
+      return loaded;
+    } finally {
+      if (this.loading.get(key) === mine) this.loading.delete(key);
     }
-    return value;
+  }
+
+  stamp(tags: string[]): MemoStamp {
+    return { gens: [...tags, ALL].map((t) => this.gen(t)) };
+  }
+
+  put<T>(key: string, tags: string[], ttlMs: number, value: T, since: MemoStamp) {
+    // Not kept if a drop of one of its tags came since it was asked for.
+    const all = [...tags, ALL];
+    if (!all.every((t, i) => this.gen(t) === since.gens[i])) return;
+    if (this.entries.size >= MAX_ENTRIES) {
+      const now = Date.now();
+      for (const [k, e] of this.entries) if (e.exp <= now) this.entries.delete(k);
+      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    }
+    this.entries.set(key, { value, exp: Date.now() + ttlMs, tags, gens: since.gens });
   }
 
   async drop(...tags: string[]) {

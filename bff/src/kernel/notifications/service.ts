@@ -76,8 +76,23 @@ const noticeRow = (userId: number, msg: NoticeMessage, linkId: unknown) => ({
  * is SQL (the id the statement just inserted) when the subject does not exist yet. Once that has committed, the
  * caller hands the row to `deliverRecorded`.
  */
-export function noticeInsertSql(userId: number, msg: NoticeMessage, linkId: Literal, createdAt: Date) {
-  return insertSql(PatientNotice, { ...noticeRow(userId, msg, linkId), createdAt });
+export function noticeInsertSql(
+  userId: number,
+  msg: NoticeMessage,
+  linkId: Literal,
+  createdAt: Date,
+  /**
+   * A value the statement itself reads (the family member's name, read under the account's lock): `marker` stands for
+   * it in `msg.content`, and the content is put together in SQL with `sql` (an expression) in its place.
+   */
+  fill?: { marker: string; sql: string },
+) {
+  const row = { ...noticeRow(userId, msg, linkId), createdAt };
+  if (!fill) return insertSql(PatientNotice, row);
+  const escape = (v: string) => infra().sequelize.escape(v);
+  const parts = msg.content.split(fill.marker).map(escape);
+  const content = literal(`LEFT(CONCAT(${parts.join(`, ${fill.sql}, `)}), 500)`);
+  return insertSql(PatientNotice, { ...row, content });
 }
 
 /** Pushes a committed notice to the patient's open sockets and sends its subscribe message; never throws. */

@@ -13,6 +13,7 @@ import {
   admitBooking,
   bookingBand,
   knownFull,
+  sessionAsBooked,
   type BookingBand,
   cancelDeadlineOf,
   endAdmission,
@@ -622,7 +623,14 @@ const noticeOfBooking = (a: Appointment, patientName: string, s: NamedSession, t
  * 'disagrees' when the database doesn't agree with the pool (the number is held, the session is full or was changed
  * meanwhile): the caller then lets the database choose.
  *
- * On MariaDB (`bookInOneStatement`, one compound statement) the seat is taken first, by an autocommit conditional
+ * On MariaDB the session is the one this process read for the session's winners at most a second ago
+ * (`sessionAsBooked`; its names, size, times and fee): each winner sends only its one statement, so it waits for one
+ * turn of an event loop busy with a rush's refusals, not two, and the pool's connections are taken once per winner.
+ * What the statement takes from the session is checked by the seat's own update, so an older copy only sends the
+ * request the database's way.
+ *
+ * In that statement (`bookInOneStatement`) the account's own checks come first (the member, the no-shows, the limit,
+ * in that order), so a request they refuse takes no seat. The seat is then taken by an autocommit conditional
  * update of the session's booked count (the session still open, unchanged and not full), so the session's row is
  * held for that one statement inside MariaDB only — not from an update to a commit later, which made a rush's
  * winners queue for the row and hold pooled connections while they queued. Then the booking's transaction, which
@@ -645,10 +653,15 @@ async function takeNumberInDatabase(
   input: { scheduleId: number; patientId: number },
   seq: number,
 ): Promise<Booked | 'disagrees'> {
-  const { s, member } = await winnerReads(actor, input);
+  if (!infra().config.embedded) {
+    const s = await sessionAsBooked(input.scheduleId, () => sessionWithNames(input.scheduleId));
+    assertBookable(s);
+    if (seq > s.slotCount) return 'disagrees';
+    return bookInOneStatement(actor, s, input.patientId, seq);
+  }
+  const s = await winnerReads(actor, input);
   assertBookable(s);
   if (s.bookedCount >= s.slotCount || seq > s.slotCount) return 'disagrees';
-  if (!infra().config.embedded) return bookInOneStatement(actor, s, member, seq);
   try {
     return await tx(
       async (t) => {
@@ -675,8 +688,8 @@ async function takeNumberInDatabase(
 }
 
 /**
- * What an admitted request reads before its booking: the session with its names, the family member, and the
- * account's no-shows and live bookings, as one statement — a rush's winner waits for one round trip, and its event
+ * Embedded mode: what an admitted request reads before its booking — the session with its names, the family member,
+ * and the account's no-shows and live bookings, as one statement — a rush's winner waits for one round trip, and its event
  * loop builds one query, not four. The errors are those `ownPatient` and `checkPatientRules` give, in their order
  * (the member, a suspension, the limit); the account's limit and the member are checked again under its lock. A
  * session that isn't there (or some no-shows, which need the whole rule) takes the longer way.
@@ -693,23 +706,18 @@ async function winnerReads(actor: MpActor, input: { scheduleId: number; patientI
     },
   });
   if (!row) {
-    const [s, member] = await inOrder([
+    const [s] = await inOrder([
       sessionWithNames(input.scheduleId),
       ownPatient(actor, input.patientId),
       checkPatientRules(actor),
     ]);
-    return { s, member };
+    return s;
   }
   const memberId = row.get('memberId') as number | null;
   if (memberId == null) throw notFound('就诊人不存在');
   if (Number(row.get('noShows')) >= cfg().NO_SHOW_LIMIT) await assertNotSuspended(actor.userId);
   underLimit(Number(row.get('activeBookings')));
-  const member = {
-    id: Number(memberId),
-    name: row.get('memberName') as string,
-    idCardHash: row.get('memberPerson') as string,
-  };
-  return { s: named(row)!, member };
+  return named(row)!;
 }
 
 /** What a seat taken before the booking's transaction was taken on: the session as the request read it. */
@@ -743,21 +751,32 @@ async function seatGivenBack(s: Schedule) {
     );
 }
 
+/** Stands for the family member's name in a booking's notice until the statement that reads the name writes it. */
+const PATIENT_NAME = '\u0000patient\u0000';
+/** A subquery built as a Sequelize literal, as the SQL text of a compound statement's expression. */
+const sqlOf = (l: ReturnType<typeof literal>) => (l as unknown as { val: string }).val;
+
 /** What the one-statement booking answers (its last SELECT). */
 interface StatementOutcome {
-  outcome: 'booked' | 'no_seat' | 'limit' | 'no_member' | 'changed' | 'error';
+  outcome: 'booked' | 'no_seat' | 'limit' | 'no_member' | 'no_shows' | 'changed' | 'error';
   appointmentId?: number;
   noticeId?: number;
   person?: string;
+  /** The family member's name as read under the account's lock. */
+  name?: string;
+  /** A seat was taken (and, on a refusal, given back inside the statement). */
   seated?: number;
   errno?: number;
   message?: string;
 }
 
 /**
- * MariaDB: `takeNumberInDatabase`'s seat, transaction and checks sent as one compound statement (`BEGIN NOT ATOMIC …
- * END`), one round trip where they were eleven (each a turn of an event loop busy with a rush's refusals):
+ * MariaDB: `takeNumberInDatabase`'s checks, seat, transaction and notice sent as one compound statement (`BEGIN NOT
+ * ATOMIC … END`), one round trip where they were eleven (each a turn of an event loop busy with a rush's refusals):
  *
+ * 0. the account's checks as `winnerReads` makes them elsewhere, before any seat: the member is the account's own
+ *    ('no_member'), its no-shows are too few to suspend ('no_shows': the whole rule, `assertNotSuspended`, decides
+ *    here and the statement is sent again without that check), its live bookings under the limit ('limit');
  * 1. the seat: an autocommit conditional update of the session's booked count (session open, unchanged, not full);
  * 2. a READ COMMITTED transaction: the account's row lock (`lockOwnerSql`), the account's live bookings and the
  *    member (limit first, then the member, as `lockAccountFor` answers), the insert (the unique indexes refuse a
@@ -782,10 +801,13 @@ interface StatementOutcome {
 async function bookInOneStatement(
   actor: MpActor,
   s: NamedSession,
-  member: Member,
+  patientId: number,
   seq: number,
+  noShowsChecked = false,
 ): Promise<Booked | 'disagrees'> {
   const now = new Date();
+  // the member's ID blind index and name are the statement's own reads (member_person, member_name)
+  const member: Member = { id: patientId, name: PATIENT_NAME, idCardHash: '' };
   const values = {
     ...newAppointment(s, member, seq, {
       userId: actor.userId,
@@ -797,18 +819,20 @@ async function bookInOneStatement(
   };
   // the booking as the statement inserts it (its id once known): plain fields, no model instance to build
   const appt: AppointmentRow = { ...values, id: 0, paidOrderId: null, cancelReason: null, checkedInAt: null };
-  const names = { patient: member.name, doctor: s.doctorName, dept: s.deptName };
-  // linked to the appointment the statement inserts (its id is SQL there)
+  const names = { patient: PATIENT_NAME, doctor: s.doctorName, dept: s.deptName };
+  // linked to the appointment the statement inserts (its id is SQL there), named with the member it reads
   const notice = bookedMessage(appt, names, 'inserted');
   const session = sessionStatements(s);
   const giveBack = `IF seated THEN ${session.giveBack}; END IF`;
-  const refuse = (outcome: StatementOutcome['outcome']) => `ROLLBACK; ${giveBack}; SELECT '${outcome}' AS outcome;`;
+  const refuse = (outcome: StatementOutcome['outcome']) =>
+    `ROLLBACK; ${giveBack}; SELECT '${outcome}' AS outcome, seated;`;
   const sql = `BEGIN NOT ATOMIC
   DECLARE seated INT DEFAULT 0;
   DECLARE owner_id INT DEFAULT NULL;
   DECLARE member_name VARCHAR(64) DEFAULT NULL;
   DECLARE member_person VARCHAR(64) DEFAULT NULL;
   DECLARE live INT DEFAULT 0;
+  DECLARE no_shows INT DEFAULT 0;
   DECLARE appointment_id INT DEFAULT NULL;
   DECLARE now_at VARCHAR(32) DEFAULT ${infra().sequelize.escape(now)};
   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN
@@ -817,49 +841,66 @@ async function bookInOneStatement(
     ${giveBack};
     SELECT 'error' AS outcome, @yiyun_errno AS errno, @yiyun_message AS message, seated;
   END;
+  ${memberSql(actor.userId, patientId, ['member_name', 'member_person'])};
+  SET no_shows = ${noShowsChecked ? 0 : sqlOf(noShowsOf(actor.userId))};
+  SET live = ${sqlOf(activeBookingsOf(actor.userId))};
+  IF member_person IS NULL THEN
+    SELECT 'no_member' AS outcome, seated;
+  ELSEIF no_shows >= ${Number(cfg().NO_SHOW_LIMIT)} THEN
+    SELECT 'no_shows' AS outcome, seated;
+  ELSEIF live >= ${Number(cfg().BOOKING_MAX_ACTIVE)} THEN
+    SELECT 'limit' AS outcome, seated;
+  ELSE
   ${session.reserve};
   IF ROW_COUNT() = 0 THEN
-    SELECT 'no_seat' AS outcome;
+    SELECT 'no_seat' AS outcome, seated;
   ELSE
     SET seated = 1;
     SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
     START TRANSACTION;
     ${lockOwnerSql(actor.userId, 'owner_id')};
-    SET live = ${(activeBookingsOf(actor.userId) as unknown as { val: string }).val};
-    ${memberSql(actor.userId, member.id, ['member_name', 'member_person'])};
+    SET live = ${sqlOf(activeBookingsOf(actor.userId))};
+    SET member_person = NULL;
+    ${memberSql(actor.userId, patientId, ['member_name', 'member_person'])};
     IF live >= ${Number(cfg().BOOKING_MAX_ACTIVE)} THEN ${refuse('limit')}
     ELSEIF member_person IS NULL THEN ${refuse('no_member')}
     ELSE
       ${insertSql(Appointment, { ...values, activePerson: literal('member_person') })};
       SET appointment_id = LAST_INSERT_ID();
-      ${noticeInsertSql(actor.userId, notice, literal('appointment_id'), now)};
+      ${noticeInsertSql(actor.userId, notice, literal('appointment_id'), now, { marker: PATIENT_NAME, sql: 'member_name' })};
       IF NOT ${session.unchanged} THEN ${refuse('changed')}
       ELSE
         COMMIT;
         SELECT 'booked' AS outcome, appointment_id AS appointmentId, LAST_INSERT_ID() AS noticeId,
-          member_person AS person;
+          member_person AS person, member_name AS name;
       END IF;
     END IF;
+  END IF;
   END IF;
 END`;
   const [results] = await infra().sequelize.query(sql, { type: QueryTypes.RAW });
   const answer = outcomeOf(results);
   if (answer.outcome === 'booked') {
     appt.id = Number(answer.appointmentId);
-    const noticeId = Number(answer.noticeId);
-    deliverRecorded(actor.userId, bookedMessage(appt, names, appt.id), {
-      id: noticeId,
-      title: notice.title.slice(0, 64),
-      content: notice.content.slice(0, 500),
-      linkType: notice.link?.type ?? null,
+    const patientName = answer.name ?? '';
+    const told = bookedMessage(appt, { ...names, patient: patientName }, appt.id);
+    deliverRecorded(actor.userId, told, {
+      id: Number(answer.noticeId),
+      title: told.title.slice(0, 64),
+      content: told.content.slice(0, 500),
+      linkType: told.link?.type ?? null,
       linkId: String(appt.id),
       readAt: null,
       createdAt: now,
     });
-    return { appt, patientName: member.name, session: s };
+    return { appt, patientName, session: s };
   }
-  if (answer.outcome !== 'no_seat' && (answer.outcome !== 'error' || answer.seated)) await seatGivenBack(s);
+  if (Number(answer.seated)) await seatGivenBack(s);
   switch (answer.outcome) {
+    case 'no_shows':
+      // as many no-shows as could suspend: the whole rule decides, and the booking goes on if it does not
+      await assertNotSuspended(actor.userId);
+      return bookInOneStatement(actor, s, patientId, seq, true);
     case 'no_seat':
     case 'changed':
       return 'disagrees';

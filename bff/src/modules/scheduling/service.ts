@@ -188,9 +188,19 @@ const seatsTag = (scheduleId: number) => `seats:${scheduleId}`;
  */
 export function knownFull(scheduleId: number): Promise<boolean> {
   const ttl = infra().config.BOOKING_FULL_MEMO_MS;
-  return infra().memo.get(`seats-full:${scheduleId}`, [seatsTag(scheduleId)], ttl, async () => {
+  return infra().memo.get(fullKey(scheduleId), [seatsTag(scheduleId)], ttl, async () => {
     return (await freeSeats(scheduleId)) === 0;
   });
+}
+const fullKey = (scheduleId: number) => `seats-full:${scheduleId}`;
+
+/**
+ * A session as a rush's winners book on it, read at most every second per process (the concurrent first reads share
+ * one) and read again at once after an edit or a 停诊 (the seats memo's tag). What a winner's statement takes from it
+ * is checked again by that statement (`reservedOn`), so a copy a moment old can only send a booking the longer way.
+ */
+export function sessionAsBooked<T>(scheduleId: number, load: () => Promise<T>): Promise<T> {
+  return infra().memo.get(`session-booked-on:${scheduleId}`, [seatsTag(scheduleId)], 1000, load);
 }
 
 /** A number may have come back to a session: whatever a process knows of it being full is forgotten everywhere. */
@@ -226,12 +236,26 @@ export function freeSeats(scheduleId: number): Promise<number | undefined> {
  * 'full' is refused at once; 'admitted' holds the lowest free number whose window is still ahead until
  * `endAdmission`; 'in-flight' and 'unknown' go on without one (the database chooses under the session's row lock).
  */
-export function admitBooking(scheduleId: number, holder: number, band?: BookingBand): Promise<Admit> {
+export async function admitBooking(scheduleId: number, holder: number, band?: BookingBand): Promise<Admit> {
   const ahead = aheadOf(Date.now());
   // in a band, the numbers whose window starts in it: scores from its start's minute to just before its end's
   const min = band ? Math.max(ahead, minuteScore(band.clinicDate, band.start)) : ahead;
   const max = band ? minuteScore(band.clinicDate, band.end) - 1 : undefined;
-  return infra().admission.admit(seatKey(scheduleId), String(holder), min, () => loadFreeNumbers(scheduleId), max);
+  const { memo, admission } = infra();
+  const tags = [seatsTag(scheduleId)];
+  const since = memo.stamp(tags);
+  const admitted = await admission.admit(
+    seatKey(scheduleId),
+    String(holder),
+    min,
+    () => loadFreeNumbers(scheduleId),
+    max,
+  );
+  // The pool has no number left at all: what knownFull would learn by asking, learnt now. Every request after this
+  // one is refused from memory, rather than each asking the pool until the memo's next look (a rush's first half
+  // second was a Redis round trip per request). Not kept if a number came back meanwhile (the stamp).
+  if (admitted.answer === 'full') memo.put(fullKey(scheduleId), tags, infra().config.BOOKING_FULL_MEMO_MS, true, since);
+  return admitted;
 }
 
 /** A time band a booking asked for, as checked against its session (`bookingBand`). */
