@@ -256,14 +256,15 @@ function processCpuNs(pid: number) {
   }
 }
 /** The data stores' processes on this machine (production layout), whose CPU per answer each phase prints too. */
-const storePids = (): { name: string; pid: number }[] =>
-  EMBEDDED
+let stores: { name: string; pid: number }[] | undefined;
+const storePids = () =>
+  (stores ??= EMBEDDED
     ? []
     : ['mariadbd', 'redis-server'].flatMap((name) => {
         const r = spawnSync('pgrep', ['-x', name], { encoding: 'utf8' });
         const pid = Number(r.stdout.split('\n')[0]);
         return pid ? [{ name: name === 'mariadbd' ? 'MariaDB' : 'Redis', pid }] : [];
-      });
+      }));
 /** The processes answering on PORTS in the phase being driven (hello-world or the BFFs). */
 let servingPids: number[] = [];
 
@@ -340,14 +341,15 @@ async function drive(name: string, plan: Plan): Promise<Measured> {
   const latencies: number[] = [];
   const answers = new Map<string, number>();
   let bytes = 0;
+  const pids = servingPids;
+  const timeline: Measured['timeline'] = TIMELINE && plan.amounts ? [] : undefined;
+  const stores = storePids();
+  const storeBefore = stores.map((st) => processCpuNs(st.pid));
+  const cpuBefore = pids.map(loopCpuNs);
+  // the window opens as the load generator starts, after everything of our own
   const started = performance.now();
   let last = started;
   const startUs = monotonicUs();
-  const pids = servingPids;
-  const timeline: Measured['timeline'] = TIMELINE && plan.amounts ? [] : undefined;
-  const cpuBefore = pids.map(loopCpuNs);
-  const stores = storePids();
-  const storeBefore = stores.map((st) => processCpuNs(st.pid));
   const instances = PORTS.map((port, k) => {
     let n = 0;
     const amount = plan.amounts?.[k];

@@ -12,6 +12,10 @@ import { OperLog } from '../../bff/src/modules/monitor/models';
 import { startStack } from '../support/stack';
 import { call, loginAs } from '../support/api';
 import { until } from '../support/child';
+import { Utils, literal } from 'sequelize';
+import { infra } from '../../bff/src/infra';
+import { insertSql } from '../../bff/src/infra/sql';
+import { PatientNotice } from '../../bff/src/kernel/notifications/models';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -252,6 +256,81 @@ describe('infra (redis): a confirmed memo drop waits for every process', () => {
     assert.equal(await readA(), 2);
     holding = false;
     held.splice(0).forEach((deliver) => deliver());
+  });
+});
+
+describe('infra: the memo keeps what it learnt only if nothing was dropped meanwhile', () => {
+  const log = createLogger('silent');
+  let memo: LocalMemo;
+  beforeEach(() => {
+    memo = new LocalMemo(new MemoryPubSub(), log, false);
+  });
+  afterEach(() => memo.close());
+
+  it('keeps an answer put with a stamp, and not one whose tag was dropped after the stamp', async () => {
+    const loads = () => memo.get('k', ['t'], 60_000, async () => 'loaded');
+    const since = memo.stamp(['t']);
+    memo.put('k', ['t'], 60_000, 'put', since);
+    assert.equal(await loads(), 'put', 'an answer learnt with nothing dropped since is kept');
+
+    const stale = memo.stamp(['t']);
+    await memo.drop('t'); // e.g. a number came back while the pool was answering "full"
+    memo.put('k', ['t'], 60_000, 'stale', stale);
+    assert.equal(await loads(), 'loaded', 'the answer from before the drop is not kept');
+  });
+
+  it('shares one load among the requests asking at once, but not across a drop', async () => {
+    let loads = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const load = async () => {
+      const n = ++loads;
+      await gate;
+      return n;
+    };
+    const first = [memo.get('k', ['t'], 0, load), memo.get('k', ['t'], 0, load), memo.get('k', ['t'], 0, load)];
+    await memo.drop('t');
+    const after = memo.get('k', ['t'], 0, load); // asked after the drop: its own load
+    release();
+    assert.deepEqual(await Promise.all(first), [1, 1, 1]);
+    assert.equal(await after, 2);
+    assert.equal(loads, 2);
+  });
+});
+
+describe('infra: insertSql', () => {
+  it('writes a row of plain values as Sequelize would, through a template built once per column list', async () => {
+    await startStack();
+    const { sequelize } = infra();
+    const generated = (values: Record<string, unknown>) => {
+      const qg = sequelize.getQueryInterface().queryGenerator as unknown as {
+        insertQuery(t: unknown, v: unknown, a: unknown, o: unknown): { query: string };
+      };
+      const m = PatientNotice as unknown as { fieldRawAttributesMap: unknown };
+      const row = (
+        Utils as unknown as { mapValueFieldNames(v: unknown, k: string[], m: unknown): unknown }
+      ).mapValueFieldNames(values, Object.keys(values), PatientNotice);
+      return qg
+        .insertQuery(PatientNotice.getTableName(), row, m.fieldRawAttributesMap, { bindParam: false })
+        .query.trim()
+        .replace(/;$/, '');
+    };
+    const rows = [
+      {
+        userId: 1,
+        title: 'it\'s \\ a "title"',
+        content: '就诊人：张三；\n第 1 号',
+        linkType: null,
+        linkId: '7',
+        readAt: null,
+      },
+      { userId: 2, title: 'second', content: '', linkType: 'appointment', linkId: null, readAt: null },
+    ];
+    for (const row of rows) assert.equal(insertSql(PatientNotice, row), generated(row));
+    // a value given as SQL goes in as it is; a date still takes Sequelize's own path
+    assert.match(insertSql(PatientNotice, { ...rows[0], linkId: literal('@id') }), /,@id,NULL\)$/);
+    const at = new Date('2026-12-03T01:02:03.456Z');
+    assert.equal(insertSql(PatientNotice, { ...rows[1], createdAt: at }), generated({ ...rows[1], createdAt: at }));
   });
 });
 

@@ -116,6 +116,12 @@ describe('booking: the seat taken before the booking transaction', function () {
 
     const a = (await Appointment.findByPk(r.body.appointment.id))!;
     assert.equal(a.status, 'pending_payment');
+    // the times the statement writes from its own clock: the hold as answered, BOOKING_HOLD_MINUTES after the booking
+    const answeredHold = Date.parse(r.body.appointment.holdExpiresAt);
+    assert.ok(Math.abs(a.holdExpiresAt!.getTime() - answeredHold) < 1000, `${a.holdExpiresAt} vs the answer's`);
+    const held = a.holdExpiresAt!.getTime() - a.createdAt.getTime();
+    assert.ok(Math.abs(held - infra().config.BOOKING_HOLD_MINUTES * 60_000) < 1000, `held for ${held} ms`);
+    assert.ok(Math.abs(a.createdAt.getTime() - Date.now()) < 60_000, `created at ${a.createdAt.toISOString()}`);
     assert.equal(a.seqNo, 1);
     assert.equal(await booked(s.id), 1);
     const notice = (await PatientNotice.findOne({ where: { userId: p.userId, linkId: String(a.id) } }))!;

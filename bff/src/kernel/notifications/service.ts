@@ -80,7 +80,7 @@ export function noticeInsertSql(
   userId: number,
   msg: NoticeMessage,
   linkId: Literal,
-  createdAt: Date,
+  createdAt: Date | Literal,
   /**
    * A value the statement itself reads (the family member's name, read under the account's lock): `marker` stands for
    * it in `msg.content`, and the content is put together in SQL with `sql` (an expression) in its place.

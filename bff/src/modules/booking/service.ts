@@ -808,21 +808,24 @@ async function bookInOneStatement(
   const now = new Date();
   // the member's ID blind index and name are the statement's own reads (member_person, member_name)
   const member: Member = { id: patientId, name: PATIENT_NAME, idCardHash: '' };
-  const values = {
-    ...newAppointment(s, member, seq, {
-      userId: actor.userId,
-      holdMinutes: cfg().BOOKING_HOLD_MINUTES,
-      fromWaitlist: false,
-    }),
-    createdAt: now,
-    updatedAt: now,
-  };
+  const holdMinutes = cfg().BOOKING_HOLD_MINUTES;
+  const made = newAppointment(s, member, seq, { userId: actor.userId, holdMinutes, fromWaitlist: false });
+  if (made.holdExpiresAt) made.holdExpiresAt = new Date(now.getTime() + holdMinutes * 60_000);
+  const values = { ...made, createdAt: now, updatedAt: now };
   // the booking as the statement inserts it (its id once known): plain fields, no model instance to build
   const appt: AppointmentRow = { ...values, id: 0, paidOrderId: null, cancelReason: null, checkedInAt: null };
   const names = { patient: PATIENT_NAME, doctor: s.doctorName, dept: s.deptName };
   // linked to the appointment the statement inserts (its id is SQL there), named with the member it reads
   const notice = bookedMessage(appt, names, 'inserted');
   const session = sessionStatements(s);
+  const appointmentInsert = insertSql(Appointment, {
+    ...values,
+    activePerson: literal('member_person'),
+    // its times are the statement's own now_at (the instant `now`), not each a date for Sequelize to format
+    createdAt: literal('now_at'),
+    updatedAt: literal('now_at'),
+    holdExpiresAt: values.holdExpiresAt && literal(`now_at + INTERVAL ${Number(holdMinutes)} MINUTE`),
+  });
   const giveBack = `IF seated THEN ${session.giveBack}; END IF`;
   const refuse = (outcome: StatementOutcome['outcome']) =>
     `ROLLBACK; ${giveBack}; SELECT '${outcome}' AS outcome, seated;`;
@@ -865,9 +868,9 @@ async function bookInOneStatement(
     IF live >= ${Number(cfg().BOOKING_MAX_ACTIVE)} THEN ${refuse('limit')}
     ELSEIF member_person IS NULL THEN ${refuse('no_member')}
     ELSE
-      ${insertSql(Appointment, { ...values, activePerson: literal('member_person') })};
+      ${appointmentInsert};
       SET appointment_id = LAST_INSERT_ID();
-      ${noticeInsertSql(actor.userId, notice, literal('appointment_id'), now, { marker: PATIENT_NAME, sql: 'member_name' })};
+      ${noticeInsertSql(actor.userId, notice, literal('appointment_id'), literal('now_at'), { marker: PATIENT_NAME, sql: 'member_name' })};
       IF NOT ${session.unchanged} THEN ${refuse('changed')}
       ELSE
         COMMIT;
