@@ -21,7 +21,8 @@
  * Settings (environment): BENCH_PATIENTS, BENCH_SLOTS, BENCH_CONNECTIONS (per BFF process, default 100),
  * BENCH_SECONDS (each read, default 10), BENCH_READS=0 (the rush alone, for quick experiments), BENCH_WARMUP (seconds of unmeasured listing reads before the rush,
  * default 2), BENCH_PORT (first port, default 3301), BENCH_LOG_LEVEL (the BFF's, default info as in production),
- * BENCH_TIMELINE=1 (a rush's answers per 100 ms), BENCH_PROFILE=<dir> (CPU profiles of the BFF processes, and phases.json saying when each phase ran:
+ * BENCH_TIMELINE=1 (a rush's answers per 100 ms), BENCH_TAPS=1 (a steady phase of refusals on the full session),
+ * BENCH_PROFILE=<dir> (CPU profiles of the BFF processes, and phases.json saying when each phase ran:
  * `npm run bench:profile -- <dir>` summarises them).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
