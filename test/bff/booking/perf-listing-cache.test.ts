@@ -7,6 +7,9 @@ import crypto from 'node:crypto';
 import { call } from '../../support/api';
 import { admin, newDoctor, newSchedule, patient } from '../../support/booking';
 import { Dept } from '../../../bff/src/modules/system/models';
+import { startStack } from '../../support/stack';
+import { infra } from '../../../bff/src/infra';
+import { listingsChanged } from '../../../bff/src/modules/scheduling/service';
 
 interface BookingDept {
   id: number;
@@ -80,5 +83,35 @@ describe('booking: the listing is rendered once and sent to everyone for a momen
       if (sent >= release) assert.equal(row.released, true, 'asked after the release: released');
     }
     assert.ok(seen.some((x) => !x.released) && seen.some((x) => x.released), JSON.stringify(seen.length));
+  });
+});
+
+describe('booking: the listings changed in one turn of the event loop are told together', () => {
+  it('one invalidation for the changes of a turn, each caller answered after it; the next turn sends its own', async () => {
+    await startStack();
+    const cache = infra().cache;
+    const sent: string[][] = [];
+    const invalidate = cache.invalidate.bind(cache);
+    cache.invalidate = (...ns: string[]) => {
+      sent.push(ns);
+      return invalidate(...ns);
+    };
+    try {
+      // a rush's winners finishing together: three sessions of two doctors of one department
+      const turn = [
+        listingsChanged({ doctorId: 901, deptId: 71 }),
+        listingsChanged({ doctorId: 902, deptId: 71 }),
+        listingsChanged({ doctorId: 901, deptId: 71 }),
+      ];
+      assert.equal(sent.length, 0, 'nothing is sent before the turn ends');
+      await Promise.all(turn);
+      assert.deepEqual(sent, [['sched:doctor:901', 'sched:dept:71', 'sched:doctor:902']]);
+      // a change after that turn is told on its own
+      await listingsChanged({ doctorId: 903, deptId: 72 });
+      assert.deepEqual(sent[1], ['sched:doctor:903', 'sched:dept:72']);
+      assert.equal(sent.length, 2);
+    } finally {
+      cache.invalidate = invalidate;
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { Op, type ModelStatic, type Transaction, type WhereOptions } from 'sequelize';
 import { infra, tx } from '../../infra';
 import type { Admit, AdmissionEnd, Ticket } from '../../infra/admission';
+import type { Cache } from '../../infra/cache';
 import type { AdminActor } from '../../http/actor';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../../http/errors';
 import { Serialized } from '../../http/route';
@@ -208,9 +209,41 @@ function seatsMayBeFree(scheduleId: number) {
   return infra().memo.drop(seatsTag(scheduleId));
 }
 
-/** The listings showing a doctor's sessions are reloaded in every BFF process (a session added, changed, stopped). */
+/**
+ * The listings showing a doctor's sessions are reloaded in every BFF process (a session added, changed, stopped).
+ * The changes committed in one turn of the event loop are told together, at the end of that turn: a rush's winners
+ * finish in batches (a reply per pooled connection), and one invalidation per winner was two Redis commands and a
+ * pub/sub message to every process each — and a listing dropped and rebuilt a hundred times in half a second. Each
+ * caller's promise resolves once an invalidation sent after its call is done, as before.
+ */
 export function listingsChanged(s: { doctorId: number; deptId: number }) {
-  return infra().cache.invalidate(doctorNs(s.doctorId), deptNs(s.deptId));
+  const cache = infra().cache;
+  if (pendingListings?.cache !== cache) pendingListings = newListingBatch(cache);
+  pendingListings.namespaces.add(doctorNs(s.doctorId)).add(deptNs(s.deptId));
+  return pendingListings.told;
+}
+
+interface ListingBatch {
+  cache: Cache;
+  namespaces: Set<string>;
+  told: Promise<void>;
+}
+let pendingListings: ListingBatch | undefined;
+
+function newListingBatch(cache: Cache): ListingBatch {
+  const namespaces = new Set<string>();
+  const batch: ListingBatch = {
+    cache,
+    namespaces,
+    told: new Promise<void>((resolve) =>
+      setImmediate(() => {
+        if (pendingListings === batch) pendingListings = undefined;
+        // invalidate logs a failure itself: the change is committed, the listings lapse within their ttl
+        cache.invalidate(...namespaces).then(resolve, resolve);
+      }),
+    ),
+  };
+  return batch;
 }
 
 /** What the admission pool needs when it has to be rebuilt: the session's free numbers, from the database. */
