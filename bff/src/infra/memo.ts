@@ -60,7 +60,6 @@ interface Entry {
   value: unknown;
   exp: number;
   tags: string[];
-  gens: number[];
 }
 
 export class LocalMemo implements Memo {
@@ -169,7 +168,7 @@ export class LocalMemo implements Memo {
       for (const [k, e] of this.entries) if (e.exp <= now) this.entries.delete(k);
       if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
     }
-    this.entries.set(key, { value, exp: Date.now() + ttlMs, tags, gens: since.gens });
+    this.entries.set(key, { value, exp: Date.now() + ttlMs, tags });
   }
 
   async drop(...tags: string[]) {

@@ -45,8 +45,8 @@ export function insertSql(model: AnyModel, values: Fields): string {
   // Rows of plain values (strings, numbers, booleans, nulls, SQL): Sequelize builds the statement's text around the
   // values once per model and column list, and each row only escapes its values into it — its query generator cost
   // a rush's winner an eighth of its CPU (option cloning, every date through moment).
-  const byColumns = templates.get(model) ?? new Map<string, string[]>();
-  templates.set(model, byColumns);
+  let byColumns = templates.get(model);
+  if (!byColumns) templates.set(model, (byColumns = new Map<string, string[]>()));
   const columns = keys.join(',');
   let parts = byColumns.get(columns);
   if (parts === undefined) {

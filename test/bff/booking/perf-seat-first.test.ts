@@ -148,6 +148,30 @@ describe('booking: the seat taken before the booking transaction', function () {
     assert.deepEqual(kinds(sent), ['compound']);
   });
 
+  it("a request its account's checks refuse (another account's family member) takes no seat: the last one stays free", async () => {
+    const doctor = await newDoctor();
+    const s = await newSchedule(doctor.id, { slotCount: 1, feeFen: 0 });
+    const [owner, other] = [await patient(), await patient()];
+    assert.equal(await freeSeats(s.id), 1); // admitted with the one number, as in a rush
+    // stamped in the past: a seat taken and given back would stamp the row with now
+    const untouched = new Date('2020-01-01T00:00:00Z');
+    await infra().sequelize.query('UPDATE `schedule` SET `updated_at` = ? WHERE `id` = ?', {
+      replacements: [untouched, s.id],
+    });
+    assert.equal((await Schedule.findByPk(s.id))!.updatedAt.getTime(), untouched.getTime());
+    const refused = await book(other.token, s.id, owner.patientId);
+    assert.equal(refused.status, 404, JSON.stringify(refused.body));
+    assert.equal(refused.body.error.code, 'NOT_FOUND');
+    assert.equal(await booked(s.id), 0);
+    // taking the seat and giving it back would leave the count at 0 too, but stamp the session's row
+    assert.equal((await Schedule.findByPk(s.id))!.updatedAt.getTime(), untouched.getTime(), 'no seat was taken for it');
+    assert.equal(await live(s.id), 0);
+    const r = await book(owner.token, s.id, owner.patientId);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(r.body.appointment.seqNo, 1);
+    assert.equal(await booked(s.id), 1);
+  });
+
   it('the recount corrects a surplus seen at two runs with nothing in flight, never below the live bookings', async () => {
     // Only the runs below look (the scheduled ones would count as looks of their own); resumed at the end.
     const job = '/api/admin/monitor/jobs/booking-seat-recount';

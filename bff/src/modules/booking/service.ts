@@ -761,7 +761,6 @@ interface StatementOutcome {
   outcome: 'booked' | 'no_seat' | 'limit' | 'no_member' | 'no_shows' | 'changed' | 'error';
   appointmentId?: number;
   noticeId?: number;
-  person?: string;
   /** The family member's name as read under the account's lock. */
   name?: string;
   /** A seat was taken (and, on a refusal, given back inside the statement). */
@@ -826,6 +825,9 @@ async function bookInOneStatement(
     updatedAt: literal('now_at'),
     holdExpiresAt: values.holdExpiresAt && literal(`now_at + INTERVAL ${Number(holdMinutes)} MINUTE`),
   });
+  // read before the seat and again under the account's lock: built once
+  const readMember = memberSql(actor.userId, patientId, ['member_name', 'member_person']);
+  const liveBookings = sqlOf(activeBookingsOf(actor.userId));
   const giveBack = `IF seated THEN ${session.giveBack}; END IF`;
   const refuse = (outcome: StatementOutcome['outcome']) =>
     `ROLLBACK; ${giveBack}; SELECT '${outcome}' AS outcome, seated;`;
@@ -844,9 +846,9 @@ async function bookInOneStatement(
     ${giveBack};
     SELECT 'error' AS outcome, @yiyun_errno AS errno, @yiyun_message AS message, seated;
   END;
-  ${memberSql(actor.userId, patientId, ['member_name', 'member_person'])};
+  ${readMember};
   SET no_shows = ${noShowsChecked ? 0 : sqlOf(noShowsOf(actor.userId))};
-  SET live = ${sqlOf(activeBookingsOf(actor.userId))};
+  SET live = ${liveBookings};
   IF member_person IS NULL THEN
     SELECT 'no_member' AS outcome, seated;
   ELSEIF no_shows >= ${Number(cfg().NO_SHOW_LIMIT)} THEN
@@ -862,9 +864,9 @@ async function bookInOneStatement(
     SET TRANSACTION ISOLATION LEVEL READ COMMITTED;
     START TRANSACTION;
     ${lockOwnerSql(actor.userId, 'owner_id')};
-    SET live = ${sqlOf(activeBookingsOf(actor.userId))};
+    SET live = ${liveBookings};
     SET member_person = NULL;
-    ${memberSql(actor.userId, patientId, ['member_name', 'member_person'])};
+    ${readMember};
     IF live >= ${Number(cfg().BOOKING_MAX_ACTIVE)} THEN ${refuse('limit')}
     ELSEIF member_person IS NULL THEN ${refuse('no_member')}
     ELSE
@@ -875,7 +877,7 @@ async function bookInOneStatement(
       ELSE
         COMMIT;
         SELECT 'booked' AS outcome, appointment_id AS appointmentId, LAST_INSERT_ID() AS noticeId,
-          member_person AS person, member_name AS name;
+          member_name AS name;
       END IF;
     END IF;
   END IF;

@@ -180,6 +180,7 @@ export async function scheduleChanged(s: { id: number; doctorId: number; deptId:
 }
 
 const seatsTag = (scheduleId: number) => `seats:${scheduleId}`;
+const fullKey = (scheduleId: number) => `seats-full:${scheduleId}`;
 
 /**
  * Whether a session is known to have no free number: asked of the admission pool at most every
@@ -193,7 +194,6 @@ export function knownFull(scheduleId: number): Promise<boolean> {
     return (await freeSeats(scheduleId)) === 0;
   });
 }
-const fullKey = (scheduleId: number) => `seats-full:${scheduleId}`;
 
 /**
  * A session as a rush's winners book on it, read at most every second per process (the concurrent first reads share
